@@ -1,1 +1,36 @@
-export {};
+/** shoal's formats library. Folders mirror the specifications: bgzf/, bam/ (record/, bai/), sam/, fasta/, bed/, interval-list/, ndjson/, frame/. */
+export { HtsError } from './errors.js';
+export { openByteSource, describeFsError, type ByteSource } from './io/byte-source.js';
+export { openOutput, EpipeError, type ByteSink } from './io/output.js';
+export { readLines, type NumberedLine } from './io/lines.js';
+export { peekSource } from './io/peek.js';
+
+export { deflateBackend, type DeflateBackend } from './bgzf/native.js';
+export { EOF_BLOCK, MAX_BLOCK_SIZE, WRITER_BLOCK_DATA_SIZE } from './bgzf/block.js';
+export { inflateChunk, completeBlocksLength, virtualOffsetInChunk, type CompressedChunk, type InflatedChunk } from './bgzf/inflate.js';
+export { compressedChunks, inflatedChunks, readBgzfFile, concatBytes, READ_CHUNK_BYTES, type BgzfReadOptions } from './bgzf/reader.js';
+export { BgzfWriter, compressBlock, type BgzfWriterOptions } from './bgzf/writer.js';
+export { makeVirtualOffset, compressedOffsetOf, uncompressedOffsetOf } from './bgzf/virtual-offset.js';
+
+export { makeHeader, headerLines, referencesFromText, parseBamHeader, encodeBamHeader, type BamHeader, type ReferenceSequence, type HeaderLineFields } from './bam/header.js';
+export { BamReader, RecordBatch, recordBatches, splitRecords, readBatches, EncodedRecordBatcher, describeVirtualOffset, type BamReaderOptions } from './bam/reader.js';
+export { BamRecordView, Flag, formatSamTag, formatFloatG } from './bam/record/view.js';
+export { encodeRecord, binOf, type BamRecord } from './bam/record/owned.js';
+export { CIGAR_OPS, CigarOp, cigarToString, parseCigar, referenceLengthOf, queryLengthOf } from './bam/record/cigar.js';
+export { SEQ_CODES, encodeSequence } from './bam/record/sequence.js';
+export { formatFloat32, smallestIntegerType, type Tag, type TagType } from './bam/record/tags.js';
+export { BamWriter, indexBam, writeFileAtomic, type BamWriterOptions } from './bam/writer.js';
+export { parseBai, serializeBai, BaiBuilder, type BaiIndex, type ReferenceIndex } from './bam/bai/index.js';
+export { reg2bin, reg2bins } from './bam/bai/bins.js';
+export { chunksForRegion, loadBaiFor, queryRegion } from './bam/bai/query.js';
+
+export { SamReader, parseSamRecord, parseSamTag } from './sam/reader.js';
+export { samHeaderText, samLine } from './sam/writer.js';
+export { openAlignments, sniffAlignmentFormat, type AlignmentReader, type AlignmentFormat } from './alignments.js';
+export { parseRegion, RegionSyntaxError, type Region } from './region.js';
+
+export { ByteWriter } from './ndjson/byte-writer.js';
+export { BamNdjsonFormatter, headerRecord, headerFromRecord, recordFromJson, RECORD_FIELDS, BAM_NDJSON_FORMAT, BAM_NDJSON_VERSION, type RecordField, type BamNdjsonHeader } from './ndjson/bam-records.js';
+export { NdjsonAlignmentReader } from './ndjson/alignment-reader.js';
+
+export * from './formats-extra.js';

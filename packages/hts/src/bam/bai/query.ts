@@ -1,0 +1,90 @@
+/**
+ * Region queries through a BAI (SAM spec §5.3): candidate bins → their chunks, less those the
+ * linear index rules out, merged; then each merged range is read and its records filtered by
+ * overlap. A record overlaps [beg, end) when it lies on the reference, starts before `end`, and
+ * ends after `beg` (unmapped placed reads count as one base, as in samtools).
+ */
+import fs from 'node:fs';
+import { HtsError } from '../../errors.js';
+import { openByteSource } from '../../io/byte-source.js';
+import { inflatedChunks } from '../../bgzf/reader.js';
+import { describeFsError } from '../../io/byte-source.js';
+import { parseBai, type BaiIndex } from './index.js';
+import { LINEAR_SHIFT, reg2bins } from './bins.js';
+import { recordBatches, RecordBatch } from '../reader.js';
+import type { BamHeader } from '../header.js';
+
+/** Merged [begin, end) virtual offset ranges that can hold records overlapping [beg, end) on refId. */
+export function chunksForRegion(index: BaiIndex, refId: number, beg: number, end: number): Array<[number, number]> {
+  const reference = index.references[refId];
+  if (!reference) return [];
+  const window = beg >> LINEAR_SHIFT;
+  const minOffset = reference.linear.length === 0 ? 0 : reference.linear[Math.min(window, reference.linear.length - 1)]!;
+  const ranges: Array<[number, number]> = [];
+  for (const bin of reg2bins(beg, end)) {
+    const offsets = reference.bins.get(bin);
+    if (!offsets) continue;
+    for (let i = 0; i < offsets.length; i += 2) if (offsets[i + 1]! > minOffset) ranges.push([offsets[i]!, offsets[i + 1]!]);
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+    else merged.push([range[0], range[1]]);
+  }
+  return merged;
+}
+
+/** Reads `<bam>.bai` (or `<bam minus .bam>.bai`), with a clear error when there is none. */
+export function loadBaiFor(bamPath: string): BaiIndex {
+  const candidates = [`${bamPath}.bai`, bamPath.replace(/\.bam$/, '.bai')];
+  for (const candidate of candidates) {
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(candidate);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw new HtsError(`cannot read index: ${describeFsError(error)}`, candidate);
+    }
+    return parseBai(bytes, candidate);
+  }
+  throw new HtsError(`no index (${bamPath}.bai) for a region query; make one with: bam2ndjson index ${bamPath} (or samtools index)`, bamPath);
+}
+
+/** Record batches overlapping a region, in file order; each batch holds only the overlapping records. */
+export async function* queryRegion(bamPath: string, header: BamHeader, index: BaiIndex, refId: number, beg: number, end: number): AsyncGenerator<RecordBatch> {
+  if (refId < 0 || refId >= header.references.length) return;
+  for (const [rangeBegin, rangeEnd] of chunksForRegion(index, refId, beg, end)) {
+    const startFileOffset = Math.floor(rangeBegin / 65536);
+    const stopAfterFileOffset = Math.floor(rangeEnd / 65536);
+    const source = openByteSource(bamPath);
+    try {
+      const readChunkBytes = Math.min(4 << 20, Math.max(1 << 16, stopAfterFileOffset - startFileOffset + (1 << 17)));
+      const chunks = inflatedChunks(source, { startFileOffset, stopAfterFileOffset, requireEofBlock: false, readChunkBytes });
+      const first = await chunks.next();
+      if (first.done) continue;
+      let finished = false;
+      for await (const batch of recordBatches(bamPath, chunks, first.value, rangeBegin % 65536, true)) {
+        const keep: number[] = [];
+        for (let i = 0; i < batch.count; i++) {
+          const offset = batch.offsets[i]!;
+          if (batch.virtualOffsetAt(offset) >= rangeEnd) {
+            finished = true;
+            break;
+          }
+          const record = batch.record(i);
+          if (record.refId !== refId || record.pos >= end) {
+            finished = true;
+            break;
+          }
+          if (record.alignmentEnd > beg) keep.push(offset);
+        }
+        if (keep.length > 0) yield new RecordBatch(batch.bytes, Uint32Array.from(keep), keep.length, batch.virtualOffsetAt);
+        if (finished) break;
+      }
+    } finally {
+      source.close();
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The BAM header (SAM spec §4.2): magic, SAM header text, and the binary reference dictionary.
+ * The dictionary, not the text's @SQ lines, defines reference ids; we keep both.
+ */
+import { HtsError } from '../errors.js';
+
+export interface ReferenceSequence {
+  name: string;
+  length: number;
+}
+
+export interface BamHeader {
+  /** The SAM header text, as stored (may be empty). */
+  text: string;
+  references: ReferenceSequence[];
+  /** Reference name → id. */
+  referenceIds: Map<string, number>;
+}
+
+/** One header line's tags, e.g. @RG ID:x SM:y → { ID: 'x', SM: 'y' }. */
+export type HeaderLineFields = Record<string, string>;
+
+export function makeHeader(text: string, references: ReferenceSequence[]): BamHeader {
+  const referenceIds = new Map<string, number>();
+  references.forEach((reference, id) => referenceIds.set(reference.name, id));
+  return { text, references, referenceIds };
+}
+
+/** Header lines of one record type (`RG`, `PG`, `SQ`…), each as its tag → value map. */
+export function headerLines(text: string, recordType: string): HeaderLineFields[] {
+  const lines: HeaderLineFields[] = [];
+  const prefix = `@${recordType}\t`;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(prefix)) continue;
+    const fields: HeaderLineFields = {};
+    for (const field of line.slice(prefix.length).replace(/\r$/, '').split('\t')) {
+      const colon = field.indexOf(':');
+      if (colon > 0) fields[field.slice(0, colon)] = field.slice(colon + 1);
+    }
+    lines.push(fields);
+  }
+  return lines;
+}
+
+/** Builds a reference dictionary from the @SQ lines of SAM header text (SAM input has no other). */
+export function referencesFromText(text: string, file = 'SAM header'): ReferenceSequence[] {
+  return headerLines(text, 'SQ').map((fields, index) => {
+    const length = Number(fields.LN);
+    if (!fields.SN || !Number.isInteger(length) || length < 0) {
+      throw new HtsError(`@SQ line ${index + 1} needs SN and an integer LN`, file);
+    }
+    return { name: fields.SN, length };
+  });
+}
+
+const BAM_MAGIC = [66, 65, 77, 1];
+
+/**
+ * Parses the header from the start of the inflated stream. Returns undefined when `bytes` does not
+ * yet hold the whole header (the caller reads more), else the header and its length in bytes.
+ */
+export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHeader; length: number } | undefined {
+  if (bytes.length >= 4 && BAM_MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new HtsError('not a BAM file (BGZF data without the BAM\\1 magic)', file, 'inflated byte offset 0');
+  }
+  if (bytes.length < 12) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const textLength = view.getInt32(4, true);
+  if (textLength < 0) throw new HtsError('corrupt BAM header (negative l_text)', file, 'inflated byte offset 4');
+  let at = 8 + textLength;
+  if (bytes.length < at + 4) return undefined;
+  // Text may be NUL-padded (samtools pads after edits); the spec says "not necessarily NUL-terminated".
+  let textEnd = 8 + textLength;
+  while (textEnd > 8 && bytes[textEnd - 1] === 0) textEnd--;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + 8, textEnd - 8).toString('utf8');
+  const referenceCount = view.getInt32(at, true);
+  if (referenceCount < 0) throw new HtsError('corrupt BAM header (negative n_ref)', file, `inflated byte offset ${at}`);
+  at += 4;
+  const references: ReferenceSequence[] = [];
+  for (let i = 0; i < referenceCount; i++) {
+    if (bytes.length < at + 4) return undefined;
+    const nameLength = view.getInt32(at, true);
+    if (nameLength < 1) throw new HtsError('corrupt BAM header (bad l_name)', file, `inflated byte offset ${at}`);
+    if (bytes.length < at + 4 + nameLength + 4) return undefined;
+    const name = Buffer.from(bytes.buffer, bytes.byteOffset + at + 4, nameLength - 1).toString('latin1');
+    const length = view.getInt32(at + 4 + nameLength, true);
+    references.push({ name, length });
+    at += 8 + nameLength;
+  }
+  return { header: makeHeader(text, references), length: at };
+}
+
+export function encodeBamHeader(header: BamHeader): Uint8Array {
+  const text = Buffer.from(header.text, 'utf8');
+  let size = 12 + text.length;
+  const names = header.references.map((reference) => Buffer.from(reference.name, 'latin1'));
+  for (const name of names) size += 9 + name.length;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  out.set(BAM_MAGIC, 0);
+  view.setInt32(4, text.length, true);
+  out.set(text, 8);
+  let at = 8 + text.length;
+  view.setInt32(at, header.references.length, true);
+  at += 4;
+  header.references.forEach((reference, i) => {
+    const name = names[i]!;
+    view.setInt32(at, name.length + 1, true);
+    out.set(name, at + 4);
+    out[at + 4 + name.length] = 0;
+    view.setInt32(at + 5 + name.length, reference.length, true);
+    at += 9 + name.length;
+  });
+  return out;
+}

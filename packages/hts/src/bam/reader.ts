@@ -1,0 +1,255 @@
+/**
+ * Streaming BAM reader: BGZF chunks → header → batches of records. A batch is one inflated chunk
+ * plus the offsets of the whole records in it; a record cut by the chunk's end is stitched into a
+ * one-record batch of its own, so no chunk is ever copied. Consumers walk a batch with one
+ * re-pointed BamRecordView:
+ *
+ *   for await (const batch of reader.batches())
+ *     for (let i = 0; i < batch.count; i++) { const record = batch.record(i); … }
+ */
+import { HtsError } from '../errors.js';
+import { type ByteSource, openByteSource } from '../io/byte-source.js';
+import { inflatedChunks, type BgzfReadOptions } from '../bgzf/reader.js';
+import { virtualOffsetInChunk, type InflatedChunk } from '../bgzf/inflate.js';
+import { parseBamHeader, type BamHeader } from './header.js';
+import { BamRecordView, FIXED_FIELDS_BYTES } from './record/view.js';
+
+/** A record larger than this is taken as corruption, not data (htslib's limit is 2 GiB; long reads stay far below). */
+const MAX_RECORD_BYTES = 1 << 28;
+
+export class RecordBatch {
+  readonly data: DataView;
+  private readonly view = new BamRecordView();
+  constructor(
+    readonly bytes: Uint8Array,
+    /** Start of each record's block_size field in `bytes`. */
+    readonly offsets: Uint32Array,
+    readonly count: number,
+    /** Maps a byte offset in `bytes` to a virtual offset. */
+    readonly virtualOffsetAt: (offset: number) => number,
+  ) {
+    this.data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  /** The i-th record, through a view shared by every call on this batch. */
+  record(i: number): BamRecordView {
+    return this.view.setPosition(this.bytes, this.offsets[i]!, this.data);
+  }
+}
+
+/**
+ * Offsets of the whole records in bytes[from, end). Returns the offsets and where the first
+ * incomplete record starts. Validates each record's fixed-size parts against its length, so a
+ * corrupt length is caught here, where the byte offset is known.
+ */
+export function splitRecords(bytes: Uint8Array, data: DataView, from: number, end: number, file: string, describe: (offset: number) => string): { offsets: Uint32Array; count: number; rest: number } {
+  let count = 0;
+  let at = from;
+  while (at + 4 <= end) {
+    const size = data.getUint32(at, true) + 4;
+    if (at + size > end) break;
+    count++;
+    at += size;
+  }
+  const offsets = new Uint32Array(count);
+  at = from;
+  for (let i = 0; i < count; i++) {
+    offsets[i] = at;
+    const size = data.getUint32(at, true) + 4;
+    checkRecord(bytes, data, at, size, file, describe);
+    at += size;
+  }
+  if (end - at >= 4) {
+    const size = data.getUint32(at, true) + 4;
+    if (size < 4 + FIXED_FIELDS_BYTES + 1 || size > MAX_RECORD_BYTES) checkRecord(bytes, data, at, size, file, describe);
+  }
+  return { offsets, count, rest: at };
+}
+
+function checkRecord(bytes: Uint8Array, data: DataView, at: number, size: number, file: string, describe: (offset: number) => string): void {
+  if (size < 4 + FIXED_FIELDS_BYTES + 1 || size > MAX_RECORD_BYTES) {
+    throw new HtsError(`corrupt BAM record: implausible block_size ${size - 4}`, file, describe(at));
+  }
+  const nameLength = bytes[at + 12]!;
+  const cigarOps = data.getUint16(at + 16, true);
+  const seqLength = data.getInt32(at + 20, true);
+  const needed = 36 + nameLength + 4 * cigarOps + ((seqLength + 1) >> 1) + seqLength;
+  if (nameLength < 1 || seqLength < 0 || needed > size) {
+    throw new HtsError(`corrupt BAM record: its fields need ${needed} bytes but block_size gives ${size - 4}`, file, describe(at));
+  }
+}
+
+export interface BamReaderOptions extends BgzfReadOptions {}
+
+export class BamReader {
+  private constructor(
+    readonly source: ByteSource,
+    readonly header: BamHeader,
+    private readonly chunks: AsyncGenerator<InflatedChunk>,
+    private firstChunk: InflatedChunk | undefined,
+    private firstRecordOffset: number,
+  ) {}
+
+  /** Opens a BAM file (`-` for stdin) and reads its header. */
+  static async open(path: string, options: BamReaderOptions = {}): Promise<BamReader> {
+    const source = openByteSource(path);
+    try {
+      return await BamReader.fromSource(source, options);
+    } catch (error) {
+      source.close();
+      throw error;
+    }
+  }
+
+  static async fromSource(source: ByteSource, options: BamReaderOptions = {}): Promise<BamReader> {
+    const chunks = inflatedChunks(source, options);
+    let collected: Uint8Array = new Uint8Array(0);
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) {
+        if (collected.length === 0) throw new HtsError('no BAM header: the file holds no data', source.name, 'byte offset 0');
+        throw new HtsError('truncated BAM header', source.name, `inflated byte offset ${collected.length}`);
+      }
+      const chunk = next.value;
+      const headerBytes = collected.length === 0 ? chunk.data : joinBytes(collected, chunk.data);
+      const parsed = wrapCorrupt(() => parseBamHeader(headerBytes, source.name), source.name);
+      if (parsed) {
+        // The header's tail lies in this chunk: records start at the offset in this chunk's data.
+        const firstRecordOffset = parsed.length - collected.length;
+        return new BamReader(source, parsed.header, chunks, chunk, firstRecordOffset);
+      }
+      collected = headerBytes;
+    }
+  }
+
+  /** Record batches in file order. */
+  batches(): AsyncGenerator<RecordBatch> {
+    const first = this.firstChunk;
+    this.firstChunk = undefined;
+    return recordBatches(this.source.name, this.chunks, first, this.firstRecordOffset, false);
+  }
+
+  close(): void {
+    this.source.close();
+  }
+}
+
+/**
+ * Record batches from inflated chunks, starting `from` bytes into `firstChunk`. With
+ * `partialEnd`, a record cut by the end of the data is dropped instead of reported (region
+ * queries stop reading partway through a file).
+ */
+export async function* recordBatches(
+  file: string,
+  chunks: AsyncIterator<InflatedChunk>,
+  firstChunk: InflatedChunk | undefined,
+  from: number,
+  partialEnd: boolean,
+): AsyncGenerator<RecordBatch> {
+  let carry: Uint8Array | undefined;
+  let carryVirtualOffset = 0;
+  let chunk = firstChunk;
+  try {
+  while (chunk) {
+    const current = chunk;
+    const data = new DataView(current.data.buffer, current.data.byteOffset, current.data.byteLength);
+    const describe = (offset: number): string => describeVirtualOffset(virtualOffsetInChunk(current, offset));
+    if (carry) {
+      // Complete the record cut by the previous chunk's end.
+      const carryView = new DataView(carry.buffer, carry.byteOffset, carry.byteLength);
+      const size = carry.length >= 4 ? carryView.getUint32(0, true) + 4 : -1;
+      const needed = size < 0 ? 4 - carry.length : size - carry.length;
+      const take = Math.min(needed, current.data.length - from);
+      carry = joinBytes(carry, current.data.subarray(from, from + take));
+      from += take;
+      if (carry.length >= 4 && size < 0) continue; // now we know the size; loop again on the same chunk
+      if (size >= 0 && carry.length === size) {
+        const stitched = carry;
+        const stitchedVirtualOffset = carryVirtualOffset;
+        const split = splitRecords(stitched, new DataView(stitched.buffer), 0, stitched.length, file, () => describeVirtualOffset(stitchedVirtualOffset));
+        yield new RecordBatch(stitched, split.offsets, split.count, () => stitchedVirtualOffset);
+        carry = undefined;
+      }
+    }
+    if (!carry) {
+      const split = splitRecords(current.data, data, from, current.data.length, file, describe);
+      if (split.count > 0) yield new RecordBatch(current.data, split.offsets, split.count, (offset) => virtualOffsetInChunk(current, offset));
+      if (split.rest < current.data.length) {
+        carry = current.data.slice(split.rest);
+        carryVirtualOffset = virtualOffsetInChunk(current, split.rest);
+        if (carry.length >= 4) {
+          const size = new DataView(carry.buffer).getUint32(0, true) + 4;
+          if (size > MAX_RECORD_BYTES) throw new HtsError(`corrupt BAM record: implausible block_size ${size - 4}`, file, describeVirtualOffset(carryVirtualOffset));
+        }
+      }
+    }
+    const next = await chunks.next();
+    chunk = next.done ? undefined : next.value;
+    from = 0;
+  }
+  } finally {
+    // Stop the BGZF reader too when our consumer stops early (a region's end, `| head`).
+    await chunks.return?.();
+  }
+  if (carry && carry.length > 0 && !partialEnd) {
+    throw new HtsError(`truncated BAM record: the data ends ${carry.length} bytes into a record`, file, describeVirtualOffset(carryVirtualOffset));
+  }
+}
+
+
+/** `byte offset 1234 (block at 1200, +34 inflated)`: where a record lies, for error messages. */
+export function describeVirtualOffset(virtualOffset: number): string {
+  const compressed = Math.floor(virtualOffset / 65536);
+  return `byte offset ${compressed}, record at +${virtualOffset % 65536} inside the BGZF block`;
+}
+
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function wrapCorrupt<T>(parse: () => T, file: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof HtsError) throw error.inFile(file);
+    throw error;
+  }
+}
+
+/** Opens a BAM and returns the reader with its batches (for callers that only stream records). */
+export async function readBatches(path: string, options: BamReaderOptions = {}): Promise<{ reader: BamReader; batches: AsyncGenerator<RecordBatch> }> {
+  const reader = await BamReader.open(path, options);
+  return { reader, batches: reader.batches() };
+}
+
+/** Gathers separately encoded records (from SAM or NDJSON text) into RecordBatches of about 1 MiB. */
+export class EncodedRecordBatcher {
+  private parts: Uint8Array[] = [];
+  private size = 0;
+  get count(): number {
+    return this.parts.length;
+  }
+  get full(): boolean {
+    return this.size >= 1 << 20;
+  }
+  add(encoded: Uint8Array): void {
+    this.parts.push(encoded);
+    this.size += encoded.length;
+  }
+  flush(): RecordBatch {
+    const bytes = new Uint8Array(this.size);
+    const offsets = new Uint32Array(this.parts.length);
+    let at = 0;
+    this.parts.forEach((part, i) => {
+      offsets[i] = at;
+      bytes.set(part, at);
+      at += part.length;
+    });
+    const batch = new RecordBatch(bytes, offsets, this.parts.length, () => 0);
+    this.parts = [];
+    this.size = 0;
+    return batch;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * An owned BAM record, for building and writing (the read path uses BamRecordView), and its
+ * encoder to the BAM binary layout (SAM spec §4.2).
+ */
+import { HtsError } from '../../errors.js';
+import { reg2bin } from '../bai/bins.js';
+import { referenceLengthOf } from './cigar.js';
+import { encodeSequence } from './sequence.js';
+import { INTEGER_RANGES, type IntegerTagType, type Tag } from './tags.js';
+
+export interface BamRecord {
+  readName: string;
+  flag: number;
+  /** -1 when unplaced. */
+  refId: number;
+  /** 0-based; -1 when unset. */
+  pos: number;
+  mapq: number;
+  /** Packed ops (length << 4 | op). */
+  cigar: Uint32Array;
+  mateRefId: number;
+  matePos: number;
+  templateLength: number;
+  /** Bases, or '' / '*' when absent. */
+  sequence: string;
+  /** Raw Phred values, or null when absent ('*'). */
+  qualities: Uint8Array | null;
+  tags: Tag[];
+}
+
+/** BAM's bin for a record: from pos to its end, pos+1 for unmapped or zero-length alignments (htslib bam_endpos). */
+export function binOf(record: Pick<BamRecord, 'pos' | 'flag' | 'cigar'>): number {
+  if (record.pos < 0) return 4680;
+  const length = record.flag & 4 ? 0 : referenceLengthOf(record.cigar);
+  return reg2bin(record.pos, record.pos + (length > 0 ? length : 1));
+}
+
+const ARRAY_ELEMENT_SIZE: Record<string, number> = { c: 1, C: 1, s: 2, S: 2, i: 4, I: 4, f: 4 };
+
+function tagSize(tag: Tag): number {
+  switch (tag.type) {
+    case 'A': case 'c': case 'C': return 4;
+    case 's': case 'S': return 5;
+    case 'i': case 'I': case 'f': return 7;
+    case 'Z': case 'H': return 4 + Buffer.byteLength(tag.value as string, 'latin1');
+    default: return 8 + ARRAY_ELEMENT_SIZE[tag.type[2]!]! * (tag.value as number[]).length;
+  }
+}
+
+function checkInteger(tag: Tag, value: number, type: IntegerTagType): void {
+  const [min, max] = INTEGER_RANGES[type];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new HtsError(`tag ${tag.name}: ${value} does not fit type ${type}`);
+  }
+}
+
+function writeNumber(view: DataView, at: number, type: string, value: number): void {
+  switch (type) {
+    case 'c': view.setInt8(at, value); break;
+    case 'C': view.setUint8(at, value); break;
+    case 's': view.setInt16(at, value, true); break;
+    case 'S': view.setUint16(at, value, true); break;
+    case 'i': view.setInt32(at, value, true); break;
+    case 'I': view.setUint32(at, value, true); break;
+    case 'f': view.setFloat32(at, value, true); break;
+  }
+}
+
+function writeTag(out: Uint8Array, view: DataView, at: number, tag: Tag): number {
+  if (!/^[A-Za-z][A-Za-z0-9]$/.test(tag.name)) throw new HtsError(`bad tag name '${tag.name}' (two characters, [A-Za-z][A-Za-z0-9])`);
+  out[at] = tag.name.charCodeAt(0);
+  out[at + 1] = tag.name.charCodeAt(1);
+  const type = tag.type;
+  out[at + 2] = type.charCodeAt(0);
+  const v = at + 3;
+  switch (type) {
+    case 'A': {
+      const text = tag.value as string;
+      if (typeof text !== 'string' || text.length !== 1) throw new HtsError(`tag ${tag.name}: type A needs one character`);
+      out[v] = text.charCodeAt(0);
+      return v + 1;
+    }
+    case 'c': case 'C': case 's': case 'S': case 'i': case 'I':
+      checkInteger(tag, tag.value as number, type);
+      writeNumber(view, v, type, tag.value as number);
+      return v + ARRAY_ELEMENT_SIZE[type]!;
+    case 'f':
+      if (typeof tag.value !== 'number') throw new HtsError(`tag ${tag.name}: type f needs a number`);
+      view.setFloat32(v, tag.value, true);
+      return v + 4;
+    case 'Z': case 'H': {
+      const text = tag.value as string;
+      if (typeof text !== 'string') throw new HtsError(`tag ${tag.name}: type ${type} needs a string`);
+      if (type === 'H' && !/^([0-9A-Fa-f]{2})*$/.test(text)) throw new HtsError(`tag ${tag.name}: type H needs an even number of hex digits`);
+      for (let i = 0; i < text.length; i++) out[v + i] = text.charCodeAt(i);
+      out[v + text.length] = 0;
+      return v + text.length + 1;
+    }
+    default: {
+      const subtype = type[2]!;
+      const values = tag.value as number[];
+      if (!Array.isArray(values)) throw new HtsError(`tag ${tag.name}: type ${type} needs an array`);
+      out[v] = subtype.charCodeAt(0);
+      view.setUint32(v + 1, values.length, true);
+      const size = ARRAY_ELEMENT_SIZE[subtype]!;
+      for (let i = 0; i < values.length; i++) {
+        if (subtype !== 'f') checkInteger(tag, values[i]!, subtype as IntegerTagType);
+        writeNumber(view, v + 5 + i * size, subtype, values[i]!);
+      }
+      return v + 5 + values.length * size;
+    }
+  }
+}
+
+/** Encodes a record, block_size included. CIGARs over 65535 ops go to CG:B,I (SAM spec §4.2.2). */
+export function encodeRecord(record: BamRecord): Uint8Array {
+  const name = record.readName === '' ? '*' : record.readName;
+  if (name.length > 254) throw new HtsError(`read name longer than 254 characters: ${name.slice(0, 40)}…`);
+  const sequence = record.sequence === '*' ? '' : record.sequence;
+  const seqLength = sequence.length;
+  if (record.qualities && record.qualities.length !== seqLength) {
+    throw new HtsError(`read ${name}: ${record.qualities.length} qualities for ${seqLength} bases`);
+  }
+  let cigar = record.cigar;
+  let tags = record.tags;
+  if (cigar.length > 65535) {
+    const placeholder = Uint32Array.from([(seqLength << 4) | 4, (referenceLengthOf(cigar) << 4) | 3]);
+    tags = [...tags.filter((t) => t.name !== 'CG'), { name: 'CG', type: 'B:I', value: Array.from(cigar) }];
+    cigar = placeholder;
+  }
+  let size = 36 + name.length + 1 + 4 * cigar.length + ((seqLength + 1) >> 1) + seqLength;
+  for (const tag of tags) size += tagSize(tag);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, size - 4, true);
+  view.setInt32(4, record.refId, true);
+  view.setInt32(8, record.pos, true);
+  out[12] = name.length + 1;
+  out[13] = record.mapq;
+  view.setUint16(14, binOf(record), true);
+  view.setUint16(16, cigar.length, true);
+  view.setUint16(18, record.flag, true);
+  view.setInt32(20, seqLength, true);
+  view.setInt32(24, record.mateRefId, true);
+  view.setInt32(28, record.matePos, true);
+  view.setInt32(32, record.templateLength, true);
+  let at = 36;
+  for (let i = 0; i < name.length; i++) out[at + i] = name.charCodeAt(i);
+  at += name.length + 1;
+  for (let i = 0; i < cigar.length; i++) view.setUint32(at + 4 * i, cigar[i]!, true);
+  at += 4 * cigar.length;
+  encodeSequence(sequence, out, at);
+  at += (seqLength + 1) >> 1;
+  if (record.qualities) out.set(record.qualities, at);
+  else out.fill(0xff, at, at + seqLength);
+  at += seqLength;
+  for (const tag of tags) at = writeTag(out, view, at, tag);
+  return out;
+}

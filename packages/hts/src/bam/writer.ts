@@ -1,0 +1,111 @@
+/**
+ * BAM writer over the BGZF writer. When asked to index (file output only), it builds the BAI as it
+ * writes, from each record's virtual offsets, and writes `<path>.bai` after the BAM is renamed into
+ * place; an unsorted record is an error and leaves neither file behind.
+ */
+import fs from 'node:fs';
+import { HtsError } from '../errors.js';
+import { BgzfWriter } from '../bgzf/writer.js';
+import { openOutput } from '../io/output.js';
+import { encodeBamHeader, type BamHeader } from './header.js';
+import { BaiBuilder, serializeBai } from './bai/index.js';
+import { encodeRecord, type BamRecord } from './record/owned.js';
+import { BamRecordView, Flag } from './record/view.js';
+import { describeFsError } from '../io/byte-source.js';
+import { readBatches } from './reader.js';
+
+export interface BamWriterOptions {
+  /** DEFLATE level (default 6). */
+  level?: number;
+  /** Build `<path>.bai` while writing (records must be coordinate-sorted). */
+  writeIndex?: boolean;
+}
+
+export class BamWriter {
+  private readonly view = new BamRecordView();
+  private recordCount = 0;
+
+  private constructor(
+    private readonly path: string,
+    private readonly bgzf: BgzfWriter,
+    private readonly indexBuilder: BaiBuilder | undefined,
+  ) {}
+
+  static async open(path: string, header: BamHeader, options: BamWriterOptions = {}): Promise<BamWriter> {
+    if (options.writeIndex && path === '-') throw new HtsError('cannot write an index for BAM on stdout');
+    const bgzf = new BgzfWriter(openOutput(path), { level: options.level });
+    const writer = new BamWriter(path, bgzf, options.writeIndex ? new BaiBuilder(header.references.length, path) : undefined);
+    await bgzf.write(encodeBamHeader(header));
+    bgzf.flushBlock();
+    return writer;
+  }
+
+  get recordsWritten(): number {
+    return this.recordCount;
+  }
+
+  /** Writes records already in BAM layout (block_size included), e.g. straight from a reader's batch. */
+  async writeRecordBytes(bytes: Uint8Array): Promise<void> {
+    if (this.indexBuilder) {
+      const record = this.view.setPosition(bytes, 0);
+      const start = this.bgzf.virtualOffset;
+      await this.bgzf.write(bytes);
+      this.indexBuilder.add(record.refId, record.pos, record.alignmentEnd, (record.flag & Flag.Unmapped) !== 0, start, this.bgzf.virtualOffset, record.readName);
+    } else {
+      await this.bgzf.write(bytes);
+    }
+    this.recordCount++;
+  }
+
+  async write(record: BamRecord): Promise<void> {
+    await this.writeRecordBytes(encodeRecord(record));
+  }
+
+  /** Finishes the BAM (EOF block, rename into place) and then its index. */
+  async close(): Promise<void> {
+    const index = this.indexBuilder?.finish();
+    await this.bgzf.close();
+    if (index) writeFileAtomic(`${this.path}.bai`, serializeBai(index));
+  }
+
+  abort(): void {
+    this.bgzf.abort();
+  }
+}
+
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(temporary, bytes);
+    fs.renameSync(temporary, path);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw new HtsError(`cannot write: ${describeFsError(error)}`, path);
+  }
+}
+
+/** Indexes an existing coordinate-sorted BAM, writing `<path>.bai` (like `samtools index`). */
+export async function indexBam(path: string): Promise<void> {
+  const { reader, batches } = await readBatches(path);
+  try {
+    const builder = new BaiBuilder(reader.header.references.length, path);
+    // A record's end offset is the next record's start; hold one record back until it is known.
+    let pending: { refId: number; beg: number; end: number; unmapped: boolean; start: number; name: string } | undefined;
+    for await (const batch of batches) {
+      for (let i = 0; i < batch.count; i++) {
+        const start = batch.virtualOffsetAt(batch.offsets[i]!);
+        if (pending) builder.add(pending.refId, pending.beg, pending.end, pending.unmapped, pending.start, start, pending.name);
+        const record = batch.record(i);
+        pending = { refId: record.refId, beg: record.pos, end: record.alignmentEnd, unmapped: (record.flag & Flag.Unmapped) !== 0, start, name: record.readName };
+      }
+    }
+    if (pending) {
+      // The last record ends where the EOF marker block begins.
+      const eofBlockOffset = (reader.source.sizeBytes ?? 28) - 28;
+      builder.add(pending.refId, pending.beg, pending.end, pending.unmapped, pending.start, eofBlockOffset * 65536, pending.name);
+    }
+    writeFileAtomic(`${path}.bai`, serializeBai(builder.finish()));
+  } finally {
+    reader.close();
+  }
+}
