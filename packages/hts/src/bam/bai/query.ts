@@ -49,7 +49,7 @@ export function loadBaiFor(bamPath: string): BaiIndex {
     }
     return parseBai(bytes, candidate);
   }
-  throw new HtsError(`no index (${bamPath}.bai) for a region query; make one with: bam2ndjson index ${bamPath} (or samtools index)`, bamPath);
+  throw new HtsError(`no index (${bamPath}.bai) for a region query; make one with: bam-index ${bamPath}`, bamPath);
 }
 
 /** Record batches overlapping a region, in file order; each batch holds only the overlapping records. */

@@ -1,0 +1,14 @@
+import { runTool } from '@shoal/cli';
+import { indexBam } from '@shoal/hts';
+
+export function main(argv: string[]): Promise<never> {
+  return runTool('bam-index', argv, (program) => {
+    program
+      .description('Index a coordinate-sorted BAM: writes <input>.bai (as samtools index does)')
+      .argument('<input>', 'BAM file')
+      .addHelpText('after', '\nExample:\n  bam-index sample.bam && bam2ndjson -r chr1:1-1000 sample.bam')
+      .action(async (input: string) => {
+        await indexBam(input);
+      });
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * The shell every shoal tool shares (seqkit's lesson: a user who knows one tool knows the flags
+ * of all). `runTool` parses flags with commander and maps outcomes to Unix conventions:
+ *   exit 0   success, and also a closed stdout (`| head`): EPIPE is not an error for a filter
+ *   exit 1   a runtime error: one line `<tool>: error: <message>` on stderr, no stack trace
+ *   exit 2   a usage error (bad flag or argument), with commander's message
+ * Set SHOAL_DEBUG=1 to see stack traces of unexpected errors.
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { EpipeError, HtsError, RegionSyntaxError } from '@shoal/hts';
+
+/** A bad flag value or combination found after parsing: exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function isEpipe(error: unknown): boolean {
+  return error instanceof EpipeError || (error as NodeJS.ErrnoException)?.code === 'EPIPE';
+}
+
+/** Maps an error to (message, exit code). */
+export function classifyError(error: unknown): { message: string; exitCode: number } {
+  if (isEpipe(error)) return { message: '', exitCode: 0 };
+  if (error instanceof UsageError || error instanceof RegionSyntaxError || error instanceof InvalidArgumentError) return { message: error.message, exitCode: 2 };
+  if (error instanceof HtsError) return { message: error.message, exitCode: 1 };
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR') return { message: (error as Error).message, exitCode: 1 };
+  return { message: `internal error: ${(error as Error)?.message ?? String(error)} (set SHOAL_DEBUG=1 for a stack trace; please report it)`, exitCode: 1 };
+}
+
+/**
+ * Runs a tool: `build` adds options and the action; the action's promise decides the exit code.
+ * Exits the process (explicitly, so a stray handle never keeps a finished tool alive).
+ */
+export async function runTool(name: string, argv: string[], build: (program: Command) => void): Promise<never> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+  });
+  const program = new Command(name);
+  program.exitOverride().configureOutput({
+    writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `${name}: ${text}` : text),
+    outputError: (text, write) => write(text.startsWith('error:') ? text : `error: ${text}`),
+  });
+  program.showHelpAfterError(`(run ${name} --help for usage)`);
+  build(program);
+  try {
+    await program.parseAsync(argv);
+    process.exit(0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0; parse errors with 1, which Unix calls usage (2).
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    }
+    const { message, exitCode } = classifyError(error);
+    if (message) process.stderr.write(`${name}: error: ${message}\n`);
+    if (process.env.SHOAL_DEBUG === '1') process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+    process.exit(exitCode);
+  }
+}
+
+/** commander parser for a positive integer flag (e.g. --threads). */
+export function positiveInteger(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number ≥ 1, got '${value}'`);
+    return n;
+  };
+}
+
+export function integerInRange(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} takes a whole number from ${min} to ${max}, got '${value}'`);
+    return n;
+  };
+}
+
+/**
+ * Progress on stderr: a line redrawn at most 5 times a second, only when stderr is a terminal
+ * (logs and pipes stay clean). With a known input size it shows a bar.
+ */
+export class Progress {
+  private readonly enabled: boolean;
+  private readonly startMs = Date.now();
+  private lastDrawMs = 0;
+  private drawn = false;
+
+  constructor(
+    private readonly label: string,
+    private readonly totalBytes: number | undefined,
+    enabled = process.stderr.isTTY === true,
+  ) {
+    this.enabled = enabled;
+  }
+
+  update(records: number, bytesDone?: number): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (now - this.lastDrawMs < 200) return;
+    this.lastDrawMs = now;
+    const seconds = (now - this.startMs) / 1000;
+    const rate = seconds > 0 ? records / seconds : 0;
+    let line = `${this.label}: ${records.toLocaleString('en-US')} records, ${(rate / 1e6).toFixed(2)} M/s, ${seconds.toFixed(1)} s`;
+    if (this.totalBytes && bytesDone !== undefined) {
+      const fraction = Math.min(1, bytesDone / this.totalBytes);
+      const width = 24;
+      const filled = Math.round(fraction * width);
+      line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${line}`;
+    }
+    process.stderr.write(`\r${line}\x1b[K`);
+    this.drawn = true;
+  }
+
+  done(): void {
+    if (this.drawn) process.stderr.write('\r\x1b[K');
+  }
+}

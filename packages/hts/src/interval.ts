@@ -1,0 +1,19 @@
+/**
+ * The one genomic interval type shared by the BED and interval_list readers.
+ *
+ * Coordinates are always 0-based half-open (`[start0, end0)`), whatever the file used:
+ * BED already is (UCSC convention); Picard interval_list is 1-based closed and is converted
+ * on read (start0 = start - 1, end0 = end). Keeping one convention in memory means no
+ * collector has to know which file format its targets came from.
+ */
+export type Strand = '+' | '-' | '.';
+
+export interface Interval {
+  contig: string;
+  /** First base, 0-based, inclusive. */
+  start0: number;
+  /** One past the last base, 0-based, exclusive; `end0 - start0` is the length in bases. */
+  end0: number;
+  name?: string;
+  strand?: Strand;
+}
