@@ -62,7 +62,11 @@ export async function bamToNdjson(options: BamToNdjsonOptions): Promise<{ record
       for await (const batch of batches) {
         for (let i = 0; i < batch.count; i++) formatter.writeRecord(out, batch.record(i));
         records += batch.count;
-        if (out.length >= FLUSH_BYTES) await sink.write(out.take());
+        if (out.length >= FLUSH_BYTES) {
+          const chunk = out.take();
+          await sink.write(chunk);
+          out.recycle(chunk);
+        }
         options.onProgress?.(records, batch.count > 0 ? Math.floor(batch.virtualOffsetAt(batch.offsets[0]!) / 65536) : undefined);
       }
     }

@@ -42,28 +42,28 @@ export class RecordBatch {
  * corrupt length is caught here, where the byte offset is known.
  */
 export function splitRecords(bytes: Uint8Array, data: DataView, from: number, end: number, file: string, describe: (offset: number) => string): { offsets: Uint32Array; count: number; rest: number } {
+  let offsets = splitScratch;
   let count = 0;
   let at = from;
   while (at + 4 <= end) {
     const size = data.getUint32(at, true) + 4;
-    if (at + size > end) break;
-    count++;
-    at += size;
-  }
-  const offsets = new Uint32Array(count);
-  at = from;
-  for (let i = 0; i < count; i++) {
-    offsets[i] = at;
-    const size = data.getUint32(at, true) + 4;
-    checkRecord(bytes, data, at, size, file, describe);
-    at += size;
-  }
-  if (end - at >= 4) {
-    const size = data.getUint32(at, true) + 4;
     if (size < 4 + FIXED_FIELDS_BYTES + 1 || size > MAX_RECORD_BYTES) checkRecord(bytes, data, at, size, file, describe);
+    if (at + size > end) break;
+    const needed = 36 + bytes[at + 12]! + 4 * data.getUint16(at + 16, true) + ((data.getInt32(at + 20, true) + 1) >> 1) + data.getInt32(at + 20, true);
+    if (needed > size || bytes[at + 12] === 0 || data.getInt32(at + 20, true) < 0) checkRecord(bytes, data, at, size, file, describe);
+    if (count === offsets.length) {
+      const grown = new Uint32Array(offsets.length * 2);
+      grown.set(offsets);
+      splitScratch = offsets = grown;
+    }
+    offsets[count++] = at;
+    at += size;
   }
-  return { offsets, count, rest: at };
+  return { offsets: offsets.slice(0, count), count, rest: at };
 }
+
+/** Reused by splitRecords; each call copies out the part it filled. */
+let splitScratch = new Uint32Array(1 << 16);
 
 function checkRecord(bytes: Uint8Array, data: DataView, at: number, size: number, file: string, describe: (offset: number) => string): void {
   if (size < 4 + FIXED_FIELDS_BYTES + 1 || size > MAX_RECORD_BYTES) {
@@ -101,7 +101,9 @@ export class BamReader {
   }
 
   static async fromSource(source: ByteSource, options: BamReaderOptions = {}): Promise<BamReader> {
-    const chunks = inflatedChunks(source, options);
+    // Recycled buffers by default: a batch stays valid while the next one is processed; copy
+    // (record.toBytes()) what must live longer.
+    const chunks = inflatedChunks(source, { recycleBuffers: true, ...options });
     let collected: Uint8Array = new Uint8Array(0);
     for (;;) {
       const next = await chunks.next();

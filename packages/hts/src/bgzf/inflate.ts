@@ -38,7 +38,12 @@ export function completeBlocksLength(bytes: Uint8Array, end: number, file: strin
   }
 }
 
-export function inflateChunk(chunk: CompressedChunk, verifyCrc = true): InflatedChunk {
+/**
+ * Inflates every block of `chunk`. `reuse`, when given and large enough, receives the data instead
+ * of a fresh allocation: recycling output buffers saves the page faults and zero-filling of
+ * ~600 MB of new memory per GB of BAM (measured: bench/README.md).
+ */
+export function inflateChunk(chunk: CompressedChunk, verifyCrc = true, reuse?: Uint8Array): InflatedChunk {
   const { bytes, file, fileOffset } = chunk;
   const layouts = [];
   let totalInflated = 0;
@@ -51,7 +56,7 @@ export function inflateChunk(chunk: CompressedChunk, verifyCrc = true): Inflated
     at += size;
   }
   const backend = deflateBackend();
-  const data = new Uint8Array(totalInflated);
+  const data = reuse && reuse.length >= totalInflated ? reuse.subarray(0, totalInflated) : new Uint8Array(totalInflated);
   const blockFileOffsets = new Float64Array(layouts.length);
   const blockDataStarts = new Uint32Array(layouts.length);
   let written = 0;

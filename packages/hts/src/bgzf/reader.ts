@@ -23,6 +23,12 @@ export interface BgzfReadOptions {
   stopAfterFileOffset?: number;
   verifyCrc?: boolean;
   readChunkBytes?: number;
+  /**
+   * Recycle inflated buffers: a chunk's data stays valid only until the chunk after next is
+   * inflated. For consumers that finish with each chunk (or copy what they keep) before asking
+   * for the one after next; it saves the cost of fresh memory.
+   */
+  recycleBuffers?: boolean;
 }
 
 /** Fills `into` unless the input ends first (pipes deliver 64 KiB at a time). */
@@ -79,9 +85,17 @@ export async function* compressedChunks(
 export async function* inflatedChunks(source: ByteSource, options: BgzfReadOptions = {}): AsyncGenerator<InflatedChunk> {
   let last: InflatedChunk | undefined;
   let sawAny = false;
+  // Two buffers in turn: the consumer may still read chunk k while chunk k+1 is being made.
+  const recycled: (Uint8Array | undefined)[] = [undefined, undefined];
+  let turn = 0;
   for await (const chunk of compressedChunks(source, options)) {
     sawAny = true;
-    last = inflateChunk({ bytes: chunk.bytes, fileOffset: chunk.fileOffset, file: source.name }, options.verifyCrc ?? true);
+    const reuse = options.recycleBuffers ? recycled[turn] : undefined;
+    last = inflateChunk({ bytes: chunk.bytes, fileOffset: chunk.fileOffset, file: source.name }, options.verifyCrc ?? true, reuse);
+    if (options.recycleBuffers && last.data.buffer !== reuse?.buffer) {
+      recycled[turn] = new Uint8Array(last.data.buffer, last.data.byteOffset, last.data.buffer.byteLength - last.data.byteOffset);
+    }
+    turn ^= 1;
     yield last;
   }
   if (options.stopAfterFileOffset !== undefined) return;

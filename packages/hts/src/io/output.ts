@@ -11,7 +11,10 @@ import { describeFsError } from './byte-source.js';
 
 export interface ByteSink {
   readonly name: string;
-  /** Writes a chunk; the promise resolves once the sink can take more (backpressure). */
+  /**
+   * Writes a chunk; the promise resolves once the chunk has been handed to the system (so the
+   * caller may reuse its memory) and the sink can take more (backpressure).
+   */
   write(chunk: Uint8Array): Promise<void>;
   /** Flushes and, for files, renames the temporary file into place. */
   commit(): Promise<void>;
@@ -41,18 +44,11 @@ function stdoutSink(): ByteSink {
     name: 'stdout',
     write(chunk) {
       if (failure) return Promise.reject(failure);
-      if (stdout.write(chunk)) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const onDrain = (): void => {
-          stdout.off('error', onError);
-          resolve();
-        };
-        const onError = (error: NodeJS.ErrnoException): void => {
-          stdout.off('drain', onDrain);
-          reject(error.code === 'EPIPE' ? new EpipeError() : error);
-        };
-        stdout.once('drain', onDrain);
-        stdout.once('error', onError);
+        stdout.write(chunk, (error) => {
+          if (error) reject((error as NodeJS.ErrnoException).code === 'EPIPE' ? new EpipeError() : error);
+          else resolve();
+        });
       });
     },
     commit() {

@@ -34,7 +34,8 @@ const latin1 = new TextDecoder('latin1');
 
 export class BamRecordView {
   bytes: Uint8Array = new Uint8Array(0);
-  private data = new DataView(this.bytes.buffer);
+  /** A DataView over the same buffer as `bytes` (offsets as in `bytes`). */
+  data = new DataView(this.bytes.buffer);
   /** Offset of the record's block_size field in `bytes`. */
   start = 0;
   /** Cached location of the real CIGAR (-1: not looked up since the last setPosition). */
@@ -121,6 +122,11 @@ export class BamRecordView {
   get cigarLength(): number {
     if (this.cigarAt < 0) this.locateCigar();
     return this.cigarCount;
+  }
+  /** Offset in `bytes` of the real CIGAR ops (u32 little-endian each): stored, or inside CG. */
+  get cigarOffset(): number {
+    if (this.cigarAt < 0) this.locateCigar();
+    return this.cigarAt;
   }
   /** The i-th real CIGAR op, packed as length << 4 | op. */
   cigarOp(i: number): number {
