@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+/**
+ * Side-by-side benchmarks of shoal's tools against their anchors, in one run, interleaved
+ * (round-robin: A B A B …, so a noisy neighbour hurts both alike), each command 1 warm-up + N timed
+ * runs; min and median wall time and peak RSS (GNU time). Writes its section of BENCHMARKS.md.
+ *
+ *   node bench/run.mjs [--runs 3] [--pairs 1000000]
+ *
+ * Needs: samtools and GNU time (/usr/bin/time) — Debian: apt-get install samtools time.
+ * The data are made by tools/dist/make-data.js (deterministic) into bench/data/ (git-ignored).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const runs = flag('--runs', 3);
+const pairs = flag('--pairs', 1_000_000);
+const dataDir = path.join(root, 'bench', 'data');
+const bam = path.join(dataDir, 'bench.bam');
+
+for (const tool of ['samtools', '/usr/bin/time']) {
+  if (spawnSync('bash', ['-c', `command -v ${tool}`]).status !== 0) {
+    console.error(`bench: needs ${tool} (Debian: apt-get install samtools time)`);
+    process.exit(1);
+  }
+}
+if (!fs.existsSync(bam)) {
+  console.error(`bench: making ${bam} (${pairs} pairs, 2x150)…`);
+  execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dataDir, '--pairs', String(pairs)], { stdio: 'inherit' });
+}
+
+const node = process.execPath;
+const bin = (tool) => `${node} ${path.join(root, 'packages/bam2ndjson/bin', `${tool}.js`)}`;
+
+/** One timed run: wall seconds and peak RSS in MB, via GNU time. */
+function timeOnce(command) {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', command], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (result.status !== 0) throw new Error(`failed: ${command}\n${result.stderr}`);
+  const [wall, rssKb] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wall, rssMb: rssKb / 1024, stdout: result.stdout };
+}
+
+/** Interleaved rounds over a group of commands. */
+function measure(group) {
+  const samples = group.map(() => []);
+  const outputs = group.map(() => undefined);
+  group.forEach((c, i) => (outputs[i] = timeOnce(c.command).stdout)); // warm-up (and page cache)
+  for (let round = 0; round < runs; round++) group.forEach((c, i) => samples[i].push(timeOnce(c.command)));
+  return group.map((c, i) => {
+    const walls = samples[i].map((s) => s.wall).sort((a, b) => a - b);
+    return {
+      ...c,
+      min: walls[0],
+      median: walls[Math.floor(walls.length / 2)],
+      rssMb: Math.max(...samples[i].map((s) => s.rssMb)),
+      output: outputs[i],
+    };
+  });
+}
+
+const samtoolsVersion = execFileSync('samtools', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+const records = Number(execFileSync('samtools', ['view', '-c', bam], { encoding: 'utf8' }).trim());
+const sizeMb = fs.statSync(bam).size / 1e6;
+console.error(`bench: ${records} records, ${sizeMb.toFixed(0)} MB; ${runs} runs each`);
+
+const decode = measure([
+  { name: 'samtools view -c', command: `samtools view -c ${bam}`, anchor: true },
+  { name: 'shoal full decode (bench/decode.mjs), libdeflate', command: `${node} ${root}/bench/decode.mjs ${bam}` },
+  { name: 'shoal decode, fixed fields only (the work of view -c)', command: `${node} ${root}/bench/decode.mjs --fixed-only ${bam}` },
+  { name: 'shoal full decode, zlib fallback', command: `SHOAL_NO_LIBDEFLATE=1 ${node} ${root}/bench/decode.mjs ${bam}` },
+]);
+const decodedCount = Number(decode[1].output.split('\t')[0]);
+if (decodedCount !== records) throw new Error(`decode counted ${decodedCount}, samtools ${records}`);
+
+const text = measure([
+  { name: 'samtools view (SAM) > /dev/null', command: `samtools view ${bam} > /dev/null`, anchor: true },
+  { name: 'bam2ndjson > /dev/null', command: `${bin('bam2ndjson')} ${bam} > /dev/null` },
+  { name: 'bam2ndjson --fields qname,flag,rname,pos > /dev/null', command: `${bin('bam2ndjson')} --fields qname,flag,rname,pos ${bam} > /dev/null` },
+]);
+
+const fmt = (x) => x.toFixed(2);
+function table(rows) {
+  const anchor = rows.find((r) => r.anchor);
+  const lines = ['| command | min s | median s | ratio to anchor (min / median) | peak RSS MB |', '| --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    const ratio = r.anchor ? 'anchor' : `${fmt(r.min / anchor.min)}x / ${fmt(r.median / anchor.median)}x`;
+    lines.push(`| ${r.name} | ${fmt(r.min)} | ${fmt(r.median)} | ${ratio} | ${r.rssMb.toFixed(0)} |`);
+  }
+  return lines.join('\n');
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const section = `<!-- bench:formats:start -->
+## Formats: BAM decode and bam2ndjson (one thread)
+
+Made by \`node bench/run.mjs\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${cpu}), Node ${process.version}, ${samtoolsVersion}.
+Input: \`bench/data/bench.bam\`, ${records.toLocaleString('en-US')} simulated 2x150 records, ${sizeMb.toFixed(0)} MB (tools/src/make-data.ts, ${pairs.toLocaleString('en-US')} pairs).
+Interleaved rounds, 1 warm-up + ${runs} timed runs each; ratio = ours / anchor (lower is better). Wall time includes process start.
+
+**Full decode** (every record: fixed fields, plus a walk over every sequence and quality byte) against \`samtools view -c\`. Goal at one thread: within 1.6x.
+
+${table(decode)}
+
+**NDJSON** (every field, typed tags) against \`samtools view\` writing SAM text. Goal at one thread: within 2x.
+
+${table(text)}
+<!-- bench:formats:end -->`;
+
+const file = path.join(root, 'BENCHMARKS.md');
+let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\nEvery figure here is written by a script in `bench/`; rerun it to check. The machine is shared and noisy: compare ratios from one run, not absolute times across runs.\n';
+doc = doc.includes('<!-- bench:formats:start -->') ? doc.replace(/<!-- bench:formats:start -->[\s\S]*<!-- bench:formats:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
+fs.writeFileSync(file, doc);
+console.log(section);
