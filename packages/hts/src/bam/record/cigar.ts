@@ -2,17 +2,17 @@
 export const CIGAR_OPS = 'MIDNSHP=X';
 export const CIGAR_OP_CODES = Uint8Array.from(CIGAR_OPS, (c) => c.charCodeAt(0));
 
-export const enum CigarOp {
-  Match = 0,
-  Insertion = 1,
-  Deletion = 2,
-  Skip = 3,
-  SoftClip = 4,
-  HardClip = 5,
-  Padding = 6,
-  SequenceMatch = 7,
-  SequenceMismatch = 8,
-}
+export const CigarOp = {
+  Match: 0,
+  Insertion: 1,
+  Deletion: 2,
+  Skip: 3,
+  SoftClip: 4,
+  HardClip: 5,
+  Padding: 6,
+  SequenceMatch: 7,
+  SequenceMismatch: 8,
+} as const;
 
 /** Bit set of ops that consume the reference: M D N = X. */
 export const CONSUMES_REFERENCE = 0b110001101;

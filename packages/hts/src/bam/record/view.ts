@@ -15,20 +15,21 @@ import { TAG_VALUE_SIZE, formatFloat32, type Tag, type TagType } from './tags.js
 /** Bytes of the fixed part after block_size (refID … tlen). */
 export const FIXED_FIELDS_BYTES = 32;
 
-export const enum Flag {
-  Paired = 0x1,
-  ProperPair = 0x2,
-  Unmapped = 0x4,
-  MateUnmapped = 0x8,
-  Reverse = 0x10,
-  MateReverse = 0x20,
-  FirstOfPair = 0x40,
-  SecondOfPair = 0x80,
-  Secondary = 0x100,
-  QcFail = 0x200,
-  Duplicate = 0x400,
-  Supplementary = 0x800,
-}
+/** SAM FLAG bits (SAM spec §1.4.2). A plain object, so JavaScript consumers see it too. */
+export const Flag = {
+  Paired: 0x1,
+  ProperPair: 0x2,
+  Unmapped: 0x4,
+  MateUnmapped: 0x8,
+  Reverse: 0x10,
+  MateReverse: 0x20,
+  FirstOfPair: 0x40,
+  SecondOfPair: 0x80,
+  Secondary: 0x100,
+  QcFail: 0x200,
+  Duplicate: 0x400,
+  Supplementary: 0x800,
+} as const;
 
 const latin1 = new TextDecoder('latin1');
 
