@@ -8,7 +8,8 @@ export { peekSource } from './io/peek.js';
 export { deflateBackend, type DeflateBackend } from './bgzf/native.js';
 export { EOF_BLOCK, MAX_BLOCK_SIZE, WRITER_BLOCK_DATA_SIZE } from './bgzf/block.js';
 export { inflateChunk, completeBlocksLength, virtualOffsetInChunk, type CompressedChunk, type InflatedChunk } from './bgzf/inflate.js';
-export { compressedChunks, inflatedChunks, readBgzfFile, concatBytes, READ_CHUNK_BYTES, type BgzfReadOptions } from './bgzf/reader.js';
+export { compressedChunks, inflatedChunks, readBgzfFile, READ_CHUNK_BYTES, type BgzfReadOptions } from './bgzf/reader.js';
+export { concatBytes } from './bytes.js';
 export { BgzfWriter, compressBlock, type BgzfWriterOptions } from './bgzf/writer.js';
 export { makeVirtualOffset, compressedOffsetOf, uncompressedOffsetOf } from './bgzf/virtual-offset.js';
 

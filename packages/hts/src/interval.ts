@@ -1,3 +1,5 @@
+import { HtsError } from './errors.js';
+
 /**
  * The one genomic interval type shared by the BED and interval_list readers.
  *
@@ -16,4 +18,12 @@ export interface Interval {
   end0: number;
   name?: string;
   strand?: Strand;
+}
+
+/** A whole-number coordinate column of a BED or interval_list line. */
+export function parseCoordinate(text: string, column: 'start' | 'end', file: string | undefined, location: string): number {
+  if (!/^\d+$/.test(text)) throw new HtsError(`${column} '${text}' is not a whole number`, file, location);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new HtsError(`${column} '${text}' is too large`, file, location);
+  return value;
 }

@@ -5,19 +5,10 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HtsError } from '../errors.js';
 import { isBedNonRecordLine, parseBed, readBedFile } from './reader.js';
+import { errorOf, testDirectory } from '../test-support/index.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'shoal-bed-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const directory = testDirectory('shoal-bed-');
 
-function errorOf(action: () => unknown): HtsError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HtsError);
-    return error as HtsError;
-  }
-  throw new Error('expected an HtsError');
-}
 
 describe('BED reader', () => {
   it('skips track, browser, comment and blank lines and keeps 0-based half-open coordinates', () => {

@@ -11,13 +11,13 @@
 import type { Interval, Strand } from '../interval.js';
 import { HtsError } from '../errors.js';
 import { readSmallTextFile } from '../text-file.js';
+import { parseCoordinate } from '../interval.js';
 
 export interface BedRecord extends Interval {
   /** Column 5 when present and not `.`; UCSC uses 0–1000, but other tools write any number. */
   score?: number;
 }
 
-const WHOLE_NUMBER = /^\d+$/;
 
 /** True for lines a BED reader must skip: blank, `#` comments, `track` and `browser` lines. */
 export function isBedNonRecordLine(line: string): boolean {
@@ -83,18 +83,3 @@ function parseBedLine(line: string, file: string | undefined, location: string):
   return record;
 }
 
-function parseCoordinate(
-  text: string,
-  column: 'start' | 'end',
-  file: string | undefined,
-  location: string,
-): number {
-  if (!WHOLE_NUMBER.test(text)) {
-    throw new HtsError(`${column} '${text}' is not a whole number`, file, location);
-  }
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) {
-    throw new HtsError(`${column} '${text}' is too large`, file, location);
-  }
-  return value;
-}

@@ -9,6 +9,7 @@
 import { HtsError } from '../errors.js';
 import { type ByteSource, openByteSource } from '../io/byte-source.js';
 import { MAX_BLOCK_SIZE } from './block.js';
+import { concatBytes } from '../bytes.js';
 import { completeBlocksLength, inflateChunk, type InflatedChunk } from './inflate.js';
 
 /** Compressed bytes per read. 4 MiB: the prototype's measured sweet spot (node-toolchain.md §5). */
@@ -117,14 +118,3 @@ export async function readBgzfFile(path: string): Promise<Uint8Array> {
   }
 }
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HtsError } from '../errors.js';
 import { buildFaiIndex, formatFai, parseFai, writeFaiFile, type FaiEntry } from './fai.js';
+import { errorOf, testDirectory } from '../test-support/index.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'shoal-fai-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const directory = testDirectory('shoal-fai-');
 
 let fileCounter = 0;
 function fastaFile(text: string | Buffer): string {
@@ -16,15 +16,6 @@ function fastaFile(text: string | Buffer): string {
   return path;
 }
 
-function errorOf(action: () => unknown): HtsError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HtsError);
-    return error as HtsError;
-  }
-  throw new Error('expected an HtsError');
-}
 
 describe('buildFaiIndex', () => {
   it('indexes \\n FASTA like samtools faidx', () => {

@@ -5,9 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HtsError } from '../errors.js';
 import { formatFai } from './fai.js';
 import { IndexedFastaReader } from './indexed-reader.js';
+import { errorOf, testDirectory } from '../test-support/index.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'shoal-indexed-fasta-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const directory = testDirectory('shoal-indexed-fasta-');
 
 let fileCounter = 0;
 function fastaFile(text: string | Buffer, folder = directory): string {
@@ -36,15 +36,6 @@ function wrap(sequence: string, lineBases: number, newline: string): string {
   return text;
 }
 
-function errorOf(action: () => unknown): HtsError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HtsError);
-    return error as HtsError;
-  }
-  throw new Error('expected an HtsError');
-}
 
 describe('IndexedFastaReader', () => {
   const chr1 = makeSequence(103, 1);

@@ -6,9 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HtsError } from '../errors.js';
 import { parseFasta, readFastaFileSync, readFastaRecords, type FastaRecord } from './reader.js';
+import { testDirectory } from '../test-support/index.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'shoal-fasta-reader-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const directory = testDirectory('shoal-fasta-reader-');
 
 let fileCounter = 0;
 function file(contents: string | Buffer): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HtsError } from '../errors.js';
+import { errorOf } from '../test-support/index.js';
 import {
   encodeFrame,
   encodeFrameChunks,
@@ -60,15 +61,6 @@ function plain(frames: Frame[]): unknown {
   }));
 }
 
-function errorOf(action: () => unknown): HtsError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HtsError);
-    return error as HtsError;
-  }
-  throw new Error('expected an HtsError');
-}
 
 describe('frame codec layout', () => {
   it('starts with the 16-byte preamble', () => {

@@ -16,6 +16,7 @@
  * stream.ts adapts it to Node streams.
  */
 import { HtsError } from '../errors.js';
+import { concatBytes } from '../bytes.js';
 
 export const FRAME_STREAM_MAGIC = 'SHOALFRM';
 export const FRAME_FORMAT_VERSION = 1;
@@ -192,7 +193,7 @@ export function encodeFrameChunks(
 
 /** Encodes one frame into a single new buffer (payloads copied). */
 export function encodeFrame(metadata: FrameMetadata, payloads: Record<string, ArrayBufferView>): Uint8Array {
-  return concatChunks(encodeFrameChunks(metadata, payloads));
+  return concatBytes(encodeFrameChunks(metadata, payloads));
 }
 
 /** Encodes a whole stream: preamble then each frame. Handy for files and tests. */
@@ -201,7 +202,7 @@ export function encodeFrameStream(
 ): Uint8Array {
   const chunks: Uint8Array[] = [encodeStreamPreamble()];
   for (const frame of frames) chunks.push(...encodeFrameChunks(frame.header, frame.payloads));
-  return concatChunks(chunks);
+  return concatBytes(chunks);
 }
 
 function payloadSpecs(metadata: FrameMetadata, payloads: Record<string, ArrayBufferView>): FramePayloadSpec[] {
@@ -232,17 +233,6 @@ function payloadSpecs(metadata: FrameMetadata, payloads: Record<string, ArrayBuf
   });
 }
 
-function concatChunks(chunks: readonly Uint8Array[]): Uint8Array {
-  let totalBytes = 0;
-  for (const chunk of chunks) totalBytes += chunk.length;
-  const joined = new Uint8Array(totalBytes);
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return joined;
-}
 
 /** Decoder states, in the order one frame passes through them. */
 const DecoderState = { Preamble: 0, HeaderLength: 1, Header: 2, Payloads: 3 } as const;

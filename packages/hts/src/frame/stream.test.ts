@@ -5,9 +5,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeFrameStream, framePayload, type Frame } from './codec.js';
 import { FrameStreamWriter, readFrameStream } from './stream.js';
+import { testDirectory } from '../test-support/index.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'shoal-frames-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const directory = testDirectory('shoal-frames-');
 
 async function collect(iterable: AsyncIterable<Frame>): Promise<Frame[]> {
   const frames: Frame[] = [];

@@ -4,19 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HtsError } from '../errors.js';
 import { detectIntervalFormat, readIntervalFile, readIntervals } from './detect.js';
+import { errorOf, testDirectory } from '../test-support/index.js';
 
-const directory = mkdtempSync(join(tmpdir(), 'shoal-interval-detect-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const directory = testDirectory('shoal-interval-detect-');
 
-function errorOf(action: () => unknown): HtsError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HtsError);
-    return error as HtsError;
-  }
-  throw new Error('expected an HtsError');
-}
 
 const HEADER = '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:1000\tUR:file:ref.fa\n@SQ\tSN:chr2\tLN:500\n';
 

@@ -14,6 +14,7 @@
 import type { Interval, Strand } from '../interval.js';
 import { HtsError } from '../errors.js';
 import { readSmallTextFile } from '../text-file.js';
+import { parseCoordinate } from '../interval.js';
 
 export interface SequenceDictionaryEntry {
   name: string;
@@ -141,17 +142,6 @@ function parseIntervalLine(line: string, file: string | undefined, location: str
   return interval;
 }
 
-function parseCoordinate(
-  text: string,
-  column: 'start' | 'end',
-  file: string | undefined,
-  location: string,
-): number {
-  if (!WHOLE_NUMBER.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new HtsError(`${column} '${text}' is not a whole number`, file, location);
-  }
-  return Number(text);
-}
 
 function describeNames(sequences: SequenceDictionaryEntry[]): string {
   const shown = sequences.slice(0, 5).map((entry) => entry.name).join(', ');
