@@ -1,0 +1,3 @@
+export { Engine, runPipeline, rebuildError, DEFAULT_BLOCKS_IN_FLIGHT_PER_THREAD, type EngineOptions, type RunSummary, type Sink } from './engine.js';
+export { BufferPool } from './buffer-pool.js';
+export { transferablesOf, serializeError, loadStages, type Payload, type StageSpec, type StageContext, type StageDefinition, type StageModule, type SerializedError } from './stage.js';

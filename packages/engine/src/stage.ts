@@ -1,0 +1,91 @@
+/**
+ * What a stage is. A stage lives in a module that exports `stages: Record<string, StageDefinition>`;
+ * the engine imports that module on the main thread and in every worker and refers to the stage by
+ * (module URL, name), since functions cannot be sent between threads.
+ */
+
+/** Data moving between stages. Top-level typed arrays and ArrayBuffers (also inside top-level arrays) are transferred, not copied. */
+export type Payload = Record<string, unknown>;
+
+export interface StageSpec {
+  /** Module URL (`import.meta.url`-relative `new URL(...).href`, or a file: URL). */
+  module: string;
+  /** Key in the module's `stages` export. */
+  name: string;
+  /** Given to createState on every thread (structured-cloned once per thread). */
+  options?: unknown;
+}
+
+export interface StageContext {
+  /** 0 on the main thread, else the worker's threadId. */
+  readonly threadId: number;
+  readonly blockIndex: number;
+  /**
+   * A byte buffer of at least `bytes`: a recycled one when the pool has one that fits, else new.
+   * Recycling saves page faults and zero-filling of fresh memory on every block.
+   */
+  allocate(bytes: number): ArrayBuffer;
+  /** Gives a buffer this stage no longer needs (e.g. its input) back to the pool. */
+  release(buffer: ArrayBuffer): void;
+  /**
+   * Marks this block as the last one wanted (a Head reached): later blocks are dropped, the
+   * source stops, and the run ends once this block has been delivered.
+   */
+  markLast(): void;
+}
+
+export interface StageDefinition<Options = unknown, State = unknown> {
+  /**
+   * `parallel`: any block, any thread, any order; state is per thread (merged at the end with
+   * exportState). `serial`: blocks strictly in order, one at a time, always on the main thread,
+   * with one shared state.
+   */
+  readonly kind: 'parallel' | 'serial';
+  createState?(options: Options, threadId: number): State;
+  process(payload: Payload, state: State, context: StageContext): Payload;
+  /** The per-thread state at the end of a run, structured-cloned to the main thread. */
+  exportState?(state: State): unknown;
+}
+
+export type StageModule = { stages: Record<string, StageDefinition<any, any>> };
+
+/** ArrayBuffers a payload can hand over without copying. */
+export function transferablesOf(payload: Payload): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>();
+  const visit = (value: unknown): void => {
+    if (value instanceof ArrayBuffer) found.add(value);
+    else if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+  };
+  for (const value of Object.values(payload)) {
+    if (Array.isArray(value)) value.forEach(visit);
+    else visit(value);
+  }
+  return [...found];
+}
+
+/** The error of a stage, carried between threads by value. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  file?: string;
+  location?: string;
+  detail?: string;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  const e = error as Partial<SerializedError> & Error;
+  return { name: e?.name ?? 'Error', message: e?.message ?? String(error), stack: e?.stack, file: e?.file, location: e?.location, detail: e?.detail };
+}
+
+/** Imports each stage's module and finds the stage in its `stages` export. */
+export async function loadStages(specs: StageSpec[]): Promise<StageDefinition[]> {
+  return Promise.all(
+    specs.map(async (spec) => {
+      const module = (await import(spec.module)) as StageModule;
+      const definition = module.stages?.[spec.name];
+      if (!definition) throw new Error(`stage '${spec.name}' not found in ${spec.module}`);
+      return definition;
+    }),
+  );
+}

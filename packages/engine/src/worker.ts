@@ -1,0 +1,65 @@
+/**
+ * A pool worker: imports the stage modules once, keeps its own state for each parallel stage,
+ * and runs whatever (stage, block) the coordinator sends. See engine.ts for the whole model.
+ */
+import { parentPort, threadId } from 'node:worker_threads';
+import { BufferPool } from './buffer-pool.js';
+import { loadStages, serializeError, transferablesOf, type Payload, type StageDefinition, type StageSpec } from './stage.js';
+
+interface InitMessage {
+  type: 'init';
+  stages: StageSpec[];
+}
+interface TaskMessage {
+  type: 'task';
+  stageIndex: number;
+  blockIndex: number;
+  payload: Payload;
+  spares: ArrayBuffer[];
+}
+interface ExportMessage {
+  type: 'export';
+}
+
+const port = parentPort!;
+const pool = new BufferPool();
+let definitions: StageDefinition[] = [];
+let states: unknown[] = [];
+
+port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
+  if (message.type === 'init') {
+    loadStages(message.stages).then(
+      (loaded) => {
+        definitions = loaded;
+        states = loaded.map((definition, i) => (definition.kind === 'parallel' ? definition.createState?.(message.stages[i]!.options, threadId) : undefined));
+        port.postMessage({ type: 'ready' });
+      },
+      (error) => port.postMessage({ type: 'error', error: serializeError(error) }),
+    );
+  } else if (message.type === 'task') {
+    for (const spare of message.spares) pool.release(spare);
+    let last = false;
+    try {
+      const definition = definitions[message.stageIndex]!;
+      const payload = definition.process(message.payload, states[message.stageIndex], {
+        threadId,
+        blockIndex: message.blockIndex,
+        allocate: (bytes) => pool.allocate(bytes),
+        release: (buffer) => pool.release(buffer),
+        markLast: () => {
+          last = true;
+        },
+      });
+      const spares = pool.take(Number.MAX_SAFE_INTEGER);
+      port.postMessage({ type: 'done', payload, last, spares }, [...transferablesOf(payload), ...spares]);
+    } catch (error) {
+      port.postMessage({ type: 'error', error: serializeError(error) });
+    }
+  } else if (message.type === 'export') {
+    try {
+      port.postMessage({ type: 'states', states: definitions.map((definition, i) => definition.exportState?.(states[i])) });
+    } catch (error) {
+      port.postMessage({ type: 'error', error: serializeError(error) });
+    }
+  }
+});
