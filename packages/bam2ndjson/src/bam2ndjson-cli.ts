@@ -1,4 +1,4 @@
-import { Progress, runTool, UsageError } from '@shoal/cli';
+import { Progress, positiveInteger, runTool, UsageError } from '@shoal/cli';
 import { openByteSource } from '@shoal/hts';
 import { bamToNdjson, parseFields } from './bam2ndjson.js';
 
@@ -12,6 +12,7 @@ export function main(argv: string[]): Promise<never> {
       .option('-r, --region <region>', 'only records overlapping chr, chr:start or chr:start-end (1-based, inclusive); needs <input>.bai')
       .option('--header-only', 'print only the header record')
       .option('--no-header', 'leave out the header record (plain record lines)')
+      .option('-t, --threads <n>', 'total threads: the main thread plus n-1 workers that inflate and format (BAM input)', positiveInteger('--threads'), 2)
       .option('-q, --quiet', 'no progress on stderr')
       .addHelpText(
         'after',
@@ -21,12 +22,13 @@ Tags keep their BAM type: "tags":{"NM":["C",1],"ZB":["B:s",[1,-2]]}.
 
 Examples:
   bam2ndjson sample.bam | head -3
+  bam2ndjson --threads 4 sample.bam > sample.ndjson
   bam2ndjson -r chr1:10,000-20,000 sample.bam > region.ndjson
   bam2ndjson --fields qname,flag,pos sample.bam | jq -c 'select(.flag == 99)'
   bam2ndjson sample.bam | jq -c 'if .qname then .mapq = 0 else . end' | ndjson2bam -o edited.bam
   samtools view -h sample.bam | bam2ndjson - > sample.ndjson`,
       )
-      .action(async (input: string, options: { output: string; fields?: string; region?: string; headerOnly?: boolean; header: boolean; quiet?: boolean }) => {
+      .action(async (input: string, options: { output: string; fields?: string; region?: string; headerOnly?: boolean; header: boolean; quiet?: boolean; threads: number }) => {
         if (options.headerOnly && !options.header) throw new UsageError('--header-only and --no-header contradict each other');
         let fields;
         try {
@@ -43,6 +45,7 @@ Examples:
           region: options.region,
           headerOnly: options.headerOnly,
           noHeader: !options.header,
+          threads: options.threads,
           onProgress: (records, bytes) => progress.update(records, bytes),
         });
         progress.done();

@@ -8,13 +8,19 @@ import {
   HtsError,
   RECORD_FIELDS,
   loadBaiFor,
-  openAlignments,
+  openAlignmentsFrom,
+  openByteSource,
   openOutput,
   parseRegion,
+  peekSource,
   queryRegion,
+  sniffAlignmentFormat,
+  type ByteSink,
+  type ByteSource,
   type RecordBatch,
   type RecordField,
 } from '@shoal/hts';
+import { BAM_STAGES_MODULE, openBamPipeline } from '@shoal/engine';
 
 export interface BamToNdjsonOptions {
   input: string;
@@ -25,6 +31,12 @@ export interface BamToNdjsonOptions {
   /** Leave out the header record (for line-oriented tools that want records only). */
   noHeader?: boolean;
   onProgress?: (records: number, compressedBytes: number | undefined) => void;
+  /**
+   * Total threads (main + workers) for BAM input read whole: inflate and formatting run on the
+   * engine, output stays in file order. SAM, NDJSON and --region inputs are read on one thread.
+   * Default 1.
+   */
+  threads?: number;
 }
 
 /** Bytes gathered before one write to the output. */
@@ -41,7 +53,9 @@ export function parseFields(text: string): RecordField[] {
 
 export async function bamToNdjson(options: BamToNdjsonOptions): Promise<{ records: number }> {
   if (options.region && options.input === '-') throw new HtsError('--region needs a BAM file with an index, not stdin');
-  const reader = await openAlignments(options.input);
+  const { head, source } = await peekSource(openByteSource(options.input), 512);
+  if (!options.region && !options.headerOnly && sniffAlignmentFormat(head) === 'bam') return bamToNdjsonOnEngine(options, source);
+  const reader = await openAlignmentsFrom(head, source);
   const sink = openOutput(options.output);
   let records = 0;
   let pendingOutput: ByteWriter | undefined;
@@ -81,5 +95,43 @@ export async function bamToNdjson(options: BamToNdjsonOptions): Promise<{ record
     throw error;
   } finally {
     reader.close();
+  }
+}
+
+/** Whole-BAM path: inflate → split → format on the engine, written in file order. */
+async function bamToNdjsonOnEngine(options: BamToNdjsonOptions, source: ByteSource): Promise<{ records: number }> {
+  let pipeline;
+  try {
+    pipeline = await openBamPipeline(source, {
+      threads: options.threads ?? 1,
+      stages: (header) => [{ module: BAM_STAGES_MODULE, name: 'formatNdjson', options: { text: header.text, references: header.references, fields: options.fields } }],
+    });
+  } catch (error) {
+    source.close();
+    throw error;
+  }
+  const sink: ByteSink = openOutput(options.output);
+  let records = 0;
+  try {
+    if (!options.noHeader) {
+      const headerLine = new ByteWriter(1 << 12);
+      new BamNdjsonFormatter(pipeline.header, options.fields).writeHeader(headerLine);
+      await sink.write(headerLine.take());
+    }
+    const pool = pipeline.pool;
+    await pipeline.run(async (block) => {
+      const text = block.text as Uint8Array;
+      if (text.length > 0) await sink.write(text);
+      pool.release(text.buffer as ArrayBuffer);
+      records += block.records as number;
+      options.onProgress?.(records, block.endFileOffset as number);
+    });
+    await sink.commit();
+    return { records };
+  } catch (error) {
+    sink.abort();
+    throw error;
+  } finally {
+    await pipeline.close();
   }
 }

@@ -79,14 +79,28 @@ interface Block {
   stage: number;
   payload: Payload;
   running: boolean;
+  /** Where its last parallel stage ran (-1: main): later parallel stages prefer that thread, whose cache holds the data. */
+  home: number;
 }
 
 interface PoolWorker {
   worker: Worker;
-  busy: boolean;
-  block?: Block;
+  /** Blocks sent and not yet returned, in the order the worker will run them. */
+  queue: Block[];
   onStates?: (states: unknown[]) => void;
 }
+
+/**
+ * Tasks queued per worker. Two, so a worker that finishes a task starts the next at once instead of
+ * waiting for the main thread to come back from an inline task (bench/sweep-engine.mjs: with one,
+ * the worker idled ~40% of a --threads 2 decode).
+ */
+const TASKS_PER_WORKER = 2;
+
+/** A block no parallel stage has touched yet. */
+const NO_HOME = -2;
+/** The main thread, as a block's home. */
+const MAIN = -1;
 
 type Origin = 'source' | 'stage' | 'sink';
 
@@ -107,6 +121,11 @@ export class Engine {
   private wake: () => void = () => {};
   private closed = false;
   private ran = false;
+  /** Milliseconds per (where, stage) when SHOAL_ENGINE_TRACE=1: for tuning, printed to stderr at the end. */
+  private readonly trace = process.env.SHOAL_ENGINE_TRACE === '1' ? new Map<string, number>() : undefined;
+  private traceAdd(key: string, ms: number): void {
+    this.trace?.set(key, (this.trace.get(key) ?? 0) + ms);
+  }
 
   private constructor(private readonly options: EngineOptions) {}
 
@@ -134,19 +153,24 @@ export class Engine {
 
   private startWorker(): Promise<void> {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
-    const member: PoolWorker = { worker, busy: false };
+    const member: PoolWorker = { worker, queue: [] };
     this.workers.push(member);
     return new Promise((resolve, reject) => {
       let ready = false;
-      worker.on('message', (message: { type: string; payload?: Payload; last?: boolean; spares?: ArrayBuffer[]; error?: SerializedError; states?: unknown[] }) => {
+      worker.on('message', (message: { type: string; payload?: Payload; last?: boolean; spares?: ArrayBuffer[]; error?: SerializedError; states?: unknown[]; taskMs?: number; serialState?: unknown }) => {
         if (message.type === 'ready') {
           ready = true;
           resolve();
         } else if (message.type === 'done') {
           for (const spare of message.spares ?? []) this.pool.release(spare);
-          const block = member.block!;
-          member.busy = false;
-          member.block = undefined;
+          const block = member.queue.shift()!;
+          if (this.trace) this.traceAdd(`worker stage ${block.stage}`, message.taskMs ?? 0);
+          if (this.definitions[block.stage]!.kind === 'serial') {
+            // A portable serial stage's state comes home.
+            this.mainStates[block.stage] = message.serialState;
+            this.stateOut[block.stage] = false;
+            this.serialNext[block.stage]!++;
+          }
           block.payload = message.payload!;
           block.running = false;
           block.stage++;
@@ -171,6 +195,11 @@ export class Engine {
     });
   }
 
+  /** Next block index each serial stage may take. */
+  private serialNext: number[] = [];
+  /** Whether a portable serial stage's state is out on a worker. */
+  private stateOut: boolean[] = [];
+
   private stopAt: number | undefined;
   private lastWanted(index: number): void {
     if (this.stopAt === undefined || index < this.stopAt) this.stopAt = index;
@@ -191,7 +220,8 @@ export class Engine {
       Symbol.asyncIterator in source ? (source as AsyncIterable<Payload>)[Symbol.asyncIterator]() : (source as Iterable<Payload>)[Symbol.iterator]();
     const stageCount = this.definitions.length;
     const blocks = new Map<number, Block>();
-    const serialNext = new Array<number>(stageCount).fill(0);
+    const serialNext = (this.serialNext = new Array<number>(stageCount).fill(0));
+    this.stateOut = new Array<boolean>(stageCount).fill(false);
     let nextIndex = 0;
     let outputNext = 0;
     let sourceDone = false;
@@ -208,7 +238,7 @@ export class Engine {
           pulling = false;
           if (result.done) sourceDone = true;
           else if (!this.failure) {
-            blocks.set(nextIndex, { index: nextIndex, stage: 0, payload: result.value, running: false });
+            blocks.set(nextIndex, { index: nextIndex, stage: 0, payload: result.value, running: false, home: NO_HOME });
             nextIndex++;
             maxInFlightSeen = Math.max(maxInFlightSeen, inFlight());
           }
@@ -222,18 +252,29 @@ export class Engine {
       );
     };
 
-    /** The ready task of this kind with the lowest block index, marked running; or undefined. */
-    const takeReady = (kind: 'serial' | 'parallel'): Block | undefined => {
+    /**
+     * The ready task of this kind with the lowest block index, marked running; or undefined. For
+     * `home`, a block last worked on by that thread comes first: its data is still in that core's
+     * cache (measured: a walk over cold data cost 45% more, BENCHMARKS.md "Engine").
+     */
+    const takeReady = (kind: 'serial' | 'parallel', home?: number, allowForeign = true): Block | undefined => {
       let best: Block | undefined;
+      let bestAtHome: Block | undefined;
       for (const block of blocks.values()) {
         if (block.running || block.stage >= stageCount) continue;
         if (this.stopAt !== undefined && block.index > this.stopAt) continue;
         const serial = this.definitions[block.stage]!.kind === 'serial';
-        if (serial !== (kind === 'serial') || (serial && serialNext[block.stage] !== block.index)) continue;
+        if (serial !== (kind === 'serial') || (serial && (serialNext[block.stage] !== block.index || this.stateOut[block.stage]))) continue;
         if (!best || block.index < best.index) best = block;
+        const atHome = block.home === home || block.home === NO_HOME;
+        if (home !== undefined && atHome && (!bestAtHome || block.index < bestAtHome.index)) bestAtHome = block;
       }
-      if (best) best.running = true;
-      return best;
+      const chosen = home === undefined ? best : (bestAtHome ?? (allowForeign ? best : undefined));
+      if (chosen) {
+        chosen.running = true;
+        if (kind === 'parallel' && home !== undefined) chosen.home = home;
+      }
+      return chosen;
     };
 
     const runInline = (block: Block): void => {
@@ -248,8 +289,10 @@ export class Engine {
           last = true;
         },
       };
+      const startedMs = this.trace ? performance.now() : 0;
       try {
         block.payload = definition.process(block.payload, this.mainStates[block.stage], context);
+        if (this.trace) this.traceAdd(`main stage ${block.stage}`, performance.now() - startedMs);
       } catch (error) {
         this.fail(error, 'stage');
         return;
@@ -269,19 +312,31 @@ export class Engine {
         }
         if (!pulling && !sourceDone && this.stopAt === undefined && inFlight() < this.maxBlocksInFlight) pull();
 
-        // Serial stages first, on the main thread, in block order.
+        // Serial stages first, in block order: on the main thread, or — for a portable stage — on
+        // the worker that holds the block, when that worker has room.
         const serialTask = takeReady('serial');
         if (serialTask) {
-          runInline(serialTask);
-          await yieldToEvents();
+          const home = this.workers[serialTask.home];
+          if (this.definitions[serialTask.stage]!.portable && home && home.queue.length < TASKS_PER_WORKER) {
+            this.stateOut[serialTask.stage] = true;
+            this.dispatch(home, serialTask, this.mainStates[serialTask.stage]);
+            this.mainStates[serialTask.stage] = undefined;
+          } else {
+            runInline(serialTask);
+            await yieldToEvents();
+          }
           continue;
         }
         // Parallel tasks to idle workers; one to the main thread when none is idle.
-        for (const member of this.workers) {
-          if (member.busy) continue;
-          const block = takeReady('parallel');
-          if (!block) break;
-          this.dispatch(member, block);
+        // Fill the emptiest queues first, so work spreads over every worker.
+        for (let depth = 0; depth < TASKS_PER_WORKER; depth++) {
+          for (const [w, member] of this.workers.entries()) {
+            if (member.queue.length > depth) continue;
+            // Another thread's block only when the pipeline would otherwise stall.
+            const block = takeReady('parallel', w, inFlight() >= this.maxBlocksInFlight || sourceDone);
+            if (!block) continue; // with affinity, the next worker may still have blocks of its own
+            this.dispatch(member, block);
+          }
         }
         // Delivery in block order.
         let deliveredSome = false;
@@ -291,8 +346,10 @@ export class Engine {
           delivered++;
           deliveredSome = true;
           let verdict: void | 'stop';
+          const sinkStartedMs = this.trace ? performance.now() : 0;
           try {
             verdict = await sink(block.payload, block.index);
+            if (this.trace) this.traceAdd('main sink', performance.now() - sinkStartedMs);
           } catch (error) {
             this.fail(error, 'sink');
             break;
@@ -310,16 +367,21 @@ export class Engine {
           break;
         }
         if (deliveredSome) continue;
-        const mainTask = takeReady('parallel');
+        // The main thread takes its own blocks (their data is in its cache), and others' only when
+        // every worker already has a task waiting.
+        const mainTask = takeReady('parallel', MAIN, this.workers.every((m) => m.queue.length >= TASKS_PER_WORKER));
         if (mainTask) {
           runInline(mainTask);
           await yieldToEvents();
           continue;
         }
+        const waitStartedMs = this.trace ? performance.now() : 0;
         await new Promise<void>((resolve) => (this.wake = resolve));
+        if (this.trace) this.traceAdd('main waiting', performance.now() - waitStartedMs);
       }
     } finally {
       this.wake = () => {};
+      if (this.trace) process.stderr.write(`engine trace (ms): ${JSON.stringify(Object.fromEntries([...this.trace].map(([k, v]) => [k, Math.round(v)])))}\n`);
     }
     if (this.failure) {
       await this.close();
@@ -335,12 +397,12 @@ export class Engine {
     return { blocks: delivered, stoppedEarly, states, maxInFlightSeen };
   }
 
-  private dispatch(member: PoolWorker, block: Block): void {
-    member.busy = true;
-    member.block = block;
+  private dispatch(member: PoolWorker, block: Block, serialState?: unknown): void {
+    member.queue.push(block);
     const spares = this.pool.take(2);
     const transfer = [...transferablesOf(block.payload), ...spares];
-    member.worker.postMessage({ type: 'task', stageIndex: block.stage, blockIndex: block.index, payload: block.payload, spares }, transfer);
+    const hasSerialState = this.definitions[block.stage]!.kind === 'serial';
+    member.worker.postMessage({ type: 'task', stageIndex: block.stage, blockIndex: block.index, payload: block.payload, spares, serialState, hasSerialState }, transfer);
   }
 
   private async exportStates(): Promise<unknown[][]> {

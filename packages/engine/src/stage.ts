@@ -41,6 +41,12 @@ export interface StageDefinition<Options = unknown, State = unknown> {
    * with one shared state.
    */
   readonly kind: 'parallel' | 'serial';
+  /**
+   * Serial stages only: the state is plain data (structured-clonable) and may travel with the
+   * task to the thread that already holds the block, so a block's stages run where its data is
+   * in cache. The state still visits blocks strictly in order, one at a time.
+   */
+  readonly portable?: boolean;
   createState?(options: Options, threadId: number): State;
   process(payload: Payload, state: State, context: StageContext): Payload;
   /** The per-thread state at the end of a run, structured-cloned to the main thread. */

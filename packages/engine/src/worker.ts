@@ -16,6 +16,9 @@ interface TaskMessage {
   blockIndex: number;
   payload: Payload;
   spares: ArrayBuffer[];
+  /** A portable serial stage's state, lent for this task. */
+  serialState?: unknown;
+  hasSerialState?: boolean;
 }
 interface ExportMessage {
   type: 'export';
@@ -39,9 +42,11 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
   } else if (message.type === 'task') {
     for (const spare of message.spares) pool.release(spare);
     let last = false;
+    const startedMs = performance.now();
     try {
       const definition = definitions[message.stageIndex]!;
-      const payload = definition.process(message.payload, states[message.stageIndex], {
+      const state = message.hasSerialState ? message.serialState : states[message.stageIndex];
+      const payload = definition.process(message.payload, state, {
         threadId,
         blockIndex: message.blockIndex,
         allocate: (bytes) => pool.allocate(bytes),
@@ -51,7 +56,8 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
         },
       });
       const spares = pool.take(Number.MAX_SAFE_INTEGER);
-      port.postMessage({ type: 'done', payload, last, spares }, [...transferablesOf(payload), ...spares]);
+      const serialState = message.hasSerialState ? state : undefined;
+      port.postMessage({ type: 'done', payload, last, spares, serialState, taskMs: performance.now() - startedMs }, [...transferablesOf(payload), ...spares]);
     } catch (error) {
       port.postMessage({ type: 'error', error: serializeError(error) });
     }

@@ -34,6 +34,11 @@ export function sniffAlignmentFormat(head: Uint8Array): AlignmentFormat | undefi
 
 export async function openAlignments(path: string, options: BamReaderOptions = {}): Promise<AlignmentReader> {
   const { head, source } = await peekSource(openByteSource(path), 512);
+  return openAlignmentsFrom(head, source, options);
+}
+
+/** Like openAlignments, for a source already opened and peeked (`head`: its first bytes, still unread). */
+export async function openAlignmentsFrom(head: Uint8Array, source: ByteSource, options: BamReaderOptions = {}): Promise<AlignmentReader> {
   try {
     const format = sniffAlignmentFormat(head);
     if (head.length === 0) throw new HtsError('empty input: no BAM, SAM or NDJSON data', source.name, 'byte offset 0');

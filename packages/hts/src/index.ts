@@ -14,7 +14,7 @@ export { BgzfWriter, compressBlock, type BgzfWriterOptions } from './bgzf/writer
 export { makeVirtualOffset, compressedOffsetOf, uncompressedOffsetOf } from './bgzf/virtual-offset.js';
 
 export { makeHeader, headerLines, referencesFromText, parseBamHeader, encodeBamHeader, type BamHeader, type ReferenceSequence, type HeaderLineFields } from './bam/header.js';
-export { BamReader, RecordBatch, recordBatches, splitRecords, readBatches, EncodedRecordBatcher, describeVirtualOffset, type BamReaderOptions } from './bam/reader.js';
+export { BamReader, RecordBatch, RecordSplitter, type RecordSplitterState, recordBatches, splitRecords, readBatches, EncodedRecordBatcher, describeVirtualOffset, type BamReaderOptions } from './bam/reader.js';
 export { BamRecordView, Flag, formatSamTag, formatFloatG } from './bam/record/view.js';
 export { encodeRecord, binOf, type BamRecord } from './bam/record/owned.js';
 export { CIGAR_OPS, CigarOp, cigarToString, parseCigar, referenceLengthOf, queryLengthOf } from './bam/record/cigar.js';
@@ -27,7 +27,7 @@ export { chunksForRegion, loadBaiFor, queryRegion } from './bam/bai/query.js';
 
 export { SamReader, parseSamRecord, parseSamTag } from './sam/reader.js';
 export { samHeaderText, samLine } from './sam/writer.js';
-export { openAlignments, sniffAlignmentFormat, type AlignmentReader, type AlignmentFormat } from './alignments.js';
+export { openAlignments, openAlignmentsFrom, sniffAlignmentFormat, type AlignmentReader, type AlignmentFormat } from './alignments.js';
 export { parseRegion, RegionSyntaxError, type Region } from './region.js';
 
 export { ByteWriter } from './ndjson/byte-writer.js';

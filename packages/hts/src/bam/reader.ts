@@ -136,6 +136,92 @@ export class BamReader {
 }
 
 /**
+ * Cuts inflated BAM data into whole records, chunk after chunk, in order: the serial step between
+ * parallel inflate and parallel record work. A record cut by a chunk's end is carried over and
+ * completed from the next chunk into a small buffer of its own, so no chunk is ever copied.
+ */
+export interface RecordSplitterState {
+  file: string;
+  skip: number;
+  carry: Uint8Array | null;
+  carryVirtualOffset: number;
+}
+
+export class RecordSplitter {
+  private carry: Uint8Array | undefined;
+  private carryVirtualOffset = 0;
+
+  constructor(
+    private readonly file: string,
+    /** Inflated bytes to skip first (the BAM header). */
+    private skip = 0,
+  ) {}
+
+  /** The batches of whole records that `chunk` completes: a stitched one-record batch first, if any. */
+  push(chunk: InflatedChunk, from = 0): RecordBatch[] {
+    const batches: RecordBatch[] = [];
+    const data = chunk.data;
+    if (this.skip > 0) {
+      const skipped = Math.min(this.skip, data.length - from);
+      from += skipped;
+      this.skip -= skipped;
+    }
+    const file = this.file;
+    while (this.carry && from < data.length) {
+      // Complete the record cut by the previous chunk's end (first its 4-byte length, then the rest).
+      const carry = this.carry;
+      const size = carry.length >= 4 ? new DataView(carry.buffer, carry.byteOffset, 4).getUint32(0, true) + 4 : -1;
+      const needed = size < 0 ? 4 - carry.length : size - carry.length;
+      const take = Math.min(needed, data.length - from);
+      this.carry = joinBytes(carry, data.subarray(from, from + take));
+      from += take;
+      if (size >= 0 && this.carry.length === size) {
+        const stitched = this.carry;
+        const at = this.carryVirtualOffset;
+        const split = splitRecords(stitched, new DataView(stitched.buffer), 0, stitched.length, file, () => describeVirtualOffset(at));
+        batches.push(new RecordBatch(stitched, split.offsets, split.count, () => at));
+        this.carry = undefined;
+      } else if (this.carry.length >= 4 && size < 0) {
+        const length = new DataView(this.carry.buffer, 0, 4).getUint32(0, true) + 4;
+        if (length > MAX_RECORD_BYTES) throw new HtsError(`corrupt BAM record: implausible block_size ${length - 4}`, file, describeVirtualOffset(this.carryVirtualOffset));
+      }
+    }
+    if (this.carry) return batches; // the chunk only continued a long record
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const split = splitRecords(data, view, from, data.length, file, (offset) => describeVirtualOffset(virtualOffsetInChunk(chunk, offset)));
+    if (split.count > 0) batches.push(new RecordBatch(data, split.offsets, split.count, (offset) => virtualOffsetInChunk(chunk, offset)));
+    if (split.rest < data.length) {
+      this.carry = data.slice(split.rest);
+      this.carryVirtualOffset = virtualOffsetInChunk(chunk, split.rest);
+      if (this.carry.length >= 4) {
+        const length = new DataView(this.carry.buffer).getUint32(0, true) + 4;
+        if (length > MAX_RECORD_BYTES) throw new HtsError(`corrupt BAM record: implausible block_size ${length - 4}`, file, describeVirtualOffset(this.carryVirtualOffset));
+      }
+    }
+    return batches;
+  }
+
+  /** The splitter's whole state as plain data (it can travel between threads). */
+  snapshot(): RecordSplitterState {
+    return { file: this.file, skip: this.skip, carry: this.carry ?? null, carryVirtualOffset: this.carryVirtualOffset };
+  }
+
+  static restore(state: RecordSplitterState): RecordSplitter {
+    const splitter = new RecordSplitter(state.file, state.skip);
+    splitter.carry = state.carry ?? undefined;
+    splitter.carryVirtualOffset = state.carryVirtualOffset;
+    return splitter;
+  }
+
+  /** At the end of the data: a record still incomplete means the file was cut. */
+  finish(): void {
+    if (this.carry && this.carry.length > 0) {
+      throw new HtsError(`truncated BAM record: the data ends ${this.carry.length} bytes into a record`, this.file, describeVirtualOffset(this.carryVirtualOffset));
+    }
+  }
+}
+
+/**
  * Record batches from inflated chunks, starting `from` bytes into `firstChunk`. With
  * `partialEnd`, a record cut by the end of the data is dropped instead of reported (region
  * queries stop reading partway through a file).
@@ -147,56 +233,20 @@ export async function* recordBatches(
   from: number,
   partialEnd: boolean,
 ): AsyncGenerator<RecordBatch> {
-  let carry: Uint8Array | undefined;
-  let carryVirtualOffset = 0;
-  let chunk = firstChunk;
+  const splitter = new RecordSplitter(file);
   try {
-  while (chunk) {
-    const current = chunk;
-    const data = new DataView(current.data.buffer, current.data.byteOffset, current.data.byteLength);
-    const describe = (offset: number): string => describeVirtualOffset(virtualOffsetInChunk(current, offset));
-    if (carry) {
-      // Complete the record cut by the previous chunk's end.
-      const carryView = new DataView(carry.buffer, carry.byteOffset, carry.byteLength);
-      const size = carry.length >= 4 ? carryView.getUint32(0, true) + 4 : -1;
-      const needed = size < 0 ? 4 - carry.length : size - carry.length;
-      const take = Math.min(needed, current.data.length - from);
-      carry = joinBytes(carry, current.data.subarray(from, from + take));
-      from += take;
-      if (carry.length >= 4 && size < 0) continue; // now we know the size; loop again on the same chunk
-      if (size >= 0 && carry.length === size) {
-        const stitched = carry;
-        const stitchedVirtualOffset = carryVirtualOffset;
-        const split = splitRecords(stitched, new DataView(stitched.buffer), 0, stitched.length, file, () => describeVirtualOffset(stitchedVirtualOffset));
-        yield new RecordBatch(stitched, split.offsets, split.count, () => stitchedVirtualOffset);
-        carry = undefined;
-      }
+    for (let chunk = firstChunk; chunk; ) {
+      yield* splitter.push(chunk, from);
+      from = 0;
+      const next = await chunks.next();
+      chunk = next.done ? undefined : next.value;
     }
-    if (!carry) {
-      const split = splitRecords(current.data, data, from, current.data.length, file, describe);
-      if (split.count > 0) yield new RecordBatch(current.data, split.offsets, split.count, (offset) => virtualOffsetInChunk(current, offset));
-      if (split.rest < current.data.length) {
-        carry = current.data.slice(split.rest);
-        carryVirtualOffset = virtualOffsetInChunk(current, split.rest);
-        if (carry.length >= 4) {
-          const size = new DataView(carry.buffer).getUint32(0, true) + 4;
-          if (size > MAX_RECORD_BYTES) throw new HtsError(`corrupt BAM record: implausible block_size ${size - 4}`, file, describeVirtualOffset(carryVirtualOffset));
-        }
-      }
-    }
-    const next = await chunks.next();
-    chunk = next.done ? undefined : next.value;
-    from = 0;
-  }
   } finally {
     // Stop the BGZF reader too when our consumer stops early (a region's end, `| head`).
     await chunks.return?.();
   }
-  if (carry && carry.length > 0 && !partialEnd) {
-    throw new HtsError(`truncated BAM record: the data ends ${carry.length} bytes into a record`, file, describeVirtualOffset(carryVirtualOffset));
-  }
+  if (!partialEnd) splitter.finish();
 }
-
 
 /** `byte offset 1234 (block at 1200, +34 inflated)`: where a record lies, for error messages. */
 export function describeVirtualOffset(virtualOffset: number): string {

@@ -39,11 +39,11 @@ export function completeBlocksLength(bytes: Uint8Array, end: number, file: strin
 }
 
 /**
- * Inflates every block of `chunk`. `reuse`, when given and large enough, receives the data instead
- * of a fresh allocation: recycling output buffers saves the page faults and zero-filling of
- * ~600 MB of new memory per GB of BAM (measured: bench/README.md).
+ * Inflates every block of `chunk`. `output`, when given, supplies the buffer for the inflated
+ * data (a recycled one, or a spare from the engine's pool): fresh buffers cost the page faults and
+ * zero-filling of ~600 MB of new memory per GB of BAM (BENCHMARKS.md).
  */
-export function inflateChunk(chunk: CompressedChunk, verifyCrc = true, reuse?: Uint8Array): InflatedChunk {
+export function inflateChunk(chunk: CompressedChunk, verifyCrc = true, output?: Uint8Array | ((bytes: number) => Uint8Array)): InflatedChunk {
   const { bytes, file, fileOffset } = chunk;
   const layouts = [];
   let totalInflated = 0;
@@ -56,7 +56,8 @@ export function inflateChunk(chunk: CompressedChunk, verifyCrc = true, reuse?: U
     at += size;
   }
   const backend = deflateBackend();
-  const data = reuse && reuse.length >= totalInflated ? reuse.subarray(0, totalInflated) : new Uint8Array(totalInflated);
+  const supplied = typeof output === 'function' ? output(totalInflated) : output;
+  const data = supplied && supplied.length >= totalInflated ? supplied.subarray(0, totalInflated) : new Uint8Array(totalInflated);
   const blockFileOffsets = new Float64Array(layouts.length);
   const blockDataStarts = new Uint32Array(layouts.length);
   let written = 0;

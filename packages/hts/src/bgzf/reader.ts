@@ -30,6 +30,8 @@ export interface BgzfReadOptions {
    * for the one after next; it saves the cost of fresh memory.
    */
   recycleBuffers?: boolean;
+  /** Where read buffers come from (the engine's pool); default: new ones. */
+  allocate?: (bytes: number) => Uint8Array;
 }
 
 /** Fills `into` unless the input ends first (pipes deliver 64 KiB at a time). */
@@ -52,7 +54,8 @@ export async function* compressedChunks(
   let fileOffset = options.startFileOffset ?? 0;
   if (fileOffset !== 0) source.seek(fileOffset);
   let carry: Uint8Array = new Uint8Array(0);
-  let buffer = new Uint8Array(chunkBytes + MAX_BLOCK_SIZE);
+  const allocate = options.allocate ?? ((bytes: number) => new Uint8Array(bytes));
+  let buffer = allocate(chunkBytes + MAX_BLOCK_SIZE);
   let pendingRead = readFully(source, buffer.subarray(0, chunkBytes));
   for (;;) {
     const bytesRead = await pendingRead;
@@ -63,7 +66,7 @@ export async function* compressedChunks(
     }
     const whole = completeBlocksLength(buffer, filled, source.name, fileOffset);
     // Carry the partial block into the next buffer and start reading behind it at once.
-    const next = new Uint8Array(chunkBytes + MAX_BLOCK_SIZE);
+    const next = allocate(chunkBytes + MAX_BLOCK_SIZE);
     const partial = buffer.subarray(whole, filled);
     next.set(partial);
     carry = next.subarray(0, partial.length);

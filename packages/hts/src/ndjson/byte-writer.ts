@@ -13,9 +13,10 @@ export class ByteWriter {
   view: DataView;
   length = 0;
 
-  constructor(capacity = 1 << 20) {
-    this.buffer = new Uint8Array(capacity);
-    this.view = new DataView(this.buffer.buffer);
+  /** `initial`: a capacity, or a buffer to write into (a recycled one). */
+  constructor(initial: number | Uint8Array = 1 << 20) {
+    this.buffer = typeof initial === 'number' ? new Uint8Array(initial) : initial;
+    this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
   }
 
   /** Makes room for `n` more bytes. */
