@@ -82,9 +82,41 @@ if (decodedCount !== records) throw new Error(`decode counted ${decodedCount}, s
 
 const text = measure([
   { name: 'samtools view (SAM) > /dev/null', command: `samtools view ${bam} > /dev/null`, anchor: true },
-  { name: 'bam2ndjson > /dev/null', command: `${bin('bam2ndjson')} ${bam} > /dev/null` },
-  { name: 'bam2ndjson --fields qname,flag,rname,pos > /dev/null', command: `${bin('bam2ndjson')} --fields qname,flag,rname,pos ${bam} > /dev/null` },
+  { name: 'bam2ndjson --threads 1 > /dev/null', command: `${bin('bam2ndjson')} --threads 1 ${bam} > /dev/null` },
+  { name: 'bam2ndjson --threads 1 --fields qname,flag,rname,pos > /dev/null', command: `${bin('bam2ndjson')} --threads 1 --fields qname,flag,rname,pos ${bam} > /dev/null` },
 ]);
+
+// ── The engine: 1 and 2 threads against samtools with -@2 ──────────────────────────────────
+const engineDecode = measure([
+  { name: 'samtools view -c -@2', command: `samtools view -c -@2 ${bam}`, anchor: true },
+  { name: 'samtools view -c', command: `samtools view -c ${bam}` },
+  { name: 'shoal full decode on the engine, --threads 1', command: `${node} ${root}/bench/engine-decode.mjs ${bam} --threads 1` },
+  { name: 'shoal full decode on the engine, --threads 2', command: `${node} ${root}/bench/engine-decode.mjs ${bam} --threads 2` },
+]);
+for (const row of engineDecode.slice(2)) {
+  if (Number(row.output.split('\t')[0]) !== records) throw new Error(`${row.name} counted ${row.output.split('\t')[0]}, samtools ${records}`);
+}
+const engineText = measure([
+  { name: 'samtools view -@2 (SAM) > /dev/null', command: `samtools view -@2 ${bam} > /dev/null`, anchor: true },
+  { name: 'samtools view (SAM) > /dev/null', command: `samtools view ${bam} > /dev/null` },
+  { name: 'bam2ndjson --threads 1 > /dev/null', command: `${bin('bam2ndjson')} --threads 1 ${bam} > /dev/null` },
+  { name: 'bam2ndjson --threads 2 > /dev/null', command: `${bin('bam2ndjson')} --threads 2 ${bam} > /dev/null` },
+]);
+const bam4x = path.join(dataDir, '4x', 'bench.bam');
+if (!fs.existsSync(bam4x)) {
+  console.error(`bench: making ${bam4x} (${4 * pairs} pairs) for the memory check…`);
+  execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', path.dirname(bam4x), '--pairs', String(4 * pairs)], { stdio: 'inherit' });
+}
+const memoryRows = [];
+for (const [label, tool] of [
+  ['full decode on the engine, --threads 2', (file) => `${node} ${root}/bench/engine-decode.mjs ${file} --threads 2`],
+  ['bam2ndjson --threads 2 > /dev/null', (file) => `${bin('bam2ndjson')} --threads 2 ${file} > /dev/null`],
+]) {
+  const small = timeOnce(tool(bam));
+  const large = timeOnce(tool(bam4x));
+  memoryRows.push(`| ${label} | ${small.rssMb.toFixed(0)} | ${large.rssMb.toFixed(0)} | ${small.wall.toFixed(2)} | ${large.wall.toFixed(2)} |`);
+}
+const size4xMb = fs.statSync(bam4x).size / 1e6;
 
 const fmt = (x) => x.toFixed(2);
 function table(rows) {
@@ -114,8 +146,35 @@ ${table(decode)}
 ${table(text)}
 <!-- bench:formats:end -->`;
 
+const speedup = (rows, one, two) => (rows.find((r) => r.name === one).median / rows.find((r) => r.name === two).median).toFixed(2);
+const engineSection = `<!-- bench:engine:start -->
+## The engine: --threads 1 and 2
+
+Made by \`node bench/run.mjs\` on ${new Date().toISOString().slice(0, 10)}, same machine, input and method as above. Anchor: samtools with \`-@2\`
+(two extra threads). Goals on 2 cores: full decode at --threads 2 within 1.25x of \`samtools view -c -@2\`;
+\`bam2ndjson --threads 2\` within 1.5x of \`samtools view -@2\`; peak memory independent of input size.
+
+${table(engineDecode)}
+
+Speed-up from 1 to 2 threads (medians): full decode ${speedup(engineDecode, 'shoal full decode on the engine, --threads 1', 'shoal full decode on the engine, --threads 2')}x; samtools view -c ${speedup(engineDecode, 'samtools view -c', 'samtools view -c -@2')}x.
+
+${table(engineText)}
+
+Speed-up from 1 to 2 threads (medians): bam2ndjson ${speedup(engineText, 'bam2ndjson --threads 1 > /dev/null', 'bam2ndjson --threads 2 > /dev/null')}x; samtools view ${speedup(engineText, 'samtools view (SAM) > /dev/null', 'samtools view -@2 (SAM) > /dev/null')}x.
+
+**Peak memory at 1x and 4x input** (one run each; 1x = ${sizeMb.toFixed(0)} MB, 4x = ${size4xMb.toFixed(0)} MB, \`tools/src/make-data.ts\` with ${4 * pairs} pairs):
+
+| command | peak RSS 1x MB | peak RSS 4x MB | wall 1x s | wall 4x s |
+| --- | --- | --- | --- | --- |
+${memoryRows.join('\n')}
+<!-- bench:engine:end -->`;
+
 const file = path.join(root, 'BENCHMARKS.md');
 let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\nEvery figure here is written by a script in `bench/`; rerun it to check. The machine is shared and noisy: compare ratios from one run, not absolute times across runs.\n';
-doc = doc.includes('<!-- bench:formats:start -->') ? doc.replace(/<!-- bench:formats:start -->[\s\S]*<!-- bench:formats:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
+for (const [name, text] of [['formats', section], ['engine', engineSection]]) {
+  const pattern = new RegExp(`<!-- bench:${name}:start -->[\\s\\S]*<!-- bench:${name}:end -->`);
+  doc = pattern.test(doc) ? doc.replace(pattern, text) : `${doc.trimEnd()}\n\n${text}\n`;
+}
 fs.writeFileSync(file, doc);
 console.log(section);
+console.log(engineSection);

@@ -15,8 +15,8 @@ const say = (text) => process.stdout.write(`${text}\n`);
 execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'demo', out], { stdio: 'inherit' });
 const bam = path.join(out, 'demo.bam');
 
-say(`\n$ bam2ndjson demo-output/demo.bam -o demo-output/demo.ndjson`);
-run('bam2ndjson', [bam, '-o', path.join(out, 'demo.ndjson')]);
+say(`\n$ bam2ndjson --threads 2 demo-output/demo.bam -o demo-output/demo.ndjson`);
+run('bam2ndjson', ['--threads', '2', bam, '-o', path.join(out, 'demo.ndjson')]);
 const lines = fs.readFileSync(path.join(out, 'demo.ndjson'), 'utf8').split('\n').filter(Boolean);
 say(`  ${lines.length - 1} records (+ 1 header line); the first record:\n  ${lines[1]}`);
 
@@ -25,8 +25,10 @@ run('bam2ndjson', ['--region', 'chr2:100-2,000', '--fields', 'qname,flag,pos,cig
 const region = fs.readFileSync(path.join(out, 'region.ndjson'), 'utf8').split('\n').filter(Boolean);
 say(`  ${region.length - 1} records overlap chr2:100-2,000 (through demo.bam.bai); e.g. ${region[1]}`);
 
-say(`\n$ bam2ndjson demo-output/demo.bam | ndjson2bam --write-index -o demo-output/roundtrip.bam`);
-execFileSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" packages/bam2ndjson/bin/bam2ndjson.js demo-output/demo.bam | "${process.execPath}" packages/bam2ndjson/bin/ndjson2bam.js --write-index -o demo-output/roundtrip.bam`], { cwd: root, stdio: 'inherit' });
+say(`\n$ bam2ndjson --threads 2 demo-output/demo.bam | ndjson2bam --threads 2 --write-index -o demo-output/roundtrip.bam`);
+execFileSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" packages/bam2ndjson/bin/bam2ndjson.js --threads 2 demo-output/demo.bam | "${process.execPath}" packages/bam2ndjson/bin/ndjson2bam.js --threads 2 --write-index -o demo-output/roundtrip.bam`], { cwd: root, stdio: 'inherit' });
+const same = fs.readFileSync(path.join(out, 'roundtrip.bam')).equals(fs.readFileSync(bam));
+say(`  roundtrip.bam is ${same ? 'byte-identical to' : 'DIFFERENT from'} demo.bam`);
 
 say(`\nOutputs in ${path.relative(process.cwd(), out) || '.'}/:`);
 for (const file of fs.readdirSync(out).sort()) say(`  ${file.padEnd(20)} ${fs.statSync(path.join(out, file)).size.toLocaleString('en-US').padStart(10)} bytes`);

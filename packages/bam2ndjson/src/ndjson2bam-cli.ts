@@ -1,4 +1,4 @@
-import { integerInRange, runTool } from '@shoal/cli';
+import { integerInRange, positiveInteger, runTool } from '@shoal/cli';
 import { ndjsonToBam } from './ndjson2bam.js';
 
 export function main(argv: string[]): Promise<never> {
@@ -9,6 +9,7 @@ export function main(argv: string[]): Promise<never> {
       .option('-o, --output <path>', 'BAM file, or - for stdout', '-')
       .option('--write-index', 'also write <output>.bai (records must be coordinate-sorted)')
       .option('-l, --level <n>', 'compression level 0-9', integerInRange('--level', 0, 9), 6)
+      .option('-t, --threads <n>', 'total threads: the main thread parses, n-1 workers compress', positiveInteger('--threads'), 2)
       .addHelpText(
         'after',
         `
@@ -19,8 +20,8 @@ Examples:
   bam2ndjson in.bam | jq -c 'if .tags then .tags.XX = ["Z","edited"] else . end' | ndjson2bam -o out.bam
   ndjson2bam --write-index -o sorted.bam records.ndjson`,
       )
-      .action(async (input: string, options: { output: string; writeIndex?: boolean; level: number }) => {
-        await ndjsonToBam({ input, output: options.output, writeIndex: options.writeIndex, level: options.level });
+      .action(async (input: string, options: { output: string; writeIndex?: boolean; level: number; threads: number }) => {
+        await ndjsonToBam({ input, output: options.output, writeIndex: options.writeIndex, level: options.level, threads: options.threads });
       });
   });
 }

@@ -1,17 +1,25 @@
 /** ndjson2bam: bam2ndjson's NDJSON (or SAM/BAM) back to BAM, optionally indexed as it is written. */
 import { BamWriter, openAlignments } from '@shoal/hts';
+import { parallelBgzfCompression } from '@shoal/engine';
 
 export interface NdjsonToBamOptions {
   input: string;
   output: string;
   writeIndex?: boolean;
   level?: number;
+  /** Total threads; above 1, BGZF compression runs on the engine's workers. */
+  threads?: number;
 }
 
 export async function ndjsonToBam(options: NdjsonToBamOptions): Promise<{ records: number }> {
   const reader = await openAlignments(options.input);
   try {
-    const writer = await BamWriter.open(options.output, reader.header, { writeIndex: options.writeIndex, level: options.level });
+    const threads = options.threads ?? 1;
+    const writer = await BamWriter.open(options.output, reader.header, {
+      writeIndex: options.writeIndex,
+      level: options.level,
+      parallel: threads > 1 ? parallelBgzfCompression(threads) : undefined,
+    });
     try {
       for await (const batch of reader.batches()) {
         for (let i = 0; i < batch.count; i++) {

@@ -11,7 +11,6 @@ import {
   inflateChunk,
   openByteSource,
   parseBamHeader,
-  READ_CHUNK_BYTES,
   type BamHeader,
   type ByteSource,
 } from '@shoal/hts';
@@ -20,6 +19,14 @@ import type { BufferPool } from './buffer-pool.js';
 import type { Payload, StageSpec } from './stage.js';
 
 export const BAM_STAGES_MODULE = new URL('./stages/bam.js', import.meta.url).href;
+
+/**
+ * Compressed bytes per engine block. Chosen by bench/sweep-engine.mjs (BENCHMARKS.md, "Engine
+ * sweep", 2026-11-23): full decode medians at --threads 2 were 1.10 s (64 KiB), 0.95 s (256 KiB),
+ * 0.96 s (1 MiB), 1.17 s (4 MiB), with peak RSS 91, 106, 166, 339 MB. A 256 KiB block inflates to
+ * ~1 MiB, which stays in a core's cache from inflate through decode.
+ */
+export const PIPELINE_READ_CHUNK_BYTES = 256 << 10;
 
 export interface BamPipelineOptions {
   threads: number;
@@ -54,7 +61,7 @@ export async function openBamPipeline(input: string | ByteSource, options: BamPi
     const file = source.name;
     // The engine's pool is not there yet while we read the header; chunks read later use it.
     let allocate = (bytes: number): Uint8Array => new Uint8Array(bytes);
-    const chunks = compressedChunks(source, { readChunkBytes: options.readChunkBytes ?? READ_CHUNK_BYTES, allocate: (bytes) => allocate(bytes) });
+    const chunks = compressedChunks(source, { readChunkBytes: options.readChunkBytes ?? PIPELINE_READ_CHUNK_BYTES, allocate: (bytes) => allocate(bytes) });
     const replay: { bytes: Uint8Array; fileOffset: number }[] = [];
     let inflated: Uint8Array = new Uint8Array(0);
     let parsed: ReturnType<typeof parseBamHeader>;

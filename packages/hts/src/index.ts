@@ -10,7 +10,7 @@ export { EOF_BLOCK, MAX_BLOCK_SIZE, WRITER_BLOCK_DATA_SIZE } from './bgzf/block.
 export { inflateChunk, completeBlocksLength, virtualOffsetInChunk, type CompressedChunk, type InflatedChunk } from './bgzf/inflate.js';
 export { compressedChunks, inflatedChunks, readBgzfFile, READ_CHUNK_BYTES, type BgzfReadOptions } from './bgzf/reader.js';
 export { concatBytes } from './bytes.js';
-export { BgzfWriter, compressBlock, type BgzfWriterOptions } from './bgzf/writer.js';
+export { BgzfWriter, compressBlock, maxCompressedBlockSize, type BgzfWriterOptions, type ParallelBlockCompressor, type ParallelCompressorFactory } from './bgzf/writer.js';
 export { makeVirtualOffset, compressedOffsetOf, uncompressedOffsetOf } from './bgzf/virtual-offset.js';
 
 export { makeHeader, headerLines, referencesFromText, parseBamHeader, encodeBamHeader, type BamHeader, type ReferenceSequence, type HeaderLineFields } from './bam/header.js';

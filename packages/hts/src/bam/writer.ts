@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { HtsError } from '../errors.js';
-import { BgzfWriter } from '../bgzf/writer.js';
+import { BgzfWriter, type ParallelCompressorFactory } from '../bgzf/writer.js';
 import { openOutput } from '../io/output.js';
 import { encodeBamHeader, type BamHeader } from './header.js';
 import { BaiBuilder, serializeBai } from './bai/index.js';
@@ -17,6 +17,8 @@ import { readBatches } from './reader.js';
 export interface BamWriterOptions {
   /** DEFLATE level (default 6). */
   level?: number;
+  /** Compress on worker threads (from @shoal/engine's parallelBgzfCompression). */
+  parallel?: ParallelCompressorFactory;
   /** Build `<path>.bai` while writing (records must be coordinate-sorted). */
   writeIndex?: boolean;
 }
@@ -33,10 +35,15 @@ export class BamWriter {
 
   static async open(path: string, header: BamHeader, options: BamWriterOptions = {}): Promise<BamWriter> {
     if (options.writeIndex && path === '-') throw new HtsError('cannot write an index for BAM on stdout');
-    const bgzf = new BgzfWriter(openOutput(path), { level: options.level });
+    const bgzf = new BgzfWriter(openOutput(path), { level: options.level, parallel: options.parallel });
     const writer = new BamWriter(path, bgzf, options.writeIndex ? new BaiBuilder(header.references.length, path) : undefined);
-    await bgzf.write(encodeBamHeader(header));
-    bgzf.flushBlock();
+    try {
+      await bgzf.write(encodeBamHeader(header));
+      await bgzf.flushBlock();
+    } catch (error) {
+      bgzf.abort();
+      throw error;
+    }
     return writer;
   }
 
@@ -47,10 +54,11 @@ export class BamWriter {
   /** Writes records already in BAM layout (block_size included), e.g. straight from a reader's batch. */
   async writeRecordBytes(bytes: Uint8Array): Promise<void> {
     if (this.indexBuilder) {
+      // Indexed by uncompressed positions; close() resolves them to virtual offsets.
       const record = this.view.setPosition(bytes, 0);
-      const start = this.bgzf.virtualOffset;
+      const start = this.bgzf.position;
+      this.indexBuilder.add(record.refId, record.pos, record.alignmentEnd, (record.flag & Flag.Unmapped) !== 0, start, start + bytes.length, record.readName);
       await this.bgzf.write(bytes);
-      this.indexBuilder.add(record.refId, record.pos, record.alignmentEnd, (record.flag & Flag.Unmapped) !== 0, start, this.bgzf.virtualOffset, record.readName);
     } else {
       await this.bgzf.write(bytes);
     }
@@ -63,9 +71,8 @@ export class BamWriter {
 
   /** Finishes the BAM (EOF block, rename into place) and then its index. */
   async close(): Promise<void> {
-    const index = this.indexBuilder?.finish();
     await this.bgzf.close();
-    if (index) writeFileAtomic(`${this.path}.bai`, serializeBai(index));
+    if (this.indexBuilder) writeFileAtomic(`${this.path}.bai`, serializeBai(this.indexBuilder.finish((position) => this.bgzf.resolveVirtualOffset(position))));
   }
 
   abort(): void {

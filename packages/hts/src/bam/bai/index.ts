@@ -156,7 +156,20 @@ export class BaiBuilder {
     else metadata.mapped++;
   }
 
-  finish(): BaiIndex {
+  /**
+   * The finished index. `resolve` maps the offsets given to add() to virtual offsets, for writers
+   * that index by uncompressed position (the mapping is monotonic, so chunk merging and the linear
+   * index's minima hold).
+   */
+  finish(resolve: (offset: number) => number = (offset) => offset): BaiIndex {
+    for (const reference of this.references) {
+      for (const chunks of reference.bins.values()) for (let i = 0; i < chunks.length; i++) chunks[i] = resolve(chunks[i]!);
+      for (let w = 0; w < reference.linear.length; w++) if (reference.linear[w] !== -1) reference.linear[w] = resolve(reference.linear[w]!);
+      if (reference.metadata) {
+        reference.metadata.firstOffset = resolve(reference.metadata.firstOffset);
+        reference.metadata.lastOffset = resolve(reference.metadata.lastOffset);
+      }
+    }
     for (const reference of this.references) {
       // Windows no record overlaps take the previous window's offset (htslib fills them the same way).
       let previous = 0;
