@@ -233,7 +233,10 @@ export class Engine {
 
     const pull = (): void => {
       pulling = true;
-      Promise.resolve(iterator.next()).then(
+      // Through a promise, so a source that throws synchronously takes the same failure path.
+      Promise.resolve()
+        .then(() => iterator.next())
+        .then(
         (result) => {
           pulling = false;
           if (result.done) sourceDone = true;
