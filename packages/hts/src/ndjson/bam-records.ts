@@ -17,7 +17,7 @@ import { SEQ_CHAR_CODES, SEQ_PAIR_CODES } from '../bam/record/sequence.js';
 import { formatFloat32, smallestArrayType, smallestIntegerType, TAG_VALUE_SIZE, type Tag, type TagType } from '../bam/record/tags.js';
 import type { BamRecordView } from '../bam/record/view.js';
 import type { BamRecord } from '../bam/record/owned.js';
-import { ByteWriter } from './byte-writer.js';
+import { ByteWriter, writeInt, writeJsonString } from './byte-writer.js';
 
 export const BAM_NDJSON_FORMAT = 'shoal.bam';
 export const BAM_NDJSON_VERSION = 1;
@@ -173,52 +173,6 @@ export class BamNdjsonFormatter {
 
 function copyBytes(buffer: Uint8Array, at: number, source: Uint8Array): number {
   for (let i = 0; i < source.length; i++) buffer[at++] = source[i]!;
-  return at;
-}
-
-/** A signed integer in decimal at `at`; returns the new cursor. */
-function writeInt(buffer: Uint8Array, at: number, value: number): number {
-  if (value < 0) {
-    buffer[at++] = 45;
-    value = -value;
-  }
-  if (value < 10) {
-    buffer[at++] = 48 + value;
-    return at;
-  }
-  if (value >= 2147483648) {
-    // Beyond int32 (uint32 tags): the general path.
-    const text = String(value);
-    for (let i = 0; i < text.length; i++) buffer[at++] = text.charCodeAt(i);
-    return at;
-  }
-  const digits = value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : value < 100000 ? 5 : value < 1000000 ? 6 : value < 10000000 ? 7 : value < 100000000 ? 8 : value < 1000000000 ? 9 : 10;
-  let p = at + digits;
-  do {
-    const quotient = (value / 10) | 0;
-    buffer[--p] = 48 + value - quotient * 10;
-    value = quotient;
-  } while (value > 0);
-  return at + digits;
-}
-
-function writeJsonString(buffer: Uint8Array, at: number, source: Uint8Array, from: number, to: number): number {
-  buffer[at++] = QUOTE;
-  for (let i = from; i < to; i++) {
-    const b = source[i]!;
-    if (b === QUOTE || b === BACKSLASH) {
-      buffer[at++] = BACKSLASH;
-      buffer[at++] = b;
-    } else if (b < 0x20) {
-      const hex = b.toString(16).padStart(4, '0');
-      buffer[at++] = BACKSLASH;
-      buffer[at++] = 117;
-      for (let k = 0; k < 4; k++) buffer[at++] = hex.charCodeAt(k);
-    } else {
-      buffer[at++] = b;
-    }
-  }
-  buffer[at++] = QUOTE;
   return at;
 }
 

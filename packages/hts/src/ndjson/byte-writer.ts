@@ -80,44 +80,13 @@ export class ByteWriter {
   /** A signed integer in decimal. */
   int(value: number): void {
     this.reserve(21);
-    const buffer = this.buffer;
-    if (value < 0) {
-      buffer[this.length++] = 45;
-      value = -value;
-    }
-    if (value < 10) {
-      buffer[this.length++] = 48 + value;
-      return;
-    }
-    let digits = 1;
-    for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
-    let at = this.length + digits;
-    this.length = at;
-    do {
-      buffer[--at] = 48 + (value % 10);
-      value = Math.floor(value / 10);
-    } while (value > 0);
+    this.length = writeInt(this.buffer, this.length, value);
   }
 
   /** A JSON string from raw bytes (ASCII or UTF-8), escaping quotes, backslashes and control bytes. */
   jsonStringFromBytes(source: Uint8Array, start: number, end: number): void {
     this.reserve(2 + 6 * (end - start));
-    const buffer = this.buffer;
-    let at = this.length;
-    buffer[at++] = QUOTE;
-    for (let i = start; i < end; i++) {
-      const b = source[i]!;
-      if (b === QUOTE || b === BACKSLASH) {
-        buffer[at++] = BACKSLASH;
-        buffer[at++] = b;
-      } else if (b < 0x20) {
-        at = writeControlEscape(buffer, at, b);
-      } else {
-        buffer[at++] = b;
-      }
-    }
-    buffer[at++] = QUOTE;
-    this.length = at;
+    this.length = writeJsonString(this.buffer, this.length, source, start, end);
   }
 
   /** A JSON string from a JS string. */
@@ -136,5 +105,49 @@ function writeControlEscape(buffer: Uint8Array, at: number, b: number): number {
   for (const c of 'u00') buffer[at++] = c.charCodeAt(0);
   buffer[at++] = HEX.charCodeAt(b >> 4);
   buffer[at++] = HEX.charCodeAt(b & 15);
+  return at;
+}
+
+/** A signed integer in decimal at `at`; returns the new cursor. */
+export function writeInt(buffer: Uint8Array, at: number, value: number): number {
+  if (value < 0) {
+    buffer[at++] = 45;
+    value = -value;
+  }
+  if (value < 10) {
+    buffer[at++] = 48 + value;
+    return at;
+  }
+  if (value >= 2147483648) {
+    // Beyond int32 (uint32 tags): the general path.
+    const text = String(value);
+    for (let i = 0; i < text.length; i++) buffer[at++] = text.charCodeAt(i);
+    return at;
+  }
+  const digits = value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : value < 100000 ? 5 : value < 1000000 ? 6 : value < 10000000 ? 7 : value < 100000000 ? 8 : value < 1000000000 ? 9 : 10;
+  let p = at + digits;
+  do {
+    const quotient = (value / 10) | 0;
+    buffer[--p] = 48 + value - quotient * 10;
+    value = quotient;
+  } while (value > 0);
+  return at + digits;
+}
+
+/** A JSON string from raw bytes at `at` (quotes, backslashes and control bytes escaped); returns the new cursor. */
+export function writeJsonString(buffer: Uint8Array, at: number, source: Uint8Array, from: number, to: number): number {
+  buffer[at++] = QUOTE;
+  for (let i = from; i < to; i++) {
+    const b = source[i]!;
+    if (b === QUOTE || b === BACKSLASH) {
+      buffer[at++] = BACKSLASH;
+      buffer[at++] = b;
+    } else if (b < 0x20) {
+      at = writeControlEscape(buffer, at, b);
+    } else {
+      buffer[at++] = b;
+    }
+  }
+  buffer[at++] = QUOTE;
   return at;
 }
