@@ -4,6 +4,7 @@
  * README demo and the tests use it) and `bench` (millions of 2x150 records for bench/).
  *
  *   node tools/dist/make-data.js demo  OUT_DIR            → OUT_DIR/demo.fa, demo.bam, demo.bam.bai
+ *   node tools/dist/make-data.js qc    OUT_DIR            → OUT_DIR/qc.fa, qc.bam, qc.bam.bai (QC goldens)
  *   node tools/dist/make-data.js bench OUT_DIR [--pairs N] → OUT_DIR/bench.fa, bench.bam, bench.bam.bai
  */
 import fs from 'node:fs';
@@ -29,6 +30,25 @@ export const DEMO_OPTIONS: SimulationOptions = {
   edgeCases: true,
 };
 
+/** The QC golden data set: like the demo (every kind of record a QC collector must classify) without the format edge cases, and bigger. */
+export const QC_OPTIONS: SimulationOptions = {
+  ...DEMO_OPTIONS,
+  seed: 4242,
+  references: [
+    { name: 'chr1', length: 60000 },
+    { name: 'chr2', length: 40000 },
+    { name: 'chr3', length: 20000 },
+  ],
+  pairs: 5000,
+  readGroups: [
+    { id: 'rgA', sample: 'qc-sample', library: 'libA' },
+    { id: 'rgB', sample: 'qc-sample', library: 'libB' },
+    { id: 'rgC', sample: 'qc-sample', library: 'libA' },
+  ],
+  unplacedPairs: 30,
+  edgeCases: false,
+};
+
 export function benchOptions(pairs: number): SimulationOptions {
   return {
     seed: 7,
@@ -49,13 +69,13 @@ export function benchOptions(pairs: number): SimulationOptions {
 
 async function main(): Promise<void> {
   const [kind, outDir, ...rest] = process.argv.slice(2);
-  if ((kind !== 'demo' && kind !== 'bench') || !outDir) {
-    process.stderr.write('usage: make-data.js demo|bench OUT_DIR [--pairs N]\n');
+  if ((kind !== 'demo' && kind !== 'bench' && kind !== 'qc') || !outDir) {
+    process.stderr.write('usage: make-data.js demo|qc|bench OUT_DIR [--pairs N]\n');
     process.exit(2);
   }
   fs.mkdirSync(outDir, { recursive: true });
   const pairsFlag = rest.indexOf('--pairs');
-  const options = kind === 'demo' ? DEMO_OPTIONS : benchOptions(pairsFlag >= 0 ? Number(rest[pairsFlag + 1]) : 1_000_000);
+  const options = kind === 'demo' ? DEMO_OPTIONS : kind === 'qc' ? QC_OPTIONS : benchOptions(pairsFlag >= 0 ? Number(rest[pairsFlag + 1]) : 1_000_000);
   const bam = path.join(outDir, `${kind}.bam`);
   const records = await simulatePairedBam(bam, path.join(outDir, `${kind}.fa`), options);
   process.stderr.write(`make-data: wrote ${records} records to ${bam} (+ .bai) and ${path.join(outDir, `${kind}.fa`)}\n`);

@@ -299,7 +299,8 @@ function simulatePair(random: Random, references: SimulatedReference[], refId: n
   const duplicate = random.chance(0.04) ? 0x400 : 0;
   const qcFail = random.chance(0.02) ? 0x200 : 0;
   const mateUnmapped = random.chance(0.02);
-  const chimericRef = refId + 1 < references.length && random.chance(0.01) ? refId + 1 : -1;
+  // A pair whose mate is unmapped places the mate beside the read, so it is never chimeric.
+  const chimericRef = !mateUnmapped && refId + 1 < references.length && random.chance(0.01) ? refId + 1 : -1;
   const mapq = (): number => (random.chance(0.03) ? 0 : random.chance(0.05) ? random.int(1, 30) : 60);
   const records: BamRecord[] = [];
   const leftEnd = left.pos + referenceSpan(left.cigar);

@@ -1,0 +1,9 @@
+/** Every collector, by tool name, in the order collect-multi runs and documents them. */
+import type { CollectorFactory } from '../collector.js';
+import { isizeCollector } from './isize.js';
+
+export const COLLECTORS: Record<string, CollectorFactory<any>> = {
+  isize: isizeCollector,
+};
+
+export const DEFAULT_MULTI_TOOLS = ['alignment', 'basic', 'isize'];

@@ -1,0 +1,156 @@
+/**
+ * Insert size (Picard CollectInsertSizeMetrics, riker `isize`).
+ *
+ * Picard: one observation per pair, from the second-of-pair record: paired, both ends mapped,
+ * not secondary or supplementary, not duplicate (unless included), TLEN ≠ 0; size |TLEN|;
+ * orientation from SamPairUtil.getPairOrientation. QC-fail reads are NOT filtered (riker filters
+ * them: `excludeQcFail`). An orientation is reported when it holds ≥ minimumPct of all pairs.
+ * MEDIAN, MODE, MAD, MIN, MAX and the WIDTH_OF_x_PERCENT columns come from the whole histogram;
+ * MEAN and SD from the histogram trimmed to keys ≤ (int)(MEDIAN + DEVIATIONS × MAD), which is also
+ * the histogram written.
+ */
+import type { BamRecordView } from '@shoal/hts';
+import type { Collector, CollectorContext, CollectorFactory, Column, MetricsOutput, Row } from '../collector.js';
+import { Histogram, type HistogramJson } from '../histogram.js';
+
+export interface IsizeOptions {
+  includeDuplicates: boolean;
+  minimumPct: number;
+  deviations: number;
+  /** riker's rule: drop QC-fail reads (Picard keeps them). */
+  excludeQcFail: boolean;
+}
+
+export const ISIZE_DEFAULTS: IsizeOptions = { includeDuplicates: false, minimumPct: 0.05, deviations: 10, excludeQcFail: false };
+
+const ORIENTATIONS = ['FR', 'RF', 'TANDEM'] as const;
+type Orientation = (typeof ORIENTATIONS)[number];
+
+const WIDTHS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99];
+
+const COLUMNS: Column[] = [
+  { name: 'MEDIAN_INSERT_SIZE', kind: 'double', decimals: 2 },
+  { name: 'MODE_INSERT_SIZE', kind: 'double', decimals: 0 },
+  { name: 'MEDIAN_ABSOLUTE_DEVIATION', kind: 'double', decimals: 2 },
+  { name: 'MIN_INSERT_SIZE', kind: 'int' },
+  { name: 'MAX_INSERT_SIZE', kind: 'int' },
+  { name: 'MEAN_INSERT_SIZE', kind: 'double', decimals: 2 },
+  { name: 'STANDARD_DEVIATION', kind: 'double', decimals: 2 },
+  { name: 'READ_PAIRS', kind: 'int' },
+  { name: 'PAIR_ORIENTATION', kind: 'text' },
+  ...WIDTHS.map((w): Column => ({ name: `WIDTH_OF_${w}_PERCENT`, kind: 'int' })),
+  { name: 'SAMPLE', kind: 'text', riker: null },
+  { name: 'LIBRARY', kind: 'text', riker: null },
+  { name: 'READ_GROUP', kind: 'text', riker: null },
+];
+
+type IsizePartial = Record<Orientation, HistogramJson>;
+
+/** SamPairUtil.getPairOrientation, for a paired record with both ends mapped. */
+export function pairOrientation(record: BamRecordView): Orientation {
+  const reverse = (record.flag & 0x10) !== 0;
+  const mateReverse = (record.flag & 0x20) !== 0;
+  if (reverse === mateReverse) return 'TANDEM';
+  // 1-based 5' positions of the forward- and reverse-strand ends.
+  const positiveFivePrime = reverse ? record.matePos + 1 : record.pos + 1;
+  const negativeFivePrime = reverse ? record.pos + record.referenceLength : record.pos + 1 + record.templateLength;
+  return positiveFivePrime < negativeFivePrime ? 'FR' : 'RF';
+}
+
+class IsizeCollector implements Collector<IsizePartial> {
+  readonly name = 'isize';
+  private readonly histograms: Record<Orientation, Histogram> = { FR: new Histogram(), RF: new Histogram(), TANDEM: new Histogram() };
+
+  constructor(private readonly options: IsizeOptions) {}
+
+  accept(record: BamRecordView): void {
+    const flag = record.flag;
+    // Paired, mapped, mate mapped, second of pair, primary, not (excluded) duplicate.
+    if ((flag & 0x1) === 0 || flag & 0x4 || flag & 0x8 || flag & 0x40 || flag & 0x900) return;
+    if (flag & 0x400 && !this.options.includeDuplicates) return;
+    if (flag & 0x200 && this.options.excludeQcFail) return;
+    const templateLength = record.templateLength;
+    if (templateLength === 0) return;
+    this.histograms[pairOrientation(record)].increment(Math.abs(templateLength));
+  }
+
+  toPartial(): IsizePartial {
+    return { FR: this.histograms.FR.toJSON(), RF: this.histograms.RF.toJSON(), TANDEM: this.histograms.TANDEM.toJSON() };
+  }
+
+  merge(partial: IsizePartial): void {
+    for (const orientation of ORIENTATIONS) this.histograms[orientation].merge(partial[orientation]);
+  }
+
+  finish(): MetricsOutput[] {
+    let totalInserts = 0;
+    for (const orientation of ORIENTATIONS) totalInserts += this.histograms[orientation].count();
+    const rows: Row[] = [];
+    const kept: { orientation: Orientation; histogram: Histogram }[] = [];
+    if (totalInserts > 0) {
+      for (const orientation of ORIENTATIONS) {
+        const histogram = Histogram.fromJSON(this.histograms[orientation].toJSON());
+        const total = histogram.count();
+        if (total < totalInserts * this.options.minimumPct) continue;
+        const row: Row = { PAIR_ORIENTATION: orientation, SAMPLE: null, LIBRARY: null, READ_GROUP: null, READ_PAIRS: 0, MEDIAN_INSERT_SIZE: 0, MODE_INSERT_SIZE: 0, MEDIAN_ABSOLUTE_DEVIATION: 0, MIN_INSERT_SIZE: 0, MAX_INSERT_SIZE: 0, MEAN_INSERT_SIZE: 0, STANDARD_DEVIATION: 0 };
+        for (const w of WIDTHS) row[`WIDTH_OF_${w}_PERCENT`] = 0;
+        if (!histogram.isEmpty) {
+          row.READ_PAIRS = total;
+          row.MAX_INSERT_SIZE = histogram.max();
+          row.MIN_INSERT_SIZE = histogram.min();
+          const median = histogram.median();
+          row.MEDIAN_INSERT_SIZE = median;
+          row.MODE_INSERT_SIZE = histogram.mode();
+          row.MEDIAN_ABSOLUTE_DEVIATION = histogram.medianAbsoluteDeviation();
+          // Widen symmetrically around the median, one key each side per step (Picard's loop).
+          let covered = 0;
+          let low = median;
+          let high = median;
+          const min = histogram.min();
+          const max = histogram.max();
+          while (low >= min - 1 || high <= max + 1) {
+            covered += histogram.get(Math.trunc(low)) ?? 0;
+            if (low !== high) covered += histogram.get(Math.trunc(high)) ?? 0;
+            const fraction = covered / total;
+            const distance = Math.trunc(high - low) + 1;
+            for (const w of WIDTHS) if (fraction >= w / 100 && row[`WIDTH_OF_${w}_PERCENT`] === 0) row[`WIDTH_OF_${w}_PERCENT`] = distance;
+            low--;
+            high++;
+          }
+        }
+        histogram.trimByWidth(Math.trunc((row.MEDIAN_INSERT_SIZE as number) + this.options.deviations * (row.MEDIAN_ABSOLUTE_DEVIATION as number)));
+        if (!histogram.isEmpty) {
+          row.MEAN_INSERT_SIZE = histogram.mean();
+          row.STANDARD_DEVIATION = histogram.standardDeviation();
+        }
+        rows.push(row);
+        kept.push({ orientation, histogram });
+      }
+    }
+    const keys = [...new Set(kept.flatMap((k) => k.histogram.keys()))].sort((a, b) => a - b);
+    return [
+      {
+        picardSuffix: '.insert_size_metrics',
+        metricsClass: 'picard.analysis.InsertSizeMetrics',
+        picardProgram: `CollectInsertSizeMetrics DEVIATIONS=${this.options.deviations} MINIMUM_PCT=${this.options.minimumPct} INCLUDE_DUPLICATES=${this.options.includeDuplicates}`,
+        table: { columns: COLUMNS, rows },
+        histogram: kept.length === 0 ? undefined : {
+          keyType: 'java.lang.Integer',
+          columns: ['insert_size', ...kept.map((k) => `All_Reads.${k.orientation.toLowerCase()}_count`)],
+          rikerColumns: ['insert_size', ...kept.map((k) => `${k.orientation.toLowerCase()}_count`)],
+          rows: keys.map((key) => [key, ...kept.map((k) => k.histogram.get(key) ?? 0)]),
+        },
+        rikerSuffix: '.isize-metrics.txt',
+        rikerHistogramSuffix: '.isize-histogram.txt',
+      },
+    ];
+  }
+}
+
+export const isizeCollector: CollectorFactory<IsizePartial> = {
+  name: 'isize',
+  needsReference: false,
+  create(context: CollectorContext) {
+    return new IsizeCollector({ ...ISIZE_DEFAULTS, ...(context.options.isize as Partial<IsizeOptions> | undefined) });
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * Numbers as the two output layouts print them.
+ *
+ * Picard (htsjdk FormatUtil): doubles with at most 6 fraction digits, HALF_EVEN rounding of the
+ * double's exact decimal value, no trailing zeros, no grouping; NaN and ±Infinity as `?`.
+ * riker: fixed decimals per column (its serialize_f64_2dp/5dp/6dp helpers).
+ */
+
+/** HALF_EVEN rounding of `value` to `digits` fraction digits, on its exact decimal expansion. */
+function roundHalfEven(value: number, digits: number): string {
+  const negative = value < 0 || Object.is(value, -0);
+  // toFixed(100) gives the exact decimal expansion of a double below 1e21 (ECMA-262 Number#toFixed).
+  const exact = Math.abs(value).toFixed(100);
+  const point = exact.indexOf('.');
+  const whole = exact.slice(0, point);
+  const fraction = exact.slice(point + 1);
+  let kept = BigInt(whole + fraction.slice(0, digits));
+  const next = fraction.charCodeAt(digits) - 48;
+  const rest = fraction.slice(digits + 1);
+  const aboveHalf = next > 5 || (next === 5 && /[1-9]/.test(rest));
+  const exactlyHalf = next === 5 && !/[1-9]/.test(rest);
+  if (aboveHalf || (exactlyHalf && kept % 2n === 1n)) kept += 1n;
+  let text = kept.toString().padStart(digits + 1, '0');
+  text = digits > 0 ? `${text.slice(0, -digits)}.${text.slice(-digits)}` : text;
+  return negative && /[1-9]/.test(text) ? `-${text}` : text;
+}
+
+/** A double as htsjdk's FormatUtil writes it in a Picard metrics file. */
+export function formatPicardDouble(value: number): string {
+  if (!Number.isFinite(value)) return '?';
+  let text = roundHalfEven(value, 6);
+  if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '');
+  return text === '-0' ? '0' : text;
+}
+
+/** A value in a Picard metrics file: integers plain, doubles per FormatUtil, null/undefined empty. */
+export function formatPicardValue(value: unknown, kind: 'int' | 'double' | 'text'): string {
+  if (value === null || value === undefined) return '';
+  if (kind === 'double') return formatPicardDouble(value as number);
+  return String(value);
+}
+
+/** A double with fixed decimals, as riker writes it (NaN as "NaN", like Rust's format). */
+export function formatFixed(value: number, decimals: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  return roundHalfEven(value, decimals);
+}

@@ -1,0 +1,97 @@
+/**
+ * Writing collector outputs in the two layouts:
+ *  - riker's (default): one TSV per table, lower-case columns, a `sample` column first, fixed
+ *    decimals; files `PREFIX.<tool>-metrics.txt`, `PREFIX.<tool>-histogram.txt`;
+ *  - Picard's (`--format picard`): htsjdk metrics files (`## htsjdk.samtools.metrics.StringHeader`,
+ *    `## METRICS CLASS`, the table, `## HISTOGRAM`), read by Picard users and MultiQC.
+ * All files of a run are written under temporary names and renamed only when every one is done.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { HtsError, describeFsError } from '@shoal/hts';
+import type { Column, HistogramTable, MetricsOutput } from './collector.js';
+import { formatFixed, formatPicardValue } from './format.js';
+
+export type OutputFormat = 'riker' | 'picard';
+
+export function rikerColumnName(column: Column): string {
+  return column.riker ?? column.name.toLowerCase().replace(/^pct_/, 'frac_').replace(/_pct_/g, '_frac_');
+}
+
+function rikerValue(value: unknown, column: Column): string {
+  if (value === null || value === undefined) return '';
+  if (column.kind === 'double') return formatFixed(value as number, column.decimals ?? 6);
+  return String(value);
+}
+
+export interface RenderedFile {
+  path: string;
+  text: string;
+}
+
+function rikerHistogramText(histogram: HistogramTable, sample: string): string {
+  const rows = histogram.rows.map((row) =>
+    [sample, ...row.map((v, i) => (histogram.rikerDecimals?.[i] === undefined ? String(v) : formatFixed(v, histogram.rikerDecimals[i]!)))].join('\t'),
+  );
+  return `${[['sample', ...histogram.rikerColumns].join('\t'), ...rows].join('\n')}\n`;
+}
+
+export function renderOutputs(outputs: MetricsOutput[], prefix: string, format: OutputFormat, sample: string, commandLine: string): RenderedFile[] {
+  const files: RenderedFile[] = [];
+  for (const output of outputs) {
+    if (format === 'picard') {
+      const lines = ['## htsjdk.samtools.metrics.StringHeader', `# ${output.picardProgram} ${commandLine}`.trimEnd(), '## htsjdk.samtools.metrics.StringHeader', `# Started on: ${new Date().toString()}`, ''];
+      if (output.table && output.metricsClass) {
+        const { columns, rows } = output.table;
+        lines.push(`## METRICS CLASS\t${output.metricsClass}`, columns.map((c) => c.name).join('\t'), ...rows.map((row) => columns.map((c) => formatPicardValue(row[c.name], c.kind)).join('\t')), '');
+      }
+      if (output.histogram) {
+        const { histogram } = output;
+        lines.push(`## HISTOGRAM\t${histogram.keyType}`, histogram.columns.join('\t'), ...histogram.rows.map((r) => r.map((v) => formatPicardValue(v, Number.isInteger(v) ? 'int' : 'double')).join('\t')), '');
+      }
+      files.push({ path: `${prefix}${output.picardSuffix}`, text: `${lines.join('\n')}\n` });
+      continue;
+    }
+    if (output.table) {
+      const columns = output.table.columns.filter((c) => c.riker !== null);
+      const header = ['sample', ...columns.map(rikerColumnName)].join('\t');
+      const rows = output.table.rows.map((row) => [sample, ...columns.map((c) => rikerValue(row[c.name], c))].join('\t'));
+      files.push({ path: `${prefix}${output.rikerSuffix}`, text: `${[header, ...rows].join('\n')}\n` });
+      if (output.histogram && output.rikerHistogramSuffix) files.push({ path: `${prefix}${output.rikerHistogramSuffix}`, text: rikerHistogramText(output.histogram, sample) });
+    } else if (output.histogram) {
+      files.push({ path: `${prefix}${output.rikerSuffix}`, text: rikerHistogramText(output.histogram, sample) });
+    }
+  }
+  return files;
+}
+
+/** Writes every file under a temporary name, then renames them all; on any failure removes them all. */
+export function writeFilesAtomically(files: RenderedFile[]): void {
+  const written: string[] = [];
+  try {
+    for (const file of files) {
+      const temporary = path.join(path.dirname(file.path), `.${path.basename(file.path)}.tmp-${process.pid}`);
+      try {
+        fs.writeFileSync(temporary, file.text);
+      } catch (error) {
+        throw new HtsError(`cannot write output: ${describeFsError(error)}`, file.path);
+      }
+      written.push(temporary);
+    }
+    files.forEach((file, i) => fs.renameSync(written[i]!, file.path));
+  } catch (error) {
+    for (const temporary of written) fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Checks up front that the output prefix's folder exists and is writable (a usage-level problem found before reading). */
+export function checkOutputPrefix(prefix: string): void {
+  const directory = path.dirname(path.resolve(prefix));
+  try {
+    fs.accessSync(directory, fs.constants.W_OK);
+    if (!fs.statSync(directory).isDirectory()) throw new Error('not a directory');
+  } catch (error) {
+    throw new HtsError(`cannot write outputs with prefix ${prefix}: ${describeFsError(error)}`, directory);
+  }
+}

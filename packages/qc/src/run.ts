@@ -1,0 +1,118 @@
+/**
+ * Running collectors over one input: BAM read whole goes through the engine (inflate → split →
+ * collect, data-parallel, partial states merged at the end); SAM and bam2ndjson's NDJSON are read
+ * on the main thread. Both give identical metrics, and identical files for every --threads.
+ */
+import path from 'node:path';
+import { HtsError, headerLines, openAlignmentsFrom, openByteSource, peekSource, sniffAlignmentFormat, type BamHeader } from '@shoal/hts';
+import { openBamPipeline } from '@shoal/engine';
+import type { Collector, MetricsOutput } from './collector.js';
+import { COLLECTORS } from './collectors/index.js';
+import { checkOutputPrefix, renderOutputs, writeFilesAtomically, type OutputFormat } from './metrics-file.js';
+
+export const QC_STAGES_MODULE = new URL('./stages.js', import.meta.url).href;
+
+export class CollectUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface CollectOptions {
+  input: string;
+  prefix: string;
+  tools: string[];
+  threads: number;
+  format: OutputFormat;
+  /** Per-tool options: { isize: { minimumPct: 0.1 }, … }. */
+  options: Record<string, unknown>;
+  reference?: string;
+  /** Text for the Picard header line (the command as run). */
+  commandLine?: string;
+  onProgress?: (records: number, compressedBytes: number | undefined) => void;
+}
+
+/** Tool names de-duplicated in the order given; unknown names are a usage error. */
+export function resolveTools(tools: string[]): string[] {
+  const seen: string[] = [];
+  for (const tool of tools) {
+    if (!COLLECTORS[tool]) throw new CollectUsageError(`unknown tool '${tool}' (available: ${Object.keys(COLLECTORS).join(', ')})`);
+    if (!seen.includes(tool)) seen.push(tool);
+  }
+  return seen;
+}
+
+/** The `sample` column: the read groups' SM (joined when several differ), else the file's stem. */
+export function sampleName(header: BamHeader, input: string): string {
+  const samples = [...new Set(headerLines(header.text, 'RG').map((rg) => rg.SM).filter((sm): sm is string => Boolean(sm)))];
+  if (samples.length > 0) return samples.join(',');
+  if (input === '-') return 'stdin';
+  return path.basename(input).replace(/\.(bam|sam|ndjson|cram)$/i, '');
+}
+
+export interface CollectResult {
+  records: number;
+  files: string[];
+  outputs: MetricsOutput[];
+}
+
+/** Reads the input once through every collector and returns their merged collectors and header. */
+export async function collectPartials(options: CollectOptions): Promise<{ header: BamHeader; collectors: Collector[]; records: number }> {
+  const tools = resolveTools(options.tools);
+  for (const tool of tools) {
+    if (COLLECTORS[tool]!.needsReference && !options.reference) throw new CollectUsageError(`${tool} needs a reference: give -r/--reference FASTA`);
+  }
+  const { head, source } = await peekSource(openByteSource(options.input), 512);
+  if (head.length === 0) {
+    source.close();
+    throw new HtsError('empty input: no BAM, SAM or NDJSON data', source.name, 'byte offset 0');
+  }
+  if (sniffAlignmentFormat(head) === 'bam') {
+    let records = 0;
+    const pipeline = await openBamPipeline(source, {
+      threads: options.threads,
+      stages: (header) => [{ module: QC_STAGES_MODULE, name: 'collect', options: { tools, text: header.text, references: header.references, options: options.options } }],
+    }).catch((error) => {
+      source.close();
+      throw error;
+    });
+    try {
+      const summary = await pipeline.run((block) => {
+        records += block.records as number;
+        options.onProgress?.(records, block.endFileOffset as number);
+      });
+      const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: pipeline.header, options: options.options }));
+      // Stage 2 is `collect` (after inflate and split); every thread's partials merge into one.
+      for (const threadPartials of summary.states[2] as unknown[][]) collectors.forEach((collector, i) => collector.merge(threadPartials[i]));
+      return { header: pipeline.header, collectors, records };
+    } finally {
+      await pipeline.close();
+    }
+  }
+  const reader = await openAlignmentsFrom(head, source);
+  try {
+    const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: reader.header, options: options.options }));
+    let records = 0;
+    for await (const batch of reader.batches()) {
+      for (let i = 0; i < batch.count; i++) {
+        const record = batch.record(i);
+        for (const collector of collectors) collector.accept(record);
+      }
+      records += batch.count;
+      options.onProgress?.(records, undefined);
+    }
+    return { header: reader.header, collectors, records };
+  } finally {
+    reader.close();
+  }
+}
+
+export async function collectMetrics(options: CollectOptions): Promise<CollectResult> {
+  checkOutputPrefix(options.prefix);
+  const { header, collectors, records } = await collectPartials(options);
+  const outputs = collectors.flatMap((collector) => collector.finish());
+  const files = renderOutputs(outputs, options.prefix, options.format, sampleName(header, options.input), options.commandLine ?? '');
+  writeFilesAtomically(files);
+  return { records, files: files.map((f) => f.path), outputs };
+}

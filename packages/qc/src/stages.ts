@@ -1,0 +1,37 @@
+/**
+ * The collectors as an engine stage: each thread keeps its own collector instances (data-parallel),
+ * and their partial states are merged on the main thread at the end.
+ */
+import { makeHeader, type ReferenceSequence } from '@shoal/hts';
+import { batchesOf, recordCountOf, type Payload, type StageDefinition } from '@shoal/engine';
+import type { Collector } from './collector.js';
+import { COLLECTORS } from './collectors/index.js';
+
+export interface CollectStageOptions {
+  tools: string[];
+  text: string;
+  references: ReferenceSequence[];
+  options: Record<string, unknown>;
+}
+
+export const stages: Record<string, StageDefinition<any, any>> = {
+  collect: {
+    kind: 'parallel',
+    createState: (options: CollectStageOptions): Collector[] => {
+      const header = makeHeader(options.text, options.references);
+      return options.tools.map((tool) => COLLECTORS[tool]!.create({ header, options: options.options }));
+    },
+    process(payload: Payload, collectors: Collector[], context) {
+      for (const batch of batchesOf(payload)) {
+        for (let i = 0; i < batch.count; i++) {
+          const record = batch.record(i);
+          for (const collector of collectors) collector.accept(record);
+        }
+      }
+      const data = payload.data as Uint8Array | null;
+      if (data) context.release(data.buffer as ArrayBuffer);
+      return { records: recordCountOf(payload), endFileOffset: payload.endFileOffset };
+    },
+    exportState: (collectors: Collector[]) => collectors.map((collector) => collector.toPartial()),
+  },
+};

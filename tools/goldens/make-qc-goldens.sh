@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Regenerates the Picard golden outputs the QC collector tests compare against.
+# Needs Picard 2.27.5 (Debian: apt-get install picard-tools) and a built workspace (npm ci).
+# Input: the QC data set made by our simulator (deterministic): tools/dist/make-data.js qc.
+# Each golden is the metrics file Picard wrote, from "## METRICS CLASS" (or "## HISTOGRAM") on; the
+# header lines above it hold the command line and the date. Exact commands:
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=test/golden/qc
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+node tools/dist/make-data.js qc "$work"
+picard() { PicardCommandLine "$@" 2>>"$work/picard.log"; }
+# From the first "## METRICS CLASS" or "## HISTOGRAM" line on (some programs write only a histogram).
+strip() { awk 'f || /^## (METRICS CLASS|HISTOGRAM)/ { f = 1; print }' "$1" > "$2"; }
+picard CollectInsertSizeMetrics I="$work/qc.bam" O="$work/isize.txt" H="$work/isize.pdf"
+strip "$work/isize.txt" "$out/isize.default.insert_size_metrics"
+picard CollectInsertSizeMetrics I="$work/qc.bam" O="$work/isize0.txt" H="$work/isize0.pdf" MINIMUM_PCT=0
+strip "$work/isize0.txt" "$out/isize.minimum_pct_0.insert_size_metrics"
+picard CollectInsertSizeMetrics I="$work/qc.bam" O="$work/isizeD.txt" H="$work/isizeD.pdf" MINIMUM_PCT=0 INCLUDE_DUPLICATES=true DEVIATIONS=2
+strip "$work/isizeD.txt" "$out/isize.duplicates_deviations_2.insert_size_metrics"
+picard CollectBaseDistributionByCycle I="$work/qc.bam" O="$work/bdc.txt" CHART="$work/bdc.pdf"
+strip "$work/bdc.txt" "$out/basic.base_distribution_by_cycle_metrics"
+picard MeanQualityByCycle I="$work/qc.bam" O="$work/mqc.txt" CHART="$work/mqc.pdf"
+strip "$work/mqc.txt" "$out/basic.quality_by_cycle_metrics"
+picard QualityScoreDistribution I="$work/qc.bam" O="$work/qsd.txt" CHART="$work/qsd.pdf"
+strip "$work/qsd.txt" "$out/basic.quality_distribution_metrics"
+dpkg-query -W -f '${Package} ${Version}\n' picard-tools libhtsjdk-java > "$out/picard-version.txt"
+echo "QC goldens written to $out"
