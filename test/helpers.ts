@@ -24,6 +24,31 @@ export async function demoData(): Promise<{ dir: string; bam: string; fasta: str
   return { dir, bam: path.join(dir, 'demo.bam'), fasta: path.join(dir, 'demo.fa') };
 }
 
+/** The QC golden data set (tools/src/make-data.ts QC_OPTIONS), made once per process. */
+export async function qcData(): Promise<{ dir: string; bam: string; fasta: string }> {
+  let dir = demoDirs.get('qc');
+  if (!dir) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-qc-'));
+    const { simulatePairedBam } = await import(path.join(repoRoot, 'tools/dist/simulate.js'));
+    const { QC_OPTIONS } = await import(path.join(repoRoot, 'tools/dist/make-data.js'));
+    await simulatePairedBam(path.join(dir, 'qc.bam'), path.join(dir, 'qc.fa'), QC_OPTIONS);
+    demoDirs.set('qc', dir);
+  }
+  return { dir, bam: path.join(dir, 'qc.bam'), fasta: path.join(dir, 'qc.fa') };
+}
+
+/** A built executable of the collect package. */
+export function collectTool(tool: string): string {
+  return path.join(repoRoot, 'packages', 'collect', 'bin', `${tool}.js`);
+}
+
+/** A metrics file from its first "## METRICS CLASS" or "## HISTOGRAM" line (what the goldens hold). */
+export function metricsBody(text: string): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('## METRICS CLASS') || l.startsWith('## HISTOGRAM'));
+  return lines.slice(start).join('\n');
+}
+
 export function tempDir(prefix = 'shoal-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -24,6 +24,8 @@ export type Row = Record<string, unknown>;
 export interface MetricsTable {
   columns: Column[];
   rows: Row[];
+  /** riker's columns (Picard names), in riker's order, when it differs from Picard's. */
+  rikerOrder?: string[];
 }
 
 export interface HistogramTable {

@@ -53,7 +53,8 @@ export function renderOutputs(outputs: MetricsOutput[], prefix: string, format: 
       continue;
     }
     if (output.table) {
-      const columns = output.table.columns.filter((c) => c.riker !== null);
+      const order = output.table.rikerOrder;
+      const columns = order ? order.map((name) => output.table!.columns.find((c) => c.name === name)!) : output.table.columns.filter((c) => c.riker !== null);
       const header = ['sample', ...columns.map(rikerColumnName)].join('\t');
       const rows = output.table.rows.map((row) => [sample, ...columns.map((c) => rikerValue(row[c.name], c))].join('\t'));
       files.push({ path: `${prefix}${output.rikerSuffix}`, text: `${[header, ...rows].join('\n')}\n` });

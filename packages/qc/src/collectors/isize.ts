@@ -44,6 +44,9 @@ const COLUMNS: Column[] = [
   { name: 'READ_GROUP', kind: 'text', riker: null },
 ];
 
+/** riker's isize-metrics.txt columns, in its order (no WIDTH_OF_* columns). */
+const RIKER_ORDER = ['PAIR_ORIENTATION', 'READ_PAIRS', 'MEAN_INSERT_SIZE', 'STANDARD_DEVIATION', 'MEDIAN_INSERT_SIZE', 'MEDIAN_ABSOLUTE_DEVIATION', 'MODE_INSERT_SIZE', 'MIN_INSERT_SIZE', 'MAX_INSERT_SIZE'];
+
 type IsizePartial = Record<Orientation, HistogramJson>;
 
 /** SamPairUtil.getPairOrientation, for a paired record with both ends mapped. */
@@ -133,7 +136,7 @@ class IsizeCollector implements Collector<IsizePartial> {
         picardSuffix: '.insert_size_metrics',
         metricsClass: 'picard.analysis.InsertSizeMetrics',
         picardProgram: `CollectInsertSizeMetrics DEVIATIONS=${this.options.deviations} MINIMUM_PCT=${this.options.minimumPct} INCLUDE_DUPLICATES=${this.options.includeDuplicates}`,
-        table: { columns: COLUMNS, rows },
+        table: { columns: COLUMNS, rows, rikerOrder: RIKER_ORDER },
         histogram: kept.length === 0 ? undefined : {
           keyType: 'java.lang.Integer',
           columns: ['insert_size', ...kept.map((k) => `All_Reads.${k.orientation.toLowerCase()}_count`)],

@@ -1,0 +1,99 @@
+/**
+ * The shell shared by every collect-* tool: riker's flags (-i, -o, -r, --threads), the output
+ * layout (--format riker|picard), per-tool options (standalone `--min-frac`, in collect-multi
+ * `--isize::min-frac`), progress and the one-pass run.
+ */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { Progress, UsageError, positiveInteger } from '@shoal/cli';
+import { CollectUsageError, collectMetrics, type OutputFormat } from '@shoal/qc';
+
+interface ToolOption {
+  tool: string;
+  /** Flag name without dashes (riker's). */
+  flag: string;
+  /** Key in the collector's options. */
+  key: string;
+  description: string;
+  type: 'number' | 'boolean';
+  defaultValue?: number | boolean;
+}
+
+/** Per-tool options, named as riker names them; defaults are Picard's. */
+export const TOOL_OPTIONS: ToolOption[] = [
+  { tool: 'isize', flag: 'include-duplicates', key: 'includeDuplicates', description: 'count duplicate pairs too (Picard INCLUDE_DUPLICATES)', type: 'boolean' },
+  { tool: 'isize', flag: 'min-frac', key: 'minimumPct', description: 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)', type: 'number', defaultValue: 0.05 },
+  { tool: 'isize', flag: 'deviations', key: 'deviations', description: 'trim to MEDIAN + DEVIATIONS x MAD for the mean and SD (Picard DEVIATIONS)', type: 'number', defaultValue: 10 },
+  { tool: 'isize', flag: 'exclude-qc-fail', key: 'excludeQcFail', description: "riker's rule: drop QC-fail reads (Picard keeps them)", type: 'boolean' },
+];
+
+function parseNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} takes a number, got '${value}'`);
+    return n;
+  };
+}
+
+export function addCommonOptions(program: Command): void {
+  program
+    .requiredOption('-i, --input <path>', 'BAM or SAM file, or - for BAM, SAM or bam2ndjson NDJSON on stdin')
+    .requiredOption('-o, --output <prefix>', 'output prefix: files are <prefix>.<metric>.txt')
+    .option('-r, --reference <fasta>', 'reference FASTA (with .fai), for tools that need or use one')
+    .option('-t, --threads <n>', 'total threads: the main thread plus n-1 workers', positiveInteger('--threads'), 2)
+    .option('--format <layout>', "output layout: riker (TSV per table, lower-case columns, sample first) or picard (htsjdk metrics files)", 'riker')
+    .option('-q, --quiet', 'no progress on stderr');
+}
+
+/** Adds a tool's options; `prefixed` for collect-multi (`--isize::min-frac`). */
+export function addToolOptions(program: Command, tool: string, prefixed: boolean): void {
+  for (const option of TOOL_OPTIONS.filter((o) => o.tool === tool)) {
+    const flag = prefixed ? `--${tool}::${option.flag}` : `--${option.flag}`;
+    if (option.type === 'boolean') program.option(flag, option.description);
+    else program.option(`${flag} <n>`, `${option.description} (default ${option.defaultValue})`, parseNumber(flag));
+  }
+}
+
+/** Reads the parsed tool options back into { isize: { minimumPct: … } }. */
+export function toolOptionsFrom(parsed: Record<string, unknown>, tools: string[], prefixed: boolean): Record<string, Record<string, unknown>> {
+  const options: Record<string, Record<string, unknown>> = {};
+  for (const option of TOOL_OPTIONS.filter((o) => tools.includes(o.tool))) {
+    const camel = option.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const value = parsed[prefixed ? `${option.tool}::${camel}` : camel];
+    if (value !== undefined) (options[option.tool] ??= {})[option.key] = value;
+  }
+  return options;
+}
+
+export interface CommonParsed {
+  input: string;
+  output: string;
+  reference?: string;
+  threads: number;
+  format: string;
+  quiet?: boolean;
+}
+
+export async function runCollect(tool: string, tools: string[], parsed: CommonParsed, toolOptions: Record<string, unknown>, argv: string[]): Promise<void> {
+  if (parsed.format !== 'riker' && parsed.format !== 'picard') throw new UsageError(`--format takes riker or picard, got '${parsed.format}'`);
+  const progress = new Progress(tool, undefined, !parsed.quiet && process.stderr.isTTY === true);
+  try {
+    const result = await collectMetrics({
+      input: parsed.input,
+      prefix: parsed.output,
+      tools,
+      threads: parsed.threads,
+      format: parsed.format as OutputFormat,
+      options: toolOptions,
+      reference: parsed.reference,
+      commandLine: argv.slice(2).join(' '),
+      onProgress: (records) => progress.update(records),
+    });
+    progress.done();
+    if (!parsed.quiet) process.stderr.write(`${tool}: ${result.records.toLocaleString('en-US')} records; wrote ${result.files.join(', ')}\n`);
+  } catch (error) {
+    progress.done();
+    if (error instanceof CollectUsageError) throw new UsageError(error.message);
+    throw error;
+  }
+}
