@@ -38,10 +38,12 @@ function parseNumber(flag: string): (value: string) => number {
 export function addCommonOptions(program: Command): void {
   program
     .requiredOption('-i, --input <path>', 'BAM or SAM file, or - for BAM, SAM or bam2ndjson NDJSON on stdin')
-    .requiredOption('-o, --output <prefix>', 'output prefix: files are <prefix>.<metric>.txt')
+    .option('-o, --output <prefix>', 'output prefix: files are <prefix>.<metric>.txt')
     .option('-r, --reference <fasta>', 'reference FASTA (with .fai), for tools that need or use one')
     .option('-t, --threads <n>', 'total threads: the main thread plus n-1 workers', positiveInteger('--threads'), 2)
     .option('--format <layout>', "output layout: riker (TSV per table, lower-case columns, sample first) or picard (htsjdk metrics files)", 'riker')
+    .option('--region <region>', 'only records overlapping chr, chr:start-end (needs the .bai), or * for unplaced reads')
+    .option('--partial <file>', 'write the mergeable partial state to <file> instead of metrics (combine with collect-merge)')
     .option('-q, --quiet', 'no progress on stderr');
 }
 
@@ -67,7 +69,9 @@ export function toolOptionsFrom(parsed: Record<string, unknown>, tools: string[]
 
 export interface CommonParsed {
   input: string;
-  output: string;
+  output?: string;
+  region?: string;
+  partial?: string;
   reference?: string;
   threads: number;
   format: string;
@@ -76,11 +80,14 @@ export interface CommonParsed {
 
 export async function runCollect(tool: string, tools: string[], parsed: CommonParsed, toolOptions: Record<string, unknown>, argv: string[]): Promise<void> {
   if (parsed.format !== 'riker' && parsed.format !== 'picard') throw new UsageError(`--format takes riker or picard, got '${parsed.format}'`);
+  if (parsed.output === undefined && parsed.partial === undefined) throw new UsageError("required option '-o, --output <prefix>' not specified (or give --partial <file>)");
   const progress = new Progress(tool, undefined, !parsed.quiet && process.stderr.isTTY === true);
   try {
     const result = await collectMetrics({
       input: parsed.input,
-      prefix: parsed.output,
+      prefix: parsed.output ?? '',
+      region: parsed.region,
+      partial: parsed.partial,
       tools,
       threads: parsed.threads,
       format: parsed.format as OutputFormat,

@@ -4,7 +4,8 @@
  * on the main thread. Both give identical metrics, and identical files for every --threads.
  */
 import path from 'node:path';
-import { HtsError, headerLines, openAlignmentsFrom, openByteSource, peekSource, sniffAlignmentFormat, type BamHeader } from '@shoal/hts';
+import { HtsError, headerLines, loadBaiFor, openAlignmentsFrom, openByteSource, parseRegion, peekSource, queryRegion, sniffAlignmentFormat, type BamHeader, type ByteSource, type RecordBatch } from '@shoal/hts';
+import { writePartial, mergePartials } from './partial.js';
 import { openBamPipeline } from '@shoal/engine';
 import type { Collector, MetricsOutput } from './collector.js';
 import { COLLECTORS } from './collectors/index.js';
@@ -28,6 +29,10 @@ export interface CollectOptions {
   /** Per-tool options: { isize: { minimumPct: 0.1 }, … }. */
   options: Record<string, unknown>;
   reference?: string;
+  /** Only records overlapping this region (samtools syntax; `*` = unplaced reads), through the index. */
+  region?: string;
+  /** Write the mergeable state to this file instead of metrics (for collect-merge). */
+  partial?: string;
   /** Text for the Picard header line (the command as run). */
   commandLine?: string;
   onProgress?: (records: number, compressedBytes: number | undefined) => void;
@@ -68,6 +73,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
     source.close();
     throw new HtsError('empty input: no BAM, SAM or NDJSON data', source.name, 'byte offset 0');
   }
+  if (options.region !== undefined) return collectRegion(options, tools, head, source);
   if (sniffAlignmentFormat(head) === 'bam') {
     let records = 0;
     const pipeline = await openBamPipeline(source, {
@@ -108,11 +114,57 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
   }
 }
 
+/** `--region`: a contig or interval through the BAI, or `*` for the unplaced reads, on the main thread. */
+async function collectRegion(options: CollectOptions, tools: string[], head: Uint8Array, source: ByteSource): Promise<{ header: BamHeader; collectors: Collector[]; records: number }> {
+  const reader = await openAlignmentsFrom(head, source);
+  try {
+    if (reader.format !== 'bam' || options.input === '-') throw new CollectUsageError('--region needs a BAM file with an index');
+    const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: reader.header, options: options.options }));
+    let batches: AsyncIterable<RecordBatch>;
+    let keep: (refId: number) => boolean = () => true;
+    if (options.region === '*') {
+      // Unplaced reads sit at the end of a sorted BAM; the BAI holds no offset for them, so stream.
+      batches = reader.batches();
+      keep = (refId) => refId < 0;
+    } else {
+      const region = parseRegion(options.region!, reader.header);
+      batches = queryRegion(options.input, reader.header, loadBaiFor(options.input), region.refId, region.beg, region.end);
+    }
+    let records = 0;
+    for await (const batch of batches) {
+      for (let i = 0; i < batch.count; i++) {
+        const record = batch.record(i);
+        if (!keep(record.refId)) continue;
+        for (const collector of collectors) collector.accept(record);
+        records++;
+      }
+      options.onProgress?.(records, undefined);
+    }
+    return { header: reader.header, collectors, records };
+  } finally {
+    reader.close();
+  }
+}
+
 export async function collectMetrics(options: CollectOptions): Promise<CollectResult> {
-  checkOutputPrefix(options.prefix);
+  if (options.partial === undefined) checkOutputPrefix(options.prefix);
   const { header, collectors, records } = await collectPartials(options);
+  if (options.partial !== undefined) {
+    writePartial(options.partial, header, resolveTools(options.tools), options.options, collectors, sampleName(header, options.input), records);
+    return { records, files: [options.partial], outputs: [] };
+  }
   const outputs = collectors.flatMap((collector) => collector.finish());
   const files = renderOutputs(outputs, options.prefix, options.format, sampleName(header, options.input), options.commandLine ?? '');
+  writeFilesAtomically(files);
+  return { records, files: files.map((f) => f.path), outputs };
+}
+
+/** collect-merge: partial-state files → the metrics one pass would have written. */
+export function mergeMetrics(partials: string[], prefix: string, format: OutputFormat, commandLine = ''): CollectResult {
+  checkOutputPrefix(prefix);
+  const { collectors, sample, records } = mergePartials(partials);
+  const outputs = collectors.flatMap((collector) => collector.finish());
+  const files = renderOutputs(outputs, prefix, format, sample, commandLine);
   writeFilesAtomically(files);
   return { records, files: files.map((f) => f.path), outputs };
 }

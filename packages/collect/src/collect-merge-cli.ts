@@ -1,0 +1,25 @@
+import { runTool, UsageError } from '@shoal/cli';
+import { mergeMetrics } from '@shoal/qc';
+
+export function main(argv: string[]): Promise<never> {
+  return runTool('collect-merge', argv, (program) => {
+    program
+      .description('Combine partial states (collect-* --partial) from runs over different regions, read subsets or machines into the metrics of one pass')
+      .argument('<partial...>', 'partial-state files')
+      .requiredOption('-o, --output <prefix>', 'output prefix')
+      .option('--format <layout>', 'riker or picard', 'riker')
+      .option('-q, --quiet', 'no summary on stderr')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  for c in chr1 chr2 '*'; do collect-multi -i s.bam --region "$c" --partial "s.$c.partial.json"; done
+  collect-merge -o qc/s s.*.partial.json`,
+      )
+      .action(async (partials: string[], options: { output: string; format: string; quiet?: boolean }) => {
+        if (options.format !== 'riker' && options.format !== 'picard') throw new UsageError(`--format takes riker or picard, got '${options.format}'`);
+        const result = mergeMetrics(partials, options.output, options.format, argv.slice(2).join(' '));
+        if (!options.quiet) process.stderr.write(`collect-merge: ${partials.length} partial states, ${result.records.toLocaleString('en-US')} records; wrote ${result.files.join(', ')}\n`);
+      });
+  });
+}

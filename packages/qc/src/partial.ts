@@ -1,0 +1,73 @@
+/**
+ * Partial collector states as files (`--partial FILE`, then `collect-merge`): runs over different
+ * regions, read subsets, processes or machines combine into exactly the one-pass metrics.
+ * Format `shoal.qc-partial` version 1 (docs/formats.md): JSON with the tools, their options, the
+ * reference dictionary (merging refuses partials from different references) and each tool's state.
+ */
+import fs from 'node:fs';
+import { HtsError, describeFsError, makeHeader, writeFileAtomic, type BamHeader, type ReferenceSequence } from '@shoal/hts';
+import type { Collector } from './collector.js';
+import { COLLECTORS } from './collectors/index.js';
+
+export const PARTIAL_FORMAT = 'shoal.qc-partial';
+export const PARTIAL_VERSION = 1;
+
+export interface PartialFile {
+  format: typeof PARTIAL_FORMAT;
+  version: number;
+  tools: string[];
+  options: Record<string, unknown>;
+  references: ReferenceSequence[];
+  headerText: string;
+  sample: string;
+  records: number;
+  states: Record<string, unknown>;
+}
+
+export function writePartial(path: string, header: BamHeader, tools: string[], options: Record<string, unknown>, collectors: Collector[], sample: string, records: number): void {
+  const file: PartialFile = {
+    format: PARTIAL_FORMAT,
+    version: PARTIAL_VERSION,
+    tools,
+    options,
+    references: header.references,
+    headerText: header.text,
+    sample,
+    records,
+    states: Object.fromEntries(collectors.map((c, i) => [tools[i]!, c.toPartial()])),
+  };
+  writeFileAtomic(path, Buffer.from(JSON.stringify(file)));
+}
+
+export function readPartial(path: string): PartialFile {
+  let parsed: PartialFile;
+  try {
+    parsed = JSON.parse(fs.readFileSync(path, 'utf8')) as PartialFile;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new HtsError(code ? describeFsError(error) : `not a partial-state file (invalid JSON: ${(error as Error).message})`, path);
+  }
+  if (parsed?.format !== PARTIAL_FORMAT) throw new HtsError('not a shoal partial-state file (from collect-* --partial)', path);
+  if (parsed.version !== PARTIAL_VERSION) throw new HtsError(`unsupported partial-state version ${parsed.version}`, path);
+  return parsed;
+}
+
+/** Merges partial files into one set of collectors; they must agree on tools, options and references. */
+export function mergePartials(paths: string[]): { header: BamHeader; tools: string[]; collectors: Collector[]; sample: string; records: number } {
+  if (paths.length === 0) throw new HtsError('no partial-state files to merge');
+  const files = paths.map(readPartial);
+  const first = files[0]!;
+  files.forEach((file, i) => {
+    if (JSON.stringify(file.tools) !== JSON.stringify(first.tools)) throw new HtsError(`tools ${file.tools.join(',')} differ from ${first.tools.join(',')} in ${paths[0]}`, paths[i]);
+    if (JSON.stringify(file.options) !== JSON.stringify(first.options)) throw new HtsError(`tool options differ from those in ${paths[0]}`, paths[i]);
+    if (JSON.stringify(file.references) !== JSON.stringify(first.references)) throw new HtsError(`reference sequences differ from those in ${paths[0]}`, paths[i]);
+  });
+  const header = makeHeader(first.headerText, first.references);
+  const collectors = first.tools.map((tool) => {
+    const factory = COLLECTORS[tool];
+    if (!factory) throw new HtsError(`unknown tool '${tool}' in a partial-state file`, paths[0]);
+    return factory.create({ header, options: first.options });
+  });
+  for (const file of files) collectors.forEach((collector, i) => collector.merge(file.states[first.tools[i]!]));
+  return { header, tools: first.tools, collectors, sample: first.sample, records: files.reduce((sum, f) => sum + f.records, 0) };
+}
