@@ -30,5 +30,18 @@ execFileSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" packages/ba
 const same = fs.readFileSync(path.join(out, 'roundtrip.bam')).equals(fs.readFileSync(bam));
 say(`  roundtrip.bam is ${same ? 'byte-identical to' : 'DIFFERENT from'} demo.bam`);
 
+say(`\n$ collect-multi -i demo-output/demo.bam -o demo-output/qc/demo --threads 2   (tools: basic isize)`);
+fs.mkdirSync(path.join(out, 'qc'), { recursive: true });
+execFileSync(process.execPath, [path.join(root, 'packages/collect/bin/collect-multi.js'), '-i', bam, '-o', path.join(out, 'qc', 'demo'), '--threads', '2', '-q'], { stdio: 'inherit' });
+const isize = fs.readFileSync(path.join(out, 'qc', 'demo.isize-metrics.txt'), 'utf8').split('\n');
+say(`  ${isize[0]}\n  ${isize[1]}`);
+
 say(`\nOutputs in ${path.relative(process.cwd(), out) || '.'}/:`);
-for (const file of fs.readdirSync(out).sort()) say(`  ${file.padEnd(20)} ${fs.statSync(path.join(out, file)).size.toLocaleString('en-US').padStart(10)} bytes`);
+const list = (dir, label) => {
+  for (const file of fs.readdirSync(dir).sort()) {
+    const full = path.join(dir, file);
+    if (fs.statSync(full).isDirectory()) list(full, `${label}${file}/`);
+    else say(`  ${(label + file).padEnd(40)} ${fs.statSync(full).size.toLocaleString('en-US').padStart(10)} bytes`);
+  }
+};
+list(out, '');

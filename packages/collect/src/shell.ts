@@ -25,6 +25,9 @@ export const TOOL_OPTIONS: ToolOption[] = [
   { tool: 'isize', flag: 'min-frac', key: 'minimumPct', description: 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)', type: 'number', defaultValue: 0.05 },
   { tool: 'isize', flag: 'deviations', key: 'deviations', description: 'trim to MEDIAN + DEVIATIONS x MAD for the mean and SD (Picard DEVIATIONS)', type: 'number', defaultValue: 10 },
   { tool: 'isize', flag: 'exclude-qc-fail', key: 'excludeQcFail', description: "riker's rule: drop QC-fail reads (Picard keeps them)", type: 'boolean' },
+  { tool: 'basic', flag: 'exclude-qc-fail', key: 'excludeQcFail', description: "drop QC-fail reads (Picard PF_READS_ONLY; riker's rule)", type: 'boolean' },
+  { tool: 'basic', flag: 'aligned-reads-only', key: 'alignedReadsOnly', description: 'count aligned reads only (Picard ALIGNED_READS_ONLY)', type: 'boolean' },
+  { tool: 'basic', flag: 'include-no-calls', key: 'includeNoCalls', description: 'count N bases in the quality distribution (Picard INCLUDE_NO_CALLS)', type: 'boolean' },
 ];
 
 function parseNumber(flag: string): (value: string) => number {

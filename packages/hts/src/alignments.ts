@@ -42,6 +42,10 @@ export async function openAlignmentsFrom(head: Uint8Array, source: ByteSource, o
   try {
     const format = sniffAlignmentFormat(head);
     if (head.length === 0) throw new HtsError('empty input: no BAM, SAM or NDJSON data', source.name, 'byte offset 0');
+    if (head[0] === 67 && head[1] === 82 && head[2] === 65 && head[3] === 77) {
+      // "CRAM" magic. Decision and measurement: docs/decisions.md.
+      throw new HtsError('CRAM is not supported; convert with samtools view -b -T ref.fa in.cram > in.bam', source.name, 'byte offset 0');
+    }
     if (format === 'bam') {
       const reader = await BamReader.fromSource(source, options);
       return Object.assign(reader, { format: 'bam' as const });

@@ -17,6 +17,8 @@ export interface Column {
   riker?: string | null;
   /** riker's fixed decimals for doubles (default 6). */
   decimals?: number;
+  /** false: only in riker's layout (riker's own form of a Picard column, e.g. a fraction for a percentage). */
+  picard?: boolean;
 }
 
 export type Row = Record<string, unknown>;
@@ -31,10 +33,10 @@ export interface MetricsTable {
 export interface HistogramTable {
   /** Picard's key type line (`## HISTOGRAM\tjava.lang.Integer`). */
   keyType: string;
-  /** Column names as Picard writes them (first: the key). */
-  columns: string[];
-  /** riker's column names, same order. */
-  rikerColumns: string[];
+  /** Column names as Picard writes them (first: the key); null: not in Picard's layout. */
+  columns: (string | null)[];
+  /** riker's column names, same order; null: not in riker's layout. */
+  rikerColumns: (string | null)[];
   /** riker's fixed decimals per column (undefined: printed as is). */
   rikerDecimals?: (number | undefined)[];
   rows: number[][];

@@ -3,5 +3,7 @@ export { Histogram, type HistogramJson } from './histogram.js';
 export { formatPicardDouble, formatPicardValue, formatFixed } from './format.js';
 export { renderOutputs, writeFilesAtomically, checkOutputPrefix, rikerColumnName, type OutputFormat, type RenderedFile } from './metrics-file.js';
 export { COLLECTORS, DEFAULT_MULTI_TOOLS } from './collectors/index.js';
+export { basicCollector, BASIC_DEFAULTS, type BasicOptions } from './collectors/basic.js';
 export { isizeCollector, pairOrientation, ISIZE_DEFAULTS, type IsizeOptions } from './collectors/isize.js';
-export { collectMetrics, collectPartials, resolveTools, sampleName, CollectUsageError, QC_STAGES_MODULE, type CollectOptions, type CollectResult } from './run.js';
+export { collectMetrics, mergeMetrics, collectPartials, resolveTools, sampleName, CollectUsageError, QC_STAGES_MODULE, type CollectOptions, type CollectResult } from './run.js';
+export { readPartial, writePartial, mergePartials, PARTIAL_FORMAT, PARTIAL_VERSION, type PartialFile } from './partial.js';

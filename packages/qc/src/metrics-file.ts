@@ -30,10 +30,11 @@ export interface RenderedFile {
 }
 
 function rikerHistogramText(histogram: HistogramTable, sample: string): string {
+  const kept = histogram.rikerColumns.flatMap((name, i) => (name === null ? [] : [i]));
   const rows = histogram.rows.map((row) =>
-    [sample, ...row.map((v, i) => (histogram.rikerDecimals?.[i] === undefined ? String(v) : formatFixed(v, histogram.rikerDecimals[i]!)))].join('\t'),
+    [sample, ...kept.map((i) => (histogram.rikerDecimals?.[i] === undefined ? String(row[i]) : formatFixed(row[i]!, histogram.rikerDecimals[i]!)))].join('\t'),
   );
-  return `${[['sample', ...histogram.rikerColumns].join('\t'), ...rows].join('\n')}\n`;
+  return `${[['sample', ...kept.map((i) => histogram.rikerColumns[i])].join('\t'), ...rows].join('\n')}\n`;
 }
 
 export function renderOutputs(outputs: MetricsOutput[], prefix: string, format: OutputFormat, sample: string, commandLine: string): RenderedFile[] {
@@ -41,14 +42,20 @@ export function renderOutputs(outputs: MetricsOutput[], prefix: string, format: 
   for (const output of outputs) {
     if (format === 'picard') {
       const lines = ['## htsjdk.samtools.metrics.StringHeader', `# ${output.picardProgram} ${commandLine}`.trimEnd(), '## htsjdk.samtools.metrics.StringHeader', `# Started on: ${new Date().toString()}`, ''];
+      // htsjdk MetricsFile.write: headers, the metrics section, the histogram section, each
+      // followed by one blank line even when empty; a histogram without bins is not written.
       if (output.table && output.metricsClass) {
-        const { columns, rows } = output.table;
-        lines.push(`## METRICS CLASS\t${output.metricsClass}`, columns.map((c) => c.name).join('\t'), ...rows.map((row) => columns.map((c) => formatPicardValue(row[c.name], c.kind)).join('\t')), '');
+        const rows = output.table.rows;
+        const columns = output.table.columns.filter((c) => c.picard !== false);
+        lines.push(`## METRICS CLASS\t${output.metricsClass}`, columns.map((c) => c.name).join('\t'), ...rows.map((row) => columns.map((c) => formatPicardValue(row[c.name], c.kind)).join('\t')));
       }
-      if (output.histogram) {
+      lines.push('');
+      if (output.histogram && output.histogram.rows.length > 0) {
         const { histogram } = output;
-        lines.push(`## HISTOGRAM\t${histogram.keyType}`, histogram.columns.join('\t'), ...histogram.rows.map((r) => r.map((v) => formatPicardValue(v, Number.isInteger(v) ? 'int' : 'double')).join('\t')), '');
+        const kept = histogram.columns.flatMap((name, i) => (name === null ? [] : [i]));
+        lines.push(`## HISTOGRAM\t${histogram.keyType}`, kept.map((i) => histogram.columns[i]).join('\t'), ...histogram.rows.map((r) => kept.map((i) => formatPicardValue(r[i], Number.isInteger(r[i]) ? 'int' : 'double')).join('\t')));
       }
+      lines.push('');
       files.push({ path: `${prefix}${output.picardSuffix}`, text: `${lines.join('\n')}\n` });
       continue;
     }

@@ -1,8 +1,10 @@
 /** Every collector, by tool name, in the order collect-multi runs and documents them. */
 import type { CollectorFactory } from '../collector.js';
+import { basicCollector } from './basic.js';
 import { isizeCollector } from './isize.js';
 
 export const COLLECTORS: Record<string, CollectorFactory<any>> = {
+  basic: basicCollector,
   isize: isizeCollector,
 };
 

@@ -1,0 +1,320 @@
+/**
+ * Base composition and mean quality by cycle, and the quality score distribution (Picard
+ * CollectBaseDistributionByCycle, MeanQualityByCycle and QualityScoreDistribution; riker `basic`),
+ * in one pass over per-cycle typed arrays that grow with the longest read.
+ *
+ * Picard 2.27.5 (picard/analysis/CollectBaseDistributionByCycle.java, MeanQualityByCycle.java with
+ * HistogramGenerator.java, QualityScoreDistribution.java), defaults:
+ *  - every record counts except secondary and supplementary ones: QC-fail reads are kept
+ *    (PF_READS_ONLY=false), unmapped reads are kept (ALIGNED_READS_ONLY=false), duplicates are kept;
+ *  - the cycle of base i of a read of length L is i + 1, or L − i on the reverse strand (so cycles
+ *    follow the sequencer); read end 2 is paired + second-of-pair, everything else is read end 1;
+ *  - base distribution: A/C/G/T (any case) or N for every other code; PCT_x = 100 × count / bases
+ *    at the cycle (percentages, despite Picard's note); read-end-2 rows are numbered after the last
+ *    read-end-1 cycle with bases (CYCLE = i + that cycle);
+ *  - mean quality: sum of Phred / bases at the cycle; a read-end-1 cycle is written only when its
+ *    quality sum is > 0 (a cycle of all-Q0 bases is left out), a read-end-2 cycle when it has bases,
+ *    numbered after the last read-end-1 cycle written; records without qualities ('*') add nothing;
+ *  - quality distribution: one count per base with a quality, no-calls (N) left out
+ *    (INCLUDE_NO_CALLS=false);
+ *  - original qualities: when a record has an OQ:Z tag, MEAN_ORIGINAL_QUALITY and COUNT_OF_OQ are
+ *    counted the same way (OQ's own length for cycles) and written as second histogram columns when
+ *    any were seen (htsjdk writes the union of keys, 0 where a histogram has no bin).
+ *
+ * riker layout (riker src/commands/basic.rs), where riker deliberately differs from Picard:
+ *  - base distribution as fractions (frac_a … frac_n, 5 decimals) and `cycle` counted within each
+ *    read end (read end 2 starts again at 1); the Picard layout keeps PCT_* and Picard's cycles;
+ *  - mean_quality with 2 decimals, frac_bases (count / all counted bases, 5 decimals) added to the
+ *    quality distribution; no OQ columns (riker has none);
+ *  - riker drops QC-fail reads; here that is `excludeQcFail` (Picard's PF_READS_ONLY), off by default
+ *    so both layouts hold Picard's numbers. Mean-quality cycles use Picard's rule in both layouts
+ *    (riker numbers read end 2 after the longest read end 1, the same cycle for ordinary data).
+ */
+import type { BamRecordView } from '@shoal/hts';
+import type { Collector, CollectorContext, CollectorFactory, Column, MetricsOutput, Row } from '../collector.js';
+
+export interface BasicOptions {
+  /** Picard PF_READS_ONLY (riker's rule: QC-fail reads dropped). */
+  excludeQcFail: boolean;
+  /** Picard ALIGNED_READS_ONLY. */
+  alignedReadsOnly: boolean;
+  /** Picard QualityScoreDistribution INCLUDE_NO_CALLS. */
+  includeNoCalls: boolean;
+}
+
+export const BASIC_DEFAULTS: BasicOptions = { excludeQcFail: false, alignedReadsOnly: false, includeNoCalls: false };
+
+/** BAM 4-bit base code (SAM spec §4.2.3, `=ACMGRSVTWYHKDBN`) → A 0, C 1, G 2, T 3, anything else 4 (Picard's baseToInt). */
+const BASE_INDEX = Uint8Array.from([4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4]);
+/** The code of N, the only no-call a BAM sequence can hold (htsjdk SequenceUtil.isNoCall: N, n, '.'). */
+const NO_CALL_CODE = 15;
+const BASES = ['A', 'C', 'G', 'T', 'N'] as const;
+/** OQ:Z holds FASTQ-style qualities (Phred + 33). */
+const PHRED_OFFSET = 33;
+const TAG_TYPE_Z = 90;
+
+const BASE_DISTRIBUTION_COLUMNS: Column[] = [
+  { name: 'READ_END', kind: 'int' },
+  { name: 'CYCLE', kind: 'int', riker: null },
+  { name: 'READ_CYCLE', kind: 'int', riker: 'cycle', picard: false },
+  ...BASES.map((base): Column => ({ name: `PCT_${base}`, kind: 'double', riker: null })),
+  ...BASES.map((base): Column => ({ name: `FRAC_${base}`, kind: 'double', decimals: 5, picard: false })),
+];
+
+/** Counts per read end (0: first/unpaired, 1: second of pair); per-cycle arrays indexed by cycle (1-based). */
+interface BasicPartial {
+  /** cycle × 5 + base index. */
+  baseCounts: [number[], number[]];
+  qualitySums: [number[], number[]];
+  qualityCounts: [number[], number[]];
+  originalQualitySums: [number[], number[]];
+  originalQualityCounts: [number[], number[]];
+  /** By Phred score. */
+  qualityHistogram: number[];
+  originalQualityHistogram: number[];
+}
+
+type PerEnd = [Float64Array, Float64Array];
+
+function perEnd(length: number): PerEnd {
+  return [new Float64Array(length), new Float64Array(length)];
+}
+
+function grown(arrays: PerEnd, length: number): PerEnd {
+  return arrays.map((array) => {
+    const bigger = new Float64Array(length);
+    bigger.set(array);
+    return bigger;
+  }) as PerEnd;
+}
+
+function addInto(target: Float64Array, source: readonly number[]): void {
+  for (let i = 0; i < source.length; i++) target[i] += source[i];
+}
+
+class BasicCollector implements Collector<BasicPartial> {
+  readonly name = 'basic';
+  /** Slots allocated per cycle array (≥ cycles). */
+  private capacity = 0;
+  /** Cycle slots in use: longest read (or OQ) + 1, slot 0 never counted (Picard's arrays). */
+  private cycles = 0;
+  private baseCounts = perEnd(0);
+  private qualitySums = perEnd(0);
+  private qualityCounts = perEnd(0);
+  private originalQualitySums = perEnd(0);
+  private originalQualityCounts = perEnd(0);
+  private readonly qualityHistogram = new Float64Array(256);
+  private readonly originalQualityHistogram = new Float64Array(256);
+
+  constructor(private readonly options: BasicOptions) {}
+
+  private ensureCycles(cycles: number): void {
+    if (cycles <= this.cycles) return;
+    this.cycles = cycles;
+    if (cycles <= this.capacity) return;
+    // Grow by half again at least, so reads that lengthen one base at a time copy O(n) overall.
+    const capacity = Math.max(cycles, Math.ceil(this.capacity * 1.5));
+    this.baseCounts = grown(this.baseCounts, capacity * 5);
+    this.qualitySums = grown(this.qualitySums, capacity);
+    this.qualityCounts = grown(this.qualityCounts, capacity);
+    this.originalQualitySums = grown(this.originalQualitySums, capacity);
+    this.originalQualityCounts = grown(this.originalQualityCounts, capacity);
+    this.capacity = capacity;
+  }
+
+  accept(record: BamRecordView): void {
+    const flag = record.flag;
+    if (flag & 0x900) return;
+    if (flag & 0x200 && this.options.excludeQcFail) return;
+    if (flag & 0x4 && this.options.alignedReadsOnly) return;
+    const end = (flag & 0x81) === 0x81 ? 1 : 0;
+    const reverse = (flag & 0x10) !== 0;
+    const length = record.seqLength;
+    const bytes = record.bytes;
+    const hasQualities = record.hasQualities;
+    if (length > 0) {
+      this.ensureCycles(length + 1);
+      const seqStart = record.seqStart;
+      const bases = this.baseCounts[end];
+      // Cycle of base i: i + 1, or length − i on the reverse strand.
+      const firstCycle = reverse ? length : 1;
+      const step = reverse ? -1 : 1;
+      if (hasQualities) {
+        const qualStart = record.qualStart;
+        const sums = this.qualitySums[end];
+        const counts = this.qualityCounts[end];
+        const histogram = this.qualityHistogram;
+        const includeNoCalls = this.options.includeNoCalls;
+        for (let i = 0, cycle = firstCycle; i < length; i++, cycle += step) {
+          const packed = bytes[seqStart + (i >> 1)];
+          const code = i & 1 ? packed & 15 : packed >> 4;
+          const quality = bytes[qualStart + i];
+          bases[cycle * 5 + BASE_INDEX[code]]++;
+          sums[cycle] += quality;
+          counts[cycle]++;
+          if (includeNoCalls || code !== NO_CALL_CODE) histogram[quality]++;
+        }
+      } else {
+        for (let i = 0, cycle = firstCycle; i < length; i++, cycle += step) {
+          const packed = bytes[seqStart + (i >> 1)];
+          bases[cycle * 5 + BASE_INDEX[i & 1 ? packed & 15 : packed >> 4]]++;
+        }
+      }
+    }
+    const tag = record.findTag('OQ');
+    if (tag >= 0 && bytes[tag + 2] === TAG_TYPE_Z) this.acceptOriginalQualities(record, tag + 3, end, reverse, hasQualities ? length : 0);
+  }
+
+  /** htsjdk getOriginalBaseQualities: an empty OQ counts as none. `qualities`: the record's own quality count (QualityScoreDistribution walks those). */
+  private acceptOriginalQualities(record: BamRecordView, start: number, end: number, reverse: boolean, qualities: number): void {
+    const bytes = record.bytes;
+    const recordEnd = record.end;
+    let stop = start;
+    while (stop < recordEnd && bytes[stop] !== 0) stop++;
+    const length = stop - start;
+    if (length === 0) return;
+    this.ensureCycles(length + 1);
+    const sums = this.originalQualitySums[end];
+    const counts = this.originalQualityCounts[end];
+    for (let i = 0; i < length; i++) {
+      const cycle = reverse ? length - i : i + 1;
+      sums[cycle] += bytes[start + i] - PHRED_OFFSET;
+      counts[cycle]++;
+    }
+    const seqStart = record.seqStart;
+    const histogram = this.originalQualityHistogram;
+    const includeNoCalls = this.options.includeNoCalls;
+    for (let i = 0; i < qualities && i < length; i++) {
+      const packed = bytes[seqStart + (i >> 1)];
+      if (includeNoCalls || (i & 1 ? packed & 15 : packed >> 4) !== NO_CALL_CODE) histogram[(bytes[start + i] - PHRED_OFFSET) & 0xff]++;
+    }
+  }
+
+  toPartial(): BasicPartial {
+    const cycles = this.cycles;
+    const take = (arrays: PerEnd, width = 1): [number[], number[]] => [Array.from(arrays[0].subarray(0, cycles * width)), Array.from(arrays[1].subarray(0, cycles * width))];
+    return {
+      baseCounts: take(this.baseCounts, 5),
+      qualitySums: take(this.qualitySums),
+      qualityCounts: take(this.qualityCounts),
+      originalQualitySums: take(this.originalQualitySums),
+      originalQualityCounts: take(this.originalQualityCounts),
+      qualityHistogram: Array.from(this.qualityHistogram),
+      originalQualityHistogram: Array.from(this.originalQualityHistogram),
+    };
+  }
+
+  merge(partial: BasicPartial): void {
+    this.ensureCycles(Math.max(partial.baseCounts[0].length / 5, partial.qualitySums[0].length));
+    for (const end of [0, 1] as const) {
+      addInto(this.baseCounts[end], partial.baseCounts[end]);
+      addInto(this.qualitySums[end], partial.qualitySums[end]);
+      addInto(this.qualityCounts[end], partial.qualityCounts[end]);
+      addInto(this.originalQualitySums[end], partial.originalQualitySums[end]);
+      addInto(this.originalQualityCounts[end], partial.originalQualityCounts[end]);
+    }
+    addInto(this.qualityHistogram, partial.qualityHistogram);
+    addInto(this.originalQualityHistogram, partial.originalQualityHistogram);
+  }
+
+  finish(): MetricsOutput[] {
+    const flags = `ALIGNED_READS_ONLY=${this.options.alignedReadsOnly} PF_READS_ONLY=${this.options.excludeQcFail}`;
+    return [
+      {
+        picardSuffix: '.base_distribution_by_cycle_metrics',
+        metricsClass: 'picard.analysis.BaseDistributionByCycleMetrics',
+        picardProgram: `CollectBaseDistributionByCycle ${flags}`,
+        table: { columns: BASE_DISTRIBUTION_COLUMNS, rows: this.baseDistributionRows() },
+        rikerSuffix: '.base-distribution-by-cycle.txt',
+      },
+      { picardSuffix: '.quality_by_cycle_metrics', picardProgram: `MeanQualityByCycle ${flags}`, histogram: this.meanQualityHistogram(), rikerSuffix: '.mean-quality-by-cycle.txt' },
+      { picardSuffix: '.quality_distribution_metrics', picardProgram: `QualityScoreDistribution ${flags} INCLUDE_NO_CALLS=${this.options.includeNoCalls}`, histogram: this.qualityDistributionHistogram(), rikerSuffix: '.quality-score-distribution.txt' },
+    ];
+  }
+
+  /** CollectBaseDistributionByCycle.addToMetricsFile. */
+  private baseDistributionRows(): Row[] {
+    const rows: Row[] = [];
+    let firstReadLength = 0;
+    for (const end of [0, 1] as const) {
+      const counts = this.baseCounts[end];
+      for (let cycle = 0; cycle < this.cycles; cycle++) {
+        let total = 0;
+        for (let base = 0; base < 5; base++) total += counts[cycle * 5 + base];
+        if (total === 0) continue;
+        const row: Row = { READ_END: end + 1, CYCLE: end === 0 ? cycle : cycle + firstReadLength, READ_CYCLE: cycle };
+        BASES.forEach((base, i) => {
+          const count = counts[cycle * 5 + i];
+          row[`PCT_${base}`] = (100 * count) / total;
+          row[`FRAC_${base}`] = count / total;
+        });
+        rows.push(row);
+        if (end === 0) firstReadLength = cycle;
+      }
+    }
+    return rows;
+  }
+
+  /** HistogramGenerator.getMeanQualityHistogram: cycle → mean, read end 2 after the last read-end-1 cycle written. */
+  private meanQualities(sums: PerEnd, counts: PerEnd): Map<number, number> {
+    const means = new Map<number, number>();
+    let firstReadLength = 0;
+    for (let cycle = 0; cycle < this.cycles; cycle++) {
+      if (sums[0][cycle] > 0) {
+        means.set(cycle, sums[0][cycle] / counts[0][cycle]);
+        firstReadLength = cycle;
+      }
+    }
+    for (let i = 0; i < this.cycles; i++) if (counts[1][i] > 0) means.set(firstReadLength + i, sums[1][i] / counts[1][i]);
+    return means;
+  }
+
+  private meanQualityHistogram(): MetricsOutput['histogram'] {
+    const quality = this.meanQualities(this.qualitySums, this.qualityCounts);
+    const original = this.meanQualities(this.originalQualitySums, this.originalQualityCounts);
+    // htsjdk writes only non-empty histograms; riker's header stays when there is nothing.
+    const histograms = [
+      ...(quality.size > 0 || original.size === 0 ? [{ bins: quality, picard: 'MEAN_QUALITY', riker: 'mean_quality' as string | null }] : []),
+      ...(original.size > 0 ? [{ bins: original, picard: 'MEAN_ORIGINAL_QUALITY', riker: null }] : []),
+    ];
+    const keys = [...new Set([...quality.keys(), ...original.keys()])].sort((a, b) => a - b);
+    return {
+      keyType: 'java.lang.Integer',
+      columns: ['CYCLE', ...histograms.map((h) => h.picard)],
+      rikerColumns: ['cycle', ...histograms.map((h) => h.riker)],
+      rikerDecimals: [undefined, ...histograms.map(() => 2)],
+      rows: keys.map((key) => [key, ...histograms.map((h) => h.bins.get(key) ?? 0)]),
+    };
+  }
+
+  private qualityDistributionHistogram(): MetricsOutput['histogram'] {
+    const quality = this.qualityHistogram;
+    const original = this.originalQualityHistogram;
+    let total = 0;
+    let hasOriginal = false;
+    for (let q = 0; q < 256; q++) {
+      total += quality[q];
+      if (original[q] > 0) hasOriginal = true;
+    }
+    const rows: number[][] = [];
+    for (let q = 0; q < 256; q++) {
+      if (quality[q] === 0 && !(hasOriginal && original[q] > 0)) continue;
+      rows.push(hasOriginal ? [q, quality[q], original[q], quality[q] / total] : [q, quality[q], quality[q] / total]);
+    }
+    return {
+      keyType: 'java.lang.Byte',
+      columns: ['QUALITY', 'COUNT_OF_Q', ...(hasOriginal ? ['COUNT_OF_OQ'] : []), null],
+      rikerColumns: ['quality', 'count', ...(hasOriginal ? [null] : []), 'frac_bases'],
+      rikerDecimals: [undefined, undefined, ...(hasOriginal ? [undefined] : []), 5],
+      rows,
+    };
+  }
+}
+
+export const basicCollector: CollectorFactory<BasicPartial> = {
+  name: 'basic',
+  needsReference: false,
+  create(context: CollectorContext) {
+    return new BasicCollector({ ...BASIC_DEFAULTS, ...(context.options.basic as Partial<BasicOptions> | undefined) });
+  },
+};
