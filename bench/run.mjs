@@ -9,13 +9,12 @@
  * Needs: samtools and GNU time (/usr/bin/time) — Debian: apt-get install samtools time.
  * The data are made by tools/dist/make-data.js (deterministic) into bench/data/ (git-ignored).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { measure as measureRuns, requireTools, root, table, timeOnce } from './lib.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
   const i = args.indexOf(name);
@@ -26,12 +25,8 @@ const pairs = flag('--pairs', 1_000_000);
 const dataDir = path.join(root, 'bench', 'data');
 const bam = path.join(dataDir, 'bench.bam');
 
-for (const tool of ['samtools', '/usr/bin/time']) {
-  if (spawnSync('bash', ['-c', `command -v ${tool}`]).status !== 0) {
-    console.error(`bench: needs ${tool} (Debian: apt-get install samtools time)`);
-    process.exit(1);
-  }
-}
+requireTools(['samtools', '/usr/bin/time']);
+const measure = (group) => measureRuns(group, runs);
 if (!fs.existsSync(bam)) {
   console.error(`bench: making ${bam} (${pairs} pairs, 2x150)…`);
   execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dataDir, '--pairs', String(pairs)], { stdio: 'inherit' });
@@ -39,32 +34,6 @@ if (!fs.existsSync(bam)) {
 
 const node = process.execPath;
 const bin = (tool) => `${node} ${path.join(root, 'packages/bam2ndjson/bin', `${tool}.js`)}`;
-
-/** One timed run: wall seconds and peak RSS in MB, via GNU time. */
-function timeOnce(command) {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', command], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (result.status !== 0) throw new Error(`failed: ${command}\n${result.stderr}`);
-  const [wall, rssKb] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
-  return { wall, rssMb: rssKb / 1024, stdout: result.stdout };
-}
-
-/** Interleaved rounds over a group of commands. */
-function measure(group) {
-  const samples = group.map(() => []);
-  const outputs = group.map(() => undefined);
-  group.forEach((c, i) => (outputs[i] = timeOnce(c.command).stdout)); // warm-up (and page cache)
-  for (let round = 0; round < runs; round++) group.forEach((c, i) => samples[i].push(timeOnce(c.command)));
-  return group.map((c, i) => {
-    const walls = samples[i].map((s) => s.wall).sort((a, b) => a - b);
-    return {
-      ...c,
-      min: walls[0],
-      median: walls[Math.floor(walls.length / 2)],
-      rssMb: Math.max(...samples[i].map((s) => s.rssMb)),
-      output: outputs[i],
-    };
-  });
-}
 
 const samtoolsVersion = execFileSync('samtools', ['--version'], { encoding: 'utf8' }).split('\n')[0];
 const records = Number(execFileSync('samtools', ['view', '-c', bam], { encoding: 'utf8' }).trim());
@@ -119,15 +88,6 @@ for (const [label, tool] of [
 const size4xMb = fs.statSync(bam4x).size / 1e6;
 
 const fmt = (x) => x.toFixed(2);
-function table(rows) {
-  const anchor = rows.find((r) => r.anchor);
-  const lines = ['| command | min s | median s | ratio to anchor (min / median) | peak RSS MB |', '| --- | --- | --- | --- | --- |'];
-  for (const r of rows) {
-    const ratio = r.anchor ? 'anchor' : `${fmt(r.min / anchor.min)}x / ${fmt(r.median / anchor.median)}x`;
-    lines.push(`| ${r.name} | ${fmt(r.min)} | ${fmt(r.median)} | ${ratio} | ${r.rssMb.toFixed(0)} |`);
-  }
-  return lines.join('\n');
-}
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const section = `<!-- bench:formats:start -->

@@ -9,33 +9,26 @@ import zlib from 'node:zlib';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const goldenDir = path.join(repoRoot, 'test', 'golden');
 
-const demoDirs = new Map<string, string>();
+const dataDirs = new Map<string, string>();
 
-/** Makes the demo FASTA + BAM + BAI (tools/src/make-data.ts) in a fresh temp folder; cached per process. */
-export async function demoData(): Promise<{ dir: string; bam: string; fasta: string }> {
-  let dir = demoDirs.get('demo');
+/** A simulated data set (tools/src/make-data.ts: `demo` or `qc`), made once per process in a temp folder. */
+async function simulated(kind: 'demo' | 'qc'): Promise<{ dir: string; bam: string; fasta: string }> {
+  let dir = dataDirs.get(kind);
   if (!dir) {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-demo-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `shoal-${kind}-`));
     const { simulatePairedBam } = await import(path.join(repoRoot, 'tools/dist/simulate.js'));
-    const { DEMO_OPTIONS } = await import(path.join(repoRoot, 'tools/dist/make-data.js'));
-    await simulatePairedBam(path.join(dir, 'demo.bam'), path.join(dir, 'demo.fa'), DEMO_OPTIONS);
-    demoDirs.set('demo', dir);
+    const { DEMO_OPTIONS, QC_OPTIONS } = await import(path.join(repoRoot, 'tools/dist/make-data.js'));
+    await simulatePairedBam(path.join(dir, `${kind}.bam`), path.join(dir, `${kind}.fa`), kind === 'demo' ? DEMO_OPTIONS : QC_OPTIONS);
+    dataDirs.set(kind, dir);
   }
-  return { dir, bam: path.join(dir, 'demo.bam'), fasta: path.join(dir, 'demo.fa') };
+  return { dir, bam: path.join(dir, `${kind}.bam`), fasta: path.join(dir, `${kind}.fa`) };
 }
 
-/** The QC golden data set (tools/src/make-data.ts QC_OPTIONS), made once per process. */
-export async function qcData(): Promise<{ dir: string; bam: string; fasta: string }> {
-  let dir = demoDirs.get('qc');
-  if (!dir) {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-qc-'));
-    const { simulatePairedBam } = await import(path.join(repoRoot, 'tools/dist/simulate.js'));
-    const { QC_OPTIONS } = await import(path.join(repoRoot, 'tools/dist/make-data.js'));
-    await simulatePairedBam(path.join(dir, 'qc.bam'), path.join(dir, 'qc.fa'), QC_OPTIONS);
-    demoDirs.set('qc', dir);
-  }
-  return { dir, bam: path.join(dir, 'qc.bam'), fasta: path.join(dir, 'qc.fa') };
-}
+/** The demo FASTA + BAM + BAI (the README demo's data). */
+export const demoData = (): Promise<{ dir: string; bam: string; fasta: string }> => simulated('demo');
+
+/** The QC golden data set (QC_OPTIONS). */
+export const qcData = (): Promise<{ dir: string; bam: string; fasta: string }> => simulated('qc');
 
 /** A built executable of the collect package. */
 export function collectTool(tool: string): string {
