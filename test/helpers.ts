@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { expect } from 'vitest';
+import { BamReader, type BamHeader } from '@shoal/hts';
+import { renderOutputs, type Collector } from '@shoal/qc';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const goldenDir = path.join(repoRoot, 'test', 'golden');
@@ -50,18 +53,39 @@ export function toolPath(tool: string): string {
   return path.join(repoRoot, 'packages', 'bam2ndjson', 'bin', `${tool}.js`);
 }
 
-/** Runs a built tool; stdout as Buffer when `binary`, else text. */
-export function runTool(tool: string, args: string[], options: { input?: Uint8Array | string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [toolPath(tool), ...args], {
+/**
+ * Every child process a test starts has a hard time limit: spawnSync blocks the vitest worker, so
+ * vitest's own timeout cannot end a hung child, and one hang would stall the whole run.
+ */
+const CHILD_TIMEOUT_MS = 120_000;
+
+function spawnChecked(command: string, args: string[], options: { input?: Uint8Array | string; env?: NodeJS.ProcessEnv; cwd?: string }): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, {
     input: options.input,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
     env: { ...process.env, ...options.env },
+    cwd: options.cwd,
+    timeout: CHILD_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
   });
+  // EPIPE only means the child exited before reading all its input (an error found early).
+  if (result.error && (result.error as NodeJS.ErrnoException).code !== 'EPIPE') result.stderr = `${result.stderr ?? ''}\n[test helper] ${command} ${args.join(' ')}: ${result.error.message}`;
+  return result;
+}
+
+/** Runs a built bam2ndjson-package tool (bam2ndjson, ndjson2bam, bam-index). */
+export function runTool(tool: string, args: string[], options: { input?: Uint8Array | string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+  return spawnChecked(process.execPath, [toolPath(tool), ...args], options);
+}
+
+/** Runs a collect-* tool, quietly. */
+export function runCollect(tool: string, args: string[], input?: string): SpawnSyncReturns<string> {
+  return spawnChecked(process.execPath, [collectTool(tool), ...args, '-q'], { input });
 }
 
 export function runShell(command: string): SpawnSyncReturns<string> {
-  return spawnSync('bash', ['-o', 'pipefail', '-c', command], { encoding: 'utf8', maxBuffer: 1 << 30, cwd: repoRoot });
+  return spawnChecked('bash', ['-o', 'pipefail', '-c', command], { cwd: repoRoot });
 }
 
 export function readGolden(name: string): string {
@@ -72,4 +96,40 @@ export function readGolden(name: string): string {
 
 export function hasTool(command: string): boolean {
   return spawnSync('bash', ['-c', `command -v ${command}`]).status === 0;
+}
+
+/**
+ * The collector contract: feeding every record of `bam` to one collector, or to two alternating
+ * halves, or to one collector per contig (plus the unplaced reads), and merging the halves' (or
+ * contigs') partial states through JSON — as --partial files travel — gives files identical to
+ * one pass, in both layouts. `createForMerge` makes the collector that merges (default: `create`).
+ * Returns the one-pass Picard-layout texts.
+ */
+export async function expectMergeEqualsOnePass(bam: string, create: (header: BamHeader) => Collector, createForMerge = create): Promise<string[]> {
+  const reader = await BamReader.open(bam);
+  const header = reader.header;
+  const whole = create(header);
+  const halves = [create(header), create(header)];
+  const byContig = Array.from({ length: header.references.length + 1 }, () => create(header));
+  let n = 0;
+  for await (const batch of reader.batches()) {
+    for (let i = 0; i < batch.count; i++) {
+      const record = batch.record(i);
+      whole.accept(record);
+      halves[n++ % 2]!.accept(record);
+      byContig[record.refId + 1]!.accept(record);
+    }
+  }
+  reader.close();
+  const render = (collector: Collector, format: 'picard' | 'riker'): string[] =>
+    renderOutputs(collector.finish(), 'p', format, 's', '').map((file) => file.text.replace(/^# Started on: .*$/m, ''));
+  const expected = { picard: render(whole, 'picard'), riker: render(whole, 'riker') };
+  for (const parts of [halves, byContig]) {
+    for (const format of ['picard', 'riker'] as const) {
+      const merged = createForMerge(header);
+      for (const part of parts) merged.merge(JSON.parse(JSON.stringify(part.toPartial())));
+      expect(render(merged, format)).toEqual(expected[format]);
+    }
+  }
+  return expected.picard;
 }

@@ -9,11 +9,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BamReader, makeHeader } from '@shoal/hts';
 import { COLLECTORS, renderOutputs } from '@shoal/qc';
-import { collectTool, metricsBody, qcData, readGolden, runTool, tempDir } from './helpers.js';
+import { collectTool, metricsBody, qcData, readGolden, runTool, tempDir, expectMergeEqualsOnePass, runCollect } from './helpers.js';
 
-function collect(tool: string, args: string[], input?: string): { status: number | null; stderr: string; stdout: string } {
-  return spawnSync(process.execPath, [collectTool(tool), ...args], { encoding: 'utf8', input, maxBuffer: 1 << 28 });
-}
 
 function readAll(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -35,7 +32,7 @@ describe('collect-isize', () => {
   for (const [golden, args] of cases) {
     it(`equals Picard field by field: ${golden}`, () => {
       const dir = tempDir();
-      const result = collect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'out'), '--format', 'picard', '-q', ...args]);
+      const result = runCollect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'out'), '--format', 'picard', '-q', ...args]);
       expect(result.status, result.stderr).toBe(0);
       expect(metricsBody(fs.readFileSync(path.join(dir, 'out.insert_size_metrics'), 'utf8'))).toBe(readGolden(`qc/${golden}`));
     });
@@ -43,7 +40,7 @@ describe('collect-isize', () => {
 
   it('writes riker layout: isize-metrics.txt and isize-histogram.txt, sample first, 2 decimals', () => {
     const dir = tempDir();
-    expect(collect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'out'), '-q']).status).toBe(0);
+    expect(runCollect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'out'), '-q']).status).toBe(0);
     const metrics = fs.readFileSync(path.join(dir, 'out.isize-metrics.txt'), 'utf8').split('\n');
     expect(metrics[0]).toBe('sample\tpair_orientation\tread_pairs\tmean_insert_size\tstandard_deviation\tmedian_insert_size\tmedian_absolute_deviation\tmode_insert_size\tmin_insert_size\tmax_insert_size');
     expect(metrics[1]).toMatch(/^qc-sample\tFR\t4470\t297\.63\t50\.01\t298\.00\t33\.00\t287\t100\t505$/);
@@ -54,7 +51,7 @@ describe('collect-isize', () => {
   it('gives identical files for --threads 1, 2 and 8, and for SAM and NDJSON input', () => {
     const outputs = ['1', '2', '8'].map((threads) => {
       const dir = tempDir();
-      expect(collect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'x'), '-q', '--threads', threads, '--format', 'picard', '--min-frac', '0']).status).toBe(0);
+      expect(runCollect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'x'), '-q', '--threads', threads, '--format', 'picard', '--min-frac', '0']).status).toBe(0);
       return readAll(dir);
     });
     expect(outputs[1]).toEqual(outputs[0]);
@@ -62,37 +59,14 @@ describe('collect-isize', () => {
     for (const format of ['sam', 'ndjson']) {
       const dir = tempDir();
       const text = format === 'sam' ? spawnSync('samtools', ['view', '-h', qc.bam], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout || convertToSam(qc.bam) : runTool('bam2ndjson', [qc.bam]).stdout;
-      const result = collect('collect-isize', ['-i', '-', '-o', path.join(dir, 'x'), '-q', '--format', 'picard', '--min-frac', '0'], text);
+      const result = runCollect('collect-isize', ['-i', '-', '-o', path.join(dir, 'x'), '-q', '--format', 'picard', '--min-frac', '0'], text);
       expect(result.status, result.stderr).toBe(0);
       expect(readAll(dir), format).toEqual(outputs[0]);
     }
   });
 
   it('merges partial states from split inputs into exactly the one-pass result', async () => {
-    const reader = await BamReader.open(qc.bam);
-    const header = reader.header;
-    const create = (): ReturnType<typeof COLLECTORS.isize.create> => COLLECTORS.isize!.create({ header, options: { isize: { minimumPct: 0 } } });
-    const whole = create();
-    const halves = [create(), create()];
-    const byContig = [create(), create(), create(), create()];
-    let n = 0;
-    for await (const batch of reader.batches()) {
-      for (let i = 0; i < batch.count; i++) {
-        const record = batch.record(i);
-        whole.accept(record);
-        halves[n++ % 2]!.accept(record);
-        byContig[record.refId + 1]!.accept(record);
-      }
-    }
-    reader.close();
-    const render = (collector: typeof whole): string => renderOutputs(collector.finish(), 'p', 'picard', 's', '')[0]!.text.replace(/^# Started on: .*$/m, '');
-    const expected = render(whole);
-    for (const parts of [halves, byContig]) {
-      const merged = create();
-      // Through JSON, as --partial files travel between processes and machines.
-      for (const part of parts) merged.merge(JSON.parse(JSON.stringify(part.toPartial())));
-      expect(render(merged)).toBe(expected);
-    }
+    await expectMergeEqualsOnePass(qc.bam, (header) => COLLECTORS.isize!.create({ header, options: { isize: { minimumPct: 0 } } }));
   });
 
   it('writes valid empty metrics for a BAM without records', () => {
@@ -100,7 +74,7 @@ describe('collect-isize', () => {
     const empty = path.join(dir, 'empty.bam');
     const header = runTool('bam2ndjson', ['--header-only', qc.bam]).stdout;
     expect(runTool('ndjson2bam', ['-o', empty], { input: header }).status).toBe(0);
-    const result = collect('collect-isize', ['-i', empty, '-o', path.join(dir, 'e'), '-q', '--format', 'picard']);
+    const result = runCollect('collect-isize', ['-i', empty, '-o', path.join(dir, 'e'), '-q', '--format', 'picard']);
     expect(result.status, result.stderr).toBe(0);
     expect(metricsBody(fs.readFileSync(path.join(dir, 'e.insert_size_metrics'), 'utf8')).split('\n').slice(0, 2)).toEqual([
       '## METRICS CLASS\tpicard.analysis.InsertSizeMetrics',
@@ -114,7 +88,7 @@ describe('collect-isize', () => {
     const bytes = fs.readFileSync(qc.bam);
     fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     for (const threads of ['1', '2']) {
-      const result = collect('collect-isize', ['-i', cut, '-o', path.join(dir, 'out'), '-q', '--threads', threads]);
+      const result = runCollect('collect-isize', ['-i', cut, '-o', path.join(dir, 'out'), '-q', '--threads', threads]);
       expect(result.status).toBe(1);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(/^collect-isize: error: .*cut\.bam \(byte offset \d+\): truncated BGZF block/);
@@ -123,12 +97,12 @@ describe('collect-isize', () => {
   });
 
   it('reports usage errors before reading: unwritable prefix, --threads 0, missing -o, unknown tool', () => {
-    const noSuchDir = collect('collect-isize', ['-i', qc.bam, '-o', '/nonexistent/dir/out']);
+    const noSuchDir = runCollect('collect-isize', ['-i', qc.bam, '-o', '/nonexistent/dir/out']);
     expect(noSuchDir.status).toBe(1);
     expect(noSuchDir.stderr).toMatch(/^collect-isize: error: \/nonexistent\/dir: cannot write outputs with prefix \/nonexistent\/dir\/out: no such file or directory/);
-    expect(collect('collect-isize', ['-i', qc.bam, '-o', 'x', '--threads', '0']).status).toBe(2);
-    expect(collect('collect-isize', ['-i', qc.bam]).status).toBe(2);
-    const unknown = collect('collect-multi', ['-i', qc.bam, '-o', path.join(tempDir(), 'x'), '--tools', 'isize', 'frobnicate']);
+    expect(runCollect('collect-isize', ['-i', qc.bam, '-o', 'x', '--threads', '0']).status).toBe(2);
+    expect(runCollect('collect-isize', ['-i', qc.bam]).status).toBe(2);
+    const unknown = runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(tempDir(), 'x'), '--tools', 'isize', 'frobnicate']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown tool 'frobnicate'/);
   });

@@ -9,13 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTORS } from '@shoal/qc';
-import { collectTool, qcData, runShell, runTool, tempDir } from './helpers.js';
+import { collectTool, qcData, runShell, runTool, tempDir, runCollect } from './helpers.js';
 
 const tools = Object.keys(COLLECTORS);
 
-function collect(tool: string, args: string[], input?: string): { status: number | null; stderr: string } {
-  return spawnSync(process.execPath, [collectTool(tool), ...args, '-q'], { encoding: 'utf8', input, maxBuffer: 1 << 28 });
-}
 
 /** Every file of a folder, with the Picard header lines that hold the command line and date blanked. */
 function filesOf(dir: string, prefix: string): Record<string, string> {
@@ -37,13 +34,13 @@ describe('collect-multi and collect-merge', () => {
       const dir = tempDir();
       let standalone: Record<string, string> = {};
       for (const tool of tools) {
-        const result = collect(`collect-${tool}`, ['-i', qc.bam, '-o', path.join(dir, tool), '--format', format]);
+        const result = runCollect(`collect-${tool}`, ['-i', qc.bam, '-o', path.join(dir, tool), '--format', format]);
         expect(result.status, result.stderr).toBe(0);
         standalone = { ...standalone, ...filesOf(dir, tool) };
       }
       for (const threads of ['1', '2', '8']) {
         // Repeated names run once, in order.
-        const result = collect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, `multi${threads}`), '--format', format, '--threads', threads, '--tools', ...tools, ...tools]);
+        const result = runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, `multi${threads}`), '--format', format, '--threads', threads, '--tools', ...tools, ...tools]);
         expect(result.status, result.stderr).toBe(0);
         expect(filesOf(dir, `multi${threads}`), `threads ${threads}`).toEqual(standalone);
       }
@@ -52,35 +49,35 @@ describe('collect-multi and collect-merge', () => {
 
   it('merges partial states split by contig (with * for unplaced reads) into the one-pass files', () => {
     const dir = tempDir();
-    expect(collect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...tools, '--format', 'picard']).status).toBe(0);
+    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...tools, '--format', 'picard']).status).toBe(0);
     const partials: string[] = [];
     for (const region of ['chr1', 'chr2', 'chr3', '*']) {
       const partial = path.join(dir, `part.${region === '*' ? 'unplaced' : region}.json`);
-      const result = collect('collect-multi', ['-i', qc.bam, '--region', region, '--partial', partial, '--tools', ...tools]);
+      const result = runCollect('collect-multi', ['-i', qc.bam, '--region', region, '--partial', partial, '--tools', ...tools]);
       expect(result.status, result.stderr).toBe(0);
       partials.push(partial);
     }
-    const merged = collect('collect-merge', ['-o', path.join(dir, 'merged'), '--format', 'picard', ...partials]);
+    const merged = runCollect('collect-merge', ['-o', path.join(dir, 'merged'), '--format', 'picard', ...partials]);
     expect(merged.status, merged.stderr).toBe(0);
     expect(filesOf(dir, 'merged')).toEqual(filesOf(dir, 'one'));
   });
 
   it('merges partial states from the two halves of the reads into the one-pass files', () => {
     const dir = tempDir();
-    expect(collect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...tools]).status).toBe(0);
+    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...tools]).status).toBe(0);
     const ndjson = runTool('bam2ndjson', [qc.bam]).stdout.split('\n').filter(Boolean);
     const halves = [0, 1].map((h) => [ndjson[0]!, ...ndjson.slice(1).filter((_, i) => i % 2 === h)].join('\n') + '\n');
     halves.forEach((text, h) => {
-      const result = collect('collect-multi', ['-i', '-', '--partial', path.join(dir, `half${h}.json`), '--tools', ...tools], text);
+      const result = runCollect('collect-multi', ['-i', '-', '--partial', path.join(dir, `half${h}.json`), '--tools', ...tools], text);
       expect(result.status, result.stderr).toBe(0);
     });
-    expect(collect('collect-merge', ['-o', path.join(dir, 'merged'), path.join(dir, 'half0.json'), path.join(dir, 'half1.json')]).status).toBe(0);
+    expect(runCollect('collect-merge', ['-o', path.join(dir, 'merged'), path.join(dir, 'half0.json'), path.join(dir, 'half1.json')]).status).toBe(0);
     expect(filesOf(dir, 'merged')).toEqual(filesOf(dir, 'one'));
   });
 
   it('gives the same files from bam2ndjson NDJSON on stdin as from the BAM', () => {
     const dir = tempDir();
-    expect(collect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'bam'), '--tools', ...tools]).status).toBe(0);
+    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'bam'), '--tools', ...tools]).status).toBe(0);
     const piped = runShell(`node packages/bam2ndjson/bin/bam2ndjson.js ${qc.bam} | node ${collectTool('collect-multi')} -i - -o ${path.join(dir, 'ndjson')} --tools ${tools.join(' ')} -q`);
     expect(piped.status, piped.stderr).toBe(0);
     expect(filesOf(dir, 'ndjson')).toEqual(filesOf(dir, 'bam'));
@@ -88,14 +85,14 @@ describe('collect-multi and collect-merge', () => {
 
   it('refuses to merge partial states of different tools or references', () => {
     const dir = tempDir();
-    expect(collect('collect-multi', ['-i', qc.bam, '--partial', path.join(dir, 'a.json'), '--tools', 'isize']).status).toBe(0);
+    expect(runCollect('collect-multi', ['-i', qc.bam, '--partial', path.join(dir, 'a.json'), '--tools', 'isize']).status).toBe(0);
     const other = JSON.parse(fs.readFileSync(path.join(dir, 'a.json'), 'utf8'));
     other.references[0].length += 1;
     fs.writeFileSync(path.join(dir, 'b.json'), JSON.stringify(other));
-    const result = collect('collect-merge', ['-o', path.join(dir, 'm'), path.join(dir, 'a.json'), path.join(dir, 'b.json')]);
+    const result = runCollect('collect-merge', ['-o', path.join(dir, 'm'), path.join(dir, 'a.json'), path.join(dir, 'b.json')]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/b\.json: reference sequences differ from those in .*a\.json/);
     fs.writeFileSync(path.join(dir, 'c.json'), '{"hello":1}');
-    expect(collect('collect-merge', ['-o', path.join(dir, 'm'), path.join(dir, 'c.json')]).stderr).toMatch(/c\.json: not a shoal partial-state file/);
+    expect(runCollect('collect-merge', ['-o', path.join(dir, 'm'), path.join(dir, 'c.json')]).stderr).toMatch(/c\.json: not a shoal partial-state file/);
   });
 });

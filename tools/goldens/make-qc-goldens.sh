@@ -26,5 +26,11 @@ picard MeanQualityByCycle I="$work/qc.bam" O="$work/mqc.txt" CHART="$work/mqc.pd
 strip "$work/mqc.txt" "$out/basic.quality_by_cycle_metrics"
 picard QualityScoreDistribution I="$work/qc.bam" O="$work/qsd.txt" CHART="$work/qsd.pdf"
 strip "$work/qsd.txt" "$out/basic.quality_distribution_metrics"
+picard CollectAlignmentSummaryMetrics I="$work/qc.bam" O="$work/asm.txt" R="$work/qc.fa"
+strip "$work/asm.txt" "$out/alignment.alignment_summary_metrics"
+picard CollectAlignmentSummaryMetrics I="$work/qc.bam" O="$work/asm300.txt" R="$work/qc.fa" MAX_INSERT_SIZE=300
+strip "$work/asm300.txt" "$out/alignment.max_insert_size_300.alignment_summary_metrics"
+picard CollectAlignmentSummaryMetrics I="$work/qc.bam" O="$work/asmNoRef.txt"
+strip "$work/asmNoRef.txt" "$out/alignment.no_reference.alignment_summary_metrics"
 dpkg-query -W -f '${Package} ${Version}\n' picard-tools libhtsjdk-java > "$out/picard-version.txt"
 echo "QC goldens written to $out"

@@ -21,6 +21,10 @@ interface ToolOption {
 
 /** Per-tool options, named as riker names them; defaults are Picard's. */
 export const TOOL_OPTIONS: ToolOption[] = [
+  { tool: 'alignment', flag: 'max-insert-size', key: 'maxInsertSize', description: 'pairs with a larger insert are chimeric (Picard MAX_INSERT_SIZE)', type: 'number', defaultValue: 100000 },
+  { tool: 'alignment', flag: 'min-mapq', key: 'minMappingQuality', description: "mapping quality of high-quality (HQ) reads and of the chimera test (riker's option; Picard's fixed 20)", type: 'number', defaultValue: 20 },
+  { tool: 'alignment', flag: 'aligned-length-over-aligned-reads', key: 'alignedLengthOverAlignedReads', description: "riker's rule: MEAN_ALIGNED_READ_LENGTH over aligned reads (Picard: over all PF reads)", type: 'boolean' },
+  { tool: 'alignment', flag: 'improper-pairs-need-mapped-mate', key: 'improperPairsNeedMappedMate', description: "riker's rule: count improper pairs only with the mate mapped (Picard counts mate-unmapped reads too)", type: 'boolean' },
   { tool: 'isize', flag: 'include-duplicates', key: 'includeDuplicates', description: 'count duplicate pairs too (Picard INCLUDE_DUPLICATES)', type: 'boolean' },
   { tool: 'isize', flag: 'min-frac', key: 'minimumPct', description: 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)', type: 'number', defaultValue: 0.05 },
   { tool: 'isize', flag: 'deviations', key: 'deviations', description: 'trim to MEDIAN + DEVIATIONS x MAD for the mean and SD (Picard DEVIATIONS)', type: 'number', defaultValue: 10 },

@@ -64,6 +64,8 @@ export interface CollectorContext {
   header: BamHeader;
   /** Tool options as parsed (`--isize::min-frac` → options.isize.minFrac). */
   options: Record<string, unknown>;
+  /** The reference FASTA (`-r`), for collectors that need or use one; each collector opens its own reader. */
+  reference?: string;
 }
 
 export interface Collector<Partial = unknown> {

@@ -1,13 +1,14 @@
 /**
  * Numbers as the two output layouts print them.
  *
- * Picard (htsjdk FormatUtil): doubles with at most 6 fraction digits, HALF_EVEN rounding of the
- * double's exact decimal value, no trailing zeros, no grouping; NaN and ±Infinity as `?`.
+ * Picard (htsjdk 3.0.4 FormatUtil): doubles with at most 6 fraction digits, HALF_DOWN rounding
+ * (exact ties go toward zero: 15.5859375 → 15.585937, checked against htsjdk), no trailing zeros,
+ * no grouping; NaN and ±Infinity as `?`.
  * riker: fixed decimals per column (its serialize_f64_2dp/5dp/6dp helpers).
  */
 
-/** HALF_EVEN rounding of `value` to `digits` fraction digits, on its exact decimal expansion. */
-function roundHalfEven(value: number, digits: number): string {
+/** Rounding of `value` to `digits` fraction digits on its exact decimal expansion; exact ties go to even or down. */
+function roundExact(value: number, digits: number, ties: 'even' | 'down'): string {
   const negative = value < 0 || Object.is(value, -0);
   // toFixed(100) gives the exact decimal expansion of a double below 1e21 (ECMA-262 Number#toFixed).
   const exact = Math.abs(value).toFixed(100);
@@ -19,7 +20,7 @@ function roundHalfEven(value: number, digits: number): string {
   const rest = fraction.slice(digits + 1);
   const aboveHalf = next > 5 || (next === 5 && /[1-9]/.test(rest));
   const exactlyHalf = next === 5 && !/[1-9]/.test(rest);
-  if (aboveHalf || (exactlyHalf && kept % 2n === 1n)) kept += 1n;
+  if (aboveHalf || (exactlyHalf && ties === 'even' && kept % 2n === 1n)) kept += 1n;
   let text = kept.toString().padStart(digits + 1, '0');
   text = digits > 0 ? `${text.slice(0, -digits)}.${text.slice(-digits)}` : text;
   return negative && /[1-9]/.test(text) ? `-${text}` : text;
@@ -28,7 +29,7 @@ function roundHalfEven(value: number, digits: number): string {
 /** A double as htsjdk's FormatUtil writes it in a Picard metrics file. */
 export function formatPicardDouble(value: number): string {
   if (!Number.isFinite(value)) return '?';
-  let text = roundHalfEven(value, 6);
+  let text = roundExact(value, 6, 'down');
   if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '');
   return text === '-0' ? '0' : text;
 }
@@ -44,5 +45,5 @@ export function formatPicardValue(value: unknown, kind: 'int' | 'double' | 'text
 export function formatFixed(value: number, decimals: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  return roundHalfEven(value, decimals);
+  return roundExact(value, decimals, 'even');
 }

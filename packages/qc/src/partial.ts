@@ -19,12 +19,14 @@ export interface PartialFile {
   options: Record<string, unknown>;
   references: ReferenceSequence[];
   headerText: string;
+  /** The reference FASTA's file name, or null: partial states with and without one do not merge. */
+  reference: string | null;
   sample: string;
   records: number;
   states: Record<string, unknown>;
 }
 
-export function writePartial(path: string, header: BamHeader, tools: string[], options: Record<string, unknown>, collectors: Collector[], sample: string, records: number): void {
+export function writePartial(path: string, header: BamHeader, tools: string[], options: Record<string, unknown>, collectors: Collector[], sample: string, records: number, reference: string | null = null): void {
   const file: PartialFile = {
     format: PARTIAL_FORMAT,
     version: PARTIAL_VERSION,
@@ -32,6 +34,7 @@ export function writePartial(path: string, header: BamHeader, tools: string[], o
     options,
     references: header.references,
     headerText: header.text,
+    reference,
     sample,
     records,
     states: Object.fromEntries(collectors.map((c, i) => [tools[i]!, c.toPartial()])),
@@ -61,11 +64,13 @@ export function mergePartials(paths: string[]): { header: BamHeader; tools: stri
     if (JSON.stringify(file.tools) !== JSON.stringify(first.tools)) throw new HtsError(`tools ${file.tools.join(',')} differ from ${first.tools.join(',')} in ${paths[0]}`, paths[i]);
     if (JSON.stringify(file.options) !== JSON.stringify(first.options)) throw new HtsError(`tool options differ from those in ${paths[0]}`, paths[i]);
     if (JSON.stringify(file.references) !== JSON.stringify(first.references)) throw new HtsError(`reference sequences differ from those in ${paths[0]}`, paths[i]);
+    if ((file.reference ?? null) !== (first.reference ?? null)) throw new HtsError(`made with reference ${file.reference ?? '(none)'}, but ${paths[0]} with ${first.reference ?? '(none)'}`, paths[i]);
   });
   const header = makeHeader(first.headerText, first.references);
   const collectors = first.tools.map((tool) => {
     const factory = COLLECTORS[tool];
     if (!factory) throw new HtsError(`unknown tool '${tool}' in a partial-state file`, paths[0]);
+    // Finishing needs no reference (states hold counts); the name is kept for the merge check.
     return factory.create({ header, options: first.options });
   });
   for (const file of files) collectors.forEach((collector, i) => collector.merge(file.states[first.tools[i]!]));

@@ -78,7 +78,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
     let records = 0;
     const pipeline = await openBamPipeline(source, {
       threads: options.threads,
-      stages: (header) => [{ module: QC_STAGES_MODULE, name: 'collect', options: { tools, text: header.text, references: header.references, options: options.options } }],
+      stages: (header) => [{ module: QC_STAGES_MODULE, name: 'collect', options: { tools, text: header.text, references: header.references, options: options.options, reference: options.reference } }],
     }).catch((error) => {
       source.close();
       throw error;
@@ -88,7 +88,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
         records += block.records as number;
         options.onProgress?.(records, block.endFileOffset as number);
       });
-      const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: pipeline.header, options: options.options }));
+      const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: pipeline.header, options: options.options, reference: options.reference }));
       // Stage 2 is `collect` (after inflate and split); every thread's partials merge into one.
       for (const threadPartials of summary.states[2] as unknown[][]) collectors.forEach((collector, i) => collector.merge(threadPartials[i]));
       return { header: pipeline.header, collectors, records };
@@ -98,7 +98,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
   }
   const reader = await openAlignmentsFrom(head, source);
   try {
-    const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: reader.header, options: options.options }));
+    const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: reader.header, options: options.options, reference: options.reference }));
     let records = 0;
     for await (const batch of reader.batches()) {
       for (let i = 0; i < batch.count; i++) {
@@ -119,7 +119,7 @@ async function collectRegion(options: CollectOptions, tools: string[], head: Uin
   const reader = await openAlignmentsFrom(head, source);
   try {
     if (reader.format !== 'bam' || options.input === '-') throw new CollectUsageError('--region needs a BAM file with an index');
-    const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: reader.header, options: options.options }));
+    const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: reader.header, options: options.options, reference: options.reference }));
     let batches: AsyncIterable<RecordBatch>;
     let keep: (refId: number) => boolean = () => true;
     if (options.region === '*') {
@@ -150,7 +150,7 @@ export async function collectMetrics(options: CollectOptions): Promise<CollectRe
   if (options.partial === undefined) checkOutputPrefix(options.prefix);
   const { header, collectors, records } = await collectPartials(options);
   if (options.partial !== undefined) {
-    writePartial(options.partial, header, resolveTools(options.tools), options.options, collectors, sampleName(header, options.input), records);
+    writePartial(options.partial, header, resolveTools(options.tools), options.options, collectors, sampleName(header, options.input), records, options.reference ? path.basename(options.reference) : null);
     return { records, files: [options.partial], outputs: [] };
   }
   const outputs = collectors.flatMap((collector) => collector.finish());

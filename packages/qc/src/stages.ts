@@ -12,6 +12,7 @@ export interface CollectStageOptions {
   text: string;
   references: ReferenceSequence[];
   options: Record<string, unknown>;
+  reference?: string;
 }
 
 export const stages: Record<string, StageDefinition<any, any>> = {
@@ -19,7 +20,7 @@ export const stages: Record<string, StageDefinition<any, any>> = {
     kind: 'parallel',
     createState: (options: CollectStageOptions): Collector[] => {
       const header = makeHeader(options.text, options.references);
-      return options.tools.map((tool) => COLLECTORS[tool]!.create({ header, options: options.options }));
+      return options.tools.map((tool) => COLLECTORS[tool]!.create({ header, options: options.options, reference: options.reference }));
     },
     process(payload: Payload, collectors: Collector[], context) {
       for (const batch of batchesOf(payload)) {

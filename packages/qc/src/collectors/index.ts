@@ -1,9 +1,11 @@
 /** Every collector, by tool name, in the order collect-multi runs and documents them. */
 import type { CollectorFactory } from '../collector.js';
+import { alignmentCollector } from './alignment.js';
 import { basicCollector } from './basic.js';
 import { isizeCollector } from './isize.js';
 
 export const COLLECTORS: Record<string, CollectorFactory<any>> = {
+  alignment: alignmentCollector,
   basic: basicCollector,
   isize: isizeCollector,
 };

@@ -1,0 +1,698 @@
+/**
+ * Alignment summary (Picard CollectAlignmentSummaryMetrics, riker `alignment`).
+ *
+ * Picard 2.27.5 (picard/analysis/AlignmentSummaryMetricsCollector.java, ChimeraUtil.java,
+ * AdapterUtility.java; htsjdk 3.0.4 SequenceUtil, CoordMath, Histogram), defaults
+ * MAX_INSERT_SIZE=100000, EXPECTED_PAIR_ORIENTATIONS=[FR], the default ADAPTER_SEQUENCE list,
+ * METRIC_ACCUMULATION_LEVEL=ALL_READS, IS_BISULFITE_SEQUENCED=false, COLLECT_ALIGNMENT_INFORMATION=true:
+ *  - secondary AND supplementary records are skipped entirely (the collector's top-level
+ *    acceptRecord drops isSecondaryOrSupplementary, so the "supplementary bases count" branches
+ *    inside are dead code in 2.27.5);
+ *  - rows: paired reads go to FIRST_OF_PAIR (0x40) or SECOND_OF_PAIR (anything else paired) and
+ *    to PAIR; unpaired reads to UNPAIRED. FIRST/SECOND/PAIR are written when FIRST_OF_PAIR has
+ *    reads, UNPAIRED when it has reads or FIRST_OF_PAIR has none (an empty input: one zero row);
+ *    PAIR's BAD_CYCLES is FIRST's + SECOND's;
+ *  - TOTAL_READS counts QC-fail reads, everything else only PF reads (not 0x200). Read length =
+ *    SEQ length; aligned read length = M/I/=/X bases of the CIGAR, for every PF read (unmapped
+ *    ones add 0 to MEAN_ALIGNED_READ_LENGTH's denominator). PF_NOISE_READS: XN:i:1;
+ *  - adapter reads: unmapped or MAPQ 0 PF reads whose first 16 bases (machine order, so a
+ *    reverse-strand mapped read is reverse-complemented) match a 16-mer of the adapters, or its
+ *    reverse complement, with at most one mismatch (16-mers with more than one N are dropped);
+ *  - mapped PF reads: PF_READS_ALIGNED; improper = paired and not proper (mate-unmapped reads
+ *    included); READS_ALIGNED_IN_PAIRS = paired with the mate mapped; strand balance = forward
+ *    share; soft clips (and the 3' soft clip: clips after the first non-clip op, in read order
+ *    reversed for the reverse strand); hard clips count for every PF read;
+ *  - chimeras: mate mapped and (no MQ tag, or MQ ≥ 20 and MAPQ ≥ 20) → in the denominator,
+ *    chimeric when |TLEN| > MAX_INSERT_SIZE, the mate is on another contig, the orientation is not
+ *    expected, or an SA tag is present; mate unmapped or unpaired with MAPQ ≥ 20 → in the
+ *    denominator, chimeric when an SA tag is present;
+ *  - bases of aligned PF reads: every M/=/X base is aligned (PF_ALIGNED_BASES), HQ when MAPQ ≥ 20
+ *    (PF_HQ_ALIGNED_BASES, Q20 when its quality ≥ 20); with a reference, a base is a mismatch
+ *    when htsjdk basesEqual (IUPAC bit masks, case-insensitive, N = N) says so, and bases past the
+ *    contig's end are not counted at all; without one there are no mismatches (the rates are 0);
+ *    PF_HQ_MEDIAN_MISMATCHES is the median over all aligned PF reads, non-HQ reads adding 0;
+ *    PF_INDEL_RATE = I/D CIGAR elements / PF_ALIGNED_BASES;
+ *  - BAD_CYCLES: cycles where (N or mismatch) count / TOTAL_READS ≥ 0.8; for unmapped or QC-fail
+ *    reads every N counts at its read cycle, for aligned reads the cycle is computed from the
+ *    offset *within the alignment block*, not from the read offset (Picard's quirk, reproduced);
+ *  - PCT_* = MathUtil.divide (0 when the denominator is 0); PCT_SOFTCLIP/HARDCLIP divide by the
+ *    PF read bases; read-length statistics from htsjdk Histogram (SD with n − 1: `?` for one read);
+ *  - the metrics file carries read-length histograms PAIRED_/UNPAIRED_TOTAL_LENGTH_COUNT and
+ *    PAIRED_/UNPAIRED_ALIGNED_LENGTH_COUNT (htsjdk writes only the non-empty ones).
+ *
+ * Where this differs from Picard 2.27.5 (it fails, we don't):
+ *  - a category with reads but no PF reads: Picard 2.27.5 throws (NullPointerException; 3.x refuses
+ *    "no PF_READS"); here the row keeps TOTAL_READS and zeros (Picard 3.x's PF_READS > 0 guard);
+ *  - a record without qualities (`*`) or whose CIGAR runs past its sequence: Picard throws; here
+ *    such bases count as below Q20 / the block stops at the sequence's end.
+ *
+ * riker layout (riker src/commands/alignment.rs): riker's columns and decimals, categories
+ * read1/read2/pair (and `unpaired`, where riker writes read1), values Picard's. riker's own rules,
+ * behind options that default to Picard's:
+ *  - `minMappingQuality` (riker --min-mapq; Picard's fixed 20) for HQ and the chimera MAPQ test;
+ *  - `alignedLengthOverAlignedReads`: MEAN_ALIGNED_READ_LENGTH over aligned reads (Picard: all PF reads);
+ *  - `improperPairsNeedMappedMate`: improper pairs only with the mate mapped (Picard counts
+ *    mate-unmapped reads too).
+ * Not reproduced (riker's numbers, not Picard's, so left out): mismatches from the NM tag, bad
+ * cycles from no-calls only at the read cycle, population SD, the pair rows keyed on read 2.
+ *
+ * Reference: each collector (one per engine thread) opens its own IndexedFastaReader on the first
+ * aligned record and keeps a window of the current contig as IUPAC masks; records arrive sorted,
+ * so windows move forward. WINDOW_BP (1 Mb) bounds memory per thread to ~1 MB whatever the contig.
+ */
+import { HtsError, IndexedFastaReader, type BamHeader, type BamRecordView } from '@shoal/hts';
+import type { Collector, CollectorContext, CollectorFactory, Column, MetricsOutput, Row } from '../collector.js';
+import { Histogram, type HistogramJson } from '../histogram.js';
+import { pairOrientation } from './isize.js';
+
+type Orientation = 'FR' | 'RF' | 'TANDEM';
+
+export interface AlignmentOptions {
+  /** Picard MAX_INSERT_SIZE (riker --max-insert-size): larger pairs are chimeric. */
+  maxInsertSize: number;
+  /** riker --min-mapq; Picard's fixed MAPPING_QUALITY_THRESHOLD is 20. */
+  minMappingQuality: number;
+  /** Picard EXPECTED_PAIR_ORIENTATIONS: other orientations are chimeric. */
+  expectedOrientations: Orientation[];
+  /** riker's rule: MEAN_ALIGNED_READ_LENGTH over aligned reads only. */
+  alignedLengthOverAlignedReads: boolean;
+  /** riker's rule: improper pairs need the mate mapped. */
+  improperPairsNeedMappedMate: boolean;
+}
+
+export const ALIGNMENT_DEFAULTS: AlignmentOptions = {
+  maxInsertSize: 100000,
+  minMappingQuality: 20,
+  expectedOrientations: ['FR'],
+  alignedLengthOverAlignedReads: false,
+  improperPairsNeedMappedMate: false,
+};
+
+/** Picard BASE_QUALITY_THRESHOLD for PF_HQ_ALIGNED_Q20_BASES. */
+const BASE_QUALITY_THRESHOLD = 20;
+/** AlignmentSummaryMetricsCollector: a cycle is bad when ≥ 80 % of reads are N or mismatch there. */
+const BAD_CYCLE_FRACTION = 0.8;
+/** Reference window per fetch; a read longer than this gets a window of its own span. */
+const WINDOW_BP = 1 << 20;
+const NO_CALL_CODE = 15;
+
+// ─── htsjdk SequenceUtil.basesEqual as bit masks ────────────────────────────────────────────────
+// A BAM 4-bit base code (=ACMGRSVTWYHKDBN) is exactly htsjdk's IUPAC mask of its letter (A 1, C 2,
+// G 4, T 8, N 15, '=' 0), so a read base equals a reference byte when code === REFERENCE_MASK[byte].
+// Bytes ≥ 128 are negative Java bytes, never equal to anything: 255 matches no code.
+const REFERENCE_MASK = new Uint8Array(256);
+{
+  const letters = '=ACMGRSVTWYHKDBN';
+  REFERENCE_MASK.fill(255, 128);
+  for (let code = 1; code < 16; code++) {
+    REFERENCE_MASK[letters.charCodeAt(code)] = code;
+    REFERENCE_MASK[letters.toLowerCase().charCodeAt(code)] = code;
+  }
+  REFERENCE_MASK['.'.charCodeAt(0)] = 15;
+}
+/** SequenceUtil.complement on codes: A↔T, C↔G, everything else unchanged. */
+const COMPLEMENT_CODE = Uint8Array.from({ length: 16 }, (_, code) => ({ 1: 8, 8: 1, 2: 4, 4: 2 })[code] ?? code);
+
+// ─── AdapterUtility ─────────────────────────────────────────────────────────────────────────────
+/** IlluminaUtil.IlluminaAdapterPair SINGLE_END, PAIRED_END, INDEXED: 5' and 3' (AdapterUtility.DEFAULT_ADAPTER_SEQUENCE). */
+const DEFAULT_ADAPTERS = [
+  'AATGATACGGCGACCACCGAGATCTACACTCTTTCCCTACACGACGCTCTTCCGATCT',
+  'AGATCGGAAGAGCTCGTATGCCGTCTTCTGCTTG',
+  'AATGATACGGCGACCACCGAGATCTACACTCTTTCCCTACACGACGCTCTTCCGATCT',
+  'AGATCGGAAGAGCGGTTCAGCAGGAATGCCGAGACCGATCTCGTATGCCGTCTTCTGCTTG',
+  'AATGATACGGCGACCACCGAGATCTACACTCTTTCCCTACACGACGCTCTTCCGATCT',
+  'AGATCGGAAGAGCACACGTCTGAACTCCAGTCACNNNNNNNNATCTCGTATGCCGTCTTCTGCTTG',
+];
+const ADAPTER_MATCH_LENGTH = 16;
+const MAX_ADAPTER_ERRORS = 1;
+
+/** Every 16-mer of the adapters with ≤ 1 N, and its reverse complement, as base codes (k-mer × 16). */
+function adapterKmers(adapters: string[]): Uint8Array {
+  const complement: Record<string, string> = { A: 'T', C: 'G', G: 'C', T: 'A' };
+  const kmers = new Set<string>();
+  for (const adapter of adapters) {
+    for (let i = 0; i + ADAPTER_MATCH_LENGTH <= adapter.length; i++) {
+      const kmer = adapter.slice(i, i + ADAPTER_MATCH_LENGTH).toUpperCase();
+      if ([...kmer].filter((c) => c === 'N').length > MAX_ADAPTER_ERRORS) continue;
+      kmers.add(kmer);
+      kmers.add([...kmer].reverse().map((c) => complement[c] ?? c).join(''));
+    }
+  }
+  const codes = new Uint8Array(kmers.size * ADAPTER_MATCH_LENGTH);
+  let at = 0;
+  for (const kmer of kmers) for (const c of kmer) codes[at++] = REFERENCE_MASK[c.charCodeAt(0)];
+  return codes;
+}
+
+const ADAPTER_KMERS = adapterKmers(DEFAULT_ADAPTERS);
+const adapterScratch = new Uint8Array(ADAPTER_MATCH_LENGTH);
+
+/** AdapterUtility.isAdapter: only unmapped or MAPQ-0 reads; the first 16 bases in machine order. */
+function isAdapter(record: BamRecordView, flag: number): boolean {
+  if ((flag & 0x4) === 0 && record.mapq !== 0) return false;
+  const length = record.seqLength;
+  if (length < ADAPTER_MATCH_LENGTH) return false;
+  const reverse = (flag & 0x4) === 0 && (flag & 0x10) !== 0;
+  const bytes = record.bytes;
+  const seqStart = record.seqStart;
+  for (let i = 0; i < ADAPTER_MATCH_LENGTH; i++) {
+    const at = reverse ? length - i - 1 : i;
+    const packed = bytes[seqStart + (at >> 1)];
+    const code = at & 1 ? packed & 15 : packed >> 4;
+    adapterScratch[i] = reverse ? COMPLEMENT_CODE[code] : code;
+  }
+  for (let k = 0; k < ADAPTER_KMERS.length; k += ADAPTER_MATCH_LENGTH) {
+    let errors = 0;
+    for (let i = 0; i < ADAPTER_MATCH_LENGTH; i++) {
+      if (adapterScratch[i] !== ADAPTER_KMERS[k + i] && ++errors > MAX_ADAPTER_ERRORS) break;
+    }
+    if (errors <= MAX_ADAPTER_ERRORS) return true;
+  }
+  return false;
+}
+
+/** The integer value of the tag at `at` (types c C s S i I), or undefined (htsjdk getIntegerAttribute). */
+function integerTagAt(record: BamRecordView, at: number): number | undefined {
+  if (at < 0) return undefined;
+  const data = record.data;
+  switch (record.bytes[at + 2]) {
+    case 99: return data.getInt8(at + 3);
+    case 67: return data.getUint8(at + 3);
+    case 115: return data.getInt16(at + 3, true);
+    case 83: return data.getUint16(at + 3, true);
+    case 105: return data.getInt32(at + 3, true);
+    case 73: return data.getUint32(at + 3, true);
+    default: return undefined;
+  }
+}
+
+// ─── Counters per category ──────────────────────────────────────────────────────────────────────
+/** Index of each counter in a category's Float64Array. */
+const C = {
+  totalReads: 0,
+  pfReads: 1,
+  pfNoiseReads: 2,
+  pfReadsAligned: 3,
+  pfAlignedBases: 4,
+  pfHqAlignedReads: 5,
+  pfHqAlignedBases: 6,
+  pfHqAlignedQ20Bases: 7,
+  readsAlignedInPairs: 8,
+  pfReadsImproperPairs: 9,
+  positiveStrand: 10,
+  chimeras: 11,
+  chimerasDenominator: 12,
+  adapterReads: 13,
+  indels: 14,
+  softClipped: 15,
+  threePrimeSoftClippedBases: 16,
+  readsWithThreePrimeSoftClips: 17,
+  hardClipped: 18,
+  mismatches: 19,
+  hqMismatches: 20,
+  /** Aligned read length summed over mapped PF reads (riker's MEAN_ALIGNED_READ_LENGTH). */
+  alignedLengthOfMappedReads: 21,
+} as const;
+const COUNTER_COUNT = Object.keys(C).length;
+
+const CATEGORIES = ['UNPAIRED', 'FIRST_OF_PAIR', 'SECOND_OF_PAIR'] as const;
+const UNPAIRED = 0;
+const FIRST_OF_PAIR = 1;
+const SECOND_OF_PAIR = 2;
+const RIKER_CATEGORY: Record<string, string> = { UNPAIRED: 'unpaired', FIRST_OF_PAIR: 'read1', SECOND_OF_PAIR: 'read2', PAIR: 'pair' };
+
+interface CategoryPartial {
+  counters: number[];
+  readLengths: HistogramJson;
+  alignedLengths: HistogramJson;
+  hqMismatches: HistogramJson;
+  badCycles: HistogramJson;
+}
+
+interface AlignmentPartial {
+  categories: CategoryPartial[];
+}
+
+class Category {
+  readonly counters = new Float64Array(COUNTER_COUNT);
+  readonly readLengths = new Histogram();
+  readonly alignedLengths = new Histogram();
+  readonly hqMismatches = new Histogram();
+  readonly badCycles = new Histogram();
+
+  toPartial(): CategoryPartial {
+    return { counters: Array.from(this.counters), readLengths: this.readLengths.toJSON(), alignedLengths: this.alignedLengths.toJSON(), hqMismatches: this.hqMismatches.toJSON(), badCycles: this.badCycles.toJSON() };
+  }
+
+  merge(partial: CategoryPartial | Category): void {
+    const source = partial instanceof Category ? partial.toPartial() : partial;
+    for (let i = 0; i < COUNTER_COUNT; i++) this.counters[i] += source.counters[i] ?? 0;
+    this.readLengths.merge(source.readLengths);
+    this.alignedLengths.merge(source.alignedLengths);
+    this.hqMismatches.merge(source.hqMismatches);
+    this.badCycles.merge(source.badCycles);
+  }
+}
+
+// ─── Columns ────────────────────────────────────────────────────────────────────────────────────
+const COLUMNS: Column[] = [
+  { name: 'CATEGORY', kind: 'text', riker: null },
+  { name: 'RIKER_CATEGORY', kind: 'text', riker: 'category', picard: false },
+  { name: 'TOTAL_READS', kind: 'int' },
+  { name: 'PF_READS', kind: 'int' },
+  { name: 'PCT_PF_READS', kind: 'double' },
+  { name: 'PF_NOISE_READS', kind: 'int' },
+  { name: 'PF_READS_ALIGNED', kind: 'int', riker: 'aligned_reads' },
+  { name: 'PCT_PF_READS_ALIGNED', kind: 'double', riker: 'frac_aligned', decimals: 5 },
+  { name: 'PF_ALIGNED_BASES', kind: 'int' },
+  { name: 'PF_HQ_ALIGNED_READS', kind: 'int', riker: 'hq_aligned_reads' },
+  { name: 'PF_HQ_ALIGNED_BASES', kind: 'int', riker: 'hq_aligned_bases' },
+  { name: 'PF_HQ_ALIGNED_Q20_BASES', kind: 'int', riker: 'hq_aligned_q20_bases' },
+  { name: 'PF_HQ_MEDIAN_MISMATCHES', kind: 'double', riker: 'hq_median_mismatches', decimals: 2 },
+  { name: 'PF_MISMATCH_RATE', kind: 'double', riker: 'mismatch_rate', decimals: 6 },
+  { name: 'PF_HQ_ERROR_RATE', kind: 'double', riker: 'hq_mismatch_rate', decimals: 6 },
+  { name: 'PF_INDEL_RATE', kind: 'double', riker: 'indel_rate', decimals: 6 },
+  { name: 'MEAN_READ_LENGTH', kind: 'double', decimals: 2 },
+  { name: 'SD_READ_LENGTH', kind: 'double', decimals: 2 },
+  { name: 'MEDIAN_READ_LENGTH', kind: 'double', decimals: 2 },
+  { name: 'MAD_READ_LENGTH', kind: 'double', decimals: 2 },
+  { name: 'MIN_READ_LENGTH', kind: 'double', decimals: 0 },
+  { name: 'MAX_READ_LENGTH', kind: 'double', decimals: 0 },
+  { name: 'MEAN_ALIGNED_READ_LENGTH', kind: 'double', decimals: 2 },
+  { name: 'READS_ALIGNED_IN_PAIRS', kind: 'int', riker: 'aligned_reads_in_pairs' },
+  { name: 'PCT_READS_ALIGNED_IN_PAIRS', kind: 'double', riker: 'frac_aligned_in_pairs', decimals: 5 },
+  { name: 'PF_READS_IMPROPER_PAIRS', kind: 'int', riker: 'reads_improperly_paired' },
+  { name: 'PCT_PF_READS_IMPROPER_PAIRS', kind: 'double', riker: 'frac_reads_improperly_paired', decimals: 5 },
+  { name: 'BAD_CYCLES', kind: 'int' },
+  { name: 'STRAND_BALANCE', kind: 'double', decimals: 5 },
+  { name: 'PCT_CHIMERAS', kind: 'double', riker: 'frac_chimeras', decimals: 5 },
+  { name: 'PCT_ADAPTER', kind: 'double', riker: null },
+  { name: 'PCT_SOFTCLIP', kind: 'double', riker: 'frac_softclipped_reads', decimals: 5 },
+  { name: 'PCT_HARDCLIP', kind: 'double', riker: 'frac_hardclipped_reads', decimals: 5 },
+  { name: 'AVG_POS_3PRIME_SOFTCLIP_LENGTH', kind: 'double', riker: 'mean_3prime_softclipped_bases', decimals: 2 },
+  { name: 'SAMPLE', kind: 'text', riker: null },
+  { name: 'LIBRARY', kind: 'text', riker: null },
+  { name: 'READ_GROUP', kind: 'text', riker: null },
+];
+
+/** riker's alignment-metrics.txt columns, in its order. */
+const RIKER_ORDER = [
+  'RIKER_CATEGORY', 'TOTAL_READS', 'PF_READS_ALIGNED', 'PCT_PF_READS_ALIGNED', 'PF_HQ_ALIGNED_READS', 'PF_HQ_ALIGNED_BASES', 'PF_HQ_ALIGNED_Q20_BASES',
+  'PF_HQ_MEDIAN_MISMATCHES', 'PF_MISMATCH_RATE', 'PF_HQ_ERROR_RATE', 'PF_INDEL_RATE', 'MEAN_READ_LENGTH', 'SD_READ_LENGTH', 'MEDIAN_READ_LENGTH',
+  'MAD_READ_LENGTH', 'MIN_READ_LENGTH', 'MAX_READ_LENGTH', 'MEAN_ALIGNED_READ_LENGTH', 'READS_ALIGNED_IN_PAIRS', 'PCT_READS_ALIGNED_IN_PAIRS',
+  'PF_READS_IMPROPER_PAIRS', 'PCT_PF_READS_IMPROPER_PAIRS', 'BAD_CYCLES', 'STRAND_BALANCE', 'PCT_CHIMERAS', 'PCT_SOFTCLIP', 'PCT_HARDCLIP',
+  'AVG_POS_3PRIME_SOFTCLIP_LENGTH',
+];
+
+/** picard.util.MathUtil.divide: 0 when the denominator is (nearly) 0. */
+function divide(numerator: number, denominator: number): number {
+  return Math.abs(0 - denominator) > 0.000001 ? numerator / denominator : 0;
+}
+
+// ─── The collector ──────────────────────────────────────────────────────────────────────────────
+class AlignmentCollector implements Collector<AlignmentPartial> {
+  readonly name = 'alignment';
+  private readonly categories = CATEGORIES.map(() => new Category());
+  private readonly expectedOrientations: Set<string>;
+
+  private reader: IndexedFastaReader | undefined;
+  /** Reference window: masks of [windowStart, windowEnd) on windowRefId; contig lengths by refId. */
+  private windowRefId = -1;
+  private windowStart = 0;
+  private windowEnd = 0;
+  private window = new Uint8Array(0);
+  private contigLengths: number[] | undefined;
+
+  constructor(
+    private readonly options: AlignmentOptions,
+    private readonly header: BamHeader,
+    private readonly reference: string | undefined,
+  ) {
+    this.expectedOrientations = new Set(options.expectedOrientations);
+  }
+
+  accept(record: BamRecordView): void {
+    const flag = record.flag;
+    // AlignmentSummaryMetricsCollector.acceptRecord: !rec.isSecondaryOrSupplementary().
+    if (flag & 0x900) return;
+    const category = this.categories[flag & 0x1 ? (flag & 0x40 ? FIRST_OF_PAIR : SECOND_OF_PAIR) : UNPAIRED]!;
+    const counters = category.counters;
+    const unmapped = (flag & 0x4) !== 0;
+    const reverse = (flag & 0x10) !== 0;
+    const pf = (flag & 0x200) === 0;
+    const length = record.seqLength;
+    counters[C.totalReads]++;
+
+    if (pf) this.collectReadData(record, flag, category, unmapped, reverse, length);
+
+    const bytes = record.bytes;
+    const seqStart = record.seqStart;
+    if (unmapped || !pf) {
+      // Not an aligned PF read: every no-call counts at its read cycle.
+      for (let i = 0; i < length; i++) {
+        const packed = bytes[seqStart + (i >> 1)];
+        if ((i & 1 ? packed & 15 : packed >> 4) === NO_CALL_CODE) category.badCycles.increment(reverse ? length - i : i + 1);
+      }
+      return;
+    }
+    this.collectAlignedBases(record, category, reverse, length);
+  }
+
+  /** collectReadData: read counts, lengths, adapters, clips, pairing and chimeras of a PF read. */
+  private collectReadData(record: BamRecordView, flag: number, category: Category, unmapped: boolean, reverse: boolean, length: number): void {
+    const counters = category.counters;
+    counters[C.pfReads]++;
+    // One walk over the tags for XN, MQ and SA.
+    let noiseTag = -1;
+    let mateMapqTag = -1;
+    let saTag = -1;
+    const bytes = record.bytes;
+    for (let at = record.tagsStart, end = record.end; at + 3 <= end; at = record.nextTag(at)) {
+      const c0 = bytes[at];
+      const c1 = bytes[at + 1];
+      if (c0 === 88 && c1 === 78) noiseTag = at; // XN
+      else if (c0 === 77 && c1 === 81) mateMapqTag = at; // MQ
+      else if (c0 === 83 && c1 === 65) saTag = at; // SA
+    }
+    if (integerTagAt(record, noiseTag) === 1) counters[C.pfNoiseReads]++;
+    category.readLengths.increment(length);
+
+    const cigarLength = record.cigarLength;
+    const cigarAt = record.cigarOffset;
+    const data = record.data;
+    let alignedLength = 0;
+    let hardClipped = 0;
+    let softClipped = 0;
+    // get3PrimeSoftClippedBases: soft clips after the first non-clip op, in machine order.
+    let threePrime = 0;
+    let seenNonClip = false;
+    for (let k = 0; k < cigarLength; k++) {
+      const op = data.getUint32(cigarAt + 4 * (reverse ? cigarLength - 1 - k : k), true);
+      const kind = op & 15;
+      const opLength = op >>> 4;
+      if (kind === 4) {
+        softClipped += opLength;
+        if (seenNonClip) threePrime += opLength;
+      } else if (kind === 5) {
+        hardClipped += opLength;
+      } else {
+        seenNonClip = true;
+        if (kind === 0 || kind === 1 || kind === 7 || kind === 8) alignedLength += opLength;
+      }
+    }
+    category.alignedLengths.increment(alignedLength);
+    if (isAdapter(record, flag)) counters[C.adapterReads]++;
+    counters[C.hardClipped] += hardClipped;
+    if (unmapped) return;
+
+    counters[C.softClipped] += softClipped;
+    if (threePrime > 0) {
+      counters[C.threePrimeSoftClippedBases] += threePrime;
+      counters[C.readsWithThreePrimeSoftClips]++;
+    }
+    counters[C.alignedLengthOfMappedReads] += alignedLength;
+    counters[C.pfReadsAligned]++;
+    const paired = (flag & 0x1) !== 0;
+    const mateMapped = (flag & 0x8) === 0;
+    if (paired && (flag & 0x2) === 0 && (mateMapped || !this.options.improperPairsNeedMappedMate)) counters[C.pfReadsImproperPairs]++;
+    if (!reverse) counters[C.positiveStrand]++;
+    const minMapq = this.options.minMappingQuality;
+    if (paired && mateMapped) {
+      counters[C.readsAlignedInPairs]++;
+      const mateMapq = integerTagAt(record, mateMapqTag);
+      if (mateMapq === undefined || (mateMapq >= minMapq && record.mapq >= minMapq)) {
+        counters[C.chimerasDenominator]++;
+        if (this.isChimeric(record, saTag >= 0)) counters[C.chimeras]++;
+      }
+    } else if (record.mapq >= minMapq) {
+      // Fragments and reads with an unmapped mate: chimeric within the read (SA tag).
+      counters[C.chimerasDenominator]++;
+      if (saTag >= 0) counters[C.chimeras]++;
+    }
+  }
+
+  /** ChimeraUtil.isChimeric for a mapped read with a mapped mate. */
+  private isChimeric(record: BamRecordView, hasSupplementaryAlignments: boolean): boolean {
+    return (
+      Math.abs(record.templateLength) > this.options.maxInsertSize ||
+      record.refId !== record.mateRefId ||
+      !this.expectedOrientations.has(pairOrientation(record)) ||
+      hasSupplementaryAlignments
+    );
+  }
+
+  /** collectQualityData for an aligned PF read: alignment-block bases, mismatches, indels, bad cycles. */
+  private collectAlignedBases(record: BamRecordView, category: Category, reverse: boolean, length: number): void {
+    const counters = category.counters;
+    const hq = record.mapq >= this.options.minMappingQuality;
+    if (hq) counters[C.pfHqAlignedReads]++;
+
+    const cigarLength = record.cigarLength;
+    const cigarAt = record.cigarOffset;
+    const data = record.data;
+    const bytes = record.bytes;
+    const seqStart = record.seqStart;
+    const qualStart = record.qualStart;
+    const hasQualities = record.hasQualities;
+    const refStart = record.pos;
+
+    // The reference window covering the aligned span (clipped to the contig), or none.
+    let masks: Uint8Array | undefined;
+    let maskOffset = 0;
+    let refLength = Number.POSITIVE_INFINITY;
+    if (this.reference !== undefined && record.refId >= 0) {
+      refLength = this.contigLength(record.refId);
+      this.ensureWindow(record.refId, refStart, Math.min(refLength, refStart + record.referenceLength));
+      masks = this.window;
+      maskOffset = this.windowStart;
+    }
+
+    let alignedBases = 0;
+    let hqBases = 0;
+    let q20Bases = 0;
+    let mismatches = 0;
+    let indels = 0;
+    let readPos = 0;
+    let refPos = refStart;
+    for (let k = 0; k < cigarLength; k++) {
+      const op = data.getUint32(cigarAt + 4 * k, true);
+      const kind = op & 15;
+      const opLength = op >>> 4;
+      if (kind === 0 || kind === 7 || kind === 8) {
+        // One alignment block; Picard stops it at the contig's end (refIndex + i < refLength).
+        // Mismatches and no-calls are rare: the loop tests one comparison per base and counts
+        // the bases of the block in bulk.
+        const bases = Math.max(0, Math.min(opLength, refLength - refPos, length - readPos));
+        const badCycles = category.badCycles;
+        const maskStart = refPos - maskOffset;
+        // Picard's quirk below: the bad cycle of the i-th base of the block, not of the read.
+        if (masks !== undefined) {
+          for (let i = 0; i < bases; i++) {
+            const readIndex = readPos + i;
+            const packed = bytes[seqStart + (readIndex >> 1)];
+            const code = readIndex & 1 ? packed & 15 : packed >> 4;
+            if (code !== masks[maskStart + i]) {
+              mismatches++;
+              badCycles.increment(reverse ? length - i : i + 1);
+            } else if (code === NO_CALL_CODE) {
+              badCycles.increment(reverse ? length - i : i + 1);
+            }
+          }
+        } else {
+          for (let i = 0; i < bases; i++) {
+            const readIndex = readPos + i;
+            const packed = bytes[seqStart + (readIndex >> 1)];
+            if ((readIndex & 1 ? packed & 15 : packed >> 4) === NO_CALL_CODE) badCycles.increment(reverse ? length - i : i + 1);
+          }
+        }
+        alignedBases += bases;
+        if (hq && bases > 0) {
+          hqBases += bases;
+          if (hasQualities) {
+            for (let at = qualStart + readPos, end = at + bases; at < end; at++) if (bytes[at] >= BASE_QUALITY_THRESHOLD) q20Bases++;
+          }
+        }
+        readPos += opLength;
+        refPos += opLength;
+      } else if (kind === 1 || kind === 2) {
+        indels++;
+        if (kind === 1) readPos += opLength;
+        else refPos += opLength;
+      } else if (kind === 4) {
+        readPos += opLength;
+      } else if (kind === 3) {
+        refPos += opLength;
+      }
+    }
+    counters[C.pfAlignedBases] += alignedBases;
+    counters[C.pfHqAlignedBases] += hqBases;
+    counters[C.pfHqAlignedQ20Bases] += q20Bases;
+    // Every mismatch of an HQ read is an HQ mismatch.
+    const hqMismatches = hq ? mismatches : 0;
+    counters[C.mismatches] += mismatches;
+    counters[C.hqMismatches] += hqMismatches;
+    counters[C.indels] += indels;
+    category.hqMismatches.increment(hqMismatches);
+  }
+
+  private openReference(): IndexedFastaReader {
+    if (this.reader) return this.reader;
+    const reader = IndexedFastaReader.open(this.reference!);
+    // SinglePassSamProgram: the BAM's sequence dictionary must equal the reference's.
+    this.contigLengths = this.header.references.map((sequence) => {
+      if (!reader.hasSequence(sequence.name)) {
+        reader.close();
+        throw new HtsError(`the reference has no sequence '${sequence.name}', which the input's header names: give the FASTA the reads were aligned to`, this.reference);
+      }
+      const length = reader.sequenceLength(sequence.name);
+      if (length !== sequence.length) {
+        reader.close();
+        throw new HtsError(`sequence '${sequence.name}' has ${length} bases in the reference but ${sequence.length} in the input's header: give the FASTA the reads were aligned to`, this.reference);
+      }
+      return length;
+    });
+    this.reader = reader;
+    return reader;
+  }
+
+  private contigLength(refId: number): number {
+    this.openReference();
+    return this.contigLengths![refId] ?? 0;
+  }
+
+  /** Makes the window cover [start, end) of refId (end already clipped to the contig). */
+  private ensureWindow(refId: number, start: number, end: number): void {
+    if (refId === this.windowRefId && start >= this.windowStart && end <= this.windowEnd) return;
+    const reader = this.openReference();
+    const contigLength = this.contigLengths![refId]!;
+    const from = Math.min(Math.max(start, 0), contigLength);
+    const to = Math.min(contigLength, Math.max(from + WINDOW_BP, end));
+    const text = reader.fetch(this.header.references[refId]!.name, from, to);
+    if (this.window.length < text.length) this.window = new Uint8Array(Math.max(text.length, WINDOW_BP));
+    for (let i = 0; i < text.length; i++) this.window[i] = REFERENCE_MASK[text.charCodeAt(i) & 255];
+    this.windowRefId = refId;
+    this.windowStart = from;
+    this.windowEnd = to;
+  }
+
+  private closeReference(): void {
+    this.reader?.close();
+    this.reader = undefined;
+    this.windowRefId = -1;
+  }
+
+  toPartial(): AlignmentPartial {
+    // The end of a thread's (or process's) input: the reference file is reopened if more comes.
+    this.closeReference();
+    return { categories: this.categories.map((category) => category.toPartial()) };
+  }
+
+  merge(partial: AlignmentPartial): void {
+    partial.categories.forEach((category, i) => this.categories[i]!.merge(category));
+  }
+
+  finish(): MetricsOutput[] {
+    this.closeReference();
+    const [unpaired, first, second] = this.categories as [Category, Category, Category];
+    const pair = new Category();
+    pair.merge(first);
+    pair.merge(second);
+    const rows: Row[] = [];
+    // GroupAlignmentSummaryMetricsPerUnitMetricCollector.addMetricsToFile.
+    if (first.counters[C.totalReads] > 0) {
+      const firstRow = this.row('FIRST_OF_PAIR', first);
+      const secondRow = this.row('SECOND_OF_PAIR', second);
+      const pairRow = this.row('PAIR', pair);
+      pairRow.BAD_CYCLES = (firstRow.BAD_CYCLES as number) + (secondRow.BAD_CYCLES as number);
+      rows.push(firstRow, secondRow, pairRow);
+    }
+    if (unpaired.counters[C.totalReads] > 0 || first.counters[C.totalReads] === 0) rows.push(this.row('UNPAIRED', unpaired));
+
+    // CollectAlignmentSummaryMetrics.finish: read-length histograms of PAIR and UNPAIRED, non-empty ones written.
+    const histograms = [
+      { label: 'PAIRED_TOTAL_LENGTH_COUNT', histogram: pair.readLengths },
+      { label: 'PAIRED_ALIGNED_LENGTH_COUNT', histogram: pair.alignedLengths },
+      { label: 'UNPAIRED_TOTAL_LENGTH_COUNT', histogram: unpaired.readLengths },
+      { label: 'UNPAIRED_ALIGNED_LENGTH_COUNT', histogram: unpaired.alignedLengths },
+    ].filter((h) => !h.histogram.isEmpty);
+    const keys = [...new Set(histograms.flatMap((h) => h.histogram.keys()))].sort((a, b) => a - b);
+    const o = this.options;
+    return [
+      {
+        picardSuffix: '.alignment_summary_metrics',
+        metricsClass: 'picard.analysis.AlignmentSummaryMetrics',
+        picardProgram: `CollectAlignmentSummaryMetrics MAX_INSERT_SIZE=${o.maxInsertSize} EXPECTED_PAIR_ORIENTATIONS=[${o.expectedOrientations.join(', ')}] METRIC_ACCUMULATION_LEVEL=[ALL_READS] IS_BISULFITE_SEQUENCED=false`,
+        table: { columns: COLUMNS, rows, rikerOrder: RIKER_ORDER },
+        histogram: {
+          keyType: 'java.lang.Integer',
+          columns: ['READ_LENGTH', ...histograms.map((h) => h.label)],
+          rikerColumns: [null, ...histograms.map(() => null)],
+          rows: keys.map((key) => [key, ...histograms.map((h) => h.histogram.get(key) ?? 0)]),
+        },
+        rikerSuffix: '.alignment-metrics.txt',
+      },
+    ];
+  }
+
+  /** IndividualAlignmentSummaryMetricsCollector.finish. */
+  private row(name: string, category: Category): Row {
+    const c = category.counters;
+    const row: Row = { CATEGORY: name, RIKER_CATEGORY: RIKER_CATEGORY[name], SAMPLE: null, LIBRARY: null, READ_GROUP: null };
+    for (const column of COLUMNS) if (row[column.name] === undefined) row[column.name] = 0;
+    row.TOTAL_READS = c[C.totalReads];
+    row.PF_READS = c[C.pfReads];
+    row.PF_NOISE_READS = c[C.pfNoiseReads];
+    row.PF_READS_ALIGNED = c[C.pfReadsAligned];
+    row.PF_ALIGNED_BASES = c[C.pfAlignedBases];
+    row.PF_HQ_ALIGNED_READS = c[C.pfHqAlignedReads];
+    row.PF_HQ_ALIGNED_BASES = c[C.pfHqAlignedBases];
+    row.PF_HQ_ALIGNED_Q20_BASES = c[C.pfHqAlignedQ20Bases];
+    row.READS_ALIGNED_IN_PAIRS = c[C.readsAlignedInPairs];
+    row.PF_READS_IMPROPER_PAIRS = c[C.pfReadsImproperPairs];
+    const total = c[C.totalReads];
+    const pfReads = c[C.pfReads];
+    // Picard 2.27.5 guards on TOTAL_READS > 0 and then fails without PF reads; 3.x guards on PF_READS.
+    if (total === 0 || pfReads === 0) return row;
+    const readLengths = category.readLengths;
+    row.PCT_PF_READS = pfReads / total;
+    row.PCT_ADAPTER = c[C.adapterReads] / pfReads;
+    row.MEAN_READ_LENGTH = readLengths.mean();
+    row.SD_READ_LENGTH = readLengths.standardDeviation();
+    row.MEDIAN_READ_LENGTH = readLengths.median();
+    row.MAD_READ_LENGTH = readLengths.medianAbsoluteDeviation();
+    row.MIN_READ_LENGTH = readLengths.min();
+    row.MAX_READ_LENGTH = readLengths.max();
+    let badCycles = 0;
+    for (const [, count] of category.badCycles.bins()) if (count / total >= BAD_CYCLE_FRACTION) badCycles++;
+    row.BAD_CYCLES = badCycles;
+
+    let totalBases = 0;
+    for (const [key, count] of readLengths.bins()) totalBases += count * key;
+    const aligned = c[C.pfReadsAligned];
+    row.PCT_PF_READS_ALIGNED = divide(aligned, pfReads);
+    row.PCT_READS_ALIGNED_IN_PAIRS = divide(c[C.readsAlignedInPairs], aligned);
+    row.PCT_PF_READS_IMPROPER_PAIRS = divide(c[C.pfReadsImproperPairs], aligned);
+    row.MEAN_ALIGNED_READ_LENGTH = this.options.alignedLengthOverAlignedReads ? divide(c[C.alignedLengthOfMappedReads], aligned) : category.alignedLengths.mean();
+    row.STRAND_BALANCE = divide(c[C.positiveStrand], aligned);
+    row.PCT_CHIMERAS = divide(c[C.chimeras], c[C.chimerasDenominator]);
+    row.PF_INDEL_RATE = divide(c[C.indels], c[C.pfAlignedBases]);
+    // No bisulfite bases (IS_BISULFITE_SEQUENCED=false): the non-bisulfite bases are all aligned bases.
+    row.PF_MISMATCH_RATE = divide(c[C.mismatches], c[C.pfAlignedBases]);
+    row.PF_HQ_ERROR_RATE = divide(c[C.hqMismatches], c[C.pfHqAlignedBases]);
+    row.PCT_HARDCLIP = divide(c[C.hardClipped], totalBases);
+    row.PCT_SOFTCLIP = divide(c[C.softClipped], totalBases);
+    row.AVG_POS_3PRIME_SOFTCLIP_LENGTH = divide(c[C.threePrimeSoftClippedBases], c[C.readsWithThreePrimeSoftClips]);
+    row.PF_HQ_MEDIAN_MISMATCHES = category.hqMismatches.median();
+    return row;
+  }
+}
+
+export const alignmentCollector: CollectorFactory<AlignmentPartial> = {
+  name: 'alignment',
+  // Picard runs without R=: mismatch-based columns are then 0.
+  needsReference: false,
+  create(context: CollectorContext) {
+    const options = { ...ALIGNMENT_DEFAULTS, ...(context.options.alignment as Partial<AlignmentOptions> | undefined) };
+    return new AlignmentCollector(options, context.header, context.reference);
+  },
+};
