@@ -227,3 +227,16 @@ describe('collect-alignment', () => {
     }
   });
 });
+
+describe('collect-alignment with a reference that does not match the BAM', () => {
+  it('stops with one line naming the missing contig, leaving no outputs', async () => {
+    const qc = await qcData();
+    const dir = tempDir();
+    const fasta = path.join(dir, 'other.fa');
+    fs.writeFileSync(fasta, '>chrX\nACGTACGTACGT\n');
+    const result = runCollect('collect-alignment', ['-i', qc.bam, '-r', fasta, '-o', path.join(dir, 'out')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(`collect-alignment: error: ${fasta}: the reference has no sequence 'chr1', which the input's header names: give the FASTA the reads were aligned to`);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('out'))).toEqual([]);
+  });
+});

@@ -487,16 +487,34 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
         const maskStart = refPos - maskOffset;
         // Picard's quirk below: the bad cycle of the i-th base of the block, not of the read.
         if (masks !== undefined) {
-          for (let i = 0; i < bases; i++) {
-            const readIndex = readPos + i;
-            const packed = bytes[seqStart + (readIndex >> 1)];
-            const code = readIndex & 1 ? packed & 15 : packed >> 4;
-            if (code !== masks[maskStart + i]) {
-              mismatches++;
-              badCycles.increment(reverse ? length - i : i + 1);
-            } else if (code === NO_CALL_CODE) {
+          // Two bases per packed byte once the read index is even (no parity test per base).
+          let i = 0;
+          if (readPos & 1 && bases > 0) {
+            const code = bytes[seqStart + (readPos >> 1)]! & 15;
+            if (code !== masks[maskStart]) mismatches++;
+            if (code !== masks[maskStart] || code === NO_CALL_CODE) badCycles.increment(reverse ? length : 1);
+            i = 1;
+          }
+          for (; i + 1 < bases; i += 2) {
+            const packed = bytes[seqStart + ((readPos + i) >> 1)]!;
+            const high = packed >> 4;
+            const low = packed & 15;
+            const highMask = masks[maskStart + i];
+            const lowMask = masks[maskStart + i + 1];
+            if (high !== highMask || high === NO_CALL_CODE) {
+              if (high !== highMask) mismatches++;
               badCycles.increment(reverse ? length - i : i + 1);
             }
+            if (low !== lowMask || low === NO_CALL_CODE) {
+              if (low !== lowMask) mismatches++;
+              badCycles.increment(reverse ? length - i - 1 : i + 2);
+            }
+          }
+          if (i < bases) {
+            const packed = bytes[seqStart + ((readPos + i) >> 1)]!;
+            const code = (readPos + i) & 1 ? packed & 15 : packed >> 4;
+            if (code !== masks[maskStart + i]) mismatches++;
+            if (code !== masks[maskStart + i] || code === NO_CALL_CODE) badCycles.increment(reverse ? length - i : i + 1);
           }
         } else {
           for (let i = 0; i < bases; i++) {
@@ -509,7 +527,7 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
         if (hq && bases > 0) {
           hqBases += bases;
           if (hasQualities) {
-            for (let at = qualStart + readPos, end = at + bases; at < end; at++) if (bytes[at] >= BASE_QUALITY_THRESHOLD) q20Bases++;
+            q20Bases += countAtLeast20(bytes, data, qualStart + readPos, qualStart + readPos + bases);
           }
         }
         readPos += opLength;
@@ -696,3 +714,19 @@ export const alignmentCollector: CollectorFactory<AlignmentPartial> = {
     return new AlignmentCollector(options, context.header, context.reference);
   },
 };
+
+/**
+ * Qualities ≥ 20 (BASE_QUALITY_THRESHOLD) in bytes[from, to), four at a time: adding 108 to a
+ * byte sets its top bit exactly when it is ≥ 20, and Phred values (≤ 93) never carry into the
+ * next byte.
+ */
+function countAtLeast20(bytes: Uint8Array, data: DataView, from: number, to: number): number {
+  let count = 0;
+  let at = from;
+  for (; at + 4 <= to; at += 4) {
+    const topBits = ((data.getUint32(at, true) + 0x6c6c6c6c) & 0x80808080) >>> 7;
+    count += Math.imul(topBits, 0x01010101) >>> 24;
+  }
+  for (; at < to; at++) if (bytes[at]! >= 20) count++;
+  return count;
+}
