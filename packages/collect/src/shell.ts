@@ -3,6 +3,7 @@
  * layout (--format riker|picard), per-tool options (standalone `--min-frac`, in collect-multi
  * `--isize::min-frac`), progress and the one-pass run.
  */
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { Progress, UsageError, positiveInteger } from '@shoal/cli';
@@ -88,7 +89,14 @@ export interface CommonParsed {
 export async function runCollect(tool: string, tools: string[], parsed: CommonParsed, toolOptions: Record<string, unknown>, argv: string[]): Promise<void> {
   if (parsed.format !== 'riker' && parsed.format !== 'picard') throw new UsageError(`--format takes riker or picard, got '${parsed.format}'`);
   if (parsed.output === undefined && parsed.partial === undefined) throw new UsageError("required option '-o, --output <prefix>' not specified (or give --partial <file>)");
-  const progress = new Progress(tool, undefined, !parsed.quiet && process.stderr.isTTY === true);
+  // A bar when the input is a file (its size known); records/s and elapsed time either way.
+  let sizeBytes: number | undefined;
+  try {
+    sizeBytes = parsed.input === '-' ? undefined : fs.statSync(parsed.input).size;
+  } catch {
+    sizeBytes = undefined; // the real open reports the error
+  }
+  const progress = new Progress(tool, sizeBytes, !parsed.quiet && process.stderr.isTTY === true);
   try {
     const result = await collectMetrics({
       input: parsed.input,
@@ -101,7 +109,7 @@ export async function runCollect(tool: string, tools: string[], parsed: CommonPa
       options: toolOptions,
       reference: parsed.reference,
       commandLine: argv.slice(2).join(' '),
-      onProgress: (records) => progress.update(records),
+      onProgress: (records, compressedBytes) => progress.update(records, compressedBytes),
     });
     progress.done();
     if (!parsed.quiet) process.stderr.write(`${tool}: ${result.records.toLocaleString('en-US')} records; wrote ${result.files.join(', ')}\n`);
