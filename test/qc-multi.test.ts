@@ -95,4 +95,18 @@ describe('collect-multi and collect-merge', () => {
     fs.writeFileSync(path.join(dir, 'c.json'), '{"hello":1}');
     expect(runCollect('collect-merge', ['-o', path.join(dir, 'm'), path.join(dir, 'c.json')]).stderr).toMatch(/c\.json: not a shoal partial-state file/);
   });
+
+  it('writes valid empty metrics for every tool on a BAM without records (alignment exactly as Picard)', () => {
+    const dir = tempDir();
+    const empty = path.join(dir, 'empty.bam');
+    expect(runTool('ndjson2bam', ['-o', empty], { input: runTool('bam2ndjson', ['--header-only', qc.bam]).stdout }).status).toBe(0);
+    const result = runCollect('collect-multi', ['-i', empty, '-o', path.join(dir, 'e'), '--tools', ...tools, '--format', 'picard']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('e.')).length).toBeGreaterThanOrEqual(tools.length);
+    // Picard 2.27.5 on the same empty BAM: one UNPAIRED row of zeros.
+    const alignment = fs.readFileSync(path.join(dir, 'e.alignment_summary_metrics'), 'utf8').split('\n');
+    const header = alignment.findIndex((l) => l.startsWith('CATEGORY'));
+    const columns = alignment[header]!.split('\t').length; // CATEGORY, the numbers, SAMPLE, LIBRARY, READ_GROUP
+    expect(alignment[header + 1]).toBe(['UNPAIRED', ...Array(columns - 4).fill('0'), '', '', ''].join('\t'));
+  });
 });
