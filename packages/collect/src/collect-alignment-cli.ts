@@ -1,14 +1,9 @@
-import { runTool } from '@shoal/cli';
-import { addCommonOptions, addToolOptions, runCollect, toolOptionsFrom, type CommonParsed } from './shell.js';
+import { singleToolMain } from './shell.js';
 
-export function main(argv: string[]): Promise<never> {
-  return runTool('collect-alignment', argv, (program) => {
-    program.description('Alignment summary per read category: reads, aligned and HQ bases, mismatch and indel rates, pairs, chimeras, clipping (Picard CollectAlignmentSummaryMetrics; riker alignment)');
-    addCommonOptions(program);
-    addToolOptions(program, 'alignment', false);
-    program.addHelpText(
-      'after',
-      `
+export const main = singleToolMain(
+  'alignment',
+  'Alignment summary per read category: reads, aligned and HQ bases, mismatch and indel rates, pairs, chimeras, clipping (Picard CollectAlignmentSummaryMetrics; riker alignment)',
+  `
 The reference (-r) is optional, as in Picard: without it there are no mismatches
 (PF_MISMATCH_RATE, PF_HQ_ERROR_RATE and PF_HQ_MEDIAN_MISMATCHES are 0).
 
@@ -19,9 +14,4 @@ Examples:
   collect-alignment -i sample.bam -r ref.fa -o qc/sample
   collect-alignment -i sample.bam -r ref.fa -o qc/sample --format picard --max-insert-size 1000
   bam2ndjson sample.bam | collect-alignment -i - -r ref.fa -o qc/sample`,
-    );
-    program.action(async (parsed: CommonParsed & Record<string, unknown>) => {
-      await runCollect('collect-alignment', ['alignment'], parsed, toolOptionsFrom(parsed, ['alignment'], false), argv);
-    });
-  });
-}
+);

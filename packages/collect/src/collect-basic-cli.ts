@@ -1,14 +1,9 @@
-import { runTool } from '@shoal/cli';
-import { addCommonOptions, addToolOptions, runCollect, toolOptionsFrom, type CommonParsed } from './shell.js';
+import { singleToolMain } from './shell.js';
 
-export function main(argv: string[]): Promise<never> {
-  return runTool('collect-basic', argv, (program) => {
-    program.description('Base composition and mean quality by cycle, and the quality score distribution (Picard CollectBaseDistributionByCycle, MeanQualityByCycle, QualityScoreDistribution; riker basic)');
-    addCommonOptions(program);
-    addToolOptions(program, 'basic', false);
-    program.addHelpText(
-      'after',
-      `
+export const main = singleToolMain(
+  'basic',
+  'Base composition and mean quality by cycle, and the quality score distribution (Picard CollectBaseDistributionByCycle, MeanQualityByCycle, QualityScoreDistribution; riker basic)',
+  `
 Outputs: <prefix>.base-distribution-by-cycle.txt, .mean-quality-by-cycle.txt and
 .quality-score-distribution.txt (riker layout), or Picard's .base_distribution_by_cycle_metrics,
 .quality_by_cycle_metrics and .quality_distribution_metrics (--format picard).
@@ -16,9 +11,4 @@ Outputs: <prefix>.base-distribution-by-cycle.txt, .mean-quality-by-cycle.txt and
 Examples:
   collect-basic -i sample.bam -o qc/sample
   collect-basic -i sample.bam -o qc/sample --format picard --threads 4`,
-    );
-    program.action(async (parsed: CommonParsed & Record<string, unknown>) => {
-      await runCollect('collect-basic', ['basic'], parsed, toolOptionsFrom(parsed, ['basic'], false), argv);
-    });
-  });
-}
+);

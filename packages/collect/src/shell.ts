@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { Progress, UsageError, positiveInteger } from '@shoal/cli';
+import { Progress, UsageError, positiveInteger, runTool } from '@shoal/cli';
 import { CollectUsageError, collectMetrics, type OutputFormat } from '@shoal/qc';
 
 interface ToolOption {
@@ -118,4 +118,19 @@ export async function runCollect(tool: string, tools: string[], parsed: CommonPa
     if (error instanceof CollectUsageError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** The whole executable of a single-tool collect-<tool>: riker's common flags, the tool's own, help, run. */
+export function singleToolMain(tool: string, description: string, helpText: string): (argv: string[]) => Promise<never> {
+  const name = `collect-${tool}`;
+  return (argv) =>
+    runTool(name, argv, (program) => {
+      program.description(description);
+      addCommonOptions(program);
+      addToolOptions(program, tool, false);
+      program.addHelpText('after', helpText);
+      program.action(async (parsed: CommonParsed & Record<string, unknown>) => {
+        await runCollect(name, [tool], parsed, toolOptionsFrom(parsed, [tool], false), argv);
+      });
+    });
 }
