@@ -64,7 +64,8 @@ function spawnChecked(command: string, args: string[], options: { input?: Uint8A
     input: options.input,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    env: { ...process.env, ...options.env },
+    // Below the kill timeout, so a hung tool writes a diagnostic report (packages/cli) before it is killed.
+    env: { SHOAL_WATCHDOG_MS: String(CHILD_TIMEOUT_MS - 20_000), ...process.env, ...options.env },
     cwd: options.cwd,
     timeout: CHILD_TIMEOUT_MS,
     killSignal: 'SIGKILL',

@@ -6,6 +6,7 @@
  *   exit 2   a usage error (bad flag or argument), with commander's message
  * Set SHOAL_DEBUG=1 to see stack traces of unexpected errors.
  */
+import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EpipeError, HtsError, RegionSyntaxError } from '@shoal/hts';
 
@@ -46,6 +47,23 @@ export async function runTool(name: string, argv: string[], build: (program: Com
   });
   program.showHelpAfterError(`(run ${name} --help for usage)`);
   build(program);
+  // The action's promise ends every run with process.exit. An event loop that empties first means
+  // a promise was lost: report it, rather than exit 0 as if the work were done.
+  process.once('beforeExit', () => {
+    process.stderr.write(`${name}: internal error: the run ended with work unfinished (please report it)\n`);
+    process.exit(70);
+  });
+  // SHOAL_WATCHDOG_MS (the tests set it): past that time, write a diagnostic report (JS stack,
+  // libuv handles and requests) and exit, so that a hang leaves evidence instead of only a timeout.
+  const watchdogMs = Number(process.env.SHOAL_WATCHDOG_MS ?? 0);
+  if (watchdogMs > 0) {
+    setTimeout(() => {
+      if (process.report) process.report.directory = os.tmpdir();
+      const report = process.report?.writeReport();
+      process.stderr.write(`${name}: watchdog: still running after ${watchdogMs} ms; diagnostic report: ${os.tmpdir()}/${report}\n`);
+      process.exit(99);
+    }, watchdogMs).unref();
+  }
   try {
     await program.parseAsync(argv);
     process.exit(0);

@@ -82,7 +82,13 @@ export function openByteSource(path: string): ByteSource {
     close() {
       if (closed) return;
       closed = true;
-      void inFlight.then(() => fs.closeSync(fd));
+      void inFlight.then(() => {
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // Nothing useful to do about a failed close of a file we only read.
+        }
+      });
     },
   };
 }
