@@ -3,7 +3,7 @@
  * users expect: gzip by content rather than by name, and a clear error for a missing file.
  * Large inputs (FASTA, BAM) have their own streaming or random-access readers.
  */
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { HtsError } from './errors.js';
 
@@ -42,4 +42,13 @@ export function fileOpenError(path: string, error: unknown): Error {
   if (code === 'EACCES' || code === 'EPERM') return new HtsError('permission denied', path);
   if (code === 'EISDIR') return new HtsError('is a directory, not a file', path);
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Opens a file for reading, with the same one-line error as every other reader for a missing or unreadable file. */
+export function openForReading(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    throw fileOpenError(path, error);
+  }
 }

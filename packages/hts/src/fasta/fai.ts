@@ -16,10 +16,10 @@
  * directly by another header) is kept, with LENGTH 0, so its name is still listed; samtools
  * drops it, or fails when it is the last record.
  */
-import { closeSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { HtsError } from '../errors.js';
-import { fileOpenError, hasGzipMagic } from '../text-file.js';
+import { fileOpenError, hasGzipMagic, openForReading } from '../text-file.js';
 
 export interface FaiEntry {
   name: string;
@@ -138,12 +138,7 @@ export function faiBaseOffset(entry: FaiEntry, position0: number): number {
  * file), checking that each sequence's lines are evenly wrapped.
  */
 export function buildFaiIndex(fastaPath: string): FaiEntry[] {
-  let fd: number;
-  try {
-    fd = openSync(fastaPath, 'r');
-  } catch (error) {
-    throw fileOpenError(fastaPath, error);
-  }
+  const fd = openForReading(fastaPath);
   try {
     return new FaiBuilder(fastaPath).scan(fd);
   } finally {

@@ -10,9 +10,9 @@
  * Bases are returned exactly as stored: lower case (soft-masked repeats) stays lower case,
  * because some metrics count masked bases separately.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, readSync } from 'node:fs';
 import { HtsError } from '../errors.js';
-import { fileOpenError, hasGzipMagic } from '../text-file.js';
+import { hasGzipMagic, openForReading } from '../text-file.js';
 import { buildFaiIndex, faiBaseOffset, GZIP_FASTA_MESSAGE, readFaiFile, writeFaiFile, type FaiEntry } from './fai.js';
 
 export interface IndexedFastaOpenOptions {
@@ -46,12 +46,7 @@ export class IndexedFastaReader {
    */
   static open(path: string, options: IndexedFastaOpenOptions = {}): IndexedFastaReader {
     const { buildIndexIfMissing = true, writeIndex = true } = options;
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (error) {
-      throw fileOpenError(path, error);
-    }
+    const fd = openForReading(path);
     try {
       const magic = Buffer.alloc(2);
       if (readSync(fd, magic, 0, 2, 0) === 2 && hasGzipMagic(magic)) {

@@ -7,12 +7,12 @@
  * lines are ignored, and case is kept. Unlike random access, a gzip (or BGZF) FASTA is
  * simply decompressed on the fly, since a sequential reader never needs to seek.
  */
-import { createReadStream, closeSync, openSync, readSync } from 'node:fs';
+import { createReadStream, closeSync, readSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { HtsError } from '../errors.js';
-import { fileOpenError, hasGzipMagic } from '../text-file.js';
+import { hasGzipMagic, openForReading } from '../text-file.js';
 
 export interface FastaRecord {
   /** Header text after `>` up to the first space or tab. */
@@ -75,12 +75,7 @@ export async function* readFastaRecords(
 
 /** Synchronous record-by-record reading of a FASTA file (gzip read whole, then parsed). */
 export function* readFastaFileSync(path: string): Generator<FastaRecord> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw fileOpenError(path, error);
-  }
+  const fd = openForReading(path);
   const assembler = new FastaRecordAssembler(path);
   const splitter = new LineSplitter();
   const decoder = new StringDecoder('utf8');
@@ -187,12 +182,7 @@ class LineSplitter {
 
 function openReadStream(path: string): Readable {
   // Opened synchronously so a missing file is an HtsError naming it, not a stream 'error' event.
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw fileOpenError(path, error);
-  }
+  const fd = openForReading(path);
   return createReadStream(path, { fd, highWaterMark: READ_CHUNK_BYTES });
 }
 

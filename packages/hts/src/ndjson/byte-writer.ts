@@ -49,20 +49,6 @@ export class ByteWriter {
 
   private spares: Uint8Array[] = [];
 
-  byte(b: number): void {
-    this.reserve(1);
-    this.buffer[this.length++] = b;
-  }
-
-  /** Writes an ASCII string verbatim (keys, punctuation). */
-  ascii(text: string): void {
-    this.reserve(text.length);
-    const buffer = this.buffer;
-    let at = this.length;
-    for (let i = 0; i < text.length; i++) buffer[at++] = text.charCodeAt(i);
-    this.length = at;
-  }
-
   bytes(source: Uint8Array, start = 0, end = source.length): void {
     const n = end - start;
     this.reserve(n);
@@ -77,22 +63,6 @@ export class ByteWriter {
     this.length += n;
   }
 
-  /** A signed integer in decimal. */
-  int(value: number): void {
-    this.reserve(21);
-    this.length = writeInt(this.buffer, this.length, value);
-  }
-
-  /** A JSON string from raw bytes (ASCII or UTF-8), escaping quotes, backslashes and control bytes. */
-  jsonStringFromBytes(source: Uint8Array, start: number, end: number): void {
-    this.reserve(2 + 6 * (end - start));
-    this.length = writeJsonString(this.buffer, this.length, source, start, end);
-  }
-
-  /** A JSON string from a JS string. */
-  jsonString(text: string): void {
-    this.bytes(Buffer.from(JSON.stringify(text), 'utf8'));
-  }
 }
 
 function writeControlEscape(buffer: Uint8Array, at: number, b: number): number {

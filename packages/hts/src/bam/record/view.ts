@@ -10,7 +10,7 @@
 import { HtsError } from '../../errors.js';
 import { CONSUMES_QUERY, CONSUMES_REFERENCE, cigarToString } from './cigar.js';
 import { SEQ_CHAR_CODES } from './sequence.js';
-import { TAG_VALUE_SIZE, formatFloat32, type Tag, type TagType } from './tags.js';
+import { TAG_VALUE_SIZE, type Tag, type TagType } from './tags.js';
 
 /** Bytes of the fixed part after block_size (refID … tlen). */
 export const FIXED_FIELDS_BYTES = 32;
@@ -348,4 +348,3 @@ export function formatFloatG(value: number): string {
   return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
 }
 
-export { formatFloat32 };
