@@ -12,6 +12,7 @@ export { compressedChunks, inflatedChunks, readBgzfFile, READ_CHUNK_BYTES, type 
 export { concatBytes } from './bytes.js';
 export { BgzfWriter, compressBlock, maxCompressedBlockSize, type BgzfWriterOptions, type ParallelBlockCompressor, type ParallelCompressorFactory } from './bgzf/writer.js';
 export { makeVirtualOffset, compressedOffsetOf, uncompressedOffsetOf } from './bgzf/virtual-offset.js';
+export { zstdAvailable, zstdCompress, ZstdDecompressor, zstdDecompressChunks } from './compress/zstd.js';
 
 export { makeHeader, headerLines, referencesFromText, parseBamHeader, encodeBamHeader, type BamHeader, type ReferenceSequence, type HeaderLineFields } from './bam/header.js';
 export { BamReader, RecordBatch, RecordSplitter, type RecordSplitterState, recordBatches, splitRecords, readBatches, EncodedRecordBatcher, describeVirtualOffset, type BamReaderOptions } from './bam/reader.js';
@@ -35,3 +36,10 @@ export { BamNdjsonFormatter, headerRecord, headerFromRecord, recordFromJson, REC
 export { NdjsonAlignmentReader } from './ndjson/alignment-reader.js';
 
 export * from './formats-extra.js';
+
+export * from './fastq/reads.js';
+export { FastqParser } from './fastq/parse.js';
+export { FastaParser } from './fastq/fasta.js';
+export { formatReads, formattedLength } from './fastq/format.js';
+export { openSequenceFile, openDecompressed, sniffCompression, STDIN_NAME, type SequenceFileReader, type SequenceInputOptions, type SequenceCompression, type SequenceFormat } from './fastq/input.js';
+export { gzipMember } from './compress/gzip.js';
