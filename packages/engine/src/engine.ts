@@ -59,6 +59,8 @@ export interface EngineOptions {
   threads: number;
   stages: StageSpec[];
   maxBlocksInFlight?: number;
+  /** Called (once) when a stage asks to end the input (StageContext.endInput). */
+  onEndInput?: () => void;
 }
 
 /** Receives finished blocks in order; 'stop' ends the run early (EPIPE, a limit). */
@@ -157,7 +159,7 @@ export class Engine {
     this.workers.push(member);
     return new Promise((resolve, reject) => {
       let ready = false;
-      worker.on('message', (message: { type: string; payload?: Payload; last?: boolean; spares?: ArrayBuffer[]; error?: SerializedError; states?: unknown[]; taskMs?: number; serialState?: unknown }) => {
+      worker.on('message', (message: { type: string; payload?: Payload; last?: boolean; endInput?: boolean; spares?: ArrayBuffer[]; error?: SerializedError; states?: unknown[]; taskMs?: number; serialState?: unknown }) => {
         if (message.type === 'ready') {
           ready = true;
           resolve();
@@ -175,6 +177,7 @@ export class Engine {
           block.running = false;
           block.stage++;
           if (message.last) this.lastWanted(block.index);
+          if (message.endInput) this.endInput();
           this.wake();
         } else if (message.type === 'states') {
           member.onStates?.(message.states!);
@@ -200,13 +203,28 @@ export class Engine {
   /** Whether a portable serial stage's state is out on a worker. */
   private stateOut: boolean[] = [];
 
+  private inputEnded = false;
+  private endInput(): void {
+    if (this.inputEnded) return;
+    this.inputEnded = true;
+    try {
+      this.options.onEndInput?.();
+    } catch (error) {
+      this.fail(error, 'source');
+    }
+    this.wake();
+  }
+
   private stopAt: number | undefined;
   private lastWanted(index: number): void {
     if (this.stopAt === undefined || index < this.stopAt) this.stopAt = index;
     this.wake();
   }
 
+  private onExportFailure: ((error: unknown) => void) | undefined;
+
   private fail(error: unknown, origin: Origin): void {
+    this.onExportFailure?.(error);
     // The reader's error wins over a stage's; otherwise the first error stands.
     if (!this.failure || (origin === 'source' && this.failure.origin !== 'source')) this.failure = { error, origin };
     this.wake();
@@ -291,6 +309,7 @@ export class Engine {
         markLast: () => {
           last = true;
         },
+        endInput: () => this.endInput(),
       };
       const startedMs = this.trace ? performance.now() : 0;
       try {
@@ -412,8 +431,10 @@ export class Engine {
     const perWorker = await Promise.all(
       this.workers.map(
         (member) =>
-          new Promise<unknown[]>((resolve) => {
+          new Promise<unknown[]>((resolve, reject) => {
             member.onStates = resolve;
+            // An error while exporting must not leave this promise pending forever.
+            this.onExportFailure = reject;
             member.worker.postMessage({ type: 'export' });
           }),
       ),

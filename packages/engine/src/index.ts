@@ -4,3 +4,5 @@ export { transferablesOf, serializeError, loadStages, type Payload, type StageSp
 export { openBamPipeline, BAM_STAGES_MODULE, PIPELINE_READ_CHUNK_BYTES, type BamPipeline, type BamPipelineOptions } from './bam-pipeline.js';
 export { batchesOf, recordCountOf, type RecordBlock } from './stages/bam.js';
 export { parallelBgzfCompression, BGZF_STAGES_MODULE } from './bgzf-compression.js';
+export { runClassicPipeline } from './classic.js';
+export { threadCpuMs } from './thread-cpu.js';

@@ -32,6 +32,12 @@ export interface StageContext {
    * source stops, and the run ends once this block has been delivered.
    */
   markLast(): void;
+  /**
+   * Asks the source to stop reading (a Head reached): the engine calls EngineOptions.onEndInput
+   * once, and the source decides what it still yields (a final sentinel block, say). Unlike
+   * markLast, blocks already in flight are still processed and delivered.
+   */
+  endInput(): void;
 }
 
 export interface StageDefinition<Options = unknown, State = unknown> {

@@ -19,6 +19,11 @@ interface TaskMessage {
   /** A portable serial stage's state, lent for this task. */
   serialState?: unknown;
   hasSerialState?: boolean;
+  /**
+   * Classic pipeline: this worker owns the serial stage's state for the whole run (it arrives with
+   * the first task and stays here), since the next task may already be queued behind this one.
+   */
+  ownSerialState?: boolean;
 }
 interface ExportMessage {
   type: 'export';
@@ -28,6 +33,7 @@ const port = parentPort!;
 const pool = new BufferPool();
 let definitions: StageDefinition[] = [];
 let states: unknown[] = [];
+const ownedSerial = new Set<number>();
 
 port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
   if (message.type === 'init') {
@@ -42,10 +48,15 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
   } else if (message.type === 'task') {
     for (const spare of message.spares) pool.release(spare);
     let last = false;
+    let endInput = false;
     const startedMs = performance.now();
     try {
       const definition = definitions[message.stageIndex]!;
-      const state = message.hasSerialState ? message.serialState : states[message.stageIndex];
+      if (message.ownSerialState && !ownedSerial.has(message.stageIndex)) {
+        ownedSerial.add(message.stageIndex);
+        states[message.stageIndex] = message.serialState;
+      }
+      const state = message.hasSerialState && !message.ownSerialState ? message.serialState : states[message.stageIndex];
       const payload = definition.process(message.payload, state, {
         threadId,
         blockIndex: message.blockIndex,
@@ -54,16 +65,20 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
         markLast: () => {
           last = true;
         },
+        endInput: () => {
+          endInput = true;
+        },
       });
       const spares = pool.take(Number.MAX_SAFE_INTEGER);
-      const serialState = message.hasSerialState ? state : undefined;
-      port.postMessage({ type: 'done', payload, last, spares, serialState, taskMs: performance.now() - startedMs }, [...transferablesOf(payload), ...spares]);
+      const serialState = message.hasSerialState && !message.ownSerialState ? state : undefined;
+      port.postMessage({ type: 'done', payload, last, endInput, spares, serialState, taskMs: performance.now() - startedMs }, [...transferablesOf(payload), ...spares]);
     } catch (error) {
       port.postMessage({ type: 'error', error: serializeError(error) });
     }
   } else if (message.type === 'export') {
     try {
-      port.postMessage({ type: 'states', states: definitions.map((definition, i) => definition.exportState?.(states[i])) });
+      // Serial stages' state lives with the coordinator, not here.
+      port.postMessage({ type: 'states', states: definitions.map((definition, i) => (definition.kind === 'parallel' || ownedSerial.has(i) ? definition.exportState?.(states[i]) : undefined)) });
     } catch (error) {
       port.postMessage({ type: 'error', error: serializeError(error) });
     }

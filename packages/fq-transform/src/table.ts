@@ -28,18 +28,22 @@ export class Table {
     return new ConfigError(`${this.label}: ${key !== undefined ? `'${key}': ` : ''}${message}`, this.doc.file, line);
   }
 
+  /** The keys present that spell `key` or an alias (mbf matches keys ignoring case and '_': chunk_size = chunksize). */
+  private present(key: string, aliases: string[] = []): string[] {
+    const wanted = new Set([key, ...aliases].map(normalizeKey));
+    return Object.keys(this.data).filter((k) => wanted.has(normalizeKey(k)));
+  }
+
   /** The key actually present among `key` and its aliases. */
   private find(key: string, aliases: string[] = []): string | undefined {
-    const names = [key, ...aliases];
-    const present = names.filter((name) => Object.hasOwn(this.data, name));
+    const present = this.present(key, aliases);
     if (present.length > 1) throw this.error(`given twice, as ${present.map((p) => `'${p}'`).join(' and ')}`, present[1]);
-    for (const name of names) this.used.add(name);
+    for (const name of present) this.used.add(name);
     return present[0];
   }
 
   has(key: string, aliases?: string[]): boolean {
-    const names = [key, ...(aliases ?? [])];
-    return names.some((name) => Object.hasOwn(this.data, name));
+    return this.present(key, aliases).length > 0;
   }
 
   private value<T>(key: string, options: KeyOptions<T>, check: (value: unknown, name: string) => T): T {
@@ -127,6 +131,10 @@ export class Table {
       if (!this.used.has(key)) throw this.error(`unknown key '${key}'`, key);
     }
   }
+}
+
+export function normalizeKey(key: string): string {
+  return key.toLowerCase().replaceAll('_', '');
 }
 
 export function describe(value: unknown): string {

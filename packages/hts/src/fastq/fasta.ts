@@ -1,6 +1,6 @@
 /**
  * FASTA as reads: `>name` then sequence lines (wrapped or not) up to the next `>`; every base gets
- * the same fake quality, as mbf-fastq-processor's `fasta_fake_quality` asks.
+ * the same fake quality byte (`33` or `'!'` both mean Phred 0), as mbf-fastq-processor's `fasta_fake_quality` asks.
  */
 import { HtsError } from '../errors.js';
 import { pushRead, type ReadsBlock } from './reads.js';
@@ -17,8 +17,8 @@ export class FastaParser {
   private quality = new Uint8Array(0);
   private readonly qualityByte: number;
 
-  constructor(readonly fileName: string, fakeQuality: number) {
-    this.qualityByte = fakeQuality + 33;
+  constructor(readonly fileName: string, qualityByte: number) {
+    this.qualityByte = qualityByte;
   }
 
   push(chunk: Uint8Array): void {

@@ -22,13 +22,15 @@ export type SequenceCompression = 'raw' | 'gzip' | 'zstd';
 export type SequenceFormat = 'fastq' | 'fasta' | 'bam';
 
 export interface SequenceInputOptions {
-  /** Quality (Phred, written +33) given to FASTA reads; FASTA input is refused without it. */
+  /** The quality byte given to every FASTA base (mbf: a number 0..255 or one character); FASTA input is refused without it. */
   fastaFakeQuality?: number;
   /** BAM input: which records to take (mbf makes both explicit). */
   bamIncludeMapped?: boolean;
   bamIncludeUnmapped?: boolean;
   /** Raw read size in bytes (tests use small ones to cut records at every position). */
   readBytes?: number;
+  /** What `-` reads (defaults to process.stdin). */
+  stdin?: AsyncIterable<Uint8Array>;
 }
 
 /** Reads of one file, taken a block at a time. */
@@ -45,10 +47,10 @@ export const STDIN_NAME = 'stdin';
 const RAW_READ_BYTES = 1 << 20;
 
 /** Raw bytes of a file or stdin (`-`), with a count of bytes delivered so far. */
-function rawChunks(path: string, readBytes: number): { chunks: AsyncGenerator<Uint8Array>; consumed: () => number; close: () => void } {
+function rawChunks(path: string, readBytes: number, stdin?: AsyncIterable<Uint8Array>): { chunks: AsyncGenerator<Uint8Array>; consumed: () => number; close: () => void } {
   let consumed = 0;
-  let stream: Readable;
-  if (path === '-') stream = process.stdin;
+  let stream: AsyncIterable<Uint8Array> & { destroy?: () => void };
+  if (path === '-') stream = stdin ?? process.stdin;
   else {
     try {
       const stat = fs.statSync(path);
@@ -60,6 +62,7 @@ function rawChunks(path: string, readBytes: number): { chunks: AsyncGenerator<Ui
     stream = fs.createReadStream(path, { highWaterMark: readBytes });
   }
   const name = path === '-' ? STDIN_NAME : path;
+  let closed = false;
   async function* generate(): AsyncGenerator<Uint8Array> {
     try {
       for await (const chunk of stream) {
@@ -67,6 +70,8 @@ function rawChunks(path: string, readBytes: number): { chunks: AsyncGenerator<Ui
         yield chunk as Buffer;
       }
     } catch (error) {
+      // Closed on purpose (a Head reached): the pending read ends, quietly.
+      if (closed) return;
       if (error instanceof HtsError) throw error;
       throw new HtsError(describeFsError(error), name);
     }
@@ -75,7 +80,8 @@ function rawChunks(path: string, readBytes: number): { chunks: AsyncGenerator<Ui
     chunks: generate(),
     consumed: () => consumed,
     close: () => {
-      if (stream !== process.stdin) stream.destroy();
+      closed = true;
+      if (path !== '-') stream.destroy?.();
     },
   };
 }
@@ -90,9 +96,10 @@ export function sniffCompression(first: Uint8Array): SequenceCompression {
 export async function openDecompressed(
   path: string,
   readBytes = RAW_READ_BYTES,
+  stdin?: AsyncIterable<Uint8Array>,
 ): Promise<{ name: string; compression: SequenceCompression; chunks: AsyncGenerator<Uint8Array>; close: () => void }> {
   const name = path === '-' ? STDIN_NAME : path;
-  const raw = rawChunks(path, readBytes);
+  const raw = rawChunks(path, readBytes, stdin);
   const first = await raw.chunks.next();
   const head: Uint8Array = first.done ? new Uint8Array(0) : first.value;
   const compression = sniffCompression(head);
@@ -126,6 +133,7 @@ export async function openDecompressed(
     return { name, compression, chunks: zstd(), close: raw.close };
   }
   const gunzip = zlib.createGunzip({ chunkSize: 1 << 18 });
+  let closed = false;
   const source = Readable.from(all(), { objectMode: false });
   source.on('error', (error) => gunzip.destroy(error));
   source.pipe(gunzip);
@@ -133,6 +141,7 @@ export async function openDecompressed(
     try {
       for await (const chunk of gunzip) yield chunk as Buffer;
     } catch (error) {
+      if (closed) return;
       if (error instanceof HtsError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'Z_BUF_ERROR') throw new HtsError('truncated gzip data: the file ends inside a gzip member', name, `compressed byte offset ${raw.consumed()}`);
@@ -144,6 +153,7 @@ export async function openDecompressed(
     compression,
     chunks: gzip(),
     close: () => {
+      closed = true;
       source.destroy();
       gunzip.destroy();
       raw.close();
@@ -153,7 +163,7 @@ export async function openDecompressed(
 
 /** Opens a sequence file (`-` for stdin) and tells its compression and format. */
 export async function openSequenceFile(path: string, options: SequenceInputOptions = {}): Promise<SequenceFileReader> {
-  const input = await openDecompressed(path, options.readBytes);
+  const input = await openDecompressed(path, options.readBytes, options.stdin);
   let first = await input.chunks.next();
   while (!first.done && first.value.length === 0) first = await input.chunks.next();
   const head: Uint8Array = first.done ? new Uint8Array(0) : first.value;
@@ -180,6 +190,7 @@ export async function openSequenceFile(path: string, options: SequenceInputOptio
   }
   const parser = format === 'fastq' ? new FastqParser(input.name) : new FastaParser(input.name, options.fastaFakeQuality!);
   let ended = false;
+  let closedByCaller = false;
   return {
     name: input.name,
     format,
@@ -190,13 +201,17 @@ export async function openSequenceFile(path: string, options: SequenceInputOptio
         taken += parser.take(block, max - taken);
         if (taken >= max || ended) return taken;
         const next = await chunks.next();
+        if (closedByCaller) return taken;
         if (next.done) {
           ended = true;
           parser.end();
         } else parser.push(next.value);
       }
     },
-    close: input.close,
+    close: () => {
+      closedByCaller = true;
+      input.close();
+    },
   };
 }
 
@@ -210,8 +225,6 @@ async function openBamReads(path: string, options: SequenceInputOptions): Promis
   const batches = reader.batches();
   let pending: { batch: import('../bam/reader.js').RecordBatch; next: number } | undefined;
   let recordNumber = 0;
-  const qual = new Uint8Array(0);
-  void qual;
   return {
     name: path,
     format: 'bam',

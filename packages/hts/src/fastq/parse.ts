@@ -92,7 +92,7 @@ export class FastqParser {
       if (e2 < 0) break;
       if (e2 + 1 >= length) break;
       if (b[e2 + 1] !== PLUS) {
-        this.fail(`expected a '+' line after the sequence, found '${printable(b[e2 + 1]!)}'`, n);
+        this.fail(`Expected + after sequence, found '${printable(b[e2 + 1]!)}'`, n);
       }
       const e3 = b.indexOf(NEWLINE, e2 + 1);
       if (e3 < 0) break;
@@ -113,7 +113,7 @@ export class FastqParser {
       f[o + 4] = e3 + 1;
       f[o + 5] = qualEnd;
       if (qualEnd - (e3 + 1) !== seqEnd - (e1 + 1)) {
-        this.fail(`quality length ${qualEnd - (e3 + 1)} differs from sequence length ${seqEnd - (e1 + 1)}`, n);
+        this.fail(`Sequence and quality must have the same length (sequence ${seqEnd - (e1 + 1)}, quality ${qualEnd - (e3 + 1)})`, n);
       }
       n++;
       p = next;

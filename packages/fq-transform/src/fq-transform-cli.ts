@@ -1,0 +1,78 @@
+/** fq-transform: flags only; the work is in process.ts, verify.ts and template.ts. */
+import { positiveInteger, runTool } from '@shoal/cli';
+import { HtsError } from '@shoal/hts';
+import { planFromFile } from './config.js';
+import { formatTimings, processConfig } from './process.js';
+import { TEMPLATE } from './template.js';
+import { verifyCases, parseThreadList } from './verify.js';
+
+const EXAMPLES = `
+Examples:
+  fq-transform template > config.toml          # every step, commented
+  fq-transform validate config.toml            # check a configuration without reading data
+  fq-transform process config.toml --threads 2 # run it (outputs land in the working directory)
+  fq-transform process config.toml --no-workpool --timing
+  fq-transform verify test/fastq-cases         # run test-case folders, compare outputs
+
+Configuration: mbf-fastq-processor's TOML ([input], [[step]] action = "...", [output], [options]).
+Input files are FASTQ, FASTA or BAM, plain, gzip or zstd (told by their bytes); '--stdin--' reads stdin.`;
+
+export function main(argv: string[]): Promise<never> {
+  return runTool('fq-transform', argv, (program) => {
+    program.description('FASTQ processing: a TOML-configured chain of steps over read segments (mbf-fastq-processor compatible)').addHelpText('after', EXAMPLES);
+
+    program
+      .command('process')
+      .description('run a configuration')
+      .argument('<config>', 'the TOML configuration')
+      .option('--allow-overwrite', 'replace existing output files')
+      .option('--threads <n>', 'threads in all (main + workers); default options.threads, else the CPU count', positiveInteger('--threads'))
+      .option('--no-workpool', 'use the classic thread-per-step pipeline (for comparison)')
+      .option('--timing', 'print wall and CPU time per step to stderr')
+      .option('-C, --output-dir <dir>', 'where outputs go (default: the working directory)')
+      .action(async (config: string, options: { allowOverwrite?: boolean; threads?: number; workpool: boolean; timing?: boolean; outputDir?: string }) => {
+        const report = await processConfig({
+          configFile: config,
+          allowOverwrite: options.allowOverwrite,
+          threads: options.threads,
+          workpool: options.workpool,
+          outputDirectory: options.outputDir,
+        });
+        if (options.timing) process.stderr.write(formatTimings(report));
+      });
+
+    program
+      .command('validate')
+      .description('check a configuration (keys, types, steps, tags) without reading data')
+      .argument('<config>', 'the TOML configuration')
+      .action((config: string) => {
+        const plan = planFromFile(config);
+        process.stderr.write(`${config}: ok (${plan.steps.length} steps, segments ${plan.input.segments.join(', ')})\n`);
+      });
+
+    program
+      .command('template')
+      .description('print a commented configuration with every step')
+      .action(() => {
+        process.stdout.write(TEMPLATE);
+      });
+
+    program
+      .command('verify')
+      .description('run test-case folders (input.toml + expected outputs) in both pipelines at several thread counts')
+      .argument('<path>', 'a case folder, or a tree of them')
+      .option('--threads-list <list>', 'thread counts to run each case at', '1,2,8')
+      .option('--workpool-only', 'skip the classic pipeline')
+      .option('--output-dir <dir>', 'keep the outputs of failed cases here')
+      .action(async (root: string, options: { threadsList: string; workpoolOnly?: boolean; outputDir?: string }) => {
+        const result = await verifyCases(root, {
+          threads: parseThreadList(options.threadsList),
+          modes: options.workpoolOnly ? [true] : [true, false],
+          keepFailuresIn: options.outputDir,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        process.stdout.write(`${result.passed} passed, ${result.failed} failed\n`);
+        if (result.failed > 0) throw new HtsError(`${result.failed} of ${result.passed + result.failed} cases failed`);
+      });
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * `fq-transform process`: plan → source → engine (workpool) or classic pipeline → sink.
+ * The library entry point the CLI, `verify` and tests share.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { runClassicPipeline, runPipeline, type EngineOptions, type StageSpec } from '@shoal/engine';
+import type { ByteSink } from '@shoal/hts';
+import { planFromFile, type Plan } from './config.js';
+import { MoleculeSource } from './source.js';
+import { OutputSink } from './sink.js';
+import { STAGES_MODULE, type FormatOptions, type StageTiming, type StepStageOptions } from './stages.js';
+
+export interface ProcessOptions {
+  configFile: string;
+  /** Where relative input paths start (default: the working directory, as mbf). */
+  inputDirectory?: string;
+  /** Where outputs go (default: the working directory, as mbf). */
+  outputDirectory?: string;
+  allowOverwrite?: boolean;
+  /** Overrides options.threads. */
+  threads?: number;
+  /** false: the classic thread-per-stage pipeline. */
+  workpool?: boolean;
+  stdin?: AsyncIterable<Uint8Array>;
+  stdout?: ByteSink;
+  /** Parsed plan, when the caller has it already. */
+  plan?: Plan;
+}
+
+export interface ProcessReport {
+  molecules: number;
+  blocks: number;
+  threads: number;
+  workpool: boolean;
+  /** Per stage: label, and wall/CPU milliseconds summed over threads. */
+  timings: { label: string; wallMs: number; cpuMs: number; blocks: number }[];
+  wallMs: number;
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+export async function processConfig(options: ProcessOptions): Promise<ProcessReport> {
+  const started = performance.now();
+  const plan = options.plan ?? planFromFile(options.configFile);
+  const threads = options.threads ?? plan.threads ?? defaultThreads();
+  const workpool = options.workpool ?? true;
+  const cwd = process.cwd();
+  const source = new MoleculeSource({
+    input: plan.input,
+    baseDirectory: options.inputDirectory ?? cwd,
+    blockSize: plan.blockSize,
+    benchmarkMolecules: plan.benchmark?.moleculeCount,
+    stdin: options.stdin,
+  });
+  const benchmark = plan.benchmark !== undefined;
+  const segments = plan.input.segments;
+  const stages: StageSpec[] = plan.steps.map((step) => ({
+    module: STAGES_MODULE,
+    name: step.needsSerial ? 'serialStep' : 'parallelStep',
+    options: { step, segments } satisfies StepStageOptions,
+  }));
+  const output = benchmark ? undefined : plan.output;
+  if (output) {
+    stages.push({
+      module: STAGES_MODULE,
+      name: 'format',
+      options: { output, segmentCount: segments.length, sinkCompresses: output.chunkSize !== undefined } satisfies FormatOptions,
+    });
+  }
+  const sink = await OutputSink.open({
+    plan: benchmark ? { ...plan, output: undefined, sideFiles: [] } : plan,
+    outputDirectory: path.resolve(options.outputDirectory ?? cwd),
+    allowOverwrite: options.allowOverwrite ?? false,
+    stdout: options.stdout,
+  });
+  const engineOptions: EngineOptions = {
+    threads,
+    stages,
+    maxBlocksInFlight: plan.maxBlocksInFlight,
+    onEndInput: () => source.stop(),
+  };
+  let summary;
+  try {
+    summary = await (workpool ? runPipeline : runClassicPipeline)(engineOptions, source, async (payload) => {
+      if (!benchmark) await sink.write(payload);
+    });
+    await sink.commit();
+  } catch (error) {
+    sink.abort();
+    throw error;
+  }
+  const labels = [...plan.steps.map((s) => s.label), ...(output ? ['output formatting'] : [])];
+  const timings = summary.states.map((states, i) => {
+    const sum = { label: labels[i] ?? `stage ${i}`, wallMs: 0, cpuMs: 0, blocks: 0 };
+    for (const state of states as StageTiming[]) {
+      if (!state) continue;
+      sum.wallMs += state.wallMs;
+      sum.cpuMs += state.cpuMs;
+      sum.blocks += state.blocks;
+    }
+    return sum;
+  });
+  return { molecules: source.moleculesRead, blocks: summary.blocks, threads, workpool, timings, wallMs: performance.now() - started };
+}
+
+/** The --timing table (mbf's timing collector: wall and CPU per step). */
+export function formatTimings(report: ProcessReport): string {
+  const lines = [`step\twall_ms\tcpu_ms\tblocks`];
+  for (const t of report.timings) lines.push(`${t.label}\t${t.wallMs.toFixed(1)}\t${Number.isNaN(t.cpuMs) ? 'NA' : t.cpuMs.toFixed(1)}\t${t.blocks}`);
+  lines.push(`total\t${report.wallMs.toFixed(1)}\t\t${report.blocks}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,246 @@
+/**
+ * Where blocks end up, in block order, on the main thread: output files (per segment, interleaved,
+ * chunked, stdout), side files of steps, SHA-256 side files, and the run marker. Every file is
+ * written under a temporary name and renamed on success, so a failed run leaves no half-written
+ * output, only the marker `{prefix}.incompleted` that says the run did not finish (mbf's marker).
+ */
+import { createHash, type Hash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BamWriter, HtsError, makeHeader, openOutput, type ByteSink } from '@shoal/hts';
+import type { Payload } from '@shoal/engine';
+import type { OutputPlan, Plan } from './config.js';
+import { compress, outputTargets } from './stages.js';
+import type { SideOutput } from './block.js';
+
+export interface SinkOptions {
+  plan: Plan;
+  outputDirectory: string;
+  allowOverwrite: boolean;
+  /** Replaces process stdout for `output.stdout = true` (verify, tests). */
+  stdout?: ByteSink;
+}
+
+interface ChunkState {
+  /** Chunk files written so far (provisional names). */
+  files: string[];
+  /** Hex digests per finished chunk (uncompressed, compressed), when hashes are wanted. */
+  digests: { raw?: string; compressed?: string }[];
+  rawHash?: Hash;
+  compressedHash?: Hash;
+  current: ByteSink | undefined;
+  recordsInChunk: number;
+}
+
+interface Target {
+  name: string;
+  sink?: ByteSink;
+  bam?: BamWriter;
+  chunk?: ChunkState;
+  recordsPerChunk?: number;
+  rawHash?: Hash;
+  compressedHash?: Hash;
+}
+
+const BAM_HEADER_TEXT = '@HD\tVN:1.6\tSO:unsorted\n@PG\tID:fq-transform\tPN:fq-transform\n';
+
+export function joinNonEmpty(parts: string[], separator: string): string {
+  return parts.filter((p) => p !== '').join(separator);
+}
+
+/** The files a plan writes, by name (chunked targets: their first chunk). */
+export function plannedOutputFiles(plan: Plan): string[] {
+  const output = plan.output;
+  const names: string[] = [];
+  if (output && !output.stdout) {
+    for (const target of outputTargets(output)) names.push(targetFileName(output, target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!, output.chunkSize !== undefined ? 0 : undefined));
+  }
+  return names;
+}
+
+function targetFileName(output: OutputPlan, segmentName: string, chunk?: number, digits = 1): string {
+  let name = joinNonEmpty([output.prefix, segmentName], output.ixSeparator);
+  if (chunk !== undefined) name += `.${String(chunk).padStart(digits, '0')}`;
+  if (output.suffix) name += `.${output.suffix}`;
+  return name;
+}
+
+export class OutputSink {
+  private readonly targets: Target[] = [];
+  private readonly side = new Map<string, ByteSink>();
+  private readonly marker: string | undefined;
+  private finished = false;
+
+  private constructor(private readonly options: SinkOptions) {
+    const output = options.plan.output;
+    this.marker = output ? path.join(options.outputDirectory, `${output.prefix}.incompleted`) : undefined;
+  }
+
+  static async open(options: SinkOptions): Promise<OutputSink> {
+    const sink = new OutputSink(options);
+    try {
+      await sink.openAll();
+    } catch (error) {
+      sink.abort();
+      throw error;
+    }
+    return sink;
+  }
+
+  private resolve(name: string): string {
+    return path.join(this.options.outputDirectory, name);
+  }
+
+  private checkFree(file: string): void {
+    if (!this.options.allowOverwrite && fs.existsSync(file)) throw new HtsError('output file exists already (use --allow-overwrite to replace it)', file);
+  }
+
+  private async openAll(): Promise<void> {
+    const { plan } = this.options;
+    const output = plan.output;
+    for (const file of [...plannedOutputFiles(plan), ...plan.sideFiles]) this.checkFree(this.resolve(file));
+    if (this.marker) {
+      const markerDirectory = path.dirname(this.marker);
+      fs.mkdirSync(markerDirectory, { recursive: true });
+      fs.writeFileSync(this.marker, 'run incomplete\n');
+    }
+    if (output) {
+      for (const target of outputTargets(output)) {
+        const segmentName = target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!;
+        const entry: Target = { name: output.stdout ? 'stdout' : this.resolve(targetFileName(output, segmentName)) };
+        if (output.hashUncompressed) entry.rawHash = createHash('sha256');
+        if (output.hashCompressed) entry.compressedHash = createHash('sha256');
+        if (output.stdout) entry.sink = this.options.stdout ?? openOutput('-');
+        else if (output.chunkSize !== undefined) {
+          entry.recordsPerChunk = output.chunkSize * target.segments.length;
+          entry.chunk = { files: [], digests: [], current: undefined, recordsInChunk: 0 };
+          entry.name = segmentName;
+          this.startChunk(entry);
+        } else if (output.format === 'bam') entry.bam = await BamWriter.open(entry.name, makeHeader(BAM_HEADER_TEXT, []));
+        else entry.sink = openOutput(entry.name);
+        this.targets.push(entry);
+      }
+    }
+    for (const file of plan.sideFiles) this.sideSink(file);
+  }
+
+  private startChunk(target: Target): void {
+    const output = this.options.plan.output!;
+    const chunk = target.chunk!;
+    const file = this.resolve(targetFileName(output, target.name, chunk.files.length));
+    chunk.files.push(file);
+    chunk.current = openOutput(file);
+    chunk.recordsInChunk = 0;
+    if (output.hashUncompressed) chunk.rawHash = createHash('sha256');
+    if (output.hashCompressed) chunk.compressedHash = createHash('sha256');
+  }
+
+  private async finishChunk(target: Target): Promise<void> {
+    const chunk = target.chunk!;
+    await chunk.current!.commit();
+    chunk.digests.push({ raw: chunk.rawHash?.digest('hex'), compressed: chunk.compressedHash?.digest('hex') });
+  }
+
+  private sideSink(file: string): ByteSink {
+    let sink = this.side.get(file);
+    if (!sink) {
+      const full = this.resolve(file);
+      this.checkFree(full);
+      sink = openOutput(full);
+      this.side.set(file, sink);
+    }
+    return sink;
+  }
+
+  /** Writes one finished block (the engine calls this in block order). */
+  async write(payload: Payload): Promise<void> {
+    const output = this.options.plan.output;
+    const out = (payload.out as Uint8Array[] | undefined) ?? [];
+    const raw = payload.raw as Uint8Array[] | undefined;
+    const ends = payload.ends as Int32Array[] | undefined;
+    for (let t = 0; t < this.targets.length; t++) {
+      const target = this.targets[t]!;
+      const bytes = out[t]!;
+      if (target.bam) {
+        const recordEnds = ends![t]!;
+        let start = 0;
+        for (const end of recordEnds) {
+          await target.bam.writeRecordBytes(bytes.subarray(start, end));
+          start = end;
+        }
+      } else if (target.chunk) await this.writeChunked(target, bytes, ends![t]!, output!);
+      else {
+        if (target.rawHash) target.rawHash.update(raw?.[t] ?? bytes);
+        target.compressedHash?.update(bytes);
+        if (bytes.length) await target.sink!.write(bytes);
+      }
+    }
+    for (const entry of (payload.side as SideOutput[] | undefined) ?? []) await this.sideSink(entry.file).write(entry.bytes);
+  }
+
+  private async writeChunked(target: Target, bytes: Uint8Array, ends: Int32Array, output: OutputPlan): Promise<void> {
+    const chunk = target.chunk!;
+    let start = 0;
+    let record = 0;
+    while (record < ends.length) {
+      if (chunk.recordsInChunk >= target.recordsPerChunk!) {
+        await this.finishChunk(target);
+        this.startChunk(target);
+      }
+      const take = Math.min(ends.length - record, target.recordsPerChunk! - chunk.recordsInChunk);
+      const end = ends[record + take - 1]!;
+      const piece = bytes.subarray(start, end);
+      if (piece.length) {
+        const packed = compress(piece, output);
+        chunk.rawHash?.update(piece);
+        chunk.compressedHash?.update(packed);
+        await chunk.current!.write(packed);
+      }
+      chunk.recordsInChunk += take;
+      record += take;
+      start = end;
+    }
+  }
+
+  /** Flushes and renames everything into place; removes the marker. */
+  async commit(): Promise<void> {
+    const output = this.options.plan.output;
+    for (const target of this.targets) {
+      if (target.bam) await target.bam.close();
+      else if (target.chunk) {
+        await this.finishChunk(target);
+        const digits = String(target.chunk.files.length - 1).length;
+        target.chunk.files.forEach((file, i) => {
+          const final = this.resolve(targetFileName(output!, target.name, i, digits));
+          if (final !== file) fs.renameSync(file, final);
+          const digest = target.chunk!.digests[i]!;
+          if (digest.raw) fs.writeFileSync(`${final}.uncompressed.sha256`, digest.raw);
+          if (digest.compressed) fs.writeFileSync(`${final}.compressed.sha256`, digest.compressed);
+        });
+        continue;
+      } else await target.sink!.commit();
+      if (!output!.stdout) {
+        if (target.rawHash) fs.writeFileSync(`${target.name}.uncompressed.sha256`, target.rawHash.digest('hex'));
+        if (target.compressedHash) fs.writeFileSync(`${target.name}.compressed.sha256`, target.compressedHash.digest('hex'));
+      }
+    }
+    for (const sink of this.side.values()) await sink.commit();
+    if (this.marker) fs.rmSync(this.marker, { force: true });
+    this.finished = true;
+  }
+
+  /** Drops every temporary file; the marker stays to say the run did not finish. */
+  abort(): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const target of this.targets) {
+      target.sink?.abort();
+      target.bam?.abort();
+      if (target.chunk) {
+        target.chunk.current?.abort();
+        for (const file of target.chunk.files) fs.rmSync(file, { force: true });
+      }
+    }
+    for (const sink of this.side.values()) sink.abort();
+  }
+}

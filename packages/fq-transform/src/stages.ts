@@ -1,0 +1,246 @@
+/**
+ * fq-transform's stages for shoal's engine: one stage per [[step]] (parallel, or serial when the
+ * step needs_serial), then `format`, which turns a block into the bytes of every output target
+ * (formatted and, unless the sink must cut chunks, compressed), in parallel. The engine imports
+ * this module on every thread and refers to stages by name (STAGES_MODULE).
+ */
+import type { Payload, StageContext, StageDefinition } from '@shoal/engine';
+import { threadCpuMs } from '@shoal/engine';
+import { encodeRecord, formatReads, formattedLength, gzipMember, nameOf, qualOf, seqOf, zstdCompress, type ReadsBlock } from '@shoal/hts';
+import { FastqBlock } from './block.js';
+import type { OutputPlan } from './config.js';
+import { findStep } from './steps/index.js';
+import type { PlannedStep, StepContext, StepDefinition } from './steps/types.js';
+
+export const STAGES_MODULE = new URL('./stages.js', import.meta.url).href;
+
+// Load koffi (behind threadCpuMs) while the engine waits for this thread to be ready: a worker
+// terminated in the middle of loading a native addon aborts the whole process (seen when a Head
+// ends a run while a worker took its first task).
+threadCpuMs();
+
+export interface StepStageOptions {
+  step: PlannedStep;
+  segments: string[];
+}
+
+/** Wall and CPU milliseconds a stage spent, and on how many blocks. */
+export interface StageTiming {
+  wallMs: number;
+  cpuMs: number;
+  blocks: number;
+}
+
+interface ParallelStepState {
+  definition: StepDefinition;
+  options: StepStageOptions;
+  compiled: unknown;
+  state: unknown;
+  timing: StageTiming;
+}
+
+interface SerialStepState {
+  options: StepStageOptions;
+  state: unknown;
+  timing: StageTiming;
+}
+
+const compiledCache = new Map<string, unknown>();
+
+function definitionOf(step: PlannedStep): StepDefinition {
+  const definition = findStep(step.action);
+  if (!definition) throw new Error(`unknown action '${step.action}'`);
+  return definition;
+}
+
+function applyStep(definition: StepDefinition, options: StepStageOptions, compiled: unknown, holder: { state: unknown }, payload: Payload, context: StageContext, timing: StageTiming): Payload {
+  const wall = performance.now();
+  const cpu = threadCpuMs();
+  const block = FastqBlock.fromPayload(payload);
+  const stepContext: StepContext = {
+    segments: options.segments,
+    state: holder.state,
+    compiled,
+    blockIndex: context.blockIndex,
+    endInput: () => context.endInput(),
+  };
+  definition.apply(block, options.step.config, stepContext);
+  holder.state = stepContext.state;
+  const out = block.toPayload();
+  timing.wallMs += performance.now() - wall;
+  timing.cpuMs += threadCpuMs() - cpu;
+  timing.blocks++;
+  return out;
+}
+
+const newTiming = (): StageTiming => ({ wallMs: 0, cpuMs: 0, blocks: 0 });
+
+const parallelStep: StageDefinition<StepStageOptions, ParallelStepState> = {
+  kind: 'parallel',
+  createState(options) {
+    const definition = definitionOf(options.step);
+    return { definition, options, compiled: definition.compile?.(options.step.config), state: definition.initState?.(options.step.config), timing: newTiming() };
+  },
+  process(payload, holder, context) {
+    return applyStep(holder.definition, holder.options, holder.compiled, holder, payload, context, holder.timing);
+  },
+  exportState: (holder) => holder.timing,
+};
+
+/** Serial steps' state is plain data, so it may travel to the thread that holds the block. */
+const serialStep: StageDefinition<StepStageOptions, SerialStepState> = {
+  kind: 'serial',
+  portable: true,
+  createState(options) {
+    const definition = definitionOf(options.step);
+    return { options, state: definition.initState?.(options.step.config), timing: newTiming() };
+  },
+  process(payload, holder, context) {
+    const definition = definitionOf(holder.options.step);
+    let compiled = compiledCache.get(holder.options.step.label);
+    if (compiled === undefined && definition.compile) {
+      compiled = definition.compile(holder.options.step.config);
+      compiledCache.set(holder.options.step.label, compiled);
+    }
+    return applyStep(definition, holder.options, compiled, holder, payload, context, holder.timing);
+  },
+  exportState: (holder) => holder.timing,
+};
+
+export interface FormatOptions {
+  output: OutputPlan;
+  segmentCount: number;
+  /** The sink cuts chunks (chunksize) and so compresses itself: hand it uncompressed bytes and record ends. */
+  sinkCompresses: boolean;
+}
+
+/** Output targets in order: the interleaved file (or stdout) first, then one per segment file. */
+export function outputTargets(output: OutputPlan): { segments: number[]; interleaved: boolean }[] {
+  const targets: { segments: number[]; interleaved: boolean }[] = [];
+  if (output.interleave) targets.push({ segments: output.interleave, interleaved: true });
+  for (const segment of output.segments) targets.push({ segments: [segment], interleaved: false });
+  return targets;
+}
+
+const latin1 = new TextDecoder('latin1');
+
+/** Unaligned BAM records as mbf writes them: name cut at the first space (the rest in CO), flag 4 (+ pairing flags when interleaved). */
+function bamRecords(block: FastqBlock, segments: number[], interleaved: boolean): { bytes: Uint8Array; ends: Int32Array } {
+  const parts: Uint8Array[] = [];
+  const ends = new Int32Array(block.count * segments.length);
+  let total = 0;
+  for (let i = 0; i < block.count; i++) {
+    segments.forEach((segment, k) => {
+      const reads = block.segments[segment]!;
+      const fullName = latin1.decode(nameOf(reads, i));
+      const space = fullName.indexOf(' ');
+      let flag = 4;
+      if (interleaved && segments.length > 1) {
+        flag |= 1 | 8;
+        if (k === 0) flag |= 64;
+        if (k === segments.length - 1) flag |= 128;
+      }
+      const quals = qualOf(reads, i).slice();
+      for (let q = 0; q < quals.length; q++) quals[q] = Math.max(0, quals[q]! - 33);
+      const record = encodeRecord({
+        readName: space >= 0 ? fullName.slice(0, space) : fullName,
+        flag,
+        refId: -1,
+        pos: -1,
+        mapq: 255, // 'not available', as noodles writes for unaligned records
+        cigar: new Uint32Array(0),
+        mateRefId: -1,
+        matePos: -1,
+        templateLength: 0,
+        sequence: latin1.decode(seqOf(reads, i)),
+        qualities: quals,
+        tags: space >= 0 ? [{ name: 'CO', type: 'Z', value: fullName.slice(space + 1) }] : [],
+      });
+      parts.push(record);
+      total += record.length;
+      ends[i * segments.length + k] = total;
+    });
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return { bytes, ends };
+}
+
+/** FASTQ/FASTA text of a target; `ends` holds the end of every record written (for chunking). */
+export function formatTarget(block: FastqBlock, format: 'fastq' | 'fasta', segments: number[], withEnds: boolean): { bytes: Uint8Array; ends?: Int32Array } {
+  if (segments.length === 1 && !withEnds) {
+    const reads = block.segments[segments[0]!]!;
+    const bytes = new Uint8Array(formattedLength(reads, format));
+    formatReads(reads, format, bytes, 0);
+    return { bytes };
+  }
+  let total = 0;
+  for (const s of segments) total += formattedLength(block.segments[s]!, format);
+  const bytes = new Uint8Array(total);
+  const ends = withEnds ? new Int32Array(block.count * segments.length) : undefined;
+  let at = 0;
+  for (let i = 0; i < block.count; i++) {
+    segments.forEach((s, k) => {
+      at = formatReads(block.segments[s]! as ReadsBlock, format, bytes, at, i, i + 1);
+      if (ends) ends[i * segments.length + k] = at;
+    });
+  }
+  return { bytes, ends };
+}
+
+export function compress(bytes: Uint8Array, output: OutputPlan): Uint8Array {
+  if (bytes.length === 0) return bytes;
+  if (output.compression === 'gzip') return gzipMember(bytes, output.level);
+  if (output.compression === 'zstd') return zstdCompress(bytes, output.level);
+  return bytes;
+}
+
+interface FormatState {
+  options: FormatOptions;
+  timing: StageTiming;
+}
+
+const format: StageDefinition<FormatOptions, FormatState> = {
+  kind: 'parallel',
+  createState: (options) => ({ options, timing: newTiming() }),
+  process(payload, holder) {
+    const wall = performance.now();
+    const cpu = threadCpuMs();
+    const { output, sinkCompresses } = holder.options;
+    const block = FastqBlock.fromPayload(payload);
+    const out: Uint8Array[] = [];
+    const raw: Uint8Array[] = [];
+    const ends: Int32Array[] = [];
+    for (const target of outputTargets(output)) {
+      if (output.format === 'bam') {
+        const records = bamRecords(block, target.segments, target.interleaved);
+        out.push(records.bytes);
+        ends.push(records.ends);
+        continue;
+      }
+      if (output.format === 'none') continue;
+      const text = formatTarget(block, output.format, target.segments, sinkCompresses);
+      if (sinkCompresses) {
+        out.push(text.bytes);
+        ends.push(text.ends!);
+      } else {
+        out.push(compress(text.bytes, output));
+        if (output.hashUncompressed && output.compression !== 'raw') raw.push(text.bytes);
+      }
+    }
+    const result: Payload = { out, count: block.count, final: block.final || undefined, side: block.side.length ? block.side : undefined };
+    if (raw.length) result.raw = raw;
+    if (ends.length) result.ends = ends;
+    holder.timing.wallMs += performance.now() - wall;
+    holder.timing.cpuMs += threadCpuMs() - cpu;
+    holder.timing.blocks++;
+    return result;
+  },
+  exportState: (holder) => holder.timing,
+};
+
+export const stages: Record<string, StageDefinition<any, any>> = { parallelStep, serialStep, format };
