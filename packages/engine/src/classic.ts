@@ -49,6 +49,7 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
   /** Finished blocks waiting for delivery. */
   const finished = new Map<number, Payload>();
   const threads: StageThread[] = [];
+  let closed = false;
 
   const forward = (stage: number, index: number, payload: Payload): void => {
     if (stopAt !== undefined && index > stopAt) {
@@ -109,7 +110,6 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
     throw error;
   });
 
-  let closed = false;
   let inFlight = 0;
   let nextIndex = 0;
   let outputNext = 0;

@@ -139,8 +139,8 @@ function parseOutput(doc: TomlDocument, input: InputPlan): OutputPlan | undefine
   const table = new Table(doc, ['output'], raw as Record<string, unknown>, '[output]');
   const prefix = table.string('prefix');
   const format = table.choice('format', ['Fastq', 'Fasta', 'Bam', 'None'] as const, { default: 'Fastq' }).toLowerCase() as OutputFormat;
-  const compressionName = table.choice('compression', ['Uncompressed', 'Raw', 'Gzip', 'Zstd'] as const, { default: 'Uncompressed' });
-  const compression: OutputCompression = compressionName === 'Gzip' ? 'gzip' : compressionName === 'Zstd' ? 'zstd' : 'raw';
+  const compressionName = table.choice('compression', ['Uncompressed', 'Raw', 'Gzip', 'Gz', 'Zstd', 'Zst'] as const, { default: 'Uncompressed' });
+  const compression: OutputCompression = compressionName.startsWith('Gz') ? 'gzip' : compressionName.startsWith('Zst') ? 'zstd' : 'raw';
   const levelGiven = table.has('compression_level');
   const level = table.integer('compression_level', { default: compression === 'zstd' ? 5 : 6, min: 0, max: compression === 'zstd' ? 22 : compression === 'gzip' ? 9 : 0 });
   if (levelGiven && compression === 'raw' && level !== 0) throw table.error('a compression level needs compressed output', 'compression_level');
@@ -236,6 +236,7 @@ export function planFromDocument(doc: TomlDocument): Plan {
     tags: new Map<string, TagKind>(),
     output: { prefix: output?.prefix ?? 'output', ixSeparator: output?.ixSeparator ?? '_', directory: '.' },
     stepIndex: 0,
+    readCommentChar: input.readCommentChar,
   };
   const tags = env.tags as Map<string, TagKind>;
   /** For the unused-tag check: where each live tag was made, and whether anything used it. */
@@ -279,7 +280,8 @@ export function planFromDocument(doc: TomlDocument): Plan {
   for (const [label, entry] of made) {
     if (!entry.used) throw entry.table.error(`tag '${label}' is made but never used (use it in a later step, or ForgetTag it)`);
   }
-  if (input.segments.length > 1 && spotCheck) {
+  const checksPairing = steps.some((s) => s.action === 'ValidateName' || s.action === 'ValidateReadPairing');
+  if (input.segments.length > 1 && spotCheck && !checksPairing && !benchmark) {
     // mbf injects a read-pairing spot check for several segments (options.spot_check_read_pairing).
     const pairing = findStep('ValidateReadPairing');
     if (pairing) {

@@ -70,7 +70,7 @@ export class Table {
   choice<T extends string>(key: string, choices: readonly T[], options: KeyOptions<T> = {}): T {
     return this.value(key, options, (value, name) => {
       if (typeof value !== 'string') throw this.error(`expected one of ${choices.map((c) => `'${c}'`).join(', ')}, found ${describe(value)}`, name);
-      const match = choices.find((c) => c.toLowerCase() === value.toLowerCase());
+      const match = choices.find((c) => normalizeValue(c) === normalizeValue(value));
       if (!match) throw this.error(`'${value}' is not one of ${choices.map((c) => `'${c}'`).join(', ')}`, name);
       return match;
     });
@@ -131,6 +131,11 @@ export class Table {
       if (!this.used.has(key)) throw this.error(`unknown key '${key}'`, key);
     }
   }
+}
+
+/** mbf matches choice values ignoring case and '-', '_', '.' (to = 'illumina_1_3'). */
+export function normalizeValue(value: string): string {
+  return value.toLowerCase().replace(/[-_.]/g, '');
 }
 
 export function normalizeKey(key: string): string {

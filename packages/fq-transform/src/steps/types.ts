@@ -16,7 +16,8 @@ export interface StepEnvironment {
   output: { prefix: string; ixSeparator: string; directory: string };
   /** 0-based position of this step in the [[step]] list. */
   stepIndex: number;
-  /** Input quality encoding assumptions etc. may grow here. */
+  /** input.options.read_comment_character: where a read name's comment starts (default ' '). */
+  readCommentChar: string;
 }
 
 export interface TagDeclaration {

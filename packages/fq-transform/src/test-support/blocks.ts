@@ -35,7 +35,7 @@ export function readsOf(block: FastqBlock): TestRead[][] {
 }
 
 export function environment(segments: string[] = ['read1'], tags: Record<string, TagKind> = {}): StepEnvironment {
-  return { segments, tags: new Map(Object.entries(tags)), output: { prefix: 'output', ixSeparator: '_', directory: '.' }, stepIndex: 0 };
+  return { segments, tags: new Map(Object.entries(tags)), output: { prefix: 'output', ixSeparator: '_', directory: '.' }, stepIndex: 0, readCommentChar: ' ' };
 }
 
 /** Parses a step's keys from TOML text (the [[step]] body without `action`). */

@@ -1,0 +1,4 @@
+/** Lowercase: see change-case.ts. */
+import { changeCaseStep } from './change-case.js';
+
+export const lowercase = changeCaseStep('Lowercase');

@@ -1,0 +1,44 @@
+/** Postfix: add fixed bases (and qualities) at the 3' end; tag locations are unchanged (as in mbf). */
+import { FIELDS_PER_READ, reserveArena, SEQ_START, SEQ_END, QUAL_START, QUAL_END } from '@shoal/hts';
+import { conditionOf, type ConditionalTag } from '../block.js';
+import { defineStep, ifTagKey, segmentKey } from './types.js';
+import { affixKeys, type AffixConfig } from './util-edits.js';
+
+interface Config extends AffixConfig {
+  ifTag?: ConditionalTag;
+}
+
+export const postfix = defineStep<Config>({
+  action: 'Postfix',
+  parse(table, env) {
+    const segment = segmentKey(table, env);
+    const { seq, qual } = affixKeys(table);
+    const ifTag = ifTagKey(table, env);
+    return { segment, seq, qual, ifTag };
+  },
+  uses: (config) => (config.ifTag ? [config.ifTag.tag] : []),
+  apply(block, config) {
+    const condition = conditionOf(block, config.ifTag);
+    const reads = block.segments[config.segment]!;
+    const seq = Uint8Array.from(config.seq);
+    const qual = Uint8Array.from(config.qual);
+    const add = seq.length;
+    if (add === 0) return;
+    for (let i = 0; i < block.count; i++) {
+      if (condition && !condition[i]) continue;
+      const f = i * FIELDS_PER_READ;
+      const length = reads.fields[f + SEQ_END]! - reads.fields[f + SEQ_START]!;
+      const total = length + add;
+      const start = reserveArena(reads, 2 * total); // may move the arena: read offsets after
+      const a = reads.arena;
+      a.copyWithin(start, reads.fields[f + SEQ_START]!, reads.fields[f + SEQ_END]!);
+      a.set(seq, start + length);
+      a.copyWithin(start + total, reads.fields[f + QUAL_START]!, reads.fields[f + QUAL_END]!);
+      a.set(qual, start + total + length);
+      reads.fields[f + SEQ_START] = start;
+      reads.fields[f + SEQ_END] = start + total;
+      reads.fields[f + QUAL_START] = start + total;
+      reads.fields[f + QUAL_END] = start + 2 * total;
+    }
+  },
+});
