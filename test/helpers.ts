@@ -134,3 +134,34 @@ export async function expectMergeEqualsOnePass(bam: string, create: (header: Bam
   }
   return expected.picard;
 }
+
+/** Runs fq-transform (packages/fq-transform) in `cwd`. */
+export function runFqTransform(args: string[], options: { cwd?: string; input?: Uint8Array | string } = {}): SpawnSyncReturns<string> {
+  return spawnChecked(process.execPath, [path.join(repoRoot, 'packages', 'fq-transform', 'bin', 'fq-transform.js'), ...args], options);
+}
+
+/** Deterministic FASTQ text: `count` reads named `<prefix><i>` with a comment, lengths 20..120. */
+export function syntheticFastq(count: number, seed: number, prefix = 'r', mate = 1): string {
+  let state = seed >>> 0 || 1;
+  const next = (): number => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state;
+  };
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const length = 20 + (next() % 101);
+    let seq = '';
+    let qual = '';
+    for (let k = 0; k < length; k++) {
+      const r = next();
+      seq += 'ACGTN'[r % 97 === 0 ? 4 : r & 3];
+      qual += String.fromCharCode(35 + ((r >>> 8) % 39));
+    }
+    lines.push(`@${prefix}${i} ${mate}:N:0:ACGT`, seq, '+', qual);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -36,6 +36,98 @@ execFileSync(process.execPath, [path.join(root, 'packages/collect/bin/collect-mu
 const isize = fs.readFileSync(path.join(out, 'qc', 'demo.isize-metrics.txt'), 'utf8').split('\n');
 say(`  ${isize[0]}\n  ${isize[1]}`);
 
+// FASTQ: simulated 2x100 pairs with an 8-base UMI at the start of read 1 and falling quality,
+// gzip-compressed, then an mbf-style TOML chain: UMI to the read names, quality trimming, a
+// length filter, interleaved gzip output.
+fs.mkdirSync(path.join(out, 'fastq'), { recursive: true });
+let seed = 12345;
+const random = () => {
+  seed ^= seed << 13;
+  seed >>>= 0;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  seed >>>= 0;
+  return seed;
+};
+const mates = [[], []];
+for (let i = 0; i < 2000; i++) {
+  for (const m of [0, 1]) {
+    let seq = '';
+    let qual = '';
+    const tail = 60 + (random() % 41);
+    for (let k = 0; k < 100; k++) {
+      seq += 'ACGTN'[random() % 211 === 0 ? 4 : random() & 3];
+      qual += String.fromCharCode(33 + (k < tail ? 30 + (random() % 8) : 2 + (random() % 10)));
+    }
+    mates[m].push(`@demo:${i} ${m + 1}:N:0:ACGTACGT\n${seq}\n+\n${qual}\n`);
+  }
+}
+const zlib = await import('node:zlib');
+mates.forEach((reads, m) => fs.writeFileSync(path.join(out, 'fastq', `demo_R${m + 1}.fq.gz`), zlib.gzipSync(reads.join(''))));
+fs.writeFileSync(
+  path.join(out, 'fastq', 'demo.toml'),
+  `# fq-transform demo: UMI into the names, 3' quality trimming, length filter
+[input]
+    read1 = 'demo_R1.fq.gz'
+    read2 = 'demo_R2.fq.gz'
+[[step]]
+    action = 'ExtractRegion'
+    segment = 'read1'
+    start = 0
+    length = 8
+    anchor = 'Start'
+    out_label = 'umi'
+[[step]]
+    action = 'StoreTagInComment'
+    in_label = 'umi'
+    segment = 'All'
+[[step]]
+    action = 'CutStart'
+    segment = 'read1'
+    n = 8
+[[step]]
+    action = 'ExtractLowQualityEnd'
+    segment = 'read1'
+    min_qual = '5'
+    out_label = 'lowq1'
+[[step]]
+    action = 'TrimAtTag'
+    in_label = 'lowq1'
+    direction = 'End'
+    keep_tag = false
+[[step]]
+    action = 'ExtractLowQualityEnd'
+    segment = 'read2'
+    min_qual = '5'
+    out_label = 'lowq2'
+[[step]]
+    action = 'TrimAtTag'
+    in_label = 'lowq2'
+    direction = 'End'
+    keep_tag = false
+[[step]]
+    action = 'CalcLength'
+    segment = 'read1'
+    out_label = 'len1'
+[[step]]
+    action = 'FilterByNumericTag'
+    in_label = 'len1'
+    min_value = 60
+    keep_or_remove = 'Keep'
+[output]
+    prefix = 'trimmed'
+    compression = 'Gzip'
+    interleave = ['read1', 'read2']
+[options]
+    threads = 2
+    block_size = 250
+`,
+);
+say(`\n$ cd demo-output/fastq && fq-transform process demo.toml --allow-overwrite --timing`);
+execFileSync(process.execPath, [path.join(root, 'packages/fq-transform/bin/fq-transform.js'), 'process', 'demo.toml', '--allow-overwrite', '--timing'], { cwd: path.join(out, 'fastq'), stdio: 'inherit' });
+const trimmed = zlib.gunzipSync(fs.readFileSync(path.join(out, 'fastq', 'trimmed_interleaved.fq.gz'))).toString().split('\n');
+say(`  ${(trimmed.length - 1) / 8} of 2000 pairs kept (read 1 at least 60 bases after trimming); the first pair:\n  ${trimmed.slice(0, 8).join('\n  ')}`);
+
 say(`\nOutputs in ${path.relative(process.cwd(), out) || '.'}/:`);
 const list = (dir, label) => {
   for (const file of fs.readdirSync(dir).sort()) {

@@ -117,7 +117,7 @@ export class OutputSink {
           entry.name = segmentName;
           this.startChunk(entry);
         } else if (output.format === 'bam') entry.bam = await BamWriter.open(entry.name, makeHeader(BAM_HEADER_TEXT, []));
-        else entry.sink = openOutput(entry.name);
+        else entry.sink = openOutput(entry.name, { background: true });
         this.targets.push(entry);
       }
     }
@@ -129,7 +129,7 @@ export class OutputSink {
     const chunk = target.chunk!;
     const file = this.resolve(targetFileName(output, target.name, chunk.files.length));
     chunk.files.push(file);
-    chunk.current = openOutput(file);
+    chunk.current = openOutput(file, { background: true });
     chunk.recordsInChunk = 0;
     if (output.hashUncompressed) chunk.rawHash = createHash('sha256');
     if (output.hashCompressed) chunk.compressedHash = createHash('sha256');

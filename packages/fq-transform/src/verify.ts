@@ -177,7 +177,8 @@ export async function verifyCase(caseDir: string, options: VerifyOptions): Promi
     return `the configuration is invalid: ${(error as Error).message}`;
   }
   for (const workpool of options.modes) {
-    for (const threads of options.threads) {
+    // The classic pipeline runs a thread per step whatever --threads says: once is enough.
+    for (const threads of workpool ? options.threads : options.threads.slice(0, 1)) {
       const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-verify-'));
       try {
         const problem = await runOnce(caseDir, plan, threads, workpool, workDir);

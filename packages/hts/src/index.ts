@@ -1,7 +1,7 @@
 /** shoal's formats library. Folders mirror the specifications: bgzf/, bam/ (record/, bai/), sam/, fasta/, bed/, interval-list/, ndjson/, frame/. */
 export { HtsError } from './errors.js';
 export { openByteSource, describeFsError, type ByteSource } from './io/byte-source.js';
-export { openOutput, EpipeError, type ByteSink } from './io/output.js';
+export { openOutput, EpipeError, type ByteSink, type OutputOptions } from './io/output.js';
 export { readLines, type NumberedLine } from './io/lines.js';
 export { peekSource } from './io/peek.js';
 

@@ -30,8 +30,91 @@ export class EpipeError extends Error {
   }
 }
 
-export function openOutput(target: string): ByteSink {
-  return target === '-' ? stdoutSink() : atomicFileSink(target);
+export interface OutputOptions {
+  /**
+   * Write files behind the caller's back: write() returns at once (until `backgroundBytes` are
+   * queued) and the bytes go to the file from libuv's thread pool, so the main thread keeps working
+   * while the disk catches up. The caller must not reuse a chunk's memory after handing it over.
+   */
+  background?: boolean;
+  backgroundBytes?: number;
+}
+
+export function openOutput(target: string, options: OutputOptions = {}): ByteSink {
+  if (target === '-') return stdoutSink();
+  return options.background ? backgroundFileSink(atomicFileSink(target), target, options.backgroundBytes ?? 64 << 20) : atomicFileSink(target);
+}
+
+/** A write-behind queue in front of a file sink (see OutputOptions.background). */
+function backgroundFileSink(file: ByteSink & { fd?: number }, target: string, limitBytes: number): ByteSink {
+  const fd = file.fd!;
+  const queue: Uint8Array[] = [];
+  let queuedBytes = 0;
+  let writing = false;
+  let failure: Error | undefined;
+  let waiters: (() => void)[] = [];
+  const settle = (): void => {
+    const ready = waiters;
+    waiters = [];
+    for (const wake of ready) wake();
+  };
+  const pump = (): void => {
+    if (writing || failure) return;
+    const chunk = queue[0];
+    if (!chunk) {
+      settle();
+      return;
+    }
+    writing = true;
+    let written = 0;
+    const step = (): void =>
+      fs.write(fd, chunk, written, chunk.length - written, null, (error, bytes) => {
+        if (error) {
+          failure = new HtsError(`cannot write output: ${describeFsError(error)}`, target);
+          writing = false;
+          settle();
+          return;
+        }
+        written += bytes;
+        if (written < chunk.length) return step();
+        queue.shift();
+        queuedBytes -= chunk.length;
+        writing = false;
+        if (queuedBytes <= limitBytes) settle();
+        pump();
+      });
+    step();
+  };
+  const until = (condition: () => boolean): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (failure) reject(failure);
+        else if (condition()) resolve();
+        else waiters.push(check);
+      };
+      check();
+    });
+  return {
+    name: file.name,
+    async write(chunk) {
+      if (failure) throw failure;
+      if (chunk.length === 0) return;
+      queue.push(chunk);
+      queuedBytes += chunk.length;
+      pump();
+      if (queuedBytes > limitBytes) await until(() => queuedBytes <= limitBytes);
+    },
+    async commit() {
+      await until(() => queue.length === 0 && !writing);
+      await file.commit();
+    },
+    abort() {
+      failure ??= new Error('aborted');
+      queue.length = 0;
+      // A write in flight finishes on a file that abort() then removes.
+      file.abort();
+    },
+  };
 }
 
 function stdoutSink(): ByteSink {
@@ -61,7 +144,7 @@ function stdoutSink(): ByteSink {
   };
 }
 
-function atomicFileSink(target: string): ByteSink {
+function atomicFileSink(target: string): ByteSink & { fd: number } {
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   let fd: number;
   try {
@@ -78,6 +161,7 @@ function atomicFileSink(target: string): ByteSink {
   };
   return {
     name: target,
+    fd,
     async write(chunk) {
       try {
         let written = 0;

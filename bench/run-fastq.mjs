@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * fq-transform beside fastp and the decompression floor, in one run, interleaved rounds, min and
+ * median of N runs, peak RSS. Writes BENCHMARKS.md's "fastq" section.
+ *
+ *   node bench/run-fastq.mjs [--runs 3] [--pairs 2000000]
+ *
+ * Needs fastp, gzip and GNU time (Debian: apt-get install fastp time). The input (N pairs of
+ * 2x150 gzip FASTQ) is made by bench/make-fastq.mjs into bench/data/fastq (git-ignored).
+ * Every command writes uncompressed FASTQ for both mates into a scratch folder emptied first.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { flag, measure, requireTools, root, table, writeSection } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const runs = flag(args, '--runs', 3);
+const pairs = flag(args, '--pairs', 2_000_000);
+requireTools(['fastp', 'gzip', '/usr/bin/time']);
+
+const dataDir = path.join(root, 'bench', 'data', 'fastq');
+const r1 = path.join(dataDir, 'bench_R1.fq.gz');
+const r2 = path.join(dataDir, 'bench_R2.fq.gz');
+const stamp = path.join(dataDir, `pairs-${pairs}`);
+if (!fs.existsSync(stamp)) {
+  console.error(`bench: making ${pairs} pairs of 2x150 gzip FASTQ in ${dataDir}…`);
+  execFileSync(process.execPath, [path.join(root, 'bench', 'make-fastq.mjs'), '--pairs', String(pairs), '--out', dataDir], { stdio: 'inherit' });
+  fs.writeFileSync(stamp, '');
+}
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-bench-fastq-'));
+const config = (name, steps = '') => {
+  const file = path.join(out, `${name}.toml`);
+  fs.writeFileSync(file, `[input]\n    read1 = '${r1}'\n    read2 = '${r2}'\n${steps}[output]\n    prefix = '${out}/fq'\n`);
+  return file;
+};
+const passThrough = config('pass');
+const head = config('head', `[[step]]\n    action = 'Head'\n    n = 10\n`);
+const fqt = `${process.execPath} ${root}/packages/fq-transform/bin/fq-transform.js process`;
+const clean = `rm -f ${out}/fq_* ${out}/fastp_*;`;
+
+const rows = measure(
+  [
+    { name: 'fastp -w 2 -A -G -Q -L (every filter off)', command: `${clean} fastp -i ${r1} -I ${r2} -o ${out}/fastp_1.fq -O ${out}/fastp_2.fq -A -G -Q -L -w 2 -j /dev/null -h /dev/null 2>/dev/null`, anchor: true },
+    { name: 'decompression floor: gzip -dc R1 & gzip -dc R2 (to /dev/null)', command: `gzip -dc ${r1} > /dev/null & gzip -dc ${r2} > /dev/null; wait` },
+    { name: 'fq-transform pass-through, workpool, --threads 2', command: `${clean} ${fqt} ${passThrough} --threads 2` },
+    { name: 'fq-transform pass-through, workpool, --threads 1', command: `${clean} ${fqt} ${passThrough} --threads 1` },
+    { name: 'fq-transform pass-through, classic (--no-workpool)', command: `${clean} ${fqt} ${passThrough} --no-workpool` },
+    { name: 'fq-transform Head n=10 (premature termination), --threads 2', command: `${clean} ${fqt} ${head} --threads 2` },
+  ],
+  runs,
+);
+fs.rmSync(out, { recursive: true, force: true });
+
+const floor = rows.find((r) => r.name.startsWith('decompression floor'));
+const fastp = rows.find((r) => r.anchor);
+const best = rows.find((r) => r.name.includes('workpool, --threads 2'));
+const text = `## FASTQ: fq-transform pass-through beside fastp (${new Date().toISOString().slice(0, 10)})
+
+\`node bench/run-fastq.mjs --runs ${runs} --pairs ${pairs}\`: ${pairs.toLocaleString('en')} pairs of 2x150 gzip FASTQ (bench/make-fastq.mjs, gzip -6,
+${(fs.statSync(r1).size / 2 ** 20).toFixed(0)} MiB per mate), uncompressed FASTQ out for both mates, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}),
+interleaved rounds, ${runs} runs each after one warm-up. Ratios are against fastp.
+
+${table(rows)}
+
+Reading: the pass-through at --threads 2 takes ${(best.median / fastp.median).toFixed(2)}x fastp's median wall (goal: at most 1x) and
+${(best.median / floor.median).toFixed(2)}x the decompression floor; fastp takes ${(fastp.median / floor.median).toFixed(2)}x the floor. Peak memory:
+fq-transform ${best.rssMb.toFixed(0)} MB, fastp ${fastp.rssMb.toFixed(0)} MB.`;
+writeSection('fastq', text);
+console.log(text);
