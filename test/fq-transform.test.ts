@@ -91,12 +91,15 @@ describe('fq-transform command line', () => {
     expectOneLineError(runFqTransform(['process', path.join(dir, 'shortq.toml'), '-C', out, '--allow-overwrite'], { cwd: dir }), /shortq\.fq \(record 2\): Sequence and quality must have the same length/);
   });
 
-  it('a data error raised on a worker thread is one line, exit 1', () => {
+  it('data errors raised on worker threads: each error of the blocks in flight once, a line each, exit 1', () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'validate.toml', `${PAIRED_INPUT}[[step]]\n    action = 'ValidateSeq'\n    allowed = 'ACGT'\n    segment = 'read1'\n[output]\n    prefix = 'out'\n[options]\n    block_size = 100\n`);
     const result = runFqTransform(['process', path.join(dir, 'validate.toml'), '-C', out, '--threads', '4'], { cwd: dir });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^fq-transform: error: /);
+    // Every block in flight fails here (N bases in most blocks): each error once, one line each.
+    const lines = result.stderr.trim().split('\n');
+    for (const line of lines) expect(line).toMatch(/^fq-transform: error: .*Invalid base found/);
+    expect(new Set(lines).size).toBe(lines.length);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(fs.readdirSync(out)).toEqual(['out.incompleted']);
   });

@@ -74,6 +74,11 @@ export async function runTool(name: string, argv: string[], build: (program: Com
     }
     const { message, exitCode } = classifyError(error);
     if (message) process.stderr.write(`${name}: error: ${message}\n`);
+    // Errors of other blocks that were in flight when the run stopped (the engine collects them).
+    for (const other of (error as { alsoFailed?: unknown[] })?.alsoFailed ?? []) {
+      const more = classifyError(other).message;
+      if (more) process.stderr.write(`${name}: error: ${more}\n`);
+    }
     if (process.env.SHOAL_DEBUG === '1') process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
     process.exit(exitCode);
   }

@@ -159,7 +159,7 @@ export class Engine {
     this.workers.push(member);
     return new Promise((resolve, reject) => {
       let ready = false;
-      worker.on('message', (message: { type: string; payload?: Payload; last?: boolean; endInput?: boolean; spares?: ArrayBuffer[]; error?: SerializedError; states?: unknown[]; taskMs?: number; serialState?: unknown }) => {
+      worker.on('message', (message: { type: string; task?: boolean; payload?: Payload; last?: boolean; endInput?: boolean; spares?: ArrayBuffer[]; error?: SerializedError; states?: unknown[]; taskMs?: number; serialState?: unknown }) => {
         if (message.type === 'ready') {
           ready = true;
           resolve();
@@ -184,7 +184,11 @@ export class Engine {
         } else if (message.type === 'error') {
           const error = rebuildError(message.error!);
           if (!ready) reject(error);
-          else this.fail(error, 'stage');
+          else {
+            // A task's error: that task is over (the worker runs its queue in order).
+            if (message.task) member.queue.shift();
+            this.fail(error, 'stage');
+          }
         }
       });
       worker.on('error', (error) => {
@@ -223,7 +227,12 @@ export class Engine {
 
   private onExportFailure: ((error: unknown) => void) | undefined;
 
+  /** Every distinct error seen (by message), in order: the first is thrown, the rest ride along. */
+  private readonly errors: unknown[] = [];
+
   private fail(error: unknown, origin: Origin): void {
+    const message = (error as Error)?.message ?? String(error);
+    if (!this.errors.some((e) => ((e as Error)?.message ?? String(e)) === message)) this.errors.push(error);
     this.onExportFailure?.(error);
     // The reader's error wins over a stage's; otherwise the first error stands.
     if (!this.failure || (origin === 'source' && this.failure.origin !== 'source')) this.failure = { error, origin };
@@ -406,7 +415,12 @@ export class Engine {
       if (this.trace) process.stderr.write(`engine trace (ms): ${JSON.stringify(Object.fromEntries([...this.trace].map(([k, v]) => [k, Math.round(v)])))}\n`);
     }
     if (this.failure) {
+      // Blocks already on workers finish (nothing new starts), so that every error among the
+      // blocks in flight is reported, once each, beside the one that stopped the run.
+      await this.drainWorkers(2000);
       await this.close();
+      const others = this.errors.filter((e) => e !== this.failure!.error);
+      if (others.length && this.failure.error && typeof this.failure.error === 'object') (this.failure.error as { alsoFailed?: unknown[] }).alsoFailed = others;
       throw this.failure.error;
     }
     if (stoppedEarly) {
@@ -417,6 +431,18 @@ export class Engine {
     }
     const states = await this.exportStates();
     return { blocks: delivered, stoppedEarly, states, maxInFlightSeen };
+  }
+
+  /** Waits (at most `limitMs`) until no worker has a task queued. */
+  private async drainWorkers(limitMs: number): Promise<void> {
+    const deadline = performance.now() + limitMs;
+    while (this.workers.some((m) => m.queue.length > 0) && performance.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 20);
+      });
+    }
+    this.wake = () => {};
   }
 
   private dispatch(member: PoolWorker, block: Block, serialState?: unknown): void {

@@ -73,7 +73,7 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
       const serialState = message.hasSerialState && !message.ownSerialState ? state : undefined;
       port.postMessage({ type: 'done', payload, last, endInput, spares, serialState, taskMs: performance.now() - startedMs }, [...transferablesOf(payload), ...spares]);
     } catch (error) {
-      port.postMessage({ type: 'error', error: serializeError(error) });
+      port.postMessage({ type: 'error', task: true, error: serializeError(error) });
     }
   } else if (message.type === 'export') {
     try {

@@ -1,5 +1,5 @@
 /** fq-transform: flags only; the work is in process.ts, verify.ts and template.ts. */
-import { positiveInteger, runTool } from '@shoal/cli';
+import { positiveInteger, Progress, runTool } from '@shoal/cli';
 import { HtsError } from '@shoal/hts';
 import { planFromFile } from './config.js';
 import { formatTimings, processConfig } from './process.js';
@@ -31,13 +31,17 @@ export function main(argv: string[]): Promise<never> {
       .option('--timing', 'print wall and CPU time per step to stderr')
       .option('-C, --output-dir <dir>', 'where outputs go (default: the working directory)')
       .action(async (config: string, options: { allowOverwrite?: boolean; threads?: number; workpool: boolean; timing?: boolean; outputDir?: string }) => {
+        // A progress line on stderr when it is a terminal (molecules read, rate, time).
+        const progress = new Progress('fq-transform', undefined);
         const report = await processConfig({
+          onProgress: (molecules) => progress.update(molecules),
           configFile: config,
           allowOverwrite: options.allowOverwrite,
           threads: options.threads,
           workpool: options.workpool,
           outputDirectory: options.outputDir,
         });
+        progress.done();
         if (options.timing) process.stderr.write(formatTimings(report));
       });
 

@@ -26,6 +26,8 @@ export interface ProcessOptions {
   stdout?: ByteSink;
   /** Parsed plan, when the caller has it already. */
   plan?: Plan;
+  /** Called after each block is written, with the molecules read so far (progress display). */
+  onProgress?: (moleculesRead: number) => void;
 }
 
 export interface ProcessReport {
@@ -86,6 +88,7 @@ export async function processConfig(options: ProcessOptions): Promise<ProcessRep
   try {
     summary = await (workpool ? runPipeline : runClassicPipeline)(engineOptions, source, async (payload) => {
       if (!benchmark) await sink.write(payload);
+      options.onProgress?.(source.moleculesRead);
     });
     await sink.commit();
   } catch (error) {

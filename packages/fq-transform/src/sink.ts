@@ -73,7 +73,7 @@ export class OutputSink {
 
   private constructor(private readonly options: SinkOptions) {
     const output = options.plan.output;
-    this.marker = output ? path.join(options.outputDirectory, `${output.prefix}.incompleted`) : undefined;
+    this.marker = output ? path.resolve(options.outputDirectory, `${output.prefix}.incompleted`) : undefined;
   }
 
   static async open(options: SinkOptions): Promise<OutputSink> {
@@ -87,8 +87,9 @@ export class OutputSink {
     return sink;
   }
 
+  /** An output's path: prefixes may hold folders, relative to the output directory, or be absolute. */
   private resolve(name: string): string {
-    return path.join(this.options.outputDirectory, name);
+    return path.resolve(this.options.outputDirectory, name);
   }
 
   private checkFree(file: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutStart } from './cut-start.js';
+import { cutStart } from './length-edits.js';
 import { head } from './head.js';
 import { reverseComplement } from './reverse-complement.js';
 import { applyStep, environment, makeBlock, parseStep, readsOf } from '../test-support/blocks.js';

@@ -1,7 +1,7 @@
 /** Every step fq-transform knows, by mbf action name. Groups live in registry-*.ts files. */
 import type { StepDefinition } from './types.js';
 import { head } from './head.js';
-import { cutStart } from './cut-start.js';
+import { cutStart } from './length-edits.js';
 import { reverseComplement } from './reverse-complement.js';
 import { editSteps } from './registry-edits.js';
 import { tagSteps } from './registry-tags.js';

@@ -1,9 +1,7 @@
 /** Steps of the edit / filter / validate / report group. */
 import type { StepDefinition } from './types.js';
-import { cutEnd } from './cut-end.js';
-import { truncate } from './truncate.js';
-import { prefix } from './prefix.js';
-import { postfix } from './postfix.js';
+import { cutEnd, truncate } from './length-edits.js';
+import { prefix, postfix } from './affix.js';
 import { swap } from './swap.js';
 import { rename } from './rename.js';
 import { convertQuality } from './convert-quality.js';

@@ -3,6 +3,7 @@
  * the same fake quality byte (`33` or `'!'` both mean Phred 0), as mbf-fastq-processor's `fasta_fake_quality` asks.
  */
 import { HtsError } from '../errors.js';
+import { withChunk } from './parse.js';
 import { pushRead, type ReadsBlock } from './reads.js';
 
 const NEWLINE = 10;
@@ -22,11 +23,7 @@ export class FastaParser {
   }
 
   push(chunk: Uint8Array): void {
-    const rest = this.buffer.length - this.position;
-    const joined = Buffer.allocUnsafe(rest + chunk.length);
-    joined.set(this.buffer.subarray(this.position), 0);
-    joined.set(chunk, rest);
-    this.buffer = joined;
+    this.buffer = withChunk(this.buffer, this.position, chunk);
     this.position = 0;
   }
 

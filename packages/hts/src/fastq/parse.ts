@@ -32,14 +32,7 @@ export class FastqParser {
 
   /** Adds decompressed bytes. */
   push(chunk: Uint8Array): void {
-    const rest = this.buffer.length - this.position;
-    if (rest === 0) this.buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    else {
-      const joined = Buffer.allocUnsafe(rest + chunk.length);
-      joined.set(this.buffer.subarray(this.position), 0);
-      joined.set(chunk, rest);
-      this.buffer = joined;
-    }
+    this.buffer = withChunk(this.buffer, this.position, chunk);
     this.position = 0;
   }
 
@@ -141,6 +134,16 @@ export class FastqParser {
     block.count += n;
     return n;
   }
+}
+
+/** The unread rest of `buffer` (from `position`) followed by `chunk`, copying only when there is a rest. */
+export function withChunk(buffer: Buffer, position: number, chunk: Uint8Array): Buffer {
+  const rest = buffer.length - position;
+  if (rest === 0) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const joined = Buffer.allocUnsafe(rest + chunk.length);
+  joined.set(buffer.subarray(position), 0);
+  joined.set(chunk, rest);
+  return joined;
 }
 
 function allBlank(b: Uint8Array, from: number): boolean {
