@@ -123,6 +123,15 @@ describe('fq-transform command line', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('[benchmark] repeats the first block through the steps and writes nothing', async () => {
+    const out = tempDir('fq-cli-out-');
+    write(dir, 'bench.toml', `${PAIRED_INPUT}[[step]]\n    action = 'CutStart'\n    segment = 'read1'\n    n = 3\n[output]\n    prefix = 'out'\n[options]\n    block_size = 100\n[benchmark]\n    enable = true\n    molecule_count = 5000\n`);
+    const report = await processConfig({ configFile: path.join(dir, 'bench.toml'), inputDirectory: dir, outputDirectory: out, threads: 2 });
+    expect(report.molecules).toBe(100);
+    expect(report.timings[0]).toMatchObject({ label: '1 CutStart', blocks: 51 });
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
   it('Head stops the readers: a few blocks are read, not the whole input', async () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'many.fq.gz', zlib.gzipSync(syntheticFastq(100000, 31)));

@@ -100,7 +100,10 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
           });
           worker.on('error', (error) => (ready ? fail(error) : reject(error)));
           worker.on('exit', (code) => {
-            if (!closed && code !== 0) fail(new Error(`a stage thread exited with code ${code}`));
+            if (closed) return;
+            const error = new Error(`a stage thread exited with code ${code}`);
+            if (!ready) reject(error);
+            else fail(error);
           });
           worker.postMessage({ type: 'init', stages: options.stages });
         }),

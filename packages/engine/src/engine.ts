@@ -196,7 +196,11 @@ export class Engine {
         else this.fail(error, 'stage');
       });
       worker.on('exit', (code) => {
-        if (!this.closed && code !== 0) this.fail(new Error(`a worker thread exited with code ${code}`), 'stage');
+        if (this.closed) return;
+        // Any exit of a live worker is a failure; before 'ready' it must end start(), or it waits forever.
+        const error = new Error(`a worker thread exited with code ${code}`);
+        if (!ready) reject(error);
+        else this.fail(error, 'stage');
       });
       worker.postMessage({ type: 'init', stages: this.options.stages });
     });

@@ -98,6 +98,23 @@ function firstDifference(a: Uint8Array, b: Uint8Array): string {
   return `differ at byte ${i} (line ${line}); expected ${b.length} bytes, got ${a.length}`;
 }
 
+/** A case run that takes this long is reported as hung (with a Node diagnostic report), not waited for. */
+const RUN_DEADLINE_MS = 40_000;
+
+class RunDeadlineError extends Error {}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      if (process.report) process.report.directory = os.tmpdir();
+      const report = process.report?.writeReport();
+      reject(new RunDeadlineError(`the run did not finish within ${ms} ms; diagnostic report: ${os.tmpdir()}/${report}`));
+    }, ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Runs one case once; returns undefined when it matches, else why not. */
 async function runOnce(caseDir: string, plan: Plan, threads: number, workpool: boolean, workDir: string): Promise<string | undefined> {
   const runtimeErrorFile = path.join(caseDir, 'expected_runtime_error.txt');
@@ -106,7 +123,7 @@ async function runOnce(caseDir: string, plan: Plan, threads: number, workpool: b
   const stdout = collectingSink();
   let failure: unknown;
   try {
-    await processConfig({
+    await withDeadline(processConfig({
       configFile: path.join(caseDir, 'input.toml'),
       plan,
       inputDirectory: caseDir,
@@ -115,8 +132,9 @@ async function runOnce(caseDir: string, plan: Plan, threads: number, workpool: b
       workpool,
       stdin: fs.existsSync(stdinFile) ? Readable.from([fs.readFileSync(stdinFile)]) : Readable.from([]),
       stdout,
-    });
+    }), RUN_DEADLINE_MS);
   } catch (error) {
+    if (error instanceof RunDeadlineError) return error.message;
     failure = error;
   }
   const prefix = plan.output?.prefix ?? 'output';
