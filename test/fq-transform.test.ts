@@ -202,10 +202,12 @@ describe('fq-transform: same bytes from every mode and thread count', () => {
     block_size = 97
 `,
     );
+    // One block in flight at a time: the tightest bound, where a lost wake-up would hang.
+    write(dir, 'one.toml', `${fs.readFileSync(path.join(dir, 'many.toml'), 'utf8')}    max_blocks_in_flight = 1\n`);
     const results: string[] = [];
-    for (const [threads, workpool] of [[1, true], [2, true], [8, true], [3, false]] as const) {
+    for (const [threads, workpool, config] of [[1, true, 'many'], [2, true, 'many'], [8, true, 'many'], [3, false, 'many'], [2, true, 'one'], [2, false, 'one']] as const) {
       const out = tempDir('fq-modes-out-');
-      await processConfig({ configFile: path.join(dir, 'many.toml'), inputDirectory: dir, outputDirectory: out, threads, workpool });
+      await processConfig({ configFile: path.join(dir, `${config}.toml`), inputDirectory: dir, outputDirectory: out, threads, workpool });
       results.push(zlib.gunzipSync(fs.readFileSync(path.join(out, 'out_interleaved.fq.gz'))).toString('latin1'));
     }
     expect(results[0]!.split('\n').length).toBe(900 * 8 + 1);

@@ -154,7 +154,9 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
     for (;;) {
       if (failure) break;
       if (!pulling && !sourceDone && stopAt === undefined && inFlight < maxInFlight) pull();
+      let deliveredSome = false;
       for (let payload = finished.get(outputNext); payload; payload = finished.get(outputNext)) {
+        deliveredSome = true;
         finished.delete(outputNext);
         const index = outputNext++;
         inFlight--;
@@ -173,6 +175,9 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
         stoppedEarly = stopAt !== undefined;
         break;
       }
+      // Delivery freed room in flight: pull again before waiting (nothing else would wake us if
+      // every block was delivered — the hang a chunked output once showed under load).
+      if (deliveredSome) continue;
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
