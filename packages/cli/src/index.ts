@@ -26,7 +26,8 @@ export function isEpipe(error: unknown): boolean {
 export function classifyError(error: unknown): { message: string; exitCode: number } {
   if (isEpipe(error)) return { message: '', exitCode: 0 };
   if (error instanceof UsageError || error instanceof RegionSyntaxError || error instanceof InvalidArgumentError) return { message: error.message, exitCode: 2 };
-  if (error instanceof HtsError) return { message: error.message, exitCode: 1 };
+  // One line, always: a message written over several lines (mbf's read-pairing reports) is joined.
+  if (error instanceof HtsError) return { message: error.message.replace(/\s*\n\s*/g, ' ').trim(), exitCode: 1 };
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC' || code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR') return { message: (error as Error).message, exitCode: 1 };
   return { message: `internal error: ${(error as Error)?.message ?? String(error)} (set SHOAL_DEBUG=1 for a stack trace; please report it)`, exitCode: 1 };
