@@ -108,14 +108,6 @@ export function requireTag(table: Table, env: StepEnvironment, label: string, ke
   return kind;
 }
 
-/** An `out_label` key: a new tag name (mbf: [a-zA-Z0-9_]+, not a reserved name). */
-export function outLabelKey(table: Table, env: StepEnvironment, key = 'out_label', aliases: string[] = ['label']): string {
-  const label = table.string(key, { aliases });
-  if (!/^[A-Za-z0-9_]+$/.test(label)) throw table.error(`tag label '${label}' may hold only letters, digits and '_'`, key);
-  if (env.tags.has(label)) throw table.error(`tag '${label}' is already set by an earlier step`, key);
-  return label;
-}
-
 /** mbf's optional `if_tag` (`!label` inverts): the step then applies only to molecules whose tag is truthy. */
 export function ifTagKey(table: Table, env: StepEnvironment): ConditionalTag | undefined {
   if (!table.has('if_tag')) {
