@@ -60,6 +60,8 @@ export class MoleculeSource implements AsyncIterable<Payload> {
   private readonly sequences: FileSequence[];
   private readonly interleaved: boolean;
   moleculesRead = 0;
+  /** Arena bytes to start each segment's next block with (the last block's size, and a margin). */
+  private arenaGuess: number[] = [];
 
   constructor(private readonly options: MoleculeSourceOptions) {
     const { input } = options;
@@ -89,7 +91,7 @@ export class MoleculeSource implements AsyncIterable<Payload> {
     const segmentCount = input.segments.length;
     let segments: ReadsBlock[];
     if (this.interleaved) {
-      const all = emptyReadsBlock(blockSize * segmentCount, 0);
+      const all = emptyReadsBlock(blockSize * segmentCount, this.arenaGuess[0] ?? 0);
       const sequence = this.sequences[0]!;
       const got = await sequence.take(all, blockSize * segmentCount);
       if (got % segmentCount !== 0) {
@@ -97,7 +99,7 @@ export class MoleculeSource implements AsyncIterable<Payload> {
       }
       segments = splitInterleaved(all, segmentCount);
     } else {
-      segments = this.sequences.map(() => emptyReadsBlock(blockSize, 0));
+      segments = this.sequences.map((_, s) => emptyReadsBlock(blockSize, this.arenaGuess[s] ?? 0));
       const counts = await Promise.all(this.sequences.map((sequence, s) => sequence.take(segments[s]!, blockSize)));
       const most = Math.max(...counts);
       const fewest = Math.min(...counts);
@@ -114,6 +116,8 @@ export class MoleculeSource implements AsyncIterable<Payload> {
     }
     const count = segments[0]!.count;
     if (count === 0) return undefined;
+    // The next block's arena starts at this one's size (plus a little): no doubling and copying as it fills.
+    this.arenaGuess = this.interleaved ? [Math.ceil(segments[0]!.used * 1.05)] : segments.map((reads) => Math.ceil(reads.used * 1.05));
     const index = new Float64Array(count);
     for (let i = 0; i < count; i++) index[i] = this.moleculesRead + i;
     this.moleculesRead += count;
