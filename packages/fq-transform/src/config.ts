@@ -63,11 +63,12 @@ export interface Plan {
 export function loadConfig(file: string): TomlDocument {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // `-`: the configuration comes on standard input (then no input can be '--stdin--').
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
     throw new HtsError(`cannot read the configuration: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, file);
   }
-  return parseToml(text, file);
+  return parseToml(text, file === '-' ? 'stdin' : file);
 }
 
 const SEGMENT_NAME = /^[A-Za-z0-9_]+$/;
@@ -296,7 +297,10 @@ export function planFromDocument(doc: TomlDocument): Plan {
 }
 
 export function planFromFile(file: string): Plan {
-  return planFromDocument(loadConfig(file));
+  const plan = planFromDocument(loadConfig(file));
+  const inputs = plan.input.interleavedFiles ?? plan.input.files.flat();
+  if (file === '-' && inputs.includes(STDIN_MAGIC_PATH)) throw new ConfigError(`the configuration was read from stdin, so no input can be '${STDIN_MAGIC_PATH}'`, 'stdin');
+  return plan;
 }
 
 /** Where an input file is, given the directory relative paths start from. */

@@ -24,7 +24,7 @@ export function main(argv: string[]): Promise<never> {
     program
       .command('process')
       .description('run a configuration')
-      .argument('<config>', 'the TOML configuration')
+      .argument('<config>', "the TOML configuration ('-': read it from stdin)")
       .option('--allow-overwrite', 'replace existing output files')
       .option('--threads <n>', 'threads in all (main + workers); default options.threads, else the CPU count', positiveInteger('--threads'))
       .option('--no-workpool', 'use the classic thread-per-step pipeline (for comparison)')
@@ -48,7 +48,7 @@ export function main(argv: string[]): Promise<never> {
     program
       .command('validate')
       .description('check a configuration (keys, types, steps, tags) without reading data')
-      .argument('<config>', 'the TOML configuration')
+      .argument('<config>', "the TOML configuration ('-': read it from stdin)")
       .action((config: string) => {
         const plan = planFromFile(config);
         process.stderr.write(`${config}: ok (${plan.steps.length} steps, segments ${plan.input.segments.join(', ')})\n`);
