@@ -11,9 +11,12 @@ import type { TagKind } from './block.js';
 import { findStep } from './steps/index.js';
 import type { PlannedStep, StepEnvironment } from './steps/types.js';
 import { Table } from './table.js';
+import { plannedOutputFiles } from './output-names.js';
 import { ConfigError, parseToml, type TomlDocument } from './toml.js';
 
 export const STDIN_MAGIC_PATH = '--stdin--';
+/** More worker threads than this only costs memory and start-up time (each is a V8 isolate). */
+export const MAX_THREADS = 128;
 export type OutputFormat = 'fastq' | 'fasta' | 'bam' | 'none';
 export type OutputCompression = 'raw' | 'gzip' | 'zstd';
 
@@ -112,6 +115,10 @@ function parseInput(doc: TomlDocument): InputPlan {
     interleavedFiles = files[0];
   }
   const all = (interleavedFiles ?? files.flat());
+  const acceptDuplicates = doc.data.options && typeof doc.data.options === 'object' && Object.entries(doc.data.options as Record<string, unknown>).some(([k, v]) => k.toLowerCase().replaceAll('_', '') === 'acceptduplicatefiles' && v === true);
+  const named = all.filter((f) => f !== STDIN_MAGIC_PATH);
+  const repeated = named.find((f, i) => named.indexOf(f) !== i);
+  if (repeated !== undefined && !acceptDuplicates) throw table.error(`'${repeated}' is read twice (set options.accept_duplicate_files = true if that is meant)`);
   if (all.includes(STDIN_MAGIC_PATH) && all.length > 1 && all.filter((f) => f === STDIN_MAGIC_PATH).length > 1) throw table.error(`'${STDIN_MAGIC_PATH}' can be read only once`);
   let fastaFakeQuality: number | undefined;
   let bamIncludeMapped: boolean | undefined;
@@ -170,6 +177,8 @@ function parseOutput(doc: TomlDocument, input: InputPlan): OutputPlan | undefine
     });
   };
   if (stdout && outputNames) throw table.error("cannot give both 'stdout' and 'output'", 'stdout');
+  if (stdout && chunkSize !== undefined) throw table.error("chunks are files: not with stdout = true", 'chunksize');
+  if (suffixGiven !== undefined && /[/\\]/.test(suffixGiven)) throw table.error("a suffix may not contain '/' or '\\'", 'suffix');
   if (format === 'bam' && stdout) throw table.error("output to stdout is not supported when format = 'Bam'", 'stdout');
   if (format === 'bam' && compression !== 'raw') throw table.error("BAM output is always BGZF-compressed; leave 'compression' out", 'compression');
   if (format === 'bam' && hashUncompressed) throw table.error("uncompressed hashing is not supported when format = 'Bam'", 'output_hash_uncompressed');
@@ -211,7 +220,7 @@ export function planFromDocument(doc: TomlDocument): Plan {
   const output = parseOutput(doc, input);
 
   const optionsTable = doc.data.options !== undefined ? new Table(doc, ['options'], doc.data.options as Record<string, unknown>, '[options]') : undefined;
-  const threads = optionsTable?.has('threads', ['thread_count']) ? optionsTable.integer('threads', { aliases: ['thread_count'], min: 1 }) : undefined;
+  const threads = optionsTable?.has('threads', ['thread_count']) ? optionsTable.integer('threads', { aliases: ['thread_count'], min: 1, max: MAX_THREADS }) : undefined;
   const blockSize = optionsTable ? optionsTable.integer('block_size', { default: 10000, min: 1 }) : 10000;
   const maxBlocksInFlight = optionsTable ? optionsTable.integer('max_blocks_in_flight', { default: 100, min: 1 }) : 100;
   const spotCheck = optionsTable ? optionsTable.boolean('spot_check_read_pairing', { default: true }) : true;
@@ -293,7 +302,16 @@ export function planFromDocument(doc: TomlDocument): Plan {
       steps.unshift({ action: pairing.action, config, needsSerial: pairing.needsSerial?.(config) ?? false, label: `0 ${pairing.action} (auto)` });
     }
   }
-  return { configFile: doc.file, input, steps, output, blockSize, threads, maxBlocksInFlight, benchmark, sideFiles };
+  const plan: Plan = { configFile: doc.file, input, steps, output, blockSize, threads, maxBlocksInFlight, benchmark, sideFiles };
+  // Two outputs with one name would overwrite each other (a segment named like an Inspect file, two
+  // Inspect steps with one infix, a suffix like a table's).
+  const seen = new Set<string>();
+  for (const file of [...plannedOutputFiles(plan), ...sideFiles]) {
+    const key = path.normalize(file);
+    if (seen.has(key)) throw new ConfigError(`two outputs would be written to the same file '${file}': change a prefix, infix, suffix or segment name`, doc.file, doc.lineOf(['output']));
+    seen.add(key);
+  }
+  return plan;
 }
 
 export function planFromFile(file: string): Plan {

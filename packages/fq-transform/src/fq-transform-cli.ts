@@ -1,7 +1,7 @@
 /** fq-transform: flags only; the work is in process.ts, verify.ts and template.ts. */
-import { positiveInteger, Progress, runTool } from '@shoal/cli';
+import { integerInRange, Progress, runTool, UsageError } from '@shoal/cli';
 import { HtsError } from '@shoal/hts';
-import { planFromFile } from './config.js';
+import { MAX_THREADS, planFromFile } from './config.js';
 import { formatTimings, processConfig } from './process.js';
 import { TEMPLATE } from './template.js';
 import { verifyCases, parseThreadList } from './verify.js';
@@ -26,11 +26,14 @@ export function main(argv: string[]): Promise<never> {
       .description('run a configuration')
       .argument('<config>', "the TOML configuration ('-': read it from stdin)")
       .option('--allow-overwrite', 'replace existing output files')
-      .option('--threads <n>', 'threads in all (main + workers); default options.threads, else the CPU count', positiveInteger('--threads'))
+      .option('--threads <n>', `threads in all (main + workers, 1..${MAX_THREADS}); default options.threads, else the CPU count`, integerInRange('--threads', 1, MAX_THREADS))
       .option('--no-workpool', 'use the classic thread-per-step pipeline (for comparison)')
       .option('--timing', 'print wall and CPU time per step to stderr')
       .option('-C, --output-dir <dir>', 'where outputs go (default: the working directory)')
       .action(async (config: string, options: { allowOverwrite?: boolean; threads?: number; workpool: boolean; timing?: boolean; outputDir?: string }) => {
+        // Ctrl-C, kill, hang-up: exit through process.exit, so the sink's exit hook removes its
+        // temporary files (the default signal death runs no JavaScript).
+        for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) process.once(signal, () => process.exit(code));
         // A progress line on stderr when it is a terminal (molecules read, rate, time).
         const progress = new Progress('fq-transform', undefined);
         const report = await processConfig({

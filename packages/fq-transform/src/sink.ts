@@ -7,10 +7,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BamWriter, HtsError, makeHeader, openOutput, type ByteSink } from '@shoal/hts';
+import { BamWriter, describeFsError, HtsError, makeHeader, openOutput, type ByteSink } from '@shoal/hts';
 import type { Payload } from '@shoal/engine';
 import type { OutputPlan, Plan } from './config.js';
 import { compress, outputTargets } from './stages.js';
+import { plannedOutputFiles, targetFileName } from './output-names.js';
 import type { SideOutput } from './block.js';
 
 export interface SinkOptions {
@@ -44,32 +45,12 @@ interface Target {
 
 const BAM_HEADER_TEXT = '@HD\tVN:1.6\tSO:unsorted\n@PG\tID:fq-transform\tPN:fq-transform\n';
 
-export function joinNonEmpty(parts: string[], separator: string): string {
-  return parts.filter((p) => p !== '').join(separator);
-}
-
-/** The files a plan writes, by name (chunked targets: their first chunk). */
-export function plannedOutputFiles(plan: Plan): string[] {
-  const output = plan.output;
-  const names: string[] = [];
-  if (output && !output.stdout) {
-    for (const target of outputTargets(output)) names.push(targetFileName(output, target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!, output.chunkSize !== undefined ? 0 : undefined));
-  }
-  return names;
-}
-
-function targetFileName(output: OutputPlan, segmentName: string, chunk?: number, digits = 1): string {
-  let name = joinNonEmpty([output.prefix, segmentName], output.ixSeparator);
-  if (chunk !== undefined) name += `.${String(chunk).padStart(digits, '0')}`;
-  if (output.suffix) name += `.${output.suffix}`;
-  return name;
-}
-
 export class OutputSink {
   private readonly targets: Target[] = [];
   private readonly side = new Map<string, ByteSink>();
   private readonly marker: string | undefined;
   private finished = false;
+  private readonly onExit = (): void => this.abort();
 
   private constructor(private readonly options: SinkOptions) {
     const output = options.plan.output;
@@ -101,10 +82,17 @@ export class OutputSink {
     const output = plan.output;
     for (const file of [...plannedOutputFiles(plan), ...plan.sideFiles]) this.checkFree(this.resolve(file));
     if (this.marker) {
-      const markerDirectory = path.dirname(this.marker);
-      fs.mkdirSync(markerDirectory, { recursive: true });
-      fs.writeFileSync(this.marker, 'run incomplete\n');
+      // mbf creates the folders a prefix names; a path that cannot be made is the user's to fix.
+      try {
+        fs.mkdirSync(path.dirname(this.marker), { recursive: true });
+        fs.writeFileSync(this.marker, 'run incomplete\n');
+      } catch (error) {
+        throw new HtsError(`cannot write the run marker here: ${describeFsError(error)}`, this.marker);
+      }
     }
+    // Whatever ends the process (an error, EPIPE on stdout, a signal turned into exit), no
+    // temporary file stays behind.
+    process.on('exit', this.onExit);
     if (output) {
       for (const target of outputTargets(output)) {
         const segmentName = target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!;
@@ -228,12 +216,14 @@ export class OutputSink {
     for (const sink of this.side.values()) await sink.commit();
     if (this.marker) fs.rmSync(this.marker, { force: true });
     this.finished = true;
+    process.off('exit', this.onExit);
   }
 
   /** Drops every temporary file; the marker stays to say the run did not finish. */
   abort(): void {
     if (this.finished) return;
     this.finished = true;
+    process.off('exit', this.onExit);
     for (const target of this.targets) {
       target.sink?.abort();
       target.bam?.abort();

@@ -6,7 +6,7 @@
  */
 import type { Payload, StageContext, StageDefinition } from '@shoal/engine';
 import { threadCpuMs } from '@shoal/engine';
-import { encodeRecord, formatReads, formattedLength, gzipMember, nameOf, qualOf, seqOf, zstdCompress, type ReadsBlock } from '@shoal/hts';
+import { encodeRecord, formatReads, HtsError, formattedLength, gzipMember, nameOf, qualOf, seqOf, zstdCompress, type ReadsBlock } from '@shoal/hts';
 import { FastqBlock } from './block.js';
 import type { OutputPlan } from './config.js';
 import { findStep } from './steps/index.js';
@@ -64,7 +64,13 @@ function applyStep(definition: StepDefinition, options: StepStageOptions, compil
     blockIndex: context.blockIndex,
     endInput: () => context.endInput(),
   };
-  definition.apply(block, options.step.config, stepContext);
+  try {
+    definition.apply(block, options.step.config, stepContext);
+  } catch (error) {
+    // Data errors name the step they came from (the input file is unknown here: a molecule has a read from every segment).
+    if (error instanceof HtsError && !error.file) throw new HtsError(`step ${options.step.label}: ${error.detail}`, undefined, error.location);
+    throw error;
+  }
   holder.state = stepContext.state;
   const out = block.toPayload();
   timing.wallMs += performance.now() - wall;

@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import { BamReader, HtsError, samLine, ZstdDecompressor, type ByteSink } from '@shoal/hts';
 import { planFromFile, type Plan } from './config.js';
 import { processConfig } from './process.js';
+import { UsageError } from '@shoal/cli';
 
 export interface VerifyOptions {
   threads: number[];
@@ -36,7 +37,7 @@ const CONTROL_FILES = new Set(['input.toml', 'MADE_BY', 'expected_error.txt', 'e
 
 export function parseThreadList(text: string): number[] {
   const list = text.split(',').map((t) => Number(t.trim()));
-  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) throw new HtsError(`--threads-list wants whole numbers ≥ 1 separated by commas, got '${text}'`);
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--threads-list wants whole numbers ≥ 1 separated by commas, got '${text}'`);
   return list;
 }
 
@@ -44,6 +45,7 @@ export function parseThreadList(text: string): number[] {
 export function findCases(root: string): string[] {
   if (!fs.existsSync(root)) throw new HtsError('no such file or directory', root);
   if (fs.existsSync(path.join(root, 'input.toml'))) return [root];
+  if (!fs.statSync(root).isDirectory()) throw new HtsError('not a test-case folder (a folder with input.toml, or a tree of them)', root);
   const found: string[] = [];
   for (const entry of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.isDirectory()) found.push(...findCases(path.join(root, entry.name)));

@@ -186,7 +186,7 @@ export async function openSequenceFile(path: string, options: SequenceInputOptio
   }
   if (format === 'fasta' && options.fastaFakeQuality === undefined) {
     input.close();
-    throw new HtsError("FASTA input needs input.options.fasta_fake_quality (a Phred score for every base)", input.name);
+    throw new HtsError("FASTA input needs input.options.fasta_fake_quality (the quality character, or its byte value, given to every base)", input.name);
   }
   const parser = format === 'fastq' ? new FastqParser(input.name) : new FastaParser(input.name, options.fastaFakeQuality!);
   let ended = false;

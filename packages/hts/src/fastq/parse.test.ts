@@ -41,11 +41,16 @@ function parseInPieces(input: string, size: number, blockSize: number): string[]
 }
 
 const SAMPLE = '@r1 c\nACGT\n+\nIIII\n@r2\r\nAC\r\n+r2\r\n#!\r\n@r3\n\n+\n\n@r4\nNNNNN\n+\n!!!!!';
+const TRAILING_BLANK_LINES = '@r1\nAC\n+\nII\n\n\r\n\n';
 const EXPECTED = ['r1 c|ACGT|IIII', 'r2|AC|#!', 'r3||', 'r4|NNNNN|!!!!!'];
 
 describe('FASTQ parsing', () => {
   it('gives the same reads for every chunking and block size (\\r\\n, empty reads, no final newline)', () => {
     for (const size of [1, 2, 3, 5, 7, 11, 1000]) for (const blockSize of [1, 2, 3, 10]) expect(parseInPieces(SAMPLE, size, blockSize), `size ${size} block ${blockSize}`).toEqual(EXPECTED);
+  });
+  it('accepts blank lines at the end of a file, at every chunking', () => {
+    for (const size of [1, 2, 3, 100]) expect(parseInPieces(TRAILING_BLANK_LINES, size, 2)).toEqual(['r1|AC|II']);
+    expect(() => parseInPieces('@a\nAC\n+\nII\n\n@b\nAC\n+\nII\n', 100, 10)).toThrow(/\(record 2\): expected '@'/);
   });
   it('names the record of a missing + line, short qualities, a truncated last record', () => {
     expect(() => parseInPieces('@a\nAC\n+\nII\n@b\nAC\nII\n', 4, 10)).toThrow(/x\.fq \(record 2\): Expected \+ after sequence/);

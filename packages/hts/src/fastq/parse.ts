@@ -71,8 +71,9 @@ export class FastqParser {
     let n = 0;
     while (n < max && p < length) {
       if (b[p] !== AT) {
-        if (this.ended && (b[p] === NEWLINE || b[p] === CR)) {
-          // blank lines at the very end of a file
+        if (b[p] === NEWLINE || b[p] === CR) {
+          // Blank lines up to the end of what we have: fine at the end of a file (decided once
+          // more data or the end arrives), an error before another record.
           let q = p;
           while (q < length && (b[q] === NEWLINE || b[q] === CR)) q++;
           if (q === length) break;
