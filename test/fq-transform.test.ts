@@ -104,6 +104,24 @@ describe('fq-transform command line', () => {
     expect(fs.readdirSync(out)).toEqual(['out.incompleted']);
   });
 
+  it('outputs that would share a file, and a file read twice, are configuration errors', () => {
+    write(dir, 'clash.toml', `[input]\n    read1 = 'r1.fq.gz'\n    inspect_read1 = 'r2.fq.gz'\n[options]\n    spot_check_read_pairing = false\n[[step]]\n    action = 'Inspect'\n    n = 5\n    infix = 'inspect'\n    segment = 'read1'\n[output]\n    prefix = 'out'\n`);
+    expectOneLineError(runFqTransform(['validate', 'clash.toml'], { cwd: dir }), /two outputs would be written to the same file 'out_inspect_read1\.fq'/);
+    write(dir, 'twice.toml', `[input]\n    read1 = 'r1.fq.gz'\n    read2 = 'r1.fq.gz'\n`);
+    expectOneLineError(runFqTransform(['validate', 'twice.toml'], { cwd: dir }), /'r1\.fq\.gz' is read twice/);
+  });
+
+  it('stdout closed early (| head) with a side file: exit 0, no temporary file left', () => {
+    const out = tempDir('fq-cli-out-');
+    write(dir, 'side.fq', syntheticFastq(60000, 22));
+    write(dir, 'side.toml', `[input]\n    read1 = '${path.join(dir, 'side.fq')}'\n[[step]]\n    action = 'Inspect'\n    n = 5\n    infix = 'peek'\n[output]\n    prefix = 'out'\n    stdout = true\n`);
+    const cli = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'packages', 'fq-transform', 'bin', 'fq-transform.js');
+    const result = runShell(`cd ${out} && node ${cli} process ${path.join(dir, 'side.toml')} | head -1`);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(fs.readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
   it('existing outputs are an error unless --allow-overwrite', () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'plain.toml', `${PAIRED_INPUT}[output]\n    prefix = 'out'\n`);
