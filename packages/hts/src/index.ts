@@ -2,6 +2,7 @@
 export { HtsError } from './errors.js';
 export { openByteSource, describeFsError, type ByteSource } from './io/byte-source.js';
 export { openOutput, EpipeError, type ByteSink, type OutputOptions } from './io/output.js';
+export { AtomicFile, commitAll, checkOutputPrefix, ensureOutputFolder, temporaryPathFor, writeFileAtomic, writeFilesAtomically } from './io/atomic.js';
 export { readLines, type NumberedLine } from './io/lines.js';
 export { peekSource } from './io/peek.js';
 
@@ -21,7 +22,7 @@ export { encodeRecord, binOf, type BamRecord } from './bam/record/owned.js';
 export { CIGAR_OPS, CigarOp, cigarToString, parseCigar, referenceLengthOf, queryLengthOf } from './bam/record/cigar.js';
 export { SEQ_CODES, encodeSequence } from './bam/record/sequence.js';
 export { formatFloat32, smallestIntegerType, type Tag, type TagType } from './bam/record/tags.js';
-export { BamWriter, indexBam, writeFileAtomic, type BamWriterOptions } from './bam/writer.js';
+export { BamWriter, indexBam, type BamWriterOptions } from './bam/writer.js';
 export { parseBai, serializeBai, BaiBuilder, type BaiIndex, type ReferenceIndex } from './bam/bai/index.js';
 export { reg2bin, reg2bins } from './bam/bai/bins.js';
 export { chunksForRegion, loadBaiFor, queryRegion } from './bam/bai/query.js';

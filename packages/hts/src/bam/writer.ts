@@ -1,7 +1,7 @@
 /**
  * BAM writer over the BGZF writer. When asked to index (file output only), it builds the BAI as it
- * writes, from each record's virtual offsets, and writes `<path>.bai` after the BAM is renamed into
- * place; an unsorted record is an error and leaves neither file behind.
+ * writes, from each record's virtual offsets; the BAM and `<path>.bai` are renamed into place
+ * together (io/atomic.ts), and an unsorted record is an error that leaves neither file behind.
  */
 import fs from 'node:fs';
 import { HtsError } from '../errors.js';
@@ -11,7 +11,7 @@ import { encodeBamHeader, type BamHeader } from './header.js';
 import { BaiBuilder, serializeBai } from './bai/index.js';
 import { encodeRecord, type BamRecord } from './record/owned.js';
 import { BamRecordView, Flag } from './record/view.js';
-import { describeFsError } from '../io/byte-source.js';
+import { AtomicFile, writeFileAtomic } from '../io/atomic.js';
 import { readBatches } from './reader.js';
 
 export interface BamWriterOptions {
@@ -69,25 +69,37 @@ export class BamWriter {
     await this.writeRecordBytes(encodeRecord(record));
   }
 
-  /** Finishes the BAM (EOF block, rename into place) and then its index. */
+  /**
+   * Finishes the BAM (EOF block) and its index, then renames both into place: the BAI is complete
+   * under its temporary name before the BAM gets its final name, and a BAI that cannot be renamed
+   * takes the BAM away again, so the two appear together or not at all.
+   */
   async close(): Promise<void> {
-    await this.bgzf.close();
-    if (this.indexBuilder) writeFileAtomic(`${this.path}.bai`, serializeBai(this.indexBuilder.finish((position) => this.bgzf.resolveVirtualOffset(position))));
+    if (!this.indexBuilder) {
+      await this.bgzf.close();
+      return;
+    }
+    await this.bgzf.finish();
+    const bai = AtomicFile.create(`${this.path}.bai`);
+    try {
+      bai.write(serializeBai(this.indexBuilder.finish((position) => this.bgzf.resolveVirtualOffset(position))));
+      bai.close();
+      await this.bgzf.commit();
+    } catch (error) {
+      bai.abort();
+      this.bgzf.abort();
+      throw error;
+    }
+    try {
+      bai.commit();
+    } catch (error) {
+      fs.rmSync(this.path, { force: true });
+      throw error;
+    }
   }
 
   abort(): void {
     this.bgzf.abort();
-  }
-}
-
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(temporary, bytes);
-    fs.renameSync(temporary, path);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw new HtsError(`cannot write: ${describeFsError(error)}`, path);
   }
 }
 

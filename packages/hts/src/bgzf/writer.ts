@@ -165,6 +165,15 @@ export class BgzfWriter {
 
   /** Flushes, writes the EOF marker and commits the sink (renaming a temporary file into place). */
   async close(): Promise<void> {
+    await this.finish();
+    await this.commit();
+  }
+
+  /**
+   * Flushes and writes the EOF marker, leaving the sink uncommitted: a writer whose file is
+   * committed together with another (a BAM and its BAI) calls `finish`, then `commit`.
+   */
+  async finish(): Promise<void> {
     await this.flushBlock();
     if (this.parallel) {
       await this.submitBatch();
@@ -175,6 +184,10 @@ export class BgzfWriter {
     this.emit(EOF_BLOCK);
     this.compressedOffset = eofOffset;
     await this.flushPending();
+  }
+
+  /** Renames a file sink's temporary file into place (after finish). */
+  async commit(): Promise<void> {
     await this.sink.commit();
   }
 

@@ -16,8 +16,8 @@
  * directly by another header) is kept, with LENGTH 0, so its name is still listed; samtools
  * drops it, or fails when it is the last record.
  */
-import { closeSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { closeSync, readFileSync, readSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { HtsError } from '../errors.js';
 import { fileOpenError, hasGzipMagic, openForReading } from '../text-file.js';
 
@@ -108,23 +108,11 @@ export function readFaiFile(faiPath: string): FaiEntry[] {
 }
 
 /**
- * Writes a `.fai` atomically: to a temporary file in the same directory, then renamed over
- * the target, so a concurrent reader (another shard of the same workflow) never sees half an
- * index. Throws on failure after removing the temporary file.
+ * Writes a `.fai` atomically (io/atomic.ts), so a concurrent reader (another shard of the same
+ * workflow) never sees half an index.
  */
 export function writeFaiFile(faiPath: string, entries: readonly FaiEntry[]): void {
-  const temporaryPath = `${faiPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temporaryPath, formatFai(entries), { flag: 'wx' });
-    renameSync(temporaryPath, faiPath);
-  } catch (error) {
-    try {
-      unlinkSync(temporaryPath);
-    } catch {
-      // The temporary file was never created, or is already gone: nothing to clean up.
-    }
-    throw error;
-  }
+  writeFileAtomic(faiPath, formatFai(entries));
 }
 
 /** Byte offset in the FASTA of base `position0` (0-based) of the indexed sequence. */

@@ -1,13 +1,13 @@
 /**
- * Where output bytes go. Files are written under a temporary name beside the target and renamed
- * on success, so a failed run never leaves a half-written file under the real name. `-` is stdout,
+ * Where output bytes go. Files are written through io/atomic.ts (a temporary name beside the
+ * target, renamed on success), so a failed run never leaves a half-written file under the real name. `-` is stdout,
  * written with backpressure; a closed pipe (`| head`) surfaces as an EpipeError the CLI exits on
  * quietly.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { HtsError } from '../errors.js';
 import { describeFsError } from './byte-source.js';
+import { AtomicFile } from './atomic.js';
 
 export interface ByteSink {
   readonly name: string;
@@ -144,43 +144,20 @@ function stdoutSink(): ByteSink {
   };
 }
 
+/** A file output: an AtomicFile (io/atomic.ts) behind the ByteSink interface. */
 function atomicFileSink(target: string): ByteSink & { fd: number } {
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-  let fd: number;
-  try {
-    fd = fs.openSync(temporary, 'w');
-  } catch (error) {
-    throw new HtsError(`cannot create output: ${describeFsError(error)}`, target);
-  }
-  let open = true;
-  const close = (): void => {
-    if (open) {
-      open = false;
-      fs.closeSync(fd);
-    }
-  };
+  const file = AtomicFile.create(target);
   return {
     name: target,
-    fd,
+    fd: file.fd,
     async write(chunk) {
-      try {
-        let written = 0;
-        while (written < chunk.length) written += fs.writeSync(fd, chunk, written, chunk.length - written);
-      } catch (error) {
-        throw new HtsError(`cannot write output: ${describeFsError(error)}`, target);
-      }
+      file.write(chunk);
     },
     async commit() {
-      close();
-      try {
-        fs.renameSync(temporary, target);
-      } catch (error) {
-        throw new HtsError(`cannot move output into place: ${describeFsError(error)}`, target);
-      }
+      file.commit();
     },
     abort() {
-      close();
-      fs.rmSync(temporary, { force: true });
+      file.abort();
     },
   };
 }
