@@ -4,11 +4,33 @@
  *   exit 0   success, and also a closed stdout (`| head`): EPIPE is not an error for a filter
  *   exit 1   a runtime error: one line `<tool>: error: <message>` on stderr, no stack trace
  *   exit 2   a usage error (bad flag or argument), with commander's message
- * Set SHOAL_DEBUG=1 to see stack traces of unexpected errors.
+ *   signal n     stopped by SIGINT, SIGTERM or SIGHUP: the temporary files of every output being
+ *                written are removed, then the tool dies by that signal (the shell shows 128+n)
+ * Set SHOAL_DEBUG=1 to see stack traces of unexpected errors. The shared flags are in options.ts.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EpipeError, HtsError, RegionSyntaxError } from '@shoal/hts';
+
+export * from './options.js';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Ctrl-C, kill, hang-up: run the 'exit' hooks (they remove the temporary files of outputs being
+ * written: hts io/atomic.ts, fq-transform's sink), then die by the same signal, as a Unix tool
+ * should (the shell sees 128+n and a loop around the tool stops too). Not process.exit: Node's
+ * exit waits for its thread pool, and a read of stdin from a pipe whose writer is still open
+ * would keep the process alive.
+ */
+function stopBySignal(signal: NodeJS.Signals): void {
+  const code = 128 + (os.constants.signals[signal] ?? 0);
+  process.exitCode = code;
+  process.emit('exit', code);
+  // The handler was registered with `once`: with it gone the signal's default action is back.
+  process.kill(process.pid, signal);
+}
 
 /** A bad flag value or combination found after parsing: exit 2. */
 export class UsageError extends Error {
@@ -47,6 +69,7 @@ export async function runTool(name: string, argv: string[], build: (program: Com
     outputError: (text, write) => write(text.startsWith('error:') ? text : `error: ${text}`),
   });
   program.showHelpAfterError(`(run ${name} --help for usage)`);
+  for (const signal of STOP_SIGNALS) process.once(signal, () => stopBySignal(signal));
   build(program);
   // The action's promise ends every run with process.exit. An event loop that empties first means
   // a promise was lost: report it, rather than exit 0 as if the work were done.
@@ -85,29 +108,14 @@ export async function runTool(name: string, argv: string[], build: (program: Com
   }
 }
 
-/** commander parser for a positive integer flag (e.g. --threads). */
-export function positiveInteger(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number ≥ 1, got '${value}'`);
-    return n;
-  };
-}
-
-export function integerInRange(flag: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} takes a whole number from ${min} to ${max}, got '${value}'`);
-    return n;
-  };
-}
-
 /**
- * Progress on stderr: a line redrawn at most 5 times a second, only when stderr is a terminal
- * (logs and pipes stay clean). With a known input size it shows a bar.
+ * Progress on stderr. On a terminal: one line redrawn at most 5 times a second, with a bar when the
+ * input size is known. Forced on where stderr is not a terminal (--progress, for a log): a plain
+ * line every 10 seconds. Whether to show it at all is `progressWanted(flags)` (options.ts).
  */
 export class Progress {
   private readonly enabled: boolean;
+  private readonly terminal = process.stderr.isTTY === true;
   private readonly startMs = Date.now();
   private lastDrawMs = 0;
   private drawn = false;
@@ -116,29 +124,41 @@ export class Progress {
     private readonly label: string,
     private readonly totalBytes: number | undefined,
     enabled = process.stderr.isTTY === true,
+    private readonly unit = 'records',
   ) {
     this.enabled = enabled;
   }
 
-  update(records: number, bytesDone?: number): void {
+  update(count: number, bytesDone?: number): void {
     if (!this.enabled) return;
     const now = Date.now();
-    if (now - this.lastDrawMs < 200) return;
+    if (now - this.lastDrawMs < (this.terminal ? 200 : 10_000)) return;
     this.lastDrawMs = now;
     const seconds = (now - this.startMs) / 1000;
-    const rate = seconds > 0 ? records / seconds : 0;
-    let line = `${this.label}: ${records.toLocaleString('en-US')} records, ${(rate / 1e6).toFixed(2)} M/s, ${seconds.toFixed(1)} s`;
+    const rate = seconds > 0 ? count / seconds : 0;
+    let line = `${this.label}: ${count.toLocaleString('en-US')} ${this.unit}, ${(rate / 1e6).toFixed(2)} M/s, ${seconds.toFixed(1)} s`;
     if (this.totalBytes && bytesDone !== undefined) {
       const fraction = Math.min(1, bytesDone / this.totalBytes);
       const width = 24;
       const filled = Math.round(fraction * width);
       line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${line}`;
     }
-    process.stderr.write(`\r${line}\x1b[K`);
+    process.stderr.write(this.terminal ? `\r${line}\x1b[K` : `${line}\n`);
     this.drawn = true;
   }
 
   done(): void {
-    if (this.drawn) process.stderr.write('\r\x1b[K');
+    if (this.drawn && this.terminal) process.stderr.write('\r\x1b[K');
+  }
+}
+
+/** The size of an input file for a progress bar; undefined for stdin or when it cannot be read (the real open reports that). */
+export function inputSizeBytes(path: string): number | undefined {
+  if (path === '-') return undefined;
+  try {
+    const stat = fs.statSync(path);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
   }
 }
