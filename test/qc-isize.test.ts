@@ -96,10 +96,19 @@ describe('collect-isize', () => {
     }
   });
 
-  it('reports usage errors before reading: unwritable prefix, --threads 0, missing -o, unknown tool', () => {
-    const noSuchDir = runCollect('collect-isize', ['-i', qc.bam, '-o', '/nonexistent/dir/out']);
-    expect(noSuchDir.status).toBe(1);
-    expect(noSuchDir.stderr).toMatch(/^collect-isize: error: \/nonexistent\/dir: cannot write outputs with prefix \/nonexistent\/dir\/out: no such file or directory/);
+  it('creates a missing output folder, as every tool does', () => {
+    const dir = tempDir();
+    const result = runCollect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'new', 'folder', 'out')]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'new', 'folder')).sort()).toEqual(['out.isize-histogram.txt', 'out.isize-metrics.txt']);
+  });
+
+  it('reports usage errors before reading: a prefix whose folder cannot be made, --threads 0, missing -o, unknown tool', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'file'), '');
+    const blocked = runCollect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'file', 'dir', 'out')]);
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toMatch(/^collect-isize: error: \S+\/file\/dir: cannot create the output folder: a component of the path is not a directory\n$/);
     expect(runCollect('collect-isize', ['-i', qc.bam, '-o', 'x', '--threads', '0']).status).toBe(2);
     expect(runCollect('collect-isize', ['-i', qc.bam]).status).toBe(2);
     const unknown = runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(tempDir(), 'x'), '--tools', 'isize', 'frobnicate']);

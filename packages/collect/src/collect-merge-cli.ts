@@ -1,4 +1,5 @@
-import { runTool, UsageError } from '@shoal/cli';
+import { outputPrefixOption, quietOption, runTool, UsageError } from '@shoal/cli';
+import { formatOption } from './shell.js';
 import { mergeMetrics } from '@shoal/qc';
 
 export function main(argv: string[]): Promise<never> {
@@ -6,9 +7,9 @@ export function main(argv: string[]): Promise<never> {
     program
       .description('Combine partial states (collect-* --partial) from runs over different regions, read subsets or machines into the metrics of one pass')
       .argument('<partial...>', 'partial-state files')
-      .requiredOption('-o, --output <prefix>', 'output prefix')
-      .option('--format <layout>', 'riker or picard', 'riker')
-      .option('-q, --quiet', 'no summary on stderr')
+      .addOption(outputPrefixOption('output prefix: files are <prefix>.<metric>.txt').makeOptionMandatory())
+      .addOption(formatOption())
+      .addOption(quietOption())
       .addHelpText(
         'after',
         `

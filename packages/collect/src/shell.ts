@@ -3,56 +3,63 @@
  * layout (--format riker|picard), per-tool options (standalone `--min-frac`, in collect-multi
  * `--isize::min-frac`), progress and the one-pass run.
  */
-import fs from 'node:fs';
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
-import { Progress, UsageError, positiveInteger, runTool } from '@shoal/cli';
-import { CollectUsageError, collectMetrics, type OutputFormat } from '@shoal/qc';
+import { Option, type Command } from 'commander';
+import {
+  finiteNumber,
+  inputOption,
+  inputSizeBytes,
+  outputPrefixOption,
+  Progress,
+  progressOptions,
+  progressWanted,
+  quietOption,
+  referenceOption,
+  regionOption,
+  runTool,
+  threadsOption,
+  UsageError,
+  type CommonFlags,
+} from '@shoal/cli';
+import { COLLECTORS, CollectUsageError, collectMetrics, type CollectorOption, type OutputFormat } from '@shoal/qc';
 
-interface ToolOption {
-  tool: string;
-  /** Flag name without dashes (riker's). */
-  flag: string;
-  /** Key in the collector's options. */
-  key: string;
-  description: string;
-  type: 'number' | 'boolean';
-  defaultValue?: number | boolean;
+/** A collector's option (declared beside the collector in @shoal/qc, default included), with its tool. */
+type ToolOption = CollectorOption & { tool: string };
+
+/**
+ * The order in which toolOptionsFrom lists the tools. --partial files record the parsed options as
+ * JSON and collect-merge compares that text, so partials written before the options moved into
+ * @shoal/qc (alignment, isize, basic) must still match; tools added later follow, in collector order.
+ */
+const PARTIAL_OPTIONS_TOOL_ORDER = ['alignment', 'isize', 'basic'];
+
+function partialOptionsRank(tool: string): number {
+  const rank = PARTIAL_OPTIONS_TOOL_ORDER.indexOf(tool);
+  return rank >= 0 ? rank : PARTIAL_OPTIONS_TOOL_ORDER.length;
 }
 
-/** Per-tool options, named as riker names them; defaults are Picard's. */
-export const TOOL_OPTIONS: ToolOption[] = [
-  { tool: 'alignment', flag: 'max-insert-size', key: 'maxInsertSize', description: 'pairs with a larger insert are chimeric (Picard MAX_INSERT_SIZE)', type: 'number', defaultValue: 100000 },
-  { tool: 'alignment', flag: 'min-mapq', key: 'minMappingQuality', description: "mapping quality of high-quality (HQ) reads and of the chimera test (riker's option; Picard's fixed 20)", type: 'number', defaultValue: 20 },
-  { tool: 'alignment', flag: 'aligned-length-over-aligned-reads', key: 'alignedLengthOverAlignedReads', description: "riker's rule: MEAN_ALIGNED_READ_LENGTH over aligned reads (Picard: over all PF reads)", type: 'boolean' },
-  { tool: 'alignment', flag: 'improper-pairs-need-mapped-mate', key: 'improperPairsNeedMappedMate', description: "riker's rule: count improper pairs only with the mate mapped (Picard counts mate-unmapped reads too)", type: 'boolean' },
-  { tool: 'isize', flag: 'include-duplicates', key: 'includeDuplicates', description: 'count duplicate pairs too (Picard INCLUDE_DUPLICATES)', type: 'boolean' },
-  { tool: 'isize', flag: 'min-frac', key: 'minimumPct', description: 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)', type: 'number', defaultValue: 0.05 },
-  { tool: 'isize', flag: 'deviations', key: 'deviations', description: 'trim to MEDIAN + DEVIATIONS x MAD for the mean and SD (Picard DEVIATIONS)', type: 'number', defaultValue: 10 },
-  { tool: 'isize', flag: 'exclude-qc-fail', key: 'excludeQcFail', description: "riker's rule: drop QC-fail reads (Picard keeps them)", type: 'boolean' },
-  { tool: 'basic', flag: 'exclude-qc-fail', key: 'excludeQcFail', description: "drop QC-fail reads (Picard PF_READS_ONLY; riker's rule)", type: 'boolean' },
-  { tool: 'basic', flag: 'aligned-reads-only', key: 'alignedReadsOnly', description: 'count aligned reads only (Picard ALIGNED_READS_ONLY)', type: 'boolean' },
-  { tool: 'basic', flag: 'include-no-calls', key: 'includeNoCalls', description: 'count N bases in the quality distribution (Picard INCLUDE_NO_CALLS)', type: 'boolean' },
-];
+/** Every collector's options, tools in PARTIAL_OPTIONS_TOOL_ORDER, each tool's options in their declared order. */
+export const TOOL_OPTIONS: ToolOption[] = Object.values(COLLECTORS)
+  // A stable sort: tools of the same rank keep collector order.
+  .sort((a, b) => partialOptionsRank(a.name) - partialOptionsRank(b.name))
+  .flatMap((collector) => collector.options.map((option): ToolOption => ({ ...option, tool: collector.name })));
 
-function parseNumber(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} takes a number, got '${value}'`);
-    return n;
-  };
+/** `--format <layout>`: riker (default) or picard; collect-merge takes it too. */
+export function formatOption(): Option {
+  return new Option('--format <layout>', 'output layout: riker (TSV per table, lower-case columns, sample first) or picard (htsjdk metrics files)').default('riker');
 }
 
+/** The flags of every collect-<tool> and collect-multi: the shared ones from @shoal/cli, riker's names. */
 export function addCommonOptions(program: Command): void {
   program
-    .requiredOption('-i, --input <path>', 'BAM or SAM file, or - for BAM, SAM or bam2ndjson NDJSON on stdin')
-    .option('-o, --output <prefix>', 'output prefix: files are <prefix>.<metric>.txt')
-    .option('-r, --reference <fasta>', 'reference FASTA (with .fai), for tools that need or use one')
-    .option('-t, --threads <n>', 'total threads: the main thread plus n-1 workers', positiveInteger('--threads'), 2)
-    .option('--format <layout>', "output layout: riker (TSV per table, lower-case columns, sample first) or picard (htsjdk metrics files)", 'riker')
-    .option('--region <region>', 'only records overlapping chr, chr:start-end (needs the .bai), or * for unplaced reads')
+    .addOption(inputOption('BAM or SAM file, or - for BAM, SAM or bam2ndjson NDJSON on stdin'))
+    .addOption(outputPrefixOption('output prefix: files are <prefix>.<metric>.txt'))
+    .addOption(referenceOption('reference FASTA (with .fai), for tools that need or use one'))
+    .addOption(threadsOption())
+    .addOption(formatOption())
+    .addOption(regionOption('only records overlapping chr, chr:start-end (needs the .bai), or * for unplaced reads'))
     .option('--partial <file>', 'write the mergeable partial state to <file> instead of metrics (combine with collect-merge)')
-    .option('-q, --quiet', 'no progress on stderr');
+    .addOption(quietOption());
+  for (const option of progressOptions()) program.addOption(option);
 }
 
 /** Adds a tool's options; `prefixed` for collect-multi (`--isize::min-frac`). */
@@ -60,7 +67,7 @@ export function addToolOptions(program: Command, tool: string, prefixed: boolean
   for (const option of TOOL_OPTIONS.filter((o) => o.tool === tool)) {
     const flag = prefixed ? `--${tool}::${option.flag}` : `--${option.flag}`;
     if (option.type === 'boolean') program.option(flag, option.description);
-    else program.option(`${flag} <n>`, `${option.description} (default ${option.defaultValue})`, parseNumber(flag));
+    else program.option(`${flag} <n>`, `${option.description} (default ${option.defaultValue})`, finiteNumber(flag));
   }
 }
 
@@ -75,7 +82,7 @@ export function toolOptionsFrom(parsed: Record<string, unknown>, tools: string[]
   return options;
 }
 
-export interface CommonParsed {
+export interface CommonParsed extends CommonFlags {
   input: string;
   output?: string;
   region?: string;
@@ -83,20 +90,13 @@ export interface CommonParsed {
   reference?: string;
   threads: number;
   format: string;
-  quiet?: boolean;
 }
 
 export async function runCollect(tool: string, tools: string[], parsed: CommonParsed, toolOptions: Record<string, unknown>, argv: string[]): Promise<void> {
   if (parsed.format !== 'riker' && parsed.format !== 'picard') throw new UsageError(`--format takes riker or picard, got '${parsed.format}'`);
   if (parsed.output === undefined && parsed.partial === undefined) throw new UsageError("required option '-o, --output <prefix>' not specified (or give --partial <file>)");
   // A bar when the input is a file (its size known); records/s and elapsed time either way.
-  let sizeBytes: number | undefined;
-  try {
-    sizeBytes = parsed.input === '-' ? undefined : fs.statSync(parsed.input).size;
-  } catch {
-    sizeBytes = undefined; // the real open reports the error
-  }
-  const progress = new Progress(tool, sizeBytes, !parsed.quiet && process.stderr.isTTY === true);
+  const progress = new Progress(tool, inputSizeBytes(parsed.input), progressWanted(parsed));
   try {
     const result = await collectMetrics({
       input: parsed.input,

@@ -13,6 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { rebuildError, type EngineOptions, type RunSummary, type Sink } from './engine.js';
+import { SourcePull } from './source-pull.js';
 import { loadStages, transferablesOf, type Payload, type SerializedError } from './stage.js';
 
 interface StageThread {
@@ -27,8 +28,12 @@ interface StageThread {
 export async function runClassicPipeline(options: EngineOptions, source: AsyncIterable<Payload> | Iterable<Payload>, sink: Sink): Promise<RunSummary> {
   const definitions = await loadStages(options.stages);
   const maxInFlight = Math.max(1, options.maxBlocksInFlight ?? 2 * Math.max(1, definitions.length));
-  const iterator: AsyncIterator<Payload> | Iterator<Payload> =
-    Symbol.asyncIterator in source ? (source as AsyncIterable<Payload>)[Symbol.asyncIterator]() : (source as Iterable<Payload>)[Symbol.iterator]();
+  let inFlight = 0;
+  let nextIndex = 0;
+  let outputNext = 0;
+  let delivered = 0;
+  let stoppedEarly = false;
+  let maxInFlightSeen = 0;
   let failure: unknown;
   let wake: () => void = () => {};
   const fail = (error: unknown): void => {
@@ -50,6 +55,17 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
   const finished = new Map<number, Payload>();
   const threads: StageThread[] = [];
   let closed = false;
+  const input = new SourcePull(source, {
+    payload: (payload) => {
+      if (failure) return;
+      const index = nextIndex++;
+      inFlight++;
+      maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
+      forward(0, index, payload);
+    },
+    settled: () => wake(),
+    failed: (error) => fail(error),
+  });
 
   const forward = (stage: number, index: number, payload: Payload): void => {
     if (stopAt !== undefined && index > stopAt) {
@@ -113,38 +129,6 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
     throw error;
   });
 
-  let inFlight = 0;
-  let nextIndex = 0;
-  let outputNext = 0;
-  let sourceDone = false;
-  let pulling = false;
-  let delivered = 0;
-  let stoppedEarly = false;
-  let maxInFlightSeen = 0;
-  const pull = (): void => {
-    pulling = true;
-    Promise.resolve()
-      .then(() => iterator.next())
-      .then(
-        (result) => {
-          pulling = false;
-          if (result.done) sourceDone = true;
-          else if (!failure) {
-            const index = nextIndex++;
-            inFlight++;
-            maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
-            forward(0, index, result.value);
-          }
-          wake();
-        },
-        (error) => {
-          pulling = false;
-          sourceDone = true;
-          fail(error);
-        },
-      );
-  };
-
   const close = async (): Promise<void> => {
     closed = true;
     await Promise.all(threads.map((t) => t.worker.terminate()));
@@ -153,7 +137,7 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
   try {
     for (;;) {
       if (failure) break;
-      if (!pulling && !sourceDone && stopAt === undefined && inFlight < maxInFlight) pull();
+      if (!input.pulling && !input.done && stopAt === undefined && inFlight < maxInFlight) input.next();
       let deliveredSome = false;
       for (let payload = finished.get(outputNext); payload; payload = finished.get(outputNext)) {
         deliveredSome = true;
@@ -171,7 +155,7 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
         if (verdict === 'stop' && (stopAt === undefined || index < stopAt)) stopAt = index;
       }
       if (failure) break;
-      if (stopAt !== undefined ? outputNext > stopAt : sourceDone && !pulling && inFlight === 0) {
+      if (stopAt !== undefined ? outputNext > stopAt : input.done && !input.pulling && inFlight === 0) {
         stoppedEarly = stopAt !== undefined;
         break;
       }
@@ -188,7 +172,7 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
     throw failure;
   }
   if (stoppedEarly) {
-    await iterator.return?.();
+    await input.stop();
     await close();
     return { blocks: delivered, stoppedEarly, states: definitions.map(() => []), maxInFlightSeen };
   }

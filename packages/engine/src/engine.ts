@@ -18,6 +18,12 @@
  * inflated bytes at record boundaries). Scheduling is separate from work: the coordinator decides
  * which (block, stage) is ready; workers are stage-agnostic (mbf's design).
  *
+ * ## The coordinator
+ * One loop on the main thread (`coordinate`) does all the scheduling. Each time round it drops
+ * blocks past the last wanted one, pulls the source when a block may enter, starts a ready serial
+ * task, hands parallel tasks to workers, delivers finished blocks in order, or runs a parallel task
+ * itself; when none of that applies it sleeps until a worker's result, the source or a stage wakes it.
+ *
  * ## Queues, backpressure, ordering
  * A block is "in flight" from the moment it is pulled from the source until it has been delivered
  * to the sink. At most `maxBlocksInFlight` are: the source is not pulled beyond that, so memory
@@ -45,6 +51,7 @@
 import { Worker } from 'node:worker_threads';
 import { HtsError } from '@shoal/hts';
 import { BufferPool } from './buffer-pool.js';
+import { SourcePull } from './source-pull.js';
 import { loadStages, serializeError, transferablesOf, type Payload, type SerializedError, type StageContext, type StageDefinition, type StageSpec } from './stage.js';
 
 /**
@@ -243,198 +250,229 @@ export class Engine {
     this.wake();
   }
 
+  // ─── One run (an Engine runs once) ────────────────────────────────────────────────────────────
+  /** Blocks in flight, by index: pulled from the source and not yet delivered (or dropped). */
+  private readonly blocks = new Map<number, Block>();
+  /** Index the next block from the source gets. */
+  private nextIndex = 0;
+  /** Index of the next block the sink gets. */
+  private outputNext = 0;
+  private delivered = 0;
+  private stoppedEarly = false;
+  private maxInFlightSeen = 0;
+
   /** Runs every block of `source` through the stages into `sink`. An Engine runs once. */
   async run(source: AsyncIterable<Payload> | Iterable<Payload>, sink: Sink): Promise<RunSummary> {
     if (this.ran) throw new Error('an Engine runs one pipeline; start another');
     this.ran = true;
-    const iterator: AsyncIterator<Payload> | Iterator<Payload> =
-      Symbol.asyncIterator in source ? (source as AsyncIterable<Payload>)[Symbol.asyncIterator]() : (source as Iterable<Payload>)[Symbol.iterator]();
+    const input = new SourcePull(source, {
+      payload: (payload) => this.admit(payload),
+      settled: () => this.wake(),
+      failed: (error) => this.fail(error, 'source'),
+    });
     const stageCount = this.definitions.length;
-    const blocks = new Map<number, Block>();
-    const serialNext = (this.serialNext = new Array<number>(stageCount).fill(0));
+    this.serialNext = new Array<number>(stageCount).fill(0);
     this.stateOut = new Array<boolean>(stageCount).fill(false);
-    let nextIndex = 0;
-    let outputNext = 0;
-    let sourceDone = false;
-    let pulling = false;
-    let delivered = 0;
-    let stoppedEarly = false;
-    let maxInFlightSeen = 0;
-    const inFlight = (): number => blocks.size;
-
-    const pull = (): void => {
-      pulling = true;
-      // Through a promise, so a source that throws synchronously takes the same failure path.
-      Promise.resolve()
-        .then(() => iterator.next())
-        .then(
-        (result) => {
-          pulling = false;
-          if (result.done) sourceDone = true;
-          else if (!this.failure) {
-            blocks.set(nextIndex, { index: nextIndex, stage: 0, payload: result.value, running: false, home: NO_HOME });
-            nextIndex++;
-            maxInFlightSeen = Math.max(maxInFlightSeen, inFlight());
-          }
-          this.wake();
-        },
-        (error) => {
-          pulling = false;
-          sourceDone = true;
-          this.fail(error, 'source');
-        },
-      );
-    };
-
-    /**
-     * The ready task of this kind with the lowest block index, marked running; or undefined. For
-     * `home`, a block last worked on by that thread comes first: its data is still in that core's
-     * cache (measured: a walk over cold data cost 45% more, BENCHMARKS.md "Engine").
-     */
-    const takeReady = (kind: 'serial' | 'parallel', home?: number, allowForeign = true): Block | undefined => {
-      let best: Block | undefined;
-      let bestAtHome: Block | undefined;
-      for (const block of blocks.values()) {
-        if (block.running || block.stage >= stageCount) continue;
-        if (this.stopAt !== undefined && block.index > this.stopAt) continue;
-        const serial = this.definitions[block.stage]!.kind === 'serial';
-        if (serial !== (kind === 'serial') || (serial && (serialNext[block.stage] !== block.index || this.stateOut[block.stage]))) continue;
-        if (!best || block.index < best.index) best = block;
-        const atHome = block.home === home || block.home === NO_HOME;
-        if (home !== undefined && atHome && (!bestAtHome || block.index < bestAtHome.index)) bestAtHome = block;
-      }
-      const chosen = home === undefined ? best : (bestAtHome ?? (allowForeign ? best : undefined));
-      if (chosen) {
-        chosen.running = true;
-        if (kind === 'parallel' && home !== undefined) chosen.home = home;
-      }
-      return chosen;
-    };
-
-    const runInline = (block: Block): void => {
-      const definition = this.definitions[block.stage]!;
-      let last = false;
-      const context: StageContext = {
-        threadId: 0,
-        blockIndex: block.index,
-        allocate: (bytes) => this.pool.allocate(bytes),
-        release: (buffer) => this.pool.release(buffer),
-        markLast: () => {
-          last = true;
-        },
-        endInput: () => this.endInput(),
-      };
-      const startedMs = this.trace ? performance.now() : 0;
-      try {
-        block.payload = definition.process(block.payload, this.mainStates[block.stage], context);
-        if (this.trace) this.traceAdd(`main stage ${block.stage}`, performance.now() - startedMs);
-      } catch (error) {
-        this.fail(error, 'stage');
-        return;
-      }
-      if (definition.kind === 'serial') serialNext[block.stage]++;
-      block.running = false;
-      block.stage++;
-      if (last) this.lastWanted(block.index);
-    };
-
     try {
-      for (;;) {
-        if (this.failure) break;
-        // Blocks past the last wanted one are dropped; their running tasks are ignored on return.
-        if (this.stopAt !== undefined) {
-          for (const block of blocks.values()) if (block.index > this.stopAt && !block.running) blocks.delete(block.index);
-        }
-        if (!pulling && !sourceDone && this.stopAt === undefined && inFlight() < this.maxBlocksInFlight) pull();
-
-        // Serial stages first, in block order: on the main thread, or — for a portable stage — on
-        // the worker that holds the block, when that worker has room.
-        const serialTask = takeReady('serial');
-        if (serialTask) {
-          const home = this.workers[serialTask.home];
-          if (this.definitions[serialTask.stage]!.portable && home && home.queue.length < TASKS_PER_WORKER) {
-            this.stateOut[serialTask.stage] = true;
-            this.dispatch(home, serialTask, this.mainStates[serialTask.stage]);
-            this.mainStates[serialTask.stage] = undefined;
-          } else {
-            runInline(serialTask);
-            await yieldToEvents();
-          }
-          continue;
-        }
-        // Parallel tasks to idle workers; one to the main thread when none is idle.
-        // Fill the emptiest queues first, so work spreads over every worker.
-        for (let depth = 0; depth < TASKS_PER_WORKER; depth++) {
-          for (const [w, member] of this.workers.entries()) {
-            if (member.queue.length > depth) continue;
-            // Another thread's block only when the pipeline would otherwise stall.
-            const block = takeReady('parallel', w, inFlight() >= this.maxBlocksInFlight || sourceDone);
-            if (!block) continue; // with affinity, the next worker may still have blocks of its own
-            this.dispatch(member, block);
-          }
-        }
-        // Delivery in block order.
-        let deliveredSome = false;
-        for (let block = blocks.get(outputNext); block && block.stage >= stageCount && !block.running; block = blocks.get(outputNext)) {
-          blocks.delete(outputNext);
-          outputNext++;
-          delivered++;
-          deliveredSome = true;
-          let verdict: void | 'stop';
-          const sinkStartedMs = this.trace ? performance.now() : 0;
-          try {
-            verdict = await sink(block.payload, block.index);
-            if (this.trace) this.traceAdd('main sink', performance.now() - sinkStartedMs);
-          } catch (error) {
-            this.fail(error, 'sink');
-            break;
-          }
-          if (verdict === 'stop') {
-            stoppedEarly = true;
-            this.lastWanted(block.index);
-          }
-          if (this.stopAt !== undefined && block.index >= this.stopAt) break;
-        }
-        if (this.failure) break;
-        const finished = this.stopAt !== undefined ? outputNext > this.stopAt : sourceDone && !pulling && blocks.size === 0;
-        if (finished) {
-          if (this.stopAt !== undefined) stoppedEarly = true;
-          break;
-        }
-        if (deliveredSome) continue;
-        // The main thread takes its own blocks (their data is in its cache), and others' only when
-        // every worker already has a task waiting.
-        const mainTask = takeReady('parallel', MAIN, this.workers.every((m) => m.queue.length >= TASKS_PER_WORKER));
-        if (mainTask) {
-          runInline(mainTask);
-          await yieldToEvents();
-          continue;
-        }
-        const waitStartedMs = this.trace ? performance.now() : 0;
-        await new Promise<void>((resolve) => (this.wake = resolve));
-        if (this.trace) this.traceAdd('main waiting', performance.now() - waitStartedMs);
-      }
+      await this.coordinate(input, sink);
     } finally {
       this.wake = () => {};
       if (this.trace) process.stderr.write(`engine trace (ms): ${JSON.stringify(Object.fromEntries([...this.trace].map(([k, v]) => [k, Math.round(v)])))}\n`);
     }
-    if (this.failure) {
-      // Blocks already on workers finish (nothing new starts), so that every error among the
-      // blocks in flight is reported, once each, beside the one that stopped the run.
-      await this.drainWorkers(2000);
-      await this.close();
-      const others = this.errors.filter((e) => e !== this.failure!.error);
-      if (others.length && this.failure.error && typeof this.failure.error === 'object') (this.failure.error as { alsoFailed?: unknown[] }).alsoFailed = others;
-      throw this.failure.error;
-    }
-    if (stoppedEarly) {
+    if (this.failure) return this.rejectWithFirstError();
+    if (this.stoppedEarly) {
       // Blocks may still be running on workers; their results are not wanted.
-      await iterator.return?.();
+      await input.stop();
       await this.close();
-      return { blocks: delivered, stoppedEarly, states: this.definitions.map(() => []), maxInFlightSeen };
+      const states = this.definitions.map(() => []);
+      return { blocks: this.delivered, stoppedEarly: this.stoppedEarly, states, maxInFlightSeen: this.maxInFlightSeen };
     }
     const states = await this.exportStates();
-    return { blocks: delivered, stoppedEarly, states, maxInFlightSeen };
+    return { blocks: this.delivered, stoppedEarly: this.stoppedEarly, states, maxInFlightSeen: this.maxInFlightSeen };
+  }
+
+  /**
+   * The coordinator's loop, until the run fails or every wanted block is delivered: pull when a
+   * block may enter, start serial tasks first, hand parallel tasks to workers, deliver in order,
+   * run a parallel task on the main thread, and otherwise sleep until woken. It awaits only after
+   * starting or delivering something, and then looks at everything again: between its last look and
+   * the sleep nothing runs, so no wake (a worker's result, the source, a stage) is missed.
+   */
+  private async coordinate(input: SourcePull, sink: Sink): Promise<void> {
+    for (;;) {
+      if (this.failure) return;
+      this.dropBlocksPastLastWanted();
+      if (!input.pulling && !input.done && this.stopAt === undefined && this.blocks.size < this.maxBlocksInFlight) input.next();
+
+      // Serial stages first, in block order: on the main thread, or — for a portable stage — on
+      // the worker that holds the block, when that worker has room.
+      const serialTask = this.takeReady('serial');
+      if (serialTask) {
+        if (!this.lendToHomeWorker(serialTask)) {
+          this.runInline(serialTask);
+          await yieldToEvents();
+        }
+        continue;
+      }
+      this.dispatchParallelTasks(input.done);
+      const deliveredSome = this.nextDeliverable() !== undefined;
+      if (deliveredSome) await this.deliverInOrder(sink);
+      if (this.failure) return;
+      if (this.allWantedDelivered(input)) {
+        if (this.stopAt !== undefined) this.stoppedEarly = true;
+        return;
+      }
+      if (deliveredSome) continue;
+      // The main thread takes its own blocks (their data is in its cache), and others' only when
+      // every worker already has a task waiting.
+      const mainTask = this.takeReady('parallel', MAIN, this.workers.every((m) => m.queue.length >= TASKS_PER_WORKER));
+      if (mainTask) {
+        this.runInline(mainTask);
+        await yieldToEvents();
+        continue;
+      }
+      const waitStartedMs = this.trace ? performance.now() : 0;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.trace) this.traceAdd('main waiting', performance.now() - waitStartedMs);
+    }
+  }
+
+  /** A payload from the source becomes the next block, unless the run has already failed. */
+  private admit(payload: Payload): void {
+    if (this.failure) return;
+    this.blocks.set(this.nextIndex, { index: this.nextIndex, stage: 0, payload, running: false, home: NO_HOME });
+    this.nextIndex++;
+    this.maxInFlightSeen = Math.max(this.maxInFlightSeen, this.blocks.size);
+  }
+
+  /** Blocks past the last wanted one are dropped; their running tasks are ignored on return. */
+  private dropBlocksPastLastWanted(): void {
+    if (this.stopAt === undefined) return;
+    for (const block of this.blocks.values()) if (block.index > this.stopAt && !block.running) this.blocks.delete(block.index);
+  }
+
+  /**
+   * The ready task of this kind with the lowest block index, marked running; or undefined. For
+   * `home`, a block last worked on by that thread comes first: its data is still in that core's
+   * cache (measured: a walk over cold data cost 45% more, BENCHMARKS.md "Engine").
+   */
+  private takeReady(kind: 'serial' | 'parallel', home?: number, allowForeign = true): Block | undefined {
+    const stageCount = this.definitions.length;
+    let best: Block | undefined;
+    let bestAtHome: Block | undefined;
+    for (const block of this.blocks.values()) {
+      if (block.running || block.stage >= stageCount) continue;
+      if (this.stopAt !== undefined && block.index > this.stopAt) continue;
+      const serial = this.definitions[block.stage]!.kind === 'serial';
+      if (serial !== (kind === 'serial') || (serial && (this.serialNext[block.stage] !== block.index || this.stateOut[block.stage]))) continue;
+      if (!best || block.index < best.index) best = block;
+      const atHome = block.home === home || block.home === NO_HOME;
+      if (home !== undefined && atHome && (!bestAtHome || block.index < bestAtHome.index)) bestAtHome = block;
+    }
+    const chosen = home === undefined ? best : (bestAtHome ?? (allowForeign ? best : undefined));
+    if (chosen) {
+      chosen.running = true;
+      if (kind === 'parallel' && home !== undefined) chosen.home = home;
+    }
+    return chosen;
+  }
+
+  /** A portable serial stage's task goes, with the stage's state, to the worker holding its block, when that worker has room. */
+  private lendToHomeWorker(task: Block): boolean {
+    const home = this.workers[task.home];
+    if (!this.definitions[task.stage]!.portable || !home || home.queue.length >= TASKS_PER_WORKER) return false;
+    this.stateOut[task.stage] = true;
+    this.dispatch(home, task, this.mainStates[task.stage]);
+    this.mainStates[task.stage] = undefined;
+    return true;
+  }
+
+  /** Runs a block's current stage on the main thread. */
+  private runInline(block: Block): void {
+    const definition = this.definitions[block.stage]!;
+    let last = false;
+    const context: StageContext = {
+      threadId: 0,
+      blockIndex: block.index,
+      allocate: (bytes) => this.pool.allocate(bytes),
+      release: (buffer) => this.pool.release(buffer),
+      markLast: () => {
+        last = true;
+      },
+      endInput: () => this.endInput(),
+    };
+    const startedMs = this.trace ? performance.now() : 0;
+    try {
+      block.payload = definition.process(block.payload, this.mainStates[block.stage], context);
+      if (this.trace) this.traceAdd(`main stage ${block.stage}`, performance.now() - startedMs);
+    } catch (error) {
+      this.fail(error, 'stage');
+      return;
+    }
+    if (definition.kind === 'serial') this.serialNext[block.stage]++;
+    block.running = false;
+    block.stage++;
+    if (last) this.lastWanted(block.index);
+  }
+
+  /** Parallel tasks to idle workers, the emptiest queues filled first so that work spreads over every worker. */
+  private dispatchParallelTasks(sourceDone: boolean): void {
+    for (let depth = 0; depth < TASKS_PER_WORKER; depth++) {
+      for (const [w, member] of this.workers.entries()) {
+        if (member.queue.length > depth) continue;
+        // Another thread's block only when the pipeline would otherwise stall.
+        const block = this.takeReady('parallel', w, this.blocks.size >= this.maxBlocksInFlight || sourceDone);
+        if (!block) continue; // with affinity, the next worker may still have blocks of its own
+        this.dispatch(member, block);
+      }
+    }
+  }
+
+  /** The block the sink gets next, when it has been through every stage. */
+  private nextDeliverable(): Block | undefined {
+    const block = this.blocks.get(this.outputNext);
+    return block && block.stage >= this.definitions.length && !block.running ? block : undefined;
+  }
+
+  /** Hands finished blocks to the sink in block order, as far as they go; a sink error or the last wanted block ends it. */
+  private async deliverInOrder(sink: Sink): Promise<void> {
+    for (let block = this.nextDeliverable(); block; block = this.nextDeliverable()) {
+      this.blocks.delete(this.outputNext);
+      this.outputNext++;
+      this.delivered++;
+      let verdict: void | 'stop';
+      const sinkStartedMs = this.trace ? performance.now() : 0;
+      try {
+        verdict = await sink(block.payload, block.index);
+        if (this.trace) this.traceAdd('main sink', performance.now() - sinkStartedMs);
+      } catch (error) {
+        this.fail(error, 'sink');
+        return;
+      }
+      if (verdict === 'stop') {
+        this.stoppedEarly = true;
+        this.lastWanted(block.index);
+      }
+      if (this.stopAt !== undefined && block.index >= this.stopAt) return;
+    }
+  }
+
+  private allWantedDelivered(input: SourcePull): boolean {
+    return this.stopAt !== undefined ? this.outputNext > this.stopAt : input.done && !input.pulling && this.blocks.size === 0;
+  }
+
+  /**
+   * Blocks already on workers finish (nothing new starts), so that every error among the blocks in
+   * flight is reported, once each, beside the one that stopped the run; then the run rejects.
+   */
+  private async rejectWithFirstError(): Promise<never> {
+    await this.drainWorkers(2000);
+    await this.close();
+    // Read after the drain: a source error arriving meanwhile still wins over a stage's.
+    const failure = this.failure!;
+    const others = this.errors.filter((e) => e !== failure.error);
+    if (others.length && failure.error && typeof failure.error === 'object') (failure.error as { alsoFailed?: unknown[] }).alsoFailed = others;
+    throw failure.error;
   }
 
   /** Waits (at most `limitMs`) until no worker has a task queued. */

@@ -62,7 +62,7 @@ export interface MetricsOutput {
 
 export interface CollectorContext {
   header: BamHeader;
-  /** Tool options as parsed (`--isize::min-frac` → options.isize.minFrac). */
+  /** Tool options as parsed, by tool and key (`--isize::min-frac` → options.isize.minimumPct); unset ones take the declared default. */
   options: Record<string, unknown>;
   /** The reference FASTA (`-r`), for collectors that need or use one; each collector opens its own reader. */
   reference?: string;
@@ -78,9 +78,37 @@ export interface Collector<Partial = unknown> {
   finish(): MetricsOutput[];
 }
 
+/**
+ * One option of a collector, declared beside the collector: the collector takes its default from
+ * here, and the collect-* tools offer it as a flag (`--min-frac`; in collect-multi
+ * `--isize::min-frac`) described by the same text.
+ */
+export type CollectorOption<Key extends string = string> = {
+  /** Key in the collector's options (`minimumPct`). */
+  readonly key: Key;
+  /** The flag without dashes, as riker names it (`min-frac`). */
+  readonly flag: string;
+  readonly description: string;
+} & (
+  | { readonly type: 'number'; readonly defaultValue: number }
+  /** A switch: off unless the flag is given. */
+  | { readonly type: 'boolean'; readonly defaultValue: false }
+);
+
+/** The options' values when no flag is given, by key. */
+export type OptionDefaults<Options extends readonly CollectorOption[]> = {
+  -readonly [Option in Options[number] as Option['key']]: Option['type'] extends 'number' ? number : boolean;
+};
+
+export function optionDefaults<Options extends readonly CollectorOption[]>(options: Options): OptionDefaults<Options> {
+  return Object.fromEntries(options.map((option) => [option.key, option.defaultValue])) as OptionDefaults<Options>;
+}
+
 export interface CollectorFactory<Partial = unknown> {
   readonly name: string;
   /** Whether the collector needs the reference FASTA (a usage error before reading when missing). */
   readonly needsReference: boolean;
+  /** The options the command line offers, in the order its help lists them. */
+  readonly options: readonly CollectorOption[];
   create(context: CollectorContext): Collector<Partial>;
 }

@@ -4,11 +4,8 @@
  *    decimals; files `PREFIX.<tool>-metrics.txt`, `PREFIX.<tool>-histogram.txt`;
  *  - Picard's (`--format picard`): htsjdk metrics files (`## htsjdk.samtools.metrics.StringHeader`,
  *    `## METRICS CLASS`, the table, `## HISTOGRAM`), read by Picard users and MultiQC.
- * All files of a run are written under temporary names and renamed only when every one is done.
+ * run.ts writes all files of a run together (hts io/atomic.ts: temporary names, renamed when all are done).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { HtsError, describeFsError } from '@shoal/hts';
 import type { Column, HistogramTable, MetricsOutput } from './collector.js';
 import { formatFixed, formatPicardValue } from './format.js';
 
@@ -71,35 +68,4 @@ export function renderOutputs(outputs: MetricsOutput[], prefix: string, format: 
     }
   }
   return files;
-}
-
-/** Writes every file under a temporary name, then renames them all; on any failure removes them all. */
-export function writeFilesAtomically(files: RenderedFile[]): void {
-  const written: string[] = [];
-  try {
-    for (const file of files) {
-      const temporary = path.join(path.dirname(file.path), `.${path.basename(file.path)}.tmp-${process.pid}`);
-      try {
-        fs.writeFileSync(temporary, file.text);
-      } catch (error) {
-        throw new HtsError(`cannot write output: ${describeFsError(error)}`, file.path);
-      }
-      written.push(temporary);
-    }
-    files.forEach((file, i) => fs.renameSync(written[i]!, file.path));
-  } catch (error) {
-    for (const temporary of written) fs.rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
-/** Checks up front that the output prefix's folder exists and is writable (a usage-level problem found before reading). */
-export function checkOutputPrefix(prefix: string): void {
-  const directory = path.dirname(path.resolve(prefix));
-  try {
-    fs.accessSync(directory, fs.constants.W_OK);
-    if (!fs.statSync(directory).isDirectory()) throw new Error('not a directory');
-  } catch (error) {
-    throw new HtsError(`cannot write outputs with prefix ${prefix}: ${describeFsError(error)}`, directory);
-  }
 }

@@ -4,12 +4,12 @@
  * on the main thread. Both give identical metrics, and identical files for every --threads.
  */
 import path from 'node:path';
-import { HtsError, headerLines, loadBaiFor, openAlignmentsFrom, openByteSource, parseRegion, peekSource, queryRegion, sniffAlignmentFormat, type BamHeader, type ByteSource, type RecordBatch } from '@shoal/hts';
+import { checkOutputPrefix, HtsError, headerLines, loadBaiFor, openAlignmentsFrom, openByteSource, parseRegion, peekSource, queryRegion, sniffAlignmentFormat, type BamHeader, type ByteSource, type RecordBatch, writeFilesAtomically } from '@shoal/hts';
 import { writePartial, mergePartials } from './partial.js';
 import { openBamPipeline } from '@shoal/engine';
 import type { Collector, MetricsOutput } from './collector.js';
 import { COLLECTORS } from './collectors/index.js';
-import { checkOutputPrefix, renderOutputs, writeFilesAtomically, type OutputFormat } from './metrics-file.js';
+import { renderOutputs, type OutputFormat, type RenderedFile } from './metrics-file.js';
 
 export const QC_STAGES_MODULE = new URL('./stages.js', import.meta.url).href;
 
@@ -155,7 +155,7 @@ export async function collectMetrics(options: CollectOptions): Promise<CollectRe
   }
   const outputs = collectors.flatMap((collector) => collector.finish());
   const files = renderOutputs(outputs, options.prefix, options.format, sampleName(header, options.input), options.commandLine ?? '');
-  writeFilesAtomically(files);
+  writeFilesAtomically(files.map((file: RenderedFile) => ({ path: file.path, contents: file.text })));
   return { records, files: files.map((f) => f.path), outputs };
 }
 
@@ -165,6 +165,6 @@ export function mergeMetrics(partials: string[], prefix: string, format: OutputF
   const { collectors, sample, records } = mergePartials(partials);
   const outputs = collectors.flatMap((collector) => collector.finish());
   const files = renderOutputs(outputs, prefix, format, sample, commandLine);
-  writeFilesAtomically(files);
+  writeFilesAtomically(files.map((file: RenderedFile) => ({ path: file.path, contents: file.text })));
   return { records, files: files.map((f) => f.path), outputs };
 }

@@ -8,16 +8,14 @@
  *  - secondary AND supplementary records are skipped entirely (the collector's top-level
  *    acceptRecord drops isSecondaryOrSupplementary, so the "supplementary bases count" branches
  *    inside are dead code in 2.27.5);
- *  - rows: paired reads go to FIRST_OF_PAIR (0x40) or SECOND_OF_PAIR (anything else paired) and
+ *  - rows: paired reads go to FIRST_OF_PAIR (flag 0x40) or SECOND_OF_PAIR (anything else paired) and
  *    to PAIR; unpaired reads to UNPAIRED. FIRST/SECOND/PAIR are written when FIRST_OF_PAIR has
  *    reads, UNPAIRED when it has reads or FIRST_OF_PAIR has none (an empty input: one zero row);
  *    PAIR's BAD_CYCLES is FIRST's + SECOND's;
- *  - TOTAL_READS counts QC-fail reads, everything else only PF reads (not 0x200). Read length =
+ *  - TOTAL_READS counts QC-fail reads, everything else only PF reads (not QC-fail). Read length =
  *    SEQ length; aligned read length = M/I/=/X bases of the CIGAR, for every PF read (unmapped
  *    ones add 0 to MEAN_ALIGNED_READ_LENGTH's denominator). PF_NOISE_READS: XN:i:1;
- *  - adapter reads: unmapped or MAPQ 0 PF reads whose first 16 bases (machine order, so a
- *    reverse-strand mapped read is reverse-complemented) match a 16-mer of the adapters, or its
- *    reverse complement, with at most one mismatch (16-mers with more than one N are dropped);
+ *  - adapter reads: PF reads that AdapterUtility calls adapter (adapter-matcher.ts);
  *  - mapped PF reads: PF_READS_ALIGNED; improper = paired and not proper (mate-unmapped reads
  *    included); READS_ALIGNED_IN_PAIRS = paired with the mate mapped; strand balance = forward
  *    share; soft clips (and the 3' soft clip: clips after the first non-clip op, in read order
@@ -56,14 +54,36 @@
  * Not reproduced (riker's numbers, not Picard's, so left out): mismatches from the NM tag, bad
  * cycles from no-calls only at the read cycle, population SD, the pair rows keyed on read 2.
  *
- * Reference: each collector (one per engine thread) opens its own IndexedFastaReader on the first
- * aligned record and keeps a window of the current contig as IUPAC masks; records arrive sorted,
- * so windows move forward. WINDOW_BP (1 Mb) bounds memory per thread to ~1 MB whatever the contig.
+ * Reference: each collector (one per engine thread) reads it through its own ReferenceWindow
+ * (reference-window.ts), opened on the first aligned record.
  */
-import { HtsError, IndexedFastaReader, type BamHeader, type BamRecordView } from '@shoal/hts';
-import type { Collector, CollectorContext, CollectorFactory, Column, MetricsOutput, Row } from '../collector.js';
+import { CigarOp, Flag, type BamHeader, type BamRecordView } from '@shoal/hts';
+import { isAdapter } from '../adapter-matcher.js';
+import { optionDefaults, type Collector, type CollectorContext, type CollectorFactory, type CollectorOption, type Column, type MetricsOutput, type Row } from '../collector.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
+import { ReferenceWindow } from '../reference-window.js';
 import { pairOrientation } from './isize.js';
+
+// hts's flag bits and CIGAR operations as module constants: the tests per record and per CIGAR
+// operation below compare with a plain number instead of reading a property of an imported object
+// each time (measured: those reads cost this collector ~5% without the reference).
+const FLAG_PAIRED = Flag.Paired;
+const FLAG_PROPER_PAIR = Flag.ProperPair;
+const FLAG_UNMAPPED = Flag.Unmapped;
+const FLAG_MATE_UNMAPPED = Flag.MateUnmapped;
+const FLAG_REVERSE = Flag.Reverse;
+const FLAG_FIRST_OF_PAIR = Flag.FirstOfPair;
+const FLAG_QC_FAIL = Flag.QcFail;
+/** Picard skips secondary and supplementary records entirely. */
+const SECONDARY_OR_SUPPLEMENTARY = Flag.Secondary | Flag.Supplementary;
+const CIGAR_MATCH = CigarOp.Match;
+const CIGAR_INSERTION = CigarOp.Insertion;
+const CIGAR_DELETION = CigarOp.Deletion;
+const CIGAR_SKIP = CigarOp.Skip;
+const CIGAR_SOFT_CLIP = CigarOp.SoftClip;
+const CIGAR_HARD_CLIP = CigarOp.HardClip;
+const CIGAR_SEQUENCE_MATCH = CigarOp.SequenceMatch;
+const CIGAR_SEQUENCE_MISMATCH = CigarOp.SequenceMismatch;
 
 type Orientation = 'FR' | 'RF' | 'TANDEM';
 
@@ -80,96 +100,26 @@ export interface AlignmentOptions {
   improperPairsNeedMappedMate: boolean;
 }
 
+/** riker's flags, Picard's defaults. */
+export const ALIGNMENT_OPTIONS = [
+  { key: 'maxInsertSize', flag: 'max-insert-size', description: 'pairs with a larger insert are chimeric (Picard MAX_INSERT_SIZE)', type: 'number', defaultValue: 100000 },
+  { key: 'minMappingQuality', flag: 'min-mapq', description: "mapping quality of high-quality (HQ) reads and of the chimera test (riker's option; Picard's fixed 20)", type: 'number', defaultValue: 20 },
+  { key: 'alignedLengthOverAlignedReads', flag: 'aligned-length-over-aligned-reads', description: "riker's rule: MEAN_ALIGNED_READ_LENGTH over aligned reads (Picard: over all PF reads)", type: 'boolean', defaultValue: false },
+  { key: 'improperPairsNeedMappedMate', flag: 'improper-pairs-need-mapped-mate', description: "riker's rule: count improper pairs only with the mate mapped (Picard counts mate-unmapped reads too)", type: 'boolean', defaultValue: false },
+] as const satisfies readonly CollectorOption<keyof AlignmentOptions>[];
+
 export const ALIGNMENT_DEFAULTS: AlignmentOptions = {
-  maxInsertSize: 100000,
-  minMappingQuality: 20,
+  ...optionDefaults(ALIGNMENT_OPTIONS),
+  // Picard's default, which the command line does not offer to change.
   expectedOrientations: ['FR'],
-  alignedLengthOverAlignedReads: false,
-  improperPairsNeedMappedMate: false,
 };
 
 /** Picard BASE_QUALITY_THRESHOLD for PF_HQ_ALIGNED_Q20_BASES. */
 const BASE_QUALITY_THRESHOLD = 20;
 /** AlignmentSummaryMetricsCollector: a cycle is bad when ≥ 80 % of reads are N or mismatch there. */
 const BAD_CYCLE_FRACTION = 0.8;
-/** Reference window per fetch; a read longer than this gets a window of its own span. */
-const WINDOW_BP = 1 << 20;
+/** The code of N in a BAM sequence (SAM spec §4.2.3), a no-call for bad cycles. */
 const NO_CALL_CODE = 15;
-
-// ─── htsjdk SequenceUtil.basesEqual as bit masks ────────────────────────────────────────────────
-// A BAM 4-bit base code (=ACMGRSVTWYHKDBN) is exactly htsjdk's IUPAC mask of its letter (A 1, C 2,
-// G 4, T 8, N 15, '=' 0), so a read base equals a reference byte when code === REFERENCE_MASK[byte].
-// Bytes ≥ 128 are negative Java bytes, never equal to anything: 255 matches no code.
-const REFERENCE_MASK = new Uint8Array(256);
-{
-  const letters = '=ACMGRSVTWYHKDBN';
-  REFERENCE_MASK.fill(255, 128);
-  for (let code = 1; code < 16; code++) {
-    REFERENCE_MASK[letters.charCodeAt(code)] = code;
-    REFERENCE_MASK[letters.toLowerCase().charCodeAt(code)] = code;
-  }
-  REFERENCE_MASK['.'.charCodeAt(0)] = 15;
-}
-/** SequenceUtil.complement on codes: A↔T, C↔G, everything else unchanged. */
-const COMPLEMENT_CODE = Uint8Array.from({ length: 16 }, (_, code) => ({ 1: 8, 8: 1, 2: 4, 4: 2 })[code] ?? code);
-
-// ─── AdapterUtility ─────────────────────────────────────────────────────────────────────────────
-/** IlluminaUtil.IlluminaAdapterPair SINGLE_END, PAIRED_END, INDEXED: 5' and 3' (AdapterUtility.DEFAULT_ADAPTER_SEQUENCE). */
-const DEFAULT_ADAPTERS = [
-  'AATGATACGGCGACCACCGAGATCTACACTCTTTCCCTACACGACGCTCTTCCGATCT',
-  'AGATCGGAAGAGCTCGTATGCCGTCTTCTGCTTG',
-  'AATGATACGGCGACCACCGAGATCTACACTCTTTCCCTACACGACGCTCTTCCGATCT',
-  'AGATCGGAAGAGCGGTTCAGCAGGAATGCCGAGACCGATCTCGTATGCCGTCTTCTGCTTG',
-  'AATGATACGGCGACCACCGAGATCTACACTCTTTCCCTACACGACGCTCTTCCGATCT',
-  'AGATCGGAAGAGCACACGTCTGAACTCCAGTCACNNNNNNNNATCTCGTATGCCGTCTTCTGCTTG',
-];
-const ADAPTER_MATCH_LENGTH = 16;
-const MAX_ADAPTER_ERRORS = 1;
-
-/** Every 16-mer of the adapters with ≤ 1 N, and its reverse complement, as base codes (k-mer × 16). */
-function adapterKmers(adapters: string[]): Uint8Array {
-  const complement: Record<string, string> = { A: 'T', C: 'G', G: 'C', T: 'A' };
-  const kmers = new Set<string>();
-  for (const adapter of adapters) {
-    for (let i = 0; i + ADAPTER_MATCH_LENGTH <= adapter.length; i++) {
-      const kmer = adapter.slice(i, i + ADAPTER_MATCH_LENGTH).toUpperCase();
-      if ([...kmer].filter((c) => c === 'N').length > MAX_ADAPTER_ERRORS) continue;
-      kmers.add(kmer);
-      kmers.add([...kmer].reverse().map((c) => complement[c] ?? c).join(''));
-    }
-  }
-  const codes = new Uint8Array(kmers.size * ADAPTER_MATCH_LENGTH);
-  let at = 0;
-  for (const kmer of kmers) for (const c of kmer) codes[at++] = REFERENCE_MASK[c.charCodeAt(0)];
-  return codes;
-}
-
-const ADAPTER_KMERS = adapterKmers(DEFAULT_ADAPTERS);
-const adapterScratch = new Uint8Array(ADAPTER_MATCH_LENGTH);
-
-/** AdapterUtility.isAdapter: only unmapped or MAPQ-0 reads; the first 16 bases in machine order. */
-function isAdapter(record: BamRecordView, flag: number): boolean {
-  if ((flag & 0x4) === 0 && record.mapq !== 0) return false;
-  const length = record.seqLength;
-  if (length < ADAPTER_MATCH_LENGTH) return false;
-  const reverse = (flag & 0x4) === 0 && (flag & 0x10) !== 0;
-  const bytes = record.bytes;
-  const seqStart = record.seqStart;
-  for (let i = 0; i < ADAPTER_MATCH_LENGTH; i++) {
-    const at = reverse ? length - i - 1 : i;
-    const packed = bytes[seqStart + (at >> 1)];
-    const code = at & 1 ? packed & 15 : packed >> 4;
-    adapterScratch[i] = reverse ? COMPLEMENT_CODE[code] : code;
-  }
-  for (let k = 0; k < ADAPTER_KMERS.length; k += ADAPTER_MATCH_LENGTH) {
-    let errors = 0;
-    for (let i = 0; i < ADAPTER_MATCH_LENGTH; i++) {
-      if (adapterScratch[i] !== ADAPTER_KMERS[k + i] && ++errors > MAX_ADAPTER_ERRORS) break;
-    }
-    if (errors <= MAX_ADAPTER_ERRORS) return true;
-  }
-  return false;
-}
 
 /** The integer value of the tag at `at` (types c C s S i I), or undefined (htsjdk getIntegerAttribute). */
 function integerTagAt(record: BamRecordView, at: number): number | undefined {
@@ -314,32 +264,27 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
   readonly name = 'alignment';
   private readonly categories = CATEGORIES.map(() => new Category());
   private readonly expectedOrientations: Set<string>;
-
-  private reader: IndexedFastaReader | undefined;
-  /** Reference window: masks of [windowStart, windowEnd) on windowRefId; contig lengths by refId. */
-  private windowRefId = -1;
-  private windowStart = 0;
-  private windowEnd = 0;
-  private window = new Uint8Array(0);
-  private contigLengths: number[] | undefined;
+  /** Absent without a reference: no mismatches. */
+  private readonly referenceWindow: ReferenceWindow | undefined;
 
   constructor(
     private readonly options: AlignmentOptions,
-    private readonly header: BamHeader,
-    private readonly reference: string | undefined,
+    header: BamHeader,
+    reference: string | undefined,
   ) {
     this.expectedOrientations = new Set(options.expectedOrientations);
+    this.referenceWindow = reference === undefined ? undefined : new ReferenceWindow(reference, header);
   }
 
   accept(record: BamRecordView): void {
     const flag = record.flag;
     // AlignmentSummaryMetricsCollector.acceptRecord: !rec.isSecondaryOrSupplementary().
-    if (flag & 0x900) return;
-    const category = this.categories[flag & 0x1 ? (flag & 0x40 ? FIRST_OF_PAIR : SECOND_OF_PAIR) : UNPAIRED]!;
+    if (flag & SECONDARY_OR_SUPPLEMENTARY) return;
+    const category = this.categories[flag & FLAG_PAIRED ? (flag & FLAG_FIRST_OF_PAIR ? FIRST_OF_PAIR : SECOND_OF_PAIR) : UNPAIRED]!;
     const counters = category.counters;
-    const unmapped = (flag & 0x4) !== 0;
-    const reverse = (flag & 0x10) !== 0;
-    const pf = (flag & 0x200) === 0;
+    const unmapped = (flag & FLAG_UNMAPPED) !== 0;
+    const reverse = (flag & FLAG_REVERSE) !== 0;
+    const pf = (flag & FLAG_QC_FAIL) === 0;
     const length = record.seqLength;
     counters[C.totalReads]++;
 
@@ -390,14 +335,15 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
       const op = data.getUint32(cigarAt + 4 * (reverse ? cigarLength - 1 - k : k), true);
       const kind = op & 15;
       const opLength = op >>> 4;
-      if (kind === 4) {
+      if (kind === CIGAR_SOFT_CLIP) {
         softClipped += opLength;
         if (seenNonClip) threePrime += opLength;
-      } else if (kind === 5) {
+      } else if (kind === CIGAR_HARD_CLIP) {
         hardClipped += opLength;
       } else {
         seenNonClip = true;
-        if (kind === 0 || kind === 1 || kind === 7 || kind === 8) alignedLength += opLength;
+        // Picard's aligned read length: the read bases of M, I, = and X.
+        if (kind === CIGAR_MATCH || kind === CIGAR_INSERTION || kind === CIGAR_SEQUENCE_MATCH || kind === CIGAR_SEQUENCE_MISMATCH) alignedLength += opLength;
       }
     }
     category.alignedLengths.increment(alignedLength);
@@ -412,9 +358,9 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
     }
     counters[C.alignedLengthOfMappedReads] += alignedLength;
     counters[C.pfReadsAligned]++;
-    const paired = (flag & 0x1) !== 0;
-    const mateMapped = (flag & 0x8) === 0;
-    if (paired && (flag & 0x2) === 0 && (mateMapped || !this.options.improperPairsNeedMappedMate)) counters[C.pfReadsImproperPairs]++;
+    const paired = (flag & FLAG_PAIRED) !== 0;
+    const mateMapped = (flag & FLAG_MATE_UNMAPPED) === 0;
+    if (paired && (flag & FLAG_PROPER_PAIR) === 0 && (mateMapped || !this.options.improperPairsNeedMappedMate)) counters[C.pfReadsImproperPairs]++;
     if (!reverse) counters[C.positiveStrand]++;
     const minMapq = this.options.minMappingQuality;
     if (paired && mateMapped) {
@@ -460,11 +406,12 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
     let masks: Uint8Array | undefined;
     let maskOffset = 0;
     let refLength = Number.POSITIVE_INFINITY;
-    if (this.reference !== undefined && record.refId >= 0) {
-      refLength = this.contigLength(record.refId);
-      this.ensureWindow(record.refId, refStart, Math.min(refLength, refStart + record.referenceLength));
-      masks = this.window;
-      maskOffset = this.windowStart;
+    const reference = this.referenceWindow;
+    if (reference !== undefined && record.refId >= 0) {
+      refLength = reference.contigLength(record.refId);
+      reference.cover(record.refId, refStart, Math.min(refLength, refStart + record.referenceLength));
+      masks = reference.masks;
+      maskOffset = reference.start;
     }
 
     let alignedBases = 0;
@@ -478,7 +425,7 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
       const op = data.getUint32(cigarAt + 4 * k, true);
       const kind = op & 15;
       const opLength = op >>> 4;
-      if (kind === 0 || kind === 7 || kind === 8) {
+      if (kind === CIGAR_MATCH || kind === CIGAR_SEQUENCE_MATCH || kind === CIGAR_SEQUENCE_MISMATCH) {
         // One alignment block; Picard stops it at the contig's end (refIndex + i < refLength).
         // Mismatches and no-calls are rare: the loop tests one comparison per base and counts
         // the bases of the block in bulk.
@@ -532,13 +479,13 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
         }
         readPos += opLength;
         refPos += opLength;
-      } else if (kind === 1 || kind === 2) {
+      } else if (kind === CIGAR_INSERTION || kind === CIGAR_DELETION) {
         indels++;
-        if (kind === 1) readPos += opLength;
+        if (kind === CIGAR_INSERTION) readPos += opLength;
         else refPos += opLength;
-      } else if (kind === 4) {
+      } else if (kind === CIGAR_SOFT_CLIP) {
         readPos += opLength;
-      } else if (kind === 3) {
+      } else if (kind === CIGAR_SKIP) {
         refPos += opLength;
       }
     }
@@ -553,55 +500,9 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
     category.hqMismatches.increment(hqMismatches);
   }
 
-  private openReference(): IndexedFastaReader {
-    if (this.reader) return this.reader;
-    const reader = IndexedFastaReader.open(this.reference!);
-    // SinglePassSamProgram: the BAM's sequence dictionary must equal the reference's.
-    this.contigLengths = this.header.references.map((sequence) => {
-      if (!reader.hasSequence(sequence.name)) {
-        reader.close();
-        throw new HtsError(`the reference has no sequence '${sequence.name}', which the input's header names: give the FASTA the reads were aligned to`, this.reference);
-      }
-      const length = reader.sequenceLength(sequence.name);
-      if (length !== sequence.length) {
-        reader.close();
-        throw new HtsError(`sequence '${sequence.name}' has ${length} bases in the reference but ${sequence.length} in the input's header: give the FASTA the reads were aligned to`, this.reference);
-      }
-      return length;
-    });
-    this.reader = reader;
-    return reader;
-  }
-
-  private contigLength(refId: number): number {
-    this.openReference();
-    return this.contigLengths![refId] ?? 0;
-  }
-
-  /** Makes the window cover [start, end) of refId (end already clipped to the contig). */
-  private ensureWindow(refId: number, start: number, end: number): void {
-    if (refId === this.windowRefId && start >= this.windowStart && end <= this.windowEnd) return;
-    const reader = this.openReference();
-    const contigLength = this.contigLengths![refId]!;
-    const from = Math.min(Math.max(start, 0), contigLength);
-    const to = Math.min(contigLength, Math.max(from + WINDOW_BP, end));
-    const text = reader.fetch(this.header.references[refId]!.name, from, to);
-    if (this.window.length < text.length) this.window = new Uint8Array(Math.max(text.length, WINDOW_BP));
-    for (let i = 0; i < text.length; i++) this.window[i] = REFERENCE_MASK[text.charCodeAt(i) & 255];
-    this.windowRefId = refId;
-    this.windowStart = from;
-    this.windowEnd = to;
-  }
-
-  private closeReference(): void {
-    this.reader?.close();
-    this.reader = undefined;
-    this.windowRefId = -1;
-  }
-
   toPartial(): AlignmentPartial {
     // The end of a thread's (or process's) input: the reference file is reopened if more comes.
-    this.closeReference();
+    this.referenceWindow?.close();
     return { categories: this.categories.map((category) => category.toPartial()) };
   }
 
@@ -610,7 +511,7 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
   }
 
   finish(): MetricsOutput[] {
-    this.closeReference();
+    this.referenceWindow?.close();
     const [unpaired, first, second] = this.categories as [Category, Category, Category];
     const pair = new Category();
     pair.merge(first);
@@ -709,6 +610,7 @@ export const alignmentCollector: CollectorFactory<AlignmentPartial> = {
   name: 'alignment',
   // Picard runs without R=: mismatch-based columns are then 0.
   needsReference: false,
+  options: ALIGNMENT_OPTIONS,
   create(context: CollectorContext) {
     const options = { ...ALIGNMENT_DEFAULTS, ...(context.options.alignment as Partial<AlignmentOptions> | undefined) };
     return new AlignmentCollector(options, context.header, context.reference);

@@ -1,0 +1,96 @@
+/**
+ * The reference under a stream of sorted records, one window of one contig at a time, as IUPAC
+ * masks (base-masks.ts), for every collector that reads the reference along its records.
+ *
+ * Each collector instance (one per engine thread) owns its window, and the window opens its own
+ * IndexedFastaReader on first use: file descriptors and buffers are never shared between threads.
+ * Records arrive sorted, so windows only move forward; WINDOW_BP (1 Mb) bounds memory to ~1 MB per
+ * thread whatever the contig, and a record longer than that gets a window of its own span.
+ */
+import { HtsError, IndexedFastaReader, type BamHeader } from '@shoal/hts';
+import { IUPAC_MASK } from './base-masks.js';
+
+/** Reference bases per fetch. */
+const WINDOW_BP = 1 << 20;
+
+export class ReferenceWindow {
+  /** IUPAC masks of [start, end) on contig refId, from index 0; slots past end - start are stale. */
+  masks = new Uint8Array(0);
+  /** 0-based start of the window on its contig. */
+  start = 0;
+  end = 0;
+  /** The contig the window lies on (-1: none yet, or the reader was closed). */
+  refId = -1;
+  private reader: IndexedFastaReader | undefined;
+  /** The contigs' lengths by the input's reference id, checked against the FASTA when it opens. */
+  private contigLengths: number[] | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly header: BamHeader,
+  ) {}
+
+  /** The length of a contig of the input's header (the FASTA's, which must agree). */
+  contigLength(refId: number): number {
+    this.open();
+    return this.contigLengths![refId] ?? 0;
+  }
+
+  /** Makes the window cover [start, end) of refId (end already clipped to the contig). */
+  cover(refId: number, start: number, end: number): void {
+    // Small enough to inline into the caller's per-record path; the fetch is the rare case.
+    if (refId !== this.refId || start < this.start || end > this.end) this.refill(refId, start, end);
+  }
+
+  private refill(refId: number, start: number, end: number): void {
+    const reader = this.open();
+    const contigLength = this.contigLengths![refId]!;
+    const from = Math.min(Math.max(start, 0), contigLength);
+    const to = Math.min(contigLength, Math.max(from + WINDOW_BP, end));
+    const text = reader.fetch(this.header.references[refId]!.name, from, to);
+    if (this.masks.length < text.length) this.masks = new Uint8Array(Math.max(text.length, WINDOW_BP));
+    // Once per reference base: both tables in locals, not re-read from the object and the import.
+    const masks = this.masks;
+    const iupacMask = IUPAC_MASK;
+    for (let i = 0; i < text.length; i++) masks[i] = iupacMask[text.charCodeAt(i) & 255];
+    this.refId = refId;
+    this.start = from;
+    this.end = to;
+  }
+
+  /** Closes the FASTA at the end of a thread's (or process's) input; it reopens if more comes. */
+  close(): void {
+    this.reader?.close();
+    this.reader = undefined;
+    this.refId = -1;
+  }
+
+  private open(): IndexedFastaReader {
+    return this.reader ?? this.openAndCheck();
+  }
+
+  private openAndCheck(): IndexedFastaReader {
+    const reader = IndexedFastaReader.open(this.path);
+    // Picard SinglePassSamProgram: the BAM's sequence dictionary must equal the reference's.
+    this.contigLengths = this.header.references.map((sequence) => {
+      if (!reader.hasSequence(sequence.name)) {
+        reader.close();
+        throw new HtsError(
+          `the reference has no sequence '${sequence.name}', which the input's header names: give the FASTA the reads were aligned to`,
+          this.path,
+        );
+      }
+      const length = reader.sequenceLength(sequence.name);
+      if (length !== sequence.length) {
+        reader.close();
+        throw new HtsError(
+          `sequence '${sequence.name}' has ${length} bases in the reference but ${sequence.length} in the input's header: give the FASTA the reads were aligned to`,
+          this.path,
+        );
+      }
+      return length;
+    });
+    this.reader = reader;
+    return reader;
+  }
+}
