@@ -68,7 +68,7 @@ describe('fq-transform command line', () => {
     const whole = zlib.gzipSync(syntheticFastq(3000, 13, 'p', 2));
     write(dir, 'cut2.fq.gz', whole.subarray(0, whole.length >> 1));
     write(dir, 'cut.toml', `[input]\n    read1 = 'r1.fq.gz'\n    read2 = 'cut2.fq.gz'\n[output]\n    prefix = 'out'\n`);
-    const result = runFqTransform(['process', path.join(dir, 'cut.toml'), '-C', out], { cwd: dir });
+    const result = runFqTransform(['process', path.join(dir, 'cut.toml'), '-O', out], { cwd: dir });
     expectOneLineError(result, /cut2\.fq\.gz.*truncated gzip data/);
     expect(fs.readdirSync(out)).toEqual(['out.incompleted']);
   });
@@ -77,7 +77,7 @@ describe('fq-transform command line', () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'short2.fq', syntheticFastq(2999, 12, 'p', 2));
     write(dir, 'short.toml', `[input]\n    read1 = 'r1.fq.gz'\n    read2 = 'short2.fq'\n[output]\n    prefix = 'out'\n`);
-    expectOneLineError(runFqTransform(['process', path.join(dir, 'short.toml'), '-C', out], { cwd: dir }), /short2\.fq \(record 3000\): Unequal number of reads/);
+    expectOneLineError(runFqTransform(['process', path.join(dir, 'short.toml'), '-O', out], { cwd: dir }), /short2\.fq \(record 3000\): Unequal number of reads/);
     expect(fs.readdirSync(out)).toEqual(['out.incompleted']);
   });
 
@@ -85,16 +85,16 @@ describe('fq-transform command line', () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'noplus.fq', '@a\nACGT\n+\nIIII\n@b\nACGT\nIIII\n');
     write(dir, 'noplus.toml', `[input]\n    read1 = 'noplus.fq'\n[output]\n    prefix = 'out'\n`);
-    expectOneLineError(runFqTransform(['process', path.join(dir, 'noplus.toml'), '-C', out], { cwd: dir }), /noplus\.fq \(record 2\): Expected \+ after sequence/);
+    expectOneLineError(runFqTransform(['process', path.join(dir, 'noplus.toml'), '-O', out], { cwd: dir }), /noplus\.fq \(record 2\): Expected \+ after sequence/);
     write(dir, 'shortq.fq', '@a\nACGT\n+\nIIII\n@b\nACGT\n+\nII\n');
     write(dir, 'shortq.toml', `[input]\n    read1 = 'shortq.fq'\n[output]\n    prefix = 'out'\n`);
-    expectOneLineError(runFqTransform(['process', path.join(dir, 'shortq.toml'), '-C', out, '--allow-overwrite'], { cwd: dir }), /shortq\.fq \(record 2\): Sequence and quality must have the same length/);
+    expectOneLineError(runFqTransform(['process', path.join(dir, 'shortq.toml'), '-O', out, '--allow-overwrite'], { cwd: dir }), /shortq\.fq \(record 2\): Sequence and quality must have the same length/);
   });
 
   it('data errors raised on worker threads: each error of the blocks in flight once, a line each, exit 1', () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'validate.toml', `${PAIRED_INPUT}[[step]]\n    action = 'ValidateSeq'\n    allowed = 'ACGT'\n    segment = 'read1'\n[output]\n    prefix = 'out'\n[options]\n    block_size = 100\n`);
-    const result = runFqTransform(['process', path.join(dir, 'validate.toml'), '-C', out, '--threads', '4'], { cwd: dir });
+    const result = runFqTransform(['process', path.join(dir, 'validate.toml'), '-O', out, '--threads', '4'], { cwd: dir });
     expect(result.status).toBe(1);
     // Every block in flight fails here (N bases in most blocks): each error once, one line each.
     const lines = result.stderr.trim().split('\n');
@@ -125,10 +125,10 @@ describe('fq-transform command line', () => {
   it('existing outputs are an error unless --allow-overwrite', () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'plain.toml', `${PAIRED_INPUT}[output]\n    prefix = 'out'\n`);
-    expect(runFqTransform(['process', path.join(dir, 'plain.toml'), '-C', out], { cwd: dir }).status).toBe(0);
+    expect(runFqTransform(['process', path.join(dir, 'plain.toml'), '-O', out], { cwd: dir }).status).toBe(0);
     expect(fs.readdirSync(out).sort()).toEqual(['out_read1.fq', 'out_read2.fq']);
-    expectOneLineError(runFqTransform(['process', path.join(dir, 'plain.toml'), '-C', out], { cwd: dir }), /out_read1\.fq: output file exists already/);
-    expect(runFqTransform(['process', path.join(dir, 'plain.toml'), '-C', out, '--allow-overwrite'], { cwd: dir }).status).toBe(0);
+    expectOneLineError(runFqTransform(['process', path.join(dir, 'plain.toml'), '-O', out], { cwd: dir }), /out_read1\.fq: output file exists already/);
+    expect(runFqTransform(['process', path.join(dir, 'plain.toml'), '-O', out, '--allow-overwrite'], { cwd: dir }).status).toBe(0);
   });
 
   it('stdout into a closed pipe (| head) exits 0 quietly', () => {

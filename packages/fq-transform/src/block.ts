@@ -8,7 +8,7 @@ import type { Payload } from '@shoal/engine';
 import { filterReads, seqLength, type ReadsBlock } from '@shoal/hts';
 
 /** Where a hit sits in a read: mbf's HitRegion. */
-export interface HitRegion {
+interface HitRegion {
   start: number;
   len: number;
   segment: number;

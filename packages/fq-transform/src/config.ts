@@ -8,62 +8,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HtsError } from '@shoal/hts';
 import type { TagKind } from './block.js';
+import { compressedFileName, compressionKey, defaultCompressionLevel } from './compression.js';
+import { enumKey } from './config-keys.js';
+import { plannedOutputFiles } from './output-names.js';
+import type { InputPlan, OutputFormat, OutputPlan, Plan } from './plan.js';
 import { findStep } from './steps/index.js';
 import type { PlannedStep, StepEnvironment } from './steps/types.js';
-import { Table } from './table.js';
-import { plannedOutputFiles } from './output-names.js';
+import { normalizeKey, Table } from './table.js';
 import { ConfigError, parseToml, type TomlDocument } from './toml.js';
 
-export const STDIN_MAGIC_PATH = '--stdin--';
+const STDIN_MAGIC_PATH = '--stdin--';
 /** More worker threads than this only costs memory and start-up time (each is a V8 isolate). */
-export const MAX_THREADS = 128;
-export type OutputFormat = 'fastq' | 'fasta' | 'bam' | 'none';
-export type OutputCompression = 'raw' | 'gzip' | 'zstd';
+const MAX_THREADS = 128;
 
-export interface InputPlan {
-  /** Segment names in order. */
-  segments: string[];
-  /** Files per segment (separate input), each list concatenated. */
-  files: string[][];
-  /** Interleaved input: one list of files whose records cycle through `segments`. */
-  interleavedFiles?: string[];
-  fastaFakeQuality?: number;
-  bamIncludeMapped?: boolean;
-  bamIncludeUnmapped?: boolean;
-  readCommentChar: string;
-}
-
-export interface OutputPlan {
-  prefix: string;
-  format: OutputFormat;
-  compression: OutputCompression;
-  level: number;
-  suffix: string;
-  ixSeparator: string;
-  stdout: boolean;
-  /** Segment indexes written interleaved into one file (or stdout), in this order. */
-  interleave: number[] | undefined;
-  /** Segment indexes written to their own files. */
-  segments: number[];
-  chunkSize: number | undefined;
-  hashUncompressed: boolean;
-  hashCompressed: boolean;
-}
-
-export interface Plan {
-  configFile: string;
-  input: InputPlan;
-  steps: PlannedStep[];
-  output: OutputPlan | undefined;
-  blockSize: number;
-  threads: number | undefined;
-  maxBlocksInFlight: number;
-  benchmark: { moleculeCount: number; quiet: boolean } | undefined;
-  /** Side files steps write (relative to the output directory), created even when empty. */
-  sideFiles: string[];
-}
-
-export function loadConfig(file: string): TomlDocument {
+function loadConfig(file: string): TomlDocument {
   let text: string;
   try {
     // `-`: the configuration comes on standard input (then no input can be '--stdin--').
@@ -115,7 +73,7 @@ function parseInput(doc: TomlDocument): InputPlan {
     interleavedFiles = files[0];
   }
   const all = (interleavedFiles ?? files.flat());
-  const acceptDuplicates = doc.data.options && typeof doc.data.options === 'object' && Object.entries(doc.data.options as Record<string, unknown>).some(([k, v]) => k.toLowerCase().replaceAll('_', '') === 'acceptduplicatefiles' && v === true);
+  const acceptDuplicates = doc.data.options && typeof doc.data.options === 'object' && Object.entries(doc.data.options as Record<string, unknown>).some(([k, v]) => normalizeKey(k) === 'acceptduplicatefiles' && v === true);
   const named = all.filter((f) => f !== STDIN_MAGIC_PATH);
   const repeated = named.find((f, i) => named.indexOf(f) !== i);
   if (repeated !== undefined && !acceptDuplicates) throw table.error(`'${repeated}' is read twice (set options.accept_duplicate_files = true if that is meant)`);
@@ -146,12 +104,11 @@ function parseOutput(doc: TomlDocument, input: InputPlan): OutputPlan | undefine
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('[output] must be a table', doc.file, doc.lineOf(['output']));
   const table = new Table(doc, ['output'], raw as Record<string, unknown>, '[output]');
   const prefix = table.string('prefix');
-  const format = table.choice('format', ['Fastq', 'Fasta', 'Bam', 'None'] as const, { default: 'Fastq' }).toLowerCase() as OutputFormat;
-  const compressionName = table.choice('compression', ['Uncompressed', 'Raw', 'Gzip', 'Gz', 'Zstd', 'Zst'] as const, { default: 'Uncompressed' });
-  const compression: OutputCompression = compressionName.startsWith('Gz') ? 'gzip' : compressionName.startsWith('Zst') ? 'zstd' : 'raw';
+  const format = enumKey(table, 'format', { Fastq: 'Fastq', Fasta: 'Fasta', Bam: 'Bam', None: 'None' }, { default: 'Fastq' }).toLowerCase() as OutputFormat;
+  const compression = compressionKey(table);
   const levelGiven = table.has('compression_level');
-  const level = table.integer('compression_level', { default: compression === 'zstd' ? 5 : 6, min: 0, max: compression === 'zstd' ? 22 : compression === 'gzip' ? 9 : 0 });
-  if (levelGiven && compression === 'raw' && level !== 0) throw table.error('a compression level needs compressed output', 'compression_level');
+  const level = table.integer('compression_level', { default: defaultCompressionLevel(compression), min: 0, max: compression === 'Zstd' ? 22 : compression === 'Gzip' ? 9 : 0 });
+  if (levelGiven && compression === 'Uncompressed' && level !== 0) throw table.error('a compression level needs compressed output', 'compression_level');
   table.optional(() => table.integer('compression_threads', { min: 1 }), 'compression_threads');
   const suffixGiven = table.has('suffix') ? table.string('suffix') : (table.optional(() => 0, 'suffix'), undefined);
   const ixSeparator = table.string('ix_separator', { default: '_' });
@@ -180,7 +137,7 @@ function parseOutput(doc: TomlDocument, input: InputPlan): OutputPlan | undefine
   if (stdout && chunkSize !== undefined) throw table.error("chunks are files: not with stdout = true", 'chunksize');
   if (suffixGiven !== undefined && /[/\\]/.test(suffixGiven)) throw table.error("a suffix may not contain '/' or '\\'", 'suffix');
   if (format === 'bam' && stdout) throw table.error("output to stdout is not supported when format = 'Bam'", 'stdout');
-  if (format === 'bam' && compression !== 'raw') throw table.error("BAM output is always BGZF-compressed; leave 'compression' out", 'compression');
+  if (format === 'bam' && compression !== 'Uncompressed') throw table.error("BAM output is always BGZF-compressed; leave 'compression' out", 'compression');
   if (format === 'bam' && hashUncompressed) throw table.error("uncompressed hashing is not supported when format = 'Bam'", 'output_hash_uncompressed');
   let interleave = interleaveNames ? resolve(interleaveNames, 'interleave') : undefined;
   if (stdout && !interleave) interleave = input.segments.map((_, i) => i);
@@ -192,11 +149,11 @@ function parseOutput(doc: TomlDocument, input: InputPlan): OutputPlan | undefine
   }
   if (format === 'none') segments = [];
   const base = format === 'fastq' ? 'fq' : format === 'fasta' ? 'fasta' : format === 'bam' ? 'bam' : '';
-  const suffix = suffixGiven ?? (format === 'none' ? '' : format === 'bam' ? base : `${base}${compression === 'gzip' ? '.gz' : compression === 'zstd' ? '.zst' : ''}`);
+  const suffix = suffixGiven ?? (format === 'none' ? '' : format === 'bam' ? base : compressedFileName(base, compression));
   return {
     prefix,
     format,
-    compression: format === 'bam' ? 'raw' : compression,
+    compression: format === 'bam' ? 'Uncompressed' : compression,
     level,
     suffix,
     ixSeparator,

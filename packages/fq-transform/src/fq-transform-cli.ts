@@ -1,7 +1,7 @@
 /** fq-transform: flags only; the work is in process.ts, verify.ts and template.ts. */
-import { integerInRange, Progress, runTool, UsageError } from '@shoal/cli';
+import { DEFAULT_THREADS, outputDirOption, Progress, progressOptions, progressWanted, quietOption, runTool, threadsOption, type CommonFlags } from '@shoal/cli';
 import { HtsError } from '@shoal/hts';
-import { MAX_THREADS, planFromFile } from './config.js';
+import { planFromFile } from './config.js';
 import { formatTimings, processConfig } from './process.js';
 import { TEMPLATE } from './template.js';
 import { verifyCases, parseThreadList } from './verify.js';
@@ -11,7 +11,7 @@ Examples:
   fq-transform template > config.toml          # every step, commented
   fq-transform validate config.toml            # check a configuration without reading data
   fq-transform process config.toml --threads 2 # run it (outputs land in the working directory)
-  fq-transform process config.toml --no-workpool --timing
+  fq-transform process config.toml --no-workpool --timing -O results/
   fq-transform verify test/fastq-cases         # run test-case folders, compare outputs
 
 Configuration: mbf-fastq-processor's TOML ([input], [[step]] action = "...", [output], [options]).
@@ -21,32 +21,31 @@ export function main(argv: string[]): Promise<never> {
   return runTool('fq-transform', argv, (program) => {
     program.description('FASTQ processing: a TOML-configured chain of steps over read segments (mbf-fastq-processor compatible)').addHelpText('after', EXAMPLES);
 
-    program
+    const processCommand = program
       .command('process')
       .description('run a configuration')
       .argument('<config>', "the TOML configuration ('-': read it from stdin)")
       .option('--allow-overwrite', 'replace existing output files')
-      .option('--threads <n>', `threads in all (main + workers, 1..${MAX_THREADS}); default options.threads, else the CPU count`, integerInRange('--threads', 1, MAX_THREADS))
+      .addOption(threadsOption(`the main thread plus n-1 workers; default: options.threads of the configuration, else ${DEFAULT_THREADS}`, undefined))
       .option('--no-workpool', 'use the classic thread-per-step pipeline (for comparison)')
       .option('--timing', 'print wall and CPU time per step to stderr')
-      .option('-C, --output-dir <dir>', 'where outputs go (default: the working directory)')
-      .action(async (config: string, options: { allowOverwrite?: boolean; threads?: number; workpool: boolean; timing?: boolean; outputDir?: string }) => {
-        // Ctrl-C, kill, hang-up: exit through process.exit, so the sink's exit hook removes its
-        // temporary files (the default signal death runs no JavaScript).
-        for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) process.once(signal, () => process.exit(code));
-        // A progress line on stderr when it is a terminal (molecules read, rate, time).
-        const progress = new Progress('fq-transform', undefined);
-        const report = await processConfig({
-          onProgress: (molecules) => progress.update(molecules),
-          configFile: config,
-          allowOverwrite: options.allowOverwrite,
-          threads: options.threads,
-          workpool: options.workpool,
-          outputDirectory: options.outputDir,
-        });
-        progress.done();
-        if (options.timing) process.stderr.write(formatTimings(report));
+      .addOption(outputDirOption('folder the outputs go to (default: the working directory; created when missing)'))
+      .addOption(quietOption());
+    for (const option of progressOptions()) processCommand.addOption(option);
+    processCommand.action(async (config: string, flags: CommonFlags & { allowOverwrite?: boolean; threads?: number; workpool: boolean; timing?: boolean; outputDir?: string }) => {
+      // A progress line on stderr (molecules read, rate, time): on a terminal, or on request.
+      const progress = new Progress('fq-transform', undefined, progressWanted(flags), 'molecules');
+      const report = await processConfig({
+        onProgress: (molecules) => progress.update(molecules),
+        configFile: config,
+        allowOverwrite: flags.allowOverwrite,
+        threads: flags.threads,
+        workpool: flags.workpool,
+        outputDirectory: flags.outputDir,
       });
+      progress.done();
+      if (flags.timing) process.stderr.write(formatTimings(report));
+    });
 
     program
       .command('validate')
@@ -70,7 +69,7 @@ export function main(argv: string[]): Promise<never> {
       .argument('<path>', 'a case folder, or a tree of them')
       .option('--threads-list <list>', 'thread counts to run each case at', '1,2,8')
       .option('--workpool-only', 'skip the classic pipeline')
-      .option('--output-dir <dir>', 'keep the outputs of failed cases here')
+      .addOption(outputDirOption('keep the outputs of failed cases in this folder'))
       .action(async (root: string, options: { threadsList: string; workpoolOnly?: boolean; outputDir?: string }) => {
         const result = await verifyCases(root, {
           threads: parseThreadList(options.threadsList),

@@ -1,4 +1,3 @@
-export { processConfig, formatTimings, type ProcessOptions, type ProcessReport } from './process.js';
-export { planFromFile, planFromDocument, type Plan } from './config.js';
-export { verifyCases, verifyCase, findCases, type VerifyOptions, type VerifyResult } from './verify.js';
-export { TEMPLATE } from './template.js';
+/** @shoal/fq-transform as a library: run a configuration, and run test-case folders (what tests and tools use). */
+export { processConfig, type ProcessOptions, type ProcessReport } from './process.js';
+export { verifyCase, findCases, type VerifyOptions, type VerifyResult } from './verify.js';

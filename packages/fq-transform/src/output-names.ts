@@ -1,9 +1,17 @@
-/** The names of fq-transform's output files, as mbf names them: `{prefix}{ix}{segment|interleaved}[.{chunk}].{suffix}`. */
-import type { OutputPlan, Plan } from './config.js';
-import { outputTargets } from './stages.js';
+/** The output targets of a plan and the names of fq-transform's files, as mbf names them: `{prefix}{ix}{segment|interleaved}[.{chunk}].{suffix}`. */
+import type { OutputPlan, Plan } from './plan.js';
 
+/** mbf's join_nonempty: the non-empty parts joined by `separator`. */
 export function joinNonEmpty(parts: string[], separator: string): string {
   return parts.filter((p) => p !== '').join(separator);
+}
+
+/** Output targets in order: the interleaved file (or stdout) first, then one per segment file. */
+export function outputTargets(output: OutputPlan): { segments: number[]; interleaved: boolean }[] {
+  const targets: { segments: number[]; interleaved: boolean }[] = [];
+  if (output.interleave) targets.push({ segments: output.interleave, interleaved: true });
+  for (const segment of output.segments) targets.push({ segments: [segment], interleaved: false });
+  return targets;
 }
 
 /** The files a plan writes, by name (chunked targets: their first chunk). */
@@ -22,4 +30,3 @@ export function targetFileName(output: OutputPlan, segmentName: string, chunk?: 
   if (output.suffix) name += `.${output.suffix}`;
   return name;
 }
-

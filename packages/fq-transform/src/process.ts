@@ -2,14 +2,22 @@
  * `fq-transform process`: plan → source → engine (workpool) or classic pipeline → sink.
  * The library entry point the CLI, `verify` and tests share.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { runClassicPipeline, runPipeline, type EngineOptions, type StageSpec } from '@shoal/engine';
 import type { ByteSink } from '@shoal/hts';
-import { planFromFile, type Plan } from './config.js';
+import { DEFAULT_THREADS } from '@shoal/cli';
+import { planFromFile } from './config.js';
+import type { Plan } from './plan.js';
 import { MoleculeSource } from './source.js';
 import { OutputSink } from './sink.js';
-import { STAGES_MODULE, type FormatOptions, type StageTiming, type StepStageOptions } from './stages.js';
+import type { FormatOptions, StageTiming, StepStageOptions } from './stages.js';
+
+/**
+ * The engine loads the stages module on every thread, by URL. Named here rather than imported:
+ * importing stages.ts loads koffi, and this module is loaded by every subcommand, `validate` and
+ * `template` included, which must not load a native library.
+ */
+const STAGES_MODULE = new URL('./stages.js', import.meta.url).href;
 
 export interface ProcessOptions {
   configFile: string;
@@ -40,14 +48,12 @@ export interface ProcessReport {
   wallMs: number;
 }
 
-export function defaultThreads(): number {
-  return Math.max(1, os.availableParallelism());
-}
 
 export async function processConfig(options: ProcessOptions): Promise<ProcessReport> {
   const started = performance.now();
   const plan = options.plan ?? planFromFile(options.configFile);
-  const threads = options.threads ?? plan.threads ?? defaultThreads();
+  // Every tool's --threads contract (@shoal/cli): the flag, else the configuration's options.threads, else 2.
+  const threads = options.threads ?? plan.threads ?? DEFAULT_THREADS;
   const workpool = options.workpool ?? true;
   const cwd = process.cwd();
   const source = new MoleculeSource({

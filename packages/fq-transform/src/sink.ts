@@ -7,14 +7,14 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BamWriter, describeFsError, HtsError, makeHeader, openOutput, type ByteSink } from '@shoal/hts';
+import { BamWriter, describeFsError, HtsError, makeHeader, openOutput, writeFileAtomic, type ByteSink } from '@shoal/hts';
 import type { Payload } from '@shoal/engine';
-import type { OutputPlan, Plan } from './config.js';
-import { compress, outputTargets } from './stages.js';
-import { plannedOutputFiles, targetFileName } from './output-names.js';
+import type { OutputPlan, Plan } from './plan.js';
+import { compress } from './compression.js';
+import { outputTargets, plannedOutputFiles, targetFileName } from './output-names.js';
 import type { SideOutput } from './block.js';
 
-export interface SinkOptions {
+interface SinkOptions {
   plan: Plan;
   outputDirectory: string;
   allowOverwrite: boolean;
@@ -82,13 +82,9 @@ export class OutputSink {
     const output = plan.output;
     for (const file of [...plannedOutputFiles(plan), ...plan.sideFiles]) this.checkFree(this.resolve(file));
     if (this.marker) {
-      // mbf creates the folders a prefix names; a path that cannot be made is the user's to fix.
-      try {
-        fs.mkdirSync(path.dirname(this.marker), { recursive: true });
-        fs.writeFileSync(this.marker, 'run incomplete\n');
-      } catch (error) {
-        throw new HtsError(`cannot write the run marker here: ${describeFsError(error)}`, this.marker);
-      }
+      // mbf creates the folders a prefix names (so does every shoal tool); a path that cannot be
+      // made is a one-line error naming the marker.
+      writeFileAtomic(this.marker, 'run incomplete\n');
     }
     // Whatever ends the process (an error, EPIPE on stdout, a signal turned into exit), no
     // temporary file stays behind.
@@ -203,14 +199,14 @@ export class OutputSink {
           const final = this.resolve(targetFileName(output!, target.name, i, digits));
           if (final !== file) fs.renameSync(file, final);
           const digest = target.chunk!.digests[i]!;
-          if (digest.raw) fs.writeFileSync(`${final}.uncompressed.sha256`, digest.raw);
-          if (digest.compressed) fs.writeFileSync(`${final}.compressed.sha256`, digest.compressed);
+          if (digest.raw) writeFileAtomic(`${final}.uncompressed.sha256`, digest.raw);
+          if (digest.compressed) writeFileAtomic(`${final}.compressed.sha256`, digest.compressed);
         });
         continue;
       } else await target.sink!.commit();
       if (!output!.stdout) {
-        if (target.rawHash) fs.writeFileSync(`${target.name}.uncompressed.sha256`, target.rawHash.digest('hex'));
-        if (target.compressedHash) fs.writeFileSync(`${target.name}.compressed.sha256`, target.compressedHash.digest('hex'));
+        if (target.rawHash) writeFileAtomic(`${target.name}.uncompressed.sha256`, target.rawHash.digest('hex'));
+        if (target.compressedHash) writeFileAtomic(`${target.name}.compressed.sha256`, target.compressedHash.digest('hex'));
       }
     }
     for (const sink of this.side.values()) await sink.commit();

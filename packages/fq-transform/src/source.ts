@@ -7,7 +7,8 @@
 import { emptyReadsBlock, HtsError, openSequenceFile, type ReadsBlock, type SequenceFileReader, type SequenceInputOptions } from '@shoal/hts';
 import type { Payload } from '@shoal/engine';
 import { FastqBlock } from './block.js';
-import { resolveInputPath, type InputPlan } from './config.js';
+import { resolveInputPath } from './config.js';
+import type { InputPlan } from './plan.js';
 
 /** Several files read as one stream of reads. */
 class FileSequence {
@@ -45,7 +46,7 @@ class FileSequence {
   }
 }
 
-export interface MoleculeSourceOptions {
+interface MoleculeSourceOptions {
   input: InputPlan;
   baseDirectory: string;
   blockSize: number;

@@ -2,17 +2,19 @@
  * fq-transform's stages for shoal's engine: one stage per [[step]] (parallel, or serial when the
  * step needs_serial), then `format`, which turns a block into the bytes of every output target
  * (formatted and, unless the sink must cut chunks, compressed), in parallel. The engine imports
- * this module on every thread and refers to stages by name (STAGES_MODULE).
+ * this module on every thread and refers to stages by name; process.ts names this module by its URL
+ * and does not import it, for importing it loads koffi (below), which `validate` and `template`
+ * must not.
  */
 import type { Payload, StageContext, StageDefinition } from '@shoal/engine';
 import { threadCpuMs } from '@shoal/engine';
-import { encodeRecord, formatReads, HtsError, formattedLength, gzipMember, nameOf, qualOf, seqOf, zstdCompress, type ReadsBlock } from '@shoal/hts';
+import { encodeRecord, Flag, formatReads, HtsError, formattedLength, nameOf, qualOf, seqOf, type ReadsBlock } from '@shoal/hts';
 import { FastqBlock } from './block.js';
-import type { OutputPlan } from './config.js';
+import { compress } from './compression.js';
+import { outputTargets } from './output-names.js';
+import type { OutputPlan } from './plan.js';
 import { findStep } from './steps/index.js';
 import type { PlannedStep, StepContext, StepDefinition } from './steps/types.js';
-
-export const STAGES_MODULE = new URL('./stages.js', import.meta.url).href;
 
 // Load koffi (behind threadCpuMs) while the engine waits for this thread to be ready: a worker
 // terminated in the middle of loading a native addon aborts the whole process (seen when a Head
@@ -120,17 +122,9 @@ export interface FormatOptions {
   sinkCompresses: boolean;
 }
 
-/** Output targets in order: the interleaved file (or stdout) first, then one per segment file. */
-export function outputTargets(output: OutputPlan): { segments: number[]; interleaved: boolean }[] {
-  const targets: { segments: number[]; interleaved: boolean }[] = [];
-  if (output.interleave) targets.push({ segments: output.interleave, interleaved: true });
-  for (const segment of output.segments) targets.push({ segments: [segment], interleaved: false });
-  return targets;
-}
-
 const latin1 = new TextDecoder('latin1');
 
-/** Unaligned BAM records as mbf writes them: name cut at the first space (the rest in CO), flag 4 (+ pairing flags when interleaved). */
+/** Unaligned BAM records as mbf writes them: name cut at the first space (the rest in CO), unmapped (+ pairing flags when interleaved). */
 function bamRecords(block: FastqBlock, segments: number[], interleaved: boolean): { bytes: Uint8Array; ends: Int32Array } {
   const parts: Uint8Array[] = [];
   const ends = new Int32Array(block.count * segments.length);
@@ -140,11 +134,11 @@ function bamRecords(block: FastqBlock, segments: number[], interleaved: boolean)
       const reads = block.segments[segment]!;
       const fullName = latin1.decode(nameOf(reads, i));
       const space = fullName.indexOf(' ');
-      let flag = 4;
+      let flag: number = Flag.Unmapped;
       if (interleaved && segments.length > 1) {
-        flag |= 1 | 8;
-        if (k === 0) flag |= 64;
-        if (k === segments.length - 1) flag |= 128;
+        flag |= Flag.Paired | Flag.MateUnmapped;
+        if (k === 0) flag |= Flag.FirstOfPair;
+        if (k === segments.length - 1) flag |= Flag.SecondOfPair;
       }
       const quals = qualOf(reads, i).slice();
       for (let q = 0; q < quals.length; q++) quals[q] = Math.max(0, quals[q]! - 33);
@@ -177,7 +171,7 @@ function bamRecords(block: FastqBlock, segments: number[], interleaved: boolean)
 }
 
 /** FASTQ/FASTA text of a target; `ends` holds the end of every record written (for chunking). */
-export function formatTarget(block: FastqBlock, format: 'fastq' | 'fasta', segments: number[], withEnds: boolean): { bytes: Uint8Array; ends?: Int32Array } {
+function formatTarget(block: FastqBlock, format: 'fastq' | 'fasta', segments: number[], withEnds: boolean): { bytes: Uint8Array; ends?: Int32Array } {
   if (segments.length === 1 && !withEnds) {
     const reads = block.segments[segments[0]!]!;
     const bytes = new Uint8Array(formattedLength(reads, format));
@@ -196,13 +190,6 @@ export function formatTarget(block: FastqBlock, format: 'fastq' | 'fasta', segme
     });
   }
   return { bytes, ends };
-}
-
-export function compress(bytes: Uint8Array, output: OutputPlan): Uint8Array {
-  if (bytes.length === 0) return bytes;
-  if (output.compression === 'gzip') return gzipMember(bytes, output.level);
-  if (output.compression === 'zstd') return zstdCompress(bytes, output.level);
-  return bytes;
 }
 
 interface FormatState {
@@ -234,8 +221,9 @@ const format: StageDefinition<FormatOptions, FormatState> = {
         out.push(text.bytes);
         ends.push(text.ends!);
       } else {
-        out.push(compress(text.bytes, output));
-        if (output.hashUncompressed && output.compression !== 'raw') raw.push(text.bytes);
+        // A block with no records adds nothing to the file, not even an empty gzip member or zstd frame.
+        out.push(text.bytes.length === 0 ? text.bytes : compress(text.bytes, output));
+        if (output.hashUncompressed && output.compression !== 'Uncompressed') raw.push(text.bytes);
       }
     }
     const result: Payload = { out, count: block.count, final: block.final || undefined, side: block.side.length ? block.side : undefined };

@@ -1,11 +1,12 @@
 /**
  * Typed reading of one TOML table with mbf's rules: every key must be known (unknown keys are
- * errors that name the key and its line), types are checked, aliases are accepted, and choices
- * match case-insensitively. Steps read their keys through this, so their errors all look alike.
+ * errors that name the key and its line), types are checked and aliases are accepted. Steps read
+ * their keys through this, so their errors all look alike; enum values go through config-keys.ts's
+ * enumKey, which spells them as normalizeValue below says.
  */
 import { ConfigError, type KeyPath, type TomlDocument } from './toml.js';
 
-export interface KeyOptions<T> {
+interface KeyOptions<T> {
   /** Other names for the key (mbf's aliases, e.g. `pattern` for `search`). */
   aliases?: string[];
   default?: T;
@@ -66,16 +67,6 @@ export class Table {
     });
   }
 
-  /** A string from a fixed set; matched case-insensitively, returned in the set's spelling. */
-  choice<T extends string>(key: string, choices: readonly T[], options: KeyOptions<T> = {}): T {
-    return this.value(key, options, (value, name) => {
-      if (typeof value !== 'string') throw this.error(`expected one of ${choices.map((c) => `'${c}'`).join(', ')}, found ${describe(value)}`, name);
-      const match = choices.find((c) => normalizeValue(c) === normalizeValue(value));
-      if (!match) throw this.error(`'${value}' is not one of ${choices.map((c) => `'${c}'`).join(', ')}`, name);
-      return match;
-    });
-  }
-
   integer(key: string, options: KeyOptions<number> & { min?: number; max?: number } = {}): number {
     return this.value(key, options, (value, name) => {
       const n = typeof value === 'bigint' ? Number(value) : value;
@@ -133,11 +124,15 @@ export class Table {
   }
 }
 
-/** mbf matches choice values ignoring case and '-', '_', '.' (to = 'illumina_1_3'). */
+/**
+ * mbf's spelling rule for enum values (toml-pretty-deser, FieldMatchMode::AnyCase): ASCII case and
+ * the characters '-', '_' and '.' do not count, so to = 'illumina_1_3' is Illumina13.
+ */
 export function normalizeValue(value: string): string {
-  return value.toLowerCase().replace(/[-_.]/g, '');
+  return value.replace(/[-_.]/g, '').replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
+/** mbf's spelling rule for keys: case and '_' do not count (chunk_size = chunksize). */
 export function normalizeKey(key: string): string {
   return key.toLowerCase().replaceAll('_', '');
 }

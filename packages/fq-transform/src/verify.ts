@@ -15,7 +15,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import { BamReader, HtsError, samLine, ZstdDecompressor, type ByteSink } from '@shoal/hts';
-import { planFromFile, type Plan } from './config.js';
+import { planFromFile } from './config.js';
+import type { Plan } from './plan.js';
 import { processConfig } from './process.js';
 import { UsageError } from '@shoal/cli';
 

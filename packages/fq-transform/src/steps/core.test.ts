@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cutStart } from './length-edits.js';
-import { head } from './head.js';
-import { reverseComplement } from './reverse-complement.js';
+import { cutStart } from './edits/cut-start.js';
+import { head } from './filters/head.js';
+import { reverseComplement } from './edits/reverse-complement.js';
 import { applyStep, environment, makeBlock, parseStep, readsOf } from '../test-support/blocks.js';
 
 describe('core steps', () => {

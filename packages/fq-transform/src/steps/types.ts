@@ -3,8 +3,9 @@
  * step reads its keys (parse, on the main thread, once), declares whether it must see blocks in
  * order (needsSerial), which tags it makes and uses (checked before any data is read), and applies
  * itself to a block. The parsed config is plain data: it is cloned to every worker thread.
+ * The keys steps share are read by ../config-keys.ts; steps/index.ts is the table of every step.
  */
-import { parseConditionalTag, type ConditionalTag, type FastqBlock, type TagKind } from '../block.js';
+import type { FastqBlock, TagKind } from '../block.js';
 import type { Table } from '../table.js';
 
 export interface StepEnvironment {
@@ -68,53 +69,4 @@ export interface PlannedStep {
 
 export function defineStep<Config, State = undefined, Compiled = undefined>(definition: StepDefinition<Config, State, Compiled>): StepDefinition<Config, State, Compiled> {
   return definition;
-}
-
-/** Resolves a `segment` key: a segment name; defaults to the only segment when there is one (mbf). */
-export function segmentKey(table: Table, env: StepEnvironment, key = 'segment', aliases: string[] = []): number {
-  if (!table.has(key, aliases)) {
-    table.optional(() => undefined, key, aliases);
-    if (env.segments.length === 1) return 0;
-    throw table.error(`missing required key '${key}' (one of ${env.segments.map((s) => `'${s}'`).join(', ')})`);
-  }
-  const name = table.string(key, { aliases });
-  const index = env.segments.indexOf(name);
-  if (index < 0) {
-    if (name.toLowerCase() === 'all') throw table.error(`'all' segments not valid here; name one of ${env.segments.map((s) => `'${s}'`).join(', ')}`, key);
-    throw table.error(`segment '${name}' is not in [input] (${env.segments.map((s) => `'${s}'`).join(', ')})`, key);
-  }
-  return index;
-}
-
-/** A `segment` key that may also be `All` (-1). */
-export function segmentOrAllKey(table: Table, env: StepEnvironment, key = 'segment', aliases: string[] = []): number {
-  if (table.has(key, aliases)) {
-    const name = table.raw(key, { aliases });
-    if (typeof name === 'string' && name.toLowerCase() === 'all') return -1;
-    // re-read through the checker for the error messages
-    const t = table;
-    const index = env.segments.indexOf(String(name));
-    if (index < 0) throw t.error(`segment '${String(name)}' is not in [input] (${['All', ...env.segments].map((s) => `'${s}'`).join(', ')})`, key);
-    return index;
-  }
-  return segmentKey(table, env, key, aliases);
-}
-
-/** Checks a used tag exists (and optionally its kind). */
-export function requireTag(table: Table, env: StepEnvironment, label: string, key: string, kinds?: TagKind[]): TagKind {
-  const kind = env.tags.get(label);
-  if (!kind) throw table.error(`tag '${label}' is not set by any earlier step`, key);
-  if (kinds && !kinds.includes(kind)) throw table.error(`tag '${label}' is a ${kind} tag; this step needs ${kinds.join(' or ')}`, key);
-  return kind;
-}
-
-/** mbf's optional `if_tag` (`!label` inverts): the step then applies only to molecules whose tag is truthy. */
-export function ifTagKey(table: Table, env: StepEnvironment): ConditionalTag | undefined {
-  if (!table.has('if_tag')) {
-    table.optional(() => undefined, 'if_tag');
-    return undefined;
-  }
-  const condition = parseConditionalTag(table.string('if_tag'));
-  requireTag(table, env, condition.tag, 'if_tag', ['bool', 'location', 'string']);
-  return condition;
 }

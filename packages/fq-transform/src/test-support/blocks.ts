@@ -3,7 +3,7 @@ import { emptyReadsBlock, nameOf, pushRead, qualOf, seqOf } from '@shoal/hts';
 import { FastqBlock, type TagValue } from '../block.js';
 import { Table } from '../table.js';
 import { parseToml } from '../toml.js';
-import type { StepContext, StepDefinition, StepEnvironment, TagDeclaration } from '../steps/types.js';
+import type { StepContext, StepDefinition, StepEnvironment } from '../steps/types.js';
 import type { TagKind } from '../block.js';
 
 export interface TestRead {
@@ -67,4 +67,3 @@ export function applyStep<C>(step: StepDefinition<C>, config: C, blocks: FastqBl
   return { ended, state: context.state };
 }
 
-export type { TagDeclaration };

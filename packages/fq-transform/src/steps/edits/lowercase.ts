@@ -1,0 +1,4 @@
+/** Lowercase: see change-case-step.ts. */
+import { changeCaseStep } from './change-case-step.js';
+
+export const lowercase = changeCaseStep('Lowercase');

@@ -1,0 +1,4 @@
+/** Uppercase: see change-case-step.ts. */
+import { changeCaseStep } from './change-case-step.js';
+
+export const uppercase = changeCaseStep('Uppercase');

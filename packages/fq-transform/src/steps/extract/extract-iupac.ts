@@ -1,0 +1,49 @@
+/** ExtractIUPAC: the first of the `search` IUPAC patterns found (Hamming, ≤ max_mismatches) at the read's start, end or anywhere. */
+import { seqOf } from '@shoal/hts';
+import type { TagValue } from '../../block.js';
+import { enumKey, outLabel, segmentKey } from '../../config-keys.js';
+import { bytesToLatin1, latin1ToBytes } from '../byte-strings.js';
+import { singleHit } from '../hits.js';
+import { defineStep } from '../types.js';
+import { allIupac, findIupac, type IupacAnchor } from './iupac.js';
+
+interface Config {
+  search: string[];
+  segment: number;
+  anchor: IupacAnchor;
+  label: string;
+  maxMismatches: number;
+}
+
+export const extractIupac = defineStep<Config, undefined, Uint8Array[]>({
+  action: 'ExtractIUPAC',
+  parse(table, env) {
+    const search = table.stringList('search', { aliases: ['query', 'pattern'] });
+    for (const pattern of search) {
+      if (!allIupac(pattern)) throw table.error(`Invalid IUPAC base in '${pattern}' (allowed letters are AGTCU RYSWKMBDHVN, upper case)`, 'search');
+    }
+    const segment = segmentKey(table, env);
+    const anchor = enumKey(table, 'anchor', { Left: 'Left', Right: 'Right', Anywhere: 'Anywhere' } as const);
+    const label = outLabel(table, env);
+    const maxMismatches = table.integer('max_mismatches', { min: 0, max: 255 });
+    return { search, segment, anchor, label, maxMismatches };
+  },
+  declares: (config) => [{ label: config.label, kind: 'location' }],
+  compile: (config) => config.search.map(latin1ToBytes),
+  apply(block, config, context) {
+    const reads = block.segments[config.segment]!;
+    const out: TagValue[] = new Array(block.count);
+    for (let i = 0; i < block.count; i++) {
+      const seq = seqOf(reads, i);
+      out[i] = null;
+      for (const pattern of context.compiled) {
+        const start = findIupac(seq, pattern, config.anchor, config.maxMismatches);
+        if (start >= 0) {
+          out[i] = singleHit(start, pattern.length, config.segment, bytesToLatin1(seq.subarray(start, start + pattern.length)));
+          break;
+        }
+      }
+    }
+    block.setTag(config.label, out);
+  },
+});

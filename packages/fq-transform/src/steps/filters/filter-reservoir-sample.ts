@@ -1,0 +1,77 @@
+/**
+ * FilterReservoirSample: exactly `n` molecules (or all, if fewer), uniformly chosen by Algorithm R
+ * with fq-transform's deterministic draws (docs/tools/fq-transform.md): molecule c (0-based, counted
+ * as they reach the step) fills slot c while c < n, else replaces slot floor(uniform(seed, c)·(c+1))
+ * when that is < n. Blocks leave empty; the final block carries the reservoir, in input order.
+ * Serial; the reservoir is plain data in the state.
+ */
+import { emptyReadsBlock, nameOf, pushRead, qualOf, seqOf } from '@shoal/hts';
+import type { TagValue } from '../../block.js';
+import { type Seed, seedKey, uniform } from '../seeded-random.js';
+import { defineStep } from '../types.js';
+
+interface Config {
+  n: number;
+  seed: Seed;
+}
+
+interface Slot {
+  /** Arrival position c: the reservoir is emitted in this order. */
+  order: number;
+  inputIndex: number;
+  /** Per segment: name, seq, qual. */
+  reads: [Uint8Array, Uint8Array, Uint8Array][];
+  tags: Record<string, TagValue>;
+}
+
+interface State {
+  seen: number;
+  slots: Slot[];
+  /** Tag labels seen, in first-seen order. */
+  labels: string[];
+}
+
+export const filterReservoirSample = defineStep<Config, State>({
+  action: 'FilterReservoirSample',
+  parse(table) {
+    const n = table.integer('n');
+    if (n <= 0) throw table.error('n must be > 0. Set to a positive integer.', 'n');
+    const seed = seedKey(table);
+    return { n, seed };
+  },
+  needsSerial: () => true,
+  initState: () => ({ seen: 0, slots: [], labels: [] }),
+  apply(block, config, context) {
+    const state = context.state;
+    const labels = Object.keys(block.tags);
+    for (const label of labels) if (!state.labels.includes(label)) state.labels.push(label);
+    for (let i = 0; i < block.count; i++) {
+      const c = state.seen++;
+      let slot: number;
+      if (c < config.n) slot = c;
+      else {
+        slot = Math.floor(uniform(config.seed, c) * (c + 1));
+        if (slot >= config.n) continue;
+      }
+      const tags: Record<string, TagValue> = {};
+      for (const label of labels) tags[label] = structuredClone(block.tags[label]![i] ?? null);
+      state.slots[slot] = {
+        order: c,
+        inputIndex: block.inputIndex[i]!,
+        reads: block.segments.map((reads) => [nameOf(reads, i).slice(), seqOf(reads, i).slice(), qualOf(reads, i).slice()]),
+        tags,
+      };
+    }
+    block.keep(new Uint8Array(block.count));
+    if (!block.final) return;
+
+    const chosen = [...state.slots].sort((x, y) => x.order - y.order);
+    const segmentCount = Math.max(block.segments.length, context.segments.length, chosen[0]?.reads.length ?? 0);
+    while (block.segments.length < segmentCount) block.segments.push(emptyReadsBlock());
+    for (const slot of chosen) slot.reads.forEach(([name, seq, qual], s) => pushRead(block.segments[s]!, name, seq, qual));
+    block.inputIndex = Float64Array.from(chosen.map((slot) => slot.inputIndex));
+    for (const label of state.labels) block.tags[label] = chosen.map((slot) => slot.tags[label] ?? null);
+    block.count = chosen.length;
+    state.slots = [];
+  },
+});
