@@ -112,16 +112,16 @@ describe('bam2ndjson on bad input', () => {
 
   it('a region query without an index', () => {
     const file = write('unindexed.bam', bytes);
-    expectOneLineError(runTool('bam2ndjson', ['-r', 'chr1:1-100', file]), 1, /unindexed\.bam: no index \(.*unindexed\.bam\.bai\) for a region query/);
+    expectOneLineError(runTool('bam2ndjson', ['--region', 'chr1:1-100', file]), 1, /unindexed\.bam: no index \(.*unindexed\.bam\.bai\) for a region query/);
   });
 
   it('a malformed region string is a usage error', () => {
-    expectOneLineError(runTool('bam2ndjson', ['-r', 'chr1:abc-def', demo.bam]), 2, /bad region 'chr1:abc-def'/);
-    expectOneLineError(runTool('bam2ndjson', ['-r', 'chr1:500-100', demo.bam]), 2, /bad region 'chr1:500-100'/);
+    expectOneLineError(runTool('bam2ndjson', ['--region', 'chr1:abc-def', demo.bam]), 2, /bad region 'chr1:abc-def'/);
+    expectOneLineError(runTool('bam2ndjson', ['--region', 'chr1:500-100', demo.bam]), 2, /bad region 'chr1:500-100'/);
   });
 
   it('a region on an unknown contig', () => {
-    expectOneLineError(runTool('bam2ndjson', ['-r', 'chrZ:1-100', demo.bam]), 1, /no such reference 'chrZ' in the BAM header \(has chr1, chr2, chr3\)/);
+    expectOneLineError(runTool('bam2ndjson', ['--region', 'chrZ:1-100', demo.bam]), 1, /no such reference 'chrZ' in the BAM header \(has chr1, chr2, chr3\)/);
   });
 
   it('an unknown flag or field is a usage error', () => {

@@ -84,7 +84,7 @@ describe('bam2ndjson agrees with samtools view', () => {
     for (const region of regions) {
       const expected = golden.filter((l) => l.startsWith(`${region}\t`) && !l.includes('\t#count\t')).map((l) => l.split('\t').slice(1).join('\t'));
       const count = Number(golden.find((l) => l.startsWith(`${region}\t#count\t`))!.split('\t')[2]);
-      const result = runTool('bam2ndjson', ['--no-header', '--fields', 'qname,flag,pos', '-r', region, demo.bam]);
+      const result = runTool('bam2ndjson', ['--no-header', '--fields', 'qname,flag,pos', '--region', region, demo.bam]);
       expect(result.status, result.stderr).toBe(0);
       const got = result.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((r) => `${r.qname}\t${r.flag}\t${r.pos}`);
       expect(got, region).toEqual(expected);

@@ -6,7 +6,7 @@ export function main(argv: string[]): Promise<never> {
     program
       .description('Index a coordinate-sorted BAM: writes <input>.bai (as samtools index does)')
       .argument('<input>', 'BAM file')
-      .addHelpText('after', '\nExample:\n  bam-index sample.bam && bam2ndjson -r chr1:1-1000 sample.bam')
+      .addHelpText('after', '\nExample:\n  bam-index sample.bam && bam2ndjson --region chr1:1-1000 sample.bam')
       .action(async (input: string) => {
         await indexBam(input);
       });

@@ -1,15 +1,25 @@
-import { integerInRange, positiveInteger, runTool } from '@shoal/cli';
+import { integerInRange, outputFileOption, Progress, progressOptions, progressWanted, quietOption, runTool, threadsOption, type CommonFlags } from '@shoal/cli';
 import { ndjsonToBam } from './ndjson2bam.js';
+
+interface Flags extends CommonFlags {
+  output: string;
+  writeIndex?: boolean;
+  level: number;
+  threads: number;
+}
 
 export function main(argv: string[]): Promise<never> {
   return runTool('ndjson2bam', argv, (program) => {
     program
       .description("bam2ndjson's NDJSON (or SAM, or BAM) to BAM")
       .argument('[input]', 'NDJSON file, or - for stdin', '-')
-      .option('-o, --output <path>', 'BAM file, or - for stdout', '-')
-      .option('--write-index', 'also write <output>.bai (records must be coordinate-sorted)')
+      .addOption(outputFileOption('BAM file'))
+      .option('--write-index', 'also write <output>.bai (records must be coordinate-sorted); BAM and BAI appear together or not at all')
       .option('-l, --level <n>', 'compression level 0-9', integerInRange('--level', 0, 9), 6)
-      .option('-t, --threads <n>', 'total threads: the main thread parses, n-1 workers compress', positiveInteger('--threads'), 2)
+      .addOption(threadsOption('the main thread parses, n-1 workers compress'))
+      .addOption(quietOption());
+    for (const option of progressOptions()) program.addOption(option);
+    program
       .addHelpText(
         'after',
         `
@@ -20,8 +30,18 @@ Examples:
   bam2ndjson in.bam | jq -c 'if .tags then .tags.XX = ["Z","edited"] else . end' | ndjson2bam -o out.bam
   ndjson2bam --write-index -o sorted.bam records.ndjson`,
       )
-      .action(async (input: string, options: { output: string; writeIndex?: boolean; level: number; threads: number }) => {
-        await ndjsonToBam({ input, output: options.output, writeIndex: options.writeIndex, level: options.level, threads: options.threads });
+      .action(async (input: string, flags: Flags) => {
+        // BAM on stdout is binary: a progress line goes to a terminal only when the BAM does not.
+        const progress = new Progress('ndjson2bam', undefined, progressWanted(flags) && (flags.output !== '-' || flags.progress === true));
+        await ndjsonToBam({
+          input,
+          output: flags.output,
+          writeIndex: flags.writeIndex,
+          level: flags.level,
+          threads: flags.threads,
+          onProgress: (records) => progress.update(records),
+        });
+        progress.done();
       });
   });
 }

@@ -9,6 +9,8 @@ export interface NdjsonToBamOptions {
   level?: number;
   /** Total threads; above 1, BGZF compression runs on the engine's workers. */
   threads?: number;
+  /** Called now and then with the records written so far. */
+  onProgress?: (records: number) => void;
 }
 
 export async function ndjsonToBam(options: NdjsonToBamOptions): Promise<{ records: number }> {
@@ -26,6 +28,7 @@ export async function ndjsonToBam(options: NdjsonToBamOptions): Promise<{ record
           const offset = batch.offsets[i]!;
           await writer.writeRecordBytes(batch.bytes.subarray(offset, offset + batch.record(i).byteLength));
         }
+        options.onProgress?.(writer.recordsWritten);
       }
       await writer.close();
       return { records: writer.recordsWritten };
