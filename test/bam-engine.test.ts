@@ -1,65 +1,18 @@
 /**
- * BAM on the engine: the same records and checksums for every thread count and read-chunk size
- * as the plain streaming reader; bam2ndjson's output byte-identical for --threads 1 to 8; bad
- * input reported the same way on the parallel path; early stop on a closed pipe.
+ * BAM tools on the engine, end to end: bam2ndjson's output byte-identical for --threads 1 to 8;
+ * bad input reported the same way on the parallel path; early stop on a closed pipe; ndjson2bam's
+ * parallel compression. (The decoding itself, against the streaming reader, is tested in
+ * packages/engine/src/bam-pipeline.test.ts.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BamReader } from '@shoal/hts';
-import { BAM_STAGES_MODULE, openBamPipeline } from '@shoal/engine';
-import { demoData, readGolden, runShell, runTool, tempDir } from './helpers.js';
-
-async function checksumsOnEngine(file: string, threads: number, readChunkBytes?: number): Promise<{ records: number; fixed: number; bases: number; qualities: number }> {
-  const pipeline = await openBamPipeline(file, { threads, readChunkBytes, stages: [{ module: BAM_STAGES_MODULE, name: 'decodeChecksums' }] });
-  let delivered = 0;
-  const summary = await pipeline.run((block) => {
-    delivered += block.records as number;
-  });
-  await pipeline.close();
-  const total = { records: 0, fixed: 0, bases: 0, qualities: 0 };
-  for (const state of summary.states[2] as (typeof total)[]) {
-    total.records += state.records;
-    total.fixed = (total.fixed + state.fixed) | 0;
-    total.bases = (total.bases + state.bases) | 0;
-    total.qualities = (total.qualities + state.qualities) | 0;
-  }
-  expect(delivered).toBe(total.records);
-  return total;
-}
-
-async function checksumsStreaming(file: string): Promise<{ records: number; fixed: number; bases: number; qualities: number }> {
-  const total = { records: 0, fixed: 0, bases: 0, qualities: 0 };
-  const reader = await BamReader.open(file);
-  for await (const batch of reader.batches()) {
-    for (let i = 0; i < batch.count; i++) {
-      const r = batch.record(i);
-      total.fixed = (total.fixed + r.refId + r.pos + r.mapq + r.flag + r.cigarLength) | 0;
-      const n = r.seqLength;
-      for (let j = r.seqStart; j < r.seqStart + ((n + 1) >> 1); j++) total.bases = (total.bases + batch.bytes[j]!) | 0;
-      for (let j = r.qualStart; j < r.qualStart + n; j++) total.qualities = (total.qualities + batch.bytes[j]!) | 0;
-    }
-    total.records += batch.count;
-  }
-  reader.close();
-  return total;
-}
+import { demoData, runShell, runTool, tempDir } from './helpers.js';
 
 describe('BAM on the engine', () => {
   let demo: Awaited<ReturnType<typeof demoData>>;
   beforeAll(async () => {
     demo = await demoData();
-  });
-
-  it('decodes every record identically for 1 to 8 threads and any chunk size', async () => {
-    const expected = await checksumsStreaming(demo.bam);
-    // The record count samtools saw (the golden SAM), so the streaming reader is checked too.
-    expect(expected.records).toBe(readGolden('demo.sam.gz').split('\n').filter((l) => l && !l.startsWith('@')).length);
-    for (const threads of [1, 2, 3, 8]) {
-      for (const chunk of [4096, 65536, 1 << 20]) {
-        expect(await checksumsOnEngine(demo.bam, threads, chunk), `threads ${threads}, chunk ${chunk}`).toEqual(expected);
-      }
-    }
   });
 
   it('gives byte-identical bam2ndjson output for --threads 1 to 8', () => {
@@ -136,6 +89,6 @@ describe('BAM on the engine', () => {
   it('rejects --threads 0 as a usage error', () => {
     const result = runTool('bam2ndjson', ['--threads', '0', demo.bam]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/--threads takes a whole number ≥ 1, got '0'/);
+    expect(result.stderr).toMatch(/--threads takes a whole number from 1 to 128, got '0'/);
   });
 });

@@ -1,48 +1,20 @@
-/** Shared test helpers: the demo data set (made once per test file by the committed simulator) and tool runners. */
+/**
+ * Shared helpers of the end-to-end tests (they run the built executables): the simulated data sets
+ * and goldens (tools/src/test-data.ts) and the collector contract (packages/qc/src/test-support),
+ * re-exported from where the tests beside the code find them, and the tool runners.
+ */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
-import { expect } from 'vitest';
-import { BamReader, type BamHeader } from '@shoal/hts';
-import { renderOutputs, type Collector } from '@shoal/qc';
+import { repoRoot } from '@shoal/tools/dist/test-data.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const goldenDir = path.join(repoRoot, 'test', 'golden');
-
-const dataDirs = new Map<string, string>();
-
-/** A simulated data set (tools/src/make-data.ts: `demo` or `qc`), made once per process in a temp folder. */
-async function simulated(kind: 'demo' | 'qc'): Promise<{ dir: string; bam: string; fasta: string }> {
-  let dir = dataDirs.get(kind);
-  if (!dir) {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), `shoal-${kind}-`));
-    const { simulatePairedBam } = await import(path.join(repoRoot, 'tools/dist/simulate.js'));
-    const { DEMO_OPTIONS, QC_OPTIONS } = await import(path.join(repoRoot, 'tools/dist/make-data.js'));
-    await simulatePairedBam(path.join(dir, `${kind}.bam`), path.join(dir, `${kind}.fa`), kind === 'demo' ? DEMO_OPTIONS : QC_OPTIONS);
-    dataDirs.set(kind, dir);
-  }
-  return { dir, bam: path.join(dir, `${kind}.bam`), fasta: path.join(dir, `${kind}.fa`) };
-}
-
-/** The demo FASTA + BAM + BAI (the README demo's data). */
-export const demoData = (): Promise<{ dir: string; bam: string; fasta: string }> => simulated('demo');
-
-/** The QC golden data set (QC_OPTIONS). */
-export const qcData = (): Promise<{ dir: string; bam: string; fasta: string }> => simulated('qc');
+export { demoData, goldenDir, qcData, readGolden, repoRoot } from '@shoal/tools/dist/test-data.js';
+export { expectMergeEqualsOnePass, metricsBody } from '../packages/qc/src/test-support/index.js';
 
 /** A built executable of the collect package. */
 export function collectTool(tool: string): string {
   return path.join(repoRoot, 'packages', 'collect', 'bin', `${tool}.js`);
-}
-
-/** A metrics file from its first "## METRICS CLASS" or "## HISTOGRAM" line (what the goldens hold). */
-export function metricsBody(text: string): string {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('## METRICS CLASS') || l.startsWith('## HISTOGRAM'));
-  return lines.slice(start).join('\n');
 }
 
 export function tempDir(prefix = 'shoal-test-'): string {
@@ -89,50 +61,8 @@ export function runShell(command: string): SpawnSyncReturns<string> {
   return spawnChecked('bash', ['-o', 'pipefail', '-c', command], { cwd: repoRoot });
 }
 
-export function readGolden(name: string): string {
-  const file = path.join(goldenDir, name);
-  const bytes = fs.readFileSync(file);
-  return (name.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
-}
-
 export function hasTool(command: string): boolean {
   return spawnSync('bash', ['-c', `command -v ${command}`]).status === 0;
-}
-
-/**
- * The collector contract: feeding every record of `bam` to one collector, or to two alternating
- * halves, or to one collector per contig (plus the unplaced reads), and merging the halves' (or
- * contigs') partial states through JSON — as --partial files travel — gives files identical to
- * one pass, in both layouts. `createForMerge` makes the collector that merges (default: `create`).
- * Returns the one-pass Picard-layout texts.
- */
-export async function expectMergeEqualsOnePass(bam: string, create: (header: BamHeader) => Collector, createForMerge = create): Promise<string[]> {
-  const reader = await BamReader.open(bam);
-  const header = reader.header;
-  const whole = create(header);
-  const halves = [create(header), create(header)];
-  const byContig = Array.from({ length: header.references.length + 1 }, () => create(header));
-  let n = 0;
-  for await (const batch of reader.batches()) {
-    for (let i = 0; i < batch.count; i++) {
-      const record = batch.record(i);
-      whole.accept(record);
-      halves[n++ % 2]!.accept(record);
-      byContig[record.refId + 1]!.accept(record);
-    }
-  }
-  reader.close();
-  const render = (collector: Collector, format: 'picard' | 'riker'): string[] =>
-    renderOutputs(collector.finish(), 'p', format, 's', '').map((file) => file.text.replace(/^# Started on: .*$/m, ''));
-  const expected = { picard: render(whole, 'picard'), riker: render(whole, 'riker') };
-  for (const parts of [halves, byContig]) {
-    for (const format of ['picard', 'riker'] as const) {
-      const merged = createForMerge(header);
-      for (const part of parts) merged.merge(JSON.parse(JSON.stringify(part.toPartial())));
-      expect(render(merged, format)).toEqual(expected[format]);
-    }
-  }
-  return expected.picard;
 }
 
 /** Runs fq-transform (packages/fq-transform) in `cwd`. */
