@@ -35,7 +35,13 @@ export function measure(group, runs) {
   for (let round = 0; round < runs; round++) group.forEach((c, i) => samples[i].push(timeOnce(c.command)));
   return group.map((c, i) => {
     const walls = samples[i].map((s) => s.wall).sort((a, b) => a - b);
-    return { ...c, min: walls[0], median: walls[Math.floor(walls.length / 2)], rssMb: Math.max(...samples[i].map((s) => s.rssMb)), output: outputs[i] };
+    return {
+      ...c,
+      min: walls[0],
+      median: walls[Math.floor(walls.length / 2)],
+      rssMb: Math.max(...samples[i].map((s) => s.rssMb)),
+      output: outputs[i],
+    };
   });
 }
 

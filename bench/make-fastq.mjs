@@ -28,7 +28,11 @@ const LENGTH = 150;
 function writeMate(mate) {
   const file = path.join(outDir, `bench_R${mate}.fq.gz`);
   const gzip = spawn('bash', ['-c', `gzip -6 > '${file}'`], { stdio: ['pipe', 'inherit', 'inherit'] });
-  return { gzip, file, done: new Promise((resolve, reject) => gzip.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`gzip exited ${code}`))))) };
+  return {
+    gzip,
+    file,
+    done: new Promise((resolve, reject) => gzip.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`gzip exited ${code}`))))),
+  };
 }
 
 const mates = [writeMate(1), writeMate(2)];

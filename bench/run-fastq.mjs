@@ -26,7 +26,9 @@ const r2 = path.join(dataDir, 'bench_R2.fq.gz');
 const stamp = path.join(dataDir, `pairs-${pairs}`);
 if (!fs.existsSync(stamp)) {
   console.error(`bench: making ${pairs} pairs of 2x150 gzip FASTQ in ${dataDir}…`);
-  execFileSync(process.execPath, [path.join(root, 'bench', 'make-fastq.mjs'), '--pairs', String(pairs), '--out', dataDir], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'bench', 'make-fastq.mjs'), '--pairs', String(pairs), '--out', dataDir], {
+    stdio: 'inherit',
+  });
   fs.writeFileSync(stamp, '');
 }
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-bench-fastq-'));
@@ -39,24 +41,43 @@ const passThrough = config('pass');
 const head = config('head', `[[step]]\n    action = 'Head'\n    n = 10\n`);
 // fastp --cut_tail -W 1 -M 20 equals ExtractLowQualityEnd (min_qual '5' = Phred 20, kept bases ≥ 20) + TrimAtTag,
 // as test/fastq-cases/a/anchors/fastp_cut_tail_q20 checks on a fixture.
-const trimStep = (segment) => `[[step]]\n    action = 'ExtractLowQualityEnd'\n    segment = '${segment}'\n    min_qual = '5'\n    out_label = 'lowq_${segment}'\n[[step]]\n    action = 'TrimAtTag'\n    in_label = 'lowq_${segment}'\n    direction = 'End'\n    keep_tag = false\n`;
+const trimStep = (segment) =>
+  `[[step]]\n    action = 'ExtractLowQualityEnd'\n    segment = '${segment}'\n    min_qual = '5'\n    out_label = 'lowq_${segment}'\n[[step]]\n    action = 'TrimAtTag'\n    in_label = 'lowq_${segment}'\n    direction = 'End'\n    keep_tag = false\n`;
 const trim = config('trim', trimStep('read1') + trimStep('read2'));
 const gzipConfig = path.join(out, 'gzip.toml');
-fs.writeFileSync(gzipConfig, fs.readFileSync(passThrough, 'utf8').replace(`prefix = '${out}/fq'`, `prefix = '${out}/fq'\n    compression = 'Gzip'\n    compression_level = 4`));
+fs.writeFileSync(
+  gzipConfig,
+  fs
+    .readFileSync(passThrough, 'utf8')
+    .replace(`prefix = '${out}/fq'`, `prefix = '${out}/fq'\n    compression = 'Gzip'\n    compression_level = 4`),
+);
 const fqt = `${process.execPath} ${root}/packages/fq-transform/bin/fq-transform.js process`;
 const clean = `rm -f ${out}/fq_* ${out}/fastp_*;`;
 
 const rows = measure(
   [
-    { name: 'fastp -w 2 -A -G -Q -L (every filter off)', command: `${clean} fastp -i ${r1} -I ${r2} -o ${out}/fastp_1.fq -O ${out}/fastp_2.fq -A -G -Q -L -w 2 -j /dev/null -h /dev/null 2>/dev/null`, anchor: true },
-    { name: 'decompression floor: gzip -dc R1 & gzip -dc R2 (to /dev/null)', command: `gzip -dc ${r1} > /dev/null & gzip -dc ${r2} > /dev/null; wait` },
+    {
+      name: 'fastp -w 2 -A -G -Q -L (every filter off)',
+      command: `${clean} fastp -i ${r1} -I ${r2} -o ${out}/fastp_1.fq -O ${out}/fastp_2.fq -A -G -Q -L -w 2 -j /dev/null -h /dev/null 2>/dev/null`,
+      anchor: true,
+    },
+    {
+      name: 'decompression floor: gzip -dc R1 & gzip -dc R2 (to /dev/null)',
+      command: `gzip -dc ${r1} > /dev/null & gzip -dc ${r2} > /dev/null; wait`,
+    },
     { name: 'fq-transform pass-through, workpool, --threads 2', command: `${clean} ${fqt} ${passThrough} --threads 2` },
     { name: 'fq-transform pass-through, workpool, --threads 1', command: `${clean} ${fqt} ${passThrough} --threads 1` },
     { name: 'fq-transform pass-through, classic (--no-workpool)', command: `${clean} ${fqt} ${passThrough} --no-workpool` },
     { name: 'fq-transform Head n=10 (premature termination), --threads 2', command: `${clean} ${fqt} ${head} --threads 2` },
-    { name: 'fastp -w 2 --cut_tail -W 1 -M 20 (other filters off)', command: `${clean} fastp -i ${r1} -I ${r2} -o ${out}/fastp_1.fq -O ${out}/fastp_2.fq -A -G -Q -L --cut_tail -W 1 -M 20 -w 2 -j /dev/null -h /dev/null 2>/dev/null` },
+    {
+      name: 'fastp -w 2 --cut_tail -W 1 -M 20 (other filters off)',
+      command: `${clean} fastp -i ${r1} -I ${r2} -o ${out}/fastp_1.fq -O ${out}/fastp_2.fq -A -G -Q -L --cut_tail -W 1 -M 20 -w 2 -j /dev/null -h /dev/null 2>/dev/null`,
+    },
     { name: 'fq-transform ExtractLowQualityEnd + TrimAtTag on both mates, --threads 2', command: `${clean} ${fqt} ${trim} --threads 2` },
-    { name: 'fastp -w 2 -A -G -Q -L, gzip output (-z 4)', command: `${clean} fastp -i ${r1} -I ${r2} -o ${out}/fastp_1.fq.gz -O ${out}/fastp_2.fq.gz -A -G -Q -L -z 4 -w 2 -j /dev/null -h /dev/null 2>/dev/null` },
+    {
+      name: 'fastp -w 2 -A -G -Q -L, gzip output (-z 4)',
+      command: `${clean} fastp -i ${r1} -I ${r2} -o ${out}/fastp_1.fq.gz -O ${out}/fastp_2.fq.gz -A -G -Q -L -z 4 -w 2 -j /dev/null -h /dev/null 2>/dev/null`,
+    },
     { name: 'fq-transform pass-through, gzip output (level 4), --threads 2', command: `${clean} ${fqt} ${gzipConfig} --threads 2` },
   ],
   runs,
@@ -65,11 +86,16 @@ const rows = measure(
 const smallDir = path.join(root, 'bench', 'data', 'fastq-tenth');
 const tenth = Math.round(pairs / 10);
 if (!fs.existsSync(path.join(smallDir, `pairs-${tenth}`))) {
-  execFileSync(process.execPath, [path.join(root, 'bench', 'make-fastq.mjs'), '--pairs', String(tenth), '--out', smallDir], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'bench', 'make-fastq.mjs'), '--pairs', String(tenth), '--out', smallDir], {
+    stdio: 'inherit',
+  });
   fs.writeFileSync(path.join(smallDir, `pairs-${tenth}`), '');
 }
 const smallConfig = path.join(out, 'small.toml');
-fs.writeFileSync(smallConfig, `[input]\n    read1 = '${smallDir}/bench_R1.fq.gz'\n    read2 = '${smallDir}/bench_R2.fq.gz'\n[output]\n    prefix = '${out}/fq'\n`);
+fs.writeFileSync(
+  smallConfig,
+  `[input]\n    read1 = '${smallDir}/bench_R1.fq.gz'\n    read2 = '${smallDir}/bench_R2.fq.gz'\n[output]\n    prefix = '${out}/fq'\n`,
+);
 const small = measure([{ name: 'small', command: `${clean} ${fqt} ${smallConfig} --threads 2` }], 1)[0];
 fs.rmSync(out, { recursive: true, force: true });
 

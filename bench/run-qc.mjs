@@ -25,7 +25,9 @@ function data(name, pairCount) {
   const bam = path.join(dir, 'bench.bam');
   if (!fs.existsSync(bam)) {
     console.error(`bench: making ${bam} (${pairCount} pairs, 2x150)…`);
-    execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dir, '--pairs', String(pairCount)], { stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dir, '--pairs', String(pairCount)], {
+      stdio: 'inherit',
+    });
   }
   return { bam, fasta: path.join(dir, 'bench.fa') };
 }
@@ -36,7 +38,8 @@ const { COLLECTORS, DEFAULT_MULTI_TOOLS } = await import('@shoal/qc');
 const defaultTools = DEFAULT_MULTI_TOOLS.filter((t) => COLLECTORS[t]);
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-bench-qc-'));
 const node = process.execPath;
-const collect = (tool, extra = '') => `${node} ${root}/packages/collect/bin/collect-${tool}.js -q -i ${one.bam} -o ${out}/${tool} --threads 2 ${extra}`;
+const collect = (tool, extra = '') =>
+  `${node} ${root}/packages/collect/bin/collect-${tool}.js -q -i ${one.bam} -o ${out}/${tool} --threads 2 ${extra}`;
 const picard = (program, extra = '') => `PicardCommandLine ${program} I=${one.bam} O=${out}/picard.${program} ${extra} > /dev/null 2>&1`;
 const reference = `-r ${one.fasta}`;
 console.error(`bench: ${records} records; tools ${defaultTools.join(' ')}; ${runs} runs each`);
@@ -56,18 +59,32 @@ const multi = measure(
 );
 const perTool = [];
 for (const tool of defaultTools) {
-  const programs = { isize: [['CollectInsertSizeMetrics', `H=${out}/h.pdf`]], basic: [['CollectBaseDistributionByCycle', `CHART=${out}/b.pdf`], ['MeanQualityByCycle', `CHART=${out}/m.pdf`], ['QualityScoreDistribution', `CHART=${out}/q.pdf`]], alignment: [['CollectAlignmentSummaryMetrics', `R=${one.fasta}`]] }[tool];
+  const programs = {
+    isize: [['CollectInsertSizeMetrics', `H=${out}/h.pdf`]],
+    basic: [
+      ['CollectBaseDistributionByCycle', `CHART=${out}/b.pdf`],
+      ['MeanQualityByCycle', `CHART=${out}/m.pdf`],
+      ['QualityScoreDistribution', `CHART=${out}/q.pdf`],
+    ],
+    alignment: [['CollectAlignmentSummaryMetrics', `R=${one.fasta}`]],
+  }[tool];
   perTool.push(
     measure(
       [
-        { name: `Picard ${programs.map((p) => p[0]).join(' + ')}`, command: programs.map(([p, extra]) => picard(p, extra)).join(' && '), anchor: true },
+        {
+          name: `Picard ${programs.map((p) => p[0]).join(' + ')}`,
+          command: programs.map(([p, extra]) => picard(p, extra)).join(' && '),
+          anchor: true,
+        },
         { name: `collect-${tool} --threads 2`, command: collect(tool, tool === 'alignment' ? reference : '') },
       ],
       runs,
     ),
   );
 }
-const memory = [one, four].map((input) => timeOnce(`${node} ${root}/packages/collect/bin/collect-multi.js -q -i ${input.bam} -o ${out}/mem -r ${input.fasta} --threads 2`));
+const memory = [one, four].map((input) =>
+  timeOnce(`${node} ${root}/packages/collect/bin/collect-multi.js -q -i ${input.bam} -o ${out}/mem -r ${input.fasta} --threads 2`),
+);
 const size = (file) => (fs.statSync(file).size / 1e6).toFixed(0);
 
 writeSection(

@@ -29,7 +29,9 @@ requireTools(['samtools', '/usr/bin/time']);
 const measure = (group) => measureRuns(group, runs);
 if (!fs.existsSync(bam)) {
   console.error(`bench: making ${bam} (${pairs} pairs, 2x150)…`);
-  execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dataDir, '--pairs', String(pairs)], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dataDir, '--pairs', String(pairs)], {
+    stdio: 'inherit',
+  });
 }
 
 const node = process.execPath;
@@ -52,7 +54,10 @@ if (decodedCount !== records) throw new Error(`decode counted ${decodedCount}, s
 const text = measure([
   { name: 'samtools view (SAM) > /dev/null', command: `samtools view ${bam} > /dev/null`, anchor: true },
   { name: 'bam2ndjson --threads 1 > /dev/null', command: `${bin('bam2ndjson')} --threads 1 ${bam} > /dev/null` },
-  { name: 'bam2ndjson --threads 1 --fields qname,flag,rname,pos > /dev/null', command: `${bin('bam2ndjson')} --threads 1 --fields qname,flag,rname,pos ${bam} > /dev/null` },
+  {
+    name: 'bam2ndjson --threads 1 --fields qname,flag,rname,pos > /dev/null',
+    command: `${bin('bam2ndjson')} --threads 1 --fields qname,flag,rname,pos ${bam} > /dev/null`,
+  },
 ]);
 
 // ── The engine: 1 and 2 threads against samtools with -@2 ──────────────────────────────────
@@ -63,7 +68,8 @@ const engineDecode = measure([
   { name: 'shoal full decode on the engine, --threads 2', command: `${node} ${root}/bench/engine-decode.mjs ${bam} --threads 2` },
 ]);
 for (const row of engineDecode.slice(2)) {
-  if (Number(row.output.split('\t')[0]) !== records) throw new Error(`${row.name} counted ${row.output.split('\t')[0]}, samtools ${records}`);
+  if (Number(row.output.split('\t')[0]) !== records)
+    throw new Error(`${row.name} counted ${row.output.split('\t')[0]}, samtools ${records}`);
 }
 const engineText = measure([
   { name: 'samtools view -@2 (SAM) > /dev/null', command: `samtools view -@2 ${bam} > /dev/null`, anchor: true },
@@ -74,7 +80,9 @@ const engineText = measure([
 const bam4x = path.join(dataDir, '4x', 'bench.bam');
 if (!fs.existsSync(bam4x)) {
   console.error(`bench: making ${bam4x} (${4 * pairs} pairs) for the memory check…`);
-  execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', path.dirname(bam4x), '--pairs', String(4 * pairs)], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', path.dirname(bam4x), '--pairs', String(4 * pairs)], {
+    stdio: 'inherit',
+  });
 }
 const memoryRows = [];
 for (const [label, tool] of [
@@ -83,11 +91,11 @@ for (const [label, tool] of [
 ]) {
   const small = timeOnce(tool(bam));
   const large = timeOnce(tool(bam4x));
-  memoryRows.push(`| ${label} | ${small.rssMb.toFixed(0)} | ${large.rssMb.toFixed(0)} | ${small.wall.toFixed(2)} | ${large.wall.toFixed(2)} |`);
+  memoryRows.push(
+    `| ${label} | ${small.rssMb.toFixed(0)} | ${large.rssMb.toFixed(0)} | ${small.wall.toFixed(2)} | ${large.wall.toFixed(2)} |`,
+  );
 }
 const size4xMb = fs.statSync(bam4x).size / 1e6;
-
-const fmt = (x) => x.toFixed(2);
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const section = `<!-- bench:formats:start -->
@@ -130,8 +138,13 @@ ${memoryRows.join('\n')}
 <!-- bench:engine:end -->`;
 
 const file = path.join(root, 'BENCHMARKS.md');
-let doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\nEvery figure here is written by a script in `bench/`; rerun it to check. The machine is shared and noisy: compare ratios from one run, not absolute times across runs.\n';
-for (const [name, text] of [['formats', section], ['engine', engineSection]]) {
+let doc = fs.existsSync(file)
+  ? fs.readFileSync(file, 'utf8')
+  : '# Benchmarks\n\nEvery figure here is written by a script in `bench/`; rerun it to check. The machine is shared and noisy: compare ratios from one run, not absolute times across runs.\n';
+for (const [name, text] of [
+  ['formats', section],
+  ['engine', engineSection],
+]) {
   const pattern = new RegExp(`<!-- bench:${name}:start -->[\\s\\S]*<!-- bench:${name}:end -->`);
   doc = pattern.test(doc) ? doc.replace(pattern, text) : `${doc.trimEnd()}\n\n${text}\n`;
 }

@@ -24,10 +24,27 @@ if (!fs.existsSync(bam)) {
 const chunks = [64, 256, 1024, 4096];
 const perThread = [1, 2, 3, 6];
 const configs = [];
-for (const threads of [1, 2]) for (const chunk of chunks) for (const per of perThread) configs.push({ threads, chunk, per, walls: [], rss: 0 });
+for (const threads of [1, 2])
+  for (const chunk of chunks) for (const per of perThread) configs.push({ threads, chunk, per, walls: [], rss: 0 });
 
 function once(c) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, path.join(root, 'bench/engine-decode.mjs'), bam, '--threads', String(c.threads), '--chunk-kib', String(c.chunk), '--in-flight', String(c.per * c.threads)], { encoding: 'utf8' });
+  const r = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%e %M',
+      process.execPath,
+      path.join(root, 'bench/engine-decode.mjs'),
+      bam,
+      '--threads',
+      String(c.threads),
+      '--chunk-kib',
+      String(c.chunk),
+      '--in-flight',
+      String(c.per * c.threads),
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   const [wall, rss] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
   c.walls.push(wall);
@@ -41,7 +58,8 @@ const rows = configs.map((c) => {
 });
 const best = (threads) => rows.filter((r) => r.threads === threads).sort((a, b) => a.median - b.median)[0];
 const lines = ['| threads | chunk KiB | in flight per thread | min s | median s | peak RSS MB |', '| --- | --- | --- | --- | --- | --- |'];
-for (const r of rows) lines.push(`| ${r.threads} | ${r.chunk} | ${r.per} | ${r.min.toFixed(2)} | ${r.median.toFixed(2)} | ${r.rss.toFixed(0)} |`);
+for (const r of rows)
+  lines.push(`| ${r.threads} | ${r.chunk} | ${r.per} | ${r.min.toFixed(2)} | ${r.median.toFixed(2)} | ${r.rss.toFixed(0)} |`);
 const section = `<!-- bench:sweep:start -->
 ## Engine sweep: read-chunk size × blocks in flight (full decode on the engine)
 
@@ -52,6 +70,8 @@ ${lines.join('\n')}
 <!-- bench:sweep:end -->`;
 const file = path.join(root, 'BENCHMARKS.md');
 let doc = fs.readFileSync(file, 'utf8');
-doc = doc.includes('<!-- bench:sweep:start -->') ? doc.replace(/<!-- bench:sweep:start -->[\s\S]*<!-- bench:sweep:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
+doc = doc.includes('<!-- bench:sweep:start -->')
+  ? doc.replace(/<!-- bench:sweep:start -->[\s\S]*<!-- bench:sweep:end -->/, section)
+  : `${doc.trimEnd()}\n\n${section}\n`;
 fs.writeFileSync(file, doc);
 console.log(section);

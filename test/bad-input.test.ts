@@ -49,12 +49,23 @@ describe('bam2ndjson on bad input', () => {
   it('garbage bytes', () => {
     const garbage = Buffer.alloc(5000);
     for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919) & 0xff;
-    expectOneLineError(runTool('bam2ndjson', [write('garbage.bam', garbage)]), 1, /garbage\.bam \(byte offset 0\): not BAM, SAM or shoal NDJSON/);
+    expectOneLineError(
+      runTool('bam2ndjson', [write('garbage.bam', garbage)]),
+      1,
+      /garbage\.bam \(byte offset 0\): not BAM, SAM or shoal NDJSON/,
+    );
   });
 
   it('garbage after valid blocks', () => {
-    const file = write('tail-garbage.bam', Buffer.concat([bytes.subarray(0, bytes.length - 28), Buffer.from('this is not a block at all, just text')]));
-    expectOneLineError(runTool('bam2ndjson', [file]), 1, new RegExp(`tail-garbage\\.bam \\(byte offset ${bytes.length - 28}\\): corrupt BGZF block header`));
+    const file = write(
+      'tail-garbage.bam',
+      Buffer.concat([bytes.subarray(0, bytes.length - 28), Buffer.from('this is not a block at all, just text')]),
+    );
+    expectOneLineError(
+      runTool('bam2ndjson', [file]),
+      1,
+      new RegExp(`tail-garbage\\.bam \\(byte offset ${bytes.length - 28}\\): corrupt BGZF block header`),
+    );
   });
 
   it('a corrupted deflate stream (CRC or ISIZE check)', () => {
@@ -68,7 +79,20 @@ describe('bam2ndjson on bad input', () => {
     const file = path.join(dir, 'long-record.bam');
     const header = makeHeader('@SQ\tSN:chr1\tLN:1000\n', [{ name: 'chr1', length: 1000 }]);
     const writer = await BamWriter.open(file, header);
-    const good = encodeRecord({ readName: 'r1', flag: 4, refId: -1, pos: -1, mapq: 0, cigar: parseCigar('*')!, mateRefId: -1, matePos: -1, templateLength: 0, sequence: 'ACGT', qualities: null, tags: [] });
+    const good = encodeRecord({
+      readName: 'r1',
+      flag: 4,
+      refId: -1,
+      pos: -1,
+      mapq: 0,
+      cigar: parseCigar('*')!,
+      mateRefId: -1,
+      matePos: -1,
+      templateLength: 0,
+      sequence: 'ACGT',
+      qualities: null,
+      tags: [],
+    });
     await writer.writeRecordBytes(good);
     const bad = Uint8Array.from(good);
     new DataView(bad.buffer).setUint32(0, 5000, true); // claims 5000 bytes; the file has ~45
@@ -79,27 +103,52 @@ describe('bam2ndjson on bad input', () => {
     // At most the header and the good record before it; nothing after the error.
     const lines = result.stdout.trim().split('\n');
     expect(lines.length).toBeLessThanOrEqual(2);
-    if (lines.length === 2) expect(JSON.parse(lines[1]!).qname).toBe('r1');
+    if (lines.length === 2) expect((JSON.parse(lines[1]!) as { qname: string }).qname).toBe('r1');
   });
 
   it('a record whose fields overrun its own length', async () => {
     const file = path.join(dir, 'overrun.bam');
     const header = makeHeader('', [{ name: 'chr1', length: 1000 }]);
     const writer = await BamWriter.open(file, header);
-    const record = encodeRecord({ readName: 'r1', flag: 4, refId: -1, pos: -1, mapq: 0, cigar: parseCigar('*')!, mateRefId: -1, matePos: -1, templateLength: 0, sequence: 'ACGT', qualities: null, tags: [] });
+    const record = encodeRecord({
+      readName: 'r1',
+      flag: 4,
+      refId: -1,
+      pos: -1,
+      mapq: 0,
+      cigar: parseCigar('*')!,
+      mateRefId: -1,
+      matePos: -1,
+      templateLength: 0,
+      sequence: 'ACGT',
+      qualities: null,
+      tags: [],
+    });
     new DataView(record.buffer).setInt32(20, 1000, true); // l_seq 1000 in a 45-byte record
     await writer.writeRecordBytes(record);
     await writer.close();
-    expectOneLineError(runTool('bam2ndjson', [file]), 1, /overrun\.bam \(byte offset \d+, record at \+\d+ inside the BGZF block\): corrupt BAM record: its fields need/);
+    expectOneLineError(
+      runTool('bam2ndjson', [file]),
+      1,
+      /overrun\.bam \(byte offset \d+, record at \+\d+ inside the BGZF block\): corrupt BAM record: its fields need/,
+    );
   });
 
   it('a text file given as BAM', () => {
-    expectOneLineError(runTool('bam2ndjson', [write('notes.bam', 'These are my notes.\nNot a BAM file.\n')]), 1, /notes\.bam \(byte offset 0\): not BAM, SAM or shoal NDJSON/);
+    expectOneLineError(
+      runTool('bam2ndjson', [write('notes.bam', 'These are my notes.\nNot a BAM file.\n')]),
+      1,
+      /notes\.bam \(byte offset 0\): not BAM, SAM or shoal NDJSON/,
+    );
   });
 
   it('plain gzip that is not BGZF', () => {
     const gz = zlib.gzipSync(Buffer.from('hello world\n'));
-    expectOneLineError(runTool('bam2ndjson', [write('plain.gz', gz)]), 1, /plain\.gz \(byte offset 0\): (plain gzip, not BGZF|gzip block without the BGZF BC field)/);
+    expectOneLineError(
+      runTool('bam2ndjson', [write('plain.gz', gz)]),
+      1,
+      /plain\.gz \(byte offset 0\): (plain gzip, not BGZF|gzip block without the BGZF BC field)/,
+    );
   });
 
   it('an empty file', () => {
@@ -112,7 +161,11 @@ describe('bam2ndjson on bad input', () => {
 
   it('a region query without an index', () => {
     const file = write('unindexed.bam', bytes);
-    expectOneLineError(runTool('bam2ndjson', ['--region', 'chr1:1-100', file]), 1, /unindexed\.bam: no index \(.*unindexed\.bam\.bai\) for a region query/);
+    expectOneLineError(
+      runTool('bam2ndjson', ['--region', 'chr1:1-100', file]),
+      1,
+      /unindexed\.bam: no index \(.*unindexed\.bam\.bai\) for a region query/,
+    );
   });
 
   it('a malformed region string is a usage error', () => {
@@ -121,7 +174,11 @@ describe('bam2ndjson on bad input', () => {
   });
 
   it('a region on an unknown contig', () => {
-    expectOneLineError(runTool('bam2ndjson', ['--region', 'chrZ:1-100', demo.bam]), 1, /no such reference 'chrZ' in the BAM header \(has chr1, chr2, chr3\)/);
+    expectOneLineError(
+      runTool('bam2ndjson', ['--region', 'chrZ:1-100', demo.bam]),
+      1,
+      /no such reference 'chrZ' in the BAM header \(has chr1, chr2, chr3\)/,
+    );
   });
 
   it('an unknown flag or field is a usage error', () => {

@@ -32,7 +32,11 @@ describe('BAM on the engine', () => {
     const bytes = fs.readFileSync(demo.bam);
     const cases: [string, Uint8Array, RegExp][] = [
       ['truncated.bam', bytes.subarray(0, Math.floor(bytes.length / 2)), /truncated\.bam \(byte offset \d+\): truncated BGZF block/],
-      ['no-eof.bam', bytes.subarray(0, bytes.length - 28), new RegExp(`no-eof\\.bam \\(byte offset ${bytes.length - 28}\\): missing BGZF EOF marker block`)],
+      [
+        'no-eof.bam',
+        bytes.subarray(0, bytes.length - 28),
+        new RegExp(`no-eof\\.bam \\(byte offset ${bytes.length - 28}\\): missing BGZF EOF marker block`),
+      ],
     ];
     const corrupt = Buffer.from(bytes);
     for (let i = 20000; i < 20100; i++) corrupt[i] ^= 0x5a;
@@ -51,7 +55,9 @@ describe('BAM on the engine', () => {
   });
 
   it('exits 0 quietly when stdout closes early (| head -1) with --threads 2', () => {
-    const result = runShell(`node packages/bam2ndjson/bin/bam2ndjson.js --threads 2 ${demo.bam} | head -1; echo "status=\${PIPESTATUS[0]}"`);
+    const result = runShell(
+      `node packages/bam2ndjson/bin/bam2ndjson.js --threads 2 ${demo.bam} | head -1; echo "status=\${PIPESTATUS[0]}"`,
+    );
     expect(result.stdout).toMatch(/^\{"type":"header"/);
     expect(result.stdout).toMatch(/status=0/);
     expect(result.stderr).toBe('');

@@ -10,8 +10,18 @@ import { BamReader, formatFloatG, parseBai } from '@shoal/hts';
 import { demoData, hasTool, readGolden, runShell, runTool, tempDir, goldenDir } from './helpers.js';
 
 interface JsonRecord {
-  qname: string; flag: number; rname: string; pos: number; mapq: number; cigar: string; rnext: string; pnext: number; tlen: number;
-  seq: string; qual: string; tags: Record<string, [string, unknown]>;
+  qname: string;
+  flag: number;
+  rname: string;
+  pos: number;
+  mapq: number;
+  cigar: string;
+  rnext: string;
+  pnext: number;
+  tlen: number;
+  seq: string;
+  qual: string;
+  tags: Record<string, [string, unknown]>;
 }
 
 /** NDJSON record → the SAM line samtools prints (integer types → i, floats with %g). */
@@ -23,15 +33,18 @@ function toSam(r: JsonRecord): string {
       return `${name}:B:${type[2]}${text.length ? ',' + text.join(',') : ''}`;
     }
     if (type === 'f') return `${name}:f:${formatFloatG(value as number)}`;
-    if ('cCsSiI'.includes(type)) return `${name}:i:${value}`;
-    return `${name}:${type}:${value}`;
+    if ('cCsSiI'.includes(type)) return `${name}:i:${value as number}`;
+    return `${name}:${type}:${value as string}`;
   });
   return [r.qname, r.flag, r.rname, r.pos, r.mapq, r.cigar, r.rnext, r.pnext, r.tlen, r.seq, r.qual, ...tags].join('\t');
 }
 
 function parseNdjson(text: string): { header: Record<string, unknown>; records: JsonRecord[] } {
-  const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  return { header: lines[0], records: lines.slice(1) };
+  const lines = text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as unknown);
+  return { header: lines[0] as Record<string, unknown>, records: lines.slice(1) as JsonRecord[] };
 }
 
 describe('bam2ndjson agrees with samtools view', () => {
@@ -82,11 +95,17 @@ describe('bam2ndjson agrees with samtools view', () => {
     const golden = readGolden('demo.regions.tsv').split('\n').filter(Boolean);
     const regions = fs.readFileSync(path.join(goldenDir, 'regions.txt'), 'utf8').split('\n').filter(Boolean);
     for (const region of regions) {
-      const expected = golden.filter((l) => l.startsWith(`${region}\t`) && !l.includes('\t#count\t')).map((l) => l.split('\t').slice(1).join('\t'));
+      const expected = golden
+        .filter((l) => l.startsWith(`${region}\t`) && !l.includes('\t#count\t'))
+        .map((l) => l.split('\t').slice(1).join('\t'));
       const count = Number(golden.find((l) => l.startsWith(`${region}\t#count\t`))!.split('\t')[2]);
       const result = runTool('bam2ndjson', ['--no-header', '--fields', 'qname,flag,pos', '--region', region, demo.bam]);
       expect(result.status, result.stderr).toBe(0);
-      const got = result.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((r) => `${r.qname}\t${r.flag}\t${r.pos}`);
+      const got = result.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Pick<JsonRecord, 'qname' | 'flag' | 'pos'>)
+        .map((r) => `${r.qname}\t${r.flag}\t${r.pos}`);
       expect(got, region).toEqual(expected);
       expect(got.length).toBe(count);
     }
@@ -110,12 +129,15 @@ describe('bam2ndjson agrees with samtools view', () => {
   it('round-trips through ndjson2bam to identical records', async () => {
     const dir = tempDir();
     const out = path.join(dir, 'round.bam');
-    const result = runShell(`node packages/bam2ndjson/bin/bam2ndjson.js ${demo.bam} | node packages/bam2ndjson/bin/ndjson2bam.js --write-index -o ${out}`);
+    const result = runShell(
+      `node packages/bam2ndjson/bin/bam2ndjson.js ${demo.bam} | node packages/bam2ndjson/bin/ndjson2bam.js --write-index -o ${out}`,
+    );
     expect(result.status, result.stderr).toBe(0);
     const recordsOf = async (file: string): Promise<string[]> => {
       const reader = await BamReader.open(file);
       const all: string[] = [];
-      for await (const batch of reader.batches()) for (let i = 0; i < batch.count; i++) all.push(Buffer.from(batch.record(i).toBytes()).toString('hex'));
+      for await (const batch of reader.batches())
+        for (let i = 0; i < batch.count; i++) all.push(Buffer.from(batch.record(i).toBytes()).toString('hex'));
       reader.close();
       return all;
     };

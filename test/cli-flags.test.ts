@@ -6,7 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flagProblems, parseHelpFlags, readAllFlags, renderFlagTable, withFlagTable, type CommandFlags } from '../tools/dist/cli-reference.js';
+import {
+  flagProblems,
+  parseHelpFlags,
+  readAllFlags,
+  renderFlagTable,
+  withFlagTable,
+  type CommandFlags,
+} from '../tools/dist/cli-reference.js';
 import { repoRoot } from './helpers.js';
 
 describe('flags across tools', () => {
@@ -14,9 +21,26 @@ describe('flags across tools', () => {
 
   it('reads the flags of every tool and subcommand', () => {
     const names = commands.map((c) => c.command);
-    for (const tool of ['bam2ndjson', 'ndjson2bam', 'bam-index', 'collect-multi', 'collect-merge', 'fq-transform process', 'fq-transform verify']) expect(names).toContain(tool);
+    for (const tool of [
+      'bam2ndjson',
+      'ndjson2bam',
+      'bam-index',
+      'collect-multi',
+      'collect-merge',
+      'fq-transform process',
+      'fq-transform verify',
+    ])
+      expect(names).toContain(tool);
     const threads = commands.filter((c) => c.flags.some((f) => f.long === '--threads'));
-    expect(threads.map((c) => c.command).sort()).toEqual(['bam2ndjson', 'collect-alignment', 'collect-basic', 'collect-isize', 'collect-multi', 'fq-transform process', 'ndjson2bam']);
+    expect(threads.map((c) => c.command).sort()).toEqual([
+      'bam2ndjson',
+      'collect-alignment',
+      'collect-basic',
+      'collect-isize',
+      'collect-multi',
+      'fq-transform process',
+      'ndjson2bam',
+    ]);
   });
 
   it('gives each short and long flag one meaning and one spelling', () => {
@@ -31,10 +55,13 @@ describe('flags across tools', () => {
 
 describe('the flag checks themselves', () => {
   const command = (name: string, help: string): CommandFlags => ({ command: name, flags: parseHelpFlags(help) });
-  const help = (...lines: string[]): string => `Usage: x [options]\n\nOptions:\n${lines.map((l) => `  ${l}`).join('\n')}\n  -h, --help   display help\n`;
+  const help = (...lines: string[]): string =>
+    `Usage: x [options]\n\nOptions:\n${lines.map((l) => `  ${l}`).join('\n')}\n  -h, --help   display help\n`;
 
   it('parses commander help', () => {
-    expect(parseHelpFlags(help('-t, --threads <n>   total threads (default: 2)', '--isize::min-frac <n>  fraction', '--no-header   no header'))).toEqual([
+    expect(
+      parseHelpFlags(help('-t, --threads <n>   total threads (default: 2)', '--isize::min-frac <n>  fraction', '--no-header   no header')),
+    ).toEqual([
       { short: '-t', long: '--threads', argument: '<n>', description: 'total threads (default: 2)' },
       { short: undefined, long: '--isize::min-frac', argument: '<n>', description: 'fraction' },
       { short: undefined, long: '--no-header', argument: '', description: 'no header' },

@@ -15,7 +15,13 @@ import { collectTool, demoData, repoRoot, runTool, syntheticFastq, tempDir, tool
  * Starts `args` with `input` written to its stdin (left open), waits until `ready(dir)` holds (or
  * 20 s), sends `signal`, and returns the exit code and what is left in `dir`.
  */
-async function stopMidRun(args: string[], input: Uint8Array | string, dir: string, signal: NodeJS.Signals, ready: (files: string[]) => boolean): Promise<{ signal: NodeJS.Signals | null; files: string[]; stderr: string }> {
+async function stopMidRun(
+  args: string[],
+  input: Uint8Array | string,
+  dir: string,
+  signal: NodeJS.Signals,
+  ready: (files: string[]) => boolean,
+): Promise<{ signal: NodeJS.Signals | null; files: string[]; stderr: string }> {
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -46,21 +52,39 @@ async function ndjsonStart(): Promise<string> {
 describe('stopped by a signal, every tool removes its temporary files', () => {
   it('bam2ndjson -o (SIGTERM)', async () => {
     const dir = tempDir();
-    const result = await stopMidRun([toolPath('bam2ndjson'), '-', '-o', 'out.ndjson', '--threads', '2'], await ndjsonStart(), dir, 'SIGTERM', (files) => files.some(isTemporary));
+    const result = await stopMidRun(
+      [toolPath('bam2ndjson'), '-', '-o', 'out.ndjson', '--threads', '2'],
+      await ndjsonStart(),
+      dir,
+      'SIGTERM',
+      (files) => files.some(isTemporary),
+    );
     expect(result.signal, result.stderr).toBe('SIGTERM');
     expect(result.files).toEqual([]);
   });
 
   it('ndjson2bam --write-index (SIGINT)', async () => {
     const dir = tempDir();
-    const result = await stopMidRun([toolPath('ndjson2bam'), '-', '-o', 'out.bam', '--write-index'], await ndjsonStart(), dir, 'SIGINT', (files) => files.some(isTemporary));
+    const result = await stopMidRun(
+      [toolPath('ndjson2bam'), '-', '-o', 'out.bam', '--write-index'],
+      await ndjsonStart(),
+      dir,
+      'SIGINT',
+      (files) => files.some(isTemporary),
+    );
     expect(result.signal, result.stderr).toBe('SIGINT');
     expect(result.files).toEqual([]);
   });
 
   it('collect-multi (SIGHUP)', async () => {
     const dir = tempDir();
-    const result = await stopMidRun([collectTool('collect-multi'), '-i', '-', '-o', 'qc/s', '-q'], await ndjsonStart(), dir, 'SIGHUP', (files) => files.includes('qc'));
+    const result = await stopMidRun(
+      [collectTool('collect-multi'), '-i', '-', '-o', 'qc/s', '-q'],
+      await ndjsonStart(),
+      dir,
+      'SIGHUP',
+      (files) => files.includes('qc'),
+    );
     expect(result.signal, result.stderr).toBe('SIGHUP');
     expect(fs.readdirSync(path.join(dir, 'qc'))).toEqual([]);
   });
@@ -69,7 +93,9 @@ describe('stopped by a signal, every tool removes its temporary files', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'config.toml'), "[input]\n    read1 = '--stdin--'\n[output]\n    prefix = 'out'\n");
     const fq = path.join(repoRoot, 'packages', 'fq-transform', 'bin', 'fq-transform.js');
-    const result = await stopMidRun([fq, 'process', 'config.toml'], syntheticFastq(200, 1), dir, 'SIGTERM', (files) => files.some(isTemporary));
+    const result = await stopMidRun([fq, 'process', 'config.toml'], syntheticFastq(200, 1), dir, 'SIGTERM', (files) =>
+      files.some(isTemporary),
+    );
     expect(result.signal, result.stderr).toBe('SIGTERM');
     expect(result.files).toEqual(['config.toml', 'out.incompleted']);
   });

@@ -53,7 +53,10 @@ describe('fq-transform command line', () => {
 
   it('an unknown key names the key and its line', () => {
     write(dir, 'unknown.toml', `${PAIRED_INPUT}[[step]]\n    action = 'CutStart'\n    segment = 'read1'\n    n = 3\n    nn = 4\n`);
-    expectOneLineError(runFqTransform(['validate', 'unknown.toml'], { cwd: dir }), /unknown\.toml \(line 8\): \[\[step\]\] 1 \(CutStart\): 'nn': unknown key 'nn'/);
+    expectOneLineError(
+      runFqTransform(['validate', 'unknown.toml'], { cwd: dir }),
+      /unknown\.toml \(line 8\): \[\[step\]\] 1 \(CutStart\): 'nn': unknown key 'nn'/,
+    );
   });
 
   it('a wrong type and an unknown action are named with their lines', () => {
@@ -77,7 +80,10 @@ describe('fq-transform command line', () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'short2.fq', syntheticFastq(2999, 12, 'p', 2));
     write(dir, 'short.toml', `[input]\n    read1 = 'r1.fq.gz'\n    read2 = 'short2.fq'\n[output]\n    prefix = 'out'\n`);
-    expectOneLineError(runFqTransform(['process', path.join(dir, 'short.toml'), '-O', out], { cwd: dir }), /short2\.fq \(record 3000\): Unequal number of reads/);
+    expectOneLineError(
+      runFqTransform(['process', path.join(dir, 'short.toml'), '-O', out], { cwd: dir }),
+      /short2\.fq \(record 3000\): Unequal number of reads/,
+    );
     expect(fs.readdirSync(out)).toEqual(['out.incompleted']);
   });
 
@@ -85,15 +91,25 @@ describe('fq-transform command line', () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'noplus.fq', '@a\nACGT\n+\nIIII\n@b\nACGT\nIIII\n');
     write(dir, 'noplus.toml', `[input]\n    read1 = 'noplus.fq'\n[output]\n    prefix = 'out'\n`);
-    expectOneLineError(runFqTransform(['process', path.join(dir, 'noplus.toml'), '-O', out], { cwd: dir }), /noplus\.fq \(record 2\): Expected \+ after sequence/);
+    expectOneLineError(
+      runFqTransform(['process', path.join(dir, 'noplus.toml'), '-O', out], { cwd: dir }),
+      /noplus\.fq \(record 2\): Expected \+ after sequence/,
+    );
     write(dir, 'shortq.fq', '@a\nACGT\n+\nIIII\n@b\nACGT\n+\nII\n');
     write(dir, 'shortq.toml', `[input]\n    read1 = 'shortq.fq'\n[output]\n    prefix = 'out'\n`);
-    expectOneLineError(runFqTransform(['process', path.join(dir, 'shortq.toml'), '-O', out, '--allow-overwrite'], { cwd: dir }), /shortq\.fq \(record 2\): Sequence and quality must have the same length/);
+    expectOneLineError(
+      runFqTransform(['process', path.join(dir, 'shortq.toml'), '-O', out, '--allow-overwrite'], { cwd: dir }),
+      /shortq\.fq \(record 2\): Sequence and quality must have the same length/,
+    );
   });
 
   it('data errors raised on worker threads: each error of the blocks in flight once, a line each, exit 1', () => {
     const out = tempDir('fq-cli-out-');
-    write(dir, 'validate.toml', `${PAIRED_INPUT}[[step]]\n    action = 'ValidateSeq'\n    allowed = 'ACGT'\n    segment = 'read1'\n[output]\n    prefix = 'out'\n[options]\n    block_size = 100\n`);
+    write(
+      dir,
+      'validate.toml',
+      `${PAIRED_INPUT}[[step]]\n    action = 'ValidateSeq'\n    allowed = 'ACGT'\n    segment = 'read1'\n[output]\n    prefix = 'out'\n[options]\n    block_size = 100\n`,
+    );
     const result = runFqTransform(['process', path.join(dir, 'validate.toml'), '-O', out, '--threads', '4'], { cwd: dir });
     expect(result.status).toBe(1);
     // Every block in flight fails here (N bases in most blocks): each error once, one line each.
@@ -105,8 +121,15 @@ describe('fq-transform command line', () => {
   });
 
   it('outputs that would share a file, and a file read twice, are configuration errors', () => {
-    write(dir, 'clash.toml', `[input]\n    read1 = 'r1.fq.gz'\n    inspect_read1 = 'r2.fq.gz'\n[options]\n    spot_check_read_pairing = false\n[[step]]\n    action = 'Inspect'\n    n = 5\n    infix = 'inspect'\n    segment = 'read1'\n[output]\n    prefix = 'out'\n`);
-    expectOneLineError(runFqTransform(['validate', 'clash.toml'], { cwd: dir }), /two outputs would be written to the same file 'out_inspect_read1\.fq'/);
+    write(
+      dir,
+      'clash.toml',
+      `[input]\n    read1 = 'r1.fq.gz'\n    inspect_read1 = 'r2.fq.gz'\n[options]\n    spot_check_read_pairing = false\n[[step]]\n    action = 'Inspect'\n    n = 5\n    infix = 'inspect'\n    segment = 'read1'\n[output]\n    prefix = 'out'\n`,
+    );
+    expectOneLineError(
+      runFqTransform(['validate', 'clash.toml'], { cwd: dir }),
+      /two outputs would be written to the same file 'out_inspect_read1\.fq'/,
+    );
     write(dir, 'twice.toml', `[input]\n    read1 = 'r1.fq.gz'\n    read2 = 'r1.fq.gz'\n`);
     expectOneLineError(runFqTransform(['validate', 'twice.toml'], { cwd: dir }), /'r1\.fq\.gz' is read twice/);
   });
@@ -114,7 +137,11 @@ describe('fq-transform command line', () => {
   it('stdout closed early (| head) with a side file: exit 0, no temporary file left', () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'side.fq', syntheticFastq(60000, 22));
-    write(dir, 'side.toml', `[input]\n    read1 = '${path.join(dir, 'side.fq')}'\n[[step]]\n    action = 'Inspect'\n    n = 5\n    infix = 'peek'\n[output]\n    prefix = 'out'\n    stdout = true\n`);
+    write(
+      dir,
+      'side.toml',
+      `[input]\n    read1 = '${path.join(dir, 'side.fq')}'\n[[step]]\n    action = 'Inspect'\n    n = 5\n    infix = 'peek'\n[output]\n    prefix = 'out'\n    stdout = true\n`,
+    );
     const cli = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'packages', 'fq-transform', 'bin', 'fq-transform.js');
     const result = runShell(`cd ${out} && node ${cli} process ${path.join(dir, 'side.toml')} | head -1`);
     expect(result.status).toBe(0);
@@ -127,7 +154,10 @@ describe('fq-transform command line', () => {
     write(dir, 'plain.toml', `${PAIRED_INPUT}[output]\n    prefix = 'out'\n`);
     expect(runFqTransform(['process', path.join(dir, 'plain.toml'), '-O', out], { cwd: dir }).status).toBe(0);
     expect(fs.readdirSync(out).sort()).toEqual(['out_read1.fq', 'out_read2.fq']);
-    expectOneLineError(runFqTransform(['process', path.join(dir, 'plain.toml'), '-O', out], { cwd: dir }), /out_read1\.fq: output file exists already/);
+    expectOneLineError(
+      runFqTransform(['process', path.join(dir, 'plain.toml'), '-O', out], { cwd: dir }),
+      /out_read1\.fq: output file exists already/,
+    );
     expect(runFqTransform(['process', path.join(dir, 'plain.toml'), '-O', out, '--allow-overwrite'], { cwd: dir }).status).toBe(0);
   });
 
@@ -143,7 +173,11 @@ describe('fq-transform command line', () => {
 
   it('[benchmark] repeats the first block through the steps and writes nothing', async () => {
     const out = tempDir('fq-cli-out-');
-    write(dir, 'bench.toml', `${PAIRED_INPUT}[[step]]\n    action = 'CutStart'\n    segment = 'read1'\n    n = 3\n[output]\n    prefix = 'out'\n[options]\n    block_size = 100\n[benchmark]\n    enable = true\n    molecule_count = 5000\n`);
+    write(
+      dir,
+      'bench.toml',
+      `${PAIRED_INPUT}[[step]]\n    action = 'CutStart'\n    segment = 'read1'\n    n = 3\n[output]\n    prefix = 'out'\n[options]\n    block_size = 100\n[benchmark]\n    enable = true\n    molecule_count = 5000\n`,
+    );
     const report = await processConfig({ configFile: path.join(dir, 'bench.toml'), inputDirectory: dir, outputDirectory: out, threads: 2 });
     expect(report.molecules).toBe(100);
     expect(report.timings[0]).toMatchObject({ label: '1 CutStart', blocks: 51 });
@@ -153,9 +187,20 @@ describe('fq-transform command line', () => {
   it('Head stops the readers: a few blocks are read, not the whole input', async () => {
     const out = tempDir('fq-cli-out-');
     write(dir, 'many.fq.gz', zlib.gzipSync(syntheticFastq(100000, 31)));
-    write(dir, 'head.toml', `[input]\n    read1 = 'many.fq.gz'\n[[step]]\n    action = 'Head'\n    n = 5\n[output]\n    prefix = 'out'\n[options]\n    block_size = 1000\n    max_blocks_in_flight = 4\n`);
+    write(
+      dir,
+      'head.toml',
+      `[input]\n    read1 = 'many.fq.gz'\n[[step]]\n    action = 'Head'\n    n = 5\n[output]\n    prefix = 'out'\n[options]\n    block_size = 1000\n    max_blocks_in_flight = 4\n`,
+    );
     for (const workpool of [true, false]) {
-      const report = await processConfig({ configFile: path.join(dir, 'head.toml'), inputDirectory: dir, outputDirectory: out, threads: 2, workpool, allowOverwrite: true });
+      const report = await processConfig({
+        configFile: path.join(dir, 'head.toml'),
+        inputDirectory: dir,
+        outputDirectory: out,
+        threads: 2,
+        workpool,
+        allowOverwrite: true,
+      });
       expect(report.molecules).toBeLessThanOrEqual(1000 * 8);
       expect(fs.readFileSync(path.join(out, 'out_read1.fq'), 'utf8').split('\n').length).toBe(21);
     }
@@ -223,7 +268,14 @@ describe('fq-transform: same bytes from every mode and thread count', () => {
     // One block in flight at a time: the tightest bound, where a lost wake-up would hang.
     write(dir, 'one.toml', `${fs.readFileSync(path.join(dir, 'many.toml'), 'utf8')}    max_blocks_in_flight = 1\n`);
     const results: string[] = [];
-    for (const [threads, workpool, config] of [[1, true, 'many'], [2, true, 'many'], [8, true, 'many'], [3, false, 'many'], [2, true, 'one'], [2, false, 'one']] as const) {
+    for (const [threads, workpool, config] of [
+      [1, true, 'many'],
+      [2, true, 'many'],
+      [8, true, 'many'],
+      [3, false, 'many'],
+      [2, true, 'one'],
+      [2, false, 'one'],
+    ] as const) {
       const out = tempDir('fq-modes-out-');
       await processConfig({ configFile: path.join(dir, `${config}.toml`), inputDirectory: dir, outputDirectory: out, threads, workpool });
       results.push(zlib.gunzipSync(fs.readFileSync(path.join(out, 'out_interleaved.fq.gz'))).toString('latin1'));

@@ -31,7 +31,11 @@ export function toolPath(tool: string): string {
  */
 const CHILD_TIMEOUT_MS = 120_000;
 
-function spawnChecked(command: string, args: string[], options: { input?: Uint8Array | string; env?: NodeJS.ProcessEnv; cwd?: string }): SpawnSyncReturns<string> {
+function spawnChecked(
+  command: string,
+  args: string[],
+  options: { input?: Uint8Array | string; env?: NodeJS.ProcessEnv; cwd?: string },
+): SpawnSyncReturns<string> {
   const result = spawnSync(command, args, {
     input: options.input,
     encoding: 'utf8',
@@ -43,12 +47,17 @@ function spawnChecked(command: string, args: string[], options: { input?: Uint8A
     killSignal: 'SIGKILL',
   });
   // EPIPE only means the child exited before reading all its input (an error found early).
-  if (result.error && (result.error as NodeJS.ErrnoException).code !== 'EPIPE') result.stderr = `${result.stderr ?? ''}\n[test helper] ${command} ${args.join(' ')}: ${result.error.message}`;
+  if (result.error && (result.error as NodeJS.ErrnoException).code !== 'EPIPE')
+    result.stderr = `${result.stderr ?? ''}\n[test helper] ${command} ${args.join(' ')}: ${result.error.message}`;
   return result;
 }
 
 /** Runs a built bam2ndjson-package tool (bam2ndjson, ndjson2bam, bam-index). */
-export function runTool(tool: string, args: string[], options: { input?: Uint8Array | string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+export function runTool(
+  tool: string,
+  args: string[],
+  options: { input?: Uint8Array | string; env?: NodeJS.ProcessEnv } = {},
+): SpawnSyncReturns<string> {
   return spawnChecked(process.execPath, [toolPath(tool), ...args], options);
 }
 

@@ -4,14 +4,11 @@
  * collector contract: identical files for every thread count, partial states merging to the
  * one-pass result (also through --region and collect-merge with the reference), riker's layout.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BamReader } from '@shoal/hts';
-import { COLLECTORS, renderOutputs } from '@shoal/qc';
-import { collectTool, metricsBody, qcData, readGolden, tempDir, expectMergeEqualsOnePass, runCollect } from './helpers.js';
-
+import { COLLECTORS } from '@shoal/qc';
+import { metricsBody, qcData, readGolden, tempDir, expectMergeEqualsOnePass, runCollect } from './helpers.js';
 
 /**
  * Space-separated fields → TSV (the pasted SAM and Picard text below; trailing spaces are empty
@@ -72,7 +69,8 @@ const CASE_FASTA = [
   '',
 ].join('\n');
 
-const HEADER = 'CATEGORY TOTAL_READS PF_READS PCT_PF_READS PF_NOISE_READS PF_READS_ALIGNED PCT_PF_READS_ALIGNED PF_ALIGNED_BASES PF_HQ_ALIGNED_READS PF_HQ_ALIGNED_BASES PF_HQ_ALIGNED_Q20_BASES PF_HQ_MEDIAN_MISMATCHES PF_MISMATCH_RATE PF_HQ_ERROR_RATE PF_INDEL_RATE MEAN_READ_LENGTH SD_READ_LENGTH MEDIAN_READ_LENGTH MAD_READ_LENGTH MIN_READ_LENGTH MAX_READ_LENGTH MEAN_ALIGNED_READ_LENGTH READS_ALIGNED_IN_PAIRS PCT_READS_ALIGNED_IN_PAIRS PF_READS_IMPROPER_PAIRS PCT_PF_READS_IMPROPER_PAIRS BAD_CYCLES STRAND_BALANCE PCT_CHIMERAS PCT_ADAPTER PCT_SOFTCLIP PCT_HARDCLIP AVG_POS_3PRIME_SOFTCLIP_LENGTH SAMPLE LIBRARY READ_GROUP';
+const HEADER =
+  'CATEGORY TOTAL_READS PF_READS PCT_PF_READS PF_NOISE_READS PF_READS_ALIGNED PCT_PF_READS_ALIGNED PF_ALIGNED_BASES PF_HQ_ALIGNED_READS PF_HQ_ALIGNED_BASES PF_HQ_ALIGNED_Q20_BASES PF_HQ_MEDIAN_MISMATCHES PF_MISMATCH_RATE PF_HQ_ERROR_RATE PF_INDEL_RATE MEAN_READ_LENGTH SD_READ_LENGTH MEDIAN_READ_LENGTH MAD_READ_LENGTH MIN_READ_LENGTH MAX_READ_LENGTH MEAN_ALIGNED_READ_LENGTH READS_ALIGNED_IN_PAIRS PCT_READS_ALIGNED_IN_PAIRS PF_READS_IMPROPER_PAIRS PCT_PF_READS_IMPROPER_PAIRS BAD_CYCLES STRAND_BALANCE PCT_CHIMERAS PCT_ADAPTER PCT_SOFTCLIP PCT_HARDCLIP AVG_POS_3PRIME_SOFTCLIP_LENGTH SAMPLE LIBRARY READ_GROUP';
 const HISTOGRAM = [
   '## HISTOGRAM java.lang.Integer',
   'READ_LENGTH PAIRED_TOTAL_LENGTH_COUNT PAIRED_ALIGNED_LENGTH_COUNT UNPAIRED_TOTAL_LENGTH_COUNT UNPAIRED_ALIGNED_LENGTH_COUNT',
@@ -133,7 +131,18 @@ describe('collect-alignment', () => {
       it(`equals Picard byte for byte: ${golden}, --threads ${threads}`, () => {
         const dir = tempDir();
         const reference = withReference ? ['-r', qc.fasta] : [];
-        const result = runCollect('collect-alignment', ['-i', qc.bam, ...reference, '-o', path.join(dir, 'out'), '--format', 'picard', '--threads', threads, ...args]);
+        const result = runCollect('collect-alignment', [
+          '-i',
+          qc.bam,
+          ...reference,
+          '-o',
+          path.join(dir, 'out'),
+          '--format',
+          'picard',
+          '--threads',
+          threads,
+          ...args,
+        ]);
         expect(result.status, result.stderr).toBe(0);
         expect(metricsBody(fs.readFileSync(path.join(dir, 'out.alignment_summary_metrics'), 'utf8'))).toBe(readGolden(`qc/${golden}`));
       });
@@ -143,7 +152,16 @@ describe('collect-alignment', () => {
   it("equals Picard's output for the hand-made SAM, with and without the reference", () => {
     const dir = tempDir();
     const sam = path.join(caseDir, 'case.sam');
-    let result = runCollect('collect-alignment', ['-i', sam, '-r', path.join(caseDir, 'case.fa'), '-o', path.join(dir, 'ref'), '--format', 'picard']);
+    let result = runCollect('collect-alignment', [
+      '-i',
+      sam,
+      '-r',
+      path.join(caseDir, 'case.fa'),
+      '-o',
+      path.join(dir, 'ref'),
+      '--format',
+      'picard',
+    ]);
     expect(result.status, result.stderr).toBe(0);
     expect(metricsBody(fs.readFileSync(path.join(dir, 'ref.alignment_summary_metrics'), 'utf8'))).toBe(PICARD_CASE);
     result = runCollect('collect-alignment', ['-i', sam, '-o', path.join(dir, 'none'), '--format', 'picard']);
@@ -158,16 +176,32 @@ describe('collect-alignment', () => {
     expect(lines[0]).toBe(
       'sample\tcategory\ttotal_reads\taligned_reads\tfrac_aligned\thq_aligned_reads\thq_aligned_bases\thq_aligned_q20_bases\thq_median_mismatches\tmismatch_rate\thq_mismatch_rate\tindel_rate\tmean_read_length\tsd_read_length\tmedian_read_length\tmad_read_length\tmin_read_length\tmax_read_length\tmean_aligned_read_length\taligned_reads_in_pairs\tfrac_aligned_in_pairs\treads_improperly_paired\tfrac_reads_improperly_paired\tbad_cycles\tstrand_balance\tfrac_chimeras\tfrac_softclipped_reads\tfrac_hardclipped_reads\tmean_3prime_softclipped_bases',
     );
-    expect(lines[1]).toBe('qc-sample\tread1\t5030\t4854\t0.98558\t4580\t453497\t438597\t1.00\t0.011843\t0.011802\t0.000576\t100.00\t0.00\t100.00\t0.00\t100\t100\t97.64\t4820\t0.99300\t291\t0.05995\t0\t0.51009\t0.05771\t0.00923\t0.00000\t11.59');
+    expect(lines[1]).toBe(
+      'qc-sample\tread1\t5030\t4854\t0.98558\t4580\t453497\t438597\t1.00\t0.011843\t0.011802\t0.000576\t100.00\t0.00\t100.00\t0.00\t100\t100\t97.64\t4820\t0.99300\t291\t0.05995\t0\t0.51009\t0.05771\t0.00923\t0.00000\t11.59',
+    );
     expect(lines.slice(2, 4).map((l) => l.split('\t')[1])).toEqual(['read2', 'pair']);
     expect(lines).toHaveLength(5);
   });
 
   it("applies riker's rules only when asked: aligned length over aligned reads, improper pairs with a mapped mate", () => {
     const dir = tempDir();
-    const args = ['-i', path.join(caseDir, 'case.sam'), '-r', path.join(caseDir, 'case.fa'), '-o', path.join(dir, 'riker'), '--format', 'picard'];
-    expect(runCollect('collect-alignment', [...args, '--aligned-length-over-aligned-reads', '--improper-pairs-need-mapped-mate']).status).toBe(0);
-    const rows = metricsBody(fs.readFileSync(path.join(dir, 'riker.alignment_summary_metrics'), 'utf8')).split('\n').slice(2, 6).map((l) => l.split('\t'));
+    const args = [
+      '-i',
+      path.join(caseDir, 'case.sam'),
+      '-r',
+      path.join(caseDir, 'case.fa'),
+      '-o',
+      path.join(dir, 'riker'),
+      '--format',
+      'picard',
+    ];
+    expect(
+      runCollect('collect-alignment', [...args, '--aligned-length-over-aligned-reads', '--improper-pairs-need-mapped-mate']).status,
+    ).toBe(0);
+    const rows = metricsBody(fs.readFileSync(path.join(dir, 'riker.alignment_summary_metrics'), 'utf8'))
+      .split('\n')
+      .slice(2, 6)
+      .map((l) => l.split('\t'));
     const column = (name: string): string[] => rows.map((row) => row[HEADER.split(' ').indexOf(name)]!);
     // SECOND_OF_PAIR: 145 aligned-length bases over 5 aligned reads (Picard: over 6 PF reads, 24.166667).
     expect(column('MEAN_ALIGNED_READ_LENGTH')).toEqual(['30', '29', '29.545455', '28.25']);
@@ -198,16 +232,41 @@ describe('collect-alignment', () => {
     expect(merged.status, merged.stderr).toBe(0);
     const golden = readGolden('qc/alignment.alignment_summary_metrics');
     expect(metricsBody(fs.readFileSync(path.join(dir, 'merged.alignment_summary_metrics'), 'utf8'))).toBe(golden);
-    const multi = runCollect('collect-multi', ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, 'multi'), '--format', 'picard', '--tools', 'alignment', '--threads', '3', '--alignment::max-insert-size', '300']);
+    const multi = runCollect('collect-multi', [
+      '-i',
+      qc.bam,
+      '-r',
+      qc.fasta,
+      '-o',
+      path.join(dir, 'multi'),
+      '--format',
+      'picard',
+      '--tools',
+      'alignment',
+      '--threads',
+      '3',
+      '--alignment::max-insert-size',
+      '300',
+    ]);
     expect(multi.status, multi.stderr).toBe(0);
-    expect(metricsBody(fs.readFileSync(path.join(dir, 'multi.alignment_summary_metrics'), 'utf8'))).toBe(readGolden('qc/alignment.max_insert_size_300.alignment_summary_metrics'));
+    expect(metricsBody(fs.readFileSync(path.join(dir, 'multi.alignment_summary_metrics'), 'utf8'))).toBe(
+      readGolden('qc/alignment.max_insert_size_300.alignment_summary_metrics'),
+    );
   });
 
   it('writes one zero UNPAIRED row for a SAM without records', () => {
     const dir = tempDir();
     const empty = path.join(dir, 'empty.sam');
-    fs.writeFileSync(empty, `${CASE_SAM.split('\n').filter((l) => l.startsWith('@')).join('\n')}\n`);
-    expect(runCollect('collect-alignment', ['-i', empty, '-r', path.join(caseDir, 'case.fa'), '-o', path.join(dir, 'e'), '--format', 'picard']).status).toBe(0);
+    fs.writeFileSync(
+      empty,
+      `${CASE_SAM.split('\n')
+        .filter((l) => l.startsWith('@'))
+        .join('\n')}\n`,
+    );
+    expect(
+      runCollect('collect-alignment', ['-i', empty, '-r', path.join(caseDir, 'case.fa'), '-o', path.join(dir, 'e'), '--format', 'picard'])
+        .status,
+    ).toBe(0);
     // Picard 2.27.5 on the same header: the zero row, no histogram.
     expect(metricsBody(fs.readFileSync(path.join(dir, 'e.alignment_summary_metrics'), 'utf8'))).toBe(
       tsv(['## METRICS CLASS picard.analysis.AlignmentSummaryMetrics', HEADER, `UNPAIRED${' 0'.repeat(32)}   `, '', '', '']),
@@ -236,7 +295,9 @@ describe('collect-alignment with a reference that does not match the BAM', () =>
     fs.writeFileSync(fasta, '>chrX\nACGTACGTACGT\n');
     const result = runCollect('collect-alignment', ['-i', qc.bam, '-r', fasta, '-o', path.join(dir, 'out')]);
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe(`collect-alignment: error: ${fasta}: the reference has no sequence 'chr1', which the input's header names: give the FASTA the reads were aligned to`);
+    expect(result.stderr.trim()).toBe(
+      `collect-alignment: error: ${fasta}: the reference has no sequence 'chr1', which the input's header names: give the FASTA the reads were aligned to`,
+    );
     expect(fs.readdirSync(dir).filter((f) => f.includes('out'))).toEqual([]);
   });
 });

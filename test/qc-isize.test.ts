@@ -7,14 +7,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BamReader, makeHeader } from '@shoal/hts';
-import { COLLECTORS, renderOutputs } from '@shoal/qc';
-import { collectTool, metricsBody, qcData, readGolden, runTool, tempDir, expectMergeEqualsOnePass, runCollect } from './helpers.js';
-
+import { COLLECTORS } from '@shoal/qc';
+import { metricsBody, qcData, readGolden, runTool, tempDir, expectMergeEqualsOnePass, runCollect } from './helpers.js';
 
 function readAll(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const name of fs.readdirSync(dir).sort()) files[name] = fs.readFileSync(path.join(dir, name), 'utf8').replace(/^# Started on: .*$/m, '').replace(/^# (CollectInsertSizeMetrics.*)$/m, '');
+  for (const name of fs.readdirSync(dir).sort())
+    files[name] = fs
+      .readFileSync(path.join(dir, name), 'utf8')
+      .replace(/^# Started on: .*$/m, '')
+      .replace(/^# (CollectInsertSizeMetrics.*)$/m, '');
   return files;
 }
 
@@ -42,7 +44,9 @@ describe('collect-isize', () => {
     const dir = tempDir();
     expect(runCollect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'out'), '-q']).status).toBe(0);
     const metrics = fs.readFileSync(path.join(dir, 'out.isize-metrics.txt'), 'utf8').split('\n');
-    expect(metrics[0]).toBe('sample\tpair_orientation\tread_pairs\tmean_insert_size\tstandard_deviation\tmedian_insert_size\tmedian_absolute_deviation\tmode_insert_size\tmin_insert_size\tmax_insert_size');
+    expect(metrics[0]).toBe(
+      'sample\tpair_orientation\tread_pairs\tmean_insert_size\tstandard_deviation\tmedian_insert_size\tmedian_absolute_deviation\tmode_insert_size\tmin_insert_size\tmax_insert_size',
+    );
     expect(metrics[1]).toMatch(/^qc-sample\tFR\t4470\t297\.63\t50\.01\t298\.00\t33\.00\t287\t100\t505$/);
     const histogram = fs.readFileSync(path.join(dir, 'out.isize-histogram.txt'), 'utf8').split('\n');
     expect(histogram[0]).toBe('sample\tinsert_size\tfr_count');
@@ -51,15 +55,36 @@ describe('collect-isize', () => {
   it('gives identical files for --threads 1, 2 and 8, and for SAM and NDJSON input', () => {
     const outputs = ['1', '2', '8'].map((threads) => {
       const dir = tempDir();
-      expect(runCollect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'x'), '-q', '--threads', threads, '--format', 'picard', '--min-frac', '0']).status).toBe(0);
+      expect(
+        runCollect('collect-isize', [
+          '-i',
+          qc.bam,
+          '-o',
+          path.join(dir, 'x'),
+          '-q',
+          '--threads',
+          threads,
+          '--format',
+          'picard',
+          '--min-frac',
+          '0',
+        ]).status,
+      ).toBe(0);
       return readAll(dir);
     });
     expect(outputs[1]).toEqual(outputs[0]);
     expect(outputs[2]).toEqual(outputs[0]);
     for (const format of ['sam', 'ndjson']) {
       const dir = tempDir();
-      const text = format === 'sam' ? spawnSync('samtools', ['view', '-h', qc.bam], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout || convertToSam(qc.bam) : runTool('bam2ndjson', [qc.bam]).stdout;
-      const result = runCollect('collect-isize', ['-i', '-', '-o', path.join(dir, 'x'), '-q', '--format', 'picard', '--min-frac', '0'], text);
+      const text =
+        format === 'sam'
+          ? spawnSync('samtools', ['view', '-h', qc.bam], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout || convertToSam(qc.bam)
+          : runTool('bam2ndjson', [qc.bam]).stdout;
+      const result = runCollect(
+        'collect-isize',
+        ['-i', '-', '-o', path.join(dir, 'x'), '-q', '--format', 'picard', '--min-frac', '0'],
+        text,
+      );
       expect(result.status, result.stderr).toBe(0);
       expect(readAll(dir), format).toEqual(outputs[0]);
     }
@@ -76,7 +101,11 @@ describe('collect-isize', () => {
     expect(runTool('ndjson2bam', ['-o', empty], { input: header }).status).toBe(0);
     const result = runCollect('collect-isize', ['-i', empty, '-o', path.join(dir, 'e'), '-q', '--format', 'picard']);
     expect(result.status, result.stderr).toBe(0);
-    expect(metricsBody(fs.readFileSync(path.join(dir, 'e.insert_size_metrics'), 'utf8')).split('\n').slice(0, 2)).toEqual([
+    expect(
+      metricsBody(fs.readFileSync(path.join(dir, 'e.insert_size_metrics'), 'utf8'))
+        .split('\n')
+        .slice(0, 2),
+    ).toEqual([
       '## METRICS CLASS\tpicard.analysis.InsertSizeMetrics',
       'MEDIAN_INSERT_SIZE\tMODE_INSERT_SIZE\tMEDIAN_ABSOLUTE_DEVIATION\tMIN_INSERT_SIZE\tMAX_INSERT_SIZE\tMEAN_INSERT_SIZE\tSTANDARD_DEVIATION\tREAD_PAIRS\tPAIR_ORIENTATION\tWIDTH_OF_10_PERCENT\tWIDTH_OF_20_PERCENT\tWIDTH_OF_30_PERCENT\tWIDTH_OF_40_PERCENT\tWIDTH_OF_50_PERCENT\tWIDTH_OF_60_PERCENT\tWIDTH_OF_70_PERCENT\tWIDTH_OF_80_PERCENT\tWIDTH_OF_90_PERCENT\tWIDTH_OF_95_PERCENT\tWIDTH_OF_99_PERCENT\tSAMPLE\tLIBRARY\tREAD_GROUP',
     ]);
@@ -108,7 +137,9 @@ describe('collect-isize', () => {
     fs.writeFileSync(path.join(dir, 'file'), '');
     const blocked = runCollect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'file', 'dir', 'out')]);
     expect(blocked.status).toBe(1);
-    expect(blocked.stderr).toMatch(/^collect-isize: error: \S+\/file\/dir: cannot create the output folder: a component of the path is not a directory\n$/);
+    expect(blocked.stderr).toMatch(
+      /^collect-isize: error: \S+\/file\/dir: cannot create the output folder: a component of the path is not a directory\n$/,
+    );
     expect(runCollect('collect-isize', ['-i', qc.bam, '-o', 'x', '--threads', '0']).status).toBe(2);
     expect(runCollect('collect-isize', ['-i', qc.bam]).status).toBe(2);
     const unknown = runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(tempDir(), 'x'), '--tools', 'isize', 'frobnicate']);
@@ -119,12 +150,18 @@ describe('collect-isize', () => {
 
 /** SAM text without samtools: our own writer (tests must not need samtools). */
 function convertToSam(bam: string): string {
-  void makeHeader;
-  return spawnSync(process.execPath, ['-e', `
+  return spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `
     import('@shoal/hts').then(async ({ BamReader, samHeaderText, samLine }) => {
       const r = await BamReader.open(${JSON.stringify(bam)});
       let out = samHeaderText(r.header);
       for await (const b of r.batches()) for (let i = 0; i < b.count; i++) out += samLine(b.record(i), r.header) + '\\n';
       process.stdout.write(out);
-    });`], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
+    });`,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  ).stdout;
 }

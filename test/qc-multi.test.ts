@@ -4,7 +4,6 @@
  * from a split by contig (--region, with * for unplaced reads) and from a split by read halves
  * merge into exactly the one-pass files; NDJSON on stdin gives the same files as BAM.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +12,13 @@ import { collectTool, qcData, runShell, runTool, tempDir, runCollect } from './h
 
 const tools = Object.keys(COLLECTORS);
 
-
 /** Every file of a folder, with the Picard header lines that hold the command line and date blanked. */
 function filesOf(dir: string, prefix: string): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const name of fs.readdirSync(dir).filter((f) => f.startsWith(`${prefix}.`)).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(`${prefix}.`))
+    .sort()) {
     files[name.slice(prefix.length)] = fs.readFileSync(path.join(dir, name), 'utf8').replace(/^# .*$/gm, '#');
   }
   return files;
@@ -40,7 +41,19 @@ describe('collect-multi and collect-merge', () => {
       }
       for (const threads of ['1', '2', '8']) {
         // Repeated names run once, in order.
-        const result = runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, `multi${threads}`), '--format', format, '--threads', threads, '--tools', ...tools, ...tools]);
+        const result = runCollect('collect-multi', [
+          '-i',
+          qc.bam,
+          '-o',
+          path.join(dir, `multi${threads}`),
+          '--format',
+          format,
+          '--threads',
+          threads,
+          '--tools',
+          ...tools,
+          ...tools,
+        ]);
         expect(result.status, result.stderr).toBe(0);
         expect(filesOf(dir, `multi${threads}`), `threads ${threads}`).toEqual(standalone);
       }
@@ -49,7 +62,9 @@ describe('collect-multi and collect-merge', () => {
 
   it('merges partial states split by contig (with * for unplaced reads) into the one-pass files', () => {
     const dir = tempDir();
-    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...tools, '--format', 'picard']).status).toBe(0);
+    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...tools, '--format', 'picard']).status).toBe(
+      0,
+    );
     const partials: string[] = [];
     for (const region of ['chr1', 'chr2', 'chr3', '*']) {
       const partial = path.join(dir, `part.${region === '*' ? 'unplaced' : region}.json`);
@@ -71,14 +86,18 @@ describe('collect-multi and collect-merge', () => {
       const result = runCollect('collect-multi', ['-i', '-', '--partial', path.join(dir, `half${h}.json`), '--tools', ...tools], text);
       expect(result.status, result.stderr).toBe(0);
     });
-    expect(runCollect('collect-merge', ['-o', path.join(dir, 'merged'), path.join(dir, 'half0.json'), path.join(dir, 'half1.json')]).status).toBe(0);
+    expect(
+      runCollect('collect-merge', ['-o', path.join(dir, 'merged'), path.join(dir, 'half0.json'), path.join(dir, 'half1.json')]).status,
+    ).toBe(0);
     expect(filesOf(dir, 'merged')).toEqual(filesOf(dir, 'one'));
   });
 
   it('gives the same files from bam2ndjson NDJSON on stdin as from the BAM', () => {
     const dir = tempDir();
     expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'bam'), '--tools', ...tools]).status).toBe(0);
-    const piped = runShell(`node packages/bam2ndjson/bin/bam2ndjson.js ${qc.bam} | node ${collectTool('collect-multi')} -i - -o ${path.join(dir, 'ndjson')} --tools ${tools.join(' ')} -q`);
+    const piped = runShell(
+      `node packages/bam2ndjson/bin/bam2ndjson.js ${qc.bam} | node ${collectTool('collect-multi')} -i - -o ${path.join(dir, 'ndjson')} --tools ${tools.join(' ')} -q`,
+    );
     expect(piped.status, piped.stderr).toBe(0);
     expect(filesOf(dir, 'ndjson')).toEqual(filesOf(dir, 'bam'));
   });
@@ -86,14 +105,16 @@ describe('collect-multi and collect-merge', () => {
   it('refuses to merge partial states of different tools or references', () => {
     const dir = tempDir();
     expect(runCollect('collect-multi', ['-i', qc.bam, '--partial', path.join(dir, 'a.json'), '--tools', 'isize']).status).toBe(0);
-    const other = JSON.parse(fs.readFileSync(path.join(dir, 'a.json'), 'utf8'));
+    const other = JSON.parse(fs.readFileSync(path.join(dir, 'a.json'), 'utf8')) as { references: { length: number }[] };
     other.references[0].length += 1;
     fs.writeFileSync(path.join(dir, 'b.json'), JSON.stringify(other));
     const result = runCollect('collect-merge', ['-o', path.join(dir, 'm'), path.join(dir, 'a.json'), path.join(dir, 'b.json')]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/b\.json: reference sequences differ from those in .*a\.json/);
     fs.writeFileSync(path.join(dir, 'c.json'), '{"hello":1}');
-    expect(runCollect('collect-merge', ['-o', path.join(dir, 'm'), path.join(dir, 'c.json')]).stderr).toMatch(/c\.json: not a shoal partial-state file/);
+    expect(runCollect('collect-merge', ['-o', path.join(dir, 'm'), path.join(dir, 'c.json')]).stderr).toMatch(
+      /c\.json: not a shoal partial-state file/,
+    );
   });
 
   it('writes valid empty metrics for every tool on a BAM without records (alignment exactly as Picard)', () => {
@@ -107,6 +128,6 @@ describe('collect-multi and collect-merge', () => {
     const alignment = fs.readFileSync(path.join(dir, 'e.alignment_summary_metrics'), 'utf8').split('\n');
     const header = alignment.findIndex((l) => l.startsWith('CATEGORY'));
     const columns = alignment[header]!.split('\t').length; // CATEGORY, the numbers, SAMPLE, LIBRARY, READ_GROUP
-    expect(alignment[header + 1]).toBe(['UNPAIRED', ...Array(columns - 4).fill('0'), '', '', ''].join('\t'));
+    expect(alignment[header + 1]).toBe(['UNPAIRED', ...Array<string>(columns - 4).fill('0'), '', '', ''].join('\t'));
   });
 });

@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'demo-output');
 fs.mkdirSync(out, { recursive: true });
-const run = (tool, args) => execFileSync(process.execPath, [path.join(root, 'packages/bam2ndjson/bin', `${tool}.js`), ...args], { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+const run = (tool, args) =>
+  execFileSync(process.execPath, [path.join(root, 'packages/bam2ndjson/bin', `${tool}.js`), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).toString();
 const say = (text) => process.stdout.write(`${text}\n`);
 
 execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'demo', out], { stdio: 'inherit' });
@@ -26,13 +29,26 @@ const region = fs.readFileSync(path.join(out, 'region.ndjson'), 'utf8').split('\
 say(`  ${region.length - 1} records overlap chr2:100-2,000 (through demo.bam.bai); e.g. ${region[1]}`);
 
 say(`\n$ bam2ndjson --threads 2 demo-output/demo.bam | ndjson2bam --threads 2 --write-index -o demo-output/roundtrip.bam`);
-execFileSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" packages/bam2ndjson/bin/bam2ndjson.js --threads 2 demo-output/demo.bam | "${process.execPath}" packages/bam2ndjson/bin/ndjson2bam.js --threads 2 --write-index -o demo-output/roundtrip.bam`], { cwd: root, stdio: 'inherit' });
+execFileSync(
+  'bash',
+  [
+    '-o',
+    'pipefail',
+    '-c',
+    `"${process.execPath}" packages/bam2ndjson/bin/bam2ndjson.js --threads 2 demo-output/demo.bam | "${process.execPath}" packages/bam2ndjson/bin/ndjson2bam.js --threads 2 --write-index -o demo-output/roundtrip.bam`,
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
 const same = fs.readFileSync(path.join(out, 'roundtrip.bam')).equals(fs.readFileSync(bam));
 say(`  roundtrip.bam is ${same ? 'byte-identical to' : 'DIFFERENT from'} demo.bam`);
 
 say(`\n$ collect-multi -i demo-output/demo.bam -o demo-output/qc/demo --threads 2   (tools: basic isize)`);
 fs.mkdirSync(path.join(out, 'qc'), { recursive: true });
-execFileSync(process.execPath, [path.join(root, 'packages/collect/bin/collect-multi.js'), '-i', bam, '-o', path.join(out, 'qc', 'demo'), '--threads', '2', '-q'], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [path.join(root, 'packages/collect/bin/collect-multi.js'), '-i', bam, '-o', path.join(out, 'qc', 'demo'), '--threads', '2', '-q'],
+  { stdio: 'inherit' },
+);
 const isize = fs.readFileSync(path.join(out, 'qc', 'demo.isize-metrics.txt'), 'utf8').split('\n');
 say(`  ${isize[0]}\n  ${isize[1]}`);
 
@@ -124,9 +140,18 @@ fs.writeFileSync(
 `,
 );
 say(`\n$ cd demo-output/fastq && fq-transform process demo.toml --allow-overwrite --timing`);
-execFileSync(process.execPath, [path.join(root, 'packages/fq-transform/bin/fq-transform.js'), 'process', 'demo.toml', '--allow-overwrite', '--timing'], { cwd: path.join(out, 'fastq'), stdio: 'inherit' });
-const trimmed = zlib.gunzipSync(fs.readFileSync(path.join(out, 'fastq', 'trimmed_interleaved.fq.gz'))).toString().split('\n');
-say(`  ${(trimmed.length - 1) / 8} of 2000 pairs kept (read 1 at least 60 bases after trimming); the first pair:\n  ${trimmed.slice(0, 8).join('\n  ')}`);
+execFileSync(
+  process.execPath,
+  [path.join(root, 'packages/fq-transform/bin/fq-transform.js'), 'process', 'demo.toml', '--allow-overwrite', '--timing'],
+  { cwd: path.join(out, 'fastq'), stdio: 'inherit' },
+);
+const trimmed = zlib
+  .gunzipSync(fs.readFileSync(path.join(out, 'fastq', 'trimmed_interleaved.fq.gz')))
+  .toString()
+  .split('\n');
+say(
+  `  ${(trimmed.length - 1) / 8} of 2000 pairs kept (read 1 at least 60 bases after trimming); the first pair:\n  ${trimmed.slice(0, 8).join('\n  ')}`,
+);
 
 say(`\nOutputs in ${path.relative(process.cwd(), out) || '.'}/:`);
 const list = (dir, label) => {

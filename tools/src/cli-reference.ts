@@ -157,7 +157,11 @@ export function toolExecutables(root = repoRoot): { tool: string; bin: string }[
 }
 
 function helpOf(bin: string, args: string[]): string {
-  const result = spawnSync(process.execPath, [bin, ...args, '--help'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: '400' } });
+  const result = spawnSync(process.execPath, [bin, ...args, '--help'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, COLUMNS: '400' },
+  });
   if (result.status !== 0) throw new Error(`${path.basename(bin)} ${args.join(' ')} --help exited ${result.status}: ${result.stderr}`);
   return result.stdout;
 }
@@ -174,7 +178,10 @@ export function readAllFlags(root = repoRoot): CommandFlags[] {
   return commands;
 }
 
-/** What breaks one meaning per flag: a short form with two long forms, a long form with two short forms, two spellings of one meaning, a flag without a declared meaning. */
+/**
+ * What breaks one meaning per flag: a short form with two long forms, a long form with two short forms, two spellings of one
+ * meaning, a flag without a declared meaning.
+ */
 export function flagProblems(commands: CommandFlags[]): string[] {
   const problems: string[] = [];
   const shortToLong = new Map<string, Set<string>>();
@@ -189,12 +196,14 @@ export function flagProblems(commands: CommandFlags[]): string[] {
       (shorts.get(key) ?? shorts.set(key, []).get(key)!).push(command);
       const form = wordForms(flag.long);
       (byForm.get(form) ?? byForm.set(form, new Set()).get(form)!).add(long);
-      if (!(long in FLAG_MEANINGS)) problems.push(`${command}: ${flag.long} has no meaning declared in FLAG_MEANINGS (tools/src/cli-reference.ts)`);
+      if (!(long in FLAG_MEANINGS))
+        problems.push(`${command}: ${flag.long} has no meaning declared in FLAG_MEANINGS (tools/src/cli-reference.ts)`);
     }
   }
   for (const [short, longs] of shortToLong) if (longs.size > 1) problems.push(`${short} means ${[...longs].join(' and ')}`);
   for (const [long, shorts] of longToShort) {
-    if (shorts.size > 1) problems.push(`${long} is spelled ${[...shorts].map(([short, where]) => `${short} in ${where.join(', ')}`).join('; ')}`);
+    if (shorts.size > 1)
+      problems.push(`${long} is spelled ${[...shorts].map(([short, where]) => `${short} in ${where.join(', ')}`).join('; ')}`);
   }
   for (const longs of byForm.values()) if (longs.size > 1) problems.push(`${[...longs].join(' and ')} are two spellings of one meaning`);
   return problems;
@@ -218,14 +227,16 @@ export function renderFlagTable(commands: CommandFlags[]): string {
   }
   const lines = [
     START,
-    '<!-- made by `node tools/dist/cli-reference.js --write` from every tool\'s --help; test/cli-flags.test.ts fails when it is out of date -->',
+    "<!-- made by `node tools/dist/cli-reference.js --write` from every tool's --help; test/cli-flags.test.ts fails when it is out of date -->",
     '',
     '| flag | short | argument | meaning | tools |',
     '| --- | --- | --- | --- | --- |',
   ];
   const ordered = [...rows.entries()].sort(([a], [b]) => a.localeCompare(b));
   for (const [long, row] of ordered) {
-    lines.push(`| \`${long}\` | ${row.short ? `\`${row.short}\`` : ''} | ${row.argument ? `\`${row.argument}\`` : ''} | ${FLAG_MEANINGS[long] ?? '**undeclared**'} | ${row.commands.join(', ')} |`);
+    lines.push(
+      `| \`${long}\` | ${row.short ? `\`${row.short}\`` : ''} | ${row.argument ? `\`${row.argument}\`` : ''} | ${FLAG_MEANINGS[long] ?? '**undeclared**'} | ${row.commands.join(', ')} |`,
+    );
   }
   lines.push('', `Every command also takes \`-h, --help\`. Commands: ${commands.map((c) => `\`${c.command}\``).join(', ')}.`, END);
   return lines.join('\n');

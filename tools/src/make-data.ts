@@ -75,15 +75,16 @@ async function main(): Promise<void> {
   }
   fs.mkdirSync(outDir, { recursive: true });
   const pairsFlag = rest.indexOf('--pairs');
-  const options = kind === 'demo' ? DEMO_OPTIONS : kind === 'qc' ? QC_OPTIONS : benchOptions(pairsFlag >= 0 ? Number(rest[pairsFlag + 1]) : 1_000_000);
+  const options =
+    kind === 'demo' ? DEMO_OPTIONS : kind === 'qc' ? QC_OPTIONS : benchOptions(pairsFlag >= 0 ? Number(rest[pairsFlag + 1]) : 1_000_000);
   const bam = path.join(outDir, `${kind}.bam`);
   const records = await simulatePairedBam(bam, path.join(outDir, `${kind}.fa`), options);
   process.stderr.write(`make-data: wrote ${records} records to ${bam} (+ .bai) and ${path.join(outDir, `${kind}.fa`)}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: Error) => {
-    process.stderr.write(`make-data: error: ${error.message}\n`);
+  main().catch((error: unknown) => {
+    process.stderr.write(`make-data: error: ${(error as Error).message}\n`);
     process.exit(1);
   });
 }

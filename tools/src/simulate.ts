@@ -105,8 +105,6 @@ function less(a: Pending, b: Pending): boolean {
   return a.key < b.key || (a.key === b.key && a.order < b.order);
 }
 
-const COMPLEMENT: Record<string, string> = { A: 'T', C: 'G', G: 'C', T: 'A', N: 'N' };
-
 interface Alignment {
   pos: number;
   cigar: string;
@@ -269,7 +267,13 @@ export async function simulatePairedBam(bamPath: string, fastaPath: string | und
         await writer.write({
           readName: `unplaced${p}`,
           flag: 1 | 4 | 8 | (first ? 0x40 : 0x80),
-          refId: -1, pos: -1, mapq: 0, cigar: new Uint32Array(0), mateRefId: -1, matePos: -1, templateLength: 0,
+          refId: -1,
+          pos: -1,
+          mapq: 0,
+          cigar: new Uint32Array(0),
+          mateRefId: -1,
+          matePos: -1,
+          templateLength: 0,
           sequence: Array.from({ length: options.readLength }, () => BASES[random.int(0, 3)]).join(''),
           qualities: qualities(random, options.readLength),
           tags: [{ name: 'RG', type: 'Z', value: rg }],
@@ -285,14 +289,22 @@ export async function simulatePairedBam(bamPath: string, fastaPath: string | und
   }
 }
 
-function simulatePair(random: Random, references: SimulatedReference[], refId: number, fragmentStart: number, name: string, options: SimulationOptions): BamRecord[] {
+function simulatePair(
+  random: Random,
+  references: SimulatedReference[],
+  refId: number,
+  fragmentStart: number,
+  name: string,
+  options: SimulationOptions,
+): BamRecord[] {
   const reference = references[refId]!.sequence;
   const rl = options.readLength;
   const fragment = Math.max(rl, Math.round(random.normal(options.fragmentMean, options.fragmentSd)));
   const rg = random.pick(options.readGroups).id;
   const orientation = random.next();
   // FR most of the time; some RF and tandem pairs, as libraries and aligners produce.
-  const [leftReverse, rightReverse] = orientation < 0.95 ? [false, true] : orientation < 0.98 ? [true, false] : random.chance(0.5) ? [false, false] : [true, true];
+  const [leftReverse, rightReverse] =
+    orientation < 0.95 ? [false, true] : orientation < 0.98 ? [true, false] : random.chance(0.5) ? [false, false] : [true, true];
   const leftIsFirst = random.chance(0.5);
   const left = alignRead(random, reference, fragmentStart, rl, true);
   const right = alignRead(random, reference, fragmentStart + fragment - rl, rl, true);
@@ -328,29 +340,65 @@ function simulatePair(random: Random, references: SimulatedReference[], refId: n
     { name: 'RG', type: 'Z', value: rg },
   ];
   records.push({
-    readName: name, flag: leftFlag, refId, pos: left.pos, mapq: mapq(), cigar: parseCigar(left.cigar)!,
-    mateRefId: rightRefId, matePos: mateUnmapped ? left.pos : rightRecordPos, templateLength: tlen,
-    sequence: left.sequence, qualities: qualities(random, rl), tags: tags(left.editBases),
+    readName: name,
+    flag: leftFlag,
+    refId,
+    pos: left.pos,
+    mapq: mapq(),
+    cigar: parseCigar(left.cigar)!,
+    mateRefId: rightRefId,
+    matePos: mateUnmapped ? left.pos : rightRecordPos,
+    templateLength: tlen,
+    sequence: left.sequence,
+    qualities: qualities(random, rl),
+    tags: tags(left.editBases),
   });
   if (mateUnmapped) {
     records.push({
-      readName: name, flag: rightFlag, refId, pos: left.pos, mapq: 0, cigar: new Uint32Array(0),
-      mateRefId: refId, matePos: left.pos, templateLength: 0,
-      sequence: right.sequence, qualities: qualities(random, rl), tags: [{ name: 'RG', type: 'Z', value: rg }],
+      readName: name,
+      flag: rightFlag,
+      refId,
+      pos: left.pos,
+      mapq: 0,
+      cigar: new Uint32Array(0),
+      mateRefId: refId,
+      matePos: left.pos,
+      templateLength: 0,
+      sequence: right.sequence,
+      qualities: qualities(random, rl),
+      tags: [{ name: 'RG', type: 'Z', value: rg }],
     });
   } else {
     records.push({
-      readName: name, flag: rightFlag, refId: rightRefId, pos: rightRecordPos, mapq: mapq(), cigar: parseCigar(rightCigar)!,
-      mateRefId: refId, matePos: left.pos, templateLength: -tlen,
-      sequence: right.sequence, qualities: qualities(random, rl), tags: tags(right.editBases),
+      readName: name,
+      flag: rightFlag,
+      refId: rightRefId,
+      pos: rightRecordPos,
+      mapq: mapq(),
+      cigar: parseCigar(rightCigar)!,
+      mateRefId: refId,
+      matePos: left.pos,
+      templateLength: -tlen,
+      sequence: right.sequence,
+      qualities: qualities(random, rl),
+      tags: tags(right.editBases),
     });
   }
   // Secondary alignment: a second placement ahead on the same contig, without bases (as BWA writes them).
   if (random.chance(0.02)) {
     const pos = Math.min(reference.length - rl - 1, left.pos + random.int(100, 5000));
     records.push({
-      readName: name, flag: (leftFlag & ~0x2) | 0x100, refId, pos, mapq: 0, cigar: parseCigar(`${rl}M`)!,
-      mateRefId: rightRefId, matePos: rightRecordPos, templateLength: 0, sequence: '', qualities: null,
+      readName: name,
+      flag: (leftFlag & ~0x2) | 0x100,
+      refId,
+      pos,
+      mapq: 0,
+      cigar: parseCigar(`${rl}M`)!,
+      mateRefId: rightRefId,
+      matePos: rightRecordPos,
+      templateLength: 0,
+      sequence: '',
+      qualities: null,
       tags: [{ name: 'RG', type: 'Z', value: rg }],
     });
   }
@@ -360,11 +408,27 @@ function simulatePair(random: Random, references: SimulatedReference[], refId: n
     const pos = Math.min(reference.length - rl - 1, left.pos + random.int(1000, 8000));
     const part = alignRead(random, reference, pos, rl - clipped, false);
     const primary = records[0]!;
-    primary.tags.push({ name: 'SA', type: 'Z', value: `${references[refId]!.name},${pos + 1},+,${clipped}H${part.cigar},60,${part.editBases};` });
+    primary.tags.push({
+      name: 'SA',
+      type: 'Z',
+      value: `${references[refId]!.name},${pos + 1},+,${clipped}H${part.cigar},60,${part.editBases};`,
+    });
     records.push({
-      readName: name, flag: (leftFlag & ~0x2) | 0x800, refId, pos, mapq: 60, cigar: parseCigar(`${clipped}H${part.cigar}`)!,
-      mateRefId: rightRefId, matePos: rightRecordPos, templateLength: 0, sequence: part.sequence, qualities: qualities(random, part.sequence.length),
-      tags: [...tags(part.editBases), { name: 'SA', type: 'Z', value: `${references[refId]!.name},${left.pos + 1},+,${left.cigar},60,${left.editBases};` }],
+      readName: name,
+      flag: (leftFlag & ~0x2) | 0x800,
+      refId,
+      pos,
+      mapq: 60,
+      cigar: parseCigar(`${clipped}H${part.cigar}`)!,
+      mateRefId: rightRefId,
+      matePos: rightRecordPos,
+      templateLength: 0,
+      sequence: part.sequence,
+      qualities: qualities(random, part.sequence.length),
+      tags: [
+        ...tags(part.editBases),
+        { name: 'SA', type: 'Z', value: `${references[refId]!.name},${left.pos + 1},+,${left.cigar},60,${left.editBases};` },
+      ],
     });
   }
   if (options.edgeCases && random.chance(0.01)) records[0]!.tags.push(...everyTagType());
@@ -387,20 +451,60 @@ export function edgeCaseRecords(references: SimulatedReference[], refId: number,
   const everyQuality = Uint8Array.from({ length: 94 }, (_, i) => i);
   return [
     {
-      readName: 'long_cigar', flag: 0, refId, pos, mapq: 60, cigar: ops, mateRefId: -1, matePos: -1, templateLength: 0,
-      sequence, qualities: Uint8Array.from({ length: sequence.length }, (_, i) => 20 + (i % 20)), tags: [{ name: 'NM', type: 'S', value: pairs }],
+      readName: 'long_cigar',
+      flag: 0,
+      refId,
+      pos,
+      mapq: 60,
+      cigar: ops,
+      mateRefId: -1,
+      matePos: -1,
+      templateLength: 0,
+      sequence,
+      qualities: Uint8Array.from({ length: sequence.length }, (_, i) => 20 + (i % 20)),
+      tags: [{ name: 'NM', type: 'S', value: pairs }],
     },
     {
-      readName: 'every_quality', flag: 0, refId, pos: pos + 1, mapq: 60, cigar: parseCigar('94M')!, mateRefId: -1, matePos: -1, templateLength: 0,
-      sequence: reference.slice(pos + 1, pos + 95).toUpperCase(), qualities: everyQuality, tags: everyTagType(),
+      readName: 'every_quality',
+      flag: 0,
+      refId,
+      pos: pos + 1,
+      mapq: 60,
+      cigar: parseCigar('94M')!,
+      mateRefId: -1,
+      matePos: -1,
+      templateLength: 0,
+      sequence: reference.slice(pos + 1, pos + 95).toUpperCase(),
+      qualities: everyQuality,
+      tags: everyTagType(),
     },
     {
-      readName: 'no_sequence', flag: 0, refId, pos: pos + 2, mapq: 10, cigar: parseCigar('50M')!, mateRefId: -1, matePos: -1, templateLength: 0,
-      sequence: '', qualities: null, tags: [],
+      readName: 'no_sequence',
+      flag: 0,
+      refId,
+      pos: pos + 2,
+      mapq: 10,
+      cigar: parseCigar('50M')!,
+      mateRefId: -1,
+      matePos: -1,
+      templateLength: 0,
+      sequence: '',
+      qualities: null,
+      tags: [],
     },
     {
-      readName: 'no_qualities', flag: 16, refId, pos: pos + 3, mapq: 10, cigar: parseCigar('10M')!, mateRefId: -1, matePos: -1, templateLength: 0,
-      sequence: 'ACGTNACGTN', qualities: null, tags: [{ name: 'Xf', type: 'f', value: Math.fround(-0.1) }],
+      readName: 'no_qualities',
+      flag: 16,
+      refId,
+      pos: pos + 3,
+      mapq: 10,
+      cigar: parseCigar('10M')!,
+      mateRefId: -1,
+      matePos: -1,
+      templateLength: 0,
+      sequence: 'ACGTNACGTN',
+      qualities: null,
+      tags: [{ name: 'Xf', type: 'f', value: Math.fround(-0.1) }],
     },
   ];
 }

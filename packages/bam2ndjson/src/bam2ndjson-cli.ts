@@ -1,4 +1,16 @@
-import { inputSizeBytes, outputFileOption, Progress, progressOptions, progressWanted, quietOption, regionOption, runTool, threadsOption, UsageError, type CommonFlags } from '@shoal/cli';
+import {
+  inputSizeBytes,
+  outputFileOption,
+  Progress,
+  progressOptions,
+  progressWanted,
+  quietOption,
+  regionOption,
+  runTool,
+  threadsOption,
+  UsageError,
+  type CommonFlags,
+} from '@shoal/cli';
 import { bamToNdjson, parseFields } from './bam2ndjson.js';
 
 interface Flags extends CommonFlags {
@@ -16,7 +28,10 @@ export function main(argv: string[]): Promise<never> {
       .description('BAM, SAM or shoal NDJSON to NDJSON: a header record, then one JSON object per record (schema: docs/formats.md)')
       .argument('[input]', 'BAM or SAM file, or - for stdin', '-')
       .addOption(outputFileOption())
-      .option('-f, --fields <list>', 'comma-separated record fields to keep (qname,flag,rname,pos,mapq,cigar,rnext,pnext,tlen,seq,qual,tags)')
+      .option(
+        '-f, --fields <list>',
+        'comma-separated record fields to keep (qname,flag,rname,pos,mapq,cigar,rnext,pnext,tlen,seq,qual,tags)',
+      )
       .addOption(regionOption('only records overlapping chr, chr:start or chr:start-end (1-based, inclusive); needs <input>.bai'))
       .option('--header-only', 'print only the header record')
       .option('--no-header', 'leave out the header record (plain record lines)')
@@ -47,7 +62,11 @@ Examples:
           throw new UsageError((error as Error).message);
         }
         // A progress line shares the terminal with the data when the output is stdout: only on request then.
-        const progress = new Progress('bam2ndjson', inputSizeBytes(input), progressWanted(flags) && (flags.output !== '-' || flags.progress === true));
+        const progress = new Progress(
+          'bam2ndjson',
+          inputSizeBytes(input),
+          progressWanted(flags) && (flags.output !== '-' || flags.progress === true),
+        );
         await bamToNdjson({
           input,
           output: flags.output,

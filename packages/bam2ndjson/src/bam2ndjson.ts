@@ -43,10 +43,15 @@ export interface BamToNdjsonOptions {
 const FLUSH_BYTES = 1 << 20;
 
 export function parseFields(text: string): RecordField[] {
-  const fields = text.split(',').map((f) => f.trim()).filter(Boolean);
+  const fields = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const unknown = fields.filter((f) => !(RECORD_FIELDS as readonly string[]).includes(f));
   if (unknown.length > 0 || fields.length === 0) {
-    throw new HtsError(`unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; choose from ${RECORD_FIELDS.join(',')}`);
+    throw new HtsError(
+      `unknown field${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; choose from ${RECORD_FIELDS.join(',')}`,
+    );
   }
   return fields as RecordField[];
 }
@@ -104,7 +109,13 @@ async function bamToNdjsonOnEngine(options: BamToNdjsonOptions, source: ByteSour
   try {
     pipeline = await openBamPipeline(source, {
       threads: options.threads ?? 1,
-      stages: (header) => [{ module: BAM_STAGES_MODULE, name: 'formatNdjson', options: { text: header.text, references: header.references, fields: options.fields } }],
+      stages: (header) => [
+        {
+          module: BAM_STAGES_MODULE,
+          name: 'formatNdjson',
+          options: { text: header.text, references: header.references, fields: options.fields },
+        },
+      ],
     });
   } catch (error) {
     source.close();

@@ -1,4 +1,14 @@
-import { integerInRange, outputFileOption, Progress, progressOptions, progressWanted, quietOption, runTool, threadsOption, type CommonFlags } from '@shoal/cli';
+import {
+  integerInRange,
+  outputFileOption,
+  Progress,
+  progressOptions,
+  progressWanted,
+  quietOption,
+  runTool,
+  threadsOption,
+  type CommonFlags,
+} from '@shoal/cli';
 import { ndjsonToBam } from './ndjson2bam.js';
 
 interface Flags extends CommonFlags {

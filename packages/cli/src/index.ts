@@ -47,12 +47,17 @@ export function isEpipe(error: unknown): boolean {
 /** Maps an error to (message, exit code). */
 export function classifyError(error: unknown): { message: string; exitCode: number } {
   if (isEpipe(error)) return { message: '', exitCode: 0 };
-  if (error instanceof UsageError || error instanceof RegionSyntaxError || error instanceof InvalidArgumentError) return { message: error.message, exitCode: 2 };
+  if (error instanceof UsageError || error instanceof RegionSyntaxError || error instanceof InvalidArgumentError)
+    return { message: error.message, exitCode: 2 };
   // One line, always: a message written over several lines (mbf's read-pairing reports) is joined.
   if (error instanceof HtsError) return { message: error.message.replace(/\s*\n\s*/g, ' ').trim(), exitCode: 1 };
   const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC' || code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR') return { message: (error as Error).message, exitCode: 1 };
-  return { message: `internal error: ${(error as Error)?.message ?? String(error)} (set SHOAL_DEBUG=1 for a stack trace; please report it)`, exitCode: 1 };
+  if (code === 'ENOSPC' || code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR')
+    return { message: (error as Error).message, exitCode: 1 };
+  return {
+    message: `internal error: ${(error as Error)?.message ?? String(error)} (set SHOAL_DEBUG=1 for a stack trace; please report it)`,
+    exitCode: 1,
+  };
 }
 
 /**
@@ -115,7 +120,8 @@ export async function runTool(name: string, argv: string[], build: (program: Com
  */
 export class Progress {
   private readonly enabled: boolean;
-  private readonly terminal = process.stderr.isTTY === true;
+  // isTTY is undefined, not false, when stderr is a file or a pipe (the Node types say boolean).
+  private readonly terminal = process.stderr.isTTY ?? false;
   private readonly startMs = Date.now();
   private lastDrawMs = 0;
   private drawn = false;
@@ -123,7 +129,7 @@ export class Progress {
   constructor(
     private readonly label: string,
     private readonly totalBytes: number | undefined,
-    enabled = process.stderr.isTTY === true,
+    enabled = process.stderr.isTTY ?? false,
     private readonly unit = 'records',
   ) {
     this.enabled = enabled;

@@ -19,7 +19,8 @@ export const MAX_THREADS = 128;
 export function integerInRange(flag: string, min: number, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} takes a whole number from ${min} to ${max}, got '${value}'`);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${flag} takes a whole number from ${min} to ${max}, got '${value}'`);
     return n;
   };
 }
@@ -45,7 +46,9 @@ export function finiteNumber(flag: string): (value: string) => number {
  * `options.threads`) before DEFAULT_THREADS.
  */
 export function threadsOption(workDone = 'the main thread plus n-1 workers', defaultValue: number | undefined = DEFAULT_THREADS): Option {
-  const option = new Option('-t, --threads <n>', `total threads, 1..${MAX_THREADS}: ${workDone}`).argParser(integerInRange('--threads', 1, MAX_THREADS));
+  const option = new Option('-t, --threads <n>', `total threads, 1..${MAX_THREADS}: ${workDone}`).argParser(
+    integerInRange('--threads', 1, MAX_THREADS),
+  );
   return defaultValue === undefined ? option : option.default(defaultValue);
 }
 
@@ -76,7 +79,9 @@ export function referenceOption(what = 'reference FASTA (with .fai)'): Option {
 }
 
 /** `--region <region>`: chr, chr:start or chr:start-end, 1-based inclusive, through the BAM's index. */
-export function regionOption(what = 'only records overlapping chr, chr:start or chr:start-end (1-based, inclusive); needs the .bai'): Option {
+export function regionOption(
+  what = 'only records overlapping chr, chr:start or chr:start-end (1-based, inclusive); needs the .bai',
+): Option {
   return new Option('--region <region>', what);
 }
 
@@ -87,7 +92,10 @@ export function quietOption(): Option {
 
 /** `--progress` / `--no-progress`: the progress line, by default on when stderr is a terminal. */
 export function progressOptions(): Option[] {
-  return [new Option('--progress', 'show progress on stderr even when it is not a terminal'), new Option('--no-progress', 'never show progress')];
+  return [
+    new Option('--progress', 'show progress on stderr even when it is not a terminal'),
+    new Option('--no-progress', 'never show progress'),
+  ];
 }
 
 /** What the shared flags parse into. */
@@ -101,5 +109,6 @@ export interface CommonFlags {
 export function progressWanted(flags: CommonFlags): boolean {
   if (flags.progress === true) return true;
   if (flags.progress === false || flags.quiet) return false;
-  return process.stderr.isTTY === true;
+  // isTTY is undefined, not false, when stderr is a file or a pipe (the Node types say boolean).
+  return process.stderr.isTTY ?? false;
 }

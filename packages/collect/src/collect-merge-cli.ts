@@ -5,7 +5,9 @@ import { mergeMetrics } from '@shoal/qc';
 export function main(argv: string[]): Promise<never> {
   return runTool('collect-merge', argv, (program) => {
     program
-      .description('Combine partial states (collect-* --partial) from runs over different regions, read subsets or machines into the metrics of one pass')
+      .description(
+        'Combine partial states (collect-* --partial) from runs over different regions, read subsets or machines into the metrics of one pass',
+      )
       .argument('<partial...>', 'partial-state files')
       .addOption(outputPrefixOption('output prefix: files are <prefix>.<metric>.txt').makeOptionMandatory())
       .addOption(formatOption())
@@ -17,10 +19,14 @@ Examples:
   for c in chr1 chr2 '*'; do collect-multi -i s.bam --region "$c" --partial "s.$c.partial.json"; done
   collect-merge -o qc/s s.*.partial.json`,
       )
-      .action(async (partials: string[], options: { output: string; format: string; quiet?: boolean }) => {
-        if (options.format !== 'riker' && options.format !== 'picard') throw new UsageError(`--format takes riker or picard, got '${options.format}'`);
+      .action((partials: string[], options: { output: string; format: string; quiet?: boolean }) => {
+        if (options.format !== 'riker' && options.format !== 'picard')
+          throw new UsageError(`--format takes riker or picard, got '${options.format}'`);
         const result = mergeMetrics(partials, options.output, options.format, argv.slice(2).join(' '));
-        if (!options.quiet) process.stderr.write(`collect-merge: ${partials.length} partial states, ${result.records.toLocaleString('en-US')} records; wrote ${result.files.join(', ')}\n`);
+        if (!options.quiet)
+          process.stderr.write(
+            `collect-merge: ${partials.length} partial states, ${result.records.toLocaleString('en-US')} records; wrote ${result.files.join(', ')}\n`,
+          );
       });
   });
 }

@@ -6,9 +6,15 @@ export function main(argv: string[]): Promise<never> {
   // riker's default set, limited to the collectors this build has.
   const defaultTools = DEFAULT_MULTI_TOOLS.filter((tool) => COLLECTORS[tool]);
   return runTool('collect-multi', argv, (program) => {
-    program.description('Many collectors in one pass over the input, data-parallel on every thread; output identical to each standalone collect-<tool>');
+    program.description(
+      'Many collectors in one pass over the input, data-parallel on every thread; output identical to each standalone collect-<tool>',
+    );
     addCommonOptions(program);
-    program.option('--tools <tool...>', `collectors to run, repeated names once, in order (available: ${Object.keys(COLLECTORS).join(', ')})`, defaultTools);
+    program.option(
+      '--tools <tool...>',
+      `collectors to run, repeated names once, in order (available: ${Object.keys(COLLECTORS).join(', ')})`,
+      defaultTools,
+    );
     for (const tool of Object.keys(COLLECTORS)) addToolOptions(program, tool, true);
     program.addHelpText(
       'after',

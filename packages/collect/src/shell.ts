@@ -45,7 +45,10 @@ export const TOOL_OPTIONS: ToolOption[] = Object.values(COLLECTORS)
 
 /** `--format <layout>`: riker (default) or picard; collect-merge takes it too. */
 export function formatOption(): Option {
-  return new Option('--format <layout>', 'output layout: riker (TSV per table, lower-case columns, sample first) or picard (htsjdk metrics files)').default('riker');
+  return new Option(
+    '--format <layout>',
+    'output layout: riker (TSV per table, lower-case columns, sample first) or picard (htsjdk metrics files)',
+  ).default('riker');
 }
 
 /** The flags of every collect-<tool> and collect-multi: the shared ones from @shoal/cli, riker's names. */
@@ -72,7 +75,11 @@ export function addToolOptions(program: Command, tool: string, prefixed: boolean
 }
 
 /** Reads the parsed tool options back into { isize: { minimumPct: … } }. */
-export function toolOptionsFrom(parsed: Record<string, unknown>, tools: string[], prefixed: boolean): Record<string, Record<string, unknown>> {
+export function toolOptionsFrom(
+  parsed: Record<string, unknown>,
+  tools: string[],
+  prefixed: boolean,
+): Record<string, Record<string, unknown>> {
   const options: Record<string, Record<string, unknown>> = {};
   for (const option of TOOL_OPTIONS.filter((o) => tools.includes(o.tool))) {
     const camel = option.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -92,9 +99,17 @@ export interface CommonParsed extends CommonFlags {
   format: string;
 }
 
-export async function runCollect(tool: string, tools: string[], parsed: CommonParsed, toolOptions: Record<string, unknown>, argv: string[]): Promise<void> {
-  if (parsed.format !== 'riker' && parsed.format !== 'picard') throw new UsageError(`--format takes riker or picard, got '${parsed.format}'`);
-  if (parsed.output === undefined && parsed.partial === undefined) throw new UsageError("required option '-o, --output <prefix>' not specified (or give --partial <file>)");
+export async function runCollect(
+  tool: string,
+  tools: string[],
+  parsed: CommonParsed,
+  toolOptions: Record<string, unknown>,
+  argv: string[],
+): Promise<void> {
+  if (parsed.format !== 'riker' && parsed.format !== 'picard')
+    throw new UsageError(`--format takes riker or picard, got '${parsed.format}'`);
+  if (parsed.output === undefined && parsed.partial === undefined)
+    throw new UsageError("required option '-o, --output <prefix>' not specified (or give --partial <file>)");
   // A bar when the input is a file (its size known); records/s and elapsed time either way.
   const progress = new Progress(tool, inputSizeBytes(parsed.input), progressWanted(parsed));
   try {
@@ -112,7 +127,8 @@ export async function runCollect(tool: string, tools: string[], parsed: CommonPa
       onProgress: (records, compressedBytes) => progress.update(records, compressedBytes),
     });
     progress.done();
-    if (!parsed.quiet) process.stderr.write(`${tool}: ${result.records.toLocaleString('en-US')} records; wrote ${result.files.join(', ')}\n`);
+    if (!parsed.quiet)
+      process.stderr.write(`${tool}: ${result.records.toLocaleString('en-US')} records; wrote ${result.files.join(', ')}\n`);
   } catch (error) {
     progress.done();
     if (error instanceof CollectUsageError) throw new UsageError(error.message);

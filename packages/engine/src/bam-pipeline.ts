@@ -61,7 +61,10 @@ export async function openBamPipeline(input: string | ByteSource, options: BamPi
     const file = source.name;
     // The engine's pool is not there yet while we read the header; chunks read later use it.
     let allocate = (bytes: number): Uint8Array => new Uint8Array(bytes);
-    const chunks = compressedChunks(source, { readChunkBytes: options.readChunkBytes ?? PIPELINE_READ_CHUNK_BYTES, allocate: (bytes) => allocate(bytes) });
+    const chunks = compressedChunks(source, {
+      readChunkBytes: options.readChunkBytes ?? PIPELINE_READ_CHUNK_BYTES,
+      allocate: (bytes) => allocate(bytes),
+    });
     const replay: { bytes: Uint8Array; fileOffset: number }[] = [];
     let inflated: Uint8Array = new Uint8Array(0);
     let parsed: ReturnType<typeof parseBamHeader>;

@@ -60,7 +60,8 @@ class PushSource implements AsyncIterable<Payload> {
 export function parallelBgzfCompression(threads: number): ParallelCompressorFactory {
   return (sink: ByteSink, level: number, onCompressedSizes: (sizes: Uint32Array) => void): ParallelBlockCompressor => {
     const source = new PushSource();
-    let failure: unknown;
+    // Typed Error to be rethrown as one; what the engine and the sink throw is an Error.
+    let failure: Error | undefined;
     const started = Engine.start({ threads, stages: [{ module: BGZF_STAGES_MODULE, name: 'compressBlocks' }] });
     const running = started.then((engine) =>
       engine
@@ -73,14 +74,15 @@ export function parallelBgzfCompression(threads: number): ParallelCompressorFact
         .finally(() => engine.close()),
     );
     // Remember the first failure; submit/finish report it.
-    running.catch((error) => {
-      failure ??= error;
+    running.catch((error: unknown) => {
+      failure ??= error as Error;
       source.end();
     });
     return {
       async submit(data, blockSizes) {
         if (failure) throw failure;
         await Promise.race([source.push({ data, sizes: blockSizes, level }), running.then(() => undefined)]);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- set to an Error in the await; tsc narrowing misses it (TS #9998)
         if (failure) throw failure;
       },
       async finish() {

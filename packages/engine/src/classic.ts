@@ -25,7 +25,11 @@ interface StageThread {
   onStates?: (states: unknown[]) => void;
 }
 
-export async function runClassicPipeline(options: EngineOptions, source: AsyncIterable<Payload> | Iterable<Payload>, sink: Sink): Promise<RunSummary> {
+export async function runClassicPipeline(
+  options: EngineOptions,
+  source: AsyncIterable<Payload> | Iterable<Payload>,
+  sink: Sink,
+): Promise<RunSummary> {
   const definitions = await loadStages(options.stages);
   const maxInFlight = Math.max(1, options.maxBlocksInFlight ?? 2 * Math.max(1, definitions.length));
   let inFlight = 0;
@@ -34,10 +38,11 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
   let delivered = 0;
   let stoppedEarly = false;
   let maxInFlightSeen = 0;
-  let failure: unknown;
+  // Typed Error to be rethrown as one; what stages, sources and sinks throw is an Error.
+  let failure: Error | undefined;
   let wake: () => void = () => {};
   const fail = (error: unknown): void => {
-    failure ??= error;
+    failure ??= error as Error;
     wake();
   };
   let inputEnded = false;
@@ -84,7 +89,16 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
     const serialState = serial && !thread.stateSent ? thread.serialState : undefined;
     if (serial) thread.stateSent = true;
     thread.worker.postMessage(
-      { type: 'task', stageIndex: stage, blockIndex: index, payload, spares: [], serialState, hasSerialState: serial, ownSerialState: serial },
+      {
+        type: 'task',
+        stageIndex: stage,
+        blockIndex: index,
+        payload,
+        spares: [],
+        serialState,
+        hasSerialState: serial,
+        ownSerialState: serial,
+      },
       transferablesOf(payload),
     );
   };
@@ -94,26 +108,41 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
       (definition, stage) =>
         new Promise<void>((resolve, reject) => {
           const worker = new Worker(new URL('./worker.js', import.meta.url));
-          const thread: StageThread = { worker, queue: [], serialState: definition.kind === 'serial' ? definition.createState?.(options.stages[stage]!.options, 0) : undefined };
+          const thread: StageThread = {
+            worker,
+            queue: [],
+            serialState: definition.kind === 'serial' ? definition.createState?.(options.stages[stage]!.options, 0) : undefined,
+          };
           threads[stage] = thread;
           let ready = false;
-          worker.on('message', (message: { type: string; payload?: Payload; last?: boolean; endInput?: boolean; error?: SerializedError; states?: unknown[]; serialState?: unknown }) => {
-            if (message.type === 'ready') {
-              ready = true;
-              resolve();
-            } else if (message.type === 'done') {
-              const index = thread.queue.shift()!;
-              if (message.last && (stopAt === undefined || index < stopAt)) stopAt = index;
-              if (message.endInput) endInput();
-              forward(stage + 1, index, message.payload!);
-              wake();
-            } else if (message.type === 'states') thread.onStates?.(message.states!);
-            else if (message.type === 'error') {
-              const error = rebuildError(message.error!);
-              if (!ready) reject(error);
-              else fail(error);
-            }
-          });
+          worker.on(
+            'message',
+            (message: {
+              type: string;
+              payload?: Payload;
+              last?: boolean;
+              endInput?: boolean;
+              error?: SerializedError;
+              states?: unknown[];
+              serialState?: unknown;
+            }) => {
+              if (message.type === 'ready') {
+                ready = true;
+                resolve();
+              } else if (message.type === 'done') {
+                const index = thread.queue.shift()!;
+                if (message.last && (stopAt === undefined || index < stopAt)) stopAt = index;
+                if (message.endInput) endInput();
+                forward(stage + 1, index, message.payload!);
+                wake();
+              } else if (message.type === 'states') thread.onStates?.(message.states!);
+              else if (message.type === 'error') {
+                const error = rebuildError(message.error!);
+                if (!ready) reject(error);
+                else fail(error);
+              }
+            },
+          );
           worker.on('error', (error) => (ready ? fail(error) : reject(error)));
           worker.on('exit', (code) => {
             if (closed) return;
@@ -124,7 +153,7 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
           worker.postMessage({ type: 'init', stages: options.stages });
         }),
     ),
-  ).catch(async (error) => {
+  ).catch(async (error: unknown) => {
     await Promise.all(threads.map((t) => t?.worker.terminate()));
     throw error;
   });
@@ -186,11 +215,16 @@ export async function runClassicPipeline(options: EngineOptions, source: AsyncIt
     ),
   );
   await close();
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- set to an Error in the awaits; tsc narrowing misses it (TS #9998)
   if (failure) throw failure;
   const states = definitions.map((definition, stage) => {
     if (!definition.exportState) return [];
     // A serial stage that never saw a block still holds its state here.
-    return [definition.kind === 'serial' && !threads[stage]!.stateSent ? definition.exportState(threads[stage]!.serialState) : perThread[stage]![stage]];
+    return [
+      definition.kind === 'serial' && !threads[stage]!.stateSent
+        ? definition.exportState(threads[stage]!.serialState)
+        : perThread[stage]![stage],
+    ];
   });
   return { blocks: delivered, stoppedEarly, states, maxInFlightSeen };
 }

@@ -52,7 +52,16 @@ import { Worker } from 'node:worker_threads';
 import { HtsError } from '@shoal/hts';
 import { BufferPool } from './buffer-pool.js';
 import { SourcePull } from './source-pull.js';
-import { loadStages, serializeError, transferablesOf, type Payload, type SerializedError, type StageContext, type StageDefinition, type StageSpec } from './stage.js';
+import {
+  loadStages,
+  serializeError,
+  transferablesOf,
+  type Payload,
+  type SerializedError,
+  type StageContext,
+  type StageDefinition,
+  type StageSpec,
+} from './stage.js';
 
 /**
  * Default bound on blocks in flight per thread. Chosen by bench/sweep-engine.mjs (BENCHMARKS.md,
@@ -147,7 +156,8 @@ export class Engine {
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
-    if (!Number.isInteger(options.threads) || options.threads < 1) throw new Error(`threads must be a whole number ≥ 1, got ${options.threads}`);
+    if (!Number.isInteger(options.threads) || options.threads < 1)
+      throw new Error(`threads must be a whole number ≥ 1, got ${options.threads}`);
     const engine = new Engine(options);
     engine.definitions = await loadStages(options.stages);
     engine.mainStates = engine.definitions.map((d, i) => d.createState?.(options.stages[i]!.options, 0));
@@ -166,38 +176,52 @@ export class Engine {
     this.workers.push(member);
     return new Promise((resolve, reject) => {
       let ready = false;
-      worker.on('message', (message: { type: string; task?: boolean; payload?: Payload; last?: boolean; endInput?: boolean; spares?: ArrayBuffer[]; error?: SerializedError; states?: unknown[]; taskMs?: number; serialState?: unknown }) => {
-        if (message.type === 'ready') {
-          ready = true;
-          resolve();
-        } else if (message.type === 'done') {
-          for (const spare of message.spares ?? []) this.pool.release(spare);
-          const block = member.queue.shift()!;
-          if (this.trace) this.traceAdd(`worker stage ${block.stage}`, message.taskMs ?? 0);
-          if (this.definitions[block.stage]!.kind === 'serial') {
-            // A portable serial stage's state comes home.
-            this.mainStates[block.stage] = message.serialState;
-            this.stateOut[block.stage] = false;
-            this.serialNext[block.stage]!++;
+      worker.on(
+        'message',
+        (message: {
+          type: string;
+          task?: boolean;
+          payload?: Payload;
+          last?: boolean;
+          endInput?: boolean;
+          spares?: ArrayBuffer[];
+          error?: SerializedError;
+          states?: unknown[];
+          taskMs?: number;
+          serialState?: unknown;
+        }) => {
+          if (message.type === 'ready') {
+            ready = true;
+            resolve();
+          } else if (message.type === 'done') {
+            for (const spare of message.spares ?? []) this.pool.release(spare);
+            const block = member.queue.shift()!;
+            if (this.trace) this.traceAdd(`worker stage ${block.stage}`, message.taskMs ?? 0);
+            if (this.definitions[block.stage]!.kind === 'serial') {
+              // A portable serial stage's state comes home.
+              this.mainStates[block.stage] = message.serialState;
+              this.stateOut[block.stage] = false;
+              this.serialNext[block.stage]!++;
+            }
+            block.payload = message.payload!;
+            block.running = false;
+            block.stage++;
+            if (message.last) this.lastWanted(block.index);
+            if (message.endInput) this.endInput();
+            this.wake();
+          } else if (message.type === 'states') {
+            member.onStates?.(message.states!);
+          } else if (message.type === 'error') {
+            const error = rebuildError(message.error!);
+            if (!ready) reject(error);
+            else {
+              // A task's error: that task is over (the worker runs its queue in order).
+              if (message.task) member.queue.shift();
+              this.fail(error, 'stage');
+            }
           }
-          block.payload = message.payload!;
-          block.running = false;
-          block.stage++;
-          if (message.last) this.lastWanted(block.index);
-          if (message.endInput) this.endInput();
-          this.wake();
-        } else if (message.type === 'states') {
-          member.onStates?.(message.states!);
-        } else if (message.type === 'error') {
-          const error = rebuildError(message.error!);
-          if (!ready) reject(error);
-          else {
-            // A task's error: that task is over (the worker runs its queue in order).
-            if (message.task) member.queue.shift();
-            this.fail(error, 'stage');
-          }
-        }
-      });
+        },
+      );
       worker.on('error', (error) => {
         if (!ready) reject(error);
         else this.fail(error, 'stage');
@@ -277,7 +301,10 @@ export class Engine {
       await this.coordinate(input, sink);
     } finally {
       this.wake = () => {};
-      if (this.trace) process.stderr.write(`engine trace (ms): ${JSON.stringify(Object.fromEntries([...this.trace].map(([k, v]) => [k, Math.round(v)])))}\n`);
+      if (this.trace)
+        process.stderr.write(
+          `engine trace (ms): ${JSON.stringify(Object.fromEntries([...this.trace].map(([k, v]) => [k, Math.round(v)])))}\n`,
+        );
     }
     if (this.failure) return this.rejectWithFirstError();
     if (this.stoppedEarly) {
@@ -325,7 +352,11 @@ export class Engine {
       if (deliveredSome) continue;
       // The main thread takes its own blocks (their data is in its cache), and others' only when
       // every worker already has a task waiting.
-      const mainTask = this.takeReady('parallel', MAIN, this.workers.every((m) => m.queue.length >= TASKS_PER_WORKER));
+      const mainTask = this.takeReady(
+        'parallel',
+        MAIN,
+        this.workers.every((m) => m.queue.length >= TASKS_PER_WORKER),
+      );
       if (mainTask) {
         this.runInline(mainTask);
         await yieldToEvents();
@@ -364,7 +395,8 @@ export class Engine {
       if (block.running || block.stage >= stageCount) continue;
       if (this.stopAt !== undefined && block.index > this.stopAt) continue;
       const serial = this.definitions[block.stage]!.kind === 'serial';
-      if (serial !== (kind === 'serial') || (serial && (this.serialNext[block.stage] !== block.index || this.stateOut[block.stage]))) continue;
+      if (serial !== (kind === 'serial') || (serial && (this.serialNext[block.stage] !== block.index || this.stateOut[block.stage])))
+        continue;
       if (!best || block.index < best.index) best = block;
       const atHome = block.home === home || block.home === NO_HOME;
       if (home !== undefined && atHome && (!bestAtHome || block.index < bestAtHome.index)) bestAtHome = block;
@@ -471,7 +503,8 @@ export class Engine {
     // Read after the drain: a source error arriving meanwhile still wins over a stage's.
     const failure = this.failure!;
     const others = this.errors.filter((e) => e !== failure.error);
-    if (others.length && failure.error && typeof failure.error === 'object') (failure.error as { alsoFailed?: unknown[] }).alsoFailed = others;
+    if (others.length && failure.error && typeof failure.error === 'object')
+      (failure.error as { alsoFailed?: unknown[] }).alsoFailed = others;
     throw failure.error;
   }
 
@@ -492,7 +525,10 @@ export class Engine {
     const spares = this.pool.take(2);
     const transfer = [...transferablesOf(block.payload), ...spares];
     const hasSerialState = this.definitions[block.stage]!.kind === 'serial';
-    member.worker.postMessage({ type: 'task', stageIndex: block.stage, blockIndex: block.index, payload: block.payload, spares, serialState, hasSerialState }, transfer);
+    member.worker.postMessage(
+      { type: 'task', stageIndex: block.stage, blockIndex: block.index, payload: block.payload, spares, serialState, hasSerialState },
+      transfer,
+    );
   }
 
   private async exportStates(): Promise<unknown[][]> {
@@ -528,7 +564,11 @@ function yieldToEvents(): Promise<void> {
 }
 
 /** start → run → close, in one call. */
-export async function runPipeline(options: EngineOptions, source: AsyncIterable<Payload> | Iterable<Payload>, sink: Sink): Promise<RunSummary> {
+export async function runPipeline(
+  options: EngineOptions,
+  source: AsyncIterable<Payload> | Iterable<Payload>,
+  sink: Sink,
+): Promise<RunSummary> {
   const engine = await Engine.start(options);
   try {
     return await engine.run(source, sink);

@@ -25,8 +25,8 @@ export interface StageContext {
    * Recycling saves page faults and zero-filling of fresh memory on every block.
    */
   allocate(bytes: number): ArrayBuffer;
-  /** Gives a buffer this stage no longer needs (e.g. its input) back to the pool. */
-  release(buffer: ArrayBuffer): void;
+  /** Gives a buffer this stage no longer needs (e.g. its input) back to the pool. Callable unbound. */
+  release(this: void, buffer: ArrayBuffer): void;
   /**
    * Marks this block as the last one wanted (a Head reached): later blocks are dropped, the
    * source stops, and the run ends once this block has been delivered.
@@ -59,7 +59,7 @@ export interface StageDefinition<Options = unknown, State = unknown> {
   exportState?(state: State): unknown;
 }
 
-export type StageModule = { stages: Record<string, StageDefinition<any, any>> };
+export type StageModule = { stages: Record<string, StageDefinition> };
 
 /** ArrayBuffers a payload can hand over without copying. */
 export function transferablesOf(payload: Payload): ArrayBuffer[] {
@@ -87,7 +87,14 @@ export interface SerializedError {
 
 export function serializeError(error: unknown): SerializedError {
   const e = error as Partial<SerializedError> & Error;
-  return { name: e?.name ?? 'Error', message: e?.message ?? String(error), stack: e?.stack, file: e?.file, location: e?.location, detail: e?.detail };
+  return {
+    name: e?.name ?? 'Error',
+    message: e?.message ?? String(error),
+    stack: e?.stack,
+    file: e?.file,
+    location: e?.location,
+    detail: e?.detail,
+  };
 }
 
 /** Imports each stage's module and finds the stage in its `stages` export. */

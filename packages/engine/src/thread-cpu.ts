@@ -15,7 +15,8 @@ function load(): (() => number) | null {
     const libc = koffi.load('libc.so.6');
     koffi.struct('shoal_timespec', { tv_sec: 'int64_t', tv_nsec: 'int64_t' });
     const clockGettime = libc.func('int clock_gettime(int clk, _Out_ shoal_timespec *ts)');
-    const ts: { tv_sec: number; tv_nsec: number } = { tv_sec: 0, tv_nsec: 0 };
+    // koffi gives an int64_t as a number, or as a bigint past Number.MAX_SAFE_INTEGER.
+    const ts: { tv_sec: number | bigint; tv_nsec: number | bigint } = { tv_sec: 0, tv_nsec: 0 };
     return () => (clockGettime(CLOCK_THREAD_CPUTIME_ID, ts) === 0 ? Number(ts.tv_sec) * 1000 + Number(ts.tv_nsec) / 1e6 : Number.NaN);
   } catch {
     return null;

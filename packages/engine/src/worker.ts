@@ -40,10 +40,12 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
     loadStages(message.stages).then(
       (loaded) => {
         definitions = loaded;
-        states = loaded.map((definition, i) => (definition.kind === 'parallel' ? definition.createState?.(message.stages[i]!.options, threadId) : undefined));
+        states = loaded.map((definition, i) =>
+          definition.kind === 'parallel' ? definition.createState?.(message.stages[i]!.options, threadId) : undefined,
+        );
         port.postMessage({ type: 'ready' });
       },
-      (error) => port.postMessage({ type: 'error', error: serializeError(error) }),
+      (error: unknown) => port.postMessage({ type: 'error', error: serializeError(error) }),
     );
   } else if (message.type === 'task') {
     for (const spare of message.spares) pool.release(spare);
@@ -71,14 +73,22 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
       });
       const spares = pool.take(Number.MAX_SAFE_INTEGER);
       const serialState = message.hasSerialState && !message.ownSerialState ? state : undefined;
-      port.postMessage({ type: 'done', payload, last, endInput, spares, serialState, taskMs: performance.now() - startedMs }, [...transferablesOf(payload), ...spares]);
+      port.postMessage({ type: 'done', payload, last, endInput, spares, serialState, taskMs: performance.now() - startedMs }, [
+        ...transferablesOf(payload),
+        ...spares,
+      ]);
     } catch (error) {
       port.postMessage({ type: 'error', task: true, error: serializeError(error) });
     }
   } else if (message.type === 'export') {
     try {
       // Serial stages' state lives with the coordinator, not here.
-      port.postMessage({ type: 'states', states: definitions.map((definition, i) => (definition.kind === 'parallel' || ownedSerial.has(i) ? definition.exportState?.(states[i]) : undefined)) });
+      port.postMessage({
+        type: 'states',
+        states: definitions.map((definition, i) =>
+          definition.kind === 'parallel' || ownedSerial.has(i) ? definition.exportState?.(states[i]) : undefined,
+        ),
+      });
     } catch (error) {
       port.postMessage({ type: 'error', error: serializeError(error) });
     }

@@ -104,13 +104,27 @@ export class FastqBlock {
   }
 
   /**
+   * `tags` is a plain object keyed by label, not a Map: it travels in the payload between threads,
+   * and its key order (integer-like labels first) is the order in which steps and outputs walk it.
+   */
+  removeTag(label: string): void {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the one way to drop a key of a plain object
+    delete this.tags[label];
+  }
+
+  /**
    * mbf's filter_tag_locations: for every location tag hit on `segment` (of molecules where
    * `condition` allows), `update` returns the new region, 'keep', or 'remove'. Removing one hit's
    * location drops the locations of all hits of that tag value (the sequences stay).
    */
   updateLocations(
     segment: number,
-    update: (region: HitRegion, molecule: number, sequence: string, readLength: number) => HitRegion | 'keep' | 'remove' | { region: HitRegion; sequence: string },
+    update: (
+      region: HitRegion,
+      molecule: number,
+      sequence: string,
+      readLength: number,
+    ) => HitRegion | 'keep' | 'remove' | { region: HitRegion; sequence: string },
     condition?: ArrayLike<boolean | number>,
   ): void {
     for (const values of Object.values(this.tags)) {
@@ -143,7 +157,10 @@ export class FastqBlock {
   }
 }
 
-/** mbf's truthy_val: Missing and false are false; a location or string (even empty) is true; numeric tags are refused at configuration time. */
+/**
+ * mbf's truthy_val: Missing and false are false; a location or string (even empty) is true; numeric tags are refused at
+ * configuration time.
+ */
 export function tagIsTruthy(value: TagValue): boolean {
   if (value === null) return false;
   if (typeof value === 'boolean') return value;

@@ -15,7 +15,14 @@ import type { Table } from './table.js';
 /** mbf's CompressionFormat. */
 export type Compression = 'Uncompressed' | 'Gzip' | 'Zstd';
 
-const SPELLINGS: Record<string, Compression> = { Uncompressed: 'Uncompressed', Raw: 'Uncompressed', Gzip: 'Gzip', Gz: 'Gzip', Zstd: 'Zstd', Zst: 'Zstd' };
+const SPELLINGS: Record<string, Compression> = {
+  Uncompressed: 'Uncompressed',
+  Raw: 'Uncompressed',
+  Gzip: 'Gzip',
+  Gz: 'Gzip',
+  Zstd: 'Zstd',
+  Zst: 'Zstd',
+};
 
 /** mbf's default levels. */
 const DEFAULT_LEVEL: Record<Compression, number> = { Uncompressed: 0, Gzip: 6, Zstd: 5 };
@@ -36,7 +43,8 @@ export function compressionLevelKey(table: Table, compression: Compression, key 
     return undefined;
   }
   const level = table.integer(key, { min: 0, max: 255 });
-  if (compression === 'Uncompressed' && level !== 0) throw table.error(`compression level ${level} specified for uncompressed output; remove compression_level`, key);
+  if (compression === 'Uncompressed' && level !== 0)
+    throw table.error(`compression level ${level} specified for uncompressed output; remove compression_level`, key);
   if (compression === 'Gzip' && level > 9) throw table.error(`invalid value ${level}: valid range is 0-9 for gzip`, key);
   if (compression === 'Zstd' && (level === 0 || level > 22)) throw table.error(`invalid value ${level}: valid range is 1-22 for zstd`, key);
   return level;

@@ -13,7 +13,12 @@ import type { StepEnvironment } from './steps/types.js';
  * An enum key: `variants` maps every accepted spelling (variant names and mbf's aliases) to its
  * value; spellings match as mbf matches them (normalizeValue). Errors list the distinct values.
  */
-export function enumKey<T extends string>(table: Table, key: string, variants: Record<string, T>, options: { aliases?: string[]; default?: T } = {}): T {
+export function enumKey<T extends string>(
+  table: Table,
+  key: string,
+  variants: Record<string, T>,
+  options: { aliases?: string[]; default?: T } = {},
+): T {
   if (!table.has(key, options.aliases)) {
     table.optional(() => undefined, key, options.aliases);
     if (options.default !== undefined) return options.default;
@@ -23,7 +28,10 @@ export function enumKey<T extends string>(table: Table, key: string, variants: R
   const wanted = normalizeValue(text);
   for (const [spelling, value] of Object.entries(variants)) if (normalizeValue(spelling) === wanted) return value;
   const names = [...new Set(Object.values(variants))].map((v) => `'${v}'`).join(', ');
-  throw table.error(`'${text}' is not one of ${names}`, [key, ...(options.aliases ?? [])].find((k) => table.has(k)));
+  throw table.error(
+    `'${text}' is not one of ${names}`,
+    [key, ...(options.aliases ?? [])].find((k) => table.has(k)),
+  );
 }
 
 /** mbf's tpd_adapt_u8_from_byte_or_char: an integer 0..255 or a one-character string. */
@@ -42,6 +50,7 @@ export function byteOrCharKey(table: Table, key: string, defaultValue?: number):
     return n;
   }
   if (typeof value === 'string') {
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are meant: mbf counts Rust chars
     const chars = [...value];
     if (chars.length === 1 && chars[0]!.codePointAt(0)! <= 255) return chars[0]!.codePointAt(0)!;
     throw table.error(`Invalid value; ${help}`, key);
@@ -61,7 +70,8 @@ export function segmentKey(table: Table, env: StepEnvironment, key = 'segment', 
   const name = table.string(key, { aliases });
   const index = env.segments.indexOf(name);
   if (index < 0) {
-    if (name.toLowerCase() === 'all') throw table.error(`'all' segments not valid here; name one of ${env.segments.map((s) => `'${s}'`).join(', ')}`, key);
+    if (name.toLowerCase() === 'all')
+      throw table.error(`'all' segments not valid here; name one of ${env.segments.map((s) => `'${s}'`).join(', ')}`, key);
     throw table.error(`segment '${name}' is not in [input] (${env.segments.map((s) => `'${s}'`).join(', ')})`, key);
   }
   return index;
@@ -73,7 +83,8 @@ export function segmentOrAllKey(table: Table, env: StepEnvironment, key = 'segme
     const name = table.raw(key, { aliases });
     if (typeof name === 'string' && name.toLowerCase() === 'all') return -1;
     const index = env.segments.indexOf(String(name));
-    if (index < 0) throw table.error(`segment '${String(name)}' is not in [input] (${['All', ...env.segments].map((s) => `'${s}'`).join(', ')})`, key);
+    if (index < 0)
+      throw table.error(`segment '${String(name)}' is not in [input] (${['All', ...env.segments].map((s) => `'${s}'`).join(', ')})`, key);
     return index;
   }
   return segmentKey(table, env, key, aliases);
@@ -96,9 +107,12 @@ export function tagNameProblem(name: string): string | undefined {
   if (!/^[A-Za-z_]/.test(name)) return `Must start with a letter or underscore (a-zA-Z_), got '${name[0]}'`;
   const bad = /[^A-Za-z0-9_]/.exec(name);
   if (bad) return `Must contain only letters, numbers, and underscores (a-zA-Z0-9_), found '${bad[0]}'.`;
-  if (name === 'ReadName') return "Reserved value 'ReadName' cannot be used here. This name is reserved for the index column in StoreTagsInTable. Please choose a different value.";
-  if (name === 'read_no') return "Reserved value 'read_no' cannot be used here. This name is reserved for read numbering in EvalExpression. Please choose a different value.";
-  if (name.startsWith('len_')) return "Cannot start with reserved prefix 'len_'. This prefix is reserved for length-related internal tags. Please choose a different value that doesn't start with 'len_'.";
+  if (name === 'ReadName')
+    return "Reserved value 'ReadName' cannot be used here. This name is reserved for the index column in StoreTagsInTable. Please choose a different value.";
+  if (name === 'read_no')
+    return "Reserved value 'read_no' cannot be used here. This name is reserved for read numbering in EvalExpression. Please choose a different value.";
+  if (name.startsWith('len_'))
+    return "Cannot start with reserved prefix 'len_'. This prefix is reserved for length-related internal tags. Please choose a different value that doesn't start with 'len_'.";
   return undefined;
 }
 
@@ -121,8 +135,10 @@ export function requireTag(table: Table, env: StepEnvironment, label: string, ke
 /** mbf's out_label: a valid, new tag label. */
 export function outLabel(table: Table, env: StepEnvironment, key = 'out_label'): string {
   const label = labelKey(table, key);
-  if (env.tags.has(label)) throw table.error(`tag '${label}' is already set by an earlier step (rename either tag, or add a ForgetTag step in between)`, key);
-  if (env.segments.includes(label)) throw table.error(`tag '${label}' has the same name as a segment (segment names must not collide with tag names)`, key);
+  if (env.tags.has(label))
+    throw table.error(`tag '${label}' is already set by an earlier step (rename either tag, or add a ForgetTag step in between)`, key);
+  if (env.segments.includes(label))
+    throw table.error(`tag '${label}' has the same name as a segment (segment names must not collide with tag names)`, key);
   return label;
 }
 

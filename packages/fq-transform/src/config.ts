@@ -27,7 +27,10 @@ function loadConfig(file: string): TomlDocument {
     // `-`: the configuration comes on standard input (then no input can be '--stdin--').
     text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (error) {
-    throw new HtsError(`cannot read the configuration: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, file);
+    throw new HtsError(
+      `cannot read the configuration: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      file,
+    );
   }
   return parseToml(text, file === '-' ? 'stdin' : file);
 }
@@ -47,15 +50,19 @@ function qualityByteKey(table: Table, key: string): number | undefined {
 
 function parseInput(doc: TomlDocument): InputPlan {
   const raw = doc.data.input;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError("missing [input] section (segment name = file or list of files)", doc.file, 1);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError('missing [input] section (segment name = file or list of files)', doc.file, 1);
   const table = new Table(doc, ['input'], raw as Record<string, unknown>, '[input]');
   const optionsTable = table.subtable('options', '[input.options]');
-  const interleaved = table.has('interleaved') ? table.stringList('interleaved') : (table.optional(() => undefined, 'interleaved'), undefined);
+  const interleaved = table.has('interleaved')
+    ? table.stringList('interleaved')
+    : (table.optional(() => undefined, 'interleaved'), undefined);
   const sourceKeys = Object.keys(raw).filter((k) => k !== 'options' && k !== 'interleaved');
   if (sourceKeys.length === 0) throw table.error('no segments: give e.g. read1 = "reads_R1.fq.gz"');
   const files: string[][] = [];
   for (const key of [...sourceKeys].sort()) {
-    if (key.toLowerCase() === 'all' || key.toLowerCase().startsWith('_internal_')) throw table.error(`segment name '${key}' is reserved`, key);
+    if (key.toLowerCase() === 'all' || key.toLowerCase().startsWith('_internal_'))
+      throw table.error(`segment name '${key}' is reserved`, key);
     if (!SEGMENT_NAME.test(key)) throw table.error(`segment name '${key}' may hold only letters, digits and '_'`, key);
     const list = table.stringList(key);
     if (list.length === 0) throw table.error('no files given', key);
@@ -67,52 +74,83 @@ function parseInput(doc: TomlDocument): InputPlan {
   if (interleaved) {
     if (sourceKeys.length !== 1) throw table.error('interleaved input takes exactly one source key', 'interleaved');
     if (interleaved.length < 2) throw table.error('interleaved needs at least two segment names', 'interleaved');
-    for (const name of interleaved) if (!SEGMENT_NAME.test(name)) throw table.error(`segment name '${name}' may hold only letters, digits and '_'`, 'interleaved');
+    for (const name of interleaved)
+      if (!SEGMENT_NAME.test(name)) throw table.error(`segment name '${name}' may hold only letters, digits and '_'`, 'interleaved');
     if (new Set(interleaved).size !== interleaved.length) throw table.error('a segment is named twice', 'interleaved');
     segments = interleaved;
     interleavedFiles = files[0];
   }
-  const all = (interleavedFiles ?? files.flat());
-  const acceptDuplicates = doc.data.options && typeof doc.data.options === 'object' && Object.entries(doc.data.options as Record<string, unknown>).some(([k, v]) => normalizeKey(k) === 'acceptduplicatefiles' && v === true);
+  const all = interleavedFiles ?? files.flat();
+  const acceptDuplicates =
+    doc.data.options &&
+    typeof doc.data.options === 'object' &&
+    Object.entries(doc.data.options as Record<string, unknown>).some(([k, v]) => normalizeKey(k) === 'acceptduplicatefiles' && v === true);
   const named = all.filter((f) => f !== STDIN_MAGIC_PATH);
   const repeated = named.find((f, i) => named.indexOf(f) !== i);
-  if (repeated !== undefined && !acceptDuplicates) throw table.error(`'${repeated}' is read twice (set options.accept_duplicate_files = true if that is meant)`);
-  if (all.includes(STDIN_MAGIC_PATH) && all.length > 1 && all.filter((f) => f === STDIN_MAGIC_PATH).length > 1) throw table.error(`'${STDIN_MAGIC_PATH}' can be read only once`);
+  if (repeated !== undefined && !acceptDuplicates)
+    throw table.error(`'${repeated}' is read twice (set options.accept_duplicate_files = true if that is meant)`);
+  if (all.includes(STDIN_MAGIC_PATH) && all.length > 1 && all.filter((f) => f === STDIN_MAGIC_PATH).length > 1)
+    throw table.error(`'${STDIN_MAGIC_PATH}' can be read only once`);
   let fastaFakeQuality: number | undefined;
   let bamIncludeMapped: boolean | undefined;
   let bamIncludeUnmapped: boolean | undefined;
   let readCommentChar = ' ';
   if (optionsTable) {
     fastaFakeQuality = qualityByteKey(optionsTable, 'fasta_fake_quality');
-    bamIncludeMapped = optionsTable.has('bam_include_mapped') ? optionsTable.boolean('bam_include_mapped') : (optionsTable.optional(() => 0, 'bam_include_mapped'), undefined);
-    bamIncludeUnmapped = optionsTable.has('bam_include_unmapped') ? optionsTable.boolean('bam_include_unmapped') : (optionsTable.optional(() => 0, 'bam_include_unmapped'), undefined);
+    bamIncludeMapped = optionsTable.has('bam_include_mapped')
+      ? optionsTable.boolean('bam_include_mapped')
+      : (optionsTable.optional(() => 0, 'bam_include_mapped'), undefined);
+    bamIncludeUnmapped = optionsTable.has('bam_include_unmapped')
+      ? optionsTable.boolean('bam_include_unmapped')
+      : (optionsTable.optional(() => 0, 'bam_include_unmapped'), undefined);
     const comment = qualityByteKey(optionsTable, 'read_comment_character');
     if (comment !== undefined) readCommentChar = String.fromCharCode(comment);
     // Accepted for compatibility; shoal inflates with its own threads.
     for (const key of ['use_rapidgzip', 'build_rapidgzip_index']) optionsTable.optional(() => optionsTable.boolean(key), key);
     optionsTable.optional(() => optionsTable.integer('threads_per_segment', { min: 1 }), 'threads_per_segment');
     optionsTable.finish();
-    if (bamIncludeMapped === false && bamIncludeUnmapped === false) throw optionsTable.error('bam_include_mapped and bam_include_unmapped are both false: nothing would be read', 'bam_include_unmapped');
+    if (bamIncludeMapped === false && bamIncludeUnmapped === false)
+      throw optionsTable.error('bam_include_mapped and bam_include_unmapped are both false: nothing would be read', 'bam_include_unmapped');
   }
   table.finish();
-  return { segments, files: interleavedFiles ? [] : files, interleavedFiles, fastaFakeQuality, bamIncludeMapped, bamIncludeUnmapped, readCommentChar };
+  return {
+    segments,
+    files: interleavedFiles ? [] : files,
+    interleavedFiles,
+    fastaFakeQuality,
+    bamIncludeMapped,
+    bamIncludeUnmapped,
+    readCommentChar,
+  };
 }
 
 function parseOutput(doc: TomlDocument, input: InputPlan): OutputPlan | undefined {
   const raw = doc.data.output;
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('[output] must be a table', doc.file, doc.lineOf(['output']));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError('[output] must be a table', doc.file, doc.lineOf(['output']));
   const table = new Table(doc, ['output'], raw as Record<string, unknown>, '[output]');
   const prefix = table.string('prefix');
-  const format = enumKey(table, 'format', { Fastq: 'Fastq', Fasta: 'Fasta', Bam: 'Bam', None: 'None' }, { default: 'Fastq' }).toLowerCase() as OutputFormat;
+  const format = enumKey(
+    table,
+    'format',
+    { Fastq: 'Fastq', Fasta: 'Fasta', Bam: 'Bam', None: 'None' },
+    { default: 'Fastq' },
+  ).toLowerCase() as OutputFormat;
   const compression = compressionKey(table);
   const levelGiven = table.has('compression_level');
-  const level = table.integer('compression_level', { default: defaultCompressionLevel(compression), min: 0, max: compression === 'Zstd' ? 22 : compression === 'Gzip' ? 9 : 0 });
-  if (levelGiven && compression === 'Uncompressed' && level !== 0) throw table.error('a compression level needs compressed output', 'compression_level');
+  const level = table.integer('compression_level', {
+    default: defaultCompressionLevel(compression),
+    min: 0,
+    max: compression === 'Zstd' ? 22 : compression === 'Gzip' ? 9 : 0,
+  });
+  if (levelGiven && compression === 'Uncompressed' && level !== 0)
+    throw table.error('a compression level needs compressed output', 'compression_level');
   table.optional(() => table.integer('compression_threads', { min: 1 }), 'compression_threads');
   const suffixGiven = table.has('suffix') ? table.string('suffix') : (table.optional(() => 0, 'suffix'), undefined);
   const ixSeparator = table.string('ix_separator', { default: '_' });
-  if (/[/\\:]/.test(ixSeparator) || ixSeparator === '') throw table.error("ix_separator may not be empty or contain '/', '\\' or ':'", 'ix_separator');
+  if (/[/\\:]/.test(ixSeparator) || ixSeparator === '')
+    throw table.error("ix_separator may not be empty or contain '/', '\\' or ':'", 'ix_separator');
   const stdout = table.boolean('stdout', { default: false });
   const interleaveNames = table.has('interleave') ? table.stringList('interleave') : (table.optional(() => 0, 'interleave'), undefined);
   const outputNames = table.has('output') ? table.stringList('output') : (table.optional(() => 0, 'output'), undefined);
@@ -134,11 +172,13 @@ function parseOutput(doc: TomlDocument, input: InputPlan): OutputPlan | undefine
     });
   };
   if (stdout && outputNames) throw table.error("cannot give both 'stdout' and 'output'", 'stdout');
-  if (stdout && chunkSize !== undefined) throw table.error("chunks are files: not with stdout = true", 'chunksize');
+  if (stdout && chunkSize !== undefined) throw table.error('chunks are files: not with stdout = true', 'chunksize');
   if (suffixGiven !== undefined && /[/\\]/.test(suffixGiven)) throw table.error("a suffix may not contain '/' or '\\'", 'suffix');
   if (format === 'bam' && stdout) throw table.error("output to stdout is not supported when format = 'Bam'", 'stdout');
-  if (format === 'bam' && compression !== 'Uncompressed') throw table.error("BAM output is always BGZF-compressed; leave 'compression' out", 'compression');
-  if (format === 'bam' && hashUncompressed) throw table.error("uncompressed hashing is not supported when format = 'Bam'", 'output_hash_uncompressed');
+  if (format === 'bam' && compression !== 'Uncompressed')
+    throw table.error("BAM output is always BGZF-compressed; leave 'compression' out", 'compression');
+  if (format === 'bam' && hashUncompressed)
+    throw table.error("uncompressed hashing is not supported when format = 'Bam'", 'output_hash_uncompressed');
   let interleave = interleaveNames ? resolve(interleaveNames, 'interleave') : undefined;
   if (stdout && !interleave) interleave = input.segments.map((_, i) => i);
   if (interleave && interleave.length < 2 && !stdout) throw table.error('must contain at least two segments to interleave', 'interleave');
@@ -176,8 +216,11 @@ export function planFromDocument(doc: TomlDocument): Plan {
   const input = parseInput(doc);
   const output = parseOutput(doc, input);
 
-  const optionsTable = doc.data.options !== undefined ? new Table(doc, ['options'], doc.data.options as Record<string, unknown>, '[options]') : undefined;
-  const threads = optionsTable?.has('threads', ['thread_count']) ? optionsTable.integer('threads', { aliases: ['thread_count'], min: 1, max: MAX_THREADS }) : undefined;
+  const optionsTable =
+    doc.data.options !== undefined ? new Table(doc, ['options'], doc.data.options as Record<string, unknown>, '[options]') : undefined;
+  const threads = optionsTable?.has('threads', ['thread_count'])
+    ? optionsTable.integer('threads', { aliases: ['thread_count'], min: 1, max: MAX_THREADS })
+    : undefined;
   const blockSize = optionsTable ? optionsTable.integer('block_size', { default: 10000, min: 1 }) : 10000;
   const maxBlocksInFlight = optionsTable ? optionsTable.integer('max_blocks_in_flight', { default: 100, min: 1 }) : 100;
   const spotCheck = optionsTable ? optionsTable.boolean('spot_check_read_pairing', { default: true }) : true;
@@ -216,7 +259,11 @@ export function planFromDocument(doc: TomlDocument): Plan {
     const data = raw as Record<string, unknown>;
     const actionValue = data.action;
     const where = new Table(doc, ['step', index], data, `[[step]] ${index + 1}`);
-    if (typeof actionValue !== 'string') throw where.error("missing 'action' (the step's name, e.g. action = 'Head')", typeof actionValue === 'undefined' ? undefined : 'action');
+    if (typeof actionValue !== 'string')
+      throw where.error(
+        "missing 'action' (the step's name, e.g. action = 'Head')",
+        typeof actionValue === 'undefined' ? undefined : 'action',
+      );
     const definition = findStep(actionValue);
     if (!definition) throw where.error(`unknown action '${actionValue}' (fq-transform template lists the actions)`, 'action');
     const table = new Table(doc, ['step', index], data, `[[step]] ${index + 1} (${definition.action})`);
@@ -242,7 +289,12 @@ export function planFromDocument(doc: TomlDocument): Plan {
       made.set(declared.label, { table, used: false });
     }
     sideFiles.push(...(definition.sideFiles?.(config) ?? []));
-    steps.push({ action: definition.action, config, needsSerial: definition.needsSerial?.(config) ?? false, label: `${index + 1} ${definition.action}` });
+    steps.push({
+      action: definition.action,
+      config,
+      needsSerial: definition.needsSerial?.(config) ?? false,
+      label: `${index + 1} ${definition.action}`,
+    });
   });
   for (const [label, entry] of made) {
     if (!entry.used) throw entry.table.error(`tag '${label}' is made but never used (use it in a later step, or ForgetTag it)`);
@@ -253,10 +305,20 @@ export function planFromDocument(doc: TomlDocument): Plan {
     const pairing = findStep('ValidateReadPairing');
     if (pairing) {
       const synthetic = parseToml("[[step]]\naction = 'ValidateReadPairing'\n", doc.file);
-      const table = new Table(synthetic, ['step', 0], (synthetic.data.step as Record<string, unknown>[])[0]!, '[[step]] (ValidateReadPairing, added because there are several segments)');
+      const table = new Table(
+        synthetic,
+        ['step', 0],
+        (synthetic.data.step as Record<string, unknown>[])[0]!,
+        '[[step]] (ValidateReadPairing, added because there are several segments)',
+      );
       table.string('action');
       const config = pairing.parse(table, { ...env, stepIndex: -1 });
-      steps.unshift({ action: pairing.action, config, needsSerial: pairing.needsSerial?.(config) ?? false, label: `0 ${pairing.action} (auto)` });
+      steps.unshift({
+        action: pairing.action,
+        config,
+        needsSerial: pairing.needsSerial?.(config) ?? false,
+        label: `0 ${pairing.action} (auto)`,
+      });
     }
   }
   const plan: Plan = { configFile: doc.file, input, steps, output, blockSize, threads, maxBlocksInFlight, benchmark, sideFiles };
@@ -265,7 +327,12 @@ export function planFromDocument(doc: TomlDocument): Plan {
   const seen = new Set<string>();
   for (const file of [...plannedOutputFiles(plan), ...sideFiles]) {
     const key = path.normalize(file);
-    if (seen.has(key)) throw new ConfigError(`two outputs would be written to the same file '${file}': change a prefix, infix, suffix or segment name`, doc.file, doc.lineOf(['output']));
+    if (seen.has(key))
+      throw new ConfigError(
+        `two outputs would be written to the same file '${file}': change a prefix, infix, suffix or segment name`,
+        doc.file,
+        doc.lineOf(['output']),
+      );
     seen.add(key);
   }
   return plan;
@@ -274,7 +341,8 @@ export function planFromDocument(doc: TomlDocument): Plan {
 export function planFromFile(file: string): Plan {
   const plan = planFromDocument(loadConfig(file));
   const inputs = plan.input.interleavedFiles ?? plan.input.files.flat();
-  if (file === '-' && inputs.includes(STDIN_MAGIC_PATH)) throw new ConfigError(`the configuration was read from stdin, so no input can be '${STDIN_MAGIC_PATH}'`, 'stdin');
+  if (file === '-' && inputs.includes(STDIN_MAGIC_PATH))
+    throw new ConfigError(`the configuration was read from stdin, so no input can be '${STDIN_MAGIC_PATH}'`, 'stdin');
   return plan;
 }
 

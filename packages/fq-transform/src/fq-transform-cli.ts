@@ -1,5 +1,15 @@
 /** fq-transform: flags only; the work is in process.ts, verify.ts and template.ts. */
-import { DEFAULT_THREADS, outputDirOption, Progress, progressOptions, progressWanted, quietOption, runTool, threadsOption, type CommonFlags } from '@shoal/cli';
+import {
+  DEFAULT_THREADS,
+  outputDirOption,
+  Progress,
+  progressOptions,
+  progressWanted,
+  quietOption,
+  runTool,
+  threadsOption,
+  type CommonFlags,
+} from '@shoal/cli';
 import { HtsError } from '@shoal/hts';
 import { planFromFile } from './config.js';
 import { formatTimings, processConfig } from './process.js';
@@ -19,33 +29,45 @@ Input files are FASTQ, FASTA or BAM, plain, gzip or zstd (told by their bytes); 
 
 export function main(argv: string[]): Promise<never> {
   return runTool('fq-transform', argv, (program) => {
-    program.description('FASTQ processing: a TOML-configured chain of steps over read segments (mbf-fastq-processor compatible)').addHelpText('after', EXAMPLES);
+    program
+      .description('FASTQ processing: a TOML-configured chain of steps over read segments (mbf-fastq-processor compatible)')
+      .addHelpText('after', EXAMPLES);
 
     const processCommand = program
       .command('process')
       .description('run a configuration')
       .argument('<config>', "the TOML configuration ('-': read it from stdin)")
       .option('--allow-overwrite', 'replace existing output files')
-      .addOption(threadsOption(`the main thread plus n-1 workers; default: options.threads of the configuration, else ${DEFAULT_THREADS}`, undefined))
+      .addOption(
+        threadsOption(
+          `the main thread plus n-1 workers; default: options.threads of the configuration, else ${DEFAULT_THREADS}`,
+          undefined,
+        ),
+      )
       .option('--no-workpool', 'use the classic thread-per-step pipeline (for comparison)')
       .option('--timing', 'print wall and CPU time per step to stderr')
       .addOption(outputDirOption('folder the outputs go to (default: the working directory; created when missing)'))
       .addOption(quietOption());
     for (const option of progressOptions()) processCommand.addOption(option);
-    processCommand.action(async (config: string, flags: CommonFlags & { allowOverwrite?: boolean; threads?: number; workpool: boolean; timing?: boolean; outputDir?: string }) => {
-      // A progress line on stderr (molecules read, rate, time): on a terminal, or on request.
-      const progress = new Progress('fq-transform', undefined, progressWanted(flags), 'molecules');
-      const report = await processConfig({
-        onProgress: (molecules) => progress.update(molecules),
-        configFile: config,
-        allowOverwrite: flags.allowOverwrite,
-        threads: flags.threads,
-        workpool: flags.workpool,
-        outputDirectory: flags.outputDir,
-      });
-      progress.done();
-      if (flags.timing) process.stderr.write(formatTimings(report));
-    });
+    processCommand.action(
+      async (
+        config: string,
+        flags: CommonFlags & { allowOverwrite?: boolean; threads?: number; workpool: boolean; timing?: boolean; outputDir?: string },
+      ) => {
+        // A progress line on stderr (molecules read, rate, time): on a terminal, or on request.
+        const progress = new Progress('fq-transform', undefined, progressWanted(flags), 'molecules');
+        const report = await processConfig({
+          onProgress: (molecules) => progress.update(molecules),
+          configFile: config,
+          allowOverwrite: flags.allowOverwrite,
+          threads: flags.threads,
+          workpool: flags.workpool,
+          outputDirectory: flags.outputDir,
+        });
+        progress.done();
+        if (flags.timing) process.stderr.write(formatTimings(report));
+      },
+    );
 
     program
       .command('validate')

@@ -1,4 +1,7 @@
-/** The output targets of a plan and the names of fq-transform's files, as mbf names them: `{prefix}{ix}{segment|interleaved}[.{chunk}].{suffix}`. */
+/**
+ * The output targets of a plan and the names of fq-transform's files, as mbf names them:
+ * `{prefix}{ix}{segment|interleaved}[.{chunk}].{suffix}`.
+ */
 import type { OutputPlan, Plan } from './plan.js';
 
 /** mbf's join_nonempty: the non-empty parts joined by `separator`. */
@@ -19,7 +22,14 @@ export function plannedOutputFiles(plan: Plan): string[] {
   const output = plan.output;
   const names: string[] = [];
   if (output && !output.stdout) {
-    for (const target of outputTargets(output)) names.push(targetFileName(output, target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!, output.chunkSize !== undefined ? 0 : undefined));
+    for (const target of outputTargets(output))
+      names.push(
+        targetFileName(
+          output,
+          target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!,
+          output.chunkSize !== undefined ? 0 : undefined,
+        ),
+      );
   }
   return names;
 }

@@ -48,7 +48,6 @@ export interface ProcessReport {
   wallMs: number;
 }
 
-
 export async function processConfig(options: ProcessOptions): Promise<ProcessReport> {
   const started = performance.now();
   const plan = options.plan ?? planFromFile(options.configFile);
@@ -118,7 +117,8 @@ export async function processConfig(options: ProcessOptions): Promise<ProcessRep
 /** The --timing table (mbf's timing collector: wall and CPU per step). */
 export function formatTimings(report: ProcessReport): string {
   const lines = [`step\twall_ms\tcpu_ms\tblocks`];
-  for (const t of report.timings) lines.push(`${t.label}\t${t.wallMs.toFixed(1)}\t${Number.isNaN(t.cpuMs) ? 'NA' : t.cpuMs.toFixed(1)}\t${t.blocks}`);
+  for (const t of report.timings)
+    lines.push(`${t.label}\t${t.wallMs.toFixed(1)}\t${Number.isNaN(t.cpuMs) ? 'NA' : t.cpuMs.toFixed(1)}\t${t.blocks}`);
   lines.push(`total\t${report.wallMs.toFixed(1)}\t\t${report.blocks}`);
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BamWriter, describeFsError, HtsError, makeHeader, openOutput, writeFileAtomic, type ByteSink } from '@shoal/hts';
+import { BamWriter, HtsError, makeHeader, openOutput, writeFileAtomic, type ByteSink } from '@shoal/hts';
 import type { Payload } from '@shoal/engine';
 import type { OutputPlan, Plan } from './plan.js';
 import { compress } from './compression.js';
@@ -74,7 +74,8 @@ export class OutputSink {
   }
 
   private checkFree(file: string): void {
-    if (!this.options.allowOverwrite && fs.existsSync(file)) throw new HtsError('output file exists already (use --allow-overwrite to replace it)', file);
+    if (!this.options.allowOverwrite && fs.existsSync(file))
+      throw new HtsError('output file exists already (use --allow-overwrite to replace it)', file);
   }
 
   private async openAll(): Promise<void> {

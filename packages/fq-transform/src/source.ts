@@ -4,7 +4,14 @@
  * then one final sentinel block. Runs on the main thread; the engine pulls it only while the
  * bound on blocks in flight allows, so memory stays flat.
  */
-import { emptyReadsBlock, HtsError, openSequenceFile, type ReadsBlock, type SequenceFileReader, type SequenceInputOptions } from '@shoal/hts';
+import {
+  emptyReadsBlock,
+  HtsError,
+  openSequenceFile,
+  type ReadsBlock,
+  type SequenceFileReader,
+  type SequenceInputOptions,
+} from '@shoal/hts';
 import type { Payload } from '@shoal/engine';
 import { FastqBlock } from './block.js';
 import { resolveInputPath } from './config.js';
@@ -18,7 +25,10 @@ class FileSequence {
   taken = 0;
   lastFile = '';
 
-  constructor(private readonly files: string[], private readonly options: SequenceInputOptions) {}
+  constructor(
+    private readonly files: string[],
+    private readonly options: SequenceInputOptions,
+  ) {}
 
   async take(block: ReadsBlock, max: number): Promise<number> {
     let got = 0;
@@ -74,7 +84,9 @@ export class MoleculeSource implements AsyncIterable<Payload> {
     };
     const resolve = (files: string[]): string[] => files.map((f) => resolveInputPath(f, options.baseDirectory));
     this.interleaved = input.interleavedFiles !== undefined;
-    this.sequences = this.interleaved ? [new FileSequence(resolve(input.interleavedFiles!), fileOptions)] : input.files.map((files) => new FileSequence(resolve(files), fileOptions));
+    this.sequences = this.interleaved
+      ? [new FileSequence(resolve(input.interleavedFiles!), fileOptions)]
+      : input.files.map((files) => new FileSequence(resolve(files), fileOptions));
   }
 
   /** Stop reading (Head reached): files close, the next block is the final sentinel. */
@@ -96,7 +108,11 @@ export class MoleculeSource implements AsyncIterable<Payload> {
       const sequence = this.sequences[0]!;
       const got = await sequence.take(all, blockSize * segmentCount);
       if (got % segmentCount !== 0) {
-        throw new HtsError(`interleaved input ends inside a molecule: ${got % segmentCount} of ${segmentCount} reads of the last one are there`, sequence.lastFile, `record ${sequence.taken}`);
+        throw new HtsError(
+          `interleaved input ends inside a molecule: ${got % segmentCount} of ${segmentCount} reads of the last one are there`,
+          sequence.lastFile,
+          `record ${sequence.taken}`,
+        );
       }
       segments = splitInterleaved(all, segmentCount);
     } else {
@@ -133,7 +149,7 @@ export class MoleculeSource implements AsyncIterable<Payload> {
         const first = await this.readBlock();
         this.closeReaders();
         if (first) {
-          for (let done = 0; done < limit && !this.stopped; ) {
+          for (let done = 0; done < limit && !this.stopped;) {
             const copy = cloneBlock(first, Math.min(first.count, limit - done), done);
             done += copy.count;
             yield copy.toPayload();
@@ -153,7 +169,14 @@ export class MoleculeSource implements AsyncIterable<Payload> {
           yield block.toPayload();
         }
       }
-      const final = new FastqBlock(Array.from({ length: segmentCount }, () => emptyReadsBlock(0, 0)), 0, new Float64Array(0), {}, [], true);
+      const final = new FastqBlock(
+        Array.from({ length: segmentCount }, () => emptyReadsBlock(0, 0)),
+        0,
+        new Float64Array(0),
+        {},
+        [],
+        true,
+      );
       yield final.toPayload();
     } finally {
       this.closeReaders();
@@ -173,7 +196,12 @@ function splitInterleaved(all: ReadsBlock, segmentCount: number): ReadsBlock[] {
 }
 
 function cloneBlock(block: FastqBlock, count: number, firstIndex: number): FastqBlock {
-  const segments = block.segments.map((reads) => ({ count, arena: reads.arena.slice(0, reads.used), used: reads.used, fields: reads.fields.slice(0, count * 6) }));
+  const segments = block.segments.map((reads) => ({
+    count,
+    arena: reads.arena.slice(0, reads.used),
+    used: reads.used,
+    fields: reads.fields.slice(0, count * 6),
+  }));
   const index = new Float64Array(count).map((_, i) => firstIndex + i);
   return new FastqBlock(segments, count, index);
 }

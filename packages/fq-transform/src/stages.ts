@@ -55,7 +55,15 @@ function definitionOf(step: PlannedStep): StepDefinition {
   return definition;
 }
 
-function applyStep(definition: StepDefinition, options: StepStageOptions, compiled: unknown, holder: { state: unknown }, payload: Payload, context: StageContext, timing: StageTiming): Payload {
+function applyStep(
+  definition: StepDefinition,
+  options: StepStageOptions,
+  compiled: unknown,
+  holder: { state: unknown },
+  payload: Payload,
+  context: StageContext,
+  timing: StageTiming,
+): Payload {
   const wall = performance.now();
   const cpu = threadCpuMs();
   const block = FastqBlock.fromPayload(payload);
@@ -70,7 +78,8 @@ function applyStep(definition: StepDefinition, options: StepStageOptions, compil
     definition.apply(block, options.step.config, stepContext);
   } catch (error) {
     // Data errors name the step they came from (the input file is unknown here: a molecule has a read from every segment).
-    if (error instanceof HtsError && !error.file) throw new HtsError(`step ${options.step.label}: ${error.detail}`, undefined, error.location);
+    if (error instanceof HtsError && !error.file)
+      throw new HtsError(`step ${options.step.label}: ${error.detail}`, undefined, error.location);
     throw error;
   }
   holder.state = stepContext.state;
@@ -87,7 +96,13 @@ const parallelStep: StageDefinition<StepStageOptions, ParallelStepState> = {
   kind: 'parallel',
   createState(options) {
     const definition = definitionOf(options.step);
-    return { definition, options, compiled: definition.compile?.(options.step.config), state: definition.initState?.(options.step.config), timing: newTiming() };
+    return {
+      definition,
+      options,
+      compiled: definition.compile?.(options.step.config),
+      state: definition.initState?.(options.step.config),
+      timing: newTiming(),
+    };
   },
   process(payload, holder, context) {
     return applyStep(holder.definition, holder.options, holder.compiled, holder, payload, context, holder.timing);
@@ -171,7 +186,12 @@ function bamRecords(block: FastqBlock, segments: number[], interleaved: boolean)
 }
 
 /** FASTQ/FASTA text of a target; `ends` holds the end of every record written (for chunking). */
-function formatTarget(block: FastqBlock, format: 'fastq' | 'fasta', segments: number[], withEnds: boolean): { bytes: Uint8Array; ends?: Int32Array } {
+function formatTarget(
+  block: FastqBlock,
+  format: 'fastq' | 'fasta',
+  segments: number[],
+  withEnds: boolean,
+): { bytes: Uint8Array; ends?: Int32Array } {
   if (segments.length === 1 && !withEnds) {
     const reads = block.segments[segments[0]!]!;
     const bytes = new Uint8Array(formattedLength(reads, format));
@@ -237,4 +257,4 @@ const format: StageDefinition<FormatOptions, FormatState> = {
   exportState: (holder) => holder.timing,
 };
 
-export const stages: Record<string, StageDefinition<any, any>> = { parallelStep, serialStep, format };
+export const stages: Record<string, StageDefinition> = { parallelStep, serialStep, format };

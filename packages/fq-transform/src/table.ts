@@ -98,7 +98,8 @@ export class Table {
   stringList(key: string, options: KeyOptions<string[]> = {}): string[] {
     return this.value(key, options, (value, name) => {
       const list = typeof value === 'string' ? [value] : value;
-      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) throw this.error(`expected a list of strings, found ${describe(value)}`, name);
+      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))
+        throw this.error(`expected a list of strings, found ${describe(value)}`, name);
       return list as string[];
     });
   }
@@ -112,7 +113,8 @@ export class Table {
     const name = this.find(key);
     if (name === undefined) return undefined;
     const value = this.data[name];
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw this.error(`expected a table, found ${describe(value)}`, name);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw this.error(`expected a table, found ${describe(value)}`, name);
     return new Table(this.doc, [...this.path, name], value as Record<string, unknown>, label);
   }
 
@@ -142,5 +144,6 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null || value === undefined) return 'nothing';
   if (typeof value === 'object') return 'a table';
-  return `${typeof value === 'bigint' ? 'integer' : typeof value} ${String(value)}`;
+  // What TOML has left: a number, an integer too large for one (bigint), a boolean.
+  return `${typeof value === 'bigint' ? 'integer' : typeof value} ${String(value as number | bigint | boolean)}`;
 }

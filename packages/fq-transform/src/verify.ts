@@ -38,7 +38,8 @@ const CONTROL_FILES = new Set(['input.toml', 'MADE_BY', 'expected_error.txt', 'e
 
 export function parseThreadList(text: string): number[] {
   const list = text.split(',').map((t) => Number(t.trim()));
-  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--threads-list wants whole numbers ≥ 1 separated by commas, got '${text}'`);
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1))
+    throw new UsageError(`--threads-list wants whole numbers ≥ 1 separated by commas, got '${text}'`);
   return list;
 }
 
@@ -84,8 +85,9 @@ function collectingSink(): ByteSink & { bytes(): Buffer } {
   const chunks: Uint8Array[] = [];
   return {
     name: 'stdout',
-    write: async (chunk) => {
+    write: (chunk) => {
       chunks.push(chunk.slice());
+      return Promise.resolve();
     },
     commit: async () => {},
     abort: () => {},
@@ -126,16 +128,19 @@ async function runOnce(caseDir: string, plan: Plan, threads: number, workpool: b
   const stdout = collectingSink();
   let failure: unknown;
   try {
-    await withDeadline(processConfig({
-      configFile: path.join(caseDir, 'input.toml'),
-      plan,
-      inputDirectory: caseDir,
-      outputDirectory: workDir,
-      threads,
-      workpool,
-      stdin: fs.existsSync(stdinFile) ? Readable.from([fs.readFileSync(stdinFile)]) : Readable.from([]),
-      stdout,
-    }), RUN_DEADLINE_MS);
+    await withDeadline(
+      processConfig({
+        configFile: path.join(caseDir, 'input.toml'),
+        plan,
+        inputDirectory: caseDir,
+        outputDirectory: workDir,
+        threads,
+        workpool,
+        stdin: fs.existsSync(stdinFile) ? Readable.from([fs.readFileSync(stdinFile)]) : Readable.from([]),
+        stdout,
+      }),
+      RUN_DEADLINE_MS,
+    );
   } catch (error) {
     if (error instanceof RunDeadlineError) return error.message;
     failure = error;

@@ -2,7 +2,11 @@
 export class HtsError extends Error {
   /** The message without the file and location. */
   readonly detail: string;
-  constructor(message: string, readonly file?: string, readonly location?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly location?: string,
+  ) {
     super(file ? `${file}${location ? ` (${location})` : ''}: ${message}` : location ? `${message} (${location})` : message);
     this.name = 'HtsError';
     this.detail = message;

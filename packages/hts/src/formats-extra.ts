@@ -15,22 +15,11 @@ export {
   type FaiEntry,
 } from './fasta/fai.js';
 export { IndexedFastaReader, type IndexedFastaOpenOptions } from './fasta/indexed-reader.js';
-export {
-  parseFasta,
-  readFastaFileSync,
-  readFastaRecords,
-  type FastaReadOptions,
-  type FastaRecord,
-} from './fasta/reader.js';
+export { parseFasta, readFastaFileSync, readFastaRecords, type FastaReadOptions, type FastaRecord } from './fasta/reader.js';
 
 export { isBedNonRecordLine, parseBed, readBedFile, type BedRecord } from './bed/reader.js';
 
-export {
-  parseIntervalList,
-  readIntervalListFile,
-  type IntervalList,
-  type SequenceDictionaryEntry,
-} from './interval-list/reader.js';
+export { parseIntervalList, readIntervalListFile, type IntervalList, type SequenceDictionaryEntry } from './interval-list/reader.js';
 export {
   detectIntervalFormat,
   readIntervalFile,

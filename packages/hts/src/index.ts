@@ -1,8 +1,19 @@
-/** shoal's formats library. Folders mirror the specifications: bgzf/, bam/ (record/, bai/), sam/, fasta/, bed/, interval-list/, ndjson/, frame/. */
+/**
+ * shoal's formats library. Folders mirror the specifications: bgzf/, bam/ (record/, bai/), sam/, fasta/, bed/, interval-list/,
+ * ndjson/, frame/.
+ */
 export { HtsError } from './errors.js';
 export { openByteSource, describeFsError, type ByteSource } from './io/byte-source.js';
 export { openOutput, EpipeError, type ByteSink, type OutputOptions } from './io/output.js';
-export { AtomicFile, commitAll, checkOutputPrefix, ensureOutputFolder, temporaryPathFor, writeFileAtomic, writeFilesAtomically } from './io/atomic.js';
+export {
+  AtomicFile,
+  commitAll,
+  checkOutputPrefix,
+  ensureOutputFolder,
+  temporaryPathFor,
+  writeFileAtomic,
+  writeFilesAtomically,
+} from './io/atomic.js';
 export { readLines, type NumberedLine } from './io/lines.js';
 export { peekSource } from './io/peek.js';
 
@@ -11,12 +22,39 @@ export { EOF_BLOCK, MAX_BLOCK_SIZE, WRITER_BLOCK_DATA_SIZE } from './bgzf/block.
 export { inflateChunk, completeBlocksLength, virtualOffsetInChunk, type CompressedChunk, type InflatedChunk } from './bgzf/inflate.js';
 export { compressedChunks, inflatedChunks, readBgzfFile, READ_CHUNK_BYTES, type BgzfReadOptions } from './bgzf/reader.js';
 export { concatBytes } from './bytes.js';
-export { BgzfWriter, compressBlock, maxCompressedBlockSize, type BgzfWriterOptions, type ParallelBlockCompressor, type ParallelCompressorFactory } from './bgzf/writer.js';
+export {
+  BgzfWriter,
+  compressBlock,
+  maxCompressedBlockSize,
+  type BgzfWriterOptions,
+  type ParallelBlockCompressor,
+  type ParallelCompressorFactory,
+} from './bgzf/writer.js';
 export { makeVirtualOffset, compressedOffsetOf, uncompressedOffsetOf } from './bgzf/virtual-offset.js';
 export { zstdAvailable, zstdCompress, ZstdDecompressor, zstdDecompressChunks } from './compress/zstd.js';
 
-export { makeHeader, headerLines, referencesFromText, parseBamHeader, encodeBamHeader, type BamHeader, type ReferenceSequence, type HeaderLineFields } from './bam/header.js';
-export { BamReader, RecordBatch, RecordSplitter, type RecordSplitterState, recordBatches, splitRecords, readBatches, EncodedRecordBatcher, describeVirtualOffset, type BamReaderOptions } from './bam/reader.js';
+export {
+  makeHeader,
+  headerLines,
+  referencesFromText,
+  parseBamHeader,
+  encodeBamHeader,
+  type BamHeader,
+  type ReferenceSequence,
+  type HeaderLineFields,
+} from './bam/header.js';
+export {
+  BamReader,
+  RecordBatch,
+  RecordSplitter,
+  type RecordSplitterState,
+  recordBatches,
+  splitRecords,
+  readBatches,
+  EncodedRecordBatcher,
+  describeVirtualOffset,
+  type BamReaderOptions,
+} from './bam/reader.js';
 export { BamRecordView, Flag, formatSamTag, formatFloatG } from './bam/record/view.js';
 export { encodeRecord, binOf, type BamRecord } from './bam/record/owned.js';
 export { CIGAR_OPS, CigarOp, cigarToString, parseCigar, referenceLengthOf, queryLengthOf } from './bam/record/cigar.js';
@@ -33,7 +71,17 @@ export { openAlignments, openAlignmentsFrom, sniffAlignmentFormat, type Alignmen
 export { parseRegion, RegionSyntaxError, type Region } from './region.js';
 
 export { ByteWriter } from './ndjson/byte-writer.js';
-export { BamNdjsonFormatter, headerRecord, headerFromRecord, recordFromJson, RECORD_FIELDS, BAM_NDJSON_FORMAT, BAM_NDJSON_VERSION, type RecordField, type BamNdjsonHeader } from './ndjson/bam-records.js';
+export {
+  BamNdjsonFormatter,
+  headerRecord,
+  headerFromRecord,
+  recordFromJson,
+  RECORD_FIELDS,
+  BAM_NDJSON_FORMAT,
+  BAM_NDJSON_VERSION,
+  type RecordField,
+  type BamNdjsonHeader,
+} from './ndjson/bam-records.js';
 export { NdjsonAlignmentReader } from './ndjson/alignment-reader.js';
 
 export * from './formats-extra.js';
@@ -42,5 +90,14 @@ export * from './fastq/reads.js';
 export { FastqParser } from './fastq/parse.js';
 export { FastaParser } from './fastq/fasta.js';
 export { formatReads, formattedLength } from './fastq/format.js';
-export { openSequenceFile, openDecompressed, sniffCompression, STDIN_NAME, type SequenceFileReader, type SequenceInputOptions, type SequenceCompression, type SequenceFormat } from './fastq/input.js';
+export {
+  openSequenceFile,
+  openDecompressed,
+  sniffCompression,
+  STDIN_NAME,
+  type SequenceFileReader,
+  type SequenceInputOptions,
+  type SequenceCompression,
+  type SequenceFormat,
+} from './fastq/input.js';
 export { gzipMember } from './compress/gzip.js';

@@ -38,7 +38,7 @@ export function formatPicardDouble(value: number): string {
 export function formatPicardValue(value: unknown, kind: 'int' | 'double' | 'text'): string {
   if (value === null || value === undefined) return '';
   if (kind === 'double') return formatPicardDouble(value as number);
-  return String(value);
+  return String(value as number | string); // an int cell is a number, a text cell a string
 }
 
 /** A double with fixed decimals, as riker writes it (NaN as "NaN", like Rust's format). */

@@ -6,5 +6,15 @@ export { COLLECTORS, DEFAULT_MULTI_TOOLS } from './collectors/index.js';
 export { alignmentCollector, ALIGNMENT_OPTIONS, ALIGNMENT_DEFAULTS, type AlignmentOptions } from './collectors/alignment.js';
 export { basicCollector, BASIC_OPTIONS, BASIC_DEFAULTS, type BasicOptions } from './collectors/basic.js';
 export { isizeCollector, pairOrientation, ISIZE_OPTIONS, ISIZE_DEFAULTS, type IsizeOptions } from './collectors/isize.js';
-export { collectMetrics, mergeMetrics, collectPartials, resolveTools, sampleName, CollectUsageError, QC_STAGES_MODULE, type CollectOptions, type CollectResult } from './run.js';
+export {
+  collectMetrics,
+  mergeMetrics,
+  collectPartials,
+  resolveTools,
+  sampleName,
+  CollectUsageError,
+  QC_STAGES_MODULE,
+  type CollectOptions,
+  type CollectResult,
+} from './run.js';
 export { readPartial, writePartial, mergePartials, PARTIAL_FORMAT, PARTIAL_VERSION, type PartialFile } from './partial.js';

@@ -26,7 +26,16 @@ export interface PartialFile {
   states: Record<string, unknown>;
 }
 
-export function writePartial(path: string, header: BamHeader, tools: string[], options: Record<string, unknown>, collectors: Collector[], sample: string, records: number, reference: string | null = null): void {
+export function writePartial(
+  path: string,
+  header: BamHeader,
+  tools: string[],
+  options: Record<string, unknown>,
+  collectors: Collector[],
+  sample: string,
+  records: number,
+  reference: string | null = null,
+): void {
   const file: PartialFile = {
     format: PARTIAL_FORMAT,
     version: PARTIAL_VERSION,
@@ -56,15 +65,28 @@ export function readPartial(path: string): PartialFile {
 }
 
 /** Merges partial files into one set of collectors; they must agree on tools, options and references. */
-export function mergePartials(paths: string[]): { header: BamHeader; tools: string[]; collectors: Collector[]; sample: string; records: number } {
+export function mergePartials(paths: string[]): {
+  header: BamHeader;
+  tools: string[];
+  collectors: Collector[];
+  sample: string;
+  records: number;
+} {
   if (paths.length === 0) throw new HtsError('no partial-state files to merge');
   const files = paths.map(readPartial);
   const first = files[0]!;
   files.forEach((file, i) => {
-    if (JSON.stringify(file.tools) !== JSON.stringify(first.tools)) throw new HtsError(`tools ${file.tools.join(',')} differ from ${first.tools.join(',')} in ${paths[0]}`, paths[i]);
-    if (JSON.stringify(file.options) !== JSON.stringify(first.options)) throw new HtsError(`tool options differ from those in ${paths[0]}`, paths[i]);
-    if (JSON.stringify(file.references) !== JSON.stringify(first.references)) throw new HtsError(`reference sequences differ from those in ${paths[0]}`, paths[i]);
-    if ((file.reference ?? null) !== (first.reference ?? null)) throw new HtsError(`made with reference ${file.reference ?? '(none)'}, but ${paths[0]} with ${first.reference ?? '(none)'}`, paths[i]);
+    if (JSON.stringify(file.tools) !== JSON.stringify(first.tools))
+      throw new HtsError(`tools ${file.tools.join(',')} differ from ${first.tools.join(',')} in ${paths[0]}`, paths[i]);
+    if (JSON.stringify(file.options) !== JSON.stringify(first.options))
+      throw new HtsError(`tool options differ from those in ${paths[0]}`, paths[i]);
+    if (JSON.stringify(file.references) !== JSON.stringify(first.references))
+      throw new HtsError(`reference sequences differ from those in ${paths[0]}`, paths[i]);
+    if ((file.reference ?? null) !== (first.reference ?? null))
+      throw new HtsError(
+        `made with reference ${file.reference ?? '(none)'}, but ${paths[0]} with ${first.reference ?? '(none)'}`,
+        paths[i],
+      );
   });
   const header = makeHeader(first.headerText, first.references);
   const collectors = first.tools.map((tool) => {

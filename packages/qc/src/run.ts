@@ -4,7 +4,22 @@
  * on the main thread. Both give identical metrics, and identical files for every --threads.
  */
 import path from 'node:path';
-import { checkOutputPrefix, HtsError, headerLines, loadBaiFor, openAlignmentsFrom, openByteSource, parseRegion, peekSource, queryRegion, sniffAlignmentFormat, type BamHeader, type ByteSource, type RecordBatch, writeFilesAtomically } from '@shoal/hts';
+import {
+  checkOutputPrefix,
+  HtsError,
+  headerLines,
+  loadBaiFor,
+  openAlignmentsFrom,
+  openByteSource,
+  parseRegion,
+  peekSource,
+  queryRegion,
+  sniffAlignmentFormat,
+  type BamHeader,
+  type ByteSource,
+  type RecordBatch,
+  writeFilesAtomically,
+} from '@shoal/hts';
 import { writePartial, mergePartials } from './partial.js';
 import { openBamPipeline } from '@shoal/engine';
 import type { Collector, MetricsOutput } from './collector.js';
@@ -50,7 +65,13 @@ export function resolveTools(tools: string[]): string[] {
 
 /** The `sample` column: the read groups' SM (joined when several differ), else the file's stem. */
 export function sampleName(header: BamHeader, input: string): string {
-  const samples = [...new Set(headerLines(header.text, 'RG').map((rg) => rg.SM).filter((sm): sm is string => Boolean(sm)))];
+  const samples = [
+    ...new Set(
+      headerLines(header.text, 'RG')
+        .map((rg) => rg.SM)
+        .filter((sm): sm is string => Boolean(sm)),
+    ),
+  ];
   if (samples.length > 0) return samples.join(',');
   if (input === '-') return 'stdin';
   return path.basename(input).replace(/\.(bam|sam|ndjson|cram)$/i, '');
@@ -66,7 +87,8 @@ export interface CollectResult {
 export async function collectPartials(options: CollectOptions): Promise<{ header: BamHeader; collectors: Collector[]; records: number }> {
   const tools = resolveTools(options.tools);
   for (const tool of tools) {
-    if (COLLECTORS[tool]!.needsReference && !options.reference) throw new CollectUsageError(`${tool} needs a reference: give -r/--reference FASTA`);
+    if (COLLECTORS[tool]!.needsReference && !options.reference)
+      throw new CollectUsageError(`${tool} needs a reference: give -r/--reference FASTA`);
   }
   const { head, source } = await peekSource(openByteSource(options.input), 512);
   if (head.length === 0) {
@@ -78,8 +100,14 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
     let records = 0;
     const pipeline = await openBamPipeline(source, {
       threads: options.threads,
-      stages: (header) => [{ module: QC_STAGES_MODULE, name: 'collect', options: { tools, text: header.text, references: header.references, options: options.options, reference: options.reference } }],
-    }).catch((error) => {
+      stages: (header) => [
+        {
+          module: QC_STAGES_MODULE,
+          name: 'collect',
+          options: { tools, text: header.text, references: header.references, options: options.options, reference: options.reference },
+        },
+      ],
+    }).catch((error: unknown) => {
       source.close();
       throw error;
     });
@@ -88,9 +116,12 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
         records += block.records as number;
         options.onProgress?.(records, block.endFileOffset as number);
       });
-      const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: pipeline.header, options: options.options, reference: options.reference }));
+      const collectors = tools.map((tool) =>
+        COLLECTORS[tool]!.create({ header: pipeline.header, options: options.options, reference: options.reference }),
+      );
       // Stage 2 is `collect` (after inflate and split); every thread's partials merge into one.
-      for (const threadPartials of summary.states[2] as unknown[][]) collectors.forEach((collector, i) => collector.merge(threadPartials[i]));
+      for (const threadPartials of summary.states[2] as unknown[][])
+        collectors.forEach((collector, i) => collector.merge(threadPartials[i]));
       return { header: pipeline.header, collectors, records };
     } finally {
       await pipeline.close();
@@ -98,7 +129,9 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
   }
   const reader = await openAlignmentsFrom(head, source);
   try {
-    const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: reader.header, options: options.options, reference: options.reference }));
+    const collectors = tools.map((tool) =>
+      COLLECTORS[tool]!.create({ header: reader.header, options: options.options, reference: options.reference }),
+    );
     let records = 0;
     for await (const batch of reader.batches()) {
       for (let i = 0; i < batch.count; i++) {
@@ -115,11 +148,18 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
 }
 
 /** `--region`: a contig or interval through the BAI, or `*` for the unplaced reads, on the main thread. */
-async function collectRegion(options: CollectOptions, tools: string[], head: Uint8Array, source: ByteSource): Promise<{ header: BamHeader; collectors: Collector[]; records: number }> {
+async function collectRegion(
+  options: CollectOptions,
+  tools: string[],
+  head: Uint8Array,
+  source: ByteSource,
+): Promise<{ header: BamHeader; collectors: Collector[]; records: number }> {
   const reader = await openAlignmentsFrom(head, source);
   try {
     if (reader.format !== 'bam' || options.input === '-') throw new CollectUsageError('--region needs a BAM file with an index');
-    const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header: reader.header, options: options.options, reference: options.reference }));
+    const collectors = tools.map((tool) =>
+      COLLECTORS[tool]!.create({ header: reader.header, options: options.options, reference: options.reference }),
+    );
     let batches: AsyncIterable<RecordBatch>;
     let keep: (refId: number) => boolean = () => true;
     if (options.region === '*') {
@@ -150,7 +190,16 @@ export async function collectMetrics(options: CollectOptions): Promise<CollectRe
   if (options.partial === undefined) checkOutputPrefix(options.prefix);
   const { header, collectors, records } = await collectPartials(options);
   if (options.partial !== undefined) {
-    writePartial(options.partial, header, resolveTools(options.tools), options.options, collectors, sampleName(header, options.input), records, options.reference ? path.basename(options.reference) : null);
+    writePartial(
+      options.partial,
+      header,
+      resolveTools(options.tools),
+      options.options,
+      collectors,
+      sampleName(header, options.input),
+      records,
+      options.reference ? path.basename(options.reference) : null,
+    );
     return { records, files: [options.partial], outputs: [] };
   }
   const outputs = collectors.flatMap((collector) => collector.finish());

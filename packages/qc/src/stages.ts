@@ -15,7 +15,7 @@ export interface CollectStageOptions {
   reference?: string;
 }
 
-export const stages: Record<string, StageDefinition<any, any>> = {
+export const stages: Record<string, StageDefinition> = {
   collect: {
     kind: 'parallel',
     createState: (options: CollectStageOptions): Collector[] => {

@@ -4,7 +4,18 @@
  * `RecordBlock`s. The source ends with a sentinel `{ end: true }` block so the serial split can
  * report a truncated last record.
  */
-import { BamNdjsonFormatter, ByteWriter, HtsError, RecordBatch, RecordSplitter, inflateChunk, makeHeader, type RecordField, type RecordSplitterState, type ReferenceSequence } from '@shoal/hts';
+import {
+  BamNdjsonFormatter,
+  ByteWriter,
+  HtsError,
+  RecordBatch,
+  RecordSplitter,
+  inflateChunk,
+  makeHeader,
+  type RecordField,
+  type RecordSplitterState,
+  type ReferenceSequence,
+} from '@shoal/hts';
 import type { Payload, StageDefinition } from '../stage.js';
 
 /** What the split stage hands on: whole records, as transferable arrays. */
@@ -40,13 +51,17 @@ interface Checksums {
   qualities: number;
 }
 
-export const stages: Record<string, StageDefinition<any, any>> = {
+export const stages: Record<string, StageDefinition> = {
   inflate: {
     kind: 'parallel',
     process(payload, _state, context) {
       if (payload.end) return payload;
       const bytes = payload.bytes as Uint8Array;
-      const chunk = inflateChunk({ bytes, fileOffset: payload.fileOffset as number, file: payload.file as string }, true, (n) => new Uint8Array(context.allocate(n), 0, n));
+      const chunk = inflateChunk(
+        { bytes, fileOffset: payload.fileOffset as number, file: payload.file as string },
+        true,
+        (n) => new Uint8Array(context.allocate(n), 0, n),
+      );
       context.release(bytes.buffer as ArrayBuffer);
       return { ...chunk };
     },
@@ -56,7 +71,8 @@ export const stages: Record<string, StageDefinition<any, any>> = {
     // The state is a few carried bytes: it travels to the thread that inflated the block, so the
     // block is split and then worked on where its data is in cache.
     portable: true,
-    createState: (options: { file: string; headerLength: number }): RecordSplitterState => new RecordSplitter(options.file, options.headerLength).snapshot(),
+    createState: (options: { file: string; headerLength: number }): RecordSplitterState =>
+      new RecordSplitter(options.file, options.headerLength).snapshot(),
     process(payload, state: RecordSplitterState) {
       const splitter = RecordSplitter.restore(state);
       if (payload.end) {
@@ -104,7 +120,8 @@ export const stages: Record<string, StageDefinition<any, any>> = {
   /** bam2ndjson's formatting: records → NDJSON bytes. */
   formatNdjson: {
     kind: 'parallel',
-    createState: (options: { text: string; references: ReferenceSequence[]; fields?: RecordField[] }) => new BamNdjsonFormatter(makeHeader(options.text, options.references), options.fields),
+    createState: (options: { text: string; references: ReferenceSequence[]; fields?: RecordField[] }) =>
+      new BamNdjsonFormatter(makeHeader(options.text, options.references), options.fields),
     process(payload, formatter: BamNdjsonFormatter, context) {
       const records = recordCountOf(payload);
       const data = payload.data as Uint8Array | null;

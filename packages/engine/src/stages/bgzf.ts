@@ -2,7 +2,7 @@
 import { compressBlock, maxCompressedBlockSize } from '@shoal/hts';
 import type { StageDefinition } from '../stage.js';
 
-export const stages: Record<string, StageDefinition<any, any>> = {
+export const stages: Record<string, StageDefinition> = {
   compressBlocks: {
     kind: 'parallel',
     process(payload, _state, context) {

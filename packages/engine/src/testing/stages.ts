@@ -24,7 +24,7 @@ interface DelayOptions {
   maxDelayMs?: number;
 }
 
-export const stages: Record<string, StageDefinition<any, any>> = {
+export const stages: Record<string, StageDefinition> = {
   /** values → values², records which thread ran it. */
   square: {
     kind: 'parallel',
@@ -41,7 +41,8 @@ export const stages: Record<string, StageDefinition<any, any>> = {
     kind: 'serial',
     createState: () => ({ next: 0 }),
     process(payload: Payload, state: { next: number }, context) {
-      if (payload.index !== state.next || context.blockIndex !== state.next) throw new Error(`serial stage saw block ${String(payload.index)} when ${state.next} was due`);
+      if (payload.index !== state.next || context.blockIndex !== state.next)
+        throw new Error(`serial stage saw block ${String(payload.index)} when ${state.next} was due`);
       state.next++;
       return { ...payload, seenInOrder: true };
     },
@@ -99,7 +100,12 @@ export const stages: Record<string, StageDefinition<any, any>> = {
       const keep = Math.min(state.left, names.length);
       state.left -= keep;
       if (state.left === 0) context.markLast();
-      return { ...payload, names: names.slice(0, keep), sequences: (payload.sequences as string[]).slice(0, keep), qualities: (payload.qualities as string[]).slice(0, keep) };
+      return {
+        ...payload,
+        names: names.slice(0, keep),
+        sequences: (payload.sequences as string[]).slice(0, keep),
+        qualities: (payload.qualities as string[]).slice(0, keep),
+      };
     },
   },
   /** Renames reads to `read_<global index>` (mbf's Rename with {{READ_INDEX}}: needs_serial). */
@@ -125,7 +131,9 @@ export const stages: Record<string, StageDefinition<any, any>> = {
     kind: 'parallel',
     process(payload: Payload) {
       const names = payload.names as string[];
-      const text = names.map((name, i) => `@${name}\n${(payload.sequences as string[])[i]}\n+\n${(payload.qualities as string[])[i]}\n`).join('');
+      const text = names
+        .map((name, i) => `@${name}\n${(payload.sequences as string[])[i]}\n+\n${(payload.qualities as string[])[i]}\n`)
+        .join('');
       return { text: new TextEncoder().encode(text) };
     },
   },

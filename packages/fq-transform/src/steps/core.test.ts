@@ -8,11 +8,16 @@ describe('core steps', () => {
   it('CutStart cuts n bases and qualities, never past the end', () => {
     const block = makeBlock([[{ name: 'r1', seq: 'ACGTAC', qual: 'ABCDEF' }], [{ name: 'r2', seq: 'AC', qual: 'AB' }]]);
     applyStep(cutStart, parseStep(cutStart, 'n = 3'), [block]);
-    expect(readsOf(block).map((m) => [m[0]!.seq, m[0]!.qual])).toEqual([['TAC', 'DEF'], ['', '']]);
+    expect(readsOf(block).map((m) => [m[0]!.seq, m[0]!.qual])).toEqual([
+      ['TAC', 'DEF'],
+      ['', ''],
+    ]);
   });
   it('CutStart with two segments needs segment', () => {
     expect(() => parseStep(cutStart, 'n = 3', environment(['read1', 'read2']))).toThrow(/missing required key 'segment'/);
-    expect(() => parseStep(cutStart, "n = 3\nsegment = 'read3'", environment(['read1', 'read2']))).toThrow(/line 3.*segment 'read3' is not in \[input\]/);
+    expect(() => parseStep(cutStart, "n = 3\nsegment = 'read3'", environment(['read1', 'read2']))).toThrow(
+      /line 3.*segment 'read3' is not in \[input\]/,
+    );
     expect(() => parseStep(cutStart, 'n = 3\nnn = 2')).toThrow(/line 3.*unknown key 'nn'/);
   });
   it('Head keeps n molecules over blocks and ends the input', () => {

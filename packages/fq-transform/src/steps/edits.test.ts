@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { emptyReadsBlock, HtsError } from '@shoal/hts';
 import { FastqBlock, type Hit, type TagValue } from '../block.js';
 import { applyStep, environment, makeBlock, parseStep, readsOf, type TestRead } from '../test-support/blocks.js';
-import type { StepContext, StepDefinition } from './types.js';
+import type { StepDefinition } from './types.js';
 import { cutEnd } from './edits/cut-end.js';
 import { truncate } from './edits/truncate.js';
 import { prefix } from './edits/prefix.js';
@@ -52,7 +52,7 @@ function applySerial<C>(step: StepDefinition<C>, config: C, blocks: FastqBlock[]
   const compiled = step.compile?.(config);
   blocks.forEach((block, blockIndex) => {
     const context = { segments, state: structuredClone(state), compiled, blockIndex, endInput: () => undefined };
-    step.apply(block, config, context as StepContext<any, any>);
+    step.apply(block, config, context);
     state = context.state;
   });
   return state;
@@ -64,7 +64,10 @@ describe('CutEnd / Truncate', () => {
   it('CutEnd cuts n bases and qualities from the end, never past the start', () => {
     const block = makeBlock([[{ name: 'a', seq: 'ACGTAC', qual: 'ABCDEF' }], [{ name: 'b', seq: 'AC', qual: 'AB' }]]);
     applyStep(cutEnd, parseStep(cutEnd, 'n = 3'), [block]);
-    expect(readsOf(block).map((m) => [m[0]!.seq, m[0]!.qual])).toEqual([['ACG', 'ABC'], ['', '']]);
+    expect(readsOf(block).map((m) => [m[0]!.seq, m[0]!.qual])).toEqual([
+      ['ACG', 'ABC'],
+      ['', ''],
+    ]);
   });
   it('CutEnd drops locations that reach past the new end and honours if_tag', () => {
     const env = environment(['read1'], { loc: 'location', flag: 'bool' });
@@ -90,7 +93,12 @@ describe('CutEnd / Truncate', () => {
     expect(seqs(empty)).toEqual(['']);
   });
   it('Truncate on the second segment leaves the first alone', () => {
-    const block = makeBlock([[{ name: 'a', seq: 'AAAA' }, { name: 'a', seq: 'CCCC' }]]);
+    const block = makeBlock([
+      [
+        { name: 'a', seq: 'AAAA' },
+        { name: 'a', seq: 'CCCC' },
+      ],
+    ]);
     applyStep(truncate, parseStep(truncate, "n = 1\nsegment = 'read2'", PAIRED), [block], ['read1', 'read2']);
     expect(readsOf(block)[0]!.map((r) => r.seq)).toEqual(['AAAA', 'C']);
   });
@@ -115,7 +123,10 @@ describe('Prefix / Postfix', () => {
     const env = environment(['read1'], { loc: 'location' });
     const block = makeBlock([[{ name: 'a', seq: 'ACGT', qual: 'ABCD' }], [{ name: 'b', seq: '', qual: '' }]], { loc: [[hit(1, 2)], null] });
     applyStep(postfix, parseStep(postfix, "seq = 'GG'\nqual = 'IJ'", env), [block]);
-    expect(readsOf(block).map((m) => [m[0]!.seq, m[0]!.qual])).toEqual([['ACGTGG', 'ABCDIJ'], ['GG', 'IJ']]);
+    expect(readsOf(block).map((m) => [m[0]!.seq, m[0]!.qual])).toEqual([
+      ['ACGTGG', 'ABCDIJ'],
+      ['GG', 'IJ'],
+    ]);
     expect((block.tags.loc as Hit[][])[0]![0]!.location).toEqual({ start: 1, len: 2, segment: 0 });
   });
   it('Prefix / Postfix check seq, qual and their lengths', () => {
@@ -239,7 +250,9 @@ describe('ConvertQuality', () => {
     const block = makeBlock([[{ name: 'Read1', seq: 'AA', qual: 'C#' }]]);
     const config = parseStep(convertQuality, "from = 'Illumina1.3'\nto = 'Sanger'");
     expect(() => applyStep(convertQuality, config, [block])).toThrow(HtsError);
-    expect(() => applyStep(convertQuality, config, [block])).toThrow("Invalid phred quality found. Expected 64..=126 (@..=~) : Error in read named 'Read1', Quality: 'C#' Bytes: [67, 35]");
+    expect(() => applyStep(convertQuality, config, [block])).toThrow(
+      "Invalid phred quality found. Expected 64..=126 (@..=~) : Error in read named 'Read1', Quality: 'C#' Bytes: [67, 35]",
+    );
   });
   it('refuses converting to the same encoding and unknown names', () => {
     expect(() => parseStep(convertQuality, "from = 'Sanger'\nto = 'illumina1.8'")).toThrow(/identical/);
@@ -333,14 +346,23 @@ describe('TrimAtTag', () => {
     block.tags.other = [null];
     const config = parseStep(trimAtTag, "in_label = 'adapter'\ndirection = 'End'\nkeep_tag = false", env);
     expect(() => applyStep(trimAtTag, config, [block])).toThrow(/only supports Tags that cover one single region/);
-    expect(() => parseStep(trimAtTag, "in_label = 'n'\ndirection = 'End'\nkeep_tag = false", environment(['read1'], { n: 'numeric' }))).toThrow(/numeric tag/);
-    expect(() => parseStep(trimAtTag, "in_label = 'adapter'\ndirection = 'Middle'\nkeep_tag = false", env)).toThrow(/not one of 'Start', 'End'/);
+    expect(() =>
+      parseStep(trimAtTag, "in_label = 'n'\ndirection = 'End'\nkeep_tag = false", environment(['read1'], { n: 'numeric' })),
+    ).toThrow(/numeric tag/);
+    expect(() => parseStep(trimAtTag, "in_label = 'adapter'\ndirection = 'Middle'\nkeep_tag = false", env)).toThrow(
+      /not one of 'Start', 'End'/,
+    );
   });
 });
 
 describe('Skip and filters', () => {
   it('Skip drops the first n molecules over blocks, tags included', () => {
-    const blocks = [0, 1, 2].map((b) => makeBlock([0, 1].map((i) => [{ name: `r${b * 2 + i}`, seq: 'A' }]), { t: [b * 2, b * 2 + 1] }));
+    const blocks = [0, 1, 2].map((b) =>
+      makeBlock(
+        [0, 1].map((i) => [{ name: `r${b * 2 + i}`, seq: 'A' }]),
+        { t: [b * 2, b * 2 + 1] },
+      ),
+    );
     applySerial(skip, parseStep(skip, 'n = 3'), blocks);
     expect(blocks.map((b) => names(b))).toEqual([[], ['r3'], ['r4', 'r5']]);
     expect(blocks[1]!.tags.t).toEqual([3]);
@@ -386,7 +408,9 @@ describe('Skip and filters', () => {
     applyStep(filterByTag, parseStep(filterByTag, "in_label = 'b'\nkeep_or_remove = 'remove'", env), [remove]);
     expect(seqs(remove)).toEqual(['C']);
     expect(() => parseStep(filterByTag, "in_label = 'x'\nkeep_or_remove = 'Keep'", env)).toThrow(/not set by any earlier step/);
-    expect(() => parseStep(filterByTag, "in_label = 'n'\nkeep_or_remove = 'Keep'", environment(['read1'], { n: 'numeric' }))).toThrow(/numeric tag/);
+    expect(() => parseStep(filterByTag, "in_label = 'n'\nkeep_or_remove = 'Keep'", environment(['read1'], { n: 'numeric' }))).toThrow(
+      /numeric tag/,
+    );
   });
   it('FilterByNumericTag: min inclusive, max exclusive, missing values never pass', () => {
     const env = environment(['read1'], { len: 'numeric' });
@@ -396,13 +420,23 @@ describe('Skip and filters', () => {
       return block;
     };
     const keep = make();
-    applyStep(filterByNumericTag, parseStep(filterByNumericTag, "in_label = 'len'\nmin_value = 2\nmax_value = 3\nkeep_or_remove = 'Keep'", env), [keep]);
+    applyStep(
+      filterByNumericTag,
+      parseStep(filterByNumericTag, "in_label = 'len'\nmin_value = 2\nmax_value = 3\nkeep_or_remove = 'Keep'", env),
+      [keep],
+    );
     expect(seqs(keep)).toEqual(['C', 'N']);
     const remove = make();
-    applyStep(filterByNumericTag, parseStep(filterByNumericTag, "in_label = 'len'\nmin_value = 2\nkeep_or_remove = 'Remove'", env), [remove]);
+    applyStep(filterByNumericTag, parseStep(filterByNumericTag, "in_label = 'len'\nmin_value = 2\nkeep_or_remove = 'Remove'", env), [
+      remove,
+    ]);
     expect(seqs(remove)).toEqual(['A', 'T']);
-    expect(() => parseStep(filterByNumericTag, "in_label = 'len'\nkeep_or_remove = 'Keep'", env)).toThrow(/at least one of min_value or max_value/);
-    expect(() => parseStep(filterByNumericTag, "in_label = 'b'\nmin_value = 1\nkeep_or_remove = 'Keep'", environment(['read1'], { b: 'bool' }))).toThrow(/bool tag/);
+    expect(() => parseStep(filterByNumericTag, "in_label = 'len'\nkeep_or_remove = 'Keep'", env)).toThrow(
+      /at least one of min_value or max_value/,
+    );
+    expect(() =>
+      parseStep(filterByNumericTag, "in_label = 'b'\nmin_value = 1\nkeep_or_remove = 'Keep'", environment(['read1'], { b: 'bool' })),
+    ).toThrow(/bool tag/);
   });
 });
 
@@ -434,7 +468,11 @@ describe('FilterSample / FilterReservoirSample', () => {
   });
   it('FilterReservoirSample keeps everything (in order) when there are fewer than n', () => {
     const config = parseStep(filterReservoirSample, 'n = 10\nseed = 1');
-    const blocks = [makeBlock([[{ name: 'a', seq: 'A' }], [{ name: 'b', seq: 'C' }]], { t: [1, 2] }), makeBlock([[{ name: 'c', seq: 'G' }]], { t: [3] }, 2), finalBlock()];
+    const blocks = [
+      makeBlock([[{ name: 'a', seq: 'A' }], [{ name: 'b', seq: 'C' }]], { t: [1, 2] }),
+      makeBlock([[{ name: 'c', seq: 'G' }]], { t: [3] }, 2),
+      finalBlock(),
+    ];
     applySerial(filterReservoirSample, config, blocks);
     expect(blocks.map((b) => b.count)).toEqual([0, 0, 3]);
     expect(names(blocks[2]!)).toEqual(['a', 'b', 'c']);
@@ -481,13 +519,19 @@ describe('validation steps', () => {
       ],
     ]);
     applyStep(validateQuality, parseStep(validateQuality, "encoding = 'Sanger'\nsegment = 'read1'", PAIRED), [block], PAIRED.segments);
-    expect(() => applyStep(validateQuality, parseStep(validateQuality, "encoding = 'Sanger'\nsegment = 'all'", PAIRED), [block], PAIRED.segments)).toThrow(
-      "Invalid phred quality found. Expected 33..=126 (!..=~) : Error in read named 'b', Quality: 'I ' Bytes: [73, 32]",
-    );
+    expect(() =>
+      applyStep(validateQuality, parseStep(validateQuality, "encoding = 'Sanger'\nsegment = 'all'", PAIRED), [block], PAIRED.segments),
+    ).toThrow("Invalid phred quality found. Expected 33..=126 (!..=~) : Error in read named 'b', Quality: 'I ' Bytes: [73, 32]");
     expect(() => parseStep(validateQuality, "segment = 'read1'", PAIRED)).toThrow(/missing required key 'encoding'/);
   });
   it('ValidateName compares names up to readname_end_char on sampled molecules', () => {
-    const make = (first: string[], second: string[]) => makeBlock(first.map((n, i) => [{ name: n, seq: 'A' }, { name: second[i]!, seq: 'A' }]));
+    const make = (first: string[], second: string[]) =>
+      makeBlock(
+        first.map((n, i) => [
+          { name: n, seq: 'A' },
+          { name: second[i]!, seq: 'A' },
+        ]),
+      );
     const config = parseStep(validateName, "readname_end_char = '_'\nsample_stride = 1", PAIRED);
     applyStep(validateName, config, [make(['A_1', 'B_1'], ['A_2', 'B_2'])], PAIRED.segments);
     expect(() => applyStep(validateName, config, [make(['Alpha_1', 'Beta_1'], ['Alpha_2', 'Gamma_2'])], PAIRED.segments)).toThrow(
@@ -503,14 +547,22 @@ describe('validation steps', () => {
     expect(parseStep(validateName, 'readname_end_char = 47', PAIRED).endChar).toBe(47);
   });
   it('ValidateReadPairing allows one differing byte, not two, nor other lengths', () => {
-    const make = (a: string, b: string) => makeBlock([[{ name: a, seq: 'A' }, { name: b, seq: 'A' }]]);
+    const make = (a: string, b: string) =>
+      makeBlock([
+        [
+          { name: a, seq: 'A' },
+          { name: b, seq: 'A' },
+        ],
+      ]);
     const config = parseStep(validateReadPairing, '', PAIRED);
     expect(config).toEqual({ sampleStride: 1000 });
     applyStep(validateReadPairing, config, [make('READ_A/1', 'READ_A/2')], PAIRED.segments);
     expect(() => applyStep(validateReadPairing, config, [make('READ_A/1', 'READ_B/2')], PAIRED.segments)).toThrow(
       "ValidateReadPairing detected mismatched read names near read 0.\n                Had a hamming distance above 1: 2\n                First segment's read: READ_A/1\n                Mismatched read     : READ_B/2\n                Fix your input,",
     );
-    expect(() => applyStep(validateReadPairing, config, [make('R/1', 'RR/2')], PAIRED.segments)).toThrow(/mismatched read name lengths[\s\S]*First segment name: "R\/1", length 3/);
+    expect(() => applyStep(validateReadPairing, config, [make('R/1', 'RR/2')], PAIRED.segments)).toThrow(
+      /mismatched read name lengths[\s\S]*First segment name: "R\/1", length 3/,
+    );
     expect(() => parseStep(validateReadPairing, 'sample_stride = 0', PAIRED)).toThrow(/must be > 0/);
     expect(() => parseStep(validateReadPairing, '')).toThrow(/requires at least two input segments/);
     expect(readPairingStep(1)).toBeUndefined();
@@ -557,7 +609,9 @@ describe('Progress / Inspect', () => {
     const blocks = [single('A', 'C'), single('G', 'T'), finalBlock()];
     applySerial(progress, config, blocks);
     const text = blocks.flatMap((b) => b.side.map((s) => new TextDecoder().decode(s.bytes))).join('');
-    expect(text).toMatch(/^Processed Total: 0, Elapsed: 0s\nProcessed Total: 2, Elapsed: 0s\nTook \d+\.\d\d s \(00:00:00\) to process 4 molecules for an effective rate of .* molecules\/s\n$/);
+    expect(text).toMatch(
+      /^Processed Total: 0, Elapsed: 0s\nProcessed Total: 2, Elapsed: 0s\nTook \d+\.\d\d s \(00:00:00\) to process 4 molecules for an effective rate of .* molecules\/s\n$/,
+    );
   });
   it('Progress without output_infix writes to standard error only', () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -622,7 +676,31 @@ describe('Progress / Inspect', () => {
 describe('registry', () => {
   it('registers every step of the group, with mbf aliases', () => {
     const actions = allActions();
-    for (const action of ['CutEnd', 'Truncate', 'Prefix', 'Postfix', 'Swap', 'Rename', 'ConvertQuality', 'Lowercase', 'Uppercase', 'TrimAtTag', 'Skip', 'FilterEmpty', 'FilterByTag', 'FilterByNumericTag', 'FilterSample', 'FilterReservoirSample', 'ValidateSeq', 'ValidateQuality', 'ValidateName', 'ValidateReadPairing', 'ValidateAllReadsSameLength', 'Progress', 'Inspect']) {
+    for (const action of [
+      'CutEnd',
+      'Truncate',
+      'Prefix',
+      'Postfix',
+      'Swap',
+      'Rename',
+      'ConvertQuality',
+      'Lowercase',
+      'Uppercase',
+      'TrimAtTag',
+      'Skip',
+      'FilterEmpty',
+      'FilterByTag',
+      'FilterByNumericTag',
+      'FilterSample',
+      'FilterReservoirSample',
+      'ValidateSeq',
+      'ValidateQuality',
+      'ValidateName',
+      'ValidateReadPairing',
+      'ValidateAllReadsSameLength',
+      'Progress',
+      'Inspect',
+    ]) {
       expect(actions).toContain(action);
       expect(findStep(action)?.action).toBe(action);
     }

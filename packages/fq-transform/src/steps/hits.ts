@@ -18,7 +18,10 @@ export function singleHit(start: number, len: number, segment: number, sequence:
   return [{ location: { start, len, segment }, sequence }];
 }
 
-/** mbf's filter_tag_locations_all_targets with Remove for the molecules where `remove[i]`: every location of every tag of such a molecule goes. */
+/**
+ * mbf's filter_tag_locations_all_targets with Remove for the molecules where `remove[i]`: every location of every tag of such a
+ * molecule goes.
+ */
 export function dropLocationsOf(block: FastqBlock, remove: ArrayLike<boolean | number>): void {
   for (const values of Object.values(block.tags)) {
     for (let i = 0; i < values.length; i++) {

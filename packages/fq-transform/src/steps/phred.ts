@@ -6,7 +6,13 @@ import { displayBytes, debugByteList } from './rust-display.js';
 export type PhredEncoding = 'Sanger' | 'Solexa' | 'Illumina13';
 
 /** mbf's spellings: Illumina1.8 is Sanger, Illumina1.3 is Illumina13. */
-const ENCODINGS: Record<string, PhredEncoding> = { Sanger: 'Sanger', 'Illumina1.8': 'Sanger', Solexa: 'Solexa', Illumina13: 'Illumina13', 'Illumina1.3': 'Illumina13' };
+const ENCODINGS: Record<string, PhredEncoding> = {
+  Sanger: 'Sanger',
+  'Illumina1.8': 'Sanger',
+  Solexa: 'Solexa',
+  Illumina13: 'Illumina13',
+  'Illumina1.3': 'Illumina13',
+};
 
 /** The lowest and highest quality byte of an encoding. */
 export function phredLimits(encoding: PhredEncoding): [number, number] {

@@ -40,6 +40,7 @@ export function thousandsFormat(value: number, digits: number): string {
   if (!Number.isFinite(value)) return (value < 0 ? '-inf' : 'inf') + (digits > 0 ? '.' : '');
   const text = value.toFixed(digits);
   const [integer, fraction] = text.split('.') as [string, string | undefined];
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the digits of toFixed's output: ASCII only
   const chars = [...integer].reverse();
   const grouped: string[] = [];
   chars.forEach((ch, i) => {

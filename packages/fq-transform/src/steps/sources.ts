@@ -34,7 +34,8 @@ export function sourceAllKey(table: Table, env: StepEnvironment, key: string, al
     if (!label) throw table.error(`must not be empty: provide a tag name after 'tag:'`, present);
     const kind = env.tags.get(label);
     if (!kind) throw table.error(`tag '${label}' is not set by any earlier step`, present);
-    if (kind !== 'string' && kind !== 'location') throw table.error(`tag '${label}' is a ${kind} tag; this step needs a string or location tag`, present);
+    if (kind !== 'string' && kind !== 'location')
+      throw table.error(`tag '${label}' is a ${kind} tag; this step needs a string or location tag`, present);
     return { kind: 'tag', tag: label };
   }
   if (source.startsWith('name:')) {
@@ -42,7 +43,10 @@ export function sourceAllKey(table: Table, env: StepEnvironment, key: string, al
     const split = readCommentByte(env);
     if (!name) {
       if (env.segments.length === 1) return { kind: 'name', segment: 0, split };
-      throw table.error(`must not be empty: provide a segment name after 'name:', for there were multiple segments to choose from`, present);
+      throw table.error(
+        `must not be empty: provide a segment name after 'name:', for there were multiple segments to choose from`,
+        present,
+      );
     }
     if (name.toLowerCase() === 'all') return { kind: 'name', segment: -1, split };
     const index = env.segments.indexOf(name);
@@ -81,13 +85,27 @@ export function sourceKey(table: Table, env: StepEnvironment, allowTag: boolean,
     // ExtractRegex and regions have no default source in mbf… except the lone-segment case for a
     // plain SegmentIndex; a source is required.
     table.optional(() => undefined, key, aliases);
-    throw table.error(`missing required key '${key}' (a segment name, 'name:<segment>'${allowTag ? " or 'tag:<label>'" : ''}; segments: ${env.segments.map((s) => `'${s}'`).join(', ')})`);
+    throw table.error(
+      `missing required key '${key}' (a segment name, 'name:<segment>'${allowTag ? " or 'tag:<label>'" : ''}; segments: ${env.segments.map((s) => `'${s}'`).join(', ')})`,
+    );
   }
   const text = table.string(key, { aliases });
-  return resolveSource(text, env, allowTag, (message) => table.error(message, key), (label) => requireTag(table, env, label, key, ['string', 'location']));
+  return resolveSource(
+    text,
+    env,
+    allowTag,
+    (message) => table.error(message, key),
+    (label) => requireTag(table, env, label, key, ['string', 'location']),
+  );
 }
 
-export function resolveSource(text: string, env: StepEnvironment, allowTag: boolean, fail: (message: string) => Error, checkTag: (label: string) => void): Source {
+export function resolveSource(
+  text: string,
+  env: StepEnvironment,
+  allowTag: boolean,
+  fail: (message: string) => Error,
+  checkTag: (label: string) => void,
+): Source {
   const list = env.segments.map((s) => `'${s}'`).join(', ');
   if (text.toLowerCase() === 'all') throw fail(`'all' segments not valid in this position; choose one of ${list}`);
   if (allowTag && text.startsWith('tag:')) {

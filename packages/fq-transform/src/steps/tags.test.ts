@@ -49,10 +49,31 @@ describe('registry', () => {
   it('registers every step of the group under its mbf action name', () => {
     const actions = allActions();
     for (const name of [
-      'ExtractRegion', 'ExtractRegions', 'ExtractRegex', 'ExtractIUPAC', 'ExtractLowQualityStart', 'ExtractLowQualityEnd', 'ExtractPolyTail',
-      'ExtractLongestPolyX', 'CalcLength', 'CalcNCount', 'CalcGCContent', 'CalcBaseContent', 'CalcComplexity', 'CalcQualifiedBases',
-      'CalcExpectedError', 'EvalExpression', 'EvaluateExpression', 'StoreTagInSequence', 'ReplaceTagWithLetter', 'StoreTagInComment',
-      'StoreTagLocationInComment', 'StoreTagsInTable', 'ConcatTags', 'ForgetTag', 'ForgetAllTags',
+      'ExtractRegion',
+      'ExtractRegions',
+      'ExtractRegex',
+      'ExtractIUPAC',
+      'ExtractLowQualityStart',
+      'ExtractLowQualityEnd',
+      'ExtractPolyTail',
+      'ExtractLongestPolyX',
+      'CalcLength',
+      'CalcNCount',
+      'CalcGCContent',
+      'CalcBaseContent',
+      'CalcComplexity',
+      'CalcQualifiedBases',
+      'CalcExpectedError',
+      'EvalExpression',
+      'EvaluateExpression',
+      'StoreTagInSequence',
+      'ReplaceTagWithLetter',
+      'StoreTagInComment',
+      'StoreTagLocationInComment',
+      'StoreTagsInTable',
+      'ConcatTags',
+      'ForgetTag',
+      'ForgetAllTags',
     ]) {
       expect(actions).toContain(name);
       expect(findStep(name)?.action).toBe(name);
@@ -89,9 +110,26 @@ describe('ExtractRegion / ExtractRegions', () => {
   });
   it('joins several regions; a name source makes a String tag', () => {
     const block = makeBlock([[r('AAAACCCC', 'rd1 x'), r('GGGGTTTT', 'rd1 y')]]);
-    run(extractRegions, "out_label = 'umi'\nregions = [{source = 'read1', start = 0, length = 2, anchor = 'Start'}, {segment = 'read2', start = 6, length = 2, anchor = 'Start'}]", block, {}, ['read1', 'read2']);
-    expect(block.tags.umi).toEqual([[{ location: { start: 0, len: 2, segment: 0 }, sequence: 'AA' }, { location: { start: 6, len: 2, segment: 1 }, sequence: 'TT' }]]);
-    const config = run(extractRegions, "out_label = 'n'\nregions = [{source = 'name:read2', start = 0, length = 3, anchor = 'Start'}, {source = 'read1', start = 0, length = 1, anchor = 'Start'}]", block, {}, ['read1', 'read2']);
+    run(
+      extractRegions,
+      "out_label = 'umi'\nregions = [{source = 'read1', start = 0, length = 2, anchor = 'Start'}, {segment = 'read2', start = 6, length = 2, anchor = 'Start'}]",
+      block,
+      {},
+      ['read1', 'read2'],
+    );
+    expect(block.tags.umi).toEqual([
+      [
+        { location: { start: 0, len: 2, segment: 0 }, sequence: 'AA' },
+        { location: { start: 6, len: 2, segment: 1 }, sequence: 'TT' },
+      ],
+    ]);
+    const config = run(
+      extractRegions,
+      "out_label = 'n'\nregions = [{source = 'name:read2', start = 0, length = 3, anchor = 'Start'}, {source = 'read1', start = 0, length = 1, anchor = 'Start'}]",
+      block,
+      {},
+      ['read1', 'read2'],
+    );
     expect(extractRegions.declares!(config)).toEqual([{ label: 'n', kind: 'string' }]);
     expect(block.tags.n).toEqual(['rd1A']);
   });
@@ -108,11 +146,23 @@ describe('ExtractRegion / ExtractRegions', () => {
   });
   it('rejects empty region lists, All, unknown segments and non-string tags', () => {
     expect(() => parseStep(extractRegions, "out_label = 'u'\nregions = []")).toThrow(/at least one region/);
-    expect(() => parseStep(extractRegion, "source = 'all'\nstart = 0\nlength = 1\nanchor = 'Start'\nout_label = 'u'")).toThrow(/'all' segments not valid/);
+    expect(() => parseStep(extractRegion, "source = 'all'\nstart = 0\nlength = 1\nanchor = 'Start'\nout_label = 'u'")).toThrow(
+      /'all' segments not valid/,
+    );
     expect(() => parseStep(extractRegion, "source = 'read9'\nstart = 0\nlength = 1\nanchor = 'Start'\nout_label = 'u'")).toThrow(/read9/);
-    expect(() => parseStep(extractRegion, "source = 'tag:n'\nstart = 0\nlength = 1\nanchor = 'Start'\nout_label = 'u'", environment(['read1'], { n: 'numeric' }))).toThrow(/numeric tag/);
-    expect(() => parseStep(extractRegion, "source = 'read1'\nstart = 0\nlength = 1\nanchor = 'Middle'\nout_label = 'u'")).toThrow(/'Middle' is not one of 'Start', 'End'/);
-    expect(() => parseStep(extractRegions, "out_label = 'u'\nregions = [{source = 'read1', start = 0, len = 1, anchor = 'Start'}]")).toThrow(/length|len/);
+    expect(() =>
+      parseStep(
+        extractRegion,
+        "source = 'tag:n'\nstart = 0\nlength = 1\nanchor = 'Start'\nout_label = 'u'",
+        environment(['read1'], { n: 'numeric' }),
+      ),
+    ).toThrow(/numeric tag/);
+    expect(() => parseStep(extractRegion, "source = 'read1'\nstart = 0\nlength = 1\nanchor = 'Middle'\nout_label = 'u'")).toThrow(
+      /'Middle' is not one of 'Start', 'End'/,
+    );
+    expect(() =>
+      parseStep(extractRegions, "out_label = 'u'\nregions = [{source = 'read1', start = 0, len = 1, anchor = 'Start'}]"),
+    ).toThrow(/length|len/);
   });
 });
 
@@ -158,7 +208,9 @@ describe('ExtractIUPAC', () => {
     expect(findIupac(latin1ToBytes('AC'), latin1ToBytes('ACG'), 'Anywhere', 3)).toBe(-1);
   });
   it('needs upper-case IUPAC patterns', () => {
-    expect(() => parseStep(extractIupac, "search = 'agct'\nanchor = 'Left'\nmax_mismatches = 0\nout_label = 'l'")).toThrow(/Invalid IUPAC base/);
+    expect(() => parseStep(extractIupac, "search = 'agct'\nanchor = 'Left'\nmax_mismatches = 0\nout_label = 'l'")).toThrow(
+      /Invalid IUPAC base/,
+    );
     expect(() => parseStep(extractIupac, "search = 'AG'\nanchor = 'Left'\nmax_mismatches = 300\nout_label = 'l'")).toThrow(/at most 255/);
   });
 });
@@ -195,9 +247,15 @@ describe('ExtractPolyTail', () => {
     const block = one('GATTACAAAAAA', 'GGGG');
     run(extractPolyTail, "base = 'a'\nmin_length = 3\nmax_mismatch_rate = 0.0\nmax_consecutive_mismatches = 0\nout_label = 'p'", block);
     expect(block.tags.p).toEqual([loc(6, 6, 'AAAAAA'), null]);
-    expect(() => parseStep(extractPolyTail, "base = 'A'\nmin_length = 1\nmax_mismatch_rate = 0.1\nmax_consecutive_mismatches = 1\nout_label = 'p'")).toThrow(/Must be >= 2/);
-    expect(() => parseStep(extractPolyTail, "base = 'A'\nmin_length = 2\nmax_mismatch_rate = 1.0\nmax_consecutive_mismatches = 1\nout_label = 'p'")).toThrow(/\[0.0..1.0\)/);
-    expect(() => parseStep(extractPolyTail, "base = 'X'\nmin_length = 2\nmax_mismatch_rate = 0.1\nmax_consecutive_mismatches = 1\nout_label = 'p'")).toThrow(/Invalid DNA base/);
+    expect(() =>
+      parseStep(extractPolyTail, "base = 'A'\nmin_length = 1\nmax_mismatch_rate = 0.1\nmax_consecutive_mismatches = 1\nout_label = 'p'"),
+    ).toThrow(/Must be >= 2/);
+    expect(() =>
+      parseStep(extractPolyTail, "base = 'A'\nmin_length = 2\nmax_mismatch_rate = 1.0\nmax_consecutive_mismatches = 1\nout_label = 'p'"),
+    ).toThrow(/\[0.0..1.0\)/);
+    expect(() =>
+      parseStep(extractPolyTail, "base = 'X'\nmin_length = 2\nmax_mismatch_rate = 0.1\nmax_consecutive_mismatches = 1\nout_label = 'p'"),
+    ).toThrow(/Invalid DNA base/);
   });
 });
 
@@ -212,17 +270,29 @@ describe('ExtractLongestPolyX', () => {
     const block = one('AAA');
     run(extractLongestPolyX, "base = 'A'\nmin_length = 3\nmax_mismatch_rate = 0.0\nmax_consecutive_mismatches = 1\nout_label = 'x'", block);
     expect(block.tags.x).toEqual([null]);
-    expect(() => parseStep(extractLongestPolyX, "base = 'A'\nmin_length = 0\nmax_mismatch_rate = 0.1\nmax_consecutive_mismatches = 1\nout_label = 'x'")).toThrow(/min_length must be > 0/);
+    expect(() =>
+      parseStep(
+        extractLongestPolyX,
+        "base = 'A'\nmin_length = 0\nmax_mismatch_rate = 0.1\nmax_consecutive_mismatches = 1\nout_label = 'x'",
+      ),
+    ).toThrow(/min_length must be > 0/);
   });
 });
 
 describe('calc steps', () => {
-  const pair = () => makeBlock([[r('ACGTN', 'a', 'IIII!'), r('GG', 'a', '#I')], [r('', 'b', ''), r('nNA', 'b', 'III')]]);
+  const pair = () =>
+    makeBlock([
+      [r('ACGTN', 'a', 'IIII!'), r('GG', 'a', '#I')],
+      [r('', 'b', ''), r('nNA', 'b', 'III')],
+    ]);
   it('CalcLength per segment and over All', () => {
     const block = pair();
     run(calcLength, "out_label = 'l1'\nsegment = 'read1'", block, {}, ['read1', 'read2']);
     run(calcLength, "out_label = 'la'\nsegment = 'All'", block, {}, ['read1', 'read2']);
-    expect([block.tags.l1, block.tags.la]).toEqual([[5, 0], [7, 3]]);
+    expect([block.tags.l1, block.tags.la]).toEqual([
+      [5, 0],
+      [7, 3],
+    ]);
     expect(() => parseStep(calcLength, "out_label = 'l'", environment(['read1', 'read2']))).toThrow(/segment/);
   });
   it('CalcNCount counts N in either case; CalcGCContent ignores N', () => {
@@ -239,11 +309,16 @@ describe('calc steps', () => {
     expect(block.tags.a).toEqual([40, 0]);
     expect(block.tags.b).toEqual([3, 0]);
     expect(() => parseStep(calcBaseContent, "out_label = 'a'\nbases_to_count = ''")).toThrow(/at least one letter/);
-    expect(() => parseStep(calcBaseContent, "out_label = 'a'\nbases_to_count = 'A'\nrelative = false\nbases_to_ignore = 'N'")).toThrow(/relative=true/);
+    expect(() => parseStep(calcBaseContent, "out_label = 'a'\nbases_to_count = 'A'\nrelative = false\nbases_to_ignore = 'N'")).toThrow(
+      /relative=true/,
+    );
     expect(() => parseStep(calcBaseContent, "out_label = 'a'\nbases_to_count = 'A'\nbases_to_ignore = 'N1'")).toThrow(/Only ASCII letters/);
   });
   it('CalcComplexity: transitions per neighbour pair', () => {
-    const block = makeBlock([[r('AACC'), r('A')], [r('A'), r('')]]);
+    const block = makeBlock([
+      [r('AACC'), r('A')],
+      [r('A'), r('')],
+    ]);
     run(calcComplexity, "out_label = 'c'\nsegment = 'read1'", block, {}, ['read1', 'read2']);
     run(calcComplexity, "out_label = 'ca'\nsegment = 'All'", block, {}, ['read1', 'read2']);
     expect(block.tags.c).toEqual([1 / 3, 0]);
@@ -258,7 +333,9 @@ describe('calc steps', () => {
       counts.push(block.tags[label]![0] as number);
     }
     expect(counts).toEqual([1, 2, 2, 3]);
-    expect(() => parseStep(calcQualifiedBases, "out_label = 'q'\nthreshold = 'I'\noperator = 'sideways'")).toThrow(/'sideways' is not one of 'Above', 'Below', 'AboveOrEqual', 'BelowOrEqual'/);
+    expect(() => parseStep(calcQualifiedBases, "out_label = 'q'\nthreshold = 'I'\noperator = 'sideways'")).toThrow(
+      /'sideways' is not one of 'Above', 'Below', 'AboveOrEqual', 'BelowOrEqual'/,
+    );
   });
   it('CalcExpectedError: sum / max of Phred+33 error probabilities; All by default; other bytes fail', () => {
     const block = makeBlock([[r('AC', 'a', '!+'), r('A', 'a', '5')]]);
@@ -268,13 +345,26 @@ describe('calc steps', () => {
     expect(block.tags.m).toEqual([0.01]);
     const bad = makeBlock([[r('A', 'bad', '\x1f')]]);
     expect(() => run(calcExpectedError, "out_label = 's'\naggregate = 'Sum'", bad)).toThrow(HtsError);
-    expect(() => run(calcExpectedError, "out_label = 's'\naggregate = 'Sum'", makeBlock([[r('A', 'bad', '\x1f')]]))).toThrow(/Observed byte 31 \('\\x1f'\) in read 'bad'/);
+    expect(() => run(calcExpectedError, "out_label = 's'\naggregate = 'Sum'", makeBlock([[r('A', 'bad', '\x1f')]]))).toThrow(
+      /Observed byte 31 \('\\x1f'\) in read 'bad'/,
+    );
   });
 });
 
 describe('EvalExpression', () => {
-  const evalTag = (expression: string, tags: Record<string, TagValue[]>, kinds: Record<string, TagKind>, resultType = 'numeric', block?: FastqBlock): TagValue[] => {
-    const b = block ?? makeBlock((Object.values(tags)[0] ?? [0]).map((_, i) => [r('ACGTA', `r${i}`)]), tags);
+  const evalTag = (
+    expression: string,
+    tags: Record<string, TagValue[]>,
+    kinds: Record<string, TagKind>,
+    resultType = 'numeric',
+    block?: FastqBlock,
+  ): TagValue[] => {
+    const b =
+      block ??
+      makeBlock(
+        (Object.values(tags)[0] ?? [0]).map((_, i) => [r('ACGTA', `r${i}`)]),
+        tags,
+      );
     run(evalExpression, `out_label = 'out'\nexpression = '''${expression}'''\nresult_type = '${resultType}'`, b, kinds);
     return b.tags.out!;
   };
@@ -286,7 +376,9 @@ describe('EvalExpression', () => {
     expect(evalTag('12 / 2 / 3', {}, {})).toEqual([2]);
     expect(evalTag('(1 + 2) * [3]', {}, {})).toEqual([9]);
     expect(evalTag('2k + 5m', {}, {})).toEqual([2000.005]);
-    expect(evalTag('min(3, 1, 2) + max(4; 5) + abs(-1) + int(2.7) + round(2.5) + sign(0) + floor(-0.5)', {}, {})).toEqual([1 + 5 + 1 + 2 + 3 + 1 - 1]);
+    expect(evalTag('min(3, 1, 2) + max(4; 5) + abs(-1) + int(2.7) + round(2.5) + sign(0) + floor(-0.5)', {}, {})).toEqual([
+      1 + 5 + 1 + 2 + 3 + 1 - 1,
+    ]);
     expect(evalTag('log(100) + log(2, 8) + round(0.5, 1.3)', {}, {})).toEqual([2 + 3 + 1.5]);
   });
   it('compares within 8 epsilon; && and || return operands', () => {
@@ -312,17 +404,28 @@ describe('EvalExpression', () => {
     expect(evalExpression.needsSerial!(config)).toBe(true);
     const blocks = [one('A', 'C', 'G'), one('T', 'A')];
     applyStep(evalExpression, config, blocks);
-    expect(blocks.map((b) => b.tags.o)).toEqual([[true, false, true], [false, true]]);
+    expect(blocks.map((b) => b.tags.o)).toEqual([
+      [true, false, true],
+      [false, true],
+    ]);
   });
   it('declares its tag and uses only the variables left after constant folding', () => {
-    const config = parseStep(evalExpression, "out_label = 'o'\nexpression = 'a + 0 * 0 + (0 && b)'\nresult_type = 'numeric'", environment(['read1'], { a: 'numeric', b: 'numeric' }));
+    const config = parseStep(
+      evalExpression,
+      "out_label = 'o'\nexpression = 'a + 0 * 0 + (0 && b)'\nresult_type = 'numeric'",
+      environment(['read1'], { a: 'numeric', b: 'numeric' }),
+    );
     expect(evalExpression.uses!(config)).toEqual(['a']);
     expect(evalExpression.declares!(config)).toEqual([{ label: 'o', kind: 'numeric' }]);
     expect(evalExpression.needsSerial!(config)).toBe(false);
   });
   it('reports syntax errors, unknown tags and unknown functions', () => {
-    expect(() => parseStep(evalExpression, "out_label = 'o'\nexpression = '1 +'\nresult_type = 'Bool'")).toThrow(/Syntax error.*EofWhileParsing\("value"\)/);
-    expect(() => parseStep(evalExpression, "out_label = 'o'\nexpression = '1 = 2'\nresult_type = 'Bool'")).toThrow(/UnparsedTokensRemaining/);
+    expect(() => parseStep(evalExpression, "out_label = 'o'\nexpression = '1 +'\nresult_type = 'Bool'")).toThrow(
+      /Syntax error.*EofWhileParsing\("value"\)/,
+    );
+    expect(() => parseStep(evalExpression, "out_label = 'o'\nexpression = '1 = 2'\nresult_type = 'Bool'")).toThrow(
+      /UnparsedTokensRemaining/,
+    );
     expect(() => parseStep(evalExpression, "out_label = 'o'\nexpression = 'int(1, 2)'\nresult_type = 'Bool'")).toThrow(/WrongArgs/);
     expect(() => parseStep(evalExpression, "out_label = 'o'\nexpression = 'x'\nresult_type = 'Bool'")).toThrow(/tag 'x' is not set/);
     expect(() => parseStep(evalExpression, "out_label = 'o'\nexpression = '  '\nresult_type = 'Bool'")).toThrow(/cannot be empty/);
@@ -338,15 +441,23 @@ describe('StoreTagInSequence / ReplaceTagWithLetter', () => {
     expect(block.tags.t).toEqual([loc(2, 2, 'tt')]);
   });
   it('longer replacements get the mean quality and drop all locations; shorter keep them', () => {
-    const block = makeBlock([[r('AACCGG', 'a', 'AACEGG')], [r('AACCGG', 'b', 'IIIIII')]], { t: [loc(2, 2, 'XYZ'), loc(2, 2, 'X')], o: [loc(0, 1, 'A'), loc(0, 1, 'A')] });
+    const block = makeBlock([[r('AACCGG', 'a', 'AACEGG')], [r('AACCGG', 'b', 'IIIIII')]], {
+      t: [loc(2, 2, 'XYZ'), loc(2, 2, 'X')],
+      o: [loc(0, 1, 'A'), loc(0, 1, 'A')],
+    });
     run(storeTagInSequence, "in_label = 't'", block, { t: 'location', o: 'location' });
-    expect(readsOf(block).map((m) => [m[0]!.seq, m[0]!.qual])).toEqual([['AAXYZGG', 'AADDDGG'], ['AAXGG', 'IIIII']]);
+    expect(readsOf(block).map((m) => [m[0]!.seq, m[0]!.qual])).toEqual([
+      ['AAXYZGG', 'AADDDGG'],
+      ['AAXGG', 'IIIII'],
+    ]);
     expect(block.tags.o![0]).toEqual([{ location: null, sequence: 'A' }]);
     expect(block.tags.o![1]).toEqual(loc(0, 1, 'A'));
   });
   it('fails on hits without location unless ignore_missing', () => {
     const tags = () => ({ t: [[{ location: null, sequence: 'A' }]] as TagValue[] });
-    expect(() => run(storeTagInSequence, "in_label = 't'", makeBlock([[r('ACGT')]], tags()), { t: 'location' })).toThrow(/only works on regions with location data/);
+    expect(() => run(storeTagInSequence, "in_label = 't'", makeBlock([[r('ACGT')]], tags()), { t: 'location' })).toThrow(
+      /only works on regions with location data/,
+    );
     const block = makeBlock([[r('ACGT')]], tags());
     run(storeTagInSequence, "in_label = 't'\nignore_missing = true", block, { t: 'location' });
     expect(readsOf(block)[0]![0]!.seq).toBe('ACGT');
@@ -361,7 +472,12 @@ describe('StoreTagInSequence / ReplaceTagWithLetter', () => {
 
 describe('StoreTagInComment / StoreTagLocationInComment', () => {
   it('inserts label=value before the first space, in every segment by default', () => {
-    const block = makeBlock([[r('ACGT', 'r1 comment'), r('GG', 'r1/2')]], { t: [[...loc(0, 2, 'AC'), ...loc(0, 1, 'G', 1)]], n: [2.5], b: [true], m: [null] });
+    const block = makeBlock([[r('ACGT', 'r1 comment'), r('GG', 'r1/2')]], {
+      t: [[...loc(0, 2, 'AC'), ...loc(0, 1, 'G', 1)]],
+      n: [2.5],
+      b: [true],
+      m: [null],
+    });
     const kinds: Record<string, TagKind> = { t: 'location', n: 'numeric', b: 'bool', m: 'string' };
     run(storeTagInComment, "in_label = 't'\nregion_separator = '-'", block, kinds, ['read1', 'read2']);
     run(storeTagInComment, "in_label = 'n'\nsegment = 'read1'", block, kinds, ['read1', 'read2']);
@@ -371,13 +487,24 @@ describe('StoreTagInComment / StoreTagLocationInComment', () => {
   });
   it('refuses values holding the separator or insert char', () => {
     const block = makeBlock([[r('ACGT', 'r')]], { s: ['a|b'] });
-    expect(() => run(storeTagInComment, "in_label = 's'", block, { s: 'string' })).toThrow(/must not contain the comment separator \('\|'\)/);
+    expect(() => run(storeTagInComment, "in_label = 's'", block, { s: 'string' })).toThrow(
+      /must not contain the comment separator \('\|'\)/,
+    );
     const block2 = makeBlock([[r('ACGT', 'r')]], { s: ['a b'] });
     expect(() => run(storeTagInComment, "in_label = 's'", block2, { s: 'string' })).toThrow(HtsError);
   });
   it('writes locations as segment:start-end', () => {
-    const block = makeBlock([[r('ACGT', 'r x'), r('GG', 'q')], [r('A', 's'), r('C', 't')]], { t: [[...loc(0, 2, 'AC'), ...loc(1, 1, 'G', 1), { location: null, sequence: 'Q' }], null] });
-    run(storeTagLocationInComment, "in_label = 't'\nsegment = 'read1'\ncomment_insert_char = 'x'", block, { t: 'location' }, ['read1', 'read2']);
+    const block = makeBlock(
+      [
+        [r('ACGT', 'r x'), r('GG', 'q')],
+        [r('A', 's'), r('C', 't')],
+      ],
+      { t: [[...loc(0, 2, 'AC'), ...loc(1, 1, 'G', 1), { location: null, sequence: 'Q' }], null] },
+    );
+    run(storeTagLocationInComment, "in_label = 't'\nsegment = 'read1'\ncomment_insert_char = 'x'", block, { t: 'location' }, [
+      'read1',
+      'read2',
+    ]);
     expect(readsOf(block).map((m) => m[0]!.name)).toEqual(['r |t_location=read1:0-2,read2:1-2x', 's|t_location=']);
     expect(() => parseStep(storeTagLocationInComment, "in_label = 't'", environment(['read1'], { t: 'numeric' }))).toThrow(/numeric tag/);
   });
@@ -385,7 +512,11 @@ describe('StoreTagInComment / StoreTagLocationInComment', () => {
 
 describe('StoreTagsInTable', () => {
   it('writes a TSV with a header once, columns sorted, values formatted as mbf', () => {
-    const config = parseStep(storeTagsInTable, "infix = 'tags'", environment(['read1'], { z: 'numeric', a: 'location', b: 'bool', s: 'string' }));
+    const config = parseStep(
+      storeTagsInTable,
+      "infix = 'tags'",
+      environment(['read1'], { z: 'numeric', a: 'location', b: 'bool', s: 'string' }),
+    );
     expect(storeTagsInTable.sideFiles!(config)).toEqual(['output_tags.tsv']);
     expect(storeTagsInTable.needsSerial!(config)).toBe(true);
     expect(storeTagsInTable.uses!(config).sort()).toEqual(['a', 'b', 's', 'z']);
@@ -398,21 +529,30 @@ describe('StoreTagsInTable', () => {
     expect(text).toBe('ReadName\ta\tb\ts\tz\nread1\tA_C\t1\t"x\ty"\t3\nread2\t\t0\t\t0.1\n');
   });
   it('honours in_labels, region_separator and gzip; needs a tag', () => {
-    const config = parseStep(storeTagsInTable, "in_labels = ['a']\nregion_separator = '+'\ncompression = 'gz'", environment(['read1'], { a: 'location', q: 'numeric' }));
+    const config = parseStep(
+      storeTagsInTable,
+      "in_labels = ['a']\nregion_separator = '+'\ncompression = 'gz'",
+      environment(['read1'], { a: 'location', q: 'numeric' }),
+    );
     expect(storeTagsInTable.sideFiles!(config)).toEqual(['output.tsv.gz']);
     expect(storeTagsInTable.uses!(config).sort()).toEqual(['a', 'q']);
     const block = makeBlock([[r('A', 'n')]], { a: [[...loc(0, 1, 'A'), ...loc(0, 1, 'C')]], q: [1] });
     applyStep(storeTagsInTable, config, [block]);
     expect(gunzipSync(block.side[0]!.bytes).toString()).toBe('ReadName\ta\nn\tA+C\n');
     expect(() => parseStep(storeTagsInTable, '')).toThrow(/needs at least one tag/);
-    expect(() => parseStep(storeTagsInTable, "compression = 'shu'", environment(['read1'], { a: 'bool' }))).toThrow(/'shu' is not one of 'Uncompressed', 'Gzip', 'Zstd'/);
+    expect(() => parseStep(storeTagsInTable, "compression = 'shu'", environment(['read1'], { a: 'bool' }))).toThrow(
+      /'shu' is not one of 'Uncompressed', 'Gzip', 'Zstd'/,
+    );
   });
 });
 
 describe('ConcatTags / ForgetTag / ForgetAllTags', () => {
   it('concatenates locations into a location tag', () => {
     const block = makeBlock([[r('ACGT')], [r('ACGT')]], { a: [loc(0, 1, 'A'), null], b: [loc(2, 2, 'GT'), loc(1, 1, 'C')] });
-    const config = run(concatTags, "in_labels = ['a', 'b']\nout_label = 'c'\non_missing = 'merge_present'", block, { a: 'location', b: 'location' });
+    const config = run(concatTags, "in_labels = ['a', 'b']\nout_label = 'c'\non_missing = 'merge_present'", block, {
+      a: 'location',
+      b: 'location',
+    });
     expect(concatTags.declares!(config)).toEqual([{ label: 'c', kind: 'location' }]);
     expect(block.tags.c).toEqual([[...loc(0, 1, 'A'), ...loc(2, 2, 'GT')], loc(1, 1, 'C')]);
     // hits are copies: editing one tag's locations leaves the other's
@@ -421,7 +561,10 @@ describe('ConcatTags / ForgetTag / ForgetAllTags', () => {
   });
   it('concatenates strings with a separator; SetMissing', () => {
     const block = makeBlock([[r('A')], [r('A')]], { a: [loc(0, 1, 'A'), null], s: ['xy', 'z'] });
-    const config = run(concatTags, "in_labels = ['a', 's']\nout_label = 'c'\nseparator = '-'\non_missing = 'MergePresent'", block, { a: 'location', s: 'string' });
+    const config = run(concatTags, "in_labels = ['a', 's']\nout_label = 'c'\nseparator = '-'\non_missing = 'MergePresent'", block, {
+      a: 'location',
+      s: 'string',
+    });
     expect(concatTags.declares!(config)).toEqual([{ label: 'c', kind: 'string' }]);
     expect(block.tags.c).toEqual(['A-xy', 'z']);
     run(concatTags, "in_labels = ['a', 's']\nout_label = 'd'\non_missing = 'set_missing'", block, { a: 'location', s: 'string' });
@@ -429,8 +572,12 @@ describe('ConcatTags / ForgetTag / ForgetAllTags', () => {
   });
   it('rejects fewer than two, duplicate or numeric inputs', () => {
     const env = environment(['read1'], { a: 'location', n: 'numeric' });
-    expect(() => parseStep(concatTags, "in_labels = ['a']\nout_label = 'c'\non_missing = 'SetMissing'", env)).toThrow(/at least two input labels/);
-    expect(() => parseStep(concatTags, "in_labels = ['a', 'a']\nout_label = 'c'\non_missing = 'SetMissing'", env)).toThrow(/Duplicate input label/);
+    expect(() => parseStep(concatTags, "in_labels = ['a']\nout_label = 'c'\non_missing = 'SetMissing'", env)).toThrow(
+      /at least two input labels/,
+    );
+    expect(() => parseStep(concatTags, "in_labels = ['a', 'a']\nout_label = 'c'\non_missing = 'SetMissing'", env)).toThrow(
+      /Duplicate input label/,
+    );
     expect(() => parseStep(concatTags, "in_labels = ['a', 'n']\nout_label = 'c'\non_missing = 'SetMissing'", env)).toThrow(/numeric tag/);
   });
   it('ForgetTag drops one tag, ForgetAllTags all', () => {

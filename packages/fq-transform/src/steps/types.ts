@@ -38,7 +38,7 @@ export interface StepContext<State = unknown, Compiled = unknown> {
   endInput(): void;
 }
 
-export interface StepDefinition<Config = any, State = any, Compiled = any> {
+export interface StepDefinition<Config = unknown, State = unknown, Compiled = unknown> {
   readonly action: string;
   parse(table: Table, env: StepEnvironment): Config;
   /** mbf's needs_serial: the step sees blocks strictly in order, one at a time. */
@@ -55,7 +55,8 @@ export interface StepDefinition<Config = any, State = any, Compiled = any> {
   initState?(config: Config): State;
   /** Per-thread helpers made from the config (not cloned: functions, RegExps are fine). */
   compile?(config: Config): Compiled;
-  apply(block: FastqBlock, config: Config, context: StepContext<State, Compiled>): void;
+  /** Never uses `this`: a step is a table of functions, and an alias is a copy of it (steps/index.ts). */
+  apply(this: void, block: FastqBlock, config: Config, context: StepContext<State, Compiled>): void;
 }
 
 /** A step as planned: its definition's action and parsed config. */
@@ -67,6 +68,8 @@ export interface PlannedStep {
   label: string;
 }
 
-export function defineStep<Config, State = undefined, Compiled = undefined>(definition: StepDefinition<Config, State, Compiled>): StepDefinition<Config, State, Compiled> {
+export function defineStep<Config, State = undefined, Compiled = undefined>(
+  definition: StepDefinition<Config, State, Compiled>,
+): StepDefinition<Config, State, Compiled> {
   return definition;
 }

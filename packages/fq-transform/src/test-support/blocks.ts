@@ -20,7 +20,9 @@ export function makeBlock(molecules: TestRead[][], tags: Record<string, TagValue
   const segmentCount = molecules[0]?.length ?? 1;
   const segments = Array.from({ length: segmentCount }, () => emptyReadsBlock());
   for (const molecule of molecules) {
-    molecule.forEach((read, s) => pushRead(segments[s]!, encoder.encode(read.name), encoder.encode(read.seq), encoder.encode(read.qual ?? 'I'.repeat(read.seq.length))));
+    molecule.forEach((read, s) =>
+      pushRead(segments[s]!, encoder.encode(read.name), encoder.encode(read.seq), encoder.encode(read.qual ?? 'I'.repeat(read.seq.length))),
+    );
   }
   const index = new Float64Array(molecules.length).map((_, i) => firstIndex + i);
   return new FastqBlock(segments, molecules.length, index, tags);
@@ -29,13 +31,25 @@ export function makeBlock(molecules: TestRead[][], tags: Record<string, TagValue
 export function readsOf(block: FastqBlock): TestRead[][] {
   const out: TestRead[][] = [];
   for (let i = 0; i < block.count; i++) {
-    out.push(block.segments.map((reads) => ({ name: decoder.decode(nameOf(reads, i)), seq: decoder.decode(seqOf(reads, i)), qual: decoder.decode(qualOf(reads, i)) })));
+    out.push(
+      block.segments.map((reads) => ({
+        name: decoder.decode(nameOf(reads, i)),
+        seq: decoder.decode(seqOf(reads, i)),
+        qual: decoder.decode(qualOf(reads, i)),
+      })),
+    );
   }
   return out;
 }
 
 export function environment(segments: string[] = ['read1'], tags: Record<string, TagKind> = {}): StepEnvironment {
-  return { segments, tags: new Map(Object.entries(tags)), output: { prefix: 'output', ixSeparator: '_', directory: '.' }, stepIndex: 0, readCommentChar: ' ' };
+  return {
+    segments,
+    tags: new Map(Object.entries(tags)),
+    output: { prefix: 'output', ixSeparator: '_', directory: '.' },
+    stepIndex: 0,
+    readCommentChar: ' ',
+  };
 }
 
 /** Parses a step's keys from TOML text (the [[step]] body without `action`). */
@@ -49,7 +63,12 @@ export function parseStep<C>(step: StepDefinition<C>, body: string, env: StepEnv
 }
 
 /** Runs a step over blocks in order, as a serial run would; returns whether endInput was called. */
-export function applyStep<C>(step: StepDefinition<C>, config: C, blocks: FastqBlock[], segments: string[] = ['read1']): { ended: boolean; state: unknown } {
+export function applyStep<C>(
+  step: StepDefinition<C>,
+  config: C,
+  blocks: FastqBlock[],
+  segments: string[] = ['read1'],
+): { ended: boolean; state: unknown } {
   let ended = false;
   const context: StepContext = {
     segments,
@@ -62,8 +81,7 @@ export function applyStep<C>(step: StepDefinition<C>, config: C, blocks: FastqBl
   };
   blocks.forEach((block, index) => {
     (context as { blockIndex: number }).blockIndex = index;
-    step.apply(block, config, context as StepContext<any, any>);
+    step.apply(block, config, context);
   });
   return { ended, state: context.state };
 }
-

@@ -41,7 +41,14 @@ export class RecordBatch {
  * incomplete record starts. Validates each record's fixed-size parts against its length, so a
  * corrupt length is caught here, where the byte offset is known.
  */
-export function splitRecords(bytes: Uint8Array, data: DataView, from: number, end: number, file: string, describe: (offset: number) => string): { offsets: Uint32Array; count: number; rest: number } {
+export function splitRecords(
+  bytes: Uint8Array,
+  data: DataView,
+  from: number,
+  end: number,
+  file: string,
+  describe: (offset: number) => string,
+): { offsets: Uint32Array; count: number; rest: number } {
   let offsets = splitScratch;
   let count = 0;
   let at = from;
@@ -49,7 +56,8 @@ export function splitRecords(bytes: Uint8Array, data: DataView, from: number, en
     const size = data.getUint32(at, true) + 4;
     if (size < 4 + FIXED_FIELDS_BYTES + 1 || size > MAX_RECORD_BYTES) checkRecord(bytes, data, at, size, file, describe);
     if (at + size > end) break;
-    const needed = 36 + bytes[at + 12]! + 4 * data.getUint16(at + 16, true) + ((data.getInt32(at + 20, true) + 1) >> 1) + data.getInt32(at + 20, true);
+    const needed =
+      36 + bytes[at + 12]! + 4 * data.getUint16(at + 16, true) + ((data.getInt32(at + 20, true) + 1) >> 1) + data.getInt32(at + 20, true);
     if (needed > size || bytes[at + 12] === 0 || data.getInt32(at + 20, true) < 0) checkRecord(bytes, data, at, size, file, describe);
     if (count === offsets.length) {
       const grown = new Uint32Array(offsets.length * 2);
@@ -65,7 +73,14 @@ export function splitRecords(bytes: Uint8Array, data: DataView, from: number, en
 /** Reused by splitRecords; each call copies out the part it filled. */
 let splitScratch = new Uint32Array(1 << 16);
 
-function checkRecord(bytes: Uint8Array, data: DataView, at: number, size: number, file: string, describe: (offset: number) => string): void {
+function checkRecord(
+  bytes: Uint8Array,
+  data: DataView,
+  at: number,
+  size: number,
+  file: string,
+  describe: (offset: number) => string,
+): void {
   if (size < 4 + FIXED_FIELDS_BYTES + 1 || size > MAX_RECORD_BYTES) {
     throw new HtsError(`corrupt BAM record: implausible block_size ${size - 4}`, file, describe(at));
   }
@@ -78,7 +93,7 @@ function checkRecord(bytes: Uint8Array, data: DataView, at: number, size: number
   }
 }
 
-export interface BamReaderOptions extends BgzfReadOptions {}
+export type BamReaderOptions = BgzfReadOptions;
 
 export class BamReader {
   private constructor(
@@ -183,7 +198,12 @@ export class RecordSplitter {
         this.carry = undefined;
       } else if (this.carry.length >= 4 && size < 0) {
         const length = new DataView(this.carry.buffer, 0, 4).getUint32(0, true) + 4;
-        if (length > MAX_RECORD_BYTES) throw new HtsError(`corrupt BAM record: implausible block_size ${length - 4}`, file, describeVirtualOffset(this.carryVirtualOffset));
+        if (length > MAX_RECORD_BYTES)
+          throw new HtsError(
+            `corrupt BAM record: implausible block_size ${length - 4}`,
+            file,
+            describeVirtualOffset(this.carryVirtualOffset),
+          );
       }
     }
     if (this.carry) return batches; // the chunk only continued a long record
@@ -195,7 +215,12 @@ export class RecordSplitter {
       this.carryVirtualOffset = virtualOffsetInChunk(chunk, split.rest);
       if (this.carry.length >= 4) {
         const length = new DataView(this.carry.buffer).getUint32(0, true) + 4;
-        if (length > MAX_RECORD_BYTES) throw new HtsError(`corrupt BAM record: implausible block_size ${length - 4}`, file, describeVirtualOffset(this.carryVirtualOffset));
+        if (length > MAX_RECORD_BYTES)
+          throw new HtsError(
+            `corrupt BAM record: implausible block_size ${length - 4}`,
+            file,
+            describeVirtualOffset(this.carryVirtualOffset),
+          );
       }
     }
     return batches;
@@ -216,7 +241,11 @@ export class RecordSplitter {
   /** At the end of the data: a record still incomplete means the file was cut. */
   finish(): void {
     if (this.carry && this.carry.length > 0) {
-      throw new HtsError(`truncated BAM record: the data ends ${this.carry.length} bytes into a record`, this.file, describeVirtualOffset(this.carryVirtualOffset));
+      throw new HtsError(
+        `truncated BAM record: the data ends ${this.carry.length} bytes into a record`,
+        this.file,
+        describeVirtualOffset(this.carryVirtualOffset),
+      );
     }
   }
 }
@@ -235,7 +264,7 @@ export async function* recordBatches(
 ): AsyncGenerator<RecordBatch> {
   const splitter = new RecordSplitter(file);
   try {
-    for (let chunk = firstChunk; chunk; ) {
+    for (let chunk = firstChunk; chunk;) {
       yield* splitter.push(chunk, from);
       from = 0;
       const next = await chunks.next();
@@ -271,7 +300,10 @@ function wrapCorrupt<T>(parse: () => T, file: string): T {
 }
 
 /** Opens a BAM and returns the reader with its batches (for callers that only stream records). */
-export async function readBatches(path: string, options: BamReaderOptions = {}): Promise<{ reader: BamReader; batches: AsyncGenerator<RecordBatch> }> {
+export async function readBatches(
+  path: string,
+  options: BamReaderOptions = {},
+): Promise<{ reader: BamReader; batches: AsyncGenerator<RecordBatch> }> {
   const reader = await BamReader.open(path, options);
   return { reader, batches: reader.batches() };
 }

@@ -57,7 +57,15 @@ export class BamWriter {
       // Indexed by uncompressed positions; close() resolves them to virtual offsets.
       const record = this.view.setPosition(bytes, 0);
       const start = this.bgzf.position;
-      this.indexBuilder.add(record.refId, record.pos, record.alignmentEnd, (record.flag & Flag.Unmapped) !== 0, start, start + bytes.length, record.readName);
+      this.indexBuilder.add(
+        record.refId,
+        record.pos,
+        record.alignmentEnd,
+        (record.flag & Flag.Unmapped) !== 0,
+        start,
+        start + bytes.length,
+        record.readName,
+      );
       await this.bgzf.write(bytes);
     } else {
       await this.bgzf.write(bytes);
@@ -115,7 +123,14 @@ export async function indexBam(path: string): Promise<void> {
         const start = batch.virtualOffsetAt(batch.offsets[i]!);
         if (pending) builder.add(pending.refId, pending.beg, pending.end, pending.unmapped, pending.start, start, pending.name);
         const record = batch.record(i);
-        pending = { refId: record.refId, beg: record.pos, end: record.alignmentEnd, unmapped: (record.flag & Flag.Unmapped) !== 0, start, name: record.readName };
+        pending = {
+          refId: record.refId,
+          beg: record.pos,
+          end: record.alignmentEnd,
+          unmapped: (record.flag & Flag.Unmapped) !== 0,
+          start,
+          name: record.readName,
+        };
       }
     }
     if (pending) {

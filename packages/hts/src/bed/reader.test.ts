@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { HtsError } from '../errors.js';
+import { describe, expect, it } from 'vitest';
 import { isBedNonRecordLine, parseBed, readBedFile } from './reader.js';
 import { errorOf, testDirectory } from '../test-support/index.js';
 
 const directory = testDirectory('shoal-bed-');
-
 
 describe('BED reader', () => {
   it('skips track, browser, comment and blank lines and keeps 0-based half-open coordinates', () => {

@@ -18,7 +18,6 @@ export interface BedRecord extends Interval {
   score?: number;
 }
 
-
 /** True for lines a BED reader must skip: blank, `#` comments, `track` and `browser` lines. */
 export function isBedNonRecordLine(line: string): boolean {
   if (line.trim() === '') return true;
@@ -47,22 +46,14 @@ export function readBedFile(path: string): BedRecord[] {
 function parseBedLine(line: string, file: string | undefined, location: string): BedRecord {
   const fields = line.includes('\t') ? line.split('\t') : line.trim().split(/ +/);
   if (fields.length < 3) {
-    throw new HtsError(
-      `a BED line needs at least 3 columns (chrom, start, end) but this one has ${fields.length}`,
-      file,
-      location,
-    );
+    throw new HtsError(`a BED line needs at least 3 columns (chrom, start, end) but this one has ${fields.length}`, file, location);
   }
   const [contig, startText, endText] = fields;
   if (contig === '') throw new HtsError('the chrom column is empty', file, location);
   const start0 = parseCoordinate(startText, 'start', file, location);
   const end0 = parseCoordinate(endText, 'end', file, location);
   if (start0 > end0) {
-    throw new HtsError(
-      `start ${start0} is after end ${end0} (BED is 0-based half-open: start <= end)`,
-      file,
-      location,
-    );
+    throw new HtsError(`start ${start0} is after end ${end0} (BED is 0-based half-open: start <= end)`, file, location);
   }
   const record: BedRecord = { contig, start0, end0 };
   if (fields.length > 3 && fields[3] !== '') record.name = fields[3];
@@ -82,4 +73,3 @@ function parseBedLine(line: string, file: string | undefined, location: string):
   }
   return record;
 }
-

@@ -11,8 +11,8 @@ export const WRITER_BLOCK_DATA_SIZE = 0xff00;
 
 /** The 28-byte empty block every BGZF file must end with (SAM spec §4.1.2). */
 export const EOF_BLOCK = Uint8Array.from([
-  0x1f, 0x8b, 0x08, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0x00, 0x42, 0x43, 0x02, 0x00, 0x1b, 0x00, 0x03, 0x00,
-  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x1f, 0x8b, 0x08, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0x00, 0x42, 0x43, 0x02, 0x00, 0x1b, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00,
 ]);
 
 /** Where one block's compressed data lies inside a byte chunk. */
@@ -38,7 +38,11 @@ export function blockSizeAt(bytes: Uint8Array, at: number, end: number, file: st
     const where = fileOffset + at;
     if (where === 0) {
       const gzip = bytes[at] === 0x1f && bytes[at + 1] === 0x8b;
-      throw new HtsError(gzip ? 'plain gzip, not BGZF (recompress with bgzip)' : 'not a BGZF file (no gzip magic at the start)', file, 'byte offset 0');
+      throw new HtsError(
+        gzip ? 'plain gzip, not BGZF (recompress with bgzip)' : 'not a BGZF file (no gzip magic at the start)',
+        file,
+        'byte offset 0',
+      );
     }
     throw new HtsError('corrupt BGZF block header', file, `byte offset ${where}`);
   }

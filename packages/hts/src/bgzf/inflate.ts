@@ -43,11 +43,15 @@ export function completeBlocksLength(bytes: Uint8Array, end: number, file: strin
  * data (a recycled one, or a spare from the engine's pool): fresh buffers cost the page faults and
  * zero-filling of ~600 MB of new memory per GB of BAM (BENCHMARKS.md).
  */
-export function inflateChunk(chunk: CompressedChunk, verifyCrc = true, output?: Uint8Array | ((bytes: number) => Uint8Array)): InflatedChunk {
+export function inflateChunk(
+  chunk: CompressedChunk,
+  verifyCrc = true,
+  output?: Uint8Array | ((bytes: number) => Uint8Array),
+): InflatedChunk {
   const { bytes, file, fileOffset } = chunk;
   const layouts = [];
   let totalInflated = 0;
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const size = blockSizeAt(bytes, at, bytes.length, file, fileOffset);
     if (size < 0 || at + size > bytes.length) throw new HtsError('truncated BGZF block', file, `byte offset ${fileOffset + at}`);
     const layout = layoutBlock(bytes, at, size, file, fileOffset);

@@ -58,7 +58,7 @@ function loadLibdeflate(): DeflateBackend | undefined {
       'size_t libdeflate_deflate_compress(void *c, const uint8_t *in, size_t in_nbytes, uint8_t *out, size_t out_avail)',
     );
     const crc32 = lib.func('uint32_t libdeflate_crc32(uint32_t crc, const uint8_t *buf, size_t len)');
-    const decompressor = allocDecompressor();
+    const decompressor: unknown = allocDecompressor();
     // One compressor per level, made on first use; they live as long as the process.
     const compressors = new Map<number, unknown>();
     const actualOut = [0];

@@ -120,4 +120,3 @@ export async function readBgzfFile(path: string): Promise<Uint8Array> {
     source.close();
   }
 }
-

@@ -48,7 +48,11 @@ export interface ParallelBlockCompressor {
   abort(): Promise<void>;
 }
 
-export type ParallelCompressorFactory = (sink: ByteSink, level: number, onCompressedSizes: (sizes: Uint32Array) => void) => ParallelBlockCompressor;
+export type ParallelCompressorFactory = (
+  sink: ByteSink,
+  level: number,
+  onCompressedSizes: (sizes: Uint32Array) => void,
+) => ParallelBlockCompressor;
 
 export interface BgzfWriterOptions {
   /** DEFLATE level 0-12 (libdeflate) or 0-9 (zlib); default 6, as htslib's default. */

@@ -27,7 +27,10 @@ function repetitiveBytes(length: number): Uint8Array {
 
 /** Fast byte comparison (toEqual walks typed arrays element by element, which is slow at these sizes). */
 function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
-  if (Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(Buffer.from(expected.buffer, expected.byteOffset, expected.length))) return;
+  if (
+    Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(Buffer.from(expected.buffer, expected.byteOffset, expected.length))
+  )
+    return;
   let at = 0;
   while (at < actual.length && at < expected.length && actual[at] === expected[at]) at++;
   expect.fail(`bytes differ: lengths ${actual.length} and ${expected.length}, first difference at offset ${at}`);
@@ -46,6 +49,7 @@ function decompress(data: Uint8Array, chunkSize = data.length || 1): Uint8Array 
   return concatBytes(pieces);
 }
 
+// eslint-disable-next-line @typescript-eslint/require-await -- an asynchronous source on purpose: the stream path under test
 async function* chunksOf(data: Uint8Array, size: number): AsyncIterable<Uint8Array> {
   for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
 }

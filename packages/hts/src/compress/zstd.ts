@@ -39,7 +39,9 @@ let loaded: { lib: ZstdLib } | { error: Error } | undefined;
 
 function load(): { lib: ZstdLib } | { error: Error } {
   if (process.env.SHOAL_NO_LIBZSTD === '1') {
-    return { error: new Error(`zstd support needs the system library ${LIBRARY} (Debian package libzstd1), which SHOAL_NO_LIBZSTD=1 turns off`) };
+    return {
+      error: new Error(`zstd support needs the system library ${LIBRARY} (Debian package libzstd1), which SHOAL_NO_LIBZSTD=1 turns off`),
+    };
   }
   try {
     const require = createRequire(import.meta.url);
@@ -48,7 +50,9 @@ function load(): { lib: ZstdLib } | { error: Error } {
     const isError = lib.func('unsigned int ZSTD_isError(size_t code)');
     const getErrorName = lib.func('const char *ZSTD_getErrorName(size_t code)');
     const compressBound = lib.func('size_t ZSTD_compressBound(size_t srcSize)');
-    const compress = lib.func('size_t ZSTD_compress(_Out_ void *dst, size_t dstCapacity, const void *src, size_t srcSize, int compressionLevel)');
+    const compress = lib.func(
+      'size_t ZSTD_compress(_Out_ void *dst, size_t dstCapacity, const void *src, size_t srcSize, int compressionLevel)',
+    );
     const createDCtx = lib.func('void *ZSTD_createDCtx(void)');
     const freeDCtx = lib.func('size_t ZSTD_freeDCtx(void *dctx)');
     const decompressStream = lib.func('size_t ZSTD_decompressStream(void *zds, void *output, void *input)');
@@ -70,7 +74,11 @@ function load(): { lib: ZstdLib } | { error: Error } {
     };
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    return { error: new Error(`zstd support needs the system library ${LIBRARY} (Debian package libzstd1), which could not be loaded: ${detail}`, { cause }) };
+    return {
+      error: new Error(`zstd support needs the system library ${LIBRARY} (Debian package libzstd1), which could not be loaded: ${detail}`, {
+        cause,
+      }),
+    };
   }
 }
 
@@ -180,7 +188,7 @@ export class ZstdDecompressor {
     if (dctx === null) throw new Error('ZstdDecompressor used after close()');
     const pieces: Uint8Array[] = [];
     const fields = this.fields;
-    for (let at = 0; at < chunk.length; ) {
+    for (let at = 0; at < chunk.length;) {
       const take = Math.min(this.inView.length, chunk.length - at);
       this.inView.set(chunk.subarray(at, at + take));
       at += take;

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { HtsError } from '../errors.js';
+import { describe, expect, it } from 'vitest';
 import { buildFaiIndex, formatFai, parseFai, writeFaiFile, type FaiEntry } from './fai.js';
 import { errorOf, testDirectory } from '../test-support/index.js';
 
@@ -15,7 +13,6 @@ function fastaFile(text: string | Buffer): string {
   writeFileSync(path, text);
   return path;
 }
-
 
 describe('buildFaiIndex', () => {
   it('indexes \\n FASTA like samtools faidx', () => {

@@ -33,8 +33,7 @@ export interface FaiEntry {
   lineWidth: number;
 }
 
-export const GZIP_FASTA_MESSAGE =
-  'gzip-compressed FASTA is not supported for random access; use bgzip-free FASTA or samtools faidx';
+export const GZIP_FASTA_MESSAGE = 'gzip-compressed FASTA is not supported for random access; use bgzip-free FASTA or samtools faidx';
 
 /** 1 MiB: large enough that the per-read syscall cost vanishes, small enough to stay in cache. */
 const SCAN_CHUNK_BYTES = 1 << 20;
@@ -74,11 +73,7 @@ export function parseFai(text: string, file?: string): FaiEntry[] {
     });
     const [length, offset, lineBases, lineWidth] = numbers;
     if (length > 0 && (lineBases === 0 || lineWidth < lineBases)) {
-      throw new HtsError(
-        `line bases ${lineBases} and line width ${lineWidth} are inconsistent for '${name}'`,
-        file,
-        location,
-      );
+      throw new HtsError(`line bases ${lineBases} and line width ${lineWidth} are inconsistent for '${name}'`, file, location);
     }
     if (seenNames.has(name)) throw new HtsError(`sequence name '${name}' appears twice`, file, location);
     seenNames.add(name);

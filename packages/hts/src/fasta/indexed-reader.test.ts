@@ -1,8 +1,6 @@
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { HtsError } from '../errors.js';
+import { describe, expect, it } from 'vitest';
 import { formatFai } from './fai.js';
 import { IndexedFastaReader } from './indexed-reader.js';
 import { errorOf, testDirectory } from '../test-support/index.js';
@@ -36,7 +34,6 @@ function wrap(sequence: string, lineBases: number, newline: string): string {
   return text;
 }
 
-
 describe('IndexedFastaReader', () => {
   const chr1 = makeSequence(103, 1);
   const chr2 = makeSequence(17, 2);
@@ -48,7 +45,10 @@ describe('IndexedFastaReader', () => {
       try {
         expect(reader.sequenceNames()).toEqual(['chr1', 'chr2']);
         expect(reader.sequenceLength('chr1')).toBe(103);
-        for (const [name, sequence] of [['chr1', chr1], ['chr2', chr2]] as const) {
+        for (const [name, sequence] of [
+          ['chr1', chr1],
+          ['chr2', chr2],
+        ] as const) {
           for (let start0 = 0; start0 <= sequence.length; start0++) {
             for (let end0 = start0; end0 <= sequence.length; end0++) {
               expect(reader.fetch(name, start0, end0)).toBe(sequence.slice(start0, end0));

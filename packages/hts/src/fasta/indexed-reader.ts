@@ -96,13 +96,7 @@ export class IndexedFastaReader {
    */
   fetch(name: string, start0: number, end0: number): string {
     const entry = this.entry(name);
-    if (
-      !Number.isInteger(start0) ||
-      !Number.isInteger(end0) ||
-      start0 < 0 ||
-      start0 > end0 ||
-      end0 > entry.length
-    ) {
+    if (!Number.isInteger(start0) || !Number.isInteger(end0) || start0 < 0 || start0 > end0 || end0 > entry.length) {
       throw new HtsError(
         `range ${name}:${start0}-${end0} (0-based, half-open) is outside ${name}, which has ${entry.length} bases`,
         this.path,
@@ -164,6 +158,9 @@ function checkIndexFitsFile(entries: readonly FaiEntry[], fileBytes: number, pat
 
 function describeNames(entries: readonly FaiEntry[]): string {
   if (entries.length === 0) return 'no sequences';
-  const shown = entries.slice(0, 5).map((entry) => entry.name).join(', ');
+  const shown = entries
+    .slice(0, 5)
+    .map((entry) => entry.name)
+    .join(', ');
   return entries.length > 5 ? `${entries.length} sequences: ${shown}, …` : shown;
 }

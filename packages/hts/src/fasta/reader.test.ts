@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync, createReadStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HtsError } from '../errors.js';
 import { parseFasta, readFastaFileSync, readFastaRecords, type FastaRecord } from './reader.js';
 import { testDirectory } from '../test-support/index.js';
@@ -65,12 +64,12 @@ describe('FASTA record reader', () => {
 
   it('reports sequence before the first header with file and line', async () => {
     const path = file('\nACGT\n>a\nAC\n');
-    await expect(collect(readFastaRecords(path))).rejects.toThrowError(`${path} (line 2): sequence data before`);
-    expect(() => parseFasta('>\nAC\n', 'x.fa')).toThrowError(HtsError);
+    await expect(collect(readFastaRecords(path))).rejects.toThrow(`${path} (line 2): sequence data before`);
+    expect(() => parseFasta('>\nAC\n', 'x.fa')).toThrow(HtsError);
   });
 
   it('reports a missing file as an HtsError', async () => {
-    await expect(collect(readFastaRecords(join(directory, 'absent.fa')))).rejects.toThrowError('file not found');
+    await expect(collect(readFastaRecords(join(directory, 'absent.fa')))).rejects.toThrow('file not found');
   });
 
   it('reads nothing from an empty input', async () => {

@@ -137,11 +137,7 @@ class FastaRecordAssembler {
     const bases = line.trimEnd();
     if (bases === '') return undefined;
     if (this.name === undefined) {
-      throw new HtsError(
-        "sequence data before the first '>' header line; is this a FASTA file?",
-        this.file,
-        `line ${this.lineNumber}`,
-      );
+      throw new HtsError("sequence data before the first '>' header line; is this a FASTA file?", this.file, `line ${this.lineNumber}`);
     }
     this.sequenceParts.push(bases);
     return undefined;
@@ -217,9 +213,7 @@ async function* decodeChunks(input: AsyncIterable<Uint8Array | string>): AsyncGe
   }
   const decoder = new StringDecoder('utf8');
   for await (const chunk of bytes) {
-    yield typeof chunk === 'string'
-      ? chunk
-      : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    yield typeof chunk === 'string' ? chunk : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   const rest = decoder.end();
   if (rest !== '') yield rest;

@@ -18,7 +18,10 @@ export class FastaParser {
   private quality = new Uint8Array(0);
   private readonly qualityByte: number;
 
-  constructor(readonly fileName: string, qualityByte: number) {
+  constructor(
+    readonly fileName: string,
+    qualityByte: number,
+  ) {
     this.qualityByte = qualityByte;
   }
 
@@ -38,7 +41,8 @@ export class FastaParser {
       while (this.position < b.length && (b[this.position] === NEWLINE || b[this.position] === CR)) this.position++;
       const start = this.position;
       if (start >= b.length) break;
-      if (b[start] !== GT) throw new HtsError(`expected '>' at the start of a FASTA record`, this.fileName, `record ${this.recordsTaken + 1}`);
+      if (b[start] !== GT)
+        throw new HtsError(`expected '>' at the start of a FASTA record`, this.fileName, `record ${this.recordsTaken + 1}`);
       // The record ends where a line starts with '>' (or at the end of input).
       let next = b.indexOf('\n>', start);
       let end: number;
@@ -55,7 +59,7 @@ export class FastaParser {
       const name = b.subarray(start + 1, nameEnd > start + 1 && b[nameEnd - 1] === CR ? nameEnd - 1 : nameEnd);
       const seqParts: number[] = [];
       let total = 0;
-      for (let p = nameEnd + 1; p < end; ) {
+      for (let p = nameEnd + 1; p < end;) {
         let e = b.indexOf(NEWLINE, p);
         if (e < 0 || e > end) e = end;
         const lineEnd = e > p && b[e - 1] === CR ? e - 1 : e;

@@ -47,7 +47,11 @@ export const STDIN_NAME = 'stdin';
 const RAW_READ_BYTES = 1 << 20;
 
 /** Raw bytes of a file or stdin (`-`), with a count of bytes delivered so far. */
-function rawChunks(path: string, readBytes: number, stdin?: AsyncIterable<Uint8Array>): { chunks: AsyncGenerator<Uint8Array>; consumed: () => number; close: () => void } {
+function rawChunks(
+  path: string,
+  readBytes: number,
+  stdin?: AsyncIterable<Uint8Array>,
+): { chunks: AsyncGenerator<Uint8Array>; consumed: () => number; close: () => void } {
   let consumed = 0;
   let stream: AsyncIterable<Uint8Array> & { destroy?: () => void };
   if (path === '-') stream = stdin ?? process.stdin;
@@ -144,7 +148,8 @@ export async function openDecompressed(
       if (closed) return;
       if (error instanceof HtsError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'Z_BUF_ERROR') throw new HtsError('truncated gzip data: the file ends inside a gzip member', name, `compressed byte offset ${raw.consumed()}`);
+      if (code === 'Z_BUF_ERROR')
+        throw new HtsError('truncated gzip data: the file ends inside a gzip member', name, `compressed byte offset ${raw.consumed()}`);
       throw new HtsError(`corrupt gzip data: ${(error as Error).message}`, name, `compressed byte offset ≤ ${raw.consumed()}`);
     }
   }
@@ -186,7 +191,10 @@ export async function openSequenceFile(path: string, options: SequenceInputOptio
   }
   if (format === 'fasta' && options.fastaFakeQuality === undefined) {
     input.close();
-    throw new HtsError("FASTA input needs input.options.fasta_fake_quality (the quality character, or its byte value, given to every base)", input.name);
+    throw new HtsError(
+      'FASTA input needs input.options.fasta_fake_quality (the quality character, or its byte value, given to every base)',
+      input.name,
+    );
   }
   const parser = format === 'fastq' ? new FastqParser(input.name) : new FastaParser(input.name, options.fastaFakeQuality!);
   let ended = false;

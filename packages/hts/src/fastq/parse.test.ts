@@ -46,7 +46,9 @@ const EXPECTED = ['r1 c|ACGT|IIII', 'r2|AC|#!', 'r3||', 'r4|NNNNN|!!!!!'];
 
 describe('FASTQ parsing', () => {
   it('gives the same reads for every chunking and block size (\\r\\n, empty reads, no final newline)', () => {
-    for (const size of [1, 2, 3, 5, 7, 11, 1000]) for (const blockSize of [1, 2, 3, 10]) expect(parseInPieces(SAMPLE, size, blockSize), `size ${size} block ${blockSize}`).toEqual(EXPECTED);
+    for (const size of [1, 2, 3, 5, 7, 11, 1000])
+      for (const blockSize of [1, 2, 3, 10])
+        expect(parseInPieces(SAMPLE, size, blockSize), `size ${size} block ${blockSize}`).toEqual(EXPECTED);
   });
   it('accepts blank lines at the end of a file, at every chunking', () => {
     for (const size of [1, 2, 3, 100]) expect(parseInPieces(TRAILING_BLANK_LINES, size, 2)).toEqual(['r1|AC|II']);

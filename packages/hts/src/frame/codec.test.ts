@@ -61,7 +61,6 @@ function plain(frames: Frame[]): unknown {
   }));
 }
 
-
 describe('frame codec layout', () => {
   it('starts with the 16-byte preamble', () => {
     expect(Buffer.from(encodeStreamPreamble()).toString('hex')).toBe('53484f414c46524d0100000000000000');
@@ -139,7 +138,10 @@ describe('frame codec layout', () => {
   it('uses declared payload order and checks it against the arrays', () => {
     const a = new Uint8Array([1]);
     const b = new Float32Array([2]);
-    const payloads = [{ name: 'b', dtype: 'f32' as const, length: 1 }, { name: 'a', dtype: 'u8' as const, length: 1 }];
+    const payloads = [
+      { name: 'b', dtype: 'f32' as const, length: 1 },
+      { name: 'a', dtype: 'u8' as const, length: 1 },
+    ];
     const [frame] = decodeAll([encodeFrameStream([{ header: { type: 't', payloads }, payloads: { a, b } }])]);
     expect(frame.header.payloads.map((spec) => spec.name)).toEqual(['b', 'a']);
     const mismatch = errorOf(() => encodeFrame({ type: 't', payloads: [{ name: 'a', dtype: 'u8', length: 2 }] }, { a }));

@@ -166,10 +166,7 @@ export function encodeStreamPreamble(): Uint8Array {
  * and padding in one new chunk, then each payload as a view of the caller's memory (no copy)
  * followed by its padding. The caller must not change the arrays until the chunks are written.
  */
-export function encodeFrameChunks(
-  metadata: FrameMetadata,
-  payloads: Record<string, ArrayBufferView>,
-): Uint8Array[] {
+export function encodeFrameChunks(metadata: FrameMetadata, payloads: Record<string, ArrayBufferView>): Uint8Array[] {
   assertLittleEndianHost();
   if (typeof metadata?.type !== 'string') throw new TypeError('frame metadata needs a string `type`');
   const specs = payloadSpecs(metadata, payloads);
@@ -197,9 +194,7 @@ export function encodeFrame(metadata: FrameMetadata, payloads: Record<string, Ar
 }
 
 /** Encodes a whole stream: preamble then each frame. Handy for files and tests. */
-export function encodeFrameStream(
-  frames: Iterable<{ header: FrameMetadata; payloads: Record<string, ArrayBufferView> }>,
-): Uint8Array {
+export function encodeFrameStream(frames: Iterable<{ header: FrameMetadata; payloads: Record<string, ArrayBufferView> }>): Uint8Array {
   const chunks: Uint8Array[] = [encodeStreamPreamble()];
   for (const frame of frames) chunks.push(...encodeFrameChunks(frame.header, frame.payloads));
   return concatBytes(chunks);
@@ -233,7 +228,6 @@ function payloadSpecs(metadata: FrameMetadata, payloads: Record<string, ArrayBuf
   });
 }
 
-
 /** Decoder states, in the order one frame passes through them. */
 const DecoderState = { Preamble: 0, HeaderLength: 1, Header: 2, Payloads: 3 } as const;
 type DecoderState = (typeof DecoderState)[keyof typeof DecoderState];
@@ -259,7 +253,8 @@ export class FrameDecoder {
   private header: FrameHeader | undefined;
   private payloadRegionBytes = 0;
   private readonly decodedFrames: Frame[] = [];
-  private failure: unknown;
+  /** The first error, thrown again by every later call (what step() throws is an Error). */
+  private failure: Error | undefined;
 
   constructor(options: FrameDecoderOptions = {}) {
     assertLittleEndianHost();
@@ -307,7 +302,10 @@ export class FrameDecoder {
       this.state === DecoderState.Payloads
         ? ` (frame is ${this.consumedBytes - this.frameStartOffset + this.payloadRegionBytes} bytes, only ${this.consumedBytes - this.frameStartOffset + this.bufferedBytes} arrived)`
         : '';
-    throw this.error(`truncated frame at byte offset ${this.frameStartOffset}: the stream ends inside a frame${expected}`, this.frameStartOffset);
+    throw this.error(
+      `truncated frame at byte offset ${this.frameStartOffset}: the stream ends inside a frame${expected}`,
+      this.frameStartOffset,
+    );
   }
 
   private decodeNext(): Frame | undefined {
@@ -315,7 +313,7 @@ export class FrameDecoder {
     try {
       return this.step();
     } catch (error) {
-      this.failure = error;
+      this.failure = error as Error;
       throw error;
     }
   }
@@ -338,8 +336,7 @@ export class FrameDecoder {
         case DecoderState.HeaderLength: {
           if (this.bufferedBytes < 4) return undefined;
           const lengthBytes = this.take(4);
-          const headerLength =
-            (lengthBytes[0] | (lengthBytes[1] << 8) | (lengthBytes[2] << 16) | (lengthBytes[3] << 24)) >>> 0;
+          const headerLength = (lengthBytes[0] | (lengthBytes[1] << 8) | (lengthBytes[2] << 16) | (lengthBytes[3] << 24)) >>> 0;
           if (headerLength > MAX_FRAME_HEADER_BYTES) {
             throw this.error(
               `frame header length ${headerLength} at byte offset ${this.frameStartOffset} exceeds the ${MAX_FRAME_HEADER_BYTES}-byte limit; the stream is corrupt or not frame-aligned`,
@@ -432,7 +429,10 @@ export class FrameDecoder {
         );
       }
       if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
-        throw this.error(`payload length mismatch: '${name}' in the ${at} has length ${JSON.stringify(length)}, not a whole number of elements`, headerOffset);
+        throw this.error(
+          `payload length mismatch: '${name}' in the ${at} has length ${JSON.stringify(length)}, not a whole number of elements`,
+          headerOffset,
+        );
       }
     }
     return header as FrameHeader;

@@ -1,8 +1,7 @@
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeFrameStream, framePayload, type Frame } from './codec.js';
 import { FrameStreamWriter, readFrameStream } from './stream.js';
 import { testDirectory } from '../test-support/index.js';
@@ -36,7 +35,10 @@ describe('frame streams', () => {
     expect(Array.from(framePayload(frames[0], 'samples', 'i16'))).toEqual([1, 2, 3]);
     expect(Array.from(framePayload(frames[1], 'means', 'f64'))).toEqual([1.5]);
     const byteByByte = await collect(readFrameStream(createReadStream(path, { highWaterMark: 1 })));
-    expect(byteByByte.map((frame) => Array.from(framePayload(frame, 'samples', 'i16')))).toEqual([[1, 2, 3], [99, 2, 3]]);
+    expect(byteByByte.map((frame) => Array.from(framePayload(frame, 'samples', 'i16')))).toEqual([
+      [1, 2, 3],
+      [99, 2, 3],
+    ]);
   });
 
   it('writes a valid empty stream when no frame is written', async () => {
@@ -65,12 +67,10 @@ describe('frame streams', () => {
     const stream = encodeFrameStream([{ header: { type: 't' }, payloads: { a: new Float32Array(10) } }]);
     const path = join(directory, 'truncated.frames');
     writeFileSync(path, stream.subarray(0, stream.length - 8));
-    await expect(collect(readFrameStream(path))).rejects.toThrowError(
-      `${path} (byte offset 16): truncated frame at byte offset 16`,
-    );
+    await expect(collect(readFrameStream(path))).rejects.toThrow(`${path} (byte offset 16): truncated frame at byte offset 16`);
   });
 
   it('reports a missing file', async () => {
-    await expect(collect(readFrameStream(join(directory, 'absent.frames')))).rejects.toThrowError('file not found');
+    await expect(collect(readFrameStream(join(directory, 'absent.frames')))).rejects.toThrow('file not found');
   });
 });

@@ -5,14 +5,7 @@
 import { createReadStream, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { fileOpenError } from '../text-file.js';
-import {
-  encodeFrame,
-  encodeStreamPreamble,
-  FrameDecoder,
-  type Frame,
-  type FrameDecoderOptions,
-  type FrameMetadata,
-} from './codec.js';
+import { encodeFrame, encodeStreamPreamble, FrameDecoder, type Frame, type FrameDecoderOptions, type FrameMetadata } from './codec.js';
 
 /**
  * Writes a frame stream to a Writable: the preamble before the first frame (or at `end()`

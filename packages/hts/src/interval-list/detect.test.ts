@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { HtsError } from '../errors.js';
+import { describe, expect, it } from 'vitest';
 import { detectIntervalFormat, readIntervalFile, readIntervals } from './detect.js';
 import { errorOf, testDirectory } from '../test-support/index.js';
 
 const directory = testDirectory('shoal-interval-detect-');
-
 
 const HEADER = '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:1000\tUR:file:ref.fa\n@SQ\tSN:chr2\tLN:500\n';
 

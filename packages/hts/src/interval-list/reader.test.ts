@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { HtsError } from '../errors.js';
+import { describe, expect, it } from 'vitest';
 import { parseIntervalList, readIntervalListFile } from './reader.js';
 import { errorOf, testDirectory } from '../test-support/index.js';
 
 const directory = testDirectory('shoal-interval-list-');
-
 
 const HEADER = '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:1000\tUR:file:ref.fa\n@SQ\tSN:chr2\tLN:500\n';
 
@@ -33,9 +30,7 @@ describe('interval_list reader', () => {
   });
 
   it('rejects intervals past the contig end and lists without @SQ lines', () => {
-    expect(errorOf(() => parseIntervalList(`${HEADER}chr2\t1\t501\t+\tx\n`)).message).toContain(
-      'ends past the end of chr2 (length 500',
-    );
+    expect(errorOf(() => parseIntervalList(`${HEADER}chr2\t1\t501\t+\tx\n`)).message).toContain('ends past the end of chr2 (length 500');
     expect(errorOf(() => parseIntervalList('@HD\tVN:1.6\nchr1\t1\t2\t+\tx\n')).message).toContain('no @SQ header lines');
   });
 

@@ -86,11 +86,7 @@ export function readIntervalListFile(path: string): IntervalList {
   return parseIntervalList(readSmallTextFile(path), path);
 }
 
-function parseSequenceLine(
-  line: string,
-  file: string | undefined,
-  location: string,
-): SequenceDictionaryEntry {
+function parseSequenceLine(line: string, file: string | undefined, location: string): SequenceDictionaryEntry {
   let name: string | undefined;
   let lengthText: string | undefined;
   for (const field of line.split('\t').slice(1)) {
@@ -124,11 +120,7 @@ function parseIntervalLine(line: string, file: string | undefined, location: str
   }
   // 1-based closed allows end = start - 1 for an empty interval; anything smaller is an error.
   if (end1 < start1 - 1) {
-    throw new HtsError(
-      `start ${start1} is after end ${end1} (interval_list is 1-based closed: start <= end)`,
-      file,
-      location,
-    );
+    throw new HtsError(`start ${start1} is after end ${end1} (interval_list is 1-based closed: start <= end)`, file, location);
   }
   const interval: Interval = { contig, start0: start1 - 1, end0: end1 };
   if (fields.length > 3 && fields[3] !== '') {
@@ -142,8 +134,10 @@ function parseIntervalLine(line: string, file: string | undefined, location: str
   return interval;
 }
 
-
 function describeNames(sequences: SequenceDictionaryEntry[]): string {
-  const shown = sequences.slice(0, 5).map((entry) => entry.name).join(', ');
+  const shown = sequences
+    .slice(0, 5)
+    .map((entry) => entry.name)
+    .join(', ');
   return sequences.length > 5 ? `${shown}, … ${sequences.length} in all` : shown;
 }

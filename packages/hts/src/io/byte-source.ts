@@ -42,7 +42,9 @@ export function openByteSource(path: string): ByteSource {
       seek() {
         throw new HtsError('cannot seek on stdin', 'stdin');
       },
-      close() {},
+      close() {
+        // stdin stays open: it is not ours to close.
+      },
     };
   }
   let fd: number;

@@ -42,7 +42,9 @@ export interface OutputOptions {
 
 export function openOutput(target: string, options: OutputOptions = {}): ByteSink {
   if (target === '-') return stdoutSink();
-  return options.background ? backgroundFileSink(atomicFileSink(target), target, options.backgroundBytes ?? 64 << 20) : atomicFileSink(target);
+  return options.background
+    ? backgroundFileSink(atomicFileSink(target), target, options.backgroundBytes ?? 64 << 20)
+    : atomicFileSink(target);
 }
 
 /** A write-behind queue in front of a file sink (see OutputOptions.background). */
@@ -137,10 +139,14 @@ function stdoutSink(): ByteSink {
     commit() {
       if (failure) return Promise.reject(failure);
       return new Promise((resolve, reject) => {
-        stdout.write(new Uint8Array(0), (error) => (error ? reject((error as NodeJS.ErrnoException).code === 'EPIPE' ? new EpipeError() : error) : resolve()));
+        stdout.write(new Uint8Array(0), (error) =>
+          error ? reject((error as NodeJS.ErrnoException).code === 'EPIPE' ? new EpipeError() : error) : resolve(),
+        );
       });
     },
-    abort() {},
+    abort() {
+      // Nothing to remove: stdout has no temporary file.
+    },
   };
 }
 
@@ -150,9 +156,11 @@ function atomicFileSink(target: string): ByteSink & { fd: number } {
   return {
     name: target,
     fd: file.fd,
+    // eslint-disable-next-line @typescript-eslint/require-await -- async turns a failed writeSync into a rejection, as ByteSink has it
     async write(chunk) {
       file.write(chunk);
     },
+    // eslint-disable-next-line @typescript-eslint/require-await -- async turns a failed flush or rename into a rejection
     async commit() {
       file.commit();
     },

@@ -50,7 +50,8 @@ export function headerFromRecord(value: unknown, file: string): BamHeader {
   if (!record || typeof record !== 'object' || record.type !== 'header' || record.format !== BAM_NDJSON_FORMAT) {
     throw new HtsError(`not a shoal.bam NDJSON stream: the first line must be its header record (from bam2ndjson)`, file, 'line 1');
   }
-  if (record.version !== BAM_NDJSON_VERSION) throw new HtsError(`unsupported shoal.bam NDJSON version ${record.version} (this build reads ${BAM_NDJSON_VERSION})`, file, 'line 1');
+  if (record.version !== BAM_NDJSON_VERSION)
+    throw new HtsError(`unsupported shoal.bam NDJSON version ${record.version} (this build reads ${BAM_NDJSON_VERSION})`, file, 'line 1');
   if (!Array.isArray(record.references) || record.references.some((r) => typeof r?.name !== 'string' || !Number.isInteger(r?.length))) {
     throw new HtsError('header record: references must be [{"name","length"}]', file, 'line 1');
   }
@@ -78,7 +79,10 @@ export class BamNdjsonFormatter {
   /** Key bytes for each selected field, in output order, with the field's index. */
   private readonly keys: { field: number; bytes: Uint8Array }[];
 
-  constructor(private readonly header: BamHeader, fields: readonly RecordField[] = RECORD_FIELDS) {
+  constructor(
+    private readonly header: BamHeader,
+    fields: readonly RecordField[] = RECORD_FIELDS,
+  ) {
     this.referenceNames = header.references.map((r) => Buffer.from(JSON.stringify(r.name), 'utf8'));
     this.longestReferenceName = Math.max(3, ...this.referenceNames.map((n) => n.length));
     const selected = RECORD_FIELDS.map((f, i) => (fields.includes(f) ? i : -1)).filter((i) => i >= 0);
@@ -101,7 +105,9 @@ export class BamNdjsonFormatter {
     const cigarLength = record.cigarLength;
     // Worst case: escaped name, 11 chars per CIGAR op, 2 per quality, and for tags 16 output
     // bytes per input byte (a 1-byte 'c' array element becomes "-128," — 5; floats ≤ 15 per 4 bytes).
-    out.reserve(200 + 6 * nameLength + 2 * this.longestReferenceName + 11 * cigarLength + 3 * seqLength + 16 * (end - qualStart - seqLength) + 64);
+    out.reserve(
+      200 + 6 * nameLength + 2 * this.longestReferenceName + 11 * cigarLength + 3 * seqLength + 16 * (end - qualStart - seqLength) + 64,
+    );
     const buffer = out.buffer;
     let at = out.length;
     const refId = data.getInt32(start + 4, true);
@@ -153,7 +159,10 @@ export class BamNdjsonFormatter {
           at = seqLength === 0 ? copyBytes(buffer, at, STAR) : writeSequence(buffer, out.view, at, bytes, seqStart, seqLength);
           break;
         case 10: // qual
-          at = seqLength === 0 || bytes[qualStart] === 0xff ? copyBytes(buffer, at, STAR) : writeQualities(buffer, out.view, at, bytes, data, qualStart, seqLength);
+          at =
+            seqLength === 0 || bytes[qualStart] === 0xff
+              ? copyBytes(buffer, at, STAR)
+              : writeQualities(buffer, out.view, at, bytes, data, qualStart, seqLength);
           break;
         case 11: // tags
           at = writeTags(buffer, at, record, bytes, data, qualStart + seqLength, end);
@@ -190,7 +199,15 @@ function writeSequence(buffer: Uint8Array, view: DataView, at: number, bytes: Ui
  * Four qualities at a time: +33 on each byte of a word (Phred ≤ 93, so no carries), written whole
  * unless a byte needs escaping. Twice the speed of a byte loop (measured in bench/README.md).
  */
-function writeQualities(buffer: Uint8Array, view: DataView, at: number, bytes: Uint8Array, input: DataView, start: number, n: number): number {
+function writeQualities(
+  buffer: Uint8Array,
+  view: DataView,
+  at: number,
+  bytes: Uint8Array,
+  input: DataView,
+  start: number,
+  n: number,
+): number {
   buffer[at++] = QUOTE;
   const end = start + n;
   let i = start;
@@ -225,11 +242,19 @@ function escapeQualities(bytes: Uint8Array, from: number, to: number, buffer: Ui
 }
 
 /** `{"NM":["C",0],"XZ":["Z","text"],"ZB":["B:s",[1,-2]]}` from the raw tag bytes. */
-function writeTags(buffer: Uint8Array, at: number, record: BamRecordView, bytes: Uint8Array, data: DataView, tagsStart: number, end: number): number {
+function writeTags(
+  buffer: Uint8Array,
+  at: number,
+  record: BamRecordView,
+  bytes: Uint8Array,
+  data: DataView,
+  tagsStart: number,
+  end: number,
+): number {
   const hidden = record.cigarTagOffset;
   buffer[at++] = 123;
   let first = true;
-  for (let p = tagsStart; p < end; ) {
+  for (let p = tagsStart; p < end;) {
     const type = bytes[p + 2]!;
     if (p === hidden) {
       p = record.nextTag(p);
@@ -249,7 +274,8 @@ function writeTags(buffer: Uint8Array, at: number, record: BamRecordView, bytes:
       // B:<subtype>, then the values as a JSON array
       const subtype = bytes[v]!;
       const size = TAG_VALUE_SIZE[subtype] ?? 0;
-      if (size === 0) throw new HtsError(`corrupt BAM record ${record.readName}: unknown B array subtype '${String.fromCharCode(subtype)}'`);
+      if (size === 0)
+        throw new HtsError(`corrupt BAM record ${record.readName}: unknown B array subtype '${String.fromCharCode(subtype)}'`);
       const count = data.getUint32(v + 1, true);
       buffer[at++] = 66;
       buffer[at++] = 58;
@@ -288,12 +314,18 @@ function writeTags(buffer: Uint8Array, at: number, record: BamRecordView, bytes:
 
 function writeTagNumber(buffer: Uint8Array, at: number, data: DataView, type: number, p: number): number {
   switch (type) {
-    case 99: return writeInt(buffer, at, data.getInt8(p));
-    case 67: return writeInt(buffer, at, data.getUint8(p));
-    case 115: return writeInt(buffer, at, data.getInt16(p, true));
-    case 83: return writeInt(buffer, at, data.getUint16(p, true));
-    case 105: return writeInt(buffer, at, data.getInt32(p, true));
-    case 73: return writeInt(buffer, at, data.getUint32(p, true));
+    case 99:
+      return writeInt(buffer, at, data.getInt8(p));
+    case 67:
+      return writeInt(buffer, at, data.getUint8(p));
+    case 115:
+      return writeInt(buffer, at, data.getInt16(p, true));
+    case 83:
+      return writeInt(buffer, at, data.getUint16(p, true));
+    case 105:
+      return writeInt(buffer, at, data.getInt32(p, true));
+    case 73:
+      return writeInt(buffer, at, data.getUint32(p, true));
     case 102: {
       const value = data.getFloat32(p, true);
       // JSON has no NaN or Infinity; write them as strings, which the parser accepts back.
@@ -369,7 +401,8 @@ export function recordFromJson(value: unknown, header: BamHeader, fail: (message
   const qual = text('qual', '*');
   let qualities: Uint8Array | null = null;
   if (qual !== '*') {
-    if (qual.length !== (sequence === '*' ? 0 : sequence.length)) fail(`field qual: ${qual.length} qualities for ${sequence === '*' ? 0 : sequence.length} bases`);
+    if (qual.length !== (sequence === '*' ? 0 : sequence.length))
+      fail(`field qual: ${qual.length} qualities for ${sequence === '*' ? 0 : sequence.length} bases`);
     qualities = new Uint8Array(qual.length);
     for (let i = 0; i < qual.length; i++) qualities[i] = qual.charCodeAt(i) - 33;
   }

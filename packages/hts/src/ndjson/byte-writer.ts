@@ -44,7 +44,8 @@ export class ByteWriter {
 
   /** Returns a buffer from `take()` for reuse; the caller must not touch it again. */
   recycle(taken: Uint8Array): void {
-    if (this.spares.length < 4) this.spares.push(new Uint8Array(taken.buffer, taken.byteOffset, taken.buffer.byteLength - taken.byteOffset));
+    if (this.spares.length < 4)
+      this.spares.push(new Uint8Array(taken.buffer, taken.byteOffset, taken.buffer.byteLength - taken.byteOffset));
   }
 
   private spares: Uint8Array[] = [];
@@ -62,7 +63,6 @@ export class ByteWriter {
     }
     this.length += n;
   }
-
 }
 
 function writeControlEscape(buffer: Uint8Array, at: number, b: number): number {
@@ -94,7 +94,24 @@ export function writeInt(buffer: Uint8Array, at: number, value: number): number 
     for (let i = 0; i < text.length; i++) buffer[at++] = text.charCodeAt(i);
     return at;
   }
-  const digits = value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : value < 100000 ? 5 : value < 1000000 ? 6 : value < 10000000 ? 7 : value < 100000000 ? 8 : value < 1000000000 ? 9 : 10;
+  const digits =
+    value < 100
+      ? 2
+      : value < 1000
+        ? 3
+        : value < 10000
+          ? 4
+          : value < 100000
+            ? 5
+            : value < 1000000
+              ? 6
+              : value < 10000000
+                ? 7
+                : value < 100000000
+                  ? 8
+                  : value < 1000000000
+                    ? 9
+                    : 10;
   let p = at + digits;
   do {
     const quotient = (value / 10) | 0;

@@ -12,7 +12,6 @@ import { encodeRecord, type BamRecord } from '../bam/record/owned.js';
 import { smallestIntegerType, type Tag, type TagType } from '../bam/record/tags.js';
 import { EncodedRecordBatcher, type RecordBatch } from '../bam/reader.js';
 
-
 export function parseSamTag(field: string, where: () => string): Tag {
   const match = /^([A-Za-z][A-Za-z0-9]):([AifZHB]):(.*)$/s.exec(field);
   if (!match) throw new HtsError(`bad optional field '${field.slice(0, 40)}' (expected TAG:TYPE:VALUE)`, undefined, where());
@@ -29,7 +28,8 @@ export function parseSamTag(field: string, where: () => string): Tag {
     }
     case 'f': {
       const value = Number(text);
-      if (text.trim() === '' || Number.isNaN(value) && !/^[-+]?nan$/i.test(text)) throw new HtsError(`tag ${name}: '${text}' is not a number`, undefined, where());
+      if (text.trim() === '' || (Number.isNaN(value) && !/^[-+]?nan$/i.test(text)))
+        throw new HtsError(`tag ${name}: '${text}' is not a number`, undefined, where());
       return { name, type: 'f', value: Math.fround(value) };
     }
     case 'Z':
@@ -37,7 +37,8 @@ export function parseSamTag(field: string, where: () => string): Tag {
       return { name, type, value: text };
     default: {
       const [subtype, ...items] = text.split(',');
-      if (!subtype || !'cCsSiIf'.includes(subtype) || subtype.length !== 1) throw new HtsError(`tag ${name}: bad B array subtype '${subtype}'`, undefined, where());
+      if (!subtype || !'cCsSiIf'.includes(subtype) || subtype.length !== 1)
+        throw new HtsError(`tag ${name}: bad B array subtype '${subtype}'`, undefined, where());
       const values = items.map(Number);
       if (values.some((v) => Number.isNaN(v))) throw new HtsError(`tag ${name}: non-numeric B array element`, undefined, where());
       return { name, type: `B:${subtype}` as TagType, value: subtype === 'f' ? values.map(Math.fround) : values };
@@ -65,7 +66,8 @@ export function parseSamRecord(line: string, header: BamHeader, where: () => str
   const qualText = fields[10]!;
   let qualities: Uint8Array | null = null;
   if (qualText !== '*') {
-    if (qualText.length !== sequence.length) throw new HtsError(`QUAL has ${qualText.length} characters for ${sequence.length} bases`, undefined, where());
+    if (qualText.length !== sequence.length)
+      throw new HtsError(`QUAL has ${qualText.length} characters for ${sequence.length} bases`, undefined, where());
     qualities = new Uint8Array(qualText.length);
     for (let i = 0; i < qualText.length; i++) qualities[i] = qualText.charCodeAt(i) - 33;
   }
@@ -114,7 +116,9 @@ export class SamReader {
     const batcher = new EncodedRecordBatcher();
     const take = (line: NumberedLine): void => {
       if (line.text === '') return;
-      batcher.add(wrap(() => encodeRecord(parseSamRecord(line.text, this.header, () => `line ${line.number}`)), this.source.name, line.number));
+      batcher.add(
+        wrap(() => encodeRecord(parseSamRecord(line.text, this.header, () => `line ${line.number}`)), this.source.name, line.number),
+      );
     };
     if (this.firstRecordLine) take(this.firstRecordLine);
     this.firstRecordLine = undefined;

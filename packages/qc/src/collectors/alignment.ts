@@ -59,7 +59,16 @@
  */
 import { CigarOp, Flag, type BamHeader, type BamRecordView } from '@shoal/hts';
 import { isAdapter } from '../adapter-matcher.js';
-import { optionDefaults, type Collector, type CollectorContext, type CollectorFactory, type CollectorOption, type Column, type MetricsOutput, type Row } from '../collector.js';
+import {
+  optionDefaults,
+  type Collector,
+  type CollectorContext,
+  type CollectorFactory,
+  type CollectorOption,
+  type Column,
+  type MetricsOutput,
+  type Row,
+} from '../collector.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { pairOrientation } from './isize.js';
@@ -102,10 +111,34 @@ export interface AlignmentOptions {
 
 /** riker's flags, Picard's defaults. */
 export const ALIGNMENT_OPTIONS = [
-  { key: 'maxInsertSize', flag: 'max-insert-size', description: 'pairs with a larger insert are chimeric (Picard MAX_INSERT_SIZE)', type: 'number', defaultValue: 100000 },
-  { key: 'minMappingQuality', flag: 'min-mapq', description: "mapping quality of high-quality (HQ) reads and of the chimera test (riker's option; Picard's fixed 20)", type: 'number', defaultValue: 20 },
-  { key: 'alignedLengthOverAlignedReads', flag: 'aligned-length-over-aligned-reads', description: "riker's rule: MEAN_ALIGNED_READ_LENGTH over aligned reads (Picard: over all PF reads)", type: 'boolean', defaultValue: false },
-  { key: 'improperPairsNeedMappedMate', flag: 'improper-pairs-need-mapped-mate', description: "riker's rule: count improper pairs only with the mate mapped (Picard counts mate-unmapped reads too)", type: 'boolean', defaultValue: false },
+  {
+    key: 'maxInsertSize',
+    flag: 'max-insert-size',
+    description: 'pairs with a larger insert are chimeric (Picard MAX_INSERT_SIZE)',
+    type: 'number',
+    defaultValue: 100000,
+  },
+  {
+    key: 'minMappingQuality',
+    flag: 'min-mapq',
+    description: "mapping quality of high-quality (HQ) reads and of the chimera test (riker's option; Picard's fixed 20)",
+    type: 'number',
+    defaultValue: 20,
+  },
+  {
+    key: 'alignedLengthOverAlignedReads',
+    flag: 'aligned-length-over-aligned-reads',
+    description: "riker's rule: MEAN_ALIGNED_READ_LENGTH over aligned reads (Picard: over all PF reads)",
+    type: 'boolean',
+    defaultValue: false,
+  },
+  {
+    key: 'improperPairsNeedMappedMate',
+    flag: 'improper-pairs-need-mapped-mate',
+    description: "riker's rule: count improper pairs only with the mate mapped (Picard counts mate-unmapped reads too)",
+    type: 'boolean',
+    defaultValue: false,
+  },
 ] as const satisfies readonly CollectorOption<keyof AlignmentOptions>[];
 
 export const ALIGNMENT_DEFAULTS: AlignmentOptions = {
@@ -114,8 +147,6 @@ export const ALIGNMENT_DEFAULTS: AlignmentOptions = {
   expectedOrientations: ['FR'],
 };
 
-/** Picard BASE_QUALITY_THRESHOLD for PF_HQ_ALIGNED_Q20_BASES. */
-const BASE_QUALITY_THRESHOLD = 20;
 /** AlignmentSummaryMetricsCollector: a cycle is bad when ≥ 80 % of reads are N or mismatch there. */
 const BAD_CYCLE_FRACTION = 0.8;
 /** The code of N in a BAM sequence (SAM spec §4.2.3), a no-call for bad cycles. */
@@ -126,13 +157,20 @@ function integerTagAt(record: BamRecordView, at: number): number | undefined {
   if (at < 0) return undefined;
   const data = record.data;
   switch (record.bytes[at + 2]) {
-    case 99: return data.getInt8(at + 3);
-    case 67: return data.getUint8(at + 3);
-    case 115: return data.getInt16(at + 3, true);
-    case 83: return data.getUint16(at + 3, true);
-    case 105: return data.getInt32(at + 3, true);
-    case 73: return data.getUint32(at + 3, true);
-    default: return undefined;
+    case 99:
+      return data.getInt8(at + 3);
+    case 67:
+      return data.getUint8(at + 3);
+    case 115:
+      return data.getInt16(at + 3, true);
+    case 83:
+      return data.getUint16(at + 3, true);
+    case 105:
+      return data.getInt32(at + 3, true);
+    case 73:
+      return data.getUint32(at + 3, true);
+    default:
+      return undefined;
   }
 }
 
@@ -191,7 +229,13 @@ class Category {
   readonly badCycles = new Histogram();
 
   toPartial(): CategoryPartial {
-    return { counters: Array.from(this.counters), readLengths: this.readLengths.toJSON(), alignedLengths: this.alignedLengths.toJSON(), hqMismatches: this.hqMismatches.toJSON(), badCycles: this.badCycles.toJSON() };
+    return {
+      counters: Array.from(this.counters),
+      readLengths: this.readLengths.toJSON(),
+      alignedLengths: this.alignedLengths.toJSON(),
+      hqMismatches: this.hqMismatches.toJSON(),
+      badCycles: this.badCycles.toJSON(),
+    };
   }
 
   merge(partial: CategoryPartial | Category): void {
@@ -247,10 +291,33 @@ const COLUMNS: Column[] = [
 
 /** riker's alignment-metrics.txt columns, in its order. */
 const RIKER_ORDER = [
-  'RIKER_CATEGORY', 'TOTAL_READS', 'PF_READS_ALIGNED', 'PCT_PF_READS_ALIGNED', 'PF_HQ_ALIGNED_READS', 'PF_HQ_ALIGNED_BASES', 'PF_HQ_ALIGNED_Q20_BASES',
-  'PF_HQ_MEDIAN_MISMATCHES', 'PF_MISMATCH_RATE', 'PF_HQ_ERROR_RATE', 'PF_INDEL_RATE', 'MEAN_READ_LENGTH', 'SD_READ_LENGTH', 'MEDIAN_READ_LENGTH',
-  'MAD_READ_LENGTH', 'MIN_READ_LENGTH', 'MAX_READ_LENGTH', 'MEAN_ALIGNED_READ_LENGTH', 'READS_ALIGNED_IN_PAIRS', 'PCT_READS_ALIGNED_IN_PAIRS',
-  'PF_READS_IMPROPER_PAIRS', 'PCT_PF_READS_IMPROPER_PAIRS', 'BAD_CYCLES', 'STRAND_BALANCE', 'PCT_CHIMERAS', 'PCT_SOFTCLIP', 'PCT_HARDCLIP',
+  'RIKER_CATEGORY',
+  'TOTAL_READS',
+  'PF_READS_ALIGNED',
+  'PCT_PF_READS_ALIGNED',
+  'PF_HQ_ALIGNED_READS',
+  'PF_HQ_ALIGNED_BASES',
+  'PF_HQ_ALIGNED_Q20_BASES',
+  'PF_HQ_MEDIAN_MISMATCHES',
+  'PF_MISMATCH_RATE',
+  'PF_HQ_ERROR_RATE',
+  'PF_INDEL_RATE',
+  'MEAN_READ_LENGTH',
+  'SD_READ_LENGTH',
+  'MEDIAN_READ_LENGTH',
+  'MAD_READ_LENGTH',
+  'MIN_READ_LENGTH',
+  'MAX_READ_LENGTH',
+  'MEAN_ALIGNED_READ_LENGTH',
+  'READS_ALIGNED_IN_PAIRS',
+  'PCT_READS_ALIGNED_IN_PAIRS',
+  'PF_READS_IMPROPER_PAIRS',
+  'PCT_PF_READS_IMPROPER_PAIRS',
+  'BAD_CYCLES',
+  'STRAND_BALANCE',
+  'PCT_CHIMERAS',
+  'PCT_SOFTCLIP',
+  'PCT_HARDCLIP',
   'AVG_POS_3PRIME_SOFTCLIP_LENGTH',
 ];
 
@@ -304,7 +371,14 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
   }
 
   /** collectReadData: read counts, lengths, adapters, clips, pairing and chimeras of a PF read. */
-  private collectReadData(record: BamRecordView, flag: number, category: Category, unmapped: boolean, reverse: boolean, length: number): void {
+  private collectReadData(
+    record: BamRecordView,
+    flag: number,
+    category: Category,
+    unmapped: boolean,
+    reverse: boolean,
+    length: number,
+  ): void {
     const counters = category.counters;
     counters[C.pfReads]++;
     // One walk over the tags for XN, MQ and SA.
@@ -315,8 +389,10 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
     for (let at = record.tagsStart, end = record.end; at + 3 <= end; at = record.nextTag(at)) {
       const c0 = bytes[at];
       const c1 = bytes[at + 1];
-      if (c0 === 88 && c1 === 78) noiseTag = at; // XN
-      else if (c0 === 77 && c1 === 81) mateMapqTag = at; // MQ
+      if (c0 === 88 && c1 === 78)
+        noiseTag = at; // XN
+      else if (c0 === 77 && c1 === 81)
+        mateMapqTag = at; // MQ
       else if (c0 === 83 && c1 === 65) saTag = at; // SA
     }
     if (integerTagAt(record, noiseTag) === 1) counters[C.pfNoiseReads]++;
@@ -343,7 +419,8 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
       } else {
         seenNonClip = true;
         // Picard's aligned read length: the read bases of M, I, = and X.
-        if (kind === CIGAR_MATCH || kind === CIGAR_INSERTION || kind === CIGAR_SEQUENCE_MATCH || kind === CIGAR_SEQUENCE_MISMATCH) alignedLength += opLength;
+        if (kind === CIGAR_MATCH || kind === CIGAR_INSERTION || kind === CIGAR_SEQUENCE_MATCH || kind === CIGAR_SEQUENCE_MISMATCH)
+          alignedLength += opLength;
       }
     }
     category.alignedLengths.increment(alignedLength);
@@ -360,7 +437,8 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
     counters[C.pfReadsAligned]++;
     const paired = (flag & FLAG_PAIRED) !== 0;
     const mateMapped = (flag & FLAG_MATE_UNMAPPED) === 0;
-    if (paired && (flag & FLAG_PROPER_PAIR) === 0 && (mateMapped || !this.options.improperPairsNeedMappedMate)) counters[C.pfReadsImproperPairs]++;
+    if (paired && (flag & FLAG_PROPER_PAIR) === 0 && (mateMapped || !this.options.improperPairsNeedMappedMate))
+      counters[C.pfReadsImproperPairs]++;
     if (!reverse) counters[C.positiveStrand]++;
     const minMapq = this.options.minMappingQuality;
     if (paired && mateMapped) {
@@ -591,7 +669,9 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
     row.PCT_PF_READS_ALIGNED = divide(aligned, pfReads);
     row.PCT_READS_ALIGNED_IN_PAIRS = divide(c[C.readsAlignedInPairs], aligned);
     row.PCT_PF_READS_IMPROPER_PAIRS = divide(c[C.pfReadsImproperPairs], aligned);
-    row.MEAN_ALIGNED_READ_LENGTH = this.options.alignedLengthOverAlignedReads ? divide(c[C.alignedLengthOfMappedReads], aligned) : category.alignedLengths.mean();
+    row.MEAN_ALIGNED_READ_LENGTH = this.options.alignedLengthOverAlignedReads
+      ? divide(c[C.alignedLengthOfMappedReads], aligned)
+      : category.alignedLengths.mean();
     row.STRAND_BALANCE = divide(c[C.positiveStrand], aligned);
     row.PCT_CHIMERAS = divide(c[C.chimeras], c[C.chimerasDenominator]);
     row.PF_INDEL_RATE = divide(c[C.indels], c[C.pfAlignedBases]);
@@ -618,9 +698,9 @@ export const alignmentCollector: CollectorFactory<AlignmentPartial> = {
 };
 
 /**
- * Qualities ≥ 20 (BASE_QUALITY_THRESHOLD) in bytes[from, to), four at a time: adding 108 to a
- * byte sets its top bit exactly when it is ≥ 20, and Phred values (≤ 93) never carry into the
- * next byte.
+ * Qualities ≥ 20 (Picard's BASE_QUALITY_THRESHOLD for PF_HQ_ALIGNED_Q20_BASES) in bytes[from, to),
+ * four at a time: adding 108 to a byte sets its top bit exactly when it is ≥ 20, and Phred values
+ * (≤ 93) never carry into the next byte.
  */
 function countAtLeast20(bytes: Uint8Array, data: DataView, from: number, to: number): number {
   let count = 0;

@@ -31,7 +31,16 @@
  *    (riker numbers read end 2 after the longest read end 1, the same cycle for ordinary data).
  */
 import { Flag, type BamRecordView } from '@shoal/hts';
-import { optionDefaults, type Collector, type CollectorContext, type CollectorFactory, type CollectorOption, type Column, type MetricsOutput, type Row } from '../collector.js';
+import {
+  optionDefaults,
+  type Collector,
+  type CollectorContext,
+  type CollectorFactory,
+  type CollectorOption,
+  type Column,
+  type MetricsOutput,
+  type Row,
+} from '../collector.js';
 
 // hts's flag bits as module constants: the tests per record below compare with a plain number
 // instead of reading a property of an imported object each time (measured on the alignment
@@ -55,9 +64,27 @@ export interface BasicOptions {
 
 /** riker's flags, Picard's defaults. */
 export const BASIC_OPTIONS = [
-  { key: 'excludeQcFail', flag: 'exclude-qc-fail', description: "drop QC-fail reads (Picard PF_READS_ONLY; riker's rule)", type: 'boolean', defaultValue: false },
-  { key: 'alignedReadsOnly', flag: 'aligned-reads-only', description: 'count aligned reads only (Picard ALIGNED_READS_ONLY)', type: 'boolean', defaultValue: false },
-  { key: 'includeNoCalls', flag: 'include-no-calls', description: 'count N bases in the quality distribution (Picard INCLUDE_NO_CALLS)', type: 'boolean', defaultValue: false },
+  {
+    key: 'excludeQcFail',
+    flag: 'exclude-qc-fail',
+    description: "drop QC-fail reads (Picard PF_READS_ONLY; riker's rule)",
+    type: 'boolean',
+    defaultValue: false,
+  },
+  {
+    key: 'alignedReadsOnly',
+    flag: 'aligned-reads-only',
+    description: 'count aligned reads only (Picard ALIGNED_READS_ONLY)',
+    type: 'boolean',
+    defaultValue: false,
+  },
+  {
+    key: 'includeNoCalls',
+    flag: 'include-no-calls',
+    description: 'count N bases in the quality distribution (Picard INCLUDE_NO_CALLS)',
+    type: 'boolean',
+    defaultValue: false,
+  },
 ] as const satisfies readonly CollectorOption<keyof BasicOptions>[];
 
 export const BASIC_DEFAULTS: BasicOptions = optionDefaults(BASIC_OPTIONS);
@@ -183,7 +210,10 @@ class BasicCollector implements Collector<BasicPartial> {
     if (tag >= 0 && bytes[tag + 2] === TAG_TYPE_Z) this.acceptOriginalQualities(record, tag + 3, end, reverse, hasQualities ? length : 0);
   }
 
-  /** htsjdk getOriginalBaseQualities: an empty OQ counts as none. `qualities`: the record's own quality count (QualityScoreDistribution walks those). */
+  /**
+   * htsjdk getOriginalBaseQualities: an empty OQ counts as none. `qualities`: the record's own quality count
+   * (QualityScoreDistribution walks those).
+   */
   private acceptOriginalQualities(record: BamRecordView, start: number, end: number, reverse: boolean, qualities: number): void {
     const bytes = record.bytes;
     const recordEnd = record.end;
@@ -210,7 +240,10 @@ class BasicCollector implements Collector<BasicPartial> {
 
   toPartial(): BasicPartial {
     const cycles = this.cycles;
-    const take = (arrays: PerEnd, width = 1): [number[], number[]] => [Array.from(arrays[0].subarray(0, cycles * width)), Array.from(arrays[1].subarray(0, cycles * width))];
+    const take = (arrays: PerEnd, width = 1): [number[], number[]] => [
+      Array.from(arrays[0].subarray(0, cycles * width)),
+      Array.from(arrays[1].subarray(0, cycles * width)),
+    ];
     return {
       baseCounts: take(this.baseCounts, 5),
       qualitySums: take(this.qualitySums),
@@ -245,8 +278,18 @@ class BasicCollector implements Collector<BasicPartial> {
         table: { columns: BASE_DISTRIBUTION_COLUMNS, rows: this.baseDistributionRows() },
         rikerSuffix: '.base-distribution-by-cycle.txt',
       },
-      { picardSuffix: '.quality_by_cycle_metrics', picardProgram: `MeanQualityByCycle ${flags}`, histogram: this.meanQualityHistogram(), rikerSuffix: '.mean-quality-by-cycle.txt' },
-      { picardSuffix: '.quality_distribution_metrics', picardProgram: `QualityScoreDistribution ${flags} INCLUDE_NO_CALLS=${this.options.includeNoCalls}`, histogram: this.qualityDistributionHistogram(), rikerSuffix: '.quality-score-distribution.txt' },
+      {
+        picardSuffix: '.quality_by_cycle_metrics',
+        picardProgram: `MeanQualityByCycle ${flags}`,
+        histogram: this.meanQualityHistogram(),
+        rikerSuffix: '.mean-quality-by-cycle.txt',
+      },
+      {
+        picardSuffix: '.quality_distribution_metrics',
+        picardProgram: `QualityScoreDistribution ${flags} INCLUDE_NO_CALLS=${this.options.includeNoCalls}`,
+        histogram: this.qualityDistributionHistogram(),
+        rikerSuffix: '.quality-score-distribution.txt',
+      },
     ];
   }
 
@@ -292,7 +335,9 @@ class BasicCollector implements Collector<BasicPartial> {
     const original = this.meanQualities(this.originalQualitySums, this.originalQualityCounts);
     // htsjdk writes only non-empty histograms; riker's header stays when there is nothing.
     const histograms = [
-      ...(quality.size > 0 || original.size === 0 ? [{ bins: quality, picard: 'MEAN_QUALITY', riker: 'mean_quality' as string | null }] : []),
+      ...(quality.size > 0 || original.size === 0
+        ? [{ bins: quality, picard: 'MEAN_QUALITY', riker: 'mean_quality' as string | null }]
+        : []),
       ...(original.size > 0 ? [{ bins: original, picard: 'MEAN_ORIGINAL_QUALITY', riker: null }] : []),
     ];
     const keys = [...new Set([...quality.keys(), ...original.keys()])].sort((a, b) => a - b);

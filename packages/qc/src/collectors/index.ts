@@ -4,7 +4,7 @@ import { alignmentCollector } from './alignment.js';
 import { basicCollector } from './basic.js';
 import { isizeCollector } from './isize.js';
 
-export const COLLECTORS: Record<string, CollectorFactory<any>> = {
+export const COLLECTORS: Record<string, CollectorFactory> = {
   alignment: alignmentCollector,
   basic: basicCollector,
   isize: isizeCollector,

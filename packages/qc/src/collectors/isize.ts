@@ -10,7 +10,16 @@
  * the histogram written.
  */
 import { Flag, type BamRecordView } from '@shoal/hts';
-import { optionDefaults, type Collector, type CollectorContext, type CollectorFactory, type CollectorOption, type Column, type MetricsOutput, type Row } from '../collector.js';
+import {
+  optionDefaults,
+  type Collector,
+  type CollectorContext,
+  type CollectorFactory,
+  type CollectorOption,
+  type Column,
+  type MetricsOutput,
+  type Row,
+} from '../collector.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
 
 // hts's flag bits as module constants: the tests per record below compare with a plain number
@@ -37,10 +46,34 @@ export interface IsizeOptions {
 
 /** riker's flags, Picard's defaults. */
 export const ISIZE_OPTIONS = [
-  { key: 'includeDuplicates', flag: 'include-duplicates', description: 'count duplicate pairs too (Picard INCLUDE_DUPLICATES)', type: 'boolean', defaultValue: false },
-  { key: 'minimumPct', flag: 'min-frac', description: 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)', type: 'number', defaultValue: 0.05 },
-  { key: 'deviations', flag: 'deviations', description: 'trim to MEDIAN + DEVIATIONS x MAD for the mean and SD (Picard DEVIATIONS)', type: 'number', defaultValue: 10 },
-  { key: 'excludeQcFail', flag: 'exclude-qc-fail', description: "riker's rule: drop QC-fail reads (Picard keeps them)", type: 'boolean', defaultValue: false },
+  {
+    key: 'includeDuplicates',
+    flag: 'include-duplicates',
+    description: 'count duplicate pairs too (Picard INCLUDE_DUPLICATES)',
+    type: 'boolean',
+    defaultValue: false,
+  },
+  {
+    key: 'minimumPct',
+    flag: 'min-frac',
+    description: 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)',
+    type: 'number',
+    defaultValue: 0.05,
+  },
+  {
+    key: 'deviations',
+    flag: 'deviations',
+    description: 'trim to MEDIAN + DEVIATIONS x MAD for the mean and SD (Picard DEVIATIONS)',
+    type: 'number',
+    defaultValue: 10,
+  },
+  {
+    key: 'excludeQcFail',
+    flag: 'exclude-qc-fail',
+    description: "riker's rule: drop QC-fail reads (Picard keeps them)",
+    type: 'boolean',
+    defaultValue: false,
+  },
 ] as const satisfies readonly CollectorOption<keyof IsizeOptions>[];
 
 export const ISIZE_DEFAULTS: IsizeOptions = optionDefaults(ISIZE_OPTIONS);
@@ -67,7 +100,17 @@ const COLUMNS: Column[] = [
 ];
 
 /** riker's isize-metrics.txt columns, in its order (no WIDTH_OF_* columns). */
-const RIKER_ORDER = ['PAIR_ORIENTATION', 'READ_PAIRS', 'MEAN_INSERT_SIZE', 'STANDARD_DEVIATION', 'MEDIAN_INSERT_SIZE', 'MEDIAN_ABSOLUTE_DEVIATION', 'MODE_INSERT_SIZE', 'MIN_INSERT_SIZE', 'MAX_INSERT_SIZE'];
+const RIKER_ORDER = [
+  'PAIR_ORIENTATION',
+  'READ_PAIRS',
+  'MEAN_INSERT_SIZE',
+  'STANDARD_DEVIATION',
+  'MEDIAN_INSERT_SIZE',
+  'MEDIAN_ABSOLUTE_DEVIATION',
+  'MODE_INSERT_SIZE',
+  'MIN_INSERT_SIZE',
+  'MAX_INSERT_SIZE',
+];
 
 type IsizePartial = Record<Orientation, HistogramJson>;
 
@@ -117,7 +160,20 @@ class IsizeCollector implements Collector<IsizePartial> {
         const histogram = Histogram.fromJSON(this.histograms[orientation].toJSON());
         const total = histogram.count();
         if (total < totalInserts * this.options.minimumPct) continue;
-        const row: Row = { PAIR_ORIENTATION: orientation, SAMPLE: null, LIBRARY: null, READ_GROUP: null, READ_PAIRS: 0, MEDIAN_INSERT_SIZE: 0, MODE_INSERT_SIZE: 0, MEDIAN_ABSOLUTE_DEVIATION: 0, MIN_INSERT_SIZE: 0, MAX_INSERT_SIZE: 0, MEAN_INSERT_SIZE: 0, STANDARD_DEVIATION: 0 };
+        const row: Row = {
+          PAIR_ORIENTATION: orientation,
+          SAMPLE: null,
+          LIBRARY: null,
+          READ_GROUP: null,
+          READ_PAIRS: 0,
+          MEDIAN_INSERT_SIZE: 0,
+          MODE_INSERT_SIZE: 0,
+          MEDIAN_ABSOLUTE_DEVIATION: 0,
+          MIN_INSERT_SIZE: 0,
+          MAX_INSERT_SIZE: 0,
+          MEAN_INSERT_SIZE: 0,
+          STANDARD_DEVIATION: 0,
+        };
         for (const w of WIDTHS) row[`WIDTH_OF_${w}_PERCENT`] = 0;
         if (!histogram.isEmpty) {
           row.READ_PAIRS = total;
@@ -143,7 +199,9 @@ class IsizeCollector implements Collector<IsizePartial> {
             high++;
           }
         }
-        histogram.trimByWidth(Math.trunc((row.MEDIAN_INSERT_SIZE as number) + this.options.deviations * (row.MEDIAN_ABSOLUTE_DEVIATION as number)));
+        histogram.trimByWidth(
+          Math.trunc((row.MEDIAN_INSERT_SIZE as number) + this.options.deviations * (row.MEDIAN_ABSOLUTE_DEVIATION as number)),
+        );
         if (!histogram.isEmpty) {
           row.MEAN_INSERT_SIZE = histogram.mean();
           row.STANDARD_DEVIATION = histogram.standardDeviation();
@@ -159,12 +217,15 @@ class IsizeCollector implements Collector<IsizePartial> {
         metricsClass: 'picard.analysis.InsertSizeMetrics',
         picardProgram: `CollectInsertSizeMetrics DEVIATIONS=${this.options.deviations} MINIMUM_PCT=${this.options.minimumPct} INCLUDE_DUPLICATES=${this.options.includeDuplicates}`,
         table: { columns: COLUMNS, rows, rikerOrder: RIKER_ORDER },
-        histogram: kept.length === 0 ? undefined : {
-          keyType: 'java.lang.Integer',
-          columns: ['insert_size', ...kept.map((k) => `All_Reads.${k.orientation.toLowerCase()}_count`)],
-          rikerColumns: ['insert_size', ...kept.map((k) => `${k.orientation.toLowerCase()}_count`)],
-          rows: keys.map((key) => [key, ...kept.map((k) => k.histogram.get(key) ?? 0)]),
-        },
+        histogram:
+          kept.length === 0
+            ? undefined
+            : {
+                keyType: 'java.lang.Integer',
+                columns: ['insert_size', ...kept.map((k) => `All_Reads.${k.orientation.toLowerCase()}_count`)],
+                rikerColumns: ['insert_size', ...kept.map((k) => `${k.orientation.toLowerCase()}_count`)],
+                rows: keys.map((key) => [key, ...kept.map((k) => k.histogram.get(key) ?? 0)]),
+              },
         rikerSuffix: '.isize-metrics.txt',
         rikerHistogramSuffix: '.isize-histogram.txt',
       },

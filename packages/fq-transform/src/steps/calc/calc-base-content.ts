@@ -1,4 +1,7 @@
-/** CalcBaseContent: the share (percent, `relative`, default) or count of `bases_to_count` per read, leaving out `bases_to_ignore`; case-insensitive. */
+/**
+ * CalcBaseContent: the share (percent, `relative`, default) or count of `bases_to_count` per read, leaving out
+ * `bases_to_ignore`; case-insensitive.
+ */
 import { seqOf } from '@shoal/hts';
 import type { FastqBlock } from '../../block.js';
 import { outLabel, segmentOrAllKey } from '../../config-keys.js';
@@ -38,7 +41,8 @@ export function applyBaseContent(block: FastqBlock, config: BaseContentConfig): 
     }
     return [considered, counted];
   };
-  const value = (considered: number, counted: number): number => (config.relative ? (considered === 0 ? 0 : (counted / considered) * 100) : counted);
+  const value = (considered: number, counted: number): number =>
+    config.relative ? (considered === 0 ? 0 : (counted / considered) * 100) : counted;
   block.setTag(
     config.label,
     numericTag(
@@ -70,7 +74,11 @@ export const calcBaseContent = defineStep<BaseContentConfig>({
     let basesToIgnore = '';
     if (table.has('bases_to_ignore')) {
       basesToIgnore = utf8ToLatin1(table.string('bases_to_ignore')).toUpperCase();
-      if (!relative) throw table.error('Bases can only be ignored in relative=true mode (either set relative=true or remove the bases_to_ignore field)', 'bases_to_ignore');
+      if (!relative)
+        throw table.error(
+          'Bases can only be ignored in relative=true mode (either set relative=true or remove the bases_to_ignore field)',
+          'bases_to_ignore',
+        );
       const bad = /[^A-Z]/.exec(basesToIgnore);
       if (bad) throw table.error(`Only ASCII letters are allowed as bases; invalid character: '${bad[0]}'`, 'bases_to_ignore');
     } else table.optional(() => undefined, 'bases_to_ignore');

@@ -14,10 +14,24 @@ interface Config {
 }
 
 const OPERATORS: Record<string, Operator> = {
-  above: 'Above', '>': 'Above', worse: 'Above', gt: 'Above',
-  below: 'Below', '<': 'Below', better: 'Below', lt: 'Below',
-  aboveorequal: 'AboveOrEqual', '>=': 'AboveOrEqual', worse_or_equal: 'AboveOrEqual', wbove_or_equal: 'AboveOrEqual', gte: 'AboveOrEqual',
-  beloworequal: 'BelowOrEqual', '<=': 'BelowOrEqual', better_or_equal: 'BelowOrEqual', below_or_equal: 'BelowOrEqual', lte: 'BelowOrEqual',
+  above: 'Above',
+  '>': 'Above',
+  worse: 'Above',
+  gt: 'Above',
+  below: 'Below',
+  '<': 'Below',
+  better: 'Below',
+  lt: 'Below',
+  aboveorequal: 'AboveOrEqual',
+  '>=': 'AboveOrEqual',
+  worse_or_equal: 'AboveOrEqual',
+  wbove_or_equal: 'AboveOrEqual',
+  gte: 'AboveOrEqual',
+  beloworequal: 'BelowOrEqual',
+  '<=': 'BelowOrEqual',
+  better_or_equal: 'BelowOrEqual',
+  below_or_equal: 'BelowOrEqual',
+  lte: 'BelowOrEqual',
 };
 
 export const calcQualifiedBases = defineStep<Config>({
@@ -33,7 +47,13 @@ export const calcQualifiedBases = defineStep<Config>({
   apply(block, config) {
     const t = config.threshold;
     const test: (q: number) => boolean =
-      config.operator === 'Above' ? (q) => q > t : config.operator === 'Below' ? (q) => q < t : config.operator === 'AboveOrEqual' ? (q) => q >= t : (q) => q <= t;
+      config.operator === 'Above'
+        ? (q) => q > t
+        : config.operator === 'Below'
+          ? (q) => q < t
+          : config.operator === 'AboveOrEqual'
+            ? (q) => q >= t
+            : (q) => q <= t;
     const count = (segment: number, i: number): number => {
       const qual = qualOf(block.segments[segment]!, i);
       let n = 0;

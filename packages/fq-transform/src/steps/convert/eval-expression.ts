@@ -13,7 +13,11 @@ import { coveredLength } from '../hits.js';
 import { defineStep } from '../types.js';
 import { compileExpression, evaluate, ExpressionError, variableNames, type Instr } from './expression-language.js';
 
-type Variable = { name: string; kind: 'tag'; label: string } | { name: string; kind: 'segmentLength'; segment: number } | { name: string; kind: 'tagLength'; label: string } | { name: string; kind: 'readNo' };
+type Variable =
+  | { name: string; kind: 'tag'; label: string }
+  | { name: string; kind: 'segmentLength'; segment: number }
+  | { name: string; kind: 'tagLength'; label: string }
+  | { name: string; kind: 'readNo' };
 
 interface Config {
   label: string;
@@ -34,7 +38,8 @@ export const evalExpression = defineStep<Config, { next: number }, Instr>({
     try {
       compiled = compileExpression(expression);
     } catch (error) {
-      if (error instanceof ExpressionError) throw table.error(`Syntax error (Inner error message ${error.message})`, table.has('expression') ? 'expression' : 'expr');
+      if (error instanceof ExpressionError)
+        throw table.error(`Syntax error (Inner error message ${error.message})`, table.has('expression') ? 'expression' : 'expr');
       throw error;
     }
     const variables: Variable[] = [];
@@ -77,7 +82,8 @@ export const evalExpression = defineStep<Config, { next: number }, Instr>({
         else if (variable.kind === 'readNo') value = base + i;
         else {
           const tag = columns[k]![i] ?? null;
-          if (variable.kind === 'tagLength') value = tag === null ? 0 : typeof tag === 'string' ? tag.length : Array.isArray(tag) ? coveredLength(tag) : 0;
+          if (variable.kind === 'tagLength')
+            value = tag === null ? 0 : typeof tag === 'string' ? tag.length : Array.isArray(tag) ? coveredLength(tag) : 0;
           else value = typeof tag === 'number' ? tag : typeof tag === 'boolean' ? (tag ? 1 : 0) : tag === null ? 0 : 1;
         }
         vars.set(variable.name, value);
@@ -86,7 +92,8 @@ export const evalExpression = defineStep<Config, { next: number }, Instr>({
       try {
         result = evaluate(context.compiled, vars);
       } catch (error) {
-        if (error instanceof ExpressionError) throw new HtsError(`EvalExpression: error evaluating expression '${config.expression}' for read ${i}: ${error.message}`);
+        if (error instanceof ExpressionError)
+          throw new HtsError(`EvalExpression: error evaluating expression '${config.expression}' for read ${i}: ${error.message}`);
         throw error;
       }
       out[i] = config.resultType === 'Bool' ? Math.abs(result) > Number.EPSILON : result;

@@ -36,8 +36,43 @@ const enum Op {
   EXP = 14,
 }
 
-type StdName = 'int' | 'ceil' | 'floor' | 'abs' | 'sign' | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'tanh' | 'asinh' | 'acosh' | 'atanh';
-const ONE_ARG: readonly StdName[] = ['int', 'ceil', 'floor', 'abs', 'sign', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh'];
+type StdName =
+  | 'int'
+  | 'ceil'
+  | 'floor'
+  | 'abs'
+  | 'sign'
+  | 'sin'
+  | 'cos'
+  | 'tan'
+  | 'asin'
+  | 'acos'
+  | 'atan'
+  | 'sinh'
+  | 'cosh'
+  | 'tanh'
+  | 'asinh'
+  | 'acosh'
+  | 'atanh';
+const ONE_ARG: readonly StdName[] = [
+  'int',
+  'ceil',
+  'floor',
+  'abs',
+  'sign',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'asinh',
+  'acosh',
+  'atanh',
+];
 
 type Value =
   | { t: 'const'; v: number }
@@ -358,9 +393,23 @@ function log(base: number, n: number): number {
   return Math.log(n) / Math.log(base);
 }
 const STD: Record<StdName, (x: number) => number> = {
-  int: Math.trunc, ceil: Math.ceil, floor: Math.floor, abs: Math.abs, sign: signum,
-  sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan,
-  sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, asinh: Math.asinh, acosh: Math.acosh, atanh: Math.atanh,
+  int: Math.trunc,
+  ceil: Math.ceil,
+  floor: Math.floor,
+  abs: Math.abs,
+  sign: signum,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  asinh: Math.asinh,
+  acosh: Math.acosh,
+  atanh: Math.atanh,
 };
 
 function negWrap(i: Instr): Instr {
@@ -647,7 +696,8 @@ export function variableNames(i: Instr): string[] {
   const names = new Set<string>();
   const walk = (x: Instr): void => {
     if (x.k === 'var') names.add(x.name);
-    else if (x.k === 'func') names.add(x.name); // fasteval does not look into a custom function's arguments
+    else if (x.k === 'func')
+      names.add(x.name); // fasteval does not look into a custom function's arguments
     else if ('a' in x) {
       walk(x.a);
       if ('b' in x) walk(x.b);

@@ -24,13 +24,16 @@ function affixKeys(table: Table): { seq: number[]; qual: number[] } {
   const seq = Array.from(utf8Bytes(seqText));
   for (const c of seq) {
     const upper = c >= 97 && c <= 122 ? c - 32 : c;
-    if (upper !== 65 && upper !== 67 && upper !== 71 && upper !== 84 && upper !== 78) throw table.error(`invalid DNA base: '${c}' (allowed: A, C, G, T, N)`, 'seq');
+    if (upper !== 65 && upper !== 67 && upper !== 71 && upper !== 84 && upper !== 78)
+      throw table.error(`invalid DNA base: '${c}' (allowed: A, C, G, T, N)`, 'seq');
   }
   const qual = Array.from(utf8Bytes(table.string('qual')));
-  if (seq.length !== qual.length) throw table.error(`'seq' and 'qual' must be the same length (${seq.length} and ${qual.length} characters)`, 'seq');
+  if (seq.length !== qual.length)
+    throw table.error(`'seq' and 'qual' must be the same length (${seq.length} and ${qual.length} characters)`, 'seq');
   const encoding = encodingKey(table, 'encoding', 'Sanger');
   const [lower, upper] = phredLimits(encoding);
-  if (qual.some((q) => q < lower || q > upper)) throw table.error(`quality values must be in the range (${lower}..${upper}) ('${describeEncoding(encoding)}')`, 'qual');
+  if (qual.some((q) => q < lower || q > upper))
+    throw table.error(`quality values must be in the range (${lower}..${upper}) ('${describeEncoding(encoding)}')`, 'qual');
   return { seq, qual };
 }
 

@@ -42,7 +42,9 @@ export function changeCaseStep(action: 'Lowercase' | 'Uppercase'): StepDefinitio
     apply(block, config) {
       const target = config.target;
       if (target.kind === 'tag') {
-        const convert = upper ? (s: string) => s.replace(/[a-z]+/g, (m) => m.toUpperCase()) : (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+        const convert = upper
+          ? (s: string) => s.replace(/[a-z]+/g, (m) => m.toUpperCase())
+          : (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
         for (const value of block.tag(target.tag)) {
           if (!Array.isArray(value)) continue;
           for (const hit of value) hit.sequence = convert(hit.sequence);

@@ -46,7 +46,11 @@ export const convertQuality = defineStep<Config, undefined, Uint8Array>({
   parse(table) {
     const from = encodingKey(table, 'from');
     const to = encodingKey(table, 'to');
-    if (from === to) throw table.error(`'to' is identical to 'from': conversion unnecessary? Please specify different encodings or remove this step.`, 'to');
+    if (from === to)
+      throw table.error(
+        `'to' is identical to 'from': conversion unnecessary? Please specify different encodings or remove this step.`,
+        'to',
+      );
     return { from, to };
   },
   compile: (config) => qualityTable(config.from, config.to),

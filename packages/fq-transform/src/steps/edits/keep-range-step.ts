@@ -15,7 +15,12 @@ export interface KeepRangeConfig {
 }
 
 /** A step keeping `keep(length, n)` = [from, to) of each read; `atStart`: the cut is at the 5' end. */
-export function keepRangeStep(action: string, minimumN: number, keep: (length: number, n: number) => [from: number, to: number], atStart: boolean): StepDefinition<KeepRangeConfig> {
+export function keepRangeStep(
+  action: string,
+  minimumN: number,
+  keep: (length: number, n: number) => [from: number, to: number],
+  atStart: boolean,
+): StepDefinition<KeepRangeConfig> {
   return defineStep<KeepRangeConfig>({
     action,
     parse(table, env) {
@@ -34,7 +39,11 @@ export function keepRangeStep(action: string, minimumN: number, keep: (length: n
         sliceRead(reads, i, from, to);
       }
       if (atStart) {
-        block.updateLocations(config.segment, (region) => (region.start < config.n ? 'remove' : { ...region, start: region.start - config.n }), condition);
+        block.updateLocations(
+          config.segment,
+          (region) => (region.start < config.n ? 'remove' : { ...region, start: region.start - config.n }),
+          condition,
+        );
       } else block.dropLocationsBeyondReadEnd(config.segment);
     },
   });

@@ -36,7 +36,8 @@ export const trimAtTag = defineStep<Config>({
         );
       }
       const location = value[0]!.location;
-      if (!location) throw new HtsError('TrimTag only works on regions with location data. Might have been lost by subsequent transformations?');
+      if (!location)
+        throw new HtsError('TrimTag only works on regions with location data. Might have been lost by subsequent transformations?');
       const reads = block.segments[location.segment]!;
       const length = seqLength(reads, i);
       if (direction === 'Start') {
@@ -50,7 +51,7 @@ export const trimAtTag = defineStep<Config>({
 
     // the tag leaves the block while the others' locations are updated, and comes back last (as in mbf)
     const own: TagValue[] = values;
-    delete block.tags[config.label];
+    block.removeTag(config.label);
     let target: number | undefined;
     for (const value of own) {
       if (Array.isArray(value) && value[0]?.location) {

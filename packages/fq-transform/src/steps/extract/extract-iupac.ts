@@ -20,7 +20,8 @@ export const extractIupac = defineStep<Config, undefined, Uint8Array[]>({
   parse(table, env) {
     const search = table.stringList('search', { aliases: ['query', 'pattern'] });
     for (const pattern of search) {
-      if (!allIupac(pattern)) throw table.error(`Invalid IUPAC base in '${pattern}' (allowed letters are AGTCU RYSWKMBDHVN, upper case)`, 'search');
+      if (!allIupac(pattern))
+        throw table.error(`Invalid IUPAC base in '${pattern}' (allowed letters are AGTCU RYSWKMBDHVN, upper case)`, 'search');
     }
     const segment = segmentKey(table, env);
     const anchor = enumKey(table, 'anchor', { Left: 'Left', Right: 'Right', Anywhere: 'Anywhere' } as const);
@@ -32,7 +33,7 @@ export const extractIupac = defineStep<Config, undefined, Uint8Array[]>({
   compile: (config) => config.search.map(latin1ToBytes),
   apply(block, config, context) {
     const reads = block.segments[config.segment]!;
-    const out: TagValue[] = new Array(block.count);
+    const out: TagValue[] = new Array<TagValue>(block.count);
     for (let i = 0; i < block.count; i++) {
       const seq = seqOf(reads, i);
       out[i] = null;

@@ -50,7 +50,7 @@ export const extractLongestPolyX = defineStep<PolyConfig>({
   declares: (config) => [{ label: config.label, kind: 'location' }],
   apply(block, config) {
     const reads = block.segments[config.segment]!;
-    const out: TagValue[] = new Array(block.count);
+    const out: TagValue[] = new Array<TagValue>(block.count);
     for (let i = 0; i < block.count; i++) {
       const seq = seqOf(reads, i);
       const found = findLongestPolyX(seq, config);

@@ -12,7 +12,7 @@ export const extractLowQualityEnd = defineStep<LowQualityConfig>({
   declares: (config) => [{ label: config.label, kind: 'location' }],
   apply(block, config) {
     const reads = block.segments[config.segment]!;
-    const out: TagValue[] = new Array(block.count);
+    const out: TagValue[] = new Array<TagValue>(block.count);
     for (let i = 0; i < block.count; i++) {
       const qual = qualOf(reads, i);
       let cut = qual.length;

@@ -25,7 +25,7 @@ export const extractLowQualityStart = defineStep<LowQualityConfig>({
   declares: (config) => [{ label: config.label, kind: 'location' }],
   apply(block, config) {
     const reads = block.segments[config.segment]!;
-    const out: TagValue[] = new Array(block.count);
+    const out: TagValue[] = new Array<TagValue>(block.count);
     for (let i = 0; i < block.count; i++) {
       const qual = qualOf(reads, i);
       let cut = 0;

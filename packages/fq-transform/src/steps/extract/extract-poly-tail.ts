@@ -1,4 +1,7 @@
-/** ExtractPolyTail: a 3' homopolymer tail (base A/C/G/T/N, or `.` for the longest of any), allowing a mismatch rate and runs of mismatches. */
+/**
+ * ExtractPolyTail: a 3' homopolymer tail (base A/C/G/T/N, or `.` for the longest of any), allowing a mismatch rate and runs of
+ * mismatches.
+ */
 import { seqOf } from '@shoal/hts';
 import type { TagValue } from '../../block.js';
 import type { Table } from '../../table.js';
@@ -22,12 +25,15 @@ export function polyKeys(table: Table, env: StepEnvironment, longest: boolean): 
   const segment = segmentKey(table, env);
   const label = outLabel(table, env);
   const minLength = table.integer('min_length', { min: 0 });
-  if (longest ? minLength === 0 : minLength < 2) throw table.error(longest ? 'min_length must be > 0' : 'Invalid value. Must be >= 2', 'min_length');
+  if (longest ? minLength === 0 : minLength < 2)
+    throw table.error(longest ? 'min_length must be > 0' : 'Invalid value. Must be >= 2', 'min_length');
   const baseText = table.string('base');
   const base = baseText.length === 1 ? baseText.toUpperCase() : '';
-  if (!['A', 'C', 'G', 'T', 'N', '.'].includes(base)) throw table.error("Invalid DNA base: must be a single character: A, C, G, T, N or '.'", 'base');
+  if (!['A', 'C', 'G', 'T', 'N', '.'].includes(base))
+    throw table.error("Invalid DNA base: must be a single character: A, C, G, T, N or '.'", 'base');
   const maxMismatchRate = table.number('max_mismatch_rate');
-  if (maxMismatchRate < 0 || maxMismatchRate >= 1) throw table.error(longest ? 'max_mismatch_rate must be in [0.0..1.0)' : 'Invalid value. Must be in [0.0..1.0)', 'max_mismatch_rate');
+  if (maxMismatchRate < 0 || maxMismatchRate >= 1)
+    throw table.error(longest ? 'max_mismatch_rate must be in [0.0..1.0)' : 'Invalid value. Must be in [0.0..1.0)', 'max_mismatch_rate');
   const maxConsecutiveMismatches = table.integer('max_consecutive_mismatches', { min: 0 });
   return { segment, label, minLength, base: base.charCodeAt(0), maxMismatchRate, maxConsecutiveMismatches };
 }
@@ -73,7 +79,7 @@ export const extractPolyTail = defineStep<PolyConfig>({
   declares: (config) => [{ label: config.label, kind: 'location' }],
   apply(block, config) {
     const reads = block.segments[config.segment]!;
-    const out: TagValue[] = new Array(block.count);
+    const out: TagValue[] = new Array<TagValue>(block.count);
     for (let i = 0; i < block.count; i++) {
       const seq = seqOf(reads, i);
       const start = findPolyTail(seq, config);

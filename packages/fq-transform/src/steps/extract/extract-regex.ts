@@ -37,7 +37,10 @@ function searchRegex(pattern: string): RegExp {
     }
     body = body.slice(inline[0].length);
   }
-  body = body.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
+  body = body
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\\A/g, '^')
+    .replace(/\\z/g, '$');
   return new RegExp(body, flags);
 }
 
@@ -52,7 +55,10 @@ export const extractRegex = defineStep<Config, undefined, RegExp>({
     }
     const replacement = utf8ToLatin1(table.string('replacement', { default: '$0' }));
     if (/[$]\d+_/.test(replacement)) {
-      throw table.error("Replacement string contains a '$1_' style group reference: it is read as group name '1_', not '$1' followed by '_'; use '${1}_' instead", 'replacement');
+      throw table.error(
+        "Replacement string contains a '$1_' style group reference: it is read as group name '1_', not '$1' followed by '_'; use '${1}_' instead",
+        'replacement',
+      );
     }
     const label = outLabel(table, env);
     const source = sourceKey(table, env, false);
@@ -64,7 +70,7 @@ export const extractRegex = defineStep<Config, undefined, RegExp>({
   apply(block, config, context) {
     const regex = context.compiled;
     regex.lastIndex = 0;
-    const out: TagValue[] = new Array(block.count);
+    const out: TagValue[] = new Array<TagValue>(block.count);
     for (let i = 0; i < block.count; i++) {
       const text = config.fromName ? readName(block, config.segment, i) : readSeq(block, config.segment, i);
       const match = regex.exec(text);

@@ -25,15 +25,22 @@ export interface RegionsConfig {
   kind: TagKind;
 }
 
-
 /** Reads one region's keys from `table`; `lengthAliases` differ between ExtractRegion (len|length) and regions entries (length). */
 export function regionKeys(table: Table, env: StepEnvironment, lengthKey: string, lengthAliases: string[]): RegionDefinition {
   if (!table.has('source', ['segment'])) {
     table.optional(() => undefined, 'source', ['segment']);
-    throw table.error(`missing required key 'source' (a <segment name>, a 'name:<segment>' or a 'tag:<label>'; segments: ${env.segments.map((s) => `'${s}'`).join(', ')})`);
+    throw table.error(
+      `missing required key 'source' (a <segment name>, a 'name:<segment>' or a 'tag:<label>'; segments: ${env.segments.map((s) => `'${s}'`).join(', ')})`,
+    );
   }
   const text = table.string('source', { aliases: ['segment'] });
-  const source = resolveSource(text, env, true, (message) => table.error(message, 'source'), (label) => requireTag(table, env, label, 'source', ['string', 'location']));
+  const source = resolveSource(
+    text,
+    env,
+    true,
+    (message) => table.error(message, 'source'),
+    (label) => requireTag(table, env, label, 'source', ['string', 'location']),
+  );
   const start = table.integer('start');
   const length = table.integer(lengthKey, { aliases: lengthAliases, min: 0 });
   const anchor = enumKey(table, 'anchor', { Start: 'Start', Left: 'Start', End: 'End', Right: 'End' } as const);
@@ -50,7 +57,14 @@ export function regionsConfig(regions: RegionDefinition[], label: string, env: S
 }
 
 /** mbf's extract_from_sequence: [start, end) of `length` bytes, or undefined. */
-function extractFromSequence(sequenceLength: number, subStart: number, subEnd: number, start: number, length: number, anchor: 'Start' | 'End'): number | undefined {
+function extractFromSequence(
+  sequenceLength: number,
+  subStart: number,
+  subEnd: number,
+  start: number,
+  length: number,
+  anchor: 'Start' | 'End',
+): number | undefined {
   const actualStart = anchor === 'Start' ? Math.min(start + subStart, sequenceLength) : subEnd + start;
   if (actualStart < 0 || actualStart >= sequenceLength) return undefined;
   if (actualStart + length > sequenceLength) return undefined;
@@ -71,7 +85,9 @@ function extractOne(block: import('../../block.js').FastqBlock, i: number, regio
   if (source.kind === 'segment') {
     const seq = readSeq(block, source.segment, i);
     const at = extractFromSequence(seq.length, 0, seq.length, start, length, anchor);
-    return at === undefined ? undefined : { sequence: seq.slice(at, at + length), location: { start: at, len: length, segment: source.segment } };
+    return at === undefined
+      ? undefined
+      : { sequence: seq.slice(at, at + length), location: { start: at, len: length, segment: source.segment } };
   }
   if (source.kind === 'name') return fromText(readName(block, source.segment, i));
   const value: TagValue = block.tag(source.label)[i] ?? null;
@@ -82,11 +98,13 @@ function extractOne(block: import('../../block.js').FastqBlock, i: number, regio
   if (!first.location) return undefined;
   const seq = readSeq(block, first.location.segment, i);
   const at = extractFromSequence(seq.length, first.location.start, first.location.start + first.location.len, start, length, anchor);
-  return at === undefined ? undefined : { sequence: seq.slice(at, at + length), location: { start: at, len: length, segment: first.location.segment } };
+  return at === undefined
+    ? undefined
+    : { sequence: seq.slice(at, at + length), location: { start: at, len: length, segment: first.location.segment } };
 }
 
 export function applyRegions(block: import('../../block.js').FastqBlock, config: RegionsConfig): void {
-  const out: TagValue[] = new Array(block.count);
+  const out: TagValue[] = new Array<TagValue>(block.count);
   for (let i = 0; i < block.count; i++) {
     const pieces: Piece[] = [];
     let missing = false;
@@ -106,7 +124,10 @@ export function applyRegions(block: import('../../block.js').FastqBlock, config:
       const hits: Hit[] = [];
       for (const piece of pieces) {
         if (piece.location) hits.push({ location: piece.location, sequence: piece.sequence });
-        else if (piece.sequence.length > 0) throw new HtsError(`ExtractRegions '${config.label}': a region without a location in a location tag (an mbf internal error case)`);
+        else if (piece.sequence.length > 0)
+          throw new HtsError(
+            `ExtractRegions '${config.label}': a region without a location in a location tag (an mbf internal error case)`,
+          );
       }
       out[i] = hits.length ? hits : null;
     } else {
@@ -116,7 +137,9 @@ export function applyRegions(block: import('../../block.js').FastqBlock, config:
   block.setTag(config.label, out);
 }
 
-export const regionsUses = (config: RegionsConfig): string[] => [...new Set(config.regions.flatMap((r) => (r.source.kind === 'tag' ? [r.source.label] : [])))];
+export const regionsUses = (config: RegionsConfig): string[] => [
+  ...new Set(config.regions.flatMap((r) => (r.source.kind === 'tag' ? [r.source.label] : []))),
+];
 export const regionsDeclares = (config: RegionsConfig): TagDeclaration[] => [{ label: config.label, kind: config.kind }];
 
 export const extractRegions = defineStep<RegionsConfig>({
@@ -126,8 +149,17 @@ export const extractRegions = defineStep<RegionsConfig>({
     if (!Array.isArray(raw)) throw table.error(`expected a list of region tables, found ${describe(raw)}`, 'regions');
     if (raw.length === 0) throw table.error('Must contain at least one region definition', 'regions');
     const regions = raw.map((entry, index) => {
-      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw table.error(`region ${index + 1}: expected a table ({source = …, start = …, length = …, anchor = …}), found ${describe(entry)}`, 'regions');
-      const sub = new Table(table.doc, [...table.path, 'regions', index], entry as Record<string, unknown>, `${table.label} regions[${index}]`);
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+        throw table.error(
+          `region ${index + 1}: expected a table ({source = …, start = …, length = …, anchor = …}), found ${describe(entry)}`,
+          'regions',
+        );
+      const sub = new Table(
+        table.doc,
+        [...table.path, 'regions', index],
+        entry as Record<string, unknown>,
+        `${table.label} regions[${index}]`,
+      );
       const region = regionKeys(sub, env, 'length', []);
       sub.finish();
       return region;

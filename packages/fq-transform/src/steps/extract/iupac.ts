@@ -1,7 +1,16 @@
 /** IUPAC nucleotide codes: which read bases a pattern letter accepts, and mbf's Hamming search for a pattern (ExtractIUPAC). */
 
 const IUPAC_SETS: Record<string, string> = {
-  R: 'AGag', Y: 'CTct', S: 'GCgc', W: 'ATat', K: 'GTgt', M: 'ACac', B: 'CGTcgt', D: 'AGTagt', H: 'ACTact', V: 'ACGacg',
+  R: 'AGag',
+  Y: 'CTct',
+  S: 'GCgc',
+  W: 'ATat',
+  K: 'GTgt',
+  M: 'ACac',
+  B: 'CGTcgt',
+  D: 'AGTagt',
+  H: 'ACTact',
+  V: 'ACGacg',
 };
 /** MATCH[a * 256 + b]: pattern letter a accepts read letter b (mbf's iupac_hamming_distance). */
 const MATCH = new Uint8Array(256 * 256);

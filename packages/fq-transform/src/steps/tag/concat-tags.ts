@@ -33,10 +33,15 @@ export const concatTags = defineStep<Config>({
       if (problem) throw table.error(`Invalid label '${inLabel}': ${problem}`, 'in_labels');
     }
     const label = outLabel(table, env);
-    const separator = table.has('separator') ? utf8ToLatin1(table.string('separator')) : (table.optional(() => undefined, 'separator'), undefined);
+    const separator = table.has('separator')
+      ? utf8ToLatin1(table.string('separator'))
+      : (table.optional(() => undefined, 'separator'), undefined);
     const onMissing = enumKey(table, 'on_missing', { MergePresent: 'MergePresent', SetMissing: 'SetMissing' } as const);
     if (raw.length < 2) {
-      const available = [...env.tags.entries()].filter(([name, kind]) => !raw.includes(name) && (kind === 'location' || kind === 'string')).map(([name]) => name).sort();
+      const available = [...env.tags.entries()]
+        .filter(([name, kind]) => !raw.includes(name) && (kind === 'location' || kind === 'string'))
+        .map(([name]) => name)
+        .sort();
       throw table.error(`Must have at least two input labels (available: ${available.join(', ')})`, 'in_labels');
     }
     for (const inLabel of raw) requireTag(table, env, inLabel, 'in_labels', ['location', 'string']);
@@ -47,7 +52,7 @@ export const concatTags = defineStep<Config>({
   declares: (config) => [{ label: config.label, kind: config.kind }],
   apply(block, config) {
     const columns = config.labels.map((l) => block.tag(l));
-    const out: TagValue[] = new Array(block.count);
+    const out: TagValue[] = new Array<TagValue>(block.count);
     for (let i = 0; i < block.count; i++) {
       let anyMissing = false;
       let hasLocation = false;

@@ -7,6 +7,6 @@ export const forgetTag = defineStep<{ label: string }>({
   parse: (table, env) => ({ label: inLabel(table, env).label }),
   removes: (config) => [config.label],
   apply(block, config) {
-    delete block.tags[config.label];
+    block.removeTag(config.label);
   },
 });

@@ -39,7 +39,15 @@ function nameWithComment(name: string, label: string, value: string, separator: 
 }
 
 /** Adds `label=text(value)` to the names of `segment` (-1: every segment). */
-export function commentNames(block: FastqBlock, segment: number, label: string, values: TagValue[], text: (value: TagValue) => string, separator: string, insertChar: string): void {
+export function commentNames(
+  block: FastqBlock,
+  segment: number,
+  label: string,
+  values: TagValue[],
+  text: (value: TagValue) => string,
+  separator: string,
+  insertChar: string,
+): void {
   const segments = segment < 0 ? block.segments.map((_, s) => s) : [segment];
   for (const s of segments) {
     const reads = block.segments[s]!;
@@ -63,6 +71,14 @@ export const storeTagInComment = defineStep<Config>({
   },
   uses: (config) => [config.label],
   apply(block, config) {
-    commentNames(block, config.segment, config.label, block.tag(config.label), (v) => formatTagForComment(v, config.regionSeparator), config.separator, config.insertChar);
+    commentNames(
+      block,
+      config.segment,
+      config.label,
+      block.tag(config.label),
+      (v) => formatTagForComment(v, config.regionSeparator),
+      config.separator,
+      config.insertChar,
+    );
   },
 });

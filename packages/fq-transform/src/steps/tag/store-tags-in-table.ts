@@ -43,7 +43,8 @@ export const storeTagsInTable = defineStep<Config, { headerWritten: boolean }>({
       }
     } else table.optional(() => undefined, 'in_labels');
     const available = [...env.tags.keys()];
-    if (available.length === 0) throw table.error('StoreTagsInTable needs at least one tag to be set before it in the transformation chain.');
+    if (available.length === 0)
+      throw table.error('StoreTagsInTable needs at least one tag to be set before it in the transformation chain.');
     const file = compressedFileName(`${joinNonEmpty([env.output.prefix, infix], env.output.ixSeparator)}.tsv`, compression);
     return { file, compression, regionSeparator, labels: labels ?? [...available].sort(), available };
   },
@@ -71,4 +72,3 @@ export const storeTagsInTable = defineStep<Config, { headerWritten: boolean }>({
     block.side.push({ file: config.file, bytes: compress(latin1ToBytes(text), { compression: config.compression }) });
   },
 });
-

@@ -72,8 +72,9 @@ export function rustExponential(x: number, decimals: number): string {
 export function formatNumericForComment(value: number): string {
   const fract = value - Math.trunc(value);
   if (fract === 0) {
-    // Rust `as i64` saturates
-    const clamped = value >= 9223372036854775807 ? 9223372036854775807n : value <= -9223372036854775808 ? -9223372036854775808n : BigInt(value);
+    // Rust `as i64` saturates. 9223372036854775808 = 2^63: the double nearest i64::MAX (2^63 - 1).
+    const clamped =
+      value >= 9223372036854775808 ? 9223372036854775807n : value <= -9223372036854775808 ? -9223372036854775808n : BigInt(value);
     return clamped.toString();
   }
   const magnitude = Math.abs(value);
@@ -84,7 +85,8 @@ export function formatNumericForComment(value: number): string {
 /** A location tag's hits as `segment:start-end`, comma separated (hits without location are left out). */
 export function formatLocations(hits: Hit[], segments: readonly string[]): string {
   const parts: string[] = [];
-  for (const hit of hits) if (hit.location) parts.push(`${segments[hit.location.segment]}:${hit.location.start}-${hit.location.start + hit.location.len}`);
+  for (const hit of hits)
+    if (hit.location) parts.push(`${segments[hit.location.segment]}:${hit.location.start}-${hit.location.start + hit.location.len}`);
   return parts.join(',');
 }
 

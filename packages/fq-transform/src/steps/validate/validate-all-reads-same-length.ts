@@ -44,7 +44,8 @@ export const validateAllReadsSameLength = defineStep<Config, { expected: number 
     const segments = source.segment < 0 ? block.segments : [block.segments[source.segment]!];
     for (let i = 0; i < block.count; i++) {
       let length = 0;
-      for (const reads of segments) length += source.kind === 'segment' ? seqLength(reads, i) : nameWithoutComment(nameOf(reads, i), source.split).length;
+      for (const reads of segments)
+        length += source.kind === 'segment' ? seqLength(reads, i) : nameWithoutComment(nameOf(reads, i), source.split).length;
       check(length);
     }
   },

@@ -31,23 +31,27 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export const validateName = defineStep<Config>({
   action: 'ValidateName',
   parse(table, env) {
-    if (env.segments.length < 2) throw table.error('ValidateName requires at least two input segments. Check your [input] section or remove the step');
+    if (env.segments.length < 2)
+      throw table.error('ValidateName requires at least two input segments. Check your [input] section or remove the step');
     let endChar: number | undefined;
     if (table.has('readname_end_char')) {
       const raw = table.raw('readname_end_char');
       const help = 'provide either a number (0..255), or a single letter string (with an ascii character)';
       if (typeof raw === 'number' || typeof raw === 'bigint') {
         const n = Number(raw);
-        if (!Number.isInteger(n) || n < 0 || n > 255) throw table.error(`integer value ${n} is out of range for a byte (0..255)`, 'readname_end_char');
+        if (!Number.isInteger(n) || n < 0 || n > 255)
+          throw table.error(`integer value ${n} is out of range for a byte (0..255)`, 'readname_end_char');
         endChar = n;
       } else if (typeof raw === 'string') {
+        // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are meant: mbf counts Rust chars
         const chars = [...raw];
         if (chars.length !== 1 || chars[0]!.codePointAt(0)! > 255) throw table.error(`invalid value: ${help}`, 'readname_end_char');
         endChar = chars[0]!.codePointAt(0)!;
       } else throw table.error(`wrong type, expected a byte: ${help}`, 'readname_end_char');
     } else table.optional(() => undefined, 'readname_end_char');
     const sampleStride = table.integer('sample_stride', { default: 1000 });
-    if (sampleStride <= 0) throw table.error('must be > 0: sample_stride = n means every n-th read is checked, so choose a number > 0', 'sample_stride');
+    if (sampleStride <= 0)
+      throw table.error('must be > 0: sample_stride = n means every n-th read is checked, so choose a number > 0', 'sample_stride');
     return { endChar, sampleStride };
   },
   apply(block, config) {
@@ -58,7 +62,8 @@ export const validateName = defineStep<Config>({
       const index = block.inputIndex[i]!;
       if (index % sampleStride !== 0) continue;
       const reference = nameOf(block.segments[0]!, i);
-      if (reference.length === 0) throw new HtsError(`ValidateName encountered an empty read name for segment 0 at sampled read index ${index}.`);
+      if (reference.length === 0)
+        throw new HtsError(`ValidateName encountered an empty read name for segment 0 at sampled read index ${index}.`);
       const expected = prefixOf(reference, endChar);
       if (!expected) {
         throw new HtsError(

@@ -30,8 +30,10 @@ export const validateReadPairing = defineStep<ReadPairingConfig>({
   action: 'ValidateReadPairing',
   parse(table, env) {
     const sampleStride = table.integer('sample_stride', { default: DEFAULT_SAMPLE_STRIDE });
-    if (env.segments.length < 2) throw table.error('ValidateReadPairing requires at least two input segments. Check your [input] section or remove the step');
-    if (sampleStride <= 0) throw table.error('must be > 0: sample_stride = n means every n-th read is checked, so choose a number > 0', 'sample_stride');
+    if (env.segments.length < 2)
+      throw table.error('ValidateReadPairing requires at least two input segments. Check your [input] section or remove the step');
+    if (sampleStride <= 0)
+      throw table.error('must be > 0: sample_stride = n means every n-th read is checked, so choose a number > 0', 'sample_stride');
     return { sampleStride };
   },
   apply(block, config) {

@@ -30,7 +30,9 @@ export const validateSeq = defineStep<Config, undefined, Uint8Array>({
         const seq = seqOf(reads, i);
         for (let k = 0; k < seq.length; k++) {
           if (!ok[seq[k]!]) {
-            throw new HtsError(`Invalid base found in read named '${displayBytes(nameOf(reads, i))}', sequence: '${displayBytes(seq)}' Bytes: ${debugByteList(seq)}`);
+            throw new HtsError(
+              `Invalid base found in read named '${displayBytes(nameOf(reads, i))}', sequence: '${displayBytes(seq)}' Bytes: ${debugByteList(seq)}`,
+            );
           }
         }
       }

@@ -19,7 +19,13 @@ export function reg2bins(beg: number, end: number): number[] {
   const bins = [0];
   if (beg >= end) return bins;
   end = Math.min(end, 1 << 29) - 1;
-  for (const [offset, shift] of [[1, 26], [9, 23], [73, 20], [585, 17], [4681, 14]] as const) {
+  for (const [offset, shift] of [
+    [1, 26],
+    [9, 23],
+    [73, 20],
+    [585, 17],
+    [4681, 14],
+  ] as const) {
     for (let k = offset + (beg >> shift); k <= offset + (end >> shift); k++) bins.push(k);
   }
   return bins;

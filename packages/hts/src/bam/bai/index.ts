@@ -28,7 +28,8 @@ export function parseBai(bytes: Uint8Array, file: string): BaiIndex {
     if (at + n > bytes.length) throw new HtsError('truncated BAI index', file, `byte offset ${bytes.length}`);
   };
   need(0, 8);
-  if (bytes[0] !== 66 || bytes[1] !== 65 || bytes[2] !== 73 || bytes[3] !== 1) throw new HtsError('not a BAI index (no BAI\\1 magic)', file, 'byte offset 0');
+  if (bytes[0] !== 66 || bytes[1] !== 65 || bytes[2] !== 73 || bytes[3] !== 1)
+    throw new HtsError('not a BAI index (no BAI\\1 magic)', file, 'byte offset 0');
   const referenceCount = view.getInt32(4, true);
   let at = 8;
   const references: ReferenceIndex[] = [];
@@ -123,7 +124,10 @@ export class BaiBuilder {
   private unplaced = 0;
   private sawUnplaced = false;
 
-  constructor(referenceCount: number, private readonly file = 'BAM') {
+  constructor(
+    referenceCount: number,
+    private readonly file = 'BAM',
+  ) {
     this.references = Array.from({ length: referenceCount }, () => ({ bins: new Map(), linear: [] }));
   }
 

@@ -53,7 +53,14 @@ export function loadBaiFor(bamPath: string): BaiIndex {
 }
 
 /** Record batches overlapping a region, in file order; each batch holds only the overlapping records. */
-export async function* queryRegion(bamPath: string, header: BamHeader, index: BaiIndex, refId: number, beg: number, end: number): AsyncGenerator<RecordBatch> {
+export async function* queryRegion(
+  bamPath: string,
+  header: BamHeader,
+  index: BaiIndex,
+  refId: number,
+  beg: number,
+  end: number,
+): AsyncGenerator<RecordBatch> {
   if (refId < 0 || refId >= header.references.length) return;
   for (const [rangeBegin, rangeEnd] of chunksForRegion(index, refId, beg, end)) {
     const startFileOffset = Math.floor(rangeBegin / 65536);

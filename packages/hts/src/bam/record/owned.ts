@@ -39,11 +39,22 @@ const ARRAY_ELEMENT_SIZE: Record<string, number> = { c: 1, C: 1, s: 2, S: 2, i: 
 
 function tagSize(tag: Tag): number {
   switch (tag.type) {
-    case 'A': case 'c': case 'C': return 4;
-    case 's': case 'S': return 5;
-    case 'i': case 'I': case 'f': return 7;
-    case 'Z': case 'H': return 4 + Buffer.byteLength(tag.value as string, 'latin1');
-    default: return 8 + ARRAY_ELEMENT_SIZE[tag.type[2]!]! * (tag.value as number[]).length;
+    case 'A':
+    case 'c':
+    case 'C':
+      return 4;
+    case 's':
+    case 'S':
+      return 5;
+    case 'i':
+    case 'I':
+    case 'f':
+      return 7;
+    case 'Z':
+    case 'H':
+      return 4 + Buffer.byteLength(tag.value as string, 'latin1');
+    default:
+      return 8 + ARRAY_ELEMENT_SIZE[tag.type[2]!]! * (tag.value as number[]).length;
   }
 }
 
@@ -56,13 +67,27 @@ function checkInteger(tag: Tag, value: number, type: IntegerTagType): void {
 
 function writeNumber(view: DataView, at: number, type: string, value: number): void {
   switch (type) {
-    case 'c': view.setInt8(at, value); break;
-    case 'C': view.setUint8(at, value); break;
-    case 's': view.setInt16(at, value, true); break;
-    case 'S': view.setUint16(at, value, true); break;
-    case 'i': view.setInt32(at, value, true); break;
-    case 'I': view.setUint32(at, value, true); break;
-    case 'f': view.setFloat32(at, value, true); break;
+    case 'c':
+      view.setInt8(at, value);
+      break;
+    case 'C':
+      view.setUint8(at, value);
+      break;
+    case 's':
+      view.setInt16(at, value, true);
+      break;
+    case 'S':
+      view.setUint16(at, value, true);
+      break;
+    case 'i':
+      view.setInt32(at, value, true);
+      break;
+    case 'I':
+      view.setUint32(at, value, true);
+      break;
+    case 'f':
+      view.setFloat32(at, value, true);
+      break;
   }
 }
 
@@ -80,7 +105,12 @@ function writeTag(out: Uint8Array, view: DataView, at: number, tag: Tag): number
       out[v] = text.charCodeAt(0);
       return v + 1;
     }
-    case 'c': case 'C': case 's': case 'S': case 'i': case 'I':
+    case 'c':
+    case 'C':
+    case 's':
+    case 'S':
+    case 'i':
+    case 'I':
       checkInteger(tag, tag.value as number, type);
       writeNumber(view, v, type, tag.value as number);
       return v + ARRAY_ELEMENT_SIZE[type]!;
@@ -88,10 +118,12 @@ function writeTag(out: Uint8Array, view: DataView, at: number, tag: Tag): number
       if (typeof tag.value !== 'number') throw new HtsError(`tag ${tag.name}: type f needs a number`);
       view.setFloat32(v, tag.value, true);
       return v + 4;
-    case 'Z': case 'H': {
+    case 'Z':
+    case 'H': {
       const text = tag.value as string;
       if (typeof text !== 'string') throw new HtsError(`tag ${tag.name}: type ${type} needs a string`);
-      if (type === 'H' && !/^([0-9A-Fa-f]{2})*$/.test(text)) throw new HtsError(`tag ${tag.name}: type H needs an even number of hex digits`);
+      if (type === 'H' && !/^([0-9A-Fa-f]{2})*$/.test(text))
+        throw new HtsError(`tag ${tag.name}: type H needs an even number of hex digits`);
       for (let i = 0; i < text.length; i++) out[v + i] = text.charCodeAt(i);
       out[v + text.length] = 0;
       return v + text.length + 1;

@@ -16,7 +16,16 @@ export interface Tag {
 /** Byte size of a fixed-size value of each type letter (by char code); 0 for Z, H, B and unknown. */
 export const TAG_VALUE_SIZE = (() => {
   const table = new Uint8Array(128);
-  for (const [letter, size] of [['A', 1], ['c', 1], ['C', 1], ['s', 2], ['S', 2], ['i', 4], ['I', 4], ['f', 4]] as const) {
+  for (const [letter, size] of [
+    ['A', 1],
+    ['c', 1],
+    ['C', 1],
+    ['s', 2],
+    ['S', 2],
+    ['i', 4],
+    ['I', 4],
+    ['f', 4],
+  ] as const) {
     table[letter.charCodeAt(0)] = size;
   }
   return table;

@@ -174,7 +174,11 @@ export class BamRecordView {
     this.cigarCount = stored;
     this.cigarTagAt = -1;
     // SAM spec §4.2.2: kSmN placeholder (k = l_seq, m = reference length) means the CIGAR is in CG.
-    if (stored === 2 && this.data.getUint32(this.cigarAt, true) === ((this.seqLength << 4) | 4) && (this.data.getUint32(this.cigarAt + 4, true) & 15) === 3) {
+    if (
+      stored === 2 &&
+      this.data.getUint32(this.cigarAt, true) === ((this.seqLength << 4) | 4) &&
+      (this.data.getUint32(this.cigarAt + 4, true) & 15) === 3
+    ) {
       const tag = this.findTag('CG');
       if (tag >= 0 && this.bytes[tag + 2] === 66 && this.bytes[tag + 3] === 73) {
         this.cigarCount = this.data.getUint32(tag + 4, true);
@@ -247,14 +251,22 @@ export class BamRecordView {
     const v = at + 3;
     const d = this.data;
     switch (typeCode) {
-      case 65: return { name, type: 'A', value: String.fromCharCode(this.bytes[v]!) };
-      case 99: return { name, type: 'c', value: d.getInt8(v) };
-      case 67: return { name, type: 'C', value: d.getUint8(v) };
-      case 115: return { name, type: 's', value: d.getInt16(v, true) };
-      case 83: return { name, type: 'S', value: d.getUint16(v, true) };
-      case 105: return { name, type: 'i', value: d.getInt32(v, true) };
-      case 73: return { name, type: 'I', value: d.getUint32(v, true) };
-      case 102: return { name, type: 'f', value: d.getFloat32(v, true) };
+      case 65:
+        return { name, type: 'A', value: String.fromCharCode(this.bytes[v]!) };
+      case 99:
+        return { name, type: 'c', value: d.getInt8(v) };
+      case 67:
+        return { name, type: 'C', value: d.getUint8(v) };
+      case 115:
+        return { name, type: 's', value: d.getInt16(v, true) };
+      case 83:
+        return { name, type: 'S', value: d.getUint16(v, true) };
+      case 105:
+        return { name, type: 'i', value: d.getInt32(v, true) };
+      case 73:
+        return { name, type: 'I', value: d.getUint32(v, true) };
+      case 102:
+        return { name, type: 'f', value: d.getFloat32(v, true) };
       case 90:
       case 72:
         return { name, type: typeCode === 90 ? 'Z' : 'H', value: latin1.decode(this.bytes.subarray(v, this.nextTag(at) - 1)) };
@@ -303,7 +315,19 @@ export class BamRecordView {
     const rname = this.refId < 0 ? '*' : referenceName(this.refId);
     const rnext = this.mateRefId < 0 ? '*' : this.mateRefId === this.refId ? '=' : referenceName(this.mateRefId);
     const qual = this.hasQualities ? Array.from(this.qualities(), (q) => String.fromCharCode(q + 33)).join('') : '*';
-    const fields = [this.readName, this.flag, rname, this.pos + 1, this.mapq, this.cigarString(), rnext, this.matePos + 1, this.templateLength, this.sequence(), qual];
+    const fields = [
+      this.readName,
+      this.flag,
+      rname,
+      this.pos + 1,
+      this.mapq,
+      this.cigarString(),
+      rnext,
+      this.matePos + 1,
+      this.templateLength,
+      this.sequence(),
+      qual,
+    ];
     for (const tag of this.tags()) fields.push(formatSamTag(tag));
     return fields.join('\t');
   }
@@ -329,8 +353,8 @@ export function formatSamTag(tag: Tag): string {
     return `${name}:B:${subtype}${body.length ? ',' + body.join(',') : ''}`;
   }
   if (type === 'f') return `${name}:f:${formatFloatG(value as number)}`;
-  if (type === 'A' || type === 'Z' || type === 'H') return `${name}:${type}:${value}`;
-  return `${name}:i:${value}`;
+  if (type === 'A' || type === 'Z' || type === 'H') return `${name}:${type}:${value as string}`;
+  return `${name}:i:${value as number}`;
 }
 
 /** C's %g (6 significant digits, trailing zeros dropped), which samtools uses for floats. */
@@ -347,4 +371,3 @@ export function formatFloatG(value: number): string {
   const fixed = value.toFixed(Math.max(0, 5 - exponent));
   return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
 }
-
