@@ -14,7 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import { rebuildError, type EngineOptions, type RunSummary, type Sink } from './engine.js';
 import { SourcePull } from './source-pull.js';
-import { loadStages, transferablesOf, type Payload, type SerializedError } from './stage.js';
+import { loadStages, transferablesOf, type Payload, type WorkerReply } from './stage.js';
 
 interface StageThread {
   worker: Worker;
@@ -115,34 +115,23 @@ export async function runClassicPipeline(
           };
           threads[stage] = thread;
           let ready = false;
-          worker.on(
-            'message',
-            (message: {
-              type: string;
-              payload?: Payload;
-              last?: boolean;
-              endInput?: boolean;
-              error?: SerializedError;
-              states?: unknown[];
-              serialState?: unknown;
-            }) => {
-              if (message.type === 'ready') {
-                ready = true;
-                resolve();
-              } else if (message.type === 'done') {
-                const index = thread.queue.shift()!;
-                if (message.last && (stopAt === undefined || index < stopAt)) stopAt = index;
-                if (message.endInput) endInput();
-                forward(stage + 1, index, message.payload!);
-                wake();
-              } else if (message.type === 'states') thread.onStates?.(message.states!);
-              else if (message.type === 'error') {
-                const error = rebuildError(message.error!);
-                if (!ready) reject(error);
-                else fail(error);
-              }
-            },
-          );
+          worker.on('message', (message: WorkerReply) => {
+            if (message.type === 'ready') {
+              ready = true;
+              resolve();
+            } else if (message.type === 'done') {
+              const index = thread.queue.shift()!;
+              if (message.last && (stopAt === undefined || index < stopAt)) stopAt = index;
+              if (message.endInput) endInput();
+              forward(stage + 1, index, message.payload!);
+              wake();
+            } else if (message.type === 'states') thread.onStates?.(message.states!);
+            else if (message.type === 'error') {
+              const error = rebuildError(message.error!);
+              if (!ready) reject(error);
+              else fail(error);
+            }
+          });
           worker.on('error', (error) => (ready ? fail(error) : reject(error)));
           worker.on('exit', (code) => {
             if (closed) return;

@@ -61,6 +61,7 @@ import {
   type StageContext,
   type StageDefinition,
   type StageSpec,
+  type WorkerReply,
 } from './stage.js';
 
 /**
@@ -176,52 +177,38 @@ export class Engine {
     this.workers.push(member);
     return new Promise((resolve, reject) => {
       let ready = false;
-      worker.on(
-        'message',
-        (message: {
-          type: string;
-          task?: boolean;
-          payload?: Payload;
-          last?: boolean;
-          endInput?: boolean;
-          spares?: ArrayBuffer[];
-          error?: SerializedError;
-          states?: unknown[];
-          taskMs?: number;
-          serialState?: unknown;
-        }) => {
-          if (message.type === 'ready') {
-            ready = true;
-            resolve();
-          } else if (message.type === 'done') {
-            for (const spare of message.spares ?? []) this.pool.release(spare);
-            const block = member.queue.shift()!;
-            if (this.trace) this.traceAdd(`worker stage ${block.stage}`, message.taskMs ?? 0);
-            if (this.definitions[block.stage]!.kind === 'serial') {
-              // A portable serial stage's state comes home.
-              this.mainStates[block.stage] = message.serialState;
-              this.stateOut[block.stage] = false;
-              this.serialNext[block.stage]!++;
-            }
-            block.payload = message.payload!;
-            block.running = false;
-            block.stage++;
-            if (message.last) this.lastWanted(block.index);
-            if (message.endInput) this.endInput();
-            this.wake();
-          } else if (message.type === 'states') {
-            member.onStates?.(message.states!);
-          } else if (message.type === 'error') {
-            const error = rebuildError(message.error!);
-            if (!ready) reject(error);
-            else {
-              // A task's error: that task is over (the worker runs its queue in order).
-              if (message.task) member.queue.shift();
-              this.fail(error, 'stage');
-            }
+      worker.on('message', (message: WorkerReply) => {
+        if (message.type === 'ready') {
+          ready = true;
+          resolve();
+        } else if (message.type === 'done') {
+          for (const spare of message.spares ?? []) this.pool.release(spare);
+          const block = member.queue.shift()!;
+          if (this.trace) this.traceAdd(`worker stage ${block.stage}`, message.taskMs ?? 0);
+          if (this.definitions[block.stage]!.kind === 'serial') {
+            // A portable serial stage's state comes home.
+            this.mainStates[block.stage] = message.serialState;
+            this.stateOut[block.stage] = false;
+            this.serialNext[block.stage]!++;
           }
-        },
-      );
+          block.payload = message.payload!;
+          block.running = false;
+          block.stage++;
+          if (message.last) this.lastWanted(block.index);
+          if (message.endInput) this.endInput();
+          this.wake();
+        } else if (message.type === 'states') {
+          member.onStates?.(message.states!);
+        } else if (message.type === 'error') {
+          const error = rebuildError(message.error!);
+          if (!ready) reject(error);
+          else {
+            // A task's error: that task is over (the worker runs its queue in order).
+            if (message.task) member.queue.shift();
+            this.fail(error, 'stage');
+          }
+        }
+      });
       worker.on('error', (error) => {
         if (!ready) reject(error);
         else this.fail(error, 'stage');

@@ -85,6 +85,25 @@ export interface SerializedError {
   detail?: string;
 }
 
+/**
+ * What a worker thread (worker.ts) posts to the coordinator, Engine or the classic pipeline:
+ * 'ready' once its stages are loaded; 'done' with the block it processed (its payload, whether
+ * it was the last, spare buffers to reuse, a portable serial stage's state, the time taken);
+ * 'states' with the exported stage states; 'error', from a task (`task`) or the thread.
+ */
+export interface WorkerReply {
+  type: 'ready' | 'done' | 'states' | 'error';
+  task?: boolean;
+  payload?: Payload;
+  last?: boolean;
+  endInput?: boolean;
+  spares?: ArrayBuffer[];
+  error?: SerializedError;
+  states?: unknown[];
+  taskMs?: number;
+  serialState?: unknown;
+}
+
 export function serializeError(error: unknown): SerializedError {
   const e = error as Partial<SerializedError> & Error;
   return {

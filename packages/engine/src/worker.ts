@@ -4,7 +4,15 @@
  */
 import { parentPort, threadId } from 'node:worker_threads';
 import { BufferPool } from './buffer-pool.js';
-import { loadStages, serializeError, transferablesOf, type Payload, type StageDefinition, type StageSpec } from './stage.js';
+import {
+  loadStages,
+  serializeError,
+  transferablesOf,
+  type Payload,
+  type StageDefinition,
+  type StageSpec,
+  type WorkerReply,
+} from './stage.js';
 
 interface InitMessage {
   type: 'init';
@@ -30,6 +38,8 @@ interface ExportMessage {
 }
 
 const port = parentPort!;
+/** Every message to the coordinator goes through here, so it has the one shape both coordinators read. */
+const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 const pool = new BufferPool();
 let definitions: StageDefinition[] = [];
 let states: unknown[] = [];
@@ -43,9 +53,9 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
         states = loaded.map((definition, i) =>
           definition.kind === 'parallel' ? definition.createState?.(message.stages[i]!.options, threadId) : undefined,
         );
-        port.postMessage({ type: 'ready' });
+        reply({ type: 'ready' });
       },
-      (error: unknown) => port.postMessage({ type: 'error', error: serializeError(error) }),
+      (error: unknown) => reply({ type: 'error', error: serializeError(error) }),
     );
   } else if (message.type === 'task') {
     for (const spare of message.spares) pool.release(spare);
@@ -73,24 +83,24 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
       });
       const spares = pool.take(Number.MAX_SAFE_INTEGER);
       const serialState = message.hasSerialState && !message.ownSerialState ? state : undefined;
-      port.postMessage({ type: 'done', payload, last, endInput, spares, serialState, taskMs: performance.now() - startedMs }, [
+      reply({ type: 'done', payload, last, endInput, spares, serialState, taskMs: performance.now() - startedMs }, [
         ...transferablesOf(payload),
         ...spares,
       ]);
     } catch (error) {
-      port.postMessage({ type: 'error', task: true, error: serializeError(error) });
+      reply({ type: 'error', task: true, error: serializeError(error) });
     }
   } else if (message.type === 'export') {
     try {
       // Serial stages' state lives with the coordinator, not here.
-      port.postMessage({
+      reply({
         type: 'states',
         states: definitions.map((definition, i) =>
           definition.kind === 'parallel' || ownedSerial.has(i) ? definition.exportState?.(states[i]) : undefined,
         ),
       });
     } catch (error) {
-      port.postMessage({ type: 'error', error: serializeError(error) });
+      reply({ type: 'error', error: serializeError(error) });
     }
   }
 });

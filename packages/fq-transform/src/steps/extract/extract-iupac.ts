@@ -1,9 +1,8 @@
 /** ExtractIUPAC: the first of the `search` IUPAC patterns found (Hamming, ≤ max_mismatches) at the read's start, end or anywhere. */
 import { seqOf } from '@shoal/hts';
-import type { TagValue } from '../../block.js';
 import { enumKey, outLabel, segmentKey } from '../../config-keys.js';
-import { bytesToLatin1, latin1ToBytes } from '../byte-strings.js';
-import { singleHit } from '../hits.js';
+import { latin1ToBytes } from '../byte-strings.js';
+import { setOneHitPerRead } from '../hits.js';
 import { defineStep } from '../types.js';
 import { allIupac, findIupac, type IupacAnchor } from './iupac.js';
 
@@ -32,19 +31,13 @@ export const extractIupac = defineStep<Config, undefined, Uint8Array[]>({
   declares: (config) => [{ label: config.label, kind: 'location' }],
   compile: (config) => config.search.map(latin1ToBytes),
   apply(block, config, context) {
-    const reads = block.segments[config.segment]!;
-    const out: TagValue[] = new Array<TagValue>(block.count);
-    for (let i = 0; i < block.count; i++) {
+    setOneHitPerRead(block, config.label, config.segment, (reads, i) => {
       const seq = seqOf(reads, i);
-      out[i] = null;
       for (const pattern of context.compiled) {
         const start = findIupac(seq, pattern, config.anchor, config.maxMismatches);
-        if (start >= 0) {
-          out[i] = singleHit(start, pattern.length, config.segment, bytesToLatin1(seq.subarray(start, start + pattern.length)));
-          break;
-        }
+        if (start >= 0) return [start, start + pattern.length];
       }
-    }
-    block.setTag(config.label, out);
+      return undefined;
+    });
   },
 });

@@ -1,8 +1,7 @@
 /** ExtractLongestPolyX: the longest homopolymer stretch anywhere (base A/C/G/T/N, or `.` for any of A/C/G/T), leftmost on ties. */
 import { seqOf } from '@shoal/hts';
-import type { TagValue } from '../../block.js';
-import { bytesToLatin1 } from '../byte-strings.js';
-import { singleHit } from '../hits.js';
+
+import { setOneHitPerRead } from '../hits.js';
 import { defineStep } from '../types.js';
 import { polyKeys, type PolyConfig } from './extract-poly-tail.js';
 
@@ -49,13 +48,9 @@ export const extractLongestPolyX = defineStep<PolyConfig>({
   parse: (table, env) => polyKeys(table, env, true),
   declares: (config) => [{ label: config.label, kind: 'location' }],
   apply(block, config) {
-    const reads = block.segments[config.segment]!;
-    const out: TagValue[] = new Array<TagValue>(block.count);
-    for (let i = 0; i < block.count; i++) {
-      const seq = seqOf(reads, i);
-      const found = findLongestPolyX(seq, config);
-      out[i] = found ? singleHit(found[0], found[1], config.segment, bytesToLatin1(seq.subarray(found[0], found[0] + found[1]))) : null;
-    }
-    block.setTag(config.label, out);
+    setOneHitPerRead(block, config.label, config.segment, (reads, i) => {
+      const found = findLongestPolyX(seqOf(reads, i), config);
+      return found ? [found[0], found[0] + found[1]] : undefined;
+    });
   },
 });

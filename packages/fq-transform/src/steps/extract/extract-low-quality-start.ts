@@ -1,9 +1,8 @@
 /** ExtractLowQualityStart: the run of bases with quality < min_qual (raw byte, file encoding) at the read's 5' end. */
-import { qualOf, seqOf } from '@shoal/hts';
-import type { TagValue } from '../../block.js';
+import { qualOf } from '@shoal/hts';
 import { byteOrCharKey, outLabel, segmentKey } from '../../config-keys.js';
-import { bytesToLatin1 } from '../byte-strings.js';
-import { singleHit } from '../hits.js';
+
+import { setOneHitPerRead } from '../hits.js';
 import { defineStep } from '../types.js';
 
 export interface LowQualityConfig {
@@ -24,14 +23,11 @@ export const extractLowQualityStart = defineStep<LowQualityConfig>({
   parse: lowQualityKeys,
   declares: (config) => [{ label: config.label, kind: 'location' }],
   apply(block, config) {
-    const reads = block.segments[config.segment]!;
-    const out: TagValue[] = new Array<TagValue>(block.count);
-    for (let i = 0; i < block.count; i++) {
+    setOneHitPerRead(block, config.label, config.segment, (reads, i) => {
       const qual = qualOf(reads, i);
       let cut = 0;
       while (cut < qual.length && qual[cut]! < config.minQual) cut++;
-      out[i] = cut > 0 ? singleHit(0, cut, config.segment, bytesToLatin1(seqOf(reads, i).subarray(0, cut))) : null;
-    }
-    block.setTag(config.label, out);
+      return cut > 0 ? [0, cut] : undefined;
+    });
   },
 });

@@ -3,11 +3,10 @@
  * mismatches.
  */
 import { seqOf } from '@shoal/hts';
-import type { TagValue } from '../../block.js';
 import type { Table } from '../../table.js';
 import { outLabel, segmentKey } from '../../config-keys.js';
-import { bytesToLatin1 } from '../byte-strings.js';
-import { singleHit } from '../hits.js';
+
+import { setOneHitPerRead } from '../hits.js';
 import { defineStep, type StepEnvironment } from '../types.js';
 
 export interface PolyConfig {
@@ -78,13 +77,10 @@ export const extractPolyTail = defineStep<PolyConfig>({
   parse: (table, env) => polyKeys(table, env, false),
   declares: (config) => [{ label: config.label, kind: 'location' }],
   apply(block, config) {
-    const reads = block.segments[config.segment]!;
-    const out: TagValue[] = new Array<TagValue>(block.count);
-    for (let i = 0; i < block.count; i++) {
+    setOneHitPerRead(block, config.label, config.segment, (reads, i) => {
       const seq = seqOf(reads, i);
       const start = findPolyTail(seq, config);
-      out[i] = start >= 0 ? singleHit(start, seq.length - start, config.segment, bytesToLatin1(seq.subarray(start))) : null;
-    }
-    block.setTag(config.label, out);
+      return start >= 0 ? [start, seq.length] : undefined;
+    });
   },
 });
