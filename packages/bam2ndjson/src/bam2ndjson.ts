@@ -5,6 +5,7 @@
 import {
   BamNdjsonFormatter,
   ByteWriter,
+  describeVirtualOffset,
   HtsError,
   RECORD_FIELDS,
   loadBaiFor,
@@ -79,7 +80,15 @@ export async function bamToNdjson(options: BamToNdjsonOptions): Promise<{ record
         batches = reader.batches();
       }
       for await (const batch of batches) {
-        for (let i = 0; i < batch.count; i++) formatter.writeRecord(out, batch.record(i));
+        for (let i = 0; i < batch.count; i++) {
+          try {
+            formatter.writeRecord(out, batch.record(i));
+          } catch (error) {
+            if (!(error instanceof HtsError)) throw error;
+            const where = reader.format === 'bam' ? describeVirtualOffset(batch.virtualOffsetAt(batch.offsets[i]!)) : undefined;
+            throw error.inFile(options.input, where);
+          }
+        }
         records += batch.count;
         if (out.length >= FLUSH_BYTES) {
           const chunk = out.take();
@@ -141,7 +150,8 @@ async function bamToNdjsonOnEngine(options: BamToNdjsonOptions, source: ByteSour
     return { records };
   } catch (error) {
     sink.abort();
-    throw error;
+    // A record the formatter refuses (a tag twice) names its read; the file is added here.
+    throw error instanceof HtsError ? error.inFile(options.input) : error;
   } finally {
     await pipeline.close();
   }

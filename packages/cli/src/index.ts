@@ -44,8 +44,30 @@ export function isEpipe(error: unknown): boolean {
   return error instanceof EpipeError || (error as NodeJS.ErrnoException)?.code === 'EPIPE';
 }
 
-/** Maps an error to (message, exit code). */
+/**
+ * One printable line: line breaks joined with a space, and control characters, C1 controls and
+ * U+FFFD (what undecodable bytes become) written as \xNN / \uFFFD, so that no raw byte of a
+ * binary input reaches the terminal through a message that quotes it.
+ */
+export function printableMessage(text: string): string {
+  return (
+    text
+      .replace(/\s*\n\s*/g, ' ')
+      .trim()
+      // eslint-disable-next-line no-control-regex -- control characters are what this replaces
+      .replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (c) =>
+        c === '\ufffd' ? '\\uFFFD' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+      )
+  );
+}
+
+/** Maps an error to (message, exit code); the message is one printable line (printableMessage). */
 export function classifyError(error: unknown): { message: string; exitCode: number } {
+  const { message, exitCode } = classifyRawError(error);
+  return { message: printableMessage(message), exitCode };
+}
+
+function classifyRawError(error: unknown): { message: string; exitCode: number } {
   if (isEpipe(error)) return { message: '', exitCode: 0 };
   if (error instanceof UsageError || error instanceof RegionSyntaxError || error instanceof InvalidArgumentError)
     return { message: error.message, exitCode: 2 };

@@ -89,7 +89,11 @@ export async function openBamPipeline(input: string | ByteSource, options: BamPi
       maxBlocksInFlight: options.maxBlocksInFlight,
       stages: [
         { module: BAM_STAGES_MODULE, name: 'inflate' },
-        { module: BAM_STAGES_MODULE, name: 'splitRecords', options: { file, headerLength: parsed.length } },
+        {
+          module: BAM_STAGES_MODULE,
+          name: 'splitRecords',
+          options: { file, headerLength: parsed.length, referenceCount: parsed.header.references.length },
+        },
         ...(typeof options.stages === 'function' ? options.stages(header) : options.stages),
       ],
     });

@@ -86,7 +86,9 @@ function parseInput(doc: TomlDocument): InputPlan {
     typeof doc.data.options === 'object' &&
     Object.entries(doc.data.options as Record<string, unknown>).some(([k, v]) => normalizeKey(k) === 'acceptduplicatefiles' && v === true);
   const named = all.filter((f) => f !== STDIN_MAGIC_PATH);
-  const repeated = named.find((f, i) => named.indexOf(f) !== i);
+  // One file through two spellings (./a.fq and a.fq, a link) is still read twice: compare real paths.
+  const identities = named.map(realPathOrSpelling);
+  const repeated = named.find((_, i) => identities.indexOf(identities[i]!) !== i);
   if (repeated !== undefined && !acceptDuplicates)
     throw table.error(`'${repeated}' is read twice (set options.accept_duplicate_files = true if that is meant)`);
   if (all.includes(STDIN_MAGIC_PATH) && all.length > 1 && all.filter((f) => f === STDIN_MAGIC_PATH).length > 1)
@@ -350,4 +352,13 @@ export function planFromFile(file: string): Plan {
 export function resolveInputPath(file: string, baseDirectory: string): string {
   if (file === STDIN_MAGIC_PATH) return '-';
   return path.resolve(baseDirectory, file);
+}
+
+/** The file's real path, or its spelling when it cannot be resolved (a missing file is reported where it is opened). */
+function realPathOrSpelling(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
 }

@@ -4,6 +4,7 @@
  * Format `shoal.qc-partial` version 1 (docs/formats.md): JSON with the tools, their options, the
  * reference dictionary (merging refuses partials from different references) and each tool's state.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { HtsError, describeFsError, makeHeader, writeFileAtomic, type BamHeader, type ReferenceSequence } from '@shoal/hts';
 import type { Collector } from './collector.js';
@@ -57,11 +58,39 @@ export function readPartial(path: string): PartialFile {
     parsed = JSON.parse(fs.readFileSync(path, 'utf8')) as PartialFile;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new HtsError(code ? describeFsError(error) : `not a partial-state file (invalid JSON: ${(error as Error).message})`, path);
+    throw new HtsError(code ? describeFsError(error) : 'not a partial-state file (not valid JSON)', path);
   }
   if (parsed?.format !== PARTIAL_FORMAT) throw new HtsError('not a shoal partial-state file (from collect-* --partial)', path);
   if (parsed.version !== PARTIAL_VERSION) throw new HtsError(`unsupported partial-state version ${parsed.version}`, path);
   return parsed;
+}
+
+/**
+ * A partial given twice would count its records twice: the same file (by real path, not by
+ * spelling) or a byte-identical copy of one with records. (Two empty regions give identical
+ * partials, and adding nothing twice is harmless.)
+ */
+function refuseRepeatedInputs(paths: string[]): void {
+  const seen = new Map<string, string>();
+  const contents = new Map<string, string>();
+  for (const path of paths) {
+    let real: string;
+    let bytes: Buffer;
+    try {
+      real = fs.realpathSync(path);
+      bytes = fs.readFileSync(real);
+    } catch (error) {
+      throw new HtsError(describeFsError(error), path);
+    }
+    const earlier = seen.get(real);
+    if (earlier !== undefined) throw new HtsError(`given twice (also as ${earlier}): its records would count twice`, path);
+    seen.set(real, path);
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    const copyOf = contents.get(digest);
+    if (copyOf !== undefined && !/"records":0[,}]/.test(bytes.toString('latin1')))
+      throw new HtsError(`a copy of ${copyOf}: its records would count twice`, path);
+    contents.set(digest, path);
+  }
 }
 
 /** Merges partial files into one set of collectors; they must agree on tools, options and references. */
@@ -73,6 +102,7 @@ export function mergePartials(paths: string[]): {
   records: number;
 } {
   if (paths.length === 0) throw new HtsError('no partial-state files to merge');
+  refuseRepeatedInputs(paths);
   const files = paths.map(readPartial);
   const first = files[0]!;
   files.forEach((file, i) => {

@@ -71,8 +71,8 @@ export const stages: Record<string, StageDefinition> = {
     // The state is a few carried bytes: it travels to the thread that inflated the block, so the
     // block is split and then worked on where its data is in cache.
     portable: true,
-    createState: (options: { file: string; headerLength: number }): RecordSplitterState =>
-      new RecordSplitter(options.file, options.headerLength).snapshot(),
+    createState: (options: { file: string; headerLength: number; referenceCount: number }): RecordSplitterState =>
+      new RecordSplitter(options.file, options.headerLength, options.referenceCount).snapshot(),
     process(payload, state: RecordSplitterState) {
       const splitter = RecordSplitter.restore(state);
       if (payload.end) {

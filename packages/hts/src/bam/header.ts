@@ -49,11 +49,18 @@ export function referencesFromText(text: string, file = 'SAM header'): Reference
     if (!fields.SN || !Number.isInteger(length) || length < 0) {
       throw new HtsError(`@SQ line ${index + 1} needs SN and an integer LN`, file);
     }
+    if (length > MAX_REFERENCE_LENGTH)
+      throw new HtsError(
+        `@SQ line ${index + 1}: LN ${fields.LN} does not fit BAM's 32-bit reference length (at most ${MAX_REFERENCE_LENGTH})`,
+        file,
+      );
     return { name: fields.SN, length };
   });
 }
 
 const BAM_MAGIC = [66, 65, 77, 1];
+/** BAM's l_ref is an int32. */
+const MAX_REFERENCE_LENGTH = 0x7fffffff;
 
 /**
  * Parses the header from the start of the inflated stream. Returns undefined when `bytes` does not
@@ -84,6 +91,12 @@ export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHe
     if (bytes.length < at + 4 + nameLength + 4) return undefined;
     const name = Buffer.from(bytes.buffer, bytes.byteOffset + at + 4, nameLength - 1).toString('latin1');
     const length = view.getInt32(at + 4 + nameLength, true);
+    if (length < 0)
+      throw new HtsError(
+        `corrupt BAM header: reference ${references.length + 1} has length ${length}`,
+        file,
+        `inflated byte offset ${at + 4 + nameLength}`,
+      );
     references.push({ name, length });
     at += 8 + nameLength;
   }

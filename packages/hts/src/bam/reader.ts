@@ -13,6 +13,7 @@ import { inflatedChunks, type BgzfReadOptions } from '../bgzf/reader.js';
 import { virtualOffsetInChunk, type InflatedChunk } from '../bgzf/inflate.js';
 import { parseBamHeader, type BamHeader } from './header.js';
 import { BamRecordView, FIXED_FIELDS_BYTES } from './record/view.js';
+import { TAG_VALUE_SIZE } from './record/tags.js';
 
 /** A record larger than this is taken as corruption, not data (htslib's limit is 2 GiB; long reads stay far below). */
 const MAX_RECORD_BYTES = 1 << 28;
@@ -48,6 +49,7 @@ export function splitRecords(
   end: number,
   file: string,
   describe: (offset: number) => string,
+  referenceCount = NO_REFERENCE_LIMIT,
 ): { offsets: Uint32Array; count: number; rest: number } {
   let offsets = splitScratch;
   let count = 0;
@@ -59,6 +61,8 @@ export function splitRecords(
     const needed =
       36 + bytes[at + 12]! + 4 * data.getUint16(at + 16, true) + ((data.getInt32(at + 20, true) + 1) >> 1) + data.getInt32(at + 20, true);
     if (needed > size || bytes[at + 12] === 0 || data.getInt32(at + 20, true) < 0) checkRecord(bytes, data, at, size, file, describe);
+    const problem = recordProblem(bytes, data, at, size, referenceCount);
+    if (problem !== undefined) throw new HtsError(`corrupt BAM record ${printableName(bytes, at)}: ${problem}`, file, describe(at));
     if (count === offsets.length) {
       const grown = new Uint32Array(offsets.length * 2);
       grown.set(offsets);
@@ -68,6 +72,94 @@ export function splitRecords(
     at += size;
   }
   return { offsets: offsets.slice(0, count), count, rest: at };
+}
+
+/** No header to check reference ids against (a splitter made without one). */
+const NO_REFERENCE_LIMIT = 0x7fffffff;
+const CIGAR_OP_MAX = 8;
+/** Bit set of CIGAR ops that consume the query: M I S = X (as in cigar.ts). */
+const QUERY_OPS = 0b110010011;
+
+/**
+ * What htslib's bam_read1 and sam_read1 refuse in a record whose lengths are sound, or undefined:
+ * reference ids outside -1..n_ref-1, positions below -1, a read name without its NUL, an unknown
+ * CIGAR operation, a CIGAR whose query length differs from SEQ's (mapped reads with a SEQ), and
+ * optional fields that run past the record or have an unknown type. One pass over the CIGAR
+ * and the tags' headers; strings are scanned for their NUL only.
+ */
+function recordProblem(bytes: Uint8Array, data: DataView, at: number, size: number, referenceCount: number): string | undefined {
+  const refId = data.getInt32(at + 4, true);
+  const mateRefId = data.getInt32(at + 24, true);
+  if (refId < -1 || refId >= referenceCount) return `reference id ${refId} is outside -1..${referenceCount - 1} (the header's @SQ lines)`;
+  if (mateRefId < -1 || mateRefId >= referenceCount)
+    return `mate reference id ${mateRefId} is outside -1..${referenceCount - 1} (the header's @SQ lines)`;
+  if (data.getInt32(at + 8, true) < -1) return `position ${data.getInt32(at + 8, true)} is negative`;
+  if (data.getInt32(at + 28, true) < -1) return `mate position ${data.getInt32(at + 28, true)} is negative`;
+  const nameLength = bytes[at + 12]!;
+  const cigarAt = at + 36 + nameLength;
+  if (bytes[cigarAt - 1] !== 0) return 'the read name is not NUL-terminated';
+  const cigarOps = data.getUint16(at + 16, true);
+  const seqLength = data.getInt32(at + 20, true);
+  let queryLength = 0;
+  for (let i = 0; i < cigarOps; i++) {
+    const op = data.getUint32(cigarAt + 4 * i, true);
+    const code = op & 15;
+    if (code > CIGAR_OP_MAX) return `unknown CIGAR operation code ${code}`;
+    if ((QUERY_OPS >> code) & 1) queryLength += op >>> 4;
+  }
+  if (cigarOps > 0 && seqLength > 0 && !(data.getUint16(at + 18, true) & 4) && queryLength !== seqLength)
+    return `CIGAR and query sequence lengths differ (${queryLength} and ${seqLength})`;
+  const end = at + size;
+  let p = cigarAt + 4 * cigarOps + ((seqLength + 1) >> 1) + seqLength;
+  while (p < end) {
+    if (p + 3 > end) return 'an optional field runs past the end of the record';
+    const type = bytes[p + 2]!;
+    const v = p + 3;
+    if (type === 90 || type === 72) {
+      // Z, H: text up to a NUL
+      let nul = v;
+      while (nul < end && bytes[nul] !== 0) nul++;
+      if (nul === end) return `optional field ${tagNameText(bytes, p)} is not NUL-terminated`;
+      p = nul + 1;
+    } else if (type === 66) {
+      // B: subtype, count, values
+      if (v + 5 > end) return `optional field ${tagNameText(bytes, p)} runs past the end of the record`;
+      const elementSize = TAG_VALUE_SIZE[bytes[v]!] ?? 0;
+      if (elementSize === 0 || bytes[v] === 65) return `optional field ${tagNameText(bytes, p)} has an unknown array type`;
+      const count = data.getUint32(v + 1, true);
+      if (count > (end - v - 5) / elementSize)
+        return `optional field ${tagNameText(bytes, p)}: an array of ${count} values runs past the end of the record`;
+      p = v + 5 + count * elementSize;
+    } else {
+      const valueSize = TAG_VALUE_SIZE[type] ?? 0;
+      if (valueSize === 0) return `optional field ${tagNameText(bytes, p)} has an unknown type ${printableByte(type)}`;
+      if (v + valueSize > end) return `optional field ${tagNameText(bytes, p)} runs past the end of the record`;
+      p = v + valueSize;
+    }
+  }
+  return undefined;
+}
+
+/** A byte for a message: the character when printable ASCII, else \xNN (no raw bytes in messages). */
+function printableByte(byte: number): string {
+  return byte > 32 && byte < 127 ? `'${String.fromCharCode(byte)}'` : `\\x${byte.toString(16).padStart(2, '0')}`;
+}
+
+function tagNameText(bytes: Uint8Array, p: number): string {
+  const a = bytes[p]!;
+  const b = bytes[p + 1]!;
+  return a > 32 && a < 127 && b > 32 && b < 127 ? String.fromCharCode(a, b) : `${printableByte(a)}${printableByte(b)}`;
+}
+
+/** The record's read name for a message, with non-printable bytes as \xNN and at most 60 characters. */
+function printableName(bytes: Uint8Array, at: number): string {
+  const end = at + 36 + Math.min(bytes[at + 12]!, 61) - 1;
+  let name = '';
+  for (let i = at + 36; i < end && i < bytes.length; i++) {
+    const c = bytes[i]!;
+    name += c > 32 && c < 127 ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return name;
 }
 
 /** Reused by splitRecords; each call copies out the part it filled. */
@@ -142,7 +234,7 @@ export class BamReader {
   batches(): AsyncGenerator<RecordBatch> {
     const first = this.firstChunk;
     this.firstChunk = undefined;
-    return recordBatches(this.source.name, this.chunks, first, this.firstRecordOffset, false);
+    return recordBatches(this.source.name, this.chunks, first, this.firstRecordOffset, false, this.header.references.length);
   }
 
   close(): void {
@@ -158,6 +250,8 @@ export class BamReader {
 export interface RecordSplitterState {
   file: string;
   skip: number;
+  /** The header's number of references, for the reference id check. */
+  referenceCount: number;
   carry: Uint8Array | null;
   carryVirtualOffset: number;
 }
@@ -170,6 +264,8 @@ export class RecordSplitter {
     private readonly file: string,
     /** Inflated bytes to skip first (the BAM header). */
     private skip = 0,
+    /** The header's number of references (record reference ids must be below it). */
+    private readonly referenceCount = NO_REFERENCE_LIMIT,
   ) {}
 
   /** The batches of whole records that `chunk` completes: a stitched one-record batch first, if any. */
@@ -193,7 +289,15 @@ export class RecordSplitter {
       if (size >= 0 && this.carry.length === size) {
         const stitched = this.carry;
         const at = this.carryVirtualOffset;
-        const split = splitRecords(stitched, new DataView(stitched.buffer), 0, stitched.length, file, () => describeVirtualOffset(at));
+        const split = splitRecords(
+          stitched,
+          new DataView(stitched.buffer),
+          0,
+          stitched.length,
+          file,
+          () => describeVirtualOffset(at),
+          this.referenceCount,
+        );
         batches.push(new RecordBatch(stitched, split.offsets, split.count, () => at));
         this.carry = undefined;
       } else if (this.carry.length >= 4 && size < 0) {
@@ -208,7 +312,15 @@ export class RecordSplitter {
     }
     if (this.carry) return batches; // the chunk only continued a long record
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const split = splitRecords(data, view, from, data.length, file, (offset) => describeVirtualOffset(virtualOffsetInChunk(chunk, offset)));
+    const split = splitRecords(
+      data,
+      view,
+      from,
+      data.length,
+      file,
+      (offset) => describeVirtualOffset(virtualOffsetInChunk(chunk, offset)),
+      this.referenceCount,
+    );
     if (split.count > 0) batches.push(new RecordBatch(data, split.offsets, split.count, (offset) => virtualOffsetInChunk(chunk, offset)));
     if (split.rest < data.length) {
       this.carry = data.slice(split.rest);
@@ -228,11 +340,17 @@ export class RecordSplitter {
 
   /** The splitter's whole state as plain data (it can travel between threads). */
   snapshot(): RecordSplitterState {
-    return { file: this.file, skip: this.skip, carry: this.carry ?? null, carryVirtualOffset: this.carryVirtualOffset };
+    return {
+      file: this.file,
+      skip: this.skip,
+      referenceCount: this.referenceCount,
+      carry: this.carry ?? null,
+      carryVirtualOffset: this.carryVirtualOffset,
+    };
   }
 
   static restore(state: RecordSplitterState): RecordSplitter {
-    const splitter = new RecordSplitter(state.file, state.skip);
+    const splitter = new RecordSplitter(state.file, state.skip, state.referenceCount);
     splitter.carry = state.carry ?? undefined;
     splitter.carryVirtualOffset = state.carryVirtualOffset;
     return splitter;
@@ -261,8 +379,9 @@ export async function* recordBatches(
   firstChunk: InflatedChunk | undefined,
   from: number,
   partialEnd: boolean,
+  referenceCount = NO_REFERENCE_LIMIT,
 ): AsyncGenerator<RecordBatch> {
-  const splitter = new RecordSplitter(file);
+  const splitter = new RecordSplitter(file, 0, referenceCount);
   try {
     for (let chunk = firstChunk; chunk;) {
       yield* splitter.push(chunk, from);

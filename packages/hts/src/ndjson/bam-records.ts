@@ -254,12 +254,22 @@ function writeTags(
   const hidden = record.cigarTagOffset;
   buffer[at++] = 123;
   let first = true;
+  let tagCount = 0;
   for (let p = tagsStart; p < end;) {
     const type = bytes[p + 2]!;
     if (p === hidden) {
       p = record.nextTag(p);
       continue;
     }
+    // A JSON object cannot hold a key twice: a tag twice in a record (htslib keeps both) is refused.
+    const key = (bytes[p]! << 8) | bytes[p + 1]!;
+    for (let k = 0; k < tagCount; k++) {
+      if (seenTags[k] === key)
+        throw new HtsError(
+          `record ${record.readName} has tag ${String.fromCharCode(bytes[p]!, bytes[p + 1]!)} twice; NDJSON tags are an object`,
+        );
+    }
+    if (tagCount < seenTags.length) seenTags[tagCount++] = key;
     if (!first) buffer[at++] = 44;
     first = false;
     buffer[at++] = QUOTE;
@@ -311,6 +321,9 @@ function writeTags(
   buffer[at++] = 125;
   return at;
 }
+
+/** The tags of the record being written, for the duplicate check (records with more are checked up to this many). */
+const seenTags = new Uint16Array(256);
 
 function writeTagNumber(buffer: Uint8Array, at: number, data: DataView, type: number, p: number): number {
   switch (type) {

@@ -11,9 +11,11 @@ import { parseCigar } from '../bam/record/cigar.js';
 import { encodeRecord, type BamRecord } from '../bam/record/owned.js';
 import { smallestIntegerType, type Tag, type TagType } from '../bam/record/tags.js';
 import { EncodedRecordBatcher, type RecordBatch } from '../bam/reader.js';
+import { Flag } from '../bam/record/view.js';
 
 export function parseSamTag(field: string, where: () => string): Tag {
-  const match = /^([A-Za-z][A-Za-z0-9]):([AifZHB]):(.*)$/s.exec(field);
+  // Any two characters name a tag, as in htslib (its test data has `A!`).
+  const match = /^([!-~]{2}):([AifZHB]):(.*)$/s.exec(field);
   if (!match) throw new HtsError(`bad optional field '${field.slice(0, 40)}' (expected TAG:TYPE:VALUE)`, undefined, where());
   const [, name, type, text] = match as unknown as [string, string, string, string];
   switch (type) {
@@ -27,10 +29,9 @@ export function parseSamTag(field: string, where: () => string): Tag {
       return { name, type: integerType, value };
     }
     case 'f': {
-      const value = Number(text);
-      if (text.trim() === '' || (Number.isNaN(value) && !/^[-+]?nan$/i.test(text)))
-        throw new HtsError(`tag ${name}: '${text}' is not a number`, undefined, where());
-      return { name, type: 'f', value: Math.fround(value) };
+      const value = parseSamFloat(text);
+      if (value === undefined) throw new HtsError(`tag ${name}: ${JSON.stringify(text.slice(0, 40))} is not a number`, undefined, where());
+      return { name, type: 'f', value };
     }
     case 'Z':
     case 'H':
@@ -39,15 +40,25 @@ export function parseSamTag(field: string, where: () => string): Tag {
       const [subtype, ...items] = text.split(',');
       if (!subtype || !'cCsSiIf'.includes(subtype) || subtype.length !== 1)
         throw new HtsError(`tag ${name}: bad B array subtype '${subtype}'`, undefined, where());
-      const values = items.map(Number);
-      if (values.some((v) => Number.isNaN(v))) throw new HtsError(`tag ${name}: non-numeric B array element`, undefined, where());
-      return { name, type: `B:${subtype}` as TagType, value: subtype === 'f' ? values.map(Math.fround) : values };
+      const values = items.map((item) => (subtype === 'f' ? parseSamFloat(item) : /^[-+]?\d+$/.test(item) ? Number(item) : undefined));
+      if (values.some((v) => v === undefined)) throw new HtsError(`tag ${name}: non-numeric B array element`, undefined, where());
+      return { name, type: `B:${subtype}` as TagType, value: values as number[] };
     }
   }
 }
 
+/** A float as C's strtod reads it in htslib (inf, infinity and nan in any case, signed), rounded to float32; or undefined. */
+function parseSamFloat(text: string): number | undefined {
+  const special = /^([-+]?)(inf|infinity|nan)$/i.exec(text);
+  if (special) return special[2]!.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return undefined;
+  return Math.fround(Number(text));
+}
+
 export function parseSamRecord(line: string, header: BamHeader, where: () => string): BamRecord {
   const fields = line.split('\t');
+  // A line ending in a tab (Picard's and others' test data) is read as samtools reads it.
+  while (fields.length > 11 && fields[fields.length - 1] === '') fields.pop();
   if (fields.length < 11) throw new HtsError(`SAM record has ${fields.length} fields, needs at least 11`, undefined, where());
   const integer = (text: string, what: string): number => {
     if (!/^-?\d+$/.test(text)) throw new HtsError(`${what} '${text}' is not an integer`, undefined, where());
@@ -71,12 +82,17 @@ export function parseSamRecord(line: string, header: BamHeader, where: () => str
     qualities = new Uint8Array(qualText.length);
     for (let i = 0; i < qualText.length; i++) qualities[i] = qualText.charCodeAt(i) - 33;
   }
+  let flag = integer(fields[1]!, 'FLAG');
+  // As htslib's sam_parse1: a read without a reference, or mapped without a CIGAR, is unmapped.
+  if (refId < 0 || cigar.length === 0) flag |= Flag.Unmapped;
+  const mapq = integer(fields[4]!, 'MAPQ');
   return {
     readName: fields[0]!,
-    flag: integer(fields[1]!, 'FLAG'),
+    flag,
     refId,
     pos: integer(fields[3]!, 'POS') - 1,
-    mapq: integer(fields[4]!, 'MAPQ'),
+    // htslib stores a MAPQ above 255 as 255 ("unavailable"); below 0 is refused (by encodeRecord).
+    mapq: mapq > 255 ? 255 : mapq,
     cigar,
     mateRefId: fields[6] === '=' ? refId : referenceId(fields[6]!),
     matePos: integer(fields[7]!, 'PNEXT') - 1,

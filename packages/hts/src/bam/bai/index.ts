@@ -20,6 +20,10 @@ export interface BaiIndex {
   references: ReferenceIndex[];
   /** Unplaced unmapped reads (refId -1), when recorded. */
   unplacedUnmapped?: number;
+  /** The index file, when read from one (for messages). */
+  file?: string;
+  /** The index file is older than its BAM (samtools warns; a mismatch then names it). */
+  olderThanData?: boolean;
 }
 
 export function parseBai(bytes: Uint8Array, file: string): BaiIndex {

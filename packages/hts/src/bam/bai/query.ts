@@ -38,6 +38,7 @@ export function chunksForRegion(index: BaiIndex, refId: number, beg: number, end
 
 /** Reads `<bam>.bai` (or `<bam minus .bam>.bai`), with a clear error when there is none. */
 export function loadBaiFor(bamPath: string): BaiIndex {
+  requireRegularFile(bamPath);
   const candidates = [`${bamPath}.bai`, bamPath.replace(/\.bam$/, '.bai')];
   for (const candidate of candidates) {
     let bytes: Uint8Array;
@@ -47,7 +48,7 @@ export function loadBaiFor(bamPath: string): BaiIndex {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw new HtsError(`cannot read index: ${describeFsError(error)}`, candidate);
     }
-    return parseBai(bytes, candidate);
+    return { ...parseBai(bytes, candidate), file: candidate, olderThanData: isOlder(candidate, bamPath) };
   }
   throw new HtsError(`no index (${bamPath}.bai) for a region query; make one with: bam-index ${bamPath}`, bamPath);
 }
@@ -62,7 +63,54 @@ export async function* queryRegion(
   end: number,
 ): AsyncGenerator<RecordBatch> {
   if (refId < 0 || refId >= header.references.length) return;
+  const indexFile = index.file ?? `${bamPath}.bai`;
+  if (index.references.length !== header.references.length)
+    throw new HtsError(
+      `index ${indexFile} does not belong to this BAM: it has ${index.references.length} references, the BAM's header ${header.references.length}; remake it with bam-index`,
+      bamPath,
+    );
+  try {
+    yield* readRanges(bamPath, index, refId, beg, end);
+  } catch (error) {
+    // Reading where the index points failed: in a BAM that reads whole, the index is the suspect.
+    if (!(error instanceof HtsError)) throw error;
+    const stale = index.olderThanData ? ', and it is older than the BAM' : '';
+    throw new HtsError(
+      `index ${indexFile} does not match this BAM${stale} (reading where it points: ${error.detail}); remake it with bam-index`,
+      bamPath,
+      error.location,
+    );
+  }
+}
+
+/** A region query opens the BAM again at the index's offsets: a pipe or FIFO cannot be read twice. */
+function requireRegularFile(bamPath: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(bamPath);
+  } catch (error) {
+    throw new HtsError(describeFsError(error), bamPath);
+  }
+  if (!stat.isFile())
+    throw new HtsError(
+      'a region query needs a regular BAM file (it is read again at the index offsets), not a pipe, FIFO or device',
+      bamPath,
+    );
+}
+
+function isOlder(indexPath: string, bamPath: string): boolean {
+  try {
+    return fs.statSync(indexPath).mtimeMs < fs.statSync(bamPath).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+async function* readRanges(bamPath: string, index: BaiIndex, refId: number, beg: number, end: number): AsyncGenerator<RecordBatch> {
+  const fileSize = fs.statSync(bamPath).size;
   for (const [rangeBegin, rangeEnd] of chunksForRegion(index, refId, beg, end)) {
+    if (Math.floor(rangeBegin / 65536) >= fileSize)
+      throw new HtsError(`the index points to byte offset ${Math.floor(rangeBegin / 65536)}, past the end of the file (${fileSize} bytes)`);
     const startFileOffset = Math.floor(rangeBegin / 65536);
     const stopAfterFileOffset = Math.floor(rangeEnd / 65536);
     const source = openByteSource(bamPath);
@@ -72,7 +120,7 @@ export async function* queryRegion(
       const first = await chunks.next();
       if (first.done) continue;
       let finished = false;
-      for await (const batch of recordBatches(bamPath, chunks, first.value, rangeBegin % 65536, true)) {
+      for await (const batch of recordBatches(bamPath, chunks, first.value, rangeBegin % 65536, true, index.references.length)) {
         const keep: number[] = [];
         for (let i = 0; i < batch.count; i++) {
           const offset = batch.offsets[i]!;

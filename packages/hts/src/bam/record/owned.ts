@@ -4,7 +4,7 @@
  */
 import { HtsError } from '../../errors.js';
 import { reg2bin } from '../bai/bins.js';
-import { referenceLengthOf } from './cigar.js';
+import { queryLengthOf, referenceLengthOf } from './cigar.js';
 import { encodeSequence } from './sequence.js';
 import { INTEGER_RANGES, type IntegerTagType, type Tag } from './tags.js';
 
@@ -92,7 +92,8 @@ function writeNumber(view: DataView, at: number, type: string, value: number): v
 }
 
 function writeTag(out: Uint8Array, view: DataView, at: number, tag: Tag): number {
-  if (!/^[A-Za-z][A-Za-z0-9]$/.test(tag.name)) throw new HtsError(`bad tag name '${tag.name}' (two characters, [A-Za-z][A-Za-z0-9])`);
+  // htslib takes any two characters (its own tests have `A!`); the spec's [A-Za-z][A-Za-z0-9] is a recommendation.
+  if (!/^[!-~]{2}$/.test(tag.name)) throw new HtsError(`bad tag name ${JSON.stringify(tag.name)} (two printable characters)`);
   out[at] = tag.name.charCodeAt(0);
   out[at + 1] = tag.name.charCodeAt(1);
   const type = tag.type;
@@ -144,10 +145,42 @@ function writeTag(out: Uint8Array, view: DataView, at: number, tag: Tag): number
   }
 }
 
+const INT32_MAX = 0x7fffffff;
+const INT32_MIN = -0x80000000;
+
+/**
+ * What BAM's fields cannot hold, or what htslib refuses, in an owned record about to be encoded
+ * (records from SAM and NDJSON text): numbers beyond their field (never wrapped), negative
+ * positions, a CIGAR whose query length differs from SEQ's, a read name that is not printable
+ * text. SAM's and NDJSON's 1-based POS and PNEXT are named as the user wrote them.
+ */
+function fieldProblem(record: BamRecord, name: string): string | undefined {
+  const { flag, mapq, pos, matePos, templateLength } = record;
+  if (!Number.isInteger(flag) || flag < 0 || flag > 0xffff) return `FLAG ${flag} is outside 0-65535`;
+  if (!Number.isInteger(mapq) || mapq < 0 || mapq > 255) return `MAPQ ${mapq} is outside 0-255`;
+  if (pos < -1) return `POS ${pos + 1} is negative`;
+  if (pos > INT32_MAX - 1) return `POS ${pos + 1} does not fit BAM's 32-bit position (at most ${INT32_MAX})`;
+  if (matePos < -1) return `PNEXT ${matePos + 1} is negative`;
+  if (matePos > INT32_MAX - 1) return `PNEXT ${matePos + 1} does not fit BAM's 32-bit position (at most ${INT32_MAX})`;
+  if (templateLength < INT32_MIN + 1 || templateLength > INT32_MAX) return `TLEN ${templateLength} does not fit BAM's 32-bit field`;
+  const seqLength = record.sequence === '*' ? 0 : record.sequence.length;
+  if (record.cigar.length > 0 && seqLength > 0 && !(flag & 4)) {
+    const queryLength = queryLengthOf(record.cigar);
+    if (queryLength !== seqLength) return `CIGAR and query sequence lengths differ (${queryLength} and ${seqLength})`;
+  }
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 32 || c > 126) return `read name ${JSON.stringify(name.slice(0, 60))} is not printable text`;
+  }
+  return undefined;
+}
+
 /** Encodes a record, block_size included. CIGARs over 65535 ops go to CG:B,I (SAM spec §4.2.2). */
 export function encodeRecord(record: BamRecord): Uint8Array {
   const name = record.readName === '' ? '*' : record.readName;
   if (name.length > 254) throw new HtsError(`read name longer than 254 characters: ${name.slice(0, 40)}…`);
+  const problem = fieldProblem(record, name);
+  if (problem !== undefined) throw new HtsError(problem);
   const sequence = record.sequence === '*' ? '' : record.sequence;
   const seqLength = sequence.length;
   if (record.qualities && record.qualities.length !== seqLength) {

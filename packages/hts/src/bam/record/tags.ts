@@ -69,6 +69,7 @@ export function smallestArrayType(values: readonly number[]): IntegerTagType | u
 /** Shortest decimal text that reads back as the same float32 (for 'f' tags in JSON). */
 export function formatFloat32(value: number): string {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  if (Object.is(value, -0)) return '-0';
   for (let digits = 1; digits <= 9; digits++) {
     const text = value.toPrecision(digits);
     if (Math.fround(Number(text)) === value) return String(Number(text));
