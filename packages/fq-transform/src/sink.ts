@@ -7,7 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BamWriter, HtsError, makeHeader, openOutput, writeFileAtomic, type ByteSink } from '@shoal/hts';
+import { AtomicFile, BamWriter, HtsError, makeHeader, openOutput, writeFileAtomic, type ByteSink } from '@shoal/hts';
 import type { Payload } from '@shoal/engine';
 import type { OutputPlan, Plan } from './plan.js';
 import { compress } from './compression.js';
@@ -25,6 +25,8 @@ interface SinkOptions {
 interface ChunkState {
   /** Chunk files written so far (provisional names). */
   files: string[];
+  /** The finished chunks, closed under their temporary names until the run commits. */
+  finished: ByteSink[];
   /** Hex digests per finished chunk (uncompressed, compressed), when hashes are wanted. */
   digests: { raw?: string; compressed?: string }[];
   rawHash?: Hash;
@@ -99,7 +101,7 @@ export class OutputSink {
         if (output.stdout) entry.sink = this.options.stdout ?? openOutput('-');
         else if (output.chunkSize !== undefined) {
           entry.recordsPerChunk = output.chunkSize * target.segments.length;
-          entry.chunk = { files: [], digests: [], current: undefined, recordsInChunk: 0 };
+          entry.chunk = { files: [], finished: [], digests: [], current: undefined, recordsInChunk: 0 };
           entry.name = segmentName;
           this.startChunk(entry);
         } else if (output.format === 'bam') entry.bam = await BamWriter.open(entry.name, makeHeader(BAM_HEADER_TEXT, []));
@@ -121,9 +123,12 @@ export class OutputSink {
     if (output.hashCompressed) chunk.compressedHash = createHash('sha256');
   }
 
+  /** Closes the current chunk under its temporary name: no chunk gets a final name before the run ends well. */
   private async finishChunk(target: Target): Promise<void> {
     const chunk = target.chunk!;
-    await chunk.current!.commit();
+    await chunk.current!.finish();
+    chunk.finished.push(chunk.current!);
+    chunk.current = undefined;
     chunk.digests.push({ raw: chunk.rawHash?.digest('hex'), compressed: chunk.compressedHash?.digest('hex') });
   }
 
@@ -188,29 +193,79 @@ export class OutputSink {
     }
   }
 
-  /** Flushes and renames everything into place; removes the marker. */
+  /**
+   * Flushes and renames everything into place, all or nothing; removes the marker. First every
+   * output is finished under its temporary name (a full disk or a failed write shows here, before
+   * any final name exists), with the SHA-256 side files; then all are renamed, and when a rename
+   * fails the ones already renamed are removed again.
+   */
   async commit(): Promise<void> {
     const output = this.options.plan.output;
-    for (const target of this.targets) {
-      if (target.bam) await target.bam.close();
-      else if (target.chunk) {
-        await this.finishChunk(target);
-        const digits = String(target.chunk.files.length - 1).length;
-        target.chunk.files.forEach((file, i) => {
-          const final = this.resolve(targetFileName(output!, target.name, i, digits));
-          if (final !== file) fs.renameSync(file, final);
-          const digest = target.chunk!.digests[i]!;
-          if (digest.raw) writeFileAtomic(`${final}.uncompressed.sha256`, digest.raw);
-          if (digest.compressed) writeFileAtomic(`${final}.compressed.sha256`, digest.compressed);
-        });
-        continue;
-      } else await target.sink!.commit();
-      if (!output!.stdout) {
-        if (target.rawHash) writeFileAtomic(`${target.name}.uncompressed.sha256`, target.rawHash.digest('hex'));
-        if (target.compressedHash) writeFileAtomic(`${target.name}.compressed.sha256`, target.compressedHash.digest('hex'));
+    const hashFiles: AtomicFile[] = [];
+    const hashFile = (name: string, digest: string | undefined): void => {
+      if (digest === undefined) return;
+      const file = AtomicFile.create(name);
+      hashFiles.push(file);
+      file.write(digest);
+      file.close();
+    };
+    const digits = (target: Target): number => String(target.chunk!.finished.length - 1).length;
+    try {
+      for (const target of this.targets) {
+        if (target.bam) await target.bam.finish();
+        else if (target.chunk) {
+          await this.finishChunk(target);
+          target.chunk.finished.forEach((_, i) => {
+            const final = this.resolve(targetFileName(output!, target.name, i, digits(target)));
+            hashFile(`${final}.uncompressed.sha256`, target.chunk!.digests[i]!.raw);
+            hashFile(`${final}.compressed.sha256`, target.chunk!.digests[i]!.compressed);
+          });
+        } else {
+          await target.sink!.finish();
+          if (!output!.stdout) {
+            hashFile(`${target.name}.uncompressed.sha256`, target.rawHash?.digest('hex'));
+            hashFile(`${target.name}.compressed.sha256`, target.compressedHash?.digest('hex'));
+          }
+        }
       }
+      for (const sink of this.side.values()) await sink.finish();
+    } catch (error) {
+      for (const file of hashFiles) file.abort();
+      this.abort();
+      throw error;
     }
-    for (const sink of this.side.values()) await sink.commit();
+    const renamed: string[] = [];
+    try {
+      for (const target of this.targets) {
+        if (target.bam) {
+          await target.bam.commit();
+          renamed.push(target.name);
+        } else if (target.chunk) {
+          for (const [i, chunkSink] of target.chunk.finished.entries()) {
+            await chunkSink.commit();
+            const final = this.resolve(targetFileName(output!, target.name, i, digits(target)));
+            if (final !== chunkSink.name) fs.renameSync(chunkSink.name, final);
+            renamed.push(final);
+          }
+        } else {
+          await target.sink!.commit();
+          if (!output!.stdout) renamed.push(target.name);
+        }
+      }
+      for (const sink of this.side.values()) {
+        await sink.commit();
+        renamed.push(sink.name);
+      }
+      for (const file of hashFiles) {
+        file.commit();
+        renamed.push(file.target);
+      }
+    } catch (error) {
+      for (const name of renamed) fs.rmSync(name, { force: true });
+      for (const file of hashFiles) file.abort();
+      this.abort();
+      throw error;
+    }
     if (this.marker) fs.rmSync(this.marker, { force: true });
     this.finished = true;
     process.off('exit', this.onExit);
@@ -226,7 +281,7 @@ export class OutputSink {
       target.bam?.abort();
       if (target.chunk) {
         target.chunk.current?.abort();
-        for (const file of target.chunk.files) fs.rmSync(file, { force: true });
+        for (const chunkSink of target.chunk.finished) chunkSink.abort();
       }
     }
     for (const sink of this.side.values()) sink.abort();

@@ -89,6 +89,7 @@ function collectingSink(): ByteSink & { bytes(): Buffer } {
       chunks.push(chunk.slice());
       return Promise.resolve();
     },
+    finish: async () => {},
     commit: async () => {},
     abort: () => {},
     bytes: () => Buffer.concat(chunks),

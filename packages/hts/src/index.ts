@@ -4,7 +4,7 @@
  */
 export { HtsError } from './errors.js';
 export { openByteSource, describeFsError, type ByteSource } from './io/byte-source.js';
-export { openOutput, EpipeError, type ByteSink, type OutputOptions } from './io/output.js';
+export { commitSinks, openOutput, EpipeError, type ByteSink, type OutputOptions } from './io/output.js';
 export {
   AtomicFile,
   commitAll,

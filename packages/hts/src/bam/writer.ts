@@ -26,6 +26,8 @@ export interface BamWriterOptions {
 export class BamWriter {
   private readonly view = new BamRecordView();
   private recordCount = 0;
+  private finished = false;
+  private bai: AtomicFile | undefined;
 
   private constructor(
     private readonly path: string,
@@ -83,23 +85,39 @@ export class BamWriter {
    * takes the BAM away again, so the two appear together or not at all.
    */
   async close(): Promise<void> {
-    if (!this.indexBuilder) {
-      await this.bgzf.close();
-      return;
-    }
-    await this.bgzf.finish();
-    const bai = AtomicFile.create(`${this.path}.bai`);
     try {
-      bai.write(serializeBai(this.indexBuilder.finish((position) => this.bgzf.resolveVirtualOffset(position))));
-      bai.close();
-      await this.bgzf.commit();
+      await this.finish();
     } catch (error) {
-      bai.abort();
-      this.bgzf.abort();
+      this.abort();
       throw error;
     }
+    await this.commit();
+  }
+
+  /** Writes the EOF block and the index, both closed under their temporary names (a group commit's first half). */
+  async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await this.bgzf.finish();
+    if (!this.indexBuilder) return;
+    const bai = AtomicFile.create(`${this.path}.bai`);
+    this.bai = bai;
+    bai.write(serializeBai(this.indexBuilder.finish((position) => this.bgzf.resolveVirtualOffset(position))));
+    bai.close();
+  }
+
+  /** Renames the BAM, then its BAI, into place (after finish); a BAI that cannot be renamed takes the BAM away again. */
+  async commit(): Promise<void> {
+    await this.finish();
     try {
-      bai.commit();
+      await this.bgzf.commit();
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+    if (!this.bai) return;
+    try {
+      this.bai.commit();
     } catch (error) {
       fs.rmSync(this.path, { force: true });
       throw error;
@@ -107,6 +125,7 @@ export class BamWriter {
   }
 
   abort(): void {
+    this.bai?.abort();
     this.bgzf.abort();
   }
 }

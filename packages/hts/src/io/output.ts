@@ -16,7 +16,12 @@ export interface ByteSink {
    * caller may reuse its memory) and the sink can take more (backpressure).
    */
   write(chunk: Uint8Array): Promise<void>;
-  /** Flushes and, for files, renames the temporary file into place. */
+  /**
+   * Flushes and closes, keeping a file under its temporary name: the first half of a group
+   * commit (commitSinks), where a full disk or a failed write shows before any final name exists.
+   */
+  finish(): Promise<void>;
+  /** Finishes (if not yet) and, for files, renames the temporary file into place. */
   commit(): Promise<void>;
   /** Drops a file output's temporary file (after an error). Safe to call twice. */
   abort(): void;
@@ -106,6 +111,10 @@ function backgroundFileSink(file: ByteSink & { fd?: number }, target: string, li
       pump();
       if (queuedBytes > limitBytes) await until(() => queuedBytes <= limitBytes);
     },
+    async finish() {
+      await until(() => queue.length === 0 && !writing);
+      await file.finish();
+    },
     async commit() {
       await until(() => queue.length === 0 && !writing);
       await file.commit();
@@ -136,13 +145,16 @@ function stdoutSink(): ByteSink {
         });
       });
     },
-    commit() {
+    finish() {
       if (failure) return Promise.reject(failure);
       return new Promise((resolve, reject) => {
         stdout.write(new Uint8Array(0), (error) =>
           error ? reject((error as NodeJS.ErrnoException).code === 'EPIPE' ? new EpipeError() : error) : resolve(),
         );
       });
+    },
+    commit() {
+      return this.finish();
     },
     abort() {
       // Nothing to remove: stdout has no temporary file.
@@ -160,6 +172,10 @@ function atomicFileSink(target: string): ByteSink & { fd: number } {
     async write(chunk) {
       file.write(chunk);
     },
+    // eslint-disable-next-line @typescript-eslint/require-await -- async turns a failed close into a rejection
+    async finish() {
+      file.close();
+    },
     // eslint-disable-next-line @typescript-eslint/require-await -- async turns a failed flush or rename into a rejection
     async commit() {
       file.commit();
@@ -168,4 +184,29 @@ function atomicFileSink(target: string): ByteSink & { fd: number } {
       file.abort();
     },
   };
+}
+
+/**
+ * Commits sinks as one: every sink is finished first (flushed and closed under its temporary
+ * name), then each is renamed into place; when a rename fails, the ones already renamed are
+ * removed again. So a failed write leaves no final name, and a failed group leaves none either.
+ */
+export async function commitSinks(sinks: readonly ByteSink[]): Promise<void> {
+  try {
+    for (const sink of sinks) await sink.finish();
+  } catch (error) {
+    for (const sink of sinks) sink.abort();
+    throw error;
+  }
+  const done: ByteSink[] = [];
+  try {
+    for (const sink of sinks) {
+      await sink.commit();
+      done.push(sink);
+    }
+  } catch (error) {
+    for (const sink of done) if (sink.name !== '-' && sink.name !== 'stdout') fs.rmSync(sink.name, { force: true });
+    for (const sink of sinks) sink.abort();
+    throw error;
+  }
 }
