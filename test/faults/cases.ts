@@ -403,6 +403,63 @@ for (const tag of ROUND_TRIP_TAGS) {
   });
 }
 
+// htslib's own test inputs (test/fixtures/htslib, with their origin).
+const HTSLIB = path.resolve(import.meta.dirname, '..', 'fixtures', 'htslib');
+for (const reader of SAM_READERS) {
+  add({
+    id: `htslib longrefs/longref.sam: 64-bit positions refused (${reader.name})`,
+    setup: (dir) => {
+      fs.copyFileSync(path.join(HTSLIB, 'longref.sam'), path.join(dir, 'longref.sam'));
+      return reader.run('longref.sam');
+    },
+    exit: 1,
+    stderr: /longref\.sam: @SQ line 1: LN 10001009800 does not fit/,
+  });
+}
+for (const file of ['MM-double.sam', 'MM-explicit.sam']) {
+  add({
+    id: `htslib base_mods/${file}: RNAME * reads as unmapped (flag 4, as samtools)`,
+    setup: () => ({ tool: 'bam2ndjson', args: [path.join(HTSLIB, file)] }),
+    exit: 0,
+    check: (_, stdout) => {
+      const records = stdout.split('\n').filter((line) => line.startsWith('{"qname"'));
+      const mapped = records.filter((line) => !/"flag":4,/.test(line));
+      return records.length > 0 && mapped.length === 0 ? undefined : `${mapped.length} of ${records.length} records without flag 4`;
+    },
+  });
+  add({
+    id: `htslib base_mods/${file}: collect-alignment counts no aligned reads`,
+    setup: () => ({ tool: 'collect-alignment', args: ['-i', path.join(HTSLIB, file), '-o', 'qc/s', '-q'] }),
+    exit: 0,
+    check: (dir) => {
+      const [head, ...rows] = fs.readFileSync(path.join(dir, 'qc/s.alignment-metrics.txt'), 'utf8').trimEnd().split('\n');
+      const column = head!.split('\t').indexOf('aligned_reads');
+      const aligned = rows.map((row) => row.split('\t')[column]);
+      return rows.length > 0 && aligned.every((n) => n === '0') ? undefined : `aligned_reads ${aligned.join(', ')}`;
+    },
+  });
+}
+add({
+  id: 'htslib auxf#values.sam: every tag (A!, floats, arrays) round-trips bam2ndjson | ndjson2bam | bam2ndjson',
+  setup: (dir) => {
+    fs.copyFileSync(path.join(HTSLIB, 'auxf#values.sam'), path.join(dir, 'in.sam'));
+    return {
+      tool: 'bash',
+      args: [
+        '-o',
+        'pipefail',
+        '-c',
+        'TOOL bam2ndjson in.sam > a.ndjson && TOOL ndjson2bam a.ndjson -o b.bam && TOOL bam2ndjson b.bam > b.ndjson',
+      ],
+    };
+  },
+  exit: 0,
+  check: (dir) =>
+    fs.readFileSync(path.join(dir, 'a.ndjson'), 'utf8') === fs.readFileSync(path.join(dir, 'b.ndjson'), 'utf8')
+      ? undefined
+      : 'the second NDJSON differs from the first',
+});
+
 add({
   id: 'bam2ndjson: a tag twice in a record is refused (a JSON object cannot hold it)',
   setup: (dir) => {
