@@ -93,9 +93,9 @@ export async function runTool(name: string, argv: string[], build: (program: Com
   const program = new Command(name);
   program.exitOverride().configureOutput({
     writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `${name}: ${text}` : text),
-    outputError: (text, write) => write(text.startsWith('error:') ? text : `error: ${text}`),
+    // Every usage error is one line, the hint included (commander would add it on a line of its own).
+    outputError: (text, write) => write(`${text.startsWith('error:') ? '' : 'error: '}${text.trimEnd()} (run ${name} --help for usage)\n`),
   });
-  program.showHelpAfterError(`(run ${name} --help for usage)`);
   for (const signal of STOP_SIGNALS) process.once(signal, () => stopBySignal(signal));
   build(program);
   // The action's promise ends every run with process.exit. An event loop that empties first means

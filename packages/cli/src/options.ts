@@ -30,6 +30,18 @@ export function positiveInteger(flag: string): (value: string) => number {
   return integerInRange(flag, 1, Number.MAX_SAFE_INTEGER);
 }
 
+/** commander parser for a number from `min` to `max` (inclusive). */
+export function numberInRange(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(
+        `${flag} takes a number ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}, got '${value}'`,
+      );
+    return n;
+  };
+}
+
 /** commander parser for a finite number. */
 export function finiteNumber(flag: string): (value: string) => number {
   return (value) => {

@@ -5,7 +5,8 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  finiteNumber,
+  integerInRange,
+  numberInRange,
   inputOption,
   inputSizeBytes,
   outputPrefixOption,
@@ -70,7 +71,10 @@ export function addToolOptions(program: Command, tool: string, prefixed: boolean
   for (const option of TOOL_OPTIONS.filter((o) => o.tool === tool)) {
     const flag = prefixed ? `--${tool}::${option.flag}` : `--${option.flag}`;
     if (option.type === 'boolean') program.option(flag, option.description);
-    else program.option(`${flag} <n>`, `${option.description} (default ${option.defaultValue})`, finiteNumber(flag));
+    else {
+      const parse = option.integer ? integerInRange(flag, option.min, option.max) : numberInRange(flag, option.min, option.max);
+      program.option(`${flag} <n>`, `${option.description} (default ${option.defaultValue})`, parse);
+    }
   }
 }
 

@@ -90,7 +90,14 @@ export type CollectorOption<Key extends string = string> = {
   readonly flag: string;
   readonly description: string;
 } & (
-  | { readonly type: 'number'; readonly defaultValue: number }
+  | {
+      readonly type: 'number';
+      readonly defaultValue: number;
+      /** The accepted values (a flag outside them is a usage error); `integer` for whole numbers. */
+      readonly min: number;
+      readonly max: number;
+      readonly integer?: boolean;
+    }
   /** A switch: off unless the flag is given. */
   | { readonly type: 'boolean'; readonly defaultValue: false }
 );

@@ -117,6 +117,9 @@ export const ALIGNMENT_OPTIONS = [
     description: 'pairs with a larger insert are chimeric (Picard MAX_INSERT_SIZE)',
     type: 'number',
     defaultValue: 100000,
+    min: 0,
+    max: 2147483647,
+    integer: true,
   },
   {
     key: 'minMappingQuality',
@@ -124,6 +127,9 @@ export const ALIGNMENT_OPTIONS = [
     description: "mapping quality of high-quality (HQ) reads and of the chimera test (riker's option; Picard's fixed 20)",
     type: 'number',
     defaultValue: 20,
+    min: 0,
+    max: 255,
+    integer: true,
   },
   {
     key: 'alignedLengthOverAlignedReads',

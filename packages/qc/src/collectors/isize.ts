@@ -59,6 +59,8 @@ export const ISIZE_OPTIONS = [
     description: 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)',
     type: 'number',
     defaultValue: 0.05,
+    min: 0,
+    max: 1,
   },
   {
     key: 'deviations',
@@ -66,6 +68,8 @@ export const ISIZE_OPTIONS = [
     description: 'trim to MEDIAN + DEVIATIONS x MAD for the mean and SD (Picard DEVIATIONS)',
     type: 'number',
     defaultValue: 10,
+    min: 0,
+    max: Number.POSITIVE_INFINITY,
   },
   {
     key: 'excludeQcFail',
