@@ -2,57 +2,44 @@
  * The fault suite's table: one row per case. A row makes its inputs in its own folder (which is
  * also the tool's working directory), names the command, and says what must happen: the exit
  * (0, 1 runtime, 2 usage, or the signal that ends it), words that the single stderr line must
- * hold, and, for runs that must succeed, what their output must equal. Every failing case is also
- * held to the promises that hold for all (faults.test.ts): one line `<tool>: error: …`, no stack
- * trace, no raw bytes, no new file in the folder (no final-named output, no temporary file).
+ * hold, and what must be there afterwards. Every failing case is also checked for the promises
+ * that hold for all (faults.test.ts): one line `<tool>: error: …`, no stack trace, no raw bytes,
+ * no new file in the folder (no final-named output, no temporary file).
  *
- * Rows are mostly generated: each corruption of a BAM, SAM, NDJSON or FASTQ input is tried on the
- * tools that read it, each unwritable place on every kind of writer. A new tool adds itself to the
- * reader and writer lists below and its own rows (test/faults/README.md).
- *
- * Budget: the suite runs inside `npm test` and must stay well under a minute on 2 cores. A run is
- * mostly Node's start-up, about 0.25 s of CPU, and twice that with a worker thread, so runs use
- * `-t 1` unless the threads are the point (`-t 2` readers, which take the engine's worker path),
- * and a corruption is tried on one tool of each reading path rather than on every tool: the
- * collectors share one reader, so they take turns (`rotate`).
+ * Rows are mostly generated: each corruption of a BAM, SAM, NDJSON or FASTQ input is tried on every
+ * tool that reads it. A new tool adds itself to the reader lists below and its own rows at the end
+ * (test/faults/README.md).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BamWriter, encodeRecord, makeHeader } from '@shoal/hts';
 import {
   HEADER_TEXT,
+  header,
   fastq,
   garbage,
   gzip,
-  header,
   headerBytes,
-  partialState,
   patchedRecords,
   samText,
   samWithEdit,
   tagsOffset,
-  validBam,
   validRecords,
   withExtraTagBytes,
   write,
   writeBam,
   writeBgzf,
 } from './inputs.js';
-import { fullDiskProblem, makeFullDisk, makeReadOnly, readOnlyProblem } from './mounts.js';
+import { BamWriter, encodeRecord, makeHeader } from '@shoal/hts';
 
-/** 0 success, 1 runtime error, 2 usage error, or the signal that must end the run. */
 export type Exit = 0 | 1 | 2 | NodeJS.Signals;
 
 export interface Run {
-  /**
-   * The executable (bam2ndjson, collect-multi, fq-transform, …), or 'bash' for a pipeline, where
-   * `TOOL <name> …` runs a built tool and `pipe_status N` exits with N, a death by SIGPIPE (141)
-   * counted as 0: both are the quiet end a closed pipe must give.
-   */
+  /** The executable (bam2ndjson, collect-multi, fq-transform, …), or 'bash' for a pipeline. */
   tool: string;
   args: string[];
   stdin?: string | Uint8Array;
-  /** Send this signal once `ready(files below the folder)` holds; stdin stays open until then. */
+  /** Send this signal once `ready(files in the folder)` holds; stdin stays open until then. */
   signal?: { name: NodeJS.Signals; ready: (files: string[]) => boolean };
 }
 
@@ -60,13 +47,13 @@ export interface FaultCase {
   id: string;
   setup: (dir: string) => Promise<Run> | Run;
   exit: Exit;
-  /** Must match the one stderr line (failures). For successes stderr must be empty. */
+  /** Must match the one stderr line (failures) or be absent (success: stderr empty). */
   stderr?: RegExp;
-  /** For exit 0: checks on the folder and stdout against the reference; returns a problem, or undefined. */
+  /** For exit 0: checks on the folder and stdout; return a problem, or undefined. */
   check?: (dir: string, stdout: string) => string | undefined;
-  /** Files (relative) that a failure may leave: fq-transform's run marker, inputs the command made. */
+  /** Files (relative) that a failure may leave: fq-transform's run marker. */
   mayLeave?: RegExp;
-  /** A reason to skip, decided when the suite starts (no tmpfs here); reported with the case's name. */
+  /** A reason to skip, decided when the suite starts (e.g. no tmpfs). */
   skip?: () => string | undefined;
 }
 
@@ -75,60 +62,25 @@ const add = (c: FaultCase): void => {
   cases.push(c);
 };
 
-/** A tool reading one input, with its outputs inside the case folder. */
-interface Reader {
-  name: string;
-  run: (input: string) => Run;
-}
-/** The collectors share one reader (packages/qc/src/run.ts): a corruption needs one of them per path. */
-const COLLECTORS = ['collect-multi', 'collect-alignment', 'collect-isize', 'collect-basic'] as const;
-const collector = (tool: string, threads: number): Reader => ({
-  name: `${tool} -t ${threads}`,
-  run: (input) => ({ tool, args: ['-i', input, '-o', 'qc/s', '-q', '-t', String(threads)] }),
-});
-/** The reader standing for a group at row `index`: the group's tools take turns. */
-const rotate = (group: Reader[], index: number): Reader => group[index % group.length]!;
-
 // ---------------------------------------------------------------- BAM inputs
 
-const bam2ndjson = (threads: number): Reader => ({
-  name: `bam2ndjson -t ${threads}`,
-  run: (input) => ({ tool: 'bam2ndjson', args: [input, '-o', 'out.ndjson', '-t', String(threads)] }),
-});
-const ndjson2bam: Reader = {
-  name: 'ndjson2bam --write-index',
-  run: (input) => ({ tool: 'ndjson2bam', args: [input, '-o', 'out.bam', '--write-index', '-t', '1'] }),
-};
-const bamIndex: Reader = { name: 'bam-index', run: (input) => ({ tool: 'bam-index', args: [input] }) };
-
-/**
- * Every way a BAM is read: the engine on the main thread (-t 1) and with inflate on workers (-t 2),
- * hts's reader (ndjson2bam; the collectors at -t 1), the indexer, and the collectors on the engine.
- * A fault of the container (BGZF, header) is tried on each; a fault of one record on each path
- * that cuts records (the engine, hts's reader, the indexer, the collectors on the engine).
- */
-const CONTAINER_READERS = (index: number): Reader[] => [
-  bam2ndjson(1),
-  bam2ndjson(2),
-  ndjson2bam,
-  bamIndex,
-  collector('collect-multi', 2),
-  rotate(
-    COLLECTORS.slice(1).map((tool) => collector(tool, 1)),
-    index,
-  ),
-];
-const RECORD_READERS = (index: number): Reader[] => [
-  bam2ndjson(2),
-  ndjson2bam,
-  bamIndex,
-  rotate(
-    COLLECTORS.map((tool) => collector(tool, 2)),
-    index,
-  ),
+/** A way to read a BAM: each tool that takes one, with the outputs it would write. */
+interface BamReader {
+  name: string;
+  run: (bam: string) => Run;
+}
+// The collect-* tools share one reader and one shell: collect-multi stands for them here (the
+// single-collector tools have their usage and output rows below), which keeps the suite's time down.
+const BAM_READERS: BamReader[] = [
+  { name: 'bam2ndjson', run: (bam) => ({ tool: 'bam2ndjson', args: [bam, '-o', 'out.ndjson', '--threads', '1'] }) },
+  { name: 'bam2ndjson-t2', run: (bam) => ({ tool: 'bam2ndjson', args: [bam, '-o', 'out.ndjson', '--threads', '2'] }) },
+  { name: 'ndjson2bam', run: (bam) => ({ tool: 'ndjson2bam', args: [bam, '-o', 'out.bam', '--write-index'] }) },
+  { name: 'bam-index', run: (bam) => ({ tool: 'bam-index', args: [bam] }) },
+  { name: 'collect-multi', run: (bam) => ({ tool: 'collect-multi', args: ['-i', bam, '-o', 'qc/s', '-q', '-t', '2'] }) },
 ];
 
 const encoded = (): Uint8Array[] => validRecords().map(encodeRecord);
+const concat = (parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
 
 interface BamFault {
   id: string;
@@ -136,52 +88,110 @@ interface BamFault {
   stderr: RegExp;
 }
 
-/** read010 (the 11th record) patched; offsets are those of SAM spec §4.2.1. */
 const recordFault = (id: string, patch: Parameters<typeof patchedRecords>[0], stderr: RegExp): BamFault => ({
   id,
   make: (file) => writeBam(file, patchedRecords(patch)),
   stderr,
 });
-const bytesFault = (id: string, bytes: () => Promise<Uint8Array>, stderr: RegExp): BamFault => ({
-  id,
-  make: async (file) => fs.writeFileSync(file, await bytes()),
-  stderr,
-});
 
-const CONTAINER_FAULTS: BamFault[] = [
-  bytesFault(
-    'truncated mid-block',
-    async () => {
-      const bytes = await validBam();
-      return bytes.subarray(0, Math.floor(bytes.length / 2));
+/** A valid BAM's bytes, made once. */
+let validBamBytes: Buffer | undefined;
+async function validBam(dir: string): Promise<Buffer> {
+  if (!validBamBytes) {
+    const file = path.join(dir, '.valid.bam');
+    await writeBam(file, encoded());
+    validBamBytes = fs.readFileSync(file);
+    fs.rmSync(file);
+  }
+  return validBamBytes;
+}
+
+const BAM_FAULTS: BamFault[] = [
+  {
+    id: 'truncated mid-block',
+    make: async (file) => {
+      const bytes = await validBam(path.dirname(file));
+      fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
     },
-    /in\.bam \(byte offset \d+\).*truncated/,
-  ),
-  bytesFault(
-    'no EOF marker block',
-    async () => {
-      const bytes = await validBam();
-      return bytes.subarray(0, bytes.length - 28);
+    stderr: /in\.bam \(byte offset \d+\).*truncated/,
+  },
+  {
+    id: 'no EOF block',
+    make: async (file) => {
+      const bytes = await validBam(path.dirname(file));
+      fs.writeFileSync(file, bytes.subarray(0, bytes.length - 28));
     },
-    /in\.bam \(byte offset \d+\).*EOF marker/,
-  ),
-  bytesFault('garbage', () => Promise.resolve(garbage(5000)), /in\.bam \(byte offset 0\).*(not BAM|not a BGZF)/),
-  bytesFault(
-    'plain gzip, not BGZF',
-    () => Promise.resolve(gzip(Buffer.concat([headerBytes(), ...encoded()]).toString('latin1'))),
-    /in\.bam.*(plain gzip|BGZF)/,
-  ),
-  bytesFault('empty file', () => Promise.resolve(Buffer.alloc(0)), /in\.bam.*(empty|no data|no BAM|not BAM)/),
-  bytesFault(
-    'CRC32 mismatch',
-    async () => {
-      const bytes = Buffer.from(await validBam());
+    stderr: /in\.bam \(byte offset \d+\).*EOF marker/,
+  },
+  { id: 'garbage', make: (file) => Promise.resolve(fs.writeFileSync(file, garbage(5000))), stderr: /in\.bam.*(not BAM|not a BGZF)/ },
+  {
+    id: 'plain gzip',
+    make: async (file) => {
+      const raw = concat([headerBytes(), ...encoded()]);
+      await Promise.resolve(fs.writeFileSync(file, gzip(Buffer.from(raw).toString('latin1'))));
+    },
+    stderr: /in\.bam.*(plain gzip|BGZF)/,
+  },
+  { id: 'empty file', make: (file) => Promise.resolve(fs.writeFileSync(file, '')), stderr: /in\.bam.*(empty|no data|no BAM|not BAM)/ },
+  {
+    id: 'CRC mismatch',
+    make: async (file) => {
+      const bytes = Buffer.from(await validBam(path.dirname(file)));
       // The first block's CRC32 sits 8 bytes before its end (BSIZE at offset 16 is the block size - 1).
       const blockEnd = bytes.readUInt16LE(16) + 1;
       bytes[blockEnd - 8] = bytes[blockEnd - 8]! ^ 0xff;
-      return bytes;
+      fs.writeFileSync(file, bytes);
     },
-    /in\.bam \(byte offset 0\).*CRC/,
+    stderr: /in\.bam \(byte offset 0\).*CRC/,
+  },
+  recordFault('reference id beyond the header', (_, v) => v.setInt32(4, 5, true), /in\.bam \(byte offset.*reference id 5/),
+  recordFault('reference id -2', (_, v) => v.setInt32(4, -2, true), /in\.bam \(byte offset.*reference id -2/),
+  recordFault('mate reference id beyond the header', (_, v) => v.setInt32(24, 9, true), /in\.bam \(byte offset.*mate reference id 9/),
+  recordFault('negative position', (_, v) => v.setInt32(8, -5, true), /in\.bam \(byte offset.*position -5/),
+  recordFault('negative mate position', (_, v) => v.setInt32(28, -7, true), /in\.bam \(byte offset.*mate position -7/),
+  recordFault('read name without NUL', (b) => void (b[36 + b[12]! - 1] = 0x78), /in\.bam \(byte offset.*NUL-terminated/),
+  recordFault(
+    'unknown CIGAR operation',
+    (b, v) => v.setUint32(36 + b[12]!, (50 << 4) | 15, true),
+    /in\.bam \(byte offset.*unknown CIGAR operation/,
+  ),
+  recordFault(
+    'CIGAR longer than SEQ',
+    (b, v) => v.setUint32(36 + b[12]!, (51 << 4) | 0, true),
+    /in\.bam \(byte offset.*CIGAR and query sequence lengths differ/,
+  ),
+  recordFault(
+    'Z tag without NUL',
+    (b) => withExtraTagBytes(b, [0x58, 0x5a, 0x5a, 0x61, 0x62]),
+    /in\.bam \(byte offset.*XZ is not NUL-terminated/,
+  ),
+  recordFault(
+    'B array past the record',
+    (b) => withExtraTagBytes(b, [0x58, 0x42, 0x42, 0x43, 0xe8, 0x03, 0, 0, 1, 2]),
+    /in\.bam \(byte offset.*XB.*runs past/,
+  ),
+  recordFault('unknown tag type', (b) => withExtraTagBytes(b, [0x58, 0x51, 0x71, 1]), /in\.bam \(byte offset.*XQ has an unknown type/),
+  recordFault('tag cut short', (b) => withExtraTagBytes(b, [0x58, 0x49, 0x69, 1]), /in\.bam \(byte offset.*XI runs past/),
+  recordFault(
+    'tag type byte not printable',
+    (b) => withExtraTagBytes(b, [0x58, 0x51, 0x01, 1]),
+    /in\.bam \(byte offset.*unknown type \\x01/,
+  ),
+  recordFault('block_size too small', (_, v) => v.setUint32(0, 20, true), /in\.bam \(byte offset.*block_size/),
+  recordFault('block_size implausible', (_, v) => v.setUint32(0, 0x7ffffff0, true), /in\.bam \(byte offset.*block_size/),
+  recordFault('negative l_seq', (_, v) => v.setInt32(20, -3, true), /in\.bam \(byte offset.*corrupt BAM record/),
+  recordFault('l_read_name 0', (b) => void (b[12] = 0), /in\.bam \(byte offset.*corrupt BAM record/),
+  recordFault('B array of unknown subtype', (b) => withExtraTagBytes(b, [0x58, 0x42, 0x42, 0x51, 0, 0, 0, 0]), /unknown array type/),
+  recordFault(
+    'tags cut inside the record',
+    (b, v) => {
+      const at = tagsOffset(b, v);
+      // Drop the last byte of the record: its RG:Z text then ends without a NUL.
+      const out = b.slice(0, b.length - 1);
+      new DataView(out.buffer).setUint32(0, out.length - 4, true);
+      return at > 0 ? out : b;
+    },
+    /in\.bam \(byte offset.*NUL-terminated/,
   ),
   {
     id: 'header n_ref negative',
@@ -216,95 +226,38 @@ const CONTAINER_FAULTS: BamFault[] = [
   { id: 'header cut short', make: (file) => writeBgzf(file, headerBytes().subarray(0, 30)), stderr: /in\.bam.*truncated BAM header/ },
   {
     id: 'data ends inside a record',
-    make: (file) => writeBgzf(file, Buffer.concat([headerBytes(), ...encoded()]).subarray(0, headerBytes().length + 300)),
+    make: (file) => writeBgzf(file, concat([headerBytes(), ...encoded()]).subarray(0, headerBytes().length + 300)),
     stderr: /in\.bam.*truncated BAM record/,
   },
 ];
 
-const RECORD_FAULTS: BamFault[] = [
-  recordFault('reference id beyond the header', (_, v) => v.setInt32(4, 5, true), /in\.bam \(byte offset.*reference id 5/),
-  recordFault('reference id -2', (_, v) => v.setInt32(4, -2, true), /in\.bam \(byte offset.*reference id -2/),
-  recordFault('mate reference id beyond the header', (_, v) => v.setInt32(24, 9, true), /in\.bam \(byte offset.*mate reference id 9/),
-  recordFault('negative position', (_, v) => v.setInt32(8, -5, true), /in\.bam \(byte offset.*position -5/),
-  recordFault('negative mate position', (_, v) => v.setInt32(28, -7, true), /in\.bam \(byte offset.*mate position -7/),
-  recordFault('read name without NUL', (b) => void (b[36 + b[12]! - 1] = 0x78), /in\.bam \(byte offset.*NUL-terminated/),
-  recordFault('l_read_name 0', (b) => void (b[12] = 0), /in\.bam \(byte offset.*corrupt BAM record/),
-  recordFault(
-    'CIGAR operation 15',
-    (b, v) => v.setUint32(36 + b[12]!, (50 << 4) | 15, true),
-    /in\.bam \(byte offset.*unknown CIGAR operation/,
-  ),
-  recordFault(
-    'CIGAR longer than SEQ',
-    (b, v) => v.setUint32(36 + b[12]!, (51 << 4) | 0, true),
-    /in\.bam \(byte offset.*CIGAR and query sequence lengths differ/,
-  ),
-  recordFault('negative l_seq', (_, v) => v.setInt32(20, -3, true), /in\.bam \(byte offset.*corrupt BAM record/),
-  recordFault('l_seq past the record', (_, v) => v.setInt32(20, 5000, true), /in\.bam \(byte offset.*corrupt BAM record/),
-  recordFault('block_size too small', (_, v) => v.setUint32(0, 20, true), /in\.bam \(byte offset.*block_size/),
-  recordFault('block_size implausible', (_, v) => v.setUint32(0, 0x7ffffff0, true), /in\.bam \(byte offset.*block_size/),
-  recordFault(
-    'Z tag without NUL',
-    (b) => withExtraTagBytes(b, [0x58, 0x5a, 0x5a, 0x61, 0x62]),
-    /in\.bam \(byte offset.*XZ is not NUL-terminated/,
-  ),
-  recordFault(
-    'B array past the record',
-    (b) => withExtraTagBytes(b, [0x58, 0x42, 0x42, 0x43, 0xe8, 0x03, 0, 0, 1, 2]),
-    /in\.bam \(byte offset.*XB.*runs past/,
-  ),
-  recordFault(
-    'B array of unknown subtype',
-    (b) => withExtraTagBytes(b, [0x58, 0x42, 0x42, 0x51, 0, 0, 0, 0]),
-    /in\.bam \(byte offset.*unknown array type/,
-  ),
-  recordFault('unknown tag type', (b) => withExtraTagBytes(b, [0x58, 0x51, 0x71, 1]), /in\.bam \(byte offset.*XQ has an unknown type/),
-  recordFault(
-    'tag type byte not printable (shown escaped)',
-    (b) => withExtraTagBytes(b, [0x58, 0x51, 0x01, 1]),
-    /in\.bam \(byte offset.*unknown type "?\\(x01|u0001)/,
-  ),
-  recordFault('integer tag cut short', (b) => withExtraTagBytes(b, [0x58, 0x49, 0x69, 1]), /in\.bam \(byte offset.*XI runs past/),
-  recordFault(
-    'last tag cut inside the record',
-    (b, v) => {
-      const at = tagsOffset(b, v);
-      // Drop the last byte of the record: its RG:Z text then ends without a NUL.
-      const out = b.slice(0, b.length - 1);
-      new DataView(out.buffer).setUint32(0, out.length - 4, true);
-      return at > 0 ? out : b;
-    },
-    /in\.bam \(byte offset.*NUL-terminated/,
-  ),
-];
-
-const bamRows = (faults: BamFault[], readers: (index: number) => Reader[]): void =>
-  faults.forEach((fault, index) => {
-    for (const reader of readers(index))
-      add({
-        id: `bam: ${fault.id} (${reader.name})`,
-        setup: async (dir) => {
-          await fault.make(path.join(dir, 'in.bam'));
-          return reader.run('in.bam');
-        },
-        exit: 1,
-        stderr: fault.stderr,
-      });
-  });
-bamRows(CONTAINER_FAULTS, CONTAINER_READERS);
-bamRows(RECORD_FAULTS, RECORD_READERS);
+for (const fault of BAM_FAULTS) {
+  for (const reader of BAM_READERS) {
+    add({
+      id: `bam: ${fault.id} (${reader.name})`,
+      setup: async (dir) => {
+        await fault.make(path.join(dir, 'in.bam'));
+        return reader.run('in.bam');
+      },
+      exit: 1,
+      stderr: fault.stderr,
+    });
+  }
+}
 
 // ---------------------------------------------------------------- SAM inputs
 
-/** SAM is parsed by hts's SamReader in every tool; the collectors take turns at its other end. */
-const SAM_READERS = (index: number): Reader[] => [
-  { name: 'bam2ndjson', run: (file) => ({ tool: 'bam2ndjson', args: [file, '-o', 'out.ndjson', '-t', '1'] }) },
-  { name: 'ndjson2bam', run: (file) => ({ tool: 'ndjson2bam', args: [file, '-o', 'out.bam', '-t', '1'] }) },
-  rotate([collector('collect-multi', 2), ...COLLECTORS.slice(1).map((tool) => collector(tool, 1))], index),
+interface TextReader {
+  name: string;
+  run: (file: string) => Run;
+}
+const SAM_READERS: TextReader[] = [
+  { name: 'bam2ndjson', run: (file) => ({ tool: 'bam2ndjson', args: [file, '-o', 'out.ndjson'] }) },
+  { name: 'ndjson2bam', run: (file) => ({ tool: 'ndjson2bam', args: [file, '-o', 'out.bam'] }) },
+  { name: 'collect-multi', run: (file) => ({ tool: 'collect-multi', args: ['-i', file, '-o', 'qc/s', '-q'] }) },
 ];
 
 const field = (index: number, value: string) => (fields: string[]) => fields.map((f, i) => (i === index ? value : f));
-/** Faults in read010's line, line 15 of in.sam (4 header lines, then read000…). */
 const SAM_FAULTS: { id: string; text: () => string; stderr: RegExp }[] = [
   {
     id: 'POS beyond 32 bits (htslib longref)',
@@ -338,19 +291,20 @@ const SAM_FAULTS: { id: string; text: () => string; stderr: RegExp }[] = [
   { id: 'float tag not a number', text: () => samWithEdit((f) => [...f, 'XF:f:abc']), stderr: /in\.sam \(line 15\).*XF/ },
   { id: 'integer tag beyond 32 bits', text: () => samWithEdit((f) => [...f, 'XI:i:99999999999']), stderr: /in\.sam \(line 15\).*XI/ },
   {
-    id: 'control character in the read name (shown escaped)',
+    id: 'control character in the read name',
     text: () => samWithEdit(field(0, 'read\x01ten')),
-    stderr: /in\.sam \(line 15\).*read name "read\\(u0001|x01)ten" is not printable/,
+    stderr: /in\.sam \(line 15\): read name "read\\u0001ten" is not printable/,
   },
   { id: 'POS not a number', text: () => samWithEdit(field(3, '12x')), stderr: /in\.sam \(line 15\).*POS/ },
   {
     id: '@SQ length beyond 32 bits',
     text: () => samText().replace('LN:100000', 'LN:10000000000'),
-    stderr: /in\.sam \(line 2\).*LN 10000000000 does not fit/,
+    stderr: /in\.sam.*LN 10000000000 does not fit/,
   },
 ];
-SAM_FAULTS.forEach((fault, index) => {
-  for (const reader of SAM_READERS(index))
+
+for (const fault of SAM_FAULTS) {
+  for (const reader of SAM_READERS) {
     add({
       id: `sam: ${fault.id} (${reader.name})`,
       setup: (dir) => {
@@ -360,20 +314,16 @@ SAM_FAULTS.forEach((fault, index) => {
       exit: 1,
       stderr: fault.stderr,
     });
-});
+  }
+}
 
-/** bam2ndjson's record of read010, parsed, with its line as written (JSON.parse would turn -0 into 0). */
+/** bam2ndjson's record of read010, parsed, with its line as written (JSON.stringify would turn -0 into 0). */
 const read010 = (stdout: string): (Record<string, unknown> & { line: string }) | undefined => {
   const line = stdout.split('\n').find((l) => l.startsWith('{"qname":"read010"'));
   return line === undefined ? undefined : { ...(JSON.parse(line) as Record<string, unknown>), line };
 };
 
-/** What samtools 1.16.1 makes of read010 so edited (`samtools view -b | samtools view`), as bam2ndjson writes it. */
-const SAM_NORMALISATIONS: {
-  id: string;
-  text: () => string;
-  expect: (record: Record<string, unknown> & { line: string }) => string | undefined;
-}[] = [
+const SAM_NORMALISATIONS: { id: string; text: () => string; expect: (record: Record<string, unknown>) => string | undefined }[] = [
   {
     id: 'RNAME * gets the unmapped flag (as samtools)',
     text: () => samWithEdit((f) => f.map((v, i) => (i === 2 ? '*' : i === 6 ? '*' : v))),
@@ -390,19 +340,22 @@ const SAM_NORMALISATIONS: {
     expect: (r) => (r.mapq === 255 ? undefined : `mapq ${r.mapq as number}`),
   },
   {
-    id: 'a line ending in a tab (as samtools)',
+    id: 'a line ending in a tab',
     text: () => samWithEdit((f) => [...f, '']),
-    expect: (r) => (r.pos === 471 && r.line.includes('"RG":["Z","rg1"]') ? undefined : r.line),
+    expect: (r) => (r.pos === 471 ? undefined : `pos ${r.pos as number}`),
   },
   {
     id: "tag named 'A!' (htslib auxf#values.sam)",
     text: () => samWithEdit((f) => [...f, 'A!:i:3']),
-    expect: (r) => (r.line.includes('"A!":["C",3]') ? undefined : r.line),
+    expect: (r) => ((r.line as string).includes('"A!":["C",3]') ? undefined : (r.line as string)),
   },
   {
     id: 'float tags -0, inf, -inf, nan',
     text: () => samWithEdit((f) => [...f, 'XA:f:-0', 'XB:f:inf', 'XC:f:-inf', 'XD:f:nan']),
-    expect: (r) => (r.line.includes('"XA":["f",-0],"XB":["f","Infinity"],"XC":["f","-Infinity"],"XD":["f","NaN"]') ? undefined : r.line),
+    expect: (r) =>
+      (r.line as string).includes('"XA":["f",-0],"XB":["f","Infinity"],"XC":["f","-Infinity"],"XD":["f","NaN"]')
+        ? undefined
+        : (r.line as string),
   },
 ];
 for (const fault of SAM_NORMALISATIONS) {
@@ -410,7 +363,7 @@ for (const fault of SAM_NORMALISATIONS) {
     id: `sam normalised: ${fault.id}`,
     setup: (dir) => {
       write(dir, 'in.sam', fault.text());
-      return { tool: 'bam2ndjson', args: ['in.sam', '-t', '1'] };
+      return { tool: 'bam2ndjson', args: ['in.sam'] };
     },
     exit: 0,
     check: (_, stdout) => {
@@ -420,15 +373,9 @@ for (const fault of SAM_NORMALISATIONS) {
   });
 }
 
-const ROUND_TRIP =
-  'TOOL bam2ndjson -t 1 in.sam > a.ndjson && TOOL ndjson2bam -t 1 a.ndjson -o b.bam && TOOL bam2ndjson -t 1 b.bam > b.ndjson';
-const sameNdjson = (dir: string): string | undefined => {
-  const [a, b] = ['a.ndjson', 'b.ndjson'].map((f) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : ''));
-  if (!a) return 'no a.ndjson';
-  return a === b ? undefined : 'the second NDJSON differs from the first';
-};
 // Whatever bam2ndjson writes, ndjson2bam reads back to the same records.
-for (const tag of ['A!:i:3', 'XA:f:-0', 'XE:B:f,-0,inf,nan']) {
+const ROUND_TRIP_TAGS = ['A!:i:3', 'XA:f:-0', 'XB:f:inf', 'XD:f:nan', 'XE:B:f,-0,inf', '1Z:Z:x'];
+for (const tag of ROUND_TRIP_TAGS) {
   add({
     id: `round trip: ${tag} through bam2ndjson | ndjson2bam | bam2ndjson`,
     setup: (dir) => {
@@ -437,30 +384,41 @@ for (const tag of ['A!:i:3', 'XA:f:-0', 'XE:B:f,-0,inf,nan']) {
         'in.sam',
         samWithEdit((f) => [...f, tag]),
       );
-      return { tool: 'bash', args: ['-o', 'pipefail', '-c', ROUND_TRIP] };
+      return {
+        tool: 'bash',
+        args: [
+          '-o',
+          'pipefail',
+          '-c',
+          'TOOL bam2ndjson in.sam > a.ndjson && TOOL ndjson2bam a.ndjson -o b.bam && TOOL bam2ndjson b.bam > b.ndjson',
+        ],
+      };
     },
     exit: 0,
-    check: sameNdjson,
+    check: (dir) =>
+      fs.readFileSync(path.join(dir, 'a.ndjson'), 'utf8') === fs.readFileSync(path.join(dir, 'b.ndjson'), 'utf8')
+        ? undefined
+        : 'the second NDJSON differs from the first',
   });
 }
 
 // htslib's own test inputs (test/fixtures/htslib, with their origin).
 const HTSLIB = path.resolve(import.meta.dirname, '..', 'fixtures', 'htslib');
-[...SAM_READERS(0), SAM_READERS(1)[2]!].forEach((reader) => {
+for (const reader of SAM_READERS) {
   add({
-    id: `htslib longrefs/longref.sam: 64-bit lengths refused (${reader.name})`,
+    id: `htslib longrefs/longref.sam: 64-bit positions refused (${reader.name})`,
     setup: (dir) => {
       fs.copyFileSync(path.join(HTSLIB, 'longref.sam'), path.join(dir, 'longref.sam'));
       return reader.run('longref.sam');
     },
     exit: 1,
-    stderr: /longref\.sam \(line 1\).*LN 10001009800 does not fit/,
+    stderr: /longref\.sam: @SQ line 1: LN 10001009800 does not fit/,
   });
-});
+}
 for (const file of ['MM-double.sam', 'MM-explicit.sam']) {
   add({
     id: `htslib base_mods/${file}: RNAME * reads as unmapped (flag 4, as samtools)`,
-    setup: () => ({ tool: 'bam2ndjson', args: [path.join(HTSLIB, file), '-t', '1'] }),
+    setup: () => ({ tool: 'bam2ndjson', args: [path.join(HTSLIB, file)] }),
     exit: 0,
     check: (_, stdout) => {
       const records = stdout.split('\n').filter((line) => line.startsWith('{"qname"'));
@@ -470,12 +428,10 @@ for (const file of ['MM-double.sam', 'MM-explicit.sam']) {
   });
   add({
     id: `htslib base_mods/${file}: collect-alignment counts no aligned reads`,
-    setup: () => ({ tool: 'collect-alignment', args: ['-i', path.join(HTSLIB, file), '-o', 'qc/s', '-q', '-t', '1'] }),
+    setup: () => ({ tool: 'collect-alignment', args: ['-i', path.join(HTSLIB, file), '-o', 'qc/s', '-q'] }),
     exit: 0,
     check: (dir) => {
-      const file = path.join(dir, 'qc/s.alignment-metrics.txt');
-      if (!fs.existsSync(file)) return 'no qc/s.alignment-metrics.txt';
-      const [head, ...rows] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+      const [head, ...rows] = fs.readFileSync(path.join(dir, 'qc/s.alignment-metrics.txt'), 'utf8').trimEnd().split('\n');
       const column = head!.split('\t').indexOf('aligned_reads');
       const aligned = rows.map((row) => row.split('\t')[column]);
       return rows.length > 0 && aligned.every((n) => n === '0') ? undefined : `aligned_reads ${aligned.join(', ')}`;
@@ -486,10 +442,21 @@ add({
   id: 'htslib auxf#values.sam: every tag (A!, floats, arrays) round-trips bam2ndjson | ndjson2bam | bam2ndjson',
   setup: (dir) => {
     fs.copyFileSync(path.join(HTSLIB, 'auxf#values.sam'), path.join(dir, 'in.sam'));
-    return { tool: 'bash', args: ['-o', 'pipefail', '-c', ROUND_TRIP] };
+    return {
+      tool: 'bash',
+      args: [
+        '-o',
+        'pipefail',
+        '-c',
+        'TOOL bam2ndjson in.sam > a.ndjson && TOOL ndjson2bam a.ndjson -o b.bam && TOOL bam2ndjson b.bam > b.ndjson',
+      ],
+    };
   },
   exit: 0,
-  check: sameNdjson,
+  check: (dir) =>
+    fs.readFileSync(path.join(dir, 'a.ndjson'), 'utf8') === fs.readFileSync(path.join(dir, 'b.ndjson'), 'utf8')
+      ? undefined
+      : 'the second NDJSON differs from the first',
 });
 
 add({
@@ -500,27 +467,20 @@ add({
       'in.sam',
       samWithEdit((f) => [...f, 'NM:i:7']),
     );
-    return { tool: 'bam2ndjson', args: ['in.sam', '-o', 'out.ndjson', '-t', '1'] };
+    return { tool: 'bam2ndjson', args: ['in.sam', '-o', 'out.ndjson'] };
   },
   exit: 1,
-  stderr: /in\.sam \(line 15\).*read010 has tag NM twice/,
+  stderr: /in\.sam.*read010 has tag NM twice/,
 });
 
 // ---------------------------------------------------------------- NDJSON inputs
 
-/** ndjson2bam reads NDJSON into BAM; bam2ndjson and the collectors read it too (by content, from a file or stdin). */
-const NDJSON_READERS = (index: number): Reader[] => [
-  { name: 'ndjson2bam', run: (file) => ({ tool: 'ndjson2bam', args: [file, '-o', 'out.bam', '--write-index', '-t', '1'] }) },
-  rotate(
-    [
-      { name: 'bam2ndjson', run: (file) => ({ tool: 'bam2ndjson', args: [file, '-o', 'out.ndjson', '-t', '1'] }) },
-      {
-        name: 'collect-multi -i -',
-        run: (file) => ({ tool: 'collect-multi', args: ['-i', '-', '-o', 'qc/s', '-q', '-t', '1'], stdin: fs.readFileSync(file) }),
-      },
-    ],
-    index,
-  ),
+const NDJSON_READERS: TextReader[] = [
+  { name: 'ndjson2bam', run: (file) => ({ tool: 'ndjson2bam', args: [file, '-o', 'out.bam', '--write-index'] }) },
+  {
+    name: 'collect-multi',
+    run: (file) => ({ tool: 'collect-multi', args: ['-i', '-', '-o', 'qc/s', '-q'], stdin: fs.readFileSync(file) }),
+  },
 ];
 const ndjsonRecord = (overrides: Record<string, unknown>): string =>
   JSON.stringify({
@@ -549,127 +509,89 @@ const NDJSON_HEADER = JSON.stringify({
   readGroups: [],
   text: '@SQ\tSN:chr1\tLN:100000\n@SQ\tSN:chr2\tLN:50000\n',
 });
-/** Faults in line 3 (after the header and one good record). */
 const NDJSON_FAULTS: { id: string; line: string; stderr: RegExp }[] = [
   { id: 'pos beyond 32 bits', line: ndjsonRecord({ pos: 10000000002 }), stderr: /line 3.*POS 10000000002 does not fit/ },
   { id: 'tlen beyond 32 bits', line: ndjsonRecord({ tlen: -3000000000 }), stderr: /line 3.*TLEN -3000000000/ },
-  { id: 'negative pos', line: ndjsonRecord({ pos: -4 }), stderr: /line 3.*POS -4 is negative/ },
-  { id: 'pos not an integer', line: ndjsonRecord({ pos: 1.5 }), stderr: /line 3.*pos/ },
-  { id: 'mapq 300', line: ndjsonRecord({ mapq: 300 }), stderr: /line 3.*mapq/i },
-  { id: 'flag 70000', line: ndjsonRecord({ flag: 70000 }), stderr: /line 3.*flag/i },
+  { id: 'mapq 300', line: ndjsonRecord({ mapq: 300 }), stderr: /line 3.*mapq/ },
+  { id: 'flag 70000', line: ndjsonRecord({ flag: 70000 }), stderr: /line 3.*flag/ },
   { id: 'CIGAR longer than seq', line: ndjsonRecord({ cigar: '5M' }), stderr: /line 3.*CIGAR and query sequence lengths differ/ },
   { id: 'unknown reference', line: ndjsonRecord({ rname: 'chrQ' }), stderr: /line 3.*chrQ/ },
-  { id: 'qual longer than seq', line: ndjsonRecord({ qual: 'IIIII' }), stderr: /line 3.*qual/i },
+  { id: 'not JSON', line: '{"qname": "x1", flag', stderr: /line 3/ },
+  { id: 'pos not an integer', line: ndjsonRecord({ pos: 1.5 }), stderr: /line 3.*pos/ },
   { id: 'tag with a bad type', line: ndjsonRecord({ tags: { XX: ['Q', 1] } }), stderr: /line 3.*XX/ },
   { id: 'tag name of three characters', line: ndjsonRecord({ tags: { XXX: ['i', 1] } }), stderr: /line 3.*tag name/ },
-  { id: 'not JSON', line: '{"qname": "x1", flag', stderr: /line 3/ },
+  { id: 'qual longer than seq', line: ndjsonRecord({ qual: 'IIIII' }), stderr: /line 3.*qual/ },
   { id: 'binary bytes in the line', line: `{"qname":"\u0001\u0002\u00ff"`, stderr: /line 3/ },
+  { id: 'negative pos', line: ndjsonRecord({ pos: -4 }), stderr: /line 3.*POS -4 is negative/ },
 ];
-NDJSON_FAULTS.forEach((fault, index) => {
-  for (const reader of NDJSON_READERS(index))
+for (const fault of NDJSON_FAULTS) {
+  for (const reader of NDJSON_READERS) {
     add({
       id: `ndjson: ${fault.id} (${reader.name})`,
       setup: (dir) => {
         write(dir, 'in.ndjson', `${NDJSON_HEADER}\n${ndjsonRecord({ qname: 'x0' })}\n${fault.line}\n`);
-        return reader.run('in.ndjson');
+        return reader.run(path.join(dir, 'in.ndjson'));
       },
       exit: 1,
       stderr: fault.stderr,
     });
-});
+  }
+}
 
-// ---------------------------------------------------------------- FASTQ, TOML and fq-transform
+// ---------------------------------------------------------------- FASTQ and fq-transform
 
 const toml = (extra = '', input = "read1 = 'r1.fq'\n    read2 = 'r2.fq'") =>
   `[input]\n    ${input}\n${extra}[output]\n    prefix = 'out/o'\n`;
-/** r1.fq, r2.fq and c.toml in `dir`; the run is `fq-transform process c.toml -t 1` plus `extra`. */
-const fqRun = (dir: string, config: string, r1 = fastq(50, 1, 1), r2 = fastq(50, 2, 2), extra = ['-t', '1']): Run => {
+const fqRun = (dir: string, config: string, r1 = fastq(50, 1, 1), r2 = fastq(50, 2, 2)): Run => {
   write(dir, 'r1.fq', r1);
   write(dir, 'r2.fq', r2);
   write(dir, 'c.toml', config);
-  return { tool: 'fq-transform', args: ['process', 'c.toml', ...extra] };
+  return { tool: 'fq-transform', args: ['process', 'c.toml'] };
 };
-/** fq-transform's input faults in the workpool on the main thread, with workers, and in the classic pipeline. */
-const FQ_MODES: [string, string[]][] = [
-  ['-t 1', ['-t', '1']],
-  ['-t 2', ['-t', '2']],
-  ['--no-workpool', ['-t', '1', '--no-workpool']],
-];
-const FQ_INPUT_FAULTS: { id: string; r1: () => string; r2?: () => string; stderr: RegExp }[] = [
-  { id: 'truncated record', r1: () => fastq(50, 1, 1).slice(0, -40), stderr: /r1\.fq \((record|line|byte offset) \d+/ },
-  { id: "missing '+' line", r1: () => fastq(50, 1, 1).replace('\n+\n', '\n-\n'), stderr: /r1\.fq \((record|line) \d+\)/ },
+const FQ_FAULTS: { id: string; setup: (dir: string) => Run; exit: Exit; stderr: RegExp }[] = [
+  { id: 'truncated record', setup: (d) => fqRun(d, toml(), fastq(50, 1, 1).slice(0, -40)), exit: 1, stderr: /r1\.fq/ },
   {
-    id: 'quality longer than sequence',
-    r1: () => fastq(50, 1, 1).replace(/\n\+\n(.*)\n/, '\n+\n$1I\n'),
+    id: "missing '+' line",
+    setup: (d) => fqRun(d, toml(), fastq(50, 1, 1).replace('\n+\n', '\n-\n')),
+    exit: 1,
     stderr: /r1\.fq \((record|line) \d+\)/,
   },
-  { id: 'record without @', r1: () => `x${fastq(50, 1, 1).slice(1)}`, stderr: /r1\.fq \((byte offset 0|line 1|record 1)\)/ },
-  { id: 'read 2 shorter than read 1', r1: () => fastq(50, 1, 1), r2: () => fastq(40, 2, 2), stderr: /r2\.fq.*(fewer|more|ends)/ },
-  { id: 'binary garbage as FASTQ', r1: () => garbage(3000).toString('latin1'), stderr: /r1\.fq/ },
-];
-FQ_INPUT_FAULTS.forEach((fault, index) => {
-  // Every fault in the workpool at -t 1 and -t 2; the classic pipeline takes turns.
-  for (const [mode, extra] of FQ_MODES.filter((_, m) => m < 2 || index % 2 === 0))
-    add({
-      id: `fastq: ${fault.id} (fq-transform process ${mode})`,
-      setup: (d) => fqRun(d, toml(), fault.r1(), fault.r2?.(), extra),
-      exit: 1,
-      stderr: fault.stderr,
-      mayLeave: /(^|\/)o\.incompleted$/,
-    });
-});
-for (const [mode, extra] of FQ_MODES.slice(0, 2))
-  add({
-    id: `fastq: gzip input cut short (fq-transform process ${mode})`,
-    setup: (d) => {
-      const packed = gzip(fastq(200, 1, 1));
-      write(d, 'r1.fq.gz', packed.subarray(0, packed.length - 30));
-      return fqRun(d, toml('', "read1 = 'r1.fq.gz'\n    read2 = 'r2.fq'"), fastq(1, 1, 1), fastq(200, 2, 2), extra);
-    },
-    exit: 1,
-    stderr: /r1\.fq\.gz/,
-    mayLeave: /(^|\/)o\.incompleted$/,
-  });
-
-/** Configuration faults: refused by `process` before any output, and by `validate` alike. */
-const TOML_FAULTS: { id: string; config: string; stderr: RegExp }[] = [
-  { id: 'binary bytes', config: garbage(400).toString('latin1'), stderr: /c\.toml/ },
-  { id: 'TOML syntax error', config: '[input\nread1 = 1\n', stderr: /c\.toml.*line \d/ },
-  { id: 'unknown action', config: toml("[[step]]\n    action = 'NoSuchStep'\n"), stderr: /c\.toml.*NoSuchStep/ },
-  { id: 'unknown key', config: toml("[[step]]\n    action = 'Head'\n    n = 5\n    bogus = 1\n"), stderr: /c\.toml.*bogus/ },
-  { id: 'negative Head n', config: toml("[[step]]\n    action = 'Head'\n    n = -5\n"), stderr: /c\.toml.*\bn\b/ },
-  { id: 'no [input]', config: "[output]\n    prefix = 'out/o'\n", stderr: /c\.toml.*input/ },
-  { id: 'options.threads 0', config: `${toml()}[options]\n    threads = 0\n`, stderr: /c\.toml.*threads/ },
-];
-TOML_FAULTS.forEach((fault, index) => {
-  for (const command of index % 2 === 0 ? ['process', 'validate'] : ['process'])
-    add({
-      id: `toml: ${fault.id} (fq-transform ${command})`,
-      setup: (d) => ({
-        ...fqRun(d, fault.config),
-        args: command === 'process' ? ['process', 'c.toml', '-t', '1'] : ['validate', 'c.toml'],
-      }),
-      exit: 1,
-      stderr: fault.stderr,
-      mayLeave: /(^|\/)o\.incompleted$/,
-    });
-});
-
-const FQ_FAULTS: { id: string; setup: (dir: string) => Run; exit: Exit; stderr: RegExp }[] = [
   {
-    id: 'process: missing input file',
-    setup: (d) => fqRun(d, toml('', "read1 = 'nope.fq'\n    read2 = 'r2.fq'")),
+    id: 'quality longer than sequence',
+    setup: (d) => fqRun(d, toml(), fastq(50, 1, 1).replace(/\n\+\n(.*)\n/, '\n+\n$1I\n')),
     exit: 1,
-    stderr: /nope\.fq/,
+    stderr: /r1\.fq \((record|line) \d+\)/,
   },
   {
-    id: 'process: one file through two spellings',
+    id: 'record without @',
+    setup: (d) => fqRun(d, toml(), `x${fastq(50, 1, 1).slice(1)}`),
+    exit: 1,
+    stderr: /r1\.fq \((byte offset 0|line 1|record 1)\)/,
+  },
+  {
+    id: 'read 2 shorter than read 1',
+    setup: (d) => fqRun(d, toml(), fastq(50, 1, 1), fastq(40, 2, 2)),
+    exit: 1,
+    stderr: /r2\.fq|fewer|more/,
+  },
+  { id: 'binary configuration', setup: (d) => fqRun(d, garbage(400).toString('latin1')), exit: 1, stderr: /c\.toml/ },
+  { id: 'unknown action', setup: (d) => fqRun(d, toml("[[step]]\n    action = 'NoSuchStep'\n")), exit: 1, stderr: /c\.toml.*NoSuchStep/ },
+  {
+    id: 'unknown key',
+    setup: (d) => fqRun(d, toml("[[step]]\n    action = 'Head'\n    n = 5\n    bogus = 1\n")),
+    exit: 1,
+    stderr: /c\.toml.*bogus/,
+  },
+  { id: 'negative Head n', setup: (d) => fqRun(d, toml("[[step]]\n    action = 'Head'\n    n = -5\n")), exit: 1, stderr: /c\.toml.*n/ },
+  { id: 'missing input file', setup: (d) => fqRun(d, toml('', "read1 = 'nope.fq'\n    read2 = 'r2.fq'")), exit: 1, stderr: /nope\.fq/ },
+  {
+    id: 'one file through two spellings',
     setup: (d) => fqRun(d, toml('', "read1 = 'r1.fq'\n    read2 = './r1.fq'")),
     exit: 1,
-    stderr: /r1\.fq.*read twice/,
+    stderr: /read twice/,
   },
   {
-    id: 'process: one file through a link',
+    id: 'one file through a link',
     setup: (d) => {
       const run = fqRun(d, toml('', "read1 = 'r1.fq'\n    read2 = 'link.fq'"));
       fs.symlinkSync('r1.fq', path.join(d, 'link.fq'));
@@ -679,16 +601,7 @@ const FQ_FAULTS: { id: string; setup: (dir: string) => Run; exit: Exit; stderr: 
     stderr: /read twice/,
   },
   {
-    id: 'process: an input that is a folder',
-    setup: (d) => {
-      fs.mkdirSync(path.join(d, 'dir.fq'));
-      return fqRun(d, toml('', "read1 = 'dir.fq'\n    read2 = 'r2.fq'"));
-    },
-    exit: 1,
-    stderr: /dir\.fq.*(folder|directory)/,
-  },
-  {
-    id: 'process: the output exists already',
+    id: 'output exists already',
     setup: (d) => {
       const run = fqRun(d, toml());
       write(d, 'out/o_read1.fq', 'keep me\n');
@@ -698,7 +611,7 @@ const FQ_FAULTS: { id: string; setup: (dir: string) => Run; exit: Exit; stderr: 
     stderr: /o_read1\.fq.*exists/,
   },
   {
-    id: 'process: one output path is a folder (all or nothing)',
+    id: 'an output path is a folder',
     setup: (d) => {
       const run = fqRun(d, toml());
       fs.mkdirSync(path.join(d, 'out/o_read2.fq'), { recursive: true });
@@ -707,276 +620,181 @@ const FQ_FAULTS: { id: string; setup: (dir: string) => Run; exit: Exit; stderr: 
     exit: 1,
     stderr: /o_read2\.fq/,
   },
+  { id: 'TOML syntax error', setup: (d) => fqRun(d, '[input\nread1 = 1\n'), exit: 1, stderr: /c\.toml.*line/ },
+  { id: 'configuration missing', setup: () => ({ tool: 'fq-transform', args: ['process', 'none.toml'] }), exit: 1, stderr: /none\.toml/ },
   {
-    id: 'process: configuration missing',
-    setup: () => ({ tool: 'fq-transform', args: ['process', 'none.toml'] }),
-    exit: 1,
-    stderr: /none\.toml/,
+    id: 'bad --threads',
+    setup: (d) => ({ ...fqRun(d, toml()), args: ['process', 'c.toml', '--threads', '0'] }),
+    exit: 2,
+    stderr: /--threads/,
   },
   {
-    id: 'process: configuration is a folder',
-    setup: (d) => {
-      fs.mkdirSync(path.join(d, 'conf.toml'));
-      return { tool: 'fq-transform', args: ['process', 'conf.toml', '-t', '1'] };
-    },
-    exit: 1,
-    stderr: /conf\.toml.*(folder|directory)/,
+    id: 'unknown subcommand',
+    setup: () => ({ tool: 'fq-transform', args: ['frobnicate'] }),
+    exit: 2,
+    stderr: /frobnicate|unknown command/,
   },
   {
-    id: 'verify: a file is not a case folder',
-    setup: (d) => ({ ...fqRun(d, toml()), args: ['verify', 'c.toml', '--threads-list', '1'] }),
+    id: 'validate: a bad configuration',
+    setup: (d) => ({ ...fqRun(d, toml("[[step]]\n    action = 'Nope'\n")), args: ['validate', 'c.toml'] }),
+    exit: 1,
+    stderr: /Nope/,
+  },
+  {
+    id: 'verify: not a case folder',
+    setup: (d) => ({ ...fqRun(d, toml()), args: ['verify', 'c.toml'] }),
     exit: 1,
     stderr: /c\.toml.*not a test-case folder/,
   },
-  {
-    id: 'verify: a folder without input.toml',
-    setup: (d) => {
-      fs.mkdirSync(path.join(d, 'case1'));
-      return { tool: 'fq-transform', args: ['verify', 'case1', '--threads-list', '1'] };
-    },
-    exit: 1,
-    stderr: /case1.*input\.toml/,
-  },
 ];
-for (const fault of FQ_FAULTS)
-  add({ id: `fq-transform ${fault.id}`, setup: fault.setup, exit: fault.exit, stderr: fault.stderr, mayLeave: /(^|\/)o\.incompleted$/ });
+for (const fault of FQ_FAULTS) {
+  add({ id: `fq-transform: ${fault.id}`, setup: fault.setup, exit: fault.exit, stderr: fault.stderr, mayLeave: /(^|\/)o\.incompleted$/ });
+}
+add({
+  id: 'fq-transform: gzip input cut short',
+  setup: (d) => {
+    const packed = gzip(fastq(200, 1, 1));
+    write(d, 'r1.fq.gz', packed.subarray(0, packed.length - 30));
+    write(d, 'r2.fq', fastq(200, 2, 2));
+    write(d, 'c.toml', toml('', "read1 = 'r1.fq.gz'\n    read2 = 'r2.fq'"));
+    return { tool: 'fq-transform', args: ['process', 'c.toml'] };
+  },
+  exit: 1,
+  stderr: /r1\.fq\.gz/,
+  mayLeave: /(^|\/)o\.incompleted$/,
+});
 
 // ---------------------------------------------------------------- usage errors: one line, exit 2
 
-const TOOLS_WITH_THREADS = ['bam2ndjson', 'ndjson2bam', ...COLLECTORS];
-/** The arguments a tool needs, so that the flag under test is the one error. */
-const REQUIRED: Record<string, string[]> = {
-  bam2ndjson: ['x.bam'],
-  ndjson2bam: ['x.ndjson', '-o', 'x.bam'],
-  'bam-index': ['x.bam'],
-  'collect-merge': ['-o', 'q', 'p.json'],
-  'fq-transform': ['process', 'c.toml'],
-};
-const required = (tool: string): string[] => REQUIRED[tool] ?? ['-i', 'x.bam', '-o', 'q'];
 const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [];
-for (const tool of [...TOOLS_WITH_THREADS, 'bam-index', 'collect-merge', 'fq-transform'])
-  USAGE.push({ tool, args: [...required(tool), '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ });
-for (const tool of ['bam2ndjson', 'collect-merge']) USAGE.push({ tool, args: [...required(tool), '-Z'], stderr: /unknown option '-Z'/ });
-for (const tool of [...TOOLS_WITH_THREADS, 'fq-transform'])
-  USAGE.push({ tool, args: [...required(tool), '--threads', '0'], stderr: /--threads takes a whole number from 1 to 128, got '0'/ });
-USAGE.push({ tool: 'bam2ndjson', args: ['x.bam', '--threads', '129'], stderr: /--threads takes a whole number from 1 to 128, got '129'/ });
-USAGE.push({
-  tool: 'collect-basic',
-  args: ['-i', 'x.bam', '-o', 'q', '-t', 'two'],
-  stderr: /--threads takes a whole number from 1 to 128/,
-});
-USAGE.push({ tool: 'ndjson2bam', args: ['x.ndjson', '-o', 'x.bam', '-t', '2.5'], stderr: /--threads takes a whole number from 1 to 128/ });
+for (const tool of [
+  'bam2ndjson',
+  'ndjson2bam',
+  'bam-index',
+  'collect-multi',
+  'collect-alignment',
+  'collect-basic',
+  'collect-isize',
+  'collect-merge',
+]) {
+  // With the required options given, so that the unknown flag is the one error.
+  const required = tool === 'collect-merge' ? ['-o', 'q', 'p.json'] : tool.startsWith('collect') ? ['-i', 'x.bam', '-o', 'q'] : ['x.bam'];
+  USAGE.push({ tool, args: [...required, '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ });
+  USAGE.push({ tool, args: [...required, '-Z'], stderr: /unknown option '-Z'/ });
+}
+for (const tool of ['bam2ndjson', 'ndjson2bam', 'collect-multi', 'collect-alignment', 'collect-basic', 'collect-isize']) {
+  const input = tool.startsWith('collect') ? ['-i', 'x.bam', '-o', 'q'] : ['x.bam'];
+  USAGE.push({ tool, args: [...input, '--threads', '0'], stderr: /--threads takes a whole number from 1 to 128, got '0'/ });
+  USAGE.push({ tool, args: [...input, '--threads', '129'], stderr: /--threads takes a whole number from 1 to 128/ });
+  USAGE.push({ tool, args: [...input, '-t', 'two'], stderr: /--threads takes a whole number/ });
+}
 for (const [flag, value, words] of [
-  ['--isize::min-frac', '-1', /min-frac.*from 0 to 1/],
-  ['--isize::min-frac', '1.5', /min-frac.*from 0 to 1/],
-  ['--isize::deviations', '-3', /deviations.*at least 0/],
-  ['--alignment::max-insert-size', '-5', /max-insert-size.*whole number from 0/],
-  ['--alignment::min-mapq', '300', /min-mapq.*from 0 to 255/],
-  ['--alignment::min-mapq', '2.5', /min-mapq.*whole number/],
+  ['--isize::min-frac', '-1', /from 0 to 1/],
+  ['--isize::min-frac', '1.5', /from 0 to 1/],
+  ['--isize::deviations', '-3', /at least 0/],
+  ['--alignment::max-insert-size', '-5', /whole number from 0/],
+  ['--alignment::min-mapq', '300', /from 0 to 255/],
+  ['--alignment::min-mapq', '2.5', /whole number/],
   ['--format', 'xml', /riker or picard/],
   ['--tools', 'nope', /unknown tool 'nope'/],
-] as const)
+] as const) {
   USAGE.push({ tool: 'collect-multi', args: ['-i', 'x.bam', '-o', 'q', flag, value], stderr: words });
-USAGE.push({ tool: 'collect-isize', args: ['-i', 'x.bam', '-o', 'q', '--min-frac', '-0.5'], stderr: /min-frac.*from 0 to 1/ });
-USAGE.push({ tool: 'collect-isize', args: ['-i', 'x.bam', '-o', 'q', '--deviations', 'lots'], stderr: /deviations/ });
-USAGE.push({ tool: 'collect-alignment', args: ['-i', 'x.bam', '-o', 'q', '--min-mapq', '-1'], stderr: /min-mapq.*from 0 to 255/ });
-USAGE.push({ tool: 'collect-alignment', args: ['-i', 'x.bam', '-o', 'q', '--max-insert-size', 'ten'], stderr: /max-insert-size/ });
-USAGE.push({ tool: 'collect-basic', args: ['-i', 'x.bam', '-o', 'q', '--format', 'tsv'], stderr: /riker or picard/ });
-USAGE.push({ tool: 'collect-multi', args: ['-o', 'q'], stderr: /-i, --input/ });
+}
+USAGE.push({ tool: 'collect-isize', args: ['-i', 'x.bam', '-o', 'q', '--min-frac', '-0.5'], stderr: /from 0 to 1/ });
+USAGE.push({ tool: 'collect-alignment', args: ['-i', 'x.bam', '-o', 'q', '--min-mapq', '-1'], stderr: /from 0 to 255/ });
 USAGE.push({ tool: 'collect-merge', args: [], stderr: /output|partial/ });
-USAGE.push({
-  tool: 'ndjson2bam',
-  args: ['x.ndjson', '-o', 'x.bam', '-l', '10'],
-  stderr: /--level takes a whole number from 0 to 9, got '10'/,
-});
 USAGE.push({ tool: 'bam2ndjson', args: ['x.bam', '--fields', 'nope'], stderr: /nope/ });
-USAGE.push({ tool: 'bam2ndjson', args: ['x.bam', '--region', 'chr1:abc-def'], stderr: /bad region 'chr1:abc-def'/ });
-USAGE.push({ tool: 'bam2ndjson', args: ['x.bam', '--region', 'chr1:500-100'], stderr: /bad region 'chr1:500-100'/ });
-USAGE.push({
-  tool: 'bam2ndjson',
-  args: ['x.bam', '--header-only', '--no-header'],
-  stderr: /header-only.*no-header|no-header.*header-only/,
-});
 USAGE.push({ tool: 'bam-index', args: [], stderr: /missing required argument/ });
-USAGE.push({ tool: 'fq-transform', args: ['frobnicate'], stderr: /frobnicate|unknown command/ });
-USAGE.push({ tool: 'fq-transform', args: ['template', '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ });
-USAGE.push({ tool: 'fq-transform', args: ['validate'], stderr: /missing required argument/ });
-USAGE.push({ tool: 'fq-transform', args: ['verify', '.', '--threads-list', '0'], stderr: /--threads-list/ });
-for (const usage of USAGE)
+for (const usage of USAGE) {
   add({
     id: `usage: ${usage.tool} ${usage.args.join(' ')}`,
     setup: () => ({ tool: usage.tool, args: usage.args }),
     exit: 2,
     stderr: usage.stderr,
   });
-
-// ---------------------------------------------------------------- inputs that are not there, or not files
-
-const INPUT_READERS: Reader[] = [
-  bam2ndjson(1),
-  ndjson2bam,
-  bamIndex,
-  collector('collect-alignment', 1),
-  { name: 'collect-merge', run: (input) => ({ tool: 'collect-merge', args: ['-o', 'm', input] }) },
-];
-for (const reader of INPUT_READERS) {
-  add({ id: `input: missing (${reader.name})`, setup: () => reader.run('nope.bam'), exit: 1, stderr: /nope\.bam.*no such file/ });
-  add({
-    id: `input: a folder (${reader.name})`,
-    setup: (dir) => {
-      fs.mkdirSync(path.join(dir, 'dir.bam'));
-      return reader.run('dir.bam');
-    },
-    exit: 1,
-    stderr: /dir\.bam.*(folder|directory)/,
-  });
 }
 
 // ---------------------------------------------------------------- outputs that cannot be written
 
-async function goodBam(dir: string): Promise<void> {
-  fs.writeFileSync(path.join(dir, 'in.bam'), await validBam());
-}
-/** Tools writing files, given a good input: where the output goes (a folder, inside the case folder). */
+/** Tools writing files, given a good input and where the output goes. */
 const WRITERS: { name: string; run: (out: string) => Run; inputs: (dir: string) => Promise<void> }[] = [
-  { name: 'bam2ndjson', run: (out) => ({ tool: 'bam2ndjson', args: ['in.bam', '-o', `${out}/x.ndjson`, '-t', '1'] }), inputs: goodBam },
+  { name: 'bam2ndjson', run: (out) => ({ tool: 'bam2ndjson', args: ['in.bam', '-o', `${out}/x.ndjson`] }), inputs: goodBam },
   {
     name: 'ndjson2bam --write-index',
-    run: (out) => ({ tool: 'ndjson2bam', args: ['in.bam', '-o', `${out}/x.bam`, '--write-index', '-t', '1'] }),
+    run: (out) => ({ tool: 'ndjson2bam', args: ['in.bam', '-o', `${out}/x.bam`, '--write-index'] }),
     inputs: goodBam,
   },
+  { name: 'collect-multi', run: (out) => ({ tool: 'collect-multi', args: ['-i', 'in.bam', '-o', `${out}/x`, '-q'] }), inputs: goodBam },
+  { name: 'collect-isize', run: (out) => ({ tool: 'collect-isize', args: ['-i', 'in.bam', '-o', `${out}/x`, '-q'] }), inputs: goodBam },
   {
-    name: 'collect-multi',
-    run: (out) => ({ tool: 'collect-multi', args: ['-i', 'in.bam', '-o', `${out}/x`, '-q', '-t', '1'] }),
+    name: 'collect-multi --partial',
+    run: (out) => ({ tool: 'collect-multi', args: ['-i', 'in.bam', '--partial', `${out}/x.json`, '-q'] }),
     inputs: goodBam,
-  },
-  {
-    name: 'collect-basic',
-    run: (out) => ({ tool: 'collect-basic', args: ['-i', 'in.bam', '-o', `${out}/x`, '-q', '-t', '1'] }),
-    inputs: goodBam,
-  },
-  {
-    name: 'collect-isize --partial',
-    run: (out) => ({ tool: 'collect-isize', args: ['-i', 'in.bam', '--partial', `${out}/x.json`, '-q', '-t', '1'] }),
-    inputs: goodBam,
-  },
-  {
-    name: 'collect-merge',
-    run: (out) => ({ tool: 'collect-merge', args: ['-o', `${out}/x`, 'p.json'] }),
-    inputs: async (dir) => {
-      // A real partial state, made before the case runs (a partial of an empty input: no reads).
-      write(dir, 'p.json', await partialState());
-    },
   },
   {
     name: 'fq-transform',
-    run: (out) => ({ tool: 'fq-transform', args: ['process', 'c.toml', '-O', out, '-t', '1'] }),
+    run: (out) => {
+      return { tool: 'fq-transform', args: ['process', 'c.toml', '-O', out] };
+    },
     inputs: (dir) => {
       fqRun(dir, toml().replace("prefix = 'out/o'", "prefix = 'x'"), fastq(3000, 1, 1), fastq(3000, 2, 2));
       return Promise.resolve();
     },
   },
 ];
-/** Where a writer's output cannot go: how to make the place, the folder to name, the words of the problem. */
-const UNWRITABLE: { id: string; make: (dir: string) => void; out: string; stderr: RegExp; skip?: () => string | undefined }[] = [
-  {
-    id: 'a file where a folder is needed',
-    make: (dir) => write(dir, 'blocker', 'a file where a folder is needed\n'),
-    out: 'blocker/sub',
-    stderr: /blocker.*not a (directory|folder)/,
-  },
-  {
-    id: 'a full disk',
-    make: (dir) => makeFullDisk(path.join(dir, 'full')),
-    out: 'full',
-    stderr: /full\b.*no space left on device/i,
-    skip: fullDiskProblem,
-  },
-  {
-    id: 'a read-only folder',
-    make: (dir) => makeReadOnly(path.join(dir, 'ro')),
-    out: 'ro',
-    stderr: /ro\b.*(read-only file system|permission denied)/i,
-    skip: readOnlyProblem,
-  },
-  {
-    id: 'a folder to create inside a read-only one',
-    make: (dir) => makeReadOnly(path.join(dir, 'ro')),
-    out: 'ro/sub',
-    stderr: /ro\/sub.*(read-only file system|permission denied)/i,
-    skip: readOnlyProblem,
-  },
-];
-UNWRITABLE.forEach((place, index) => {
-  // Each writer into a file in the way and a full disk; the read-only cases take turns over the writers.
-  const writers = index < 2 ? WRITERS : WRITERS.filter((_, w) => w % 2 === index % 2);
-  for (const writer of writers)
-    add({
-      id: `output: ${writer.name} into ${place.id}`,
-      skip: place.skip,
-      setup: async (dir) => {
-        await writer.inputs(dir);
-        place.make(dir);
-        return writer.run(place.out);
-      },
-      exit: 1,
-      stderr: place.stderr,
-      mayLeave: /^(full\/filler|x\.incompleted|(full|ro)\/x\.incompleted)$/,
-    });
-});
+async function goodBam(dir: string): Promise<void> {
+  fs.writeFileSync(path.join(dir, 'in.bam'), await validBam(dir));
+}
 
-// All or nothing: one output of several cannot be written, so none may appear.
-add({
-  id: 'all or nothing: ndjson2bam --write-index with the .bai path a folder leaves no BAM',
-  setup: async (dir) => {
-    await goodBam(dir);
-    fs.mkdirSync(path.join(dir, 'x.bam.bai'));
-    return { tool: 'ndjson2bam', args: ['in.bam', '-o', 'x.bam', '--write-index', '-t', '1'] };
-  },
-  exit: 1,
-  stderr: /x\.bam\.bai/,
-});
-add({
-  id: 'all or nothing: collect-multi with one metrics path a folder leaves no other file',
-  setup: async (dir) => {
-    await goodBam(dir);
-    fs.mkdirSync(path.join(dir, 'qc/s.isize-metrics.txt'), { recursive: true });
-    return { tool: 'collect-multi', args: ['-i', 'in.bam', '-o', 'qc/s', '-q', '-t', '1'] };
-  },
-  exit: 1,
-  stderr: /s\.isize-metrics\.txt/,
-});
+for (const writer of WRITERS) {
+  add({
+    id: `output: ${writer.name} into a path that is a file`,
+    setup: async (dir) => {
+      await writer.inputs(dir);
+      write(dir, 'blocker', 'a file where a folder is needed\n');
+      return writer.run('blocker/sub');
+    },
+    exit: 1,
+    stderr: /blocker/,
+  });
+  add({
+    id: `output: ${writer.name} into a full disk`,
+    skip: () => tmpfsProblem(),
+    setup: async (dir) => {
+      await writer.inputs(dir);
+      mountTmpfs(path.join(dir, 'full'), 8);
+      return writer.run('full');
+    },
+    exit: 1,
+    stderr: /no space left on device/,
+    mayLeave: /^full(\/x\.incompleted|\/filler)?$/,
+  });
+}
 
 // ---------------------------------------------------------------- inputs given twice, FIFOs, indexes
 
 add({
-  id: 'twice: collect-merge, the same partial by two spellings',
+  id: 'collect-merge: the same partial twice (by two spellings)',
   setup: async (dir) => {
-    write(dir, 'p.json', await partialState());
-    return { tool: 'collect-merge', args: ['-o', 'm', 'p.json', './p.json'] };
+    await goodBam(dir);
+    return { tool: 'bash', args: ['-c', 'TOOL collect-multi -i in.bam --partial p.json -q && TOOL collect-merge -o m p.json ./p.json'] };
   },
   exit: 1,
-  stderr: /\.\/p\.json.*given twice/,
+  stderr: /collect-merge: error: \.\/p\.json: given twice/,
+  mayLeave: /^p\.json$/,
 });
 add({
-  id: 'twice: collect-merge, the same partial through a link',
+  id: 'collect-merge: a copy of a partial',
   setup: async (dir) => {
-    write(dir, 'p.json', await partialState());
-    fs.symlinkSync('p.json', path.join(dir, 'link.json'));
-    return { tool: 'collect-merge', args: ['-o', 'm', 'p.json', 'link.json'] };
+    await goodBam(dir);
+    return {
+      tool: 'bash',
+      args: ['-c', 'TOOL collect-multi -i in.bam --partial p.json -q && cp p.json q.json && TOOL collect-merge -o m p.json q.json'],
+    };
   },
   exit: 1,
-  stderr: /link\.json.*given twice/,
-});
-add({
-  id: 'twice: collect-merge, a copy of a partial',
-  setup: async (dir) => {
-    write(dir, 'p.json', await partialState());
-    write(dir, 'q.json', await partialState());
-    return { tool: 'collect-merge', args: ['-o', 'm', 'p.json', 'q.json'] };
-  },
-  exit: 1,
-  stderr: /q\.json.*a copy of p\.json/,
+  stderr: /collect-merge: error: q\.json: a copy of p\.json/,
+  mayLeave: /^[pq]\.json$/,
 });
 add({
   id: 'collect-merge: a binary file as a partial',
@@ -987,52 +805,19 @@ add({
   exit: 1,
   stderr: /p\.json.*not a partial-state file/,
 });
-
-const fifoRegion: Record<string, string> = {
-  bam2ndjson: 'TOOL bam2ndjson -t 1 f.fifo --region chr1',
-  'collect-multi': 'TOOL collect-multi -t 1 -i f.fifo --region chr1 -o q -q',
-};
-for (const [tool, command] of Object.entries(fifoRegion)) {
+for (const tool of ['bam2ndjson', 'collect-multi']) {
   add({
     id: `fifo: ${tool} --region on a FIFO is refused at once`,
     setup: async (dir) => {
       await goodBam(dir);
-      // cat waits for a reader, which a refusing tool never is: it is ended with the case.
-      return {
-        tool: 'bash',
-        args: ['-c', `mkfifo f.fifo; cat in.bam > f.fifo 2>/dev/null & c=$!; ${command}; s=$?; kill $c; rm f.fifo; exit $s`],
-      };
+      const args = tool === 'bam2ndjson' ? ['f.fifo', '--region', 'chr1'] : ['-i', 'f.fifo', '--region', 'chr1', '-o', 'q', '-q'];
+      return { tool: 'bash', args: ['-c', `mkfifo f.fifo && (cat in.bam > f.fifo &) && TOOL ${tool} ${args.join(' ')}`] };
     },
     exit: 1,
     stderr: /f\.fifo.*(regular|index)/,
-  });
-  add({
-    id: `fifo: ${tool} --region with a FIFO as the index is refused, not a hang`,
-    setup: async (dir) => {
-      await goodBam(dir);
-      const query = command.replace('f.fifo', 'in.bam');
-      return { tool: 'bash', args: ['-c', `mkfifo in.bam.bai && ${query}; s=$?; rm in.bam.bai; exit $s`] };
-    },
-    exit: 1,
-    stderr: /in\.bam\.bai/,
+    mayLeave: /^f\.fifo$/,
   });
 }
-add({
-  id: 'fifo: bam2ndjson reads a FIFO as it reads the file (same NDJSON)',
-  setup: async (dir) => {
-    await goodBam(dir);
-    return {
-      tool: 'bash',
-      args: [
-        '-c',
-        'TOOL bam2ndjson -t 1 in.bam > a.ndjson && mkfifo f.fifo && { cat in.bam > f.fifo & } && TOOL bam2ndjson -t 2 f.fifo > b.ndjson; s=$?; rm f.fifo; exit $s',
-      ],
-    };
-  },
-  exit: 0,
-  check: sameNdjson,
-});
-
 /** Another BAM's index, copied over in.bam.bai: `references` of its header, records with a long tag (other offsets). */
 async function foreignIndex(dir: string, references: number): Promise<void> {
   // A longer header text moves every record: the foreign offsets fall inside in.bam's records.
@@ -1057,94 +842,114 @@ for (const [id, references, region, words] of [
         await goodBam(dir);
         await foreignIndex(dir, references);
         return tool === 'bam2ndjson'
-          ? { tool, args: ['in.bam', '--region', region, '-o', 'out.ndjson', '-t', '1'] }
-          : { tool, args: ['-i', 'in.bam', '--region', region, '-o', 'qc/s', '-q', '-t', '1'] };
+          ? { tool, args: ['in.bam', '--region', region, '-o', 'out.ndjson'] }
+          : { tool, args: ['-i', 'in.bam', '--region', region, '-o', 'qc/s', '-q'] };
       },
       exit: 1,
       stderr: words,
+      mayLeave: /^in\.bam\.bai$/,
     });
   }
 }
 
 // ---------------------------------------------------------------- | head, signals
 
-/** Rows of `| head`: inputs several pipe buffers long, so the tool is still writing when head has gone. */
-const HEAD: { id: string; inputs: (dir: string) => Promise<void>; command: string }[] = [
-  { id: 'bam2ndjson -t 1 | head -1', inputs: bigBam, command: 'TOOL bam2ndjson -t 1 in.bam | head -1' },
-  { id: 'bam2ndjson -t 2 | head -1', inputs: bigBam, command: 'TOOL bam2ndjson -t 2 in.bam | head -1' },
-  { id: 'bam2ndjson of SAM | head -c 1', inputs: bigSam, command: 'TOOL bam2ndjson -t 1 in.sam | head -c 1' },
-  { id: 'ndjson2bam -o - | head -c 10', inputs: bigSam, command: 'TOOL ndjson2bam -t 2 in.sam -o - | head -c 10' },
-  {
-    id: 'fq-transform process (output.stdout) | head -1',
-    inputs: (dir) => {
-      write(dir, 'r1.fq', fastq(3000, 1, 1));
-      write(dir, 's.toml', "[input]\n    read1 = 'r1.fq'\n[output]\n    prefix = 'o'\n    stdout = true\n");
-      return Promise.resolve();
-    },
-    command: 'TOOL fq-transform process s.toml -t 1 | head -1',
-  },
-  { id: 'fq-transform template | head -1', inputs: () => Promise.resolve(), command: 'TOOL fq-transform template | head -1' },
-];
-async function bigBam(dir: string): Promise<void> {
-  await writeBam(path.join(dir, 'in.bam'), validRecords(2000).map(encodeRecord));
-}
-function bigSam(dir: string): Promise<void> {
-  write(dir, 'in.sam', samText(validRecords(2000)));
-  return Promise.resolve();
-}
-for (const row of HEAD)
+for (const [id, command] of [
+  ['bam2ndjson | head -1', 'TOOL bam2ndjson in.bam | head -1 > /dev/null; exit ${PIPESTATUS[0]}'],
+  ['bam2ndjson --threads 2 | head -1', 'TOOL bam2ndjson --threads 2 in.bam | head -1 > /dev/null; exit ${PIPESTATUS[0]}'],
+  ['ndjson2bam -o - | head -c 10', 'TOOL bam2ndjson in.bam | TOOL ndjson2bam -o - | head -c 10 > /dev/null; exit ${PIPESTATUS[1]}'],
+] as const) {
   add({
-    id: `head: ${row.id} exits quietly`,
+    id: `head: ${id} exits quietly`,
     setup: async (dir) => {
-      await row.inputs(dir);
-      return { tool: 'bash', args: ['-c', `${row.command} > /dev/null; pipe_status \${PIPESTATUS[0]}`] };
+      await goodBam(dir);
+      return { tool: 'bash', args: ['-c', command] };
     },
     exit: 0,
-    // fq-transform's marker of a run that did not finish, which one with its stdout closed did not.
-    mayLeave: /^o\.incompleted$/,
   });
+}
 
-/** Tools stopped while they wait for more of stdin, with their temporary output (or output folder) made. */
-const SIGNALLED: { name: string; run: Run; stdin: () => Uint8Array; ready: (files: string[]) => boolean }[] = [
-  {
-    name: 'bam2ndjson -o',
-    run: { tool: 'bam2ndjson', args: ['-', '-o', 'out.ndjson', '-t', '1'] },
-    stdin: () => Buffer.from(samText()),
-    ready: (files) => files.some((f) => f.includes('.tmp-')),
-  },
+const SIGNALLED: { name: string; run: Run; stdin: () => Promise<Uint8Array> | Uint8Array }[] = [
+  { name: 'bam2ndjson -o', run: { tool: 'bam2ndjson', args: ['-', '-o', 'out.ndjson'] }, stdin: () => Buffer.from(samText()) },
   {
     name: 'ndjson2bam --write-index',
-    run: { tool: 'ndjson2bam', args: ['-', '-o', 'out.bam', '--write-index', '-t', '2'] },
+    run: { tool: 'ndjson2bam', args: ['-', '-o', 'out.bam', '--write-index'] },
     stdin: () => Buffer.from(samText()),
-    ready: (files) => files.some((f) => f.includes('.tmp-')),
   },
   {
-    // The collectors write nothing before the end; the output folder, made before input is read, says it runs.
     name: 'collect-multi -i -',
-    run: { tool: 'collect-multi', args: ['-i', '-', '-o', 'qc/s', '-q', '-t', '2'] },
+    run: { tool: 'collect-multi', args: ['-i', '-', '-o', 'qc/s', '-q'] },
     stdin: () => Buffer.from(samText()),
-    ready: (files) => files.includes('qc'),
   },
   {
     name: 'fq-transform reading stdin',
-    run: { tool: 'fq-transform', args: ['process', 'c.toml', '-t', '1'] },
+    run: { tool: 'fq-transform', args: ['process', 'c.toml'] },
     stdin: () => Buffer.from(fastq(100, 3, 1)),
-    ready: (files) => files.some((f) => f.includes('.tmp-')),
   },
 ];
 for (const signalled of SIGNALLED) {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     add({
       id: `signal: ${signalled.name} stopped by ${signal}`,
-      setup: (dir) => {
-        if (signalled.run.tool === 'fq-transform')
-          write(dir, 'c.toml', "[input]\n    read1 = '--stdin--'\n[output]\n    prefix = 'out/o'\n");
-        return { ...signalled.run, stdin: signalled.stdin(), signal: { name: signal, ready: signalled.ready } };
+      setup: async (dir) => {
+        if (signalled.run.tool === 'fq-transform') write(dir, 'c.toml', "[input]\n    read1 = '-'\n[output]\n    prefix = 'out/o'\n");
+        const stdin = await signalled.stdin();
+        // A tool with an output file waits for more input with its temporary file open; the
+        // collectors and fq-transform write nothing before the end, so they are stopped once running.
+        const ready = signalled.run.tool.startsWith('collect') ? () => true : (files: string[]) => files.some((f) => f.includes('.tmp-'));
+        return { ...signalled.run, stdin, signal: { name: signal, ready } };
       },
       exit: signal,
-      mayLeave: /^(out\/o\.incompleted)$/,
+      mayLeave: /^(c\.toml|out|out\/o\.incompleted)$/,
     });
   }
+}
+
+// ---------------------------------------------------------------- tmpfs
+
+let tmpfsChecked: string | undefined | null = null;
+/** Why a small tmpfs cannot be mounted here (not root, no mount), or undefined when it can. */
+export function tmpfsProblem(): string | undefined {
+  if (tmpfsChecked !== null) return tmpfsChecked;
+  const probe = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'shoal-tmpfs-probe-'));
+  try {
+    mountTmpfs(probe, 8);
+    unmountTmpfs(probe);
+    tmpfsChecked = undefined;
+  } catch (error) {
+    tmpfsChecked = `a full disk needs a small tmpfs, which cannot be mounted here (${(error as Error).message.split('\n')[0]})`;
+  }
+  fs.rmSync(probe, { recursive: true, force: true });
+  return tmpfsChecked;
+}
+
+export const mounted: string[] = [];
+/** A `kib` KiB tmpfs at `dir`, filled to the last byte by `dir/filler` (so any write fails with ENOSPC). */
+export function mountTmpfs(dir: string, kib: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  execMount(['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', dir]);
+  mounted.push(dir);
+  const fd = fs.openSync(path.join(dir, 'filler'), 'w');
+  try {
+    const page = Buffer.alloc(1024);
+    for (;;) fs.writeSync(fd, page);
+  } catch {
+    // ENOSPC: full.
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+export function unmountTmpfs(dir: string): void {
+  execUmount(dir);
+  const at = mounted.indexOf(dir);
+  if (at >= 0) mounted.splice(at, 1);
+}
+
+function execMount(args: string[]): void {
+  execFileSync('mount', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+function execUmount(dir: string): void {
+  execFileSync('umount', [dir], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export const FAULT_CASES: readonly FaultCase[] = cases;
