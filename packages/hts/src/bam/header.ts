@@ -2,7 +2,7 @@
  * The BAM header (SAM spec §4.2): magic, SAM header text, and the binary reference dictionary.
  * The dictionary, not the text's @SQ lines, defines reference ids; we keep both.
  */
-import { HtsError } from '../errors.js';
+import { HtsError, quoted } from '../errors.js';
 
 export interface ReferenceSequence {
   name: string;
@@ -42,24 +42,35 @@ export function headerLines(text: string, recordType: string): HeaderLineFields[
   return lines;
 }
 
-/** Builds a reference dictionary from the @SQ lines of SAM header text (SAM input has no other). */
+/**
+ * Builds a reference dictionary from the @SQ lines of SAM header text (SAM input has no other).
+ * Errors name the line of the header text, which is the file's line for SAM (its header comes first).
+ */
 export function referencesFromText(text: string, file = 'SAM header'): ReferenceSequence[] {
-  return headerLines(text, 'SQ').map((fields, index) => {
-    const length = Number(fields.LN);
-    if (!fields.SN || !Number.isInteger(length) || length < 0) {
-      throw new HtsError(`@SQ line ${index + 1} needs SN and an integer LN`, file);
-    }
+  const references: ReferenceSequence[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith('@SQ\t')) continue;
+    const fields = headerLines(lines[i]!, 'SQ')[0]!;
+    const where = `line ${i + 1}`;
+    const lengthText = fields.LN ?? '';
+    if (!fields.SN || !/^\d+$/.test(lengthText))
+      throw new HtsError(`@SQ needs SN and an integer LN (got SN ${quoted(fields.SN ?? '')}, LN ${quoted(lengthText)})`, file, where);
+    const length = Number(lengthText);
+    // BAM's l_ref is 32 bits and its positions are int32: htslib writes longer references only to SAM.
     if (length > MAX_REFERENCE_LENGTH)
       throw new HtsError(
-        `@SQ line ${index + 1}: LN ${fields.LN} does not fit BAM's 32-bit reference length (at most ${MAX_REFERENCE_LENGTH})`,
+        `@SQ ${quoted(fields.SN)}: LN ${lengthText} does not fit BAM's 32-bit reference length (at most ${MAX_REFERENCE_LENGTH})`,
         file,
+        where,
       );
-    return { name: fields.SN, length };
-  });
+    references.push({ name: fields.SN, length });
+  }
+  return references;
 }
 
 const BAM_MAGIC = [66, 65, 77, 1];
-/** BAM's l_ref is an int32. */
+/** BAM positions are int32, so a reference longer than this cannot be addressed (SAM spec: LN in [1, 2^31-1]). */
 const MAX_REFERENCE_LENGTH = 0x7fffffff;
 
 /**
@@ -89,11 +100,14 @@ export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHe
     const nameLength = view.getInt32(at, true);
     if (nameLength < 1) throw new HtsError('corrupt BAM header (bad l_name)', file, `inflated byte offset ${at}`);
     if (bytes.length < at + 4 + nameLength + 4) return undefined;
-    const name = Buffer.from(bytes.buffer, bytes.byteOffset + at + 4, nameLength - 1).toString('latin1');
+    // htslib adds a missing NUL to a reference name (bam_hdr_read) rather than losing its last character.
+    const nameEnd = at + 4 + nameLength - (bytes[at + 4 + nameLength - 1] === 0 ? 1 : 0);
+    const name = Buffer.from(bytes.buffer, bytes.byteOffset + at + 4, nameEnd - at - 4).toString('latin1');
+    // l_ref is a uint32 in the spec (htslib reads it so), but BAM's int32 positions cannot reach past 2^31-1.
     const length = view.getInt32(at + 4 + nameLength, true);
     if (length < 0)
       throw new HtsError(
-        `corrupt BAM header: reference ${references.length + 1} has length ${length}`,
+        `corrupt BAM header: reference ${references.length + 1} (${quoted(name)}) has length ${length} (${length >>> 0} as an unsigned l_ref), beyond BAM's 32-bit positions (at most ${MAX_REFERENCE_LENGTH})`,
         file,
         `inflated byte offset ${at + 4 + nameLength}`,
       );

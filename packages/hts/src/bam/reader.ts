@@ -7,7 +7,7 @@
  *   for await (const batch of reader.batches())
  *     for (let i = 0; i < batch.count; i++) { const record = batch.record(i); … }
  */
-import { HtsError } from '../errors.js';
+import { HtsError, quotedBytes } from '../errors.js';
 import { type ByteSource, openByteSource } from '../io/byte-source.js';
 import { inflatedChunks, type BgzfReadOptions } from '../bgzf/reader.js';
 import { virtualOffsetInChunk, type InflatedChunk } from '../bgzf/inflate.js';
@@ -79,40 +79,50 @@ const NO_REFERENCE_LIMIT = 0x7fffffff;
 const CIGAR_OP_MAX = 8;
 /** Bit set of CIGAR ops that consume the query: M I S = X (as in cigar.ts). */
 const QUERY_OPS = 0b110010011;
+const CIGAR_SOFT_CLIP = 4;
+const CIGAR_SKIP = 3;
 
 /**
  * What htslib's bam_read1 and sam_read1 refuse in a record whose lengths are sound, or undefined:
- * reference ids outside -1..n_ref-1, positions below -1, a read name without its NUL, an unknown
- * CIGAR operation, a CIGAR whose query length differs from SEQ's (mapped reads with a SEQ), and
- * optional fields that run past the record or have an unknown type. One pass over the CIGAR
- * and the tags' headers; strings are scanned for their NUL only.
+ * reference ids outside -1..n_ref-1, a read name without its NUL, a CIGAR whose query length
+ * differs from SEQ's (mapped reads with a SEQ; for a CIGAR kept in the CG tag, the real one), and
+ * optional fields that run past the record or have an unknown type (samtools refuses those when
+ * it prints the record). Also refused, where samtools prints nonsense: positions below -1, CIGAR
+ * operation codes above 8 (`=`/`X` are 7/8), tag names that are not two printable characters.
+ * Integer compares on fields the splitter reads anyway, one walk over the CIGAR and one over the
+ * tags' headers (Z/H strings are scanned for their NUL); nothing is allocated.
  */
 function recordProblem(bytes: Uint8Array, data: DataView, at: number, size: number, referenceCount: number): string | undefined {
   const refId = data.getInt32(at + 4, true);
   const mateRefId = data.getInt32(at + 24, true);
-  if (refId < -1 || refId >= referenceCount) return `reference id ${refId} is outside -1..${referenceCount - 1} (the header's @SQ lines)`;
-  if (mateRefId < -1 || mateRefId >= referenceCount)
-    return `mate reference id ${mateRefId} is outside -1..${referenceCount - 1} (the header's @SQ lines)`;
-  if (data.getInt32(at + 8, true) < -1) return `position ${data.getInt32(at + 8, true)} is negative`;
-  if (data.getInt32(at + 28, true) < -1) return `mate position ${data.getInt32(at + 28, true)} is negative`;
+  // -1 <= id < n_ref, as one unsigned compare each.
+  if ((refId + 1) >>> 0 > referenceCount) return `reference id ${refId} is outside -1..${referenceCount - 1} (the header's references)`;
+  if ((mateRefId + 1) >>> 0 > referenceCount)
+    return `mate reference id ${mateRefId} is outside -1..${referenceCount - 1} (the header's references)`;
+  const pos = data.getInt32(at + 8, true);
+  if (pos < -1) return `position ${pos} is below -1`;
+  const matePos = data.getInt32(at + 28, true);
+  if (matePos < -1) return `mate position ${matePos} is below -1`;
   const nameLength = bytes[at + 12]!;
   const cigarAt = at + 36 + nameLength;
   if (bytes[cigarAt - 1] !== 0) return 'the read name is not NUL-terminated';
   const cigarOps = data.getUint16(at + 16, true);
   const seqLength = data.getInt32(at + 20, true);
-  let queryLength = 0;
-  for (let i = 0; i < cigarOps; i++) {
-    const op = data.getUint32(cigarAt + 4 * i, true);
-    const code = op & 15;
-    if (code > CIGAR_OP_MAX) return `unknown CIGAR operation code ${code}`;
-    if ((QUERY_OPS >> code) & 1) queryLength += op >>> 4;
-  }
-  if (cigarOps > 0 && seqLength > 0 && !(data.getUint16(at + 18, true) & 4) && queryLength !== seqLength)
-    return `CIGAR and query sequence lengths differ (${queryLength} and ${seqLength})`;
+  const mappedWithSequence = seqLength > 0 && !(data.getUint16(at + 18, true) & 4);
+  const cigarProblem = cigarOps > 0 ? checkCigar(data, cigarAt, cigarOps, mappedWithSequence ? seqLength : -1) : undefined;
+  if (cigarProblem !== undefined) return cigarProblem;
+  // A CIGAR of more than 65535 ops is stored as `<seq>S<ref>N` with the real one in CG:B,I (SAM spec §4.2.2).
+  const placeholder =
+    cigarOps === 2 &&
+    data.getUint32(cigarAt, true) === ((seqLength << 4) | CIGAR_SOFT_CLIP) &&
+    (data.getUint32(cigarAt + 4, true) & 15) === CIGAR_SKIP;
   const end = at + size;
   let p = cigarAt + 4 * cigarOps + ((seqLength + 1) >> 1) + seqLength;
   while (p < end) {
     if (p + 3 > end) return 'an optional field runs past the end of the record';
+    // Tag names: two printable characters, as htslib's SAM parser requires ([!-~]).
+    if ((bytes[p]! - 33) >>> 0 > 93 || (bytes[p + 1]! - 33) >>> 0 > 93)
+      return `optional field ${quotedBytes(bytes, p, p + 2)} does not have a two-character name`;
     const type = bytes[p + 2]!;
     const v = p + 3;
     if (type === 90 || type === 72) {
@@ -125,14 +135,19 @@ function recordProblem(bytes: Uint8Array, data: DataView, at: number, size: numb
       // B: subtype, count, values
       if (v + 5 > end) return `optional field ${tagNameText(bytes, p)} runs past the end of the record`;
       const elementSize = TAG_VALUE_SIZE[bytes[v]!] ?? 0;
-      if (elementSize === 0 || bytes[v] === 65) return `optional field ${tagNameText(bytes, p)} has an unknown array type`;
+      if (elementSize === 0 || bytes[v] === 65)
+        return `optional field ${tagNameText(bytes, p)} has an unknown array type ${quotedBytes(bytes, v, v + 1)}`;
       const count = data.getUint32(v + 1, true);
       if (count > (end - v - 5) / elementSize)
         return `optional field ${tagNameText(bytes, p)}: an array of ${count} values runs past the end of the record`;
+      if (placeholder && bytes[p] === 67 && bytes[p + 1] === 71 && elementSize === 4 && bytes[v] !== 102) {
+        const realCigarProblem = checkCigar(data, v + 5, count, mappedWithSequence ? seqLength : -1);
+        if (realCigarProblem !== undefined) return `${realCigarProblem} (the CIGAR in its CG tag)`;
+      }
       p = v + 5 + count * elementSize;
     } else {
       const valueSize = TAG_VALUE_SIZE[type] ?? 0;
-      if (valueSize === 0) return `optional field ${tagNameText(bytes, p)} has an unknown type ${printableByte(type)}`;
+      if (valueSize === 0) return `optional field ${tagNameText(bytes, p)} has an unknown type ${quotedBytes(bytes, p + 2, p + 3)}`;
       if (v + valueSize > end) return `optional field ${tagNameText(bytes, p)} runs past the end of the record`;
       p = v + valueSize;
     }
@@ -140,26 +155,49 @@ function recordProblem(bytes: Uint8Array, data: DataView, at: number, size: numb
   return undefined;
 }
 
-/** A byte for a message: the character when printable ASCII, else \xNN (no raw bytes in messages). */
-function printableByte(byte: number): string {
-  return byte > 32 && byte < 127 ? `'${String.fromCharCode(byte)}'` : `\\x${byte.toString(16).padStart(2, '0')}`;
+/**
+ * What is wrong with the record whose block_size is at bytes[at], as splitRecords would refuse it,
+ * or undefined; `end` bounds the bytes available (a record running past it is only size-checked).
+ * For an index's pointer: a place that is not a record start almost always fails one of these.
+ */
+export function recordProblemAt(bytes: Uint8Array, data: DataView, at: number, end: number, referenceCount: number): string | undefined {
+  if (at + 4 > end) return 'there is no record there';
+  const size = data.getUint32(at, true) + 4;
+  if (size < 4 + FIXED_FIELDS_BYTES + 1 || size > MAX_RECORD_BYTES) return `block_size ${size - 4} is implausible`;
+  if (at + size > end) return undefined;
+  const nameLength = bytes[at + 12]!;
+  const seqLength = data.getInt32(at + 20, true);
+  const needed = 36 + nameLength + 4 * data.getUint16(at + 16, true) + ((seqLength + 1) >> 1) + seqLength;
+  if (nameLength < 1 || seqLength < 0 || needed > size) return `its fields need ${needed} bytes but block_size gives ${size - 4}`;
+  return recordProblem(bytes, data, at, size, referenceCount);
 }
 
-function tagNameText(bytes: Uint8Array, p: number): string {
-  const a = bytes[p]!;
-  const b = bytes[p + 1]!;
-  return a > 32 && a < 127 && b > 32 && b < 127 ? String.fromCharCode(a, b) : `${printableByte(a)}${printableByte(b)}`;
-}
-
-/** The record's read name for a message, with non-printable bytes as \xNN and at most 60 characters. */
-function printableName(bytes: Uint8Array, at: number): string {
-  const end = at + 36 + Math.min(bytes[at + 12]!, 61) - 1;
-  let name = '';
-  for (let i = at + 36; i < end && i < bytes.length; i++) {
-    const c = bytes[i]!;
-    name += c > 32 && c < 127 ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+/** Unknown operation codes in `count` CIGAR ops at `from`, and, when `seqLength` >= 0, a query length that differs from it. */
+function checkCigar(data: DataView, from: number, count: number, seqLength: number): string | undefined {
+  let queryLength = 0;
+  for (let i = 0; i < count; i++) {
+    const op = data.getUint32(from + 4 * i, true);
+    const code = op & 15;
+    if (code > CIGAR_OP_MAX) return `unknown CIGAR operation code ${code}`;
+    if ((QUERY_OPS >> code) & 1) queryLength += op >>> 4;
   }
-  return name;
+  if (seqLength >= 0 && queryLength !== seqLength) return `CIGAR and query sequence lengths differ (${queryLength} and ${seqLength})`;
+  return undefined;
+}
+
+/** A tag's two-character name (already checked printable) for a message. */
+function tagNameText(bytes: Uint8Array, p: number): string {
+  return String.fromCharCode(bytes[p]!, bytes[p + 1]!);
+}
+
+/** The record's read name for a message, quoted with non-printable bytes escaped. */
+function printableName(bytes: Uint8Array, at: number): string {
+  const from = at + 36;
+  const nameLength = bytes[at + 12]!;
+  // All of an unterminated name (which is what htslib would show, having added the NUL).
+  let to = from + nameLength - (nameLength > 0 && bytes[from + nameLength - 1] === 0 ? 1 : 0);
+  if (to > bytes.length) to = bytes.length;
+  return quotedBytes(bytes, from, to);
 }
 
 /** Reused by splitRecords; each call copies out the part it filled. */

@@ -7,12 +7,13 @@ import fs from 'node:fs';
 import { HtsError } from '../errors.js';
 import { BgzfWriter, type ParallelCompressorFactory } from '../bgzf/writer.js';
 import { openOutput } from '../io/output.js';
+import { requireRegularFile } from '../io/byte-source.js';
 import { encodeBamHeader, type BamHeader } from './header.js';
 import { BaiBuilder, serializeBai } from './bai/index.js';
 import { encodeRecord, type BamRecord } from './record/owned.js';
 import { BamRecordView, Flag } from './record/view.js';
 import { AtomicFile, writeFileAtomic } from '../io/atomic.js';
-import { readBatches } from './reader.js';
+import { describeVirtualOffset, readBatches } from './reader.js';
 
 export interface BamWriterOptions {
   /** DEFLATE level (default 6). */
@@ -38,7 +39,17 @@ export class BamWriter {
   static async open(path: string, header: BamHeader, options: BamWriterOptions = {}): Promise<BamWriter> {
     if (options.writeIndex && path === '-') throw new HtsError('cannot write an index for BAM on stdout');
     const bgzf = new BgzfWriter(openOutput(path), { level: options.level, parallel: options.parallel });
-    const writer = new BamWriter(path, bgzf, options.writeIndex ? new BaiBuilder(header.references.length, path) : undefined);
+    const writer = new BamWriter(
+      path,
+      bgzf,
+      options.writeIndex
+        ? new BaiBuilder(
+            header.references.length,
+            path,
+            header.references.map((r) => r.name),
+          )
+        : undefined,
+    );
     try {
       await bgzf.write(encodeBamHeader(header));
       await bgzf.flushBlock();
@@ -132,11 +143,17 @@ export class BamWriter {
 
 /** Indexes an existing coordinate-sorted BAM, writing `<path>.bai` (like `samtools index`). */
 export async function indexBam(path: string): Promise<void> {
+  // The last record's end is the EOF block's offset, taken from the file's size.
+  requireRegularFile(path, 'indexing needs a regular BAM file (the index holds offsets into it), not a pipe, FIFO or device');
   const { reader, batches } = await readBatches(path);
+  // A record's end offset is the next record's start; hold one record back until it is known.
+  let pending: { refId: number; beg: number; end: number; unmapped: boolean; start: number; name: string } | undefined;
   try {
-    const builder = new BaiBuilder(reader.header.references.length, path);
-    // A record's end offset is the next record's start; hold one record back until it is known.
-    let pending: { refId: number; beg: number; end: number; unmapped: boolean; start: number; name: string } | undefined;
+    const builder = new BaiBuilder(
+      reader.header.references.length,
+      path,
+      reader.header.references.map((r) => r.name),
+    );
     for await (const batch of batches) {
       for (let i = 0; i < batch.count; i++) {
         const start = batch.virtualOffsetAt(batch.offsets[i]!);
@@ -152,12 +169,23 @@ export async function indexBam(path: string): Promise<void> {
         };
       }
     }
-    if (pending) {
-      // The last record ends where the EOF marker block begins.
-      const eofBlockOffset = (reader.source.sizeBytes ?? 28) - 28;
-      builder.add(pending.refId, pending.beg, pending.end, pending.unmapped, pending.start, eofBlockOffset * 65536, pending.name);
-    }
+    // The last record ends where the EOF marker block begins.
+    if (pending)
+      builder.add(
+        pending.refId,
+        pending.beg,
+        pending.end,
+        pending.unmapped,
+        pending.start,
+        (reader.source.sizeBytes! - 28) * 65536,
+        pending.name,
+      );
     writeFileAtomic(`${path}.bai`, serializeBai(builder.finish()));
+  } catch (error) {
+    // The builder names the record; where it lies in the file is known here.
+    if (error instanceof HtsError && error.location === undefined && pending)
+      throw new HtsError(error.detail, error.file ?? path, describeVirtualOffset(pending.start));
+    throw error;
   } finally {
     reader.close();
   }

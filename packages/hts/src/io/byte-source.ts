@@ -114,3 +114,17 @@ export function describeFsError(error: unknown): string {
       return (error as Error)?.message ?? String(error);
   }
 }
+
+/**
+ * Refuses at once what cannot be read twice or at an offset (a pipe, a FIFO, a device): opening a
+ * FIFO a second time would wait for a writer that is gone. `why` says what needs the regular file.
+ */
+export function requireRegularFile(path: string, why: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path);
+  } catch (error) {
+    throw new HtsError(describeFsError(error), path);
+  }
+  if (!stat.isFile()) throw new HtsError(why, path);
+}

@@ -10,14 +10,14 @@
  * Tags keep their BAM type (C, s, I …) so that ndjson2bam writes back identical records; `i` and
  * `B:i`-style generic types are accepted on input and stored in the smallest fitting type, as samtools does.
  */
-import { HtsError } from '../errors.js';
+import { escaped, HtsError, jsonText, quoted, quotedBytes } from '../errors.js';
 import { headerLines, makeHeader, type BamHeader, type ReferenceSequence } from '../bam/header.js';
 import { CIGAR_OP_CODES, parseCigar } from '../bam/record/cigar.js';
-import { SEQ_CHAR_CODES, SEQ_PAIR_CODES } from '../bam/record/sequence.js';
+import { phredFromText, SEQ_CHAR_CODES, SEQ_PAIR_CODES } from '../bam/record/sequence.js';
 import { formatFloat32, smallestArrayType, smallestIntegerType, TAG_VALUE_SIZE, type Tag, type TagType } from '../bam/record/tags.js';
 import type { BamRecordView } from '../bam/record/view.js';
 import type { BamRecord } from '../bam/record/owned.js';
-import { ByteWriter, writeInt, writeJsonString } from './byte-writer.js';
+import { ByteWriter, writeInt, writeJsonString, writeLatin1JsonString } from './byte-writer.js';
 
 export const BAM_NDJSON_FORMAT = 'shoal.bam';
 export const BAM_NDJSON_VERSION = 1;
@@ -114,8 +114,8 @@ export class BamNdjsonFormatter {
     for (const { field, bytes: key } of this.keys) {
       at = copyBytes(buffer, at, key);
       switch (field) {
-        case 0: // qname
-          at = writeJsonString(buffer, at, bytes, start + 36, start + 36 + nameLength - 1);
+        case 0: // qname, one character per byte as BamRecordView.readName reads it
+          at = writeLatin1JsonString(buffer, at, bytes, start + 36, start + 36 + nameLength - 1);
           break;
         case 1: // flag
           at = writeInt(buffer, at, data.getUint16(start + 18, true));
@@ -159,10 +159,12 @@ export class BamNdjsonFormatter {
           at = seqLength === 0 ? copyBytes(buffer, at, STAR) : writeSequence(buffer, out.view, at, bytes, seqStart, seqLength);
           break;
         case 10: // qual
-          at =
-            seqLength === 0 || bytes[qualStart] === 0xff
-              ? copyBytes(buffer, at, STAR)
-              : writeQualities(buffer, out.view, at, bytes, data, qualStart, seqLength);
+          if (seqLength === 0 || bytes[qualStart] === 0xff) {
+            at = copyBytes(buffer, at, STAR);
+          } else {
+            at = writeQualities(buffer, out.view, at, bytes, data, qualStart, seqLength);
+            if (at < 0) throw new HtsError(`record ${quoted(record.readName)}: ${qualityProblem(bytes, qualStart, seqLength)}`);
+          }
           break;
         case 11: // tags
           at = writeTags(buffer, at, record, bytes, data, qualStart + seqLength, end);
@@ -196,8 +198,10 @@ function writeSequence(buffer: Uint8Array, view: DataView, at: number, bytes: Ui
 }
 
 /**
- * Four qualities at a time: +33 on each byte of a word (Phred ≤ 93, so no carries), written whole
- * unless a byte needs escaping. Twice the speed of a byte loop (measured in bench/README.md).
+ * Four qualities at a time: +33 on each byte of a word, written whole unless a byte needs escaping
+ * or is above 93. Twice the speed of a byte loop (measured in bench/README.md). Returns the new
+ * cursor, or -1 when a quality is above 93, which Phred+33 text cannot hold (samtools would print
+ * a byte beyond `~`; in JSON that is not UTF-8 text).
  */
 function writeQualities(
   buffer: Uint8Array,
@@ -212,17 +216,29 @@ function writeQualities(
   const end = start + n;
   let i = start;
   for (; i + 4 <= end; i += 4) {
-    const word = (input.getUint32(i, true) + 0x21212121) | 0;
-    if (hasByte(word, 0x22222222) || hasByte(word, 0x5c5c5c5c)) {
+    const raw = input.getUint32(i, true);
+    // A byte of `raw` above 93 (0x5d) has its high bit set in raw + 0x22 or, from 0x80, in raw:
+    // carries only go up, from bytes already caught, so no byte above 93 slips through.
+    const word = (raw + 0x21212121) | 0;
+    if ((((raw + 0x22222222) | raw) & 0x80808080) !== 0 || hasByte(word, 0x22222222) || hasByte(word, 0x5c5c5c5c)) {
       at = escapeQualities(bytes, i, i + 4, buffer, at);
+      if (at < 0) return -1;
     } else {
       view.setUint32(at, word, true);
       at += 4;
     }
   }
   at = escapeQualities(bytes, i, end, buffer, at);
+  if (at < 0) return -1;
   buffer[at++] = QUOTE;
   return at;
+}
+
+/** The first quality above 93, for the message. */
+function qualityProblem(bytes: Uint8Array, start: number, n: number): string {
+  let i = 0;
+  while (i < n && bytes[start + i]! <= 93) i++;
+  return `quality ${bytes[start + i]} at ${i + 1} is above 93, which Phred+33 text cannot hold`;
 }
 
 /** Whether any byte of `word` equals the byte repeated in `pattern` (the classic zero-byte test). */
@@ -231,10 +247,11 @@ function hasByte(word: number, pattern: number): boolean {
   return ((x - 0x01010101) & ~x & 0x80808080) !== 0;
 }
 
-/** Phred+33 text of bytes[from, to), escaping '"' (Phred 1) and '\\' (Phred 59) for JSON. */
+/** Phred+33 text of bytes[from, to), escaping '"' (Phred 1) and '\\' (Phred 59) for JSON; -1 for a quality above 93. */
 function escapeQualities(bytes: Uint8Array, from: number, to: number, buffer: Uint8Array, at: number): number {
   for (let i = from; i < to; i++) {
     const c = bytes[i]! + 33;
+    if (c > 126) return -1;
     if (c === QUOTE || c === BACKSLASH) buffer[at++] = BACKSLASH;
     buffer[at++] = c;
   }
@@ -262,20 +279,27 @@ function writeTags(
       continue;
     }
     // A JSON object cannot hold a key twice: a tag twice in a record (htslib keeps both) is refused.
-    const key = (bytes[p]! << 8) | bytes[p + 1]!;
+    const c0 = bytes[p]!;
+    const c1 = bytes[p + 1]!;
+    const key = (c0 << 8) | c1;
     for (let k = 0; k < tagCount; k++) {
       if (seenTags[k] === key)
         throw new HtsError(
-          `record ${record.readName} has tag ${String.fromCharCode(bytes[p]!, bytes[p + 1]!)} twice; NDJSON tags are an object`,
+          `record ${escaped(record.readName)} has tag ${escaped(String.fromCharCode(c0, c1))} twice; NDJSON tags are an object`,
         );
     }
     if (tagCount < seenTags.length) seenTags[tagCount++] = key;
     if (!first) buffer[at++] = 44;
     first = false;
-    buffer[at++] = QUOTE;
-    buffer[at++] = bytes[p]!;
-    buffer[at++] = bytes[p + 1]!;
-    buffer[at++] = QUOTE;
+    // Tag names are two characters from ! to ~ (checked where the record was read): only " and \ need escaping.
+    if (c0 !== QUOTE && c0 !== BACKSLASH && c1 !== QUOTE && c1 !== BACKSLASH) {
+      buffer[at++] = QUOTE;
+      buffer[at++] = c0;
+      buffer[at++] = c1;
+      buffer[at++] = QUOTE;
+    } else {
+      at = writeLatin1JsonString(buffer, at, bytes, p, p + 2);
+    }
     buffer[at++] = 58; // :
     buffer[at++] = 91; // [
     buffer[at++] = QUOTE;
@@ -285,7 +309,7 @@ function writeTags(
       const subtype = bytes[v]!;
       const size = TAG_VALUE_SIZE[subtype] ?? 0;
       if (size === 0)
-        throw new HtsError(`corrupt BAM record ${record.readName}: unknown B array subtype '${String.fromCharCode(subtype)}'`);
+        throw new HtsError(`corrupt BAM record ${quoted(record.readName)}: unknown B array subtype ${quotedBytes(bytes, v, v + 1)}`);
       const count = data.getUint32(v + 1, true);
       buffer[at++] = 66;
       buffer[at++] = 58;
@@ -306,10 +330,15 @@ function writeTags(
       if (type === 90 || type === 72) {
         let nul = v;
         while (nul < end && bytes[nul] !== 0) nul++;
-        at = writeJsonString(buffer, at, bytes, v, nul);
+        const after = writeJsonString(buffer, at, bytes, v, nul);
+        if (after < 0)
+          throw new HtsError(
+            `record ${quoted(record.readName)}: tag ${quotedBytes(bytes, p, p + 2)} holds bytes that are not UTF-8 text (${quotedBytes(bytes, v, nul)}); NDJSON is UTF-8`,
+          );
+        at = after;
         p = nul + 1;
       } else if (type === 65) {
-        at = writeJsonString(buffer, at, bytes, v, v + 1);
+        at = writeLatin1JsonString(buffer, at, bytes, v, v + 1);
         p = v + 1;
       } else {
         at = writeTagNumber(buffer, at, data, type, v);
@@ -347,39 +376,40 @@ function writeTagNumber(buffer: Uint8Array, at: number, data: DataView, type: nu
       return at;
     }
     default:
-      throw new HtsError(`corrupt BAM record: unknown tag type '${String.fromCharCode(type)}'`);
+      throw new HtsError(`corrupt BAM record: unknown tag type ${quoted(String.fromCharCode(type))}`);
   }
 }
 
 const TAG_TYPES = new Set(['A', 'c', 'C', 's', 'S', 'i', 'I', 'f', 'Z', 'H']);
 
 function parseTag(name: string, entry: unknown, fail: (message: string) => never): Tag {
-  if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string') fail(`tag ${name}: expected ["TYPE", value]`);
+  const tag = escaped(name);
+  if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string') fail(`tag ${tag}: expected ["TYPE", value]`);
   const [type, value] = entry as [string, unknown];
   const toNumber = (v: unknown): number => {
     if (typeof v === 'number') return v;
     if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return Number(v);
-    return fail(`tag ${name}: ${JSON.stringify(v)} is not a number`);
+    return fail(`tag ${tag}: ${jsonText(v)} is not a number`);
   };
   if (type.startsWith('B:') || type === 'B') {
-    if (!Array.isArray(value)) fail(`tag ${name}: type ${type} needs an array`);
+    if (!Array.isArray(value)) fail(`tag ${tag}: type ${quoted(type)} needs an array`);
     const values = (value as unknown[]).map(toNumber);
     let subtype = type.slice(2);
     if (subtype === 'i' && !values.every((v) => v >= -2147483648 && v <= 2147483647)) subtype = smallestArrayType(values) ?? 'i';
     if (subtype === '') subtype = values.every(Number.isInteger) ? (smallestArrayType(values) ?? 'f') : 'f';
-    if (!'cCsSiIf'.includes(subtype) || subtype.length !== 1) fail(`tag ${name}: unknown array type ${type}`);
+    if (!'cCsSiIf'.includes(subtype) || subtype.length !== 1) fail(`tag ${tag}: unknown array type ${quoted(type)}`);
     return { name, type: `B:${subtype}` as TagType, value: subtype === 'f' ? values.map(Math.fround) : values };
   }
-  if (!TAG_TYPES.has(type)) fail(`tag ${name}: unknown type '${type}'`);
+  if (!TAG_TYPES.has(type)) fail(`tag ${tag}: unknown type ${quoted(type)}`);
   if (type === 'A' || type === 'Z' || type === 'H') {
-    if (typeof value !== 'string') fail(`tag ${name}: type ${type} needs a string`);
+    if (typeof value !== 'string') fail(`tag ${tag}: type ${type} needs a string`);
     return { name, type: type as TagType, value: value as string };
   }
   const number = toNumber(value);
   if (type === 'f') return { name, type: 'f', value: Math.fround(number) };
   // A generic `i` takes the smallest type that fits, as samtools does for SAM text.
   const integerType = type === 'i' ? smallestIntegerType(number) : (type as TagType);
-  if (!integerType || !Number.isInteger(number)) fail(`tag ${name}: ${number} is not a 32-bit integer`);
+  if (!integerType || !Number.isInteger(number)) fail(`tag ${tag}: ${number} is not a 32-bit integer`);
   return { name, type: integerType as TagType, value: number };
 }
 
@@ -390,34 +420,33 @@ export function recordFromJson(value: unknown, header: BamHeader, fail: (message
   const int = (field: string, fallback: number): number => {
     const v = record[field];
     if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isInteger(v)) fail(`field ${field}: ${JSON.stringify(v)} is not an integer`);
+    if (typeof v !== 'number' || !Number.isInteger(v)) fail(`field ${field}: ${jsonText(v)} is not an integer`);
     return v as number;
   };
   const text = (field: string, fallback: string): string => {
     const v = record[field];
     if (v === undefined) return fallback;
-    if (typeof v !== 'string') fail(`field ${field}: ${JSON.stringify(v)} is not a string`);
+    if (typeof v !== 'string') fail(`field ${field}: ${jsonText(v)} is not a string`);
     return v as string;
   };
   const referenceId = (field: string, name: string): number => {
     if (name === '*') return -1;
     const id = header.referenceIds.get(name);
-    if (id === undefined) fail(`field ${field}: reference '${name}' is not in the header record`);
+    if (id === undefined) fail(`field ${field}: reference '${escaped(name)}' is not in the header record`);
     return id!;
   };
   const refId = referenceId('rname', text('rname', '*'));
   const rnext = text('rnext', '*');
   const cigarText = text('cigar', '*');
   const cigar = parseCigar(cigarText);
-  if (!cigar) fail(`field cigar: bad CIGAR '${cigarText.slice(0, 40)}'`);
+  if (!cigar) fail(`field cigar: bad CIGAR '${escaped(cigarText)}'`);
   const sequence = text('seq', '*');
   const qual = text('qual', '*');
   let qualities: Uint8Array | null = null;
   if (qual !== '*') {
     if (qual.length !== (sequence === '*' ? 0 : sequence.length))
       fail(`field qual: ${qual.length} qualities for ${sequence === '*' ? 0 : sequence.length} bases`);
-    qualities = new Uint8Array(qual.length);
-    for (let i = 0; i < qual.length; i++) qualities[i] = qual.charCodeAt(i) - 33;
+    qualities = phredFromText(qual, (message) => fail(`field qual: ${message}`));
   }
   const tagObject = record.tags ?? {};
   if (typeof tagObject !== 'object' || Array.isArray(tagObject)) fail('field tags: expected an object {"NM":["C",0],…}');

@@ -121,20 +121,77 @@ export function writeInt(buffer: Uint8Array, at: number, value: number): number 
   return at + digits;
 }
 
-/** A JSON string from raw bytes at `at` (quotes, backslashes and control bytes escaped); returns the new cursor. */
+/**
+ * A JSON string from UTF-8 bytes at `at` (quotes, backslashes and control bytes escaped); returns
+ * the new cursor, or -1 when the bytes are not valid UTF-8 (JSON text cannot carry them, and a
+ * reader would turn them into U+FFFD).
+ */
 export function writeJsonString(buffer: Uint8Array, at: number, source: Uint8Array, from: number, to: number): number {
   buffer[at++] = QUOTE;
   for (let i = from; i < to; i++) {
     const b = source[i]!;
-    if (b === QUOTE || b === BACKSLASH) {
-      buffer[at++] = BACKSLASH;
+    if (b >= 0x20 && b < 0x80 && b !== QUOTE && b !== BACKSLASH) {
       buffer[at++] = b;
-    } else if (b < 0x20) {
-      at = writeControlEscape(buffer, at, b);
+    } else if (b < 0x80) {
+      at = writeAsciiEscape(buffer, at, b);
     } else {
-      buffer[at++] = b;
+      const n = utf8SequenceLength(source, i, to);
+      if (n === 0) return -1;
+      for (let k = 0; k < n; k++) buffer[at++] = source[i + k]!;
+      i += n - 1;
     }
   }
   buffer[at++] = QUOTE;
   return at;
+}
+
+/**
+ * A JSON string from bytes taken as Latin-1 (read names, `A` tags: one character per byte, as
+ * BamRecordView reads them): bytes above 0x7f become \u0080-\u00ff, so a reader gets each byte back.
+ */
+export function writeLatin1JsonString(buffer: Uint8Array, at: number, source: Uint8Array, from: number, to: number): number {
+  buffer[at++] = QUOTE;
+  for (let i = from; i < to; i++) {
+    const b = source[i]!;
+    if (b >= 0x20 && b < 0x80 && b !== QUOTE && b !== BACKSLASH) buffer[at++] = b;
+    else if (b < 0x80) at = writeAsciiEscape(buffer, at, b);
+    else at = writeUnicodeEscape(buffer, at, b);
+  }
+  buffer[at++] = QUOTE;
+  return at;
+}
+
+function writeAsciiEscape(buffer: Uint8Array, at: number, b: number): number {
+  if (b === QUOTE || b === BACKSLASH) {
+    buffer[at++] = BACKSLASH;
+    buffer[at++] = b;
+    return at;
+  }
+  return writeControlEscape(buffer, at, b);
+}
+
+function writeUnicodeEscape(buffer: Uint8Array, at: number, b: number): number {
+  buffer[at++] = BACKSLASH;
+  for (const c of 'u00') buffer[at++] = c.charCodeAt(0);
+  buffer[at++] = HEX.charCodeAt(b >> 4);
+  buffer[at++] = HEX.charCodeAt(b & 15);
+  return at;
+}
+
+/** Length of the valid UTF-8 sequence starting at bytes[i] (a byte >= 0x80), or 0 (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
+function utf8SequenceLength(bytes: Uint8Array, i: number, end: number): number {
+  const b = bytes[i]!;
+  const continuation = (k: number, low = 0x80, high = 0xbf): boolean => i + k < end && bytes[i + k]! >= low && bytes[i + k]! <= high;
+  if (b >= 0xc2 && b <= 0xdf) return continuation(1) ? 2 : 0;
+  if (b >= 0xe0 && b <= 0xef) {
+    const low = b === 0xe0 ? 0xa0 : 0x80;
+    const high = b === 0xed ? 0x9f : 0xbf;
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (b >= 0xf0 && b <= 0xf4) {
+    const low = b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xf4 ? 0x8f : 0xbf;
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
 }

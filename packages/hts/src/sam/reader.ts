@@ -3,11 +3,12 @@
  * record and encoded to BAM layout, so every consumer walks RecordBatches of BamRecordViews.
  * SAM is the slow, convenient path; BAM is the fast one.
  */
-import { HtsError } from '../errors.js';
+import { escaped, HtsError, quoted } from '../errors.js';
 import type { ByteSource } from '../io/byte-source.js';
 import { readLines, type NumberedLine } from '../io/lines.js';
 import { makeHeader, referencesFromText, type BamHeader } from '../bam/header.js';
-import { parseCigar } from '../bam/record/cigar.js';
+import { parseCigar, queryLengthOf } from '../bam/record/cigar.js';
+import { phredFromText } from '../bam/record/sequence.js';
 import { encodeRecord, type BamRecord } from '../bam/record/owned.js';
 import { smallestIntegerType, type Tag, type TagType } from '../bam/record/tags.js';
 import { EncodedRecordBatcher, type RecordBatch } from '../bam/reader.js';
@@ -16,21 +17,21 @@ import { Flag } from '../bam/record/view.js';
 export function parseSamTag(field: string, where: () => string): Tag {
   // Any two characters name a tag, as in htslib (its test data has `A!`).
   const match = /^([!-~]{2}):([AifZHB]):(.*)$/s.exec(field);
-  if (!match) throw new HtsError(`bad optional field '${field.slice(0, 40)}' (expected TAG:TYPE:VALUE)`, undefined, where());
+  if (!match) throw new HtsError(`bad optional field '${escaped(field)}' (expected TAG:TYPE:VALUE)`, undefined, where());
   const [, name, type, text] = match as unknown as [string, string, string, string];
   switch (type) {
     case 'A':
-      if (text.length !== 1) throw new HtsError(`tag ${name}: type A needs one character`, undefined, where());
+      if (text.length !== 1) throw new HtsError(`tag ${name}: type A needs one character (got ${quoted(text)})`, undefined, where());
       return { name, type: 'A', value: text };
     case 'i': {
       const value = Number(text);
       const integerType = /^[-+]?\d+$/.test(text) ? smallestIntegerType(value) : undefined;
-      if (!integerType) throw new HtsError(`tag ${name}: '${text}' is not a 32-bit integer`, undefined, where());
+      if (!integerType) throw new HtsError(`tag ${name}: ${quoted(text)} is not a 32-bit integer`, undefined, where());
       return { name, type: integerType, value };
     }
     case 'f': {
       const value = parseSamFloat(text);
-      if (value === undefined) throw new HtsError(`tag ${name}: ${JSON.stringify(text.slice(0, 40))} is not a number`, undefined, where());
+      if (value === undefined) throw new HtsError(`tag ${name}: ${quoted(text)} is not a number`, undefined, where());
       return { name, type: 'f', value };
     }
     case 'Z':
@@ -39,7 +40,7 @@ export function parseSamTag(field: string, where: () => string): Tag {
     default: {
       const [subtype, ...items] = text.split(',');
       if (!subtype || !'cCsSiIf'.includes(subtype) || subtype.length !== 1)
-        throw new HtsError(`tag ${name}: bad B array subtype '${subtype}'`, undefined, where());
+        throw new HtsError(`tag ${name}: bad B array subtype ${quoted(subtype ?? '')}`, undefined, where());
       const values = items.map((item) => (subtype === 'f' ? parseSamFloat(item) : /^[-+]?\d+$/.test(item) ? Number(item) : undefined));
       if (values.some((v) => v === undefined)) throw new HtsError(`tag ${name}: non-numeric B array element`, undefined, where());
       return { name, type: `B:${subtype}` as TagType, value: values as number[] };
@@ -57,45 +58,61 @@ function parseSamFloat(text: string): number | undefined {
 
 export function parseSamRecord(line: string, header: BamHeader, where: () => string): BamRecord {
   const fields = line.split('\t');
-  // A line ending in a tab (Picard's and others' test data) is read as samtools reads it.
-  while (fields.length > 11 && fields[fields.length - 1] === '') fields.pop();
+  // One tab after the last field is read as samtools reads it (Picard's test data has such lines);
+  // two are an empty optional field, which samtools refuses ("incomplete aux field").
+  if (fields.length > 11 && fields[fields.length - 1] === '') fields.pop();
   if (fields.length < 11) throw new HtsError(`SAM record has ${fields.length} fields, needs at least 11`, undefined, where());
-  const integer = (text: string, what: string): number => {
-    if (!/^-?\d+$/.test(text)) throw new HtsError(`${what} '${text}' is not an integer`, undefined, where());
-    return Number(text);
+  const fail = (message: string): never => {
+    throw new HtsError(message, undefined, where());
   };
+  const integer = (text: string, what: string): number =>
+    /^[-+]?\d+$/.test(text) ? Number(text) : fail(`${what} ${quoted(text)} is not an integer`);
   const referenceId = (name: string): number => {
     if (name === '*') return -1;
     const id = header.referenceIds.get(name);
-    if (id === undefined) throw new HtsError(`reference '${name}' is not in the header's @SQ lines`, undefined, where());
-    return id;
+    // samtools warns and makes the read unmapped; a header that does not match its records is refused here.
+    if (id === undefined) fail(`reference '${escaped(name)}' is not in the header's @SQ lines`);
+    return id!;
   };
-  const refId = referenceId(fields[2]!);
+  const readName = fields[0]!;
+  // The spec's QNAME is printable ASCII; samtools takes any byte but tab, we refuse what would print as garbage.
+  for (let i = 0; i < readName.length; i++) {
+    const c = readName.charCodeAt(i);
+    if (c < 32 || c > 126) fail(`read name ${quoted(readName)} is not printable text`);
+  }
+  let flag = integer(fields[1]!, 'FLAG');
+  let refId = referenceId(fields[2]!);
+  const pos = integer(fields[3]!, 'POS') - 1;
+  const mapq = integer(fields[4]!, 'MAPQ');
   const cigar = parseCigar(fields[5]!);
-  if (!cigar) throw new HtsError(`bad CIGAR '${fields[5]!.slice(0, 40)}'`, undefined, where());
+  if (!cigar) fail(`bad CIGAR '${escaped(fields[5]!)}'`);
+  let mateRefId = fields[6] === '=' ? refId : referenceId(fields[6]!);
+  const matePos = integer(fields[7]!, 'PNEXT') - 1;
+  // As htslib's sam_parse1: POS 0 on a reference is "treated as unmapped" (RNAME becomes *), and
+  // so is a mate at PNEXT 0; a read without a reference, or mapped without a CIGAR, is unmapped.
+  if (pos < 0 && refId >= 0) refId = -1;
+  if (matePos < 0 && mateRefId >= 0) mateRefId = -1;
+  if (refId < 0 || cigar!.length === 0) flag |= Flag.Unmapped;
   const sequence = fields[9] === '*' ? '' : fields[9]!;
+  // sam_parse1 checks CIGAR against SEQ on every record with both, unmapped too (BAM's reader only on mapped ones).
+  if (cigar!.length > 0 && sequence.length > 0 && queryLengthOf(cigar!) !== sequence.length)
+    fail(`CIGAR and query sequence lengths differ (${queryLengthOf(cigar!)} and ${sequence.length})`);
   const qualText = fields[10]!;
   let qualities: Uint8Array | null = null;
   if (qualText !== '*') {
-    if (qualText.length !== sequence.length)
-      throw new HtsError(`QUAL has ${qualText.length} characters for ${sequence.length} bases`, undefined, where());
-    qualities = new Uint8Array(qualText.length);
-    for (let i = 0; i < qualText.length; i++) qualities[i] = qualText.charCodeAt(i) - 33;
+    if (qualText.length !== sequence.length) fail(`QUAL has ${qualText.length} characters for ${sequence.length} bases`);
+    qualities = phredFromText(qualText, fail);
   }
-  let flag = integer(fields[1]!, 'FLAG');
-  // As htslib's sam_parse1: a read without a reference, or mapped without a CIGAR, is unmapped.
-  if (refId < 0 || cigar.length === 0) flag |= Flag.Unmapped;
-  const mapq = integer(fields[4]!, 'MAPQ');
   return {
-    readName: fields[0]!,
+    readName,
     flag,
     refId,
-    pos: integer(fields[3]!, 'POS') - 1,
-    // htslib stores a MAPQ above 255 as 255 ("unavailable"); below 0 is refused (by encodeRecord).
+    pos,
+    // samtools 1.16 stores a MAPQ above 255 as 255 ("unavailable"); htslib 1.21 and later refuse it. Below 0 is refused (encodeRecord).
     mapq: mapq > 255 ? 255 : mapq,
-    cigar,
-    mateRefId: fields[6] === '=' ? refId : referenceId(fields[6]!),
-    matePos: integer(fields[7]!, 'PNEXT') - 1,
+    cigar: cigar!,
+    mateRefId,
+    matePos,
     templateLength: integer(fields[8]!, 'TLEN'),
     sequence,
     qualities,

@@ -1,4 +1,9 @@
 /** BAM helpers shared by this package's unit tests (not part of the library; excluded from the build). */
+import { expect } from 'vitest';
+import { EOF_BLOCK, WRITER_BLOCK_DATA_SIZE } from '../bgzf/block.js';
+import { compressBlock } from '../bgzf/writer.js';
+import { HtsError } from '../errors.js';
+import { encodeBamHeader, type BamHeader } from '../bam/header.js';
 import { BamReader } from '../bam/reader.js';
 
 /** One record as the BAM tests compare it: its bytes (hex), position, end and virtual offset. */
@@ -28,4 +33,53 @@ export async function readRecordSummaries(file: string, readChunkBytes?: number)
   }
   reader.close();
   return out;
+}
+
+/**
+ * A BAM file's bytes: `header`, then `records` (each block_size included), cut into BGZF blocks as
+ * the writer cuts them, then the EOF block. Level 0 (stored) makes the layout depend on lengths only.
+ */
+export function bamBytes(header: BamHeader, records: Uint8Array[], headerBytes = encodeBamHeader(header), level = 1): Uint8Array {
+  const inflated = Buffer.concat([headerBytes, ...records]);
+  const blocks: Uint8Array[] = [];
+  for (let at = 0; at < inflated.length; at += WRITER_BLOCK_DATA_SIZE)
+    blocks.push(compressBlock(inflated.subarray(at, at + WRITER_BLOCK_DATA_SIZE), level));
+  return Buffer.concat([...blocks, EOF_BLOCK]);
+}
+
+/** A copy of an encoded record with `patch` applied to its bytes (a DataView over the copy, offsets from block_size). */
+export function patched(record: Uint8Array, patch: (view: DataView, bytes: Uint8Array) => void): Uint8Array {
+  const copy = Uint8Array.from(record);
+  patch(new DataView(copy.buffer), copy);
+  return copy;
+}
+
+/** Offset of the first optional field in an encoded record (block_size included). */
+export function tagsOffset(record: Uint8Array): number {
+  const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
+  const seqLength = view.getInt32(20, true);
+  return 36 + record[12]! + 4 * view.getUint16(16, true) + ((seqLength + 1) >> 1) + seqLength;
+}
+
+/** Reads every record of `file` with the streaming reader; returns how many (errors propagate). */
+export async function countRecords(file: string): Promise<number> {
+  const reader = await BamReader.open(file);
+  try {
+    let count = 0;
+    for await (const batch of reader.batches()) count += batch.count;
+    return count;
+  } finally {
+    reader.close();
+  }
+}
+
+/** The HtsError a promise rejects with (fails the test when it resolves or throws something else). */
+export async function rejection(promise: Promise<unknown>): Promise<HtsError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(HtsError);
+    return error as HtsError;
+  }
+  throw new Error('expected an HtsError');
 }

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, expect } from 'vitest';
 import { HtsError } from '../errors.js';
 
@@ -21,4 +22,9 @@ export function errorOf(action: () => unknown): HtsError {
     return error as HtsError;
   }
   throw new Error('expected an HtsError');
+}
+
+/** A file of test/fixtures/hts/ (public htslib and Picard test data; its README names each origin). */
+export function fixture(name: string): string {
+  return join(fileURLToPath(new URL('../../../../test/fixtures/hts/', import.meta.url)), name);
 }

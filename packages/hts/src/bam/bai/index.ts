@@ -3,7 +3,7 @@
  * index of 16 KiB windows, and htslib's metadata pseudo-bin (first/last offsets, mapped/unmapped
  * counts, read by `samtools idxstats`). Parse, serialise, and build one while writing a sorted BAM.
  */
-import { HtsError } from '../../errors.js';
+import { escaped, HtsError, quoted } from '../../errors.js';
 import { readVirtualOffset, writeVirtualOffset } from '../../bgzf/virtual-offset.js';
 import { LINEAR_SHIFT, METADATA_BIN, reg2bin } from './bins.js';
 
@@ -127,25 +127,37 @@ export class BaiBuilder {
   private lastPos = -1;
   private unplaced = 0;
   private sawUnplaced = false;
+  private added = 0;
 
   constructor(
     referenceCount: number,
     private readonly file = 'BAM',
+    /** Reference names, for messages (ids are shown when absent). */
+    private readonly referenceNames: readonly string[] = [],
   ) {
     this.references = Array.from({ length: referenceCount }, () => ({ bins: new Map(), linear: [] }));
   }
 
   /** Adds one record: reference, 0-based [beg, end), and the virtual offsets of its first byte and just past it. */
   add(refId: number, beg: number, end: number, unmapped: boolean, startOffset: number, endOffset: number, readName: string): void {
+    this.added++;
     if (refId < 0) {
       this.sawUnplaced = true;
       this.unplaced++;
       return;
     }
     if (this.sawUnplaced || refId < this.lastRefId || (refId === this.lastRefId && beg < this.lastPos)) {
-      throw new HtsError(`cannot index: records are not sorted by coordinate (read ${readName})`, this.file);
+      const previous = this.sawUnplaced ? 'an unplaced read (*)' : this.place(this.lastRefId, this.lastPos);
+      throw new HtsError(
+        `cannot index: not sorted by coordinate at record ${this.added} (read ${quoted(readName)} at ${this.place(refId, beg)} comes after ${previous}); sort it with samtools sort`,
+        this.file,
+      );
     }
-    if (refId >= this.references.length) throw new HtsError(`cannot index: reference id ${refId} is not in the header`, this.file);
+    if (refId >= this.references.length)
+      throw new HtsError(
+        `cannot index: record ${this.added} (read ${quoted(readName)}) has reference id ${refId}, not in the header`,
+        this.file,
+      );
     this.lastRefId = refId;
     this.lastPos = beg;
     const reference = this.references[refId]!;
@@ -162,6 +174,11 @@ export class BaiBuilder {
     metadata.lastOffset = endOffset;
     if (unmapped) metadata.unmapped++;
     else metadata.mapped++;
+  }
+
+  /** `chr1:101` (1-based), for messages. */
+  private place(refId: number, pos: number): string {
+    return `${this.referenceNames[refId] !== undefined ? escaped(this.referenceNames[refId]) : `reference ${refId}`}:${pos + 1}`;
   }
 
   /**

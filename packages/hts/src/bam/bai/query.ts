@@ -6,12 +6,13 @@
  */
 import fs from 'node:fs';
 import { HtsError } from '../../errors.js';
-import { openByteSource } from '../../io/byte-source.js';
+import { openByteSource, requireRegularFile } from '../../io/byte-source.js';
 import { inflatedChunks } from '../../bgzf/reader.js';
 import { describeFsError } from '../../io/byte-source.js';
 import { parseBai, type BaiIndex } from './index.js';
 import { LINEAR_SHIFT, reg2bins } from './bins.js';
-import { recordBatches, RecordBatch } from '../reader.js';
+import { recordBatches, recordProblemAt, RecordBatch } from '../reader.js';
+import type { InflatedChunk } from '../../bgzf/inflate.js';
 import type { BamHeader } from '../header.js';
 
 /** Merged [begin, end) virtual offset ranges that can hold records overlapping [beg, end) on refId. */
@@ -38,7 +39,7 @@ export function chunksForRegion(index: BaiIndex, refId: number, beg: number, end
 
 /** Reads `<bam>.bai` (or `<bam minus .bam>.bai`), with a clear error when there is none. */
 export function loadBaiFor(bamPath: string): BaiIndex {
-  requireRegularFile(bamPath);
+  requireRegularFile(bamPath, REGION_NEEDS_A_FILE);
   const candidates = [`${bamPath}.bai`, bamPath.replace(/\.bam$/, '.bai')];
   for (const candidate of candidates) {
     let bytes: Uint8Array;
@@ -62,6 +63,7 @@ export async function* queryRegion(
   beg: number,
   end: number,
 ): AsyncGenerator<RecordBatch> {
+  requireRegularFile(bamPath, REGION_NEEDS_A_FILE);
   if (refId < 0 || refId >= header.references.length) return;
   const indexFile = index.file ?? `${bamPath}.bai`;
   if (index.references.length !== header.references.length)
@@ -69,34 +71,11 @@ export async function* queryRegion(
       `index ${indexFile} does not belong to this BAM: it has ${index.references.length} references, the BAM's header ${header.references.length}; remake it with bam-index`,
       bamPath,
     );
-  try {
-    yield* readRanges(bamPath, index, refId, beg, end);
-  } catch (error) {
-    // Reading where the index points failed: in a BAM that reads whole, the index is the suspect.
-    if (!(error instanceof HtsError)) throw error;
-    const stale = index.olderThanData ? ', and it is older than the BAM' : '';
-    throw new HtsError(
-      `index ${indexFile} does not match this BAM${stale} (reading where it points: ${error.detail}); remake it with bam-index`,
-      bamPath,
-      error.location,
-    );
-  }
+  yield* readRanges(bamPath, index, indexFile, refId, beg, end);
 }
 
 /** A region query opens the BAM again at the index's offsets: a pipe or FIFO cannot be read twice. */
-function requireRegularFile(bamPath: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(bamPath);
-  } catch (error) {
-    throw new HtsError(describeFsError(error), bamPath);
-  }
-  if (!stat.isFile())
-    throw new HtsError(
-      'a region query needs a regular BAM file (it is read again at the index offsets), not a pipe, FIFO or device',
-      bamPath,
-    );
-}
+const REGION_NEEDS_A_FILE = 'a region query needs a regular BAM file (it is read again at the index offsets), not a pipe, FIFO or device';
 
 function isOlder(indexPath: string, bamPath: string): boolean {
   try {
@@ -106,11 +85,74 @@ function isOlder(indexPath: string, bamPath: string): boolean {
   }
 }
 
-async function* readRanges(bamPath: string, index: BaiIndex, refId: number, beg: number, end: number): AsyncGenerator<RecordBatch> {
+/**
+ * Checks that the index's range [begin, end) fits the file and that `begin` is the start of a
+ * record on `refId` (every chunk of a reference's bins starts at one of its records), reading the
+ * one block it points into. Where it is not, the index does not match the BAM: an index made for
+ * another file, or for an older version of this one. A record that fails further on is the BAM's
+ * own damage, which the reader reports as such.
+ */
+async function checkIndexPointer(
+  bamPath: string,
+  index: BaiIndex,
+  indexFile: string,
+  fileSize: number,
+  refId: number,
+  begin: number,
+  end: number,
+): Promise<void> {
+  const blockOffset = Math.floor(begin / 65536);
+  const withinBlock = begin % 65536;
+  const mismatch = (problem: string): HtsError =>
+    new HtsError(
+      `index ${indexFile} does not match this BAM${index.olderThanData ? ' (the index is older than the BAM)' : ''}: it points to a record at byte offset ${blockOffset} +${withinBlock}, where ${problem}; remake it with bam-index`,
+      bamPath,
+    );
+  if (blockOffset >= fileSize) throw mismatch(`the file has ended (${fileSize} bytes)`);
+  if (Math.floor(end / 65536) > fileSize)
+    throw mismatch(`its chunk ends at byte offset ${Math.floor(end / 65536)}, past the end of the file (${fileSize} bytes)`);
+  const source = openByteSource(bamPath);
+  try {
+    let first: IteratorResult<InflatedChunk>;
+    try {
+      first = await inflatedChunks(source, {
+        startFileOffset: blockOffset,
+        stopAfterFileOffset: blockOffset,
+        requireEofBlock: false,
+        readChunkBytes: 1 << 16,
+      }).next();
+    } catch (error) {
+      if (error instanceof HtsError) throw mismatch(`no BGZF block starts (${error.detail})`);
+      throw error;
+    }
+    if (first.done) throw mismatch('no BGZF block starts');
+    const data = first.value.data;
+    // A pointer just past a block's last byte is the next block's start (the reader takes it so); not checked here.
+    if (withinBlock === data.length) return;
+    if (withinBlock > data.length) throw mismatch(`the block holds only ${data.length} bytes`);
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const problem = recordProblemAt(data, view, withinBlock, data.length, index.references.length);
+    if (problem !== undefined) throw mismatch(problem);
+    if (withinBlock + 8 <= data.length) {
+      const found = view.getInt32(withinBlock + 4, true);
+      if (found !== refId) throw mismatch(`the record is on reference id ${found}, not ${refId}`);
+    }
+  } finally {
+    source.close();
+  }
+}
+
+async function* readRanges(
+  bamPath: string,
+  index: BaiIndex,
+  indexFile: string,
+  refId: number,
+  beg: number,
+  end: number,
+): AsyncGenerator<RecordBatch> {
   const fileSize = fs.statSync(bamPath).size;
   for (const [rangeBegin, rangeEnd] of chunksForRegion(index, refId, beg, end)) {
-    if (Math.floor(rangeBegin / 65536) >= fileSize)
-      throw new HtsError(`the index points to byte offset ${Math.floor(rangeBegin / 65536)}, past the end of the file (${fileSize} bytes)`);
+    await checkIndexPointer(bamPath, index, indexFile, fileSize, refId, rangeBegin, rangeEnd);
     const startFileOffset = Math.floor(rangeBegin / 65536);
     const stopAfterFileOffset = Math.floor(rangeEnd / 65536);
     const source = openByteSource(bamPath);

@@ -2,7 +2,7 @@
  * An owned BAM record, for building and writing (the read path uses BamRecordView), and its
  * encoder to the BAM binary layout (SAM spec §4.2).
  */
-import { HtsError } from '../../errors.js';
+import { HtsError, quoted } from '../../errors.js';
 import { reg2bin } from '../bai/bins.js';
 import { queryLengthOf, referenceLengthOf } from './cigar.js';
 import { encodeSequence } from './sequence.js';
@@ -52,7 +52,7 @@ function tagSize(tag: Tag): number {
       return 7;
     case 'Z':
     case 'H':
-      return 4 + Buffer.byteLength(tag.value as string, 'latin1');
+      return 4 + Buffer.byteLength(tag.value as string, 'utf8');
     default:
       return 8 + ARRAY_ELEMENT_SIZE[tag.type[2]!]! * (tag.value as number[]).length;
   }
@@ -92,8 +92,8 @@ function writeNumber(view: DataView, at: number, type: string, value: number): v
 }
 
 function writeTag(out: Uint8Array, view: DataView, at: number, tag: Tag): number {
-  // htslib takes any two characters (its own tests have `A!`); the spec's [A-Za-z][A-Za-z0-9] is a recommendation.
-  if (!/^[!-~]{2}$/.test(tag.name)) throw new HtsError(`bad tag name ${JSON.stringify(tag.name)} (two printable characters)`);
+  // htslib takes any two characters from ! to ~ (its own tests have `A!`); the spec's [A-Za-z][A-Za-z0-9] is a recommendation.
+  if (!/^[!-~]{2}$/.test(tag.name)) throw new HtsError(`bad tag name ${quoted(tag.name)} (two characters from ! to ~)`);
   out[at] = tag.name.charCodeAt(0);
   out[at + 1] = tag.name.charCodeAt(1);
   const type = tag.type;
@@ -102,7 +102,9 @@ function writeTag(out: Uint8Array, view: DataView, at: number, tag: Tag): number
   switch (type) {
     case 'A': {
       const text = tag.value as string;
-      if (typeof text !== 'string' || text.length !== 1) throw new HtsError(`tag ${tag.name}: type A needs one character`);
+      // One byte: a character from \x01 to \xff (bam2ndjson writes the bytes above ~ as \u00NN).
+      if (typeof text !== 'string' || text.length !== 1 || text.charCodeAt(0) === 0 || text.charCodeAt(0) > 0xff)
+        throw new HtsError(`tag ${tag.name}: type A needs one character (got ${quoted(String(tag.value))})`);
       out[v] = text.charCodeAt(0);
       return v + 1;
     }
@@ -124,10 +126,12 @@ function writeTag(out: Uint8Array, view: DataView, at: number, tag: Tag): number
       const text = tag.value as string;
       if (typeof text !== 'string') throw new HtsError(`tag ${tag.name}: type ${type} needs a string`);
       if (type === 'H' && !/^([0-9A-Fa-f]{2})*$/.test(text))
-        throw new HtsError(`tag ${tag.name}: type H needs an even number of hex digits`);
-      for (let i = 0; i < text.length; i++) out[v + i] = text.charCodeAt(i);
-      out[v + text.length] = 0;
-      return v + text.length + 1;
+        throw new HtsError(`tag ${tag.name}: type H needs an even number of hex digits (got ${quoted(text)})`);
+      // The text's UTF-8 bytes, as samtools stores the bytes of its SAM line; a NUL would end the string early.
+      if (text.includes('\0')) throw new HtsError(`tag ${tag.name}: a ${type} string cannot hold a NUL character (got ${quoted(text)})`);
+      const written = Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(text, v, 'utf8');
+      out[v + written] = 0;
+      return v + written + 1;
     }
     default: {
       const subtype = type[2]!;
@@ -150,9 +154,11 @@ const INT32_MIN = -0x80000000;
 
 /**
  * What BAM's fields cannot hold, or what htslib refuses, in an owned record about to be encoded
- * (records from SAM and NDJSON text): numbers beyond their field (never wrapped), negative
- * positions, a CIGAR whose query length differs from SEQ's, a read name that is not printable
- * text. SAM's and NDJSON's 1-based POS and PNEXT are named as the user wrote them.
+ * (records from SAM and NDJSON text): numbers beyond their field (never wrapped: htslib's
+ * bam_write1 refuses "positional data too large for BAM format"), negative positions, a CIGAR
+ * whose query length differs from SEQ's on a mapped read (bam_read1's rule), a read name that a
+ * BAM name cannot hold (a NUL, a character beyond \xff). SAM's and NDJSON's 1-based POS and
+ * PNEXT are named as the user wrote them.
  */
 function fieldProblem(record: BamRecord, name: string): string | undefined {
   const { flag, mapq, pos, matePos, templateLength } = record;
@@ -170,7 +176,7 @@ function fieldProblem(record: BamRecord, name: string): string | undefined {
   }
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c < 32 || c > 126) return `read name ${JSON.stringify(name.slice(0, 60))} is not printable text`;
+    if (c === 0 || c > 0xff) return `read name ${quoted(name)} holds a character a BAM read name cannot (NUL, or beyond \\xff)`;
   }
   return undefined;
 }
@@ -178,13 +184,13 @@ function fieldProblem(record: BamRecord, name: string): string | undefined {
 /** Encodes a record, block_size included. CIGARs over 65535 ops go to CG:B,I (SAM spec §4.2.2). */
 export function encodeRecord(record: BamRecord): Uint8Array {
   const name = record.readName === '' ? '*' : record.readName;
-  if (name.length > 254) throw new HtsError(`read name longer than 254 characters: ${name.slice(0, 40)}…`);
+  if (name.length > 254) throw new HtsError(`read name longer than 254 characters: ${quoted(name)}`);
   const problem = fieldProblem(record, name);
   if (problem !== undefined) throw new HtsError(problem);
   const sequence = record.sequence === '*' ? '' : record.sequence;
   const seqLength = sequence.length;
   if (record.qualities && record.qualities.length !== seqLength) {
-    throw new HtsError(`read ${name}: ${record.qualities.length} qualities for ${seqLength} bases`);
+    throw new HtsError(`read ${quoted(name)}: ${record.qualities.length} qualities for ${seqLength} bases`);
   }
   let cigar = record.cigar;
   let tags = record.tags;

@@ -1,3 +1,5 @@
+import { quoted } from '../../errors.js';
+
 /** 4-bit packed bases (SAM spec §4.2.3): `=ACMGRSVTWYHKDBN`. */
 export const SEQ_CODES = '=ACMGRSVTWYHKDBN';
 export const SEQ_CHAR_CODES = Uint8Array.from(SEQ_CODES, (c) => c.charCodeAt(0));
@@ -25,4 +27,18 @@ export function encodeSequence(sequence: string, out: Uint8Array, at: number): v
     out[at + (i >> 1)] = (SEQ_LETTER_TO_CODE[sequence.charCodeAt(i)]! << 4) | SEQ_LETTER_TO_CODE[sequence.charCodeAt(i + 1)]!;
   }
   if (n & 1) out[at + (n >> 1)] = SEQ_LETTER_TO_CODE[sequence.charCodeAt(n - 1)]! << 4;
+}
+
+/**
+ * Phred values from Phred+33 text, which must be ! to ~ (htslib refuses "invalid QUAL character"
+ * below !; a character beyond ~ would wrap in the byte).
+ */
+export function phredFromText(text: string, fail: (message: string) => never): Uint8Array {
+  const qualities = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 33 || c > 126) fail(`quality character ${quoted(text[i]!)} at ${i + 1} is not Phred+33 (from ! to ~)`);
+    qualities[i] = c - 33;
+  }
+  return qualities;
 }
