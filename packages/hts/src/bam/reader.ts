@@ -114,7 +114,7 @@ function recordProblem(bytes: Uint8Array, data: DataView, at: number, size: numb
   // A CIGAR of more than 65535 ops is stored as `<seq>S<ref>N` with the real one in CG:B,I (SAM spec §4.2.2).
   const placeholder =
     cigarOps === 2 &&
-    data.getUint32(cigarAt, true) === ((seqLength << 4) | CIGAR_SOFT_CLIP) &&
+    data.getUint32(cigarAt, true) === ((seqLength << 4) | CIGAR_SOFT_CLIP) >>> 0 &&
     (data.getUint32(cigarAt + 4, true) & 15) === CIGAR_SKIP;
   const end = at + size;
   let p = cigarAt + 4 * cigarOps + ((seqLength + 1) >> 1) + seqLength;

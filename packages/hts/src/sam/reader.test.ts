@@ -100,6 +100,7 @@ describe('SAM records, checked and normalised as samtools 1.16 reads them', () =
     expect((await readSam(samFile(line({ 5: '*' }))))[0]).toMatchObject({ flag: 4, refId: 0, pos: 9 });
     // "mapped query cannot have zero coordinate; treated as unmapped": RNAME becomes *, as samtools prints it.
     expect((await readSam(samFile(line({ 3: '0' }))))[0]).toMatchObject({ flag: 4, refId: -1, pos: -1 });
+    expect((await readSam(samFile(line({ 3: '0', 6: '=', 7: '100' }))))[0]).toMatchObject({ flag: 4, refId: -1, mateRefId: -1 });
     // "mapped mate cannot have zero coordinate": RNEXT becomes *.
     expect((await readSam(samFile(line({ 6: '=', 7: '0' }))))[0]).toMatchObject({ flag: 0, mateRefId: -1 });
     expect((await readSam(samFile(line({ 6: '=', 7: '5' }))))[0]).toMatchObject({ flag: 0, mateRefId: 0 });

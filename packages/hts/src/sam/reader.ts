@@ -80,19 +80,20 @@ export function parseSamRecord(line: string, header: BamHeader, where: () => str
     const c = readName.charCodeAt(i);
     if (c < 32 || c > 126) fail(`read name ${quoted(readName)} is not printable text`);
   }
+  // In sam_parse1's order: POS 0 on a reference is "treated as unmapped" (RNAME becomes *, and so
+  // does an RNEXT of =), a mate at PNEXT 0 likewise; a read without a reference, or mapped
+  // without a CIGAR, gets the unmapped flag.
   let flag = integer(fields[1]!, 'FLAG');
   let refId = referenceId(fields[2]!);
   const pos = integer(fields[3]!, 'POS') - 1;
+  if (pos < 0 && refId >= 0) refId = -1;
   const mapq = integer(fields[4]!, 'MAPQ');
   const cigar = parseCigar(fields[5]!);
   if (!cigar) fail(`bad CIGAR '${escaped(fields[5]!)}'`);
+  if (refId < 0 || cigar!.length === 0) flag |= Flag.Unmapped;
   let mateRefId = fields[6] === '=' ? refId : referenceId(fields[6]!);
   const matePos = integer(fields[7]!, 'PNEXT') - 1;
-  // As htslib's sam_parse1: POS 0 on a reference is "treated as unmapped" (RNAME becomes *), and
-  // so is a mate at PNEXT 0; a read without a reference, or mapped without a CIGAR, is unmapped.
-  if (pos < 0 && refId >= 0) refId = -1;
   if (matePos < 0 && mateRefId >= 0) mateRefId = -1;
-  if (refId < 0 || cigar!.length === 0) flag |= Flag.Unmapped;
   const sequence = fields[9] === '*' ? '' : fields[9]!;
   // sam_parse1 checks CIGAR against SEQ on every record with both, unmapped too (BAM's reader only on mapped ones).
   if (cigar!.length > 0 && sequence.length > 0 && queryLengthOf(cigar!) !== sequence.length)
