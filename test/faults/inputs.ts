@@ -4,8 +4,11 @@
  * bytes (for corrupt headers). Everything is made once per suite run in a shared folder; each case
  * copies what it needs into its own folder.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { BamWriter, BgzfWriter, encodeBamHeader, encodeRecord, makeHeader, openOutput, parseCigar, type BamRecord } from '@shoal/hts';
 
@@ -51,6 +54,35 @@ export async function writeBam(file: string, records: Uint8Array[], headerText =
   const writer = await BamWriter.open(file, makeHeader(headerText, header.references));
   for (const record of records) await writer.writeRecordBytes(record);
   await writer.close();
+}
+
+let validBamBytes: Buffer | undefined;
+/** The bytes of a valid BAM of `validRecords()`, made once per suite run. */
+export async function validBam(): Promise<Buffer> {
+  if (!validBamBytes) {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-faults-bam-'));
+    await writeBam(path.join(folder, 'valid.bam'), validRecords().map(encodeRecord));
+    validBamBytes = fs.readFileSync(path.join(folder, 'valid.bam'));
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+  return validBamBytes;
+}
+
+let partial: Promise<Buffer> | undefined;
+/** A partial-state file (`collect-multi --partial`) of the valid BAM, made once by a run of the built tool. */
+export function partialState(): Promise<Buffer> {
+  partial ??= (async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-faults-partial-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'in.bam'), await validBam());
+      const bin = path.resolve(import.meta.dirname, '..', '..', 'packages', 'collect', 'bin', 'collect-multi.js');
+      await promisify(execFile)(process.execPath, [bin, '-i', 'in.bam', '--partial', 'p.json', '-q', '-t', '1'], { cwd: folder });
+      return fs.readFileSync(path.join(folder, 'p.json'));
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  })();
+  return partial;
 }
 
 /** BGZF of raw bytes (a BAM whose header itself is corrupt). */
