@@ -85,7 +85,8 @@ export async function bamToNdjson(options: BamToNdjsonOptions): Promise<{ record
             formatter.writeRecord(out, batch.record(i));
           } catch (error) {
             if (!(error instanceof HtsError)) throw error;
-            const where = reader.format === 'bam' ? describeVirtualOffset(batch.virtualOffsetAt(batch.offsets[i]!)) : undefined;
+            const line = batch.lineNumbers?.[i];
+            const where = line !== undefined ? `line ${line}` : describeVirtualOffset(batch.virtualOffsetAt(batch.offsets[i]!));
             throw error.inFile(options.input, where);
           }
         }

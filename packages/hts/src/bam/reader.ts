@@ -28,6 +28,8 @@ export class RecordBatch {
     readonly count: number,
     /** Maps a byte offset in `bytes` to a virtual offset. */
     readonly virtualOffsetAt: (offset: number) => number,
+    /** For text input (SAM, NDJSON): the line each record came from, for error messages. */
+    readonly lineNumbers?: readonly number[],
   ) {
     this.data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -475,8 +477,11 @@ export class EncodedRecordBatcher {
   get full(): boolean {
     return this.size >= 1 << 20;
   }
-  add(encoded: Uint8Array): void {
+  private lineNumbers: number[] = [];
+  /** `lineNumber`: the text line the record came from, kept so later errors can name it. */
+  add(encoded: Uint8Array, lineNumber: number): void {
     this.parts.push(encoded);
+    this.lineNumbers.push(lineNumber);
     this.size += encoded.length;
   }
   flush(): RecordBatch {
@@ -488,8 +493,9 @@ export class EncodedRecordBatcher {
       bytes.set(part, at);
       at += part.length;
     });
-    const batch = new RecordBatch(bytes, offsets, this.parts.length, () => 0);
+    const batch = new RecordBatch(bytes, offsets, this.parts.length, () => 0, this.lineNumbers);
     this.parts = [];
+    this.lineNumbers = [];
     this.size = 0;
     return batch;
   }

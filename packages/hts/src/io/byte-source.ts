@@ -126,5 +126,6 @@ export function requireRegularFile(path: string, why: string): void {
   } catch (error) {
     throw new HtsError(describeFsError(error), path);
   }
+  if (stat.isDirectory()) throw new HtsError('is a folder, not a file', path);
   if (!stat.isFile()) throw new HtsError(why, path);
 }

@@ -35,7 +35,7 @@ export class NdjsonAlignmentReader {
       };
       const record = recordFromJson(parseJsonLine(line, this.source.name), this.header, fail);
       try {
-        batcher.add(encodeRecord(record));
+        batcher.add(encodeRecord(record), line.number);
       } catch (error) {
         if (error instanceof HtsError) throw error.inFile(this.source.name, `line ${line.number}`);
         throw error;

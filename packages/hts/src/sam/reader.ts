@@ -152,6 +152,7 @@ export class SamReader {
       if (line.text === '') return;
       batcher.add(
         wrap(() => encodeRecord(parseSamRecord(line.text, this.header, () => `line ${line.number}`)), this.source.name, line.number),
+        line.number,
       );
     };
     if (this.firstRecordLine) take(this.firstRecordLine);

@@ -44,8 +44,13 @@ export function loadBaiFor(bamPath: string): BaiIndex {
   for (const candidate of candidates) {
     let bytes: Uint8Array;
     try {
+      // A FIFO would block the read until someone writes to it: stat first, never open one.
+      const stat = fs.statSync(candidate);
+      if (stat.isDirectory()) throw new HtsError('the index is a folder, not a file', candidate);
+      if (!stat.isFile()) throw new HtsError('the index must be a regular file, not a pipe, FIFO or device', candidate);
       bytes = fs.readFileSync(candidate);
     } catch (error) {
+      if (error instanceof HtsError) throw error;
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw new HtsError(`cannot read index: ${describeFsError(error)}`, candidate);
     }
