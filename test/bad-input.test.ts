@@ -7,7 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BamWriter, encodeRecord, makeHeader, parseCigar } from '@shoal/hts';
-import { demoData, runShell, runTool, tempDir } from './helpers.js';
+import { demoData, runCollect, runFqTransform, runShell, runTool, syntheticFastq, tempDir } from './helpers.js';
 
 function expectOneLineError(result: { status: number | null; stderr: string }, status: number, pattern: RegExp): void {
   const lines = result.stderr.trim().split('\n');
@@ -211,5 +211,68 @@ describe('bam2ndjson on bad input', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe("ndjson2bam: error: stdin (line 2): field cigar: bad CIGAR '10Q'");
     expect(fs.existsSync(path.join(dir, 'x.bam'))).toBe(false);
+  });
+});
+
+describe('usage errors are one line; inputs twice and bad partials are named', () => {
+  /** One stderr line `<tool>: error: …` matching `pattern`, the exit code, no stack trace. */
+  const expectLine = (result: { status: number | null; stderr: string }, tool: string, status: number, pattern: RegExp): void => {
+    const lines = result.stderr.trim().split('\n');
+    expect(lines, result.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^${tool}: error: `));
+    expect(lines[0]).toMatch(pattern);
+    expect(result.status).toBe(status);
+  };
+
+  it('fq-transform without a command: one line, exit 2 (not the whole help); --help still exit 0', () => {
+    expectLine(runFqTransform([]), 'fq-transform', 2, /missing command: process, validate, template, verify \(run fq-transform --help/);
+    expect(runFqTransform(['--help']).status).toBe(0);
+  });
+
+  it("a usage error found after parsing carries the --help hint, as commander's do", () => {
+    expectLine(
+      runCollect('collect-isize', ['-i', 'x.bam', '-o', 'q', '--format', 'xml']),
+      'collect-isize',
+      2,
+      /--format takes riker or picard, got 'xml' \(run collect-isize --help for usage\)$/,
+    );
+  });
+
+  it('fq-transform: one file through a hard link is read twice (refused unless accept_duplicate_files)', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'r1.fq'), syntheticFastq(10, 1));
+    fs.linkSync(path.join(dir, 'r1.fq'), path.join(dir, 'same.fq'));
+    const input = "[input]\n    read1 = 'r1.fq'\n    read2 = 'same.fq'\n";
+    fs.writeFileSync(path.join(dir, 'twice.toml'), `${input}[output]\n    prefix = 'o'\n`);
+    expectLine(runFqTransform(['process', 'twice.toml'], { cwd: dir }), 'fq-transform', 1, /'same\.fq' is read twice/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['r1.fq', 'same.fq', 'twice.toml']);
+    fs.writeFileSync(path.join(dir, 'meant.toml'), `${input}[options]\n    accept_duplicate_files = true\n[output]\n    prefix = 'o'\n`);
+    const meant = runFqTransform(['process', 'meant.toml'], { cwd: dir });
+    expect(meant.status, meant.stderr).toBe(0);
+  });
+
+  it('collect-merge: a partial of the wrong shape is named as such, not an internal error', async () => {
+    const dir = tempDir();
+    const { bam } = await demoData();
+    const good = path.join(dir, 'good.json');
+    expect(runCollect('collect-isize', ['-i', bam, '--partial', good]).status).toBe(0);
+    const partial = JSON.parse(fs.readFileSync(good, 'utf8')) as { states: Record<string, unknown> };
+    const shapes: [string, (p: { states: Record<string, unknown> }) => void, RegExp][] = [
+      ['no-state.json', (p) => (p.states = {}), /no-state\.json: not a valid partial-state file: no state for tool 'isize'$/],
+      [
+        'bad-state.json',
+        (p) => (p.states.isize = { FR: 'x' }),
+        /bad-state\.json: not a valid partial-state file: a tool state cannot be merged/,
+      ],
+    ];
+    for (const [name, edit, pattern] of shapes) {
+      const copy = structuredClone(partial);
+      edit(copy);
+      fs.writeFileSync(path.join(dir, name), JSON.stringify(copy));
+      const result = runCollect('collect-merge', ['-o', path.join(dir, 'm'), path.join(dir, name)]);
+      expectLine(result, 'collect-merge', 1, pattern);
+      expect(result.stderr).not.toMatch(/internal error/);
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('m.'))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import {
   progressOptions,
   progressWanted,
   quietOption,
+  readingFrom,
   regionOption,
   runTool,
   threadsOption,
@@ -67,6 +68,7 @@ Examples:
           inputSizeBytes(input),
           progressWanted(flags) && (flags.output !== '-' || flags.progress === true),
         );
+        readingFrom(input);
         await bamToNdjson({
           input,
           output: flags.output,

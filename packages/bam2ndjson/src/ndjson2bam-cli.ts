@@ -5,6 +5,7 @@ import {
   progressOptions,
   progressWanted,
   quietOption,
+  readingFrom,
   runTool,
   threadsOption,
   type CommonFlags,
@@ -43,6 +44,7 @@ Examples:
       .action(async (input: string, flags: Flags) => {
         // BAM on stdout is binary: a progress line goes to a terminal only when the BAM does not.
         const progress = new Progress('ndjson2bam', undefined, progressWanted(flags) && (flags.output !== '-' || flags.progress === true));
+        readingFrom(input);
         await ndjsonToBam({
           input,
           output: flags.output,

@@ -1,5 +1,5 @@
 /** ndjson2bam: bam2ndjson's NDJSON (or SAM/BAM) back to BAM, optionally indexed as it is written. */
-import { BamWriter, openAlignments } from '@shoal/hts';
+import { AtomicFile, BamWriter, openAlignments } from '@shoal/hts';
 import { parallelBgzfCompression } from '@shoal/engine';
 
 export interface NdjsonToBamOptions {
@@ -14,6 +14,10 @@ export interface NdjsonToBamOptions {
 }
 
 export async function ndjsonToBam(options: NdjsonToBamOptions): Promise<{ records: number }> {
+  // The BAM and its index appear together or not at all; a folder in the way of either is found
+  // now, not after the whole input is converted.
+  const outputs = options.output === '-' ? [] : options.writeIndex ? [options.output, `${options.output}.bai`] : [options.output];
+  AtomicFile.refuseFolders(outputs);
   const reader = await openAlignments(options.input);
   try {
     const threads = options.threads ?? 1;
@@ -30,7 +34,16 @@ export async function ndjsonToBam(options: NdjsonToBamOptions): Promise<{ record
         }
         options.onProgress?.(writer.recordsWritten);
       }
-      await writer.close();
+      await writer.finish();
+      // One group: when the index cannot take its name, the BAM an earlier run left there is put back.
+      const group = AtomicFile.group();
+      try {
+        await group.renameAsync(outputs, () => writer.commit());
+      } catch (error) {
+        group.rollback();
+        throw error;
+      }
+      group.release();
       return { records: writer.recordsWritten };
     } catch (error) {
       writer.abort();

@@ -6,12 +6,13 @@
  *   exit 2   a usage error (bad flag or argument), with commander's message
  *   signal n     stopped by SIGINT, SIGTERM or SIGHUP: the temporary files of every output being
  *                written are removed, then the tool dies by that signal (the shell shows 128+n)
- * Set SHOAL_DEBUG=1 to see stack traces of unexpected errors. The shared flags are in options.ts.
+ * An unexpected error (a bug) is one line too, naming the input being read and how far the run
+ * got (readingFrom, Progress); SHOAL_DEBUG=1 adds its stack trace. The shared flags are in options.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { EpipeError, HtsError, RegionSyntaxError } from '@shoal/hts';
+import { describeFsError, EpipeError, HtsError, RegionSyntaxError } from '@shoal/hts';
 
 export * from './options.js';
 
@@ -61,6 +62,31 @@ export function printableMessage(text: string): string {
   );
 }
 
+/** The input a tool reads and how far it got, for the line of an internal error. */
+const reading: { file?: string; count?: number; unit?: string; bytes?: number } = {};
+
+/**
+ * Names the input a tool is reading, so that an internal error (a bug, not bad data) names it too,
+ * with how far the run got as Progress last heard it. Tools call it before they read.
+ */
+export function readingFrom(file: string): void {
+  reading.file = file === '-' ? 'stdin' : file;
+  reading.count = undefined;
+  reading.bytes = undefined;
+}
+
+/** `<file> (after N records, B bytes read): ` for an internal error's line, or '' when no input is known. */
+function internalErrorContext(): string {
+  if (reading.file === undefined) return '';
+  const where: string[] = [];
+  if (reading.count !== undefined) where.push(`after ${reading.count.toLocaleString('en-US')} ${reading.unit ?? 'records'}`);
+  if (reading.bytes !== undefined) where.push(`${reading.bytes.toLocaleString('en-US')} bytes read`);
+  return `${reading.file}${where.length ? ` (${where.join(', ')})` : ''}: `;
+}
+
+/** The last error process.stdout reported (a full disk under `> file`, a closed pipe). */
+let stdoutError: Error | undefined;
+
 /** Maps an error to (message, exit code); the message is one printable line (printableMessage). */
 export function classifyError(error: unknown): { message: string; exitCode: number } {
   const { message, exitCode } = classifyRawError(error);
@@ -73,12 +99,47 @@ function classifyRawError(error: unknown): { message: string; exitCode: number }
     return { message: error.message, exitCode: 2 };
   // One line, always: a message written over several lines (mbf's read-pairing reports) is joined.
   if (error instanceof HtsError) return { message: error.message.replace(/\s*\n\s*/g, ' ').trim(), exitCode: 1 };
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC' || code === 'EACCES' || code === 'ENOENT' || code === 'EISDIR')
-    return { message: (error as Error).message, exitCode: 1 };
+  // A system call that failed (a full disk, a permission, a closed device) is the system's answer,
+  // not a bug: name the file, or stdout for a write without one (file outputs name their files).
+  const system = error as NodeJS.ErrnoException;
+  if (typeof system?.code === 'string' && typeof system.syscall === 'string') {
+    const described = describeFsError(system);
+    // describeFsError words the common codes; Node's own message (code, words, call, path) the rest.
+    const known = described !== system.message;
+    if (system.path === undefined && (system === stdoutError || system.syscall === 'write'))
+      return { message: `stdout: cannot write output: ${described}`, exitCode: 1 };
+    return { message: known && system.path !== undefined ? `${system.path}: ${described}` : system.message, exitCode: 1 };
+  }
   return {
-    message: `internal error: ${(error as Error)?.message ?? String(error)} (set SHOAL_DEBUG=1 for a stack trace; please report it)`,
+    message: `${internalErrorContext()}internal error: ${(error as Error)?.message ?? String(error)} (set SHOAL_DEBUG=1 for a stack trace; please report it)`,
     exitCode: 1,
+  };
+}
+
+/**
+ * stdout redirected to a file (`tool > out`) is written by Node with one write(2) per chunk, and a
+ * short write is ignored: on a full disk the rest of the chunk is lost and the tool exits 0 with a
+ * cut file. Written here to the last byte, so a full disk is an error (ENOSPC, "stdout: …").
+ */
+function writeStdoutFileFully(): void {
+  let regularFile = false;
+  try {
+    regularFile = fs.fstatSync(1).isFile();
+  } catch {
+    // No stdout at all: nothing to write to.
+  }
+  if (!regularFile) return;
+  type WriteCallback = (error?: Error | null) => void;
+  const stream = process.stdout as unknown as { _write: (chunk: Uint8Array, encoding: string, callback: WriteCallback) => void };
+  stream._write = (chunk, _encoding, callback) => {
+    try {
+      let written = 0;
+      while (written < chunk.length) written += fs.writeSync(1, chunk, written, chunk.length - written);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    callback();
   };
 }
 
@@ -87,8 +148,10 @@ function classifyRawError(error: unknown): { message: string; exitCode: number }
  * Exits the process (explicitly, so a stray handle never keeps a finished tool alive).
  */
 export async function runTool(name: string, argv: string[], build: (program: Command) => void): Promise<never> {
+  writeStdoutFileFully();
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
+    stdoutError = error;
   });
   const program = new Command(name);
   program.exitOverride().configureOutput({
@@ -116,6 +179,9 @@ export async function runTool(name: string, argv: string[], build: (program: Com
     }, watchdogMs).unref();
   }
   try {
+    // A tool of several commands given none: one line, as every usage error (commander prints its help).
+    if (program.commands.length > 0 && argv.length <= 2)
+      throw new UsageError(`missing command: ${program.commands.map((command) => command.name()).join(', ')}`);
     await program.parseAsync(argv);
     process.exit(0);
   } catch (error) {
@@ -124,7 +190,8 @@ export async function runTool(name: string, argv: string[], build: (program: Com
       process.exit(error.exitCode === 0 ? 0 : 2);
     }
     const { message, exitCode } = classifyError(error);
-    if (message) process.stderr.write(`${name}: error: ${message}\n`);
+    // Usage errors found after parsing carry the same hint as commander's.
+    if (message) process.stderr.write(`${name}: error: ${message}${exitCode === 2 ? ` (run ${name} --help for usage)` : ''}\n`);
     // Errors of other blocks that were in flight when the run stopped (the engine collects them).
     for (const other of (error as { alsoFailed?: unknown[] })?.alsoFailed ?? []) {
       const more = classifyError(other).message;
@@ -158,6 +225,10 @@ export class Progress {
   }
 
   update(count: number, bytesDone?: number): void {
+    // How far the run got, for the line of an internal error (readingFrom), drawn or not.
+    reading.count = count;
+    reading.unit = this.unit;
+    reading.bytes = bytesDone;
     if (!this.enabled) return;
     const now = Date.now();
     if (now - this.lastDrawMs < (this.terminal ? 200 : 10_000)) return;

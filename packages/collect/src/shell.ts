@@ -14,6 +14,7 @@ import {
   progressOptions,
   progressWanted,
   quietOption,
+  readingFrom,
   referenceOption,
   regionOption,
   runTool,
@@ -116,6 +117,7 @@ export async function runCollect(
     throw new UsageError("required option '-o, --output <prefix>' not specified (or give --partial <file>)");
   // A bar when the input is a file (its size known); records/s and elapsed time either way.
   const progress = new Progress(tool, inputSizeBytes(parsed.input), progressWanted(parsed));
+  readingFrom(parsed.input);
   try {
     const result = await collectMetrics({
       input: parsed.input,

@@ -86,8 +86,9 @@ function parseInput(doc: TomlDocument): InputPlan {
     typeof doc.data.options === 'object' &&
     Object.entries(doc.data.options as Record<string, unknown>).some(([k, v]) => normalizeKey(k) === 'acceptduplicatefiles' && v === true);
   const named = all.filter((f) => f !== STDIN_MAGIC_PATH);
-  // One file through two spellings (./a.fq and a.fq, a link) is still read twice: compare real paths.
-  const identities = named.map(realPathOrSpelling);
+  // One file through two spellings (./a.fq and a.fq, a symbolic or hard link) is still read twice:
+  // compare the files themselves, not their names.
+  const identities = named.map(fileIdentity);
   const repeated = named.find((_, i) => identities.indexOf(identities[i]!) !== i);
   if (repeated !== undefined && !acceptDuplicates)
     throw table.error(`'${repeated}' is read twice (set options.accept_duplicate_files = true if that is meant)`);
@@ -354,11 +355,16 @@ export function resolveInputPath(file: string, baseDirectory: string): string {
   return path.resolve(baseDirectory, file);
 }
 
-/** The file's real path, or its spelling when it cannot be resolved (a missing file is reported where it is opened). */
-function realPathOrSpelling(file: string): string {
+/**
+ * What makes a file itself: its device and inode (one for every path to it: spellings, symbolic
+ * and hard links), or its spelling when it cannot be read (a missing file is reported where it is
+ * opened).
+ */
+function fileIdentity(file: string): string {
   try {
-    return fs.realpathSync(file);
+    const stat = fs.statSync(file);
+    return `${stat.dev}:${stat.ino}`;
   } catch {
-    return file;
+    return `path:${file}`;
   }
 }

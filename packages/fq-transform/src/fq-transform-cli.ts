@@ -6,6 +6,7 @@ import {
   progressOptions,
   progressWanted,
   quietOption,
+  readingFrom,
   runTool,
   threadsOption,
   type CommonFlags,
@@ -56,6 +57,8 @@ export function main(argv: string[]): Promise<never> {
       ) => {
         // A progress line on stderr (molecules read, rate, time): on a terminal, or on request.
         const progress = new Progress('fq-transform', undefined, progressWanted(flags), 'molecules');
+        // Inputs are many; an internal error names the configuration and the molecules read.
+        readingFrom(config);
         const report = await processConfig({
           onProgress: (molecules) => progress.update(molecules),
           configFile: config,

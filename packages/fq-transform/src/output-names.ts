@@ -2,6 +2,7 @@
  * The output targets of a plan and the names of fq-transform's files, as mbf names them:
  * `{prefix}{ix}{segment|interleaved}[.{chunk}].{suffix}`.
  */
+import path from 'node:path';
 import type { OutputPlan, Plan } from './plan.js';
 
 /** mbf's join_nonempty: the non-empty parts joined by `separator`. */
@@ -39,4 +40,19 @@ export function targetFileName(output: OutputPlan, segmentName: string, chunk?: 
   if (chunk !== undefined) name += `.${String(chunk).padStart(digits, '0')}`;
   if (output.suffix) name += `.${output.suffix}`;
   return name;
+}
+
+/**
+ * Every name a chunk of `segmentName` can have, with any number of digits, and its SHA-256 side
+ * files: the folder (relative to the output directory, as the prefix gives it) and a pattern for
+ * the names in it.
+ */
+export function chunkNamePattern(output: OutputPlan, segmentName: string): { folder: string; pattern: RegExp } {
+  const stem = joinNonEmpty([output.prefix, segmentName], output.ixSeparator);
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const suffix = output.suffix ? escape(`.${output.suffix}`) : '';
+  return {
+    folder: path.dirname(stem),
+    pattern: new RegExp(`^${escape(path.basename(stem))}\\.\\d+${suffix}(\\.(un)?compressed\\.sha256)?$`),
+  };
 }

@@ -1,17 +1,33 @@
 /**
  * Where blocks end up, in block order, on the main thread: output files (per segment, interleaved,
  * chunked, stdout), side files of steps, SHA-256 side files, and the run marker. Every file is
- * written under a temporary name and renamed on success, so a failed run leaves no half-written
- * output, only the marker `{prefix}.incompleted` that says the run did not finish (mbf's marker).
+ * written under a temporary name and all are renamed together when the run succeeds (a CommitGroup:
+ * all appear or none does, and files of an earlier run are put back when a rename fails), so a
+ * failed run leaves no output, only the marker `{prefix}.incompleted` that says the run did not
+ * finish (mbf's marker).
+ *
+ * Existing outputs: an error unless --allow-overwrite (mbf's rule), checked for every file a run
+ * writes, hash files and chunks included: before any input is read for the names known then (a
+ * chunk of any number), and again for every final name before the first rename.
  */
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AtomicFile, BamWriter, HtsError, makeHeader, openOutput, writeFileAtomic, type ByteSink } from '@shoal/hts';
+import {
+  AtomicFile,
+  BamWriter,
+  describeFsError,
+  HtsError,
+  makeHeader,
+  openOutput,
+  temporaryPathFor,
+  writeFileAtomic,
+  type ByteSink,
+} from '@shoal/hts';
 import type { Payload } from '@shoal/engine';
 import type { OutputPlan, Plan } from './plan.js';
 import { compress } from './compression.js';
-import { outputTargets, plannedOutputFiles, targetFileName } from './output-names.js';
+import { chunkNamePattern, outputTargets, plannedOutputFiles, targetFileName } from './output-names.js';
 import type { SideOutput } from './block.js';
 
 interface SinkOptions {
@@ -23,7 +39,7 @@ interface SinkOptions {
 }
 
 interface ChunkState {
-  /** Chunk files written so far (provisional names). */
+  /** Chunks started so far, by the name they would have with one digit (for messages). */
   files: string[];
   /** The finished chunks, closed under their temporary names until the run commits. */
   finished: ByteSink[];
@@ -75,15 +91,49 @@ export class OutputSink {
     return path.resolve(this.options.outputDirectory, name);
   }
 
+  /** An output name is free: no folder there, and no file unless --allow-overwrite. */
   private checkFree(file: string): void {
+    AtomicFile.refuseFolders([file]);
     if (!this.options.allowOverwrite && fs.existsSync(file))
       throw new HtsError('output file exists already (use --allow-overwrite to replace it)', file);
+  }
+
+  /** The SHA-256 side files of an output file, as the plan asks for them. */
+  private hashFileNames(file: string): string[] {
+    const output = this.options.plan.output;
+    return [
+      ...(output?.hashUncompressed ? [`${file}.uncompressed.sha256`] : []),
+      ...(output?.hashCompressed ? [`${file}.compressed.sha256`] : []),
+    ];
+  }
+
+  /**
+   * Chunk files take their final names at the end (the number of digits depends on the count), so
+   * before the run any file that could be one of them (a chunk of an earlier run, with any number
+   * of digits, or its hash file) counts as an existing output.
+   */
+  private checkChunksFree(segmentName: string): void {
+    const { folder, pattern } = chunkNamePattern(this.options.plan.output!, segmentName);
+    const full = this.resolve(folder);
+    let names: string[];
+    try {
+      names = fs.readdirSync(full);
+    } catch {
+      return; // No folder yet: nothing there.
+    }
+    for (const name of names.filter((n) => pattern.test(n)).sort()) this.checkFree(path.join(full, name));
   }
 
   private async openAll(): Promise<void> {
     const { plan } = this.options;
     const output = plan.output;
-    for (const file of [...plannedOutputFiles(plan), ...plan.sideFiles]) this.checkFree(this.resolve(file));
+    const planned = plannedOutputFiles(plan).map((file) => this.resolve(file));
+    const chunked = output?.chunkSize !== undefined;
+    for (const file of chunked ? [] : planned.flatMap((file) => [file, ...this.hashFileNames(file)])) this.checkFree(file);
+    if (output && chunked)
+      for (const target of outputTargets(output))
+        this.checkChunksFree(target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!);
+    for (const file of plan.sideFiles) this.checkFree(this.resolve(file));
     if (this.marker) {
       // mbf creates the folders a prefix names (so does every shoal tool); a path that cannot be
       // made is a one-line error naming the marker.
@@ -117,7 +167,7 @@ export class OutputSink {
     const chunk = target.chunk!;
     const file = this.resolve(targetFileName(output, target.name, chunk.files.length));
     chunk.files.push(file);
-    chunk.current = openOutput(file, { background: true });
+    chunk.current = hiddenChunkSink(file);
     chunk.recordsInChunk = 0;
     if (output.hashUncompressed) chunk.rawHash = createHash('sha256');
     if (output.hashCompressed) chunk.compressedHash = createHash('sha256');
@@ -196,8 +246,9 @@ export class OutputSink {
   /**
    * Flushes and renames everything into place, all or nothing; removes the marker. First every
    * output is finished under its temporary name (a full disk or a failed write shows here, before
-   * any final name exists), with the SHA-256 side files; then all are renamed, and when a rename
-   * fails the ones already renamed are removed again.
+   * any final name exists), with the SHA-256 side files; then every final name is checked (no
+   * folder, no existing file unless --allow-overwrite); then all are renamed as one CommitGroup,
+   * which puts every name back as it was when a rename fails.
    */
   async commit(): Promise<void> {
     const output = this.options.plan.output;
@@ -210,62 +261,60 @@ export class OutputSink {
       file.close();
     };
     const digits = (target: Target): number => String(target.chunk!.finished.length - 1).length;
-    try {
-      for (const target of this.targets) {
-        if (target.bam) await target.bam.finish();
-        else if (target.chunk) {
-          await this.finishChunk(target);
-          target.chunk.finished.forEach((_, i) => {
-            const final = this.resolve(targetFileName(output!, target.name, i, digits(target)));
-            hashFile(`${final}.uncompressed.sha256`, target.chunk!.digests[i]!.raw);
-            hashFile(`${final}.compressed.sha256`, target.chunk!.digests[i]!.compressed);
-          });
-        } else {
-          await target.sink!.finish();
-          if (!output!.stdout) {
-            hashFile(`${target.name}.uncompressed.sha256`, target.rawHash?.digest('hex'));
-            hashFile(`${target.name}.compressed.sha256`, target.compressedHash?.digest('hex'));
-          }
-        }
-      }
-      for (const sink of this.side.values()) await sink.finish();
-    } catch (error) {
-      for (const file of hashFiles) file.abort();
-      this.abort();
-      throw error;
-    }
-    const renamed: string[] = [];
+    const chunkName = (target: Target, i: number): string => this.resolve(targetFileName(output!, target.name, i, digits(target)));
+    /** Every rename of the run: the final names it makes and the call that makes them. */
+    const renames: { targets: string[]; rename: () => Promise<void> }[] = [];
     try {
       for (const target of this.targets) {
         if (target.bam) {
-          await target.bam.commit();
-          renamed.push(target.name);
+          await target.bam.finish();
+          renames.push({ targets: [target.name], rename: () => target.bam!.commit() });
         } else if (target.chunk) {
-          for (const [i, chunkSink] of target.chunk.finished.entries()) {
-            await chunkSink.commit();
-            const final = this.resolve(targetFileName(output!, target.name, i, digits(target)));
-            if (final !== chunkSink.name) fs.renameSync(chunkSink.name, final);
-            renamed.push(final);
-          }
-        } else {
+          await this.finishChunk(target);
+          target.chunk.finished.forEach((chunkSink, i) => {
+            const final = chunkName(target, i);
+            hashFile(`${final}.uncompressed.sha256`, target.chunk!.digests[i]!.raw);
+            hashFile(`${final}.compressed.sha256`, target.chunk!.digests[i]!.compressed);
+            renames.push({ targets: [final], rename: () => commitChunk(chunkSink, final) });
+          });
+        } else if (output!.stdout) {
+          // Already written; nothing to rename.
           await target.sink!.commit();
-          if (!output!.stdout) renamed.push(target.name);
+        } else {
+          await target.sink!.finish();
+          hashFile(`${target.name}.uncompressed.sha256`, target.rawHash?.digest('hex'));
+          hashFile(`${target.name}.compressed.sha256`, target.compressedHash?.digest('hex'));
+          renames.push({ targets: [target.name], rename: () => target.sink!.commit() });
         }
       }
       for (const sink of this.side.values()) {
-        await sink.commit();
-        renamed.push(sink.name);
+        await sink.finish();
+        renames.push({ targets: [sink.name], rename: () => sink.commit() });
       }
-      for (const file of hashFiles) {
-        file.commit();
-        renamed.push(file.target);
-      }
+      for (const file of hashFiles)
+        renames.push({
+          targets: [file.target],
+          rename: () => {
+            file.commit();
+            return Promise.resolve();
+          },
+        });
+      for (const { targets } of renames) for (const target of targets) this.checkFree(target);
     } catch (error) {
-      for (const name of renamed) fs.rmSync(name, { force: true });
       for (const file of hashFiles) file.abort();
       this.abort();
       throw error;
     }
+    const group = AtomicFile.group();
+    try {
+      for (const { targets, rename } of renames) await group.renameAsync(targets, rename);
+    } catch (error) {
+      group.rollback();
+      for (const file of hashFiles) file.abort();
+      this.abort();
+      throw error;
+    }
+    group.release();
     if (this.marker) fs.rmSync(this.marker, { force: true });
     this.finished = true;
     process.off('exit', this.onExit);
@@ -285,5 +334,37 @@ export class OutputSink {
       }
     }
     for (const sink of this.side.values()) sink.abort();
+  }
+}
+
+/**
+ * A chunk's output until the run ends: its final name needs the number of chunks (the digits), so
+ * it is written under a hidden temporary name (never under a name a user's file might have) and
+ * renamed once, by commitChunk. Errors name the chunk as the user knows it.
+ */
+function hiddenChunkSink(file: string): ByteSink {
+  const sink = openOutput(temporaryPathFor(file), { background: true });
+  const named = (error: unknown): unknown =>
+    error instanceof HtsError && error.file === sink.name ? new HtsError(error.detail, file, error.location) : error;
+  const rethrow = (error: unknown): never => {
+    throw named(error);
+  };
+  return {
+    name: sink.name,
+    write: (bytes) => sink.write(bytes).catch(rethrow),
+    finish: () => sink.finish().catch(rethrow),
+    commit: () => sink.commit().catch(rethrow),
+    abort: () => sink.abort(),
+  };
+}
+
+/** Moves a finished chunk from its hidden name to its final name. */
+async function commitChunk(chunkSink: ByteSink, final: string): Promise<void> {
+  await chunkSink.commit();
+  try {
+    fs.renameSync(chunkSink.name, final);
+  } catch (error) {
+    fs.rmSync(chunkSink.name, { force: true });
+    throw new HtsError(`cannot move output into place: ${describeFsError(error)}`, final);
   }
 }

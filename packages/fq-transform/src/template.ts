@@ -96,7 +96,7 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     #                                   # ValidateReadPairing is configured or benchmark mode is on)
     # buffer_size = 102400              # accepted for compatibility; no effect
     # output_buffer_size = 102400       # accepted for compatibility; no effect
-    # accept_duplicate_files = false    # accepted for compatibility; no effect
+    # accept_duplicate_files = false    # true: one file may be named twice in [input] (else an error)
 
 # ============================================================================================
 # [benchmark]: time the steps on repeated input

@@ -53,27 +53,66 @@ export function writePartial(
 }
 
 export function readPartial(path: string): PartialFile {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path);
+  } catch (error) {
+    throw new HtsError(describeFsError(error), path);
+  }
+  return parsePartial(bytes, path);
+}
+
+function parsePartial(bytes: Buffer, path: string): PartialFile {
   let parsed: PartialFile;
   try {
-    parsed = JSON.parse(fs.readFileSync(path, 'utf8')) as PartialFile;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new HtsError(code ? describeFsError(error) : 'not a partial-state file (not valid JSON)', path);
+    parsed = JSON.parse(bytes.toString('utf8')) as PartialFile;
+  } catch {
+    // JSON.parse quotes the offending text, binary bytes included: say only what is wrong.
+    throw new HtsError('not a partial-state file (not valid JSON)', path);
   }
   if (parsed?.format !== PARTIAL_FORMAT) throw new HtsError('not a shoal partial-state file (from collect-* --partial)', path);
-  if (parsed.version !== PARTIAL_VERSION) throw new HtsError(`unsupported partial-state version ${parsed.version}`, path);
+  if (parsed.version !== PARTIAL_VERSION) throw new HtsError(`unsupported partial-state version ${String(parsed.version)}`, path);
+  // The shape merging relies on; a file edited by hand or cut short fails here, named, rather
+  // than as an internal error inside a collector.
+  const problem = shapeProblem(parsed);
+  if (problem) throw new HtsError(`not a valid partial-state file: ${problem}`, path);
   return parsed;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function shapeProblem(file: PartialFile): string | undefined {
+  const raw = file as unknown as Record<string, unknown>;
+  if (!Array.isArray(raw.tools) || !raw.tools.every((tool) => typeof tool === 'string')) return "'tools' is not a list of names";
+  if (!isRecord(raw.options)) return "'options' is not an object";
+  if (
+    !Array.isArray(raw.references) ||
+    !raw.references.every((r) => isRecord(r) && typeof r.name === 'string' && Number.isInteger(r.length))
+  )
+    return "'references' is not a list of sequences";
+  if (typeof raw.headerText !== 'string') return "'headerText' is not text";
+  if (typeof raw.sample !== 'string') return "'sample' is not text";
+  if (!Number.isInteger(raw.records) || (raw.records as number) < 0) return "'records' is not a count";
+  const states = raw.states;
+  if (!isRecord(states)) return "'states' is not an object";
+  const missing = file.tools.find((tool) => !isRecord(states[tool]));
+  if (missing !== undefined) return `no state for tool '${missing}'`;
+  return undefined;
+}
+
 /**
- * A partial given twice would count its records twice: the same file (by real path, not by
- * spelling) or a byte-identical copy of one with records. (Two empty regions give identical
- * partials, and adding nothing twice is harmless.)
+ * A partial given twice would count its records twice. Refused: the same file (by real path, not
+ * by spelling), and a byte-identical copy of one with records. The bytes are the partial's
+ * identity: a partial is a deterministic function of its input, region, tools and options (the
+ * same for every --threads), so the same region of the same input run twice gives the same bytes.
+ * Two empty regions give identical partials too, and adding nothing twice is harmless.
  */
-function refuseRepeatedInputs(paths: string[]): void {
+function readDistinctPartials(paths: string[]): PartialFile[] {
   const seen = new Map<string, string>();
   const contents = new Map<string, string>();
-  for (const path of paths) {
+  return paths.map((path) => {
     let real: string;
     let bytes: Buffer;
     try {
@@ -85,12 +124,13 @@ function refuseRepeatedInputs(paths: string[]): void {
     const earlier = seen.get(real);
     if (earlier !== undefined) throw new HtsError(`given twice (also as ${earlier}): its records would count twice`, path);
     seen.set(real, path);
+    const file = parsePartial(bytes, path);
     const digest = createHash('sha256').update(bytes).digest('hex');
     const copyOf = contents.get(digest);
-    if (copyOf !== undefined && !/"records":0[,}]/.test(bytes.toString('latin1')))
-      throw new HtsError(`a copy of ${copyOf}: its records would count twice`, path);
+    if (copyOf !== undefined && file.records > 0) throw new HtsError(`a copy of ${copyOf}: its records would count twice`, path);
     contents.set(digest, path);
-  }
+    return file;
+  });
 }
 
 /** Merges partial files into one set of collectors; they must agree on tools, options and references. */
@@ -102,8 +142,7 @@ export function mergePartials(paths: string[]): {
   records: number;
 } {
   if (paths.length === 0) throw new HtsError('no partial-state files to merge');
-  refuseRepeatedInputs(paths);
-  const files = paths.map(readPartial);
+  const files = readDistinctPartials(paths);
   const first = files[0]!;
   files.forEach((file, i) => {
     if (JSON.stringify(file.tools) !== JSON.stringify(first.tools))
@@ -125,6 +164,14 @@ export function mergePartials(paths: string[]): {
     // Finishing needs no reference (states hold counts); the name is kept for the merge check.
     return factory.create({ header, options: first.options });
   });
-  for (const file of files) collectors.forEach((collector, i) => collector.merge(file.states[first.tools[i]!]));
+  files.forEach((file, f) => {
+    try {
+      collectors.forEach((collector, i) => collector.merge(file.states[first.tools[i]!]));
+    } catch (error) {
+      if (error instanceof HtsError) throw error;
+      // A state of the wrong shape inside a well-formed file (edited by hand, another version).
+      throw new HtsError(`not a valid partial-state file: a tool state cannot be merged (${(error as Error).message})`, paths[f]);
+    }
+  });
   return { header, tools: first.tools, collectors, sample: first.sample, records: files.reduce((sum, f) => sum + f.records, 0) };
 }

@@ -8,6 +8,10 @@
  * is atomic on one file system), and unique per process and call (two writers of one target in one
  * process, or two shards of a workflow, never share a temporary file).
  *
+ * Several outputs of one run are renamed as a group (commitAll, CommitGroup): all appear, or none
+ * does and every old file under a final name is as it was (docs/cli.md, "Outputs appear all
+ * together or not at all").
+ *
  * Output folders: a folder named by an output path that does not exist yet is created, as
  * mbf-fastq-processor does for its prefixes and `mkdir -p` would; one rule for every tool
  * (docs/cli.md).
@@ -40,6 +44,10 @@ function trackTemporary(file: string): void {
   liveTemporaryFiles.add(file);
 }
 
+function untrackTemporary(file: string): void {
+  liveTemporaryFiles.delete(file);
+}
+
 /** The temporary name for `target`: hidden, in the same folder, unique per process and call. */
 export function temporaryPathFor(target: string): string {
   const random = Math.random().toString(36).slice(2, 8);
@@ -50,10 +58,34 @@ export function temporaryPathFor(target: string): string {
 export function ensureOutputFolder(target: string): void {
   const folder = path.dirname(path.resolve(target));
   try {
-    fs.mkdirSync(folder, { recursive: true });
+    makeFolders(folder);
   } catch (error) {
     throw new HtsError(`cannot create the output folder: ${describeFsError(error)}`, folder);
   }
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node's recursive mkdir reports ENOENT where the parent is on a
+ * read-only file system (EROFS is lost on its way back up), so the levels are made one by one
+ * and the first failure is the true one.
+ */
+function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  for (let at = folder; !fs.existsSync(at); at = path.dirname(at)) {
+    missing.push(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const level of missing.reverse()) {
+    try {
+      fs.mkdirSync(level);
+    } catch (error) {
+      // Another process made it in between: that is what was wanted.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  // It was there already, or another process made it: it must be a folder.
+  if (!fs.statSync(folder).isDirectory())
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${folder}'`), { code: 'ENOTDIR' });
 }
 
 /**
@@ -83,6 +115,8 @@ export class AtomicFile {
 
   static create(target: string): AtomicFile {
     ensureOutputFolder(target);
+    // A folder under the output's name would fail only at the rename, after all the work.
+    AtomicFile.refuseFolders([target]);
     const temporary = temporaryPathFor(target);
     let fd: number;
     try {
@@ -125,7 +159,30 @@ export class AtomicFile {
       throw new HtsError(`cannot move output into place: ${describeFsError(error)}`, this.target);
     }
     this.settled = true;
-    liveTemporaryFiles.delete(this.temporary);
+    untrackTemporary(this.temporary);
+  }
+
+  /**
+   * Fails, naming it, when a target is a folder: a rename onto a folder fails, and in a group that
+   * would be after other files were renamed. Tools call it before any work for the outputs they
+   * know, and commitAll before the first rename.
+   */
+  static refuseFolders(targets: readonly string[]): void {
+    for (const target of targets) {
+      let folder = false;
+      try {
+        // lstat: a rename replaces a link to a folder, so only a folder itself is in the way.
+        folder = fs.lstatSync(target).isDirectory();
+      } catch {
+        // Missing (the usual case) or unreadable: the create or the rename reports what is wrong.
+      }
+      if (folder) throw new HtsError('cannot write output: is a directory, not a file', target);
+    }
+  }
+
+  /** A group of renames that succeed or fail together (see CommitGroup). */
+  static group(): CommitGroup {
+    return new CommitGroup();
   }
 
   /** Removes the temporary file (after an error). Safe to call twice and after commit. */
@@ -138,7 +195,7 @@ export class AtomicFile {
       // The file is being removed: a failed close changes nothing.
     }
     fs.rmSync(this.temporary, { force: true });
-    liveTemporaryFiles.delete(this.temporary);
+    untrackTemporary(this.temporary);
   }
 }
 
@@ -167,21 +224,105 @@ export function writeFilesAtomically(files: readonly { path: string; contents: U
   }
 }
 
+/** A target's state before a group renamed into it: whether a file was there, and where it was kept. */
+interface KeptTarget {
+  target: string;
+  existed: boolean;
+  /** The old file, hard-linked under a hidden temporary name until the group settles. */
+  backup: string | undefined;
+}
+
 /**
- * Renames closed files into place, in order. The renames are the last step of a run: each is one
- * system call on one file system, so after the first succeeds the others only fail when the
- * folder itself is taken away; then the ones already renamed are removed again, so that a failed
- * run leaves no final-named output.
+ * Renames that succeed or fail together: the last step of a run that writes several files. Before
+ * each rename the file already under the final name (an output of an earlier run, where the tool
+ * replaces outputs) is hard-linked aside; when a later rename fails, `rollback` puts every target
+ * back as it was before the run (old files restored, new ones removed), so a failed run leaves
+ * neither a partial set of new outputs nor a hole where an old one was. `release` drops the kept
+ * files after success. A file system without hard links keeps nothing aside; then rollback can only
+ * remove new files where there was none.
+ *
+ * Signals cannot land between the renames: they are synchronous (or awaits of settled promises),
+ * and the tool shell handles a signal on a later turn of the event loop.
+ */
+export class CommitGroup {
+  private readonly kept: KeptTarget[] = [];
+
+  /** Renames into `targets` with `rename` (which may rename several files, e.g. a BAM and its BAI). */
+  rename(targets: readonly string[], rename: () => void): void {
+    // Recorded before the rename: a step that fails half way is rolled back with the others.
+    for (const target of targets) this.kept.push(keepAside(target));
+    rename();
+  }
+
+  /** As `rename`, for a rename behind a promise (a ByteSink's or BamWriter's commit). */
+  async renameAsync(targets: readonly string[], rename: () => Promise<void>): Promise<void> {
+    for (const target of targets) this.kept.push(keepAside(target));
+    await rename();
+  }
+
+  /** After a failure: every target as it was before the group. */
+  rollback(): void {
+    for (const { target, existed, backup } of this.kept.reverse()) {
+      try {
+        if (backup !== undefined) fs.renameSync(backup, target);
+        else if (!existed && !isFolder(target)) fs.rmSync(target, { force: true });
+      } catch {
+        // Undoing what can be undone: the error that started the rollback is the one to report.
+      }
+      if (backup !== undefined) untrackTemporary(backup);
+    }
+    this.kept.length = 0;
+  }
+
+  /** After success: drops the old files kept aside. */
+  release(): void {
+    for (const { backup } of this.kept) {
+      if (backup === undefined) continue;
+      fs.rmSync(backup, { force: true });
+      untrackTemporary(backup);
+    }
+    this.kept.length = 0;
+  }
+}
+
+function isFolder(target: string): boolean {
+  try {
+    return fs.lstatSync(target).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function keepAside(target: string): KeptTarget {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(target);
+  } catch {
+    return { target, existed: false, backup: undefined };
+  }
+  if (stat.isDirectory()) throw new HtsError('cannot write output: is a directory, not a file', target);
+  const backup = temporaryPathFor(target);
+  try {
+    fs.linkSync(target, backup);
+  } catch {
+    return { target, existed: true, backup: undefined };
+  }
+  trackTemporary(backup);
+  return { target, existed: true, backup };
+}
+
+/**
+ * Renames closed files into place as one group (CommitGroup): a folder under any final name fails
+ * the group before the first rename; a rename that fails puts back every target as it was.
  */
 export function commitAll(files: readonly AtomicFile[]): void {
-  const done: AtomicFile[] = [];
+  AtomicFile.refuseFolders(files.map((file) => file.target));
+  const group = new CommitGroup();
   try {
-    for (const file of files) {
-      file.commit();
-      done.push(file);
-    }
+    for (const file of files) group.rename([file.target], () => file.commit());
   } catch (error) {
-    for (const file of done) fs.rmSync(file.target, { force: true });
+    group.rollback();
     throw error;
   }
+  group.release();
 }
