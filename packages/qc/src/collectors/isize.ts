@@ -187,21 +187,8 @@ class IsizeCollector implements Collector<IsizePartial> {
           row.MEDIAN_INSERT_SIZE = median;
           row.MODE_INSERT_SIZE = histogram.mode();
           row.MEDIAN_ABSOLUTE_DEVIATION = histogram.medianAbsoluteDeviation();
-          // Widen symmetrically around the median, one key each side per step (Picard's loop).
-          let covered = 0;
-          let low = median;
-          let high = median;
-          const min = histogram.min();
-          const max = histogram.max();
-          while (low >= min - 1 || high <= max + 1) {
-            covered += histogram.get(Math.trunc(low)) ?? 0;
-            if (low !== high) covered += histogram.get(Math.trunc(high)) ?? 0;
-            const fraction = covered / total;
-            const distance = Math.trunc(high - low) + 1;
-            for (const w of WIDTHS) if (fraction >= w / 100 && row[`WIDTH_OF_${w}_PERCENT`] === 0) row[`WIDTH_OF_${w}_PERCENT`] = distance;
-            low--;
-            high++;
-          }
+          const widths = widthsAroundMedian(histogram.bins(), median, total);
+          WIDTHS.forEach((w, i) => (row[`WIDTH_OF_${w}_PERCENT`] = widths[i]!));
         }
         histogram.trimByWidth(
           Math.trunc((row.MEDIAN_INSERT_SIZE as number) + this.options.deviations * (row.MEDIAN_ABSOLUTE_DEVIATION as number)),
@@ -235,6 +222,30 @@ class IsizeCollector implements Collector<IsizePartial> {
       },
     ];
   }
+}
+
+/**
+ * WIDTH_OF_x_PERCENT for each of WIDTHS: Picard widens a window symmetrically around the median one
+ * key each side per step (step k covers keys trunc(median) ± k, width 2k + 1) and records the first
+ * width whose coverage reaches x% of `total`. Stepping one key at a time costs the largest insert
+ * size (a chimeric pair: 250 Mbp on a human genome); coverage changes only at steps where a key
+ * is, so this visits the bins instead, sorted by step, and gives the same widths.
+ */
+export function widthsAroundMedian(bins: readonly [number, number][], median: number, total: number): number[] {
+  const centre = Math.trunc(median);
+  const steps = bins.map(([key, count]): [number, number] => [Math.abs(key - centre), count]).sort((a, b) => a[0] - b[0]);
+  const widths = WIDTHS.map(() => 0);
+  let covered = 0;
+  for (let i = 0; i < steps.length;) {
+    const step = steps[i]![0];
+    for (; i < steps.length && steps[i]![0] === step; i++) covered += steps[i]![1];
+    const fraction = covered / total;
+    WIDTHS.forEach((w, j) => {
+      if (widths[j] === 0 && fraction >= w / 100) widths[j] = 2 * step + 1;
+    });
+    if (widths[widths.length - 1] !== 0) break;
+  }
+  return widths;
 }
 
 export const isizeCollector: CollectorFactory<IsizePartial> = {
