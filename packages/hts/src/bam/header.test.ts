@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeBamHeader, makeHeader, referencesFromText } from './header.js';
+import { encodeBamHeader, makeHeader, parseBamHeader, referencesFromText } from './header.js';
+import { BamNdjsonFormatter } from '../ndjson/bam-records.js';
 import { BamReader } from './reader.js';
 import { openByteSource } from '../io/byte-source.js';
 import { SamReader } from '../sam/reader.js';
@@ -65,5 +66,30 @@ describe('SAM @SQ lines', () => {
     expect(error.message).toBe(
       `${file} (line 1): @SQ "CHROMOSOME_I": LN 10001009800 does not fit BAM's 32-bit reference length (at most 2147483647)`,
     );
+  });
+});
+
+describe('a header of 200,000 contigs (assemblies, unplaced scaffolds)', () => {
+  const references = Array.from({ length: 200_000 }, (_, i) => ({ name: `scaffold_${i}`, length: 100 + i }));
+  const header = makeHeader(references.map((r) => `@SQ\tSN:${r.name}\tLN:${r.length}`).join('\n') + '\n', references);
+
+  it('is read whole from a BAM whose header spans many BGZF blocks', async () => {
+    const file = path.join(dir, 'many-contigs.bam');
+    fs.writeFileSync(file, bamBytes(header, []));
+    const reader = await BamReader.open(file);
+    expect(reader.header.references.length).toBe(200_000);
+    expect(reader.header.references[199_999]).toEqual({ name: 'scaffold_199999', length: 200_099 });
+    expect(reader.header.referenceIds.get('scaffold_123456')).toBe(123_456);
+    reader.close();
+  });
+
+  it('is not decoded until its last reference has arrived', () => {
+    const bytes = encodeBamHeader(header);
+    expect(parseBamHeader(bytes.subarray(0, bytes.length - 1), 'x')).toBeUndefined();
+    expect(parseBamHeader(bytes, 'x')?.length).toBe(bytes.length);
+  });
+
+  it('can be formatted as NDJSON (no spread of 200,000 arguments: the call stack overflowed)', () => {
+    expect(() => new BamNdjsonFormatter(header)).not.toThrow();
   });
 });

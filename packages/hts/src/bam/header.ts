@@ -87,6 +87,9 @@ export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHe
   if (textLength < 0) throw new HtsError('corrupt BAM header (negative l_text)', file, 'inflated byte offset 4');
   let at = 8 + textLength;
   if (bytes.length < at + 4) return undefined;
+  // Callers call again as more bytes arrive: find that the whole header is here before decoding
+  // anything, so a header of 200,000 contigs over many chunks is decoded once, not once a chunk.
+  if (!wholeDictionaryIn(bytes, view, at)) return undefined;
   // Text may be NUL-padded (samtools pads after edits); the spec says "not necessarily NUL-terminated".
   let textEnd = 8 + textLength;
   while (textEnd > 8 && bytes[textEnd - 1] === 0) textEnd--;
@@ -95,6 +98,8 @@ export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHe
   if (referenceCount < 0) throw new HtsError('corrupt BAM header (negative n_ref)', file, `inflated byte offset ${at}`);
   at += 4;
   const references: ReferenceSequence[] = [];
+  // One Buffer over the bytes, not one per name: 200,000 contigs made 200,000 Buffer objects.
+  const asBuffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < referenceCount; i++) {
     if (bytes.length < at + 4) return undefined;
     const nameLength = view.getInt32(at, true);
@@ -102,7 +107,7 @@ export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHe
     if (bytes.length < at + 4 + nameLength + 4) return undefined;
     // htslib adds a missing NUL to a reference name (bam_hdr_read) rather than losing its last character.
     const nameEnd = at + 4 + nameLength - (bytes[at + 4 + nameLength - 1] === 0 ? 1 : 0);
-    const name = Buffer.from(bytes.buffer, bytes.byteOffset + at + 4, nameEnd - at - 4).toString('latin1');
+    const name = asBuffer.toString('latin1', at + 4, nameEnd);
     // l_ref is a uint32 in the spec (htslib reads it so), but BAM's int32 positions cannot reach past 2^31-1.
     const length = view.getInt32(at + 4 + nameLength, true);
     if (length < 0)
@@ -115,6 +120,20 @@ export function parseBamHeader(bytes: Uint8Array, file: string): { header: BamHe
     at += 8 + nameLength;
   }
   return { header: makeHeader(text, references), length: at };
+}
+
+/** Whether the reference dictionary starting at `at` ends within `bytes` (a bad l_name ends the walk: the parse reports it). */
+function wholeDictionaryIn(bytes: Uint8Array, view: DataView, at: number): boolean {
+  const referenceCount = view.getInt32(at, true);
+  let probe = at + 4;
+  for (let i = 0; i < referenceCount; i++) {
+    if (bytes.length < probe + 4) return false;
+    const nameLength = view.getInt32(probe, true);
+    if (nameLength < 1) return true;
+    probe += 8 + nameLength;
+    if (bytes.length < probe) return false;
+  }
+  return true;
 }
 
 export function encodeBamHeader(header: BamHeader): Uint8Array {

@@ -84,7 +84,8 @@ export class BamNdjsonFormatter {
     fields: readonly RecordField[] = RECORD_FIELDS,
   ) {
     this.referenceNames = header.references.map((r) => Buffer.from(JSON.stringify(r.name), 'utf8'));
-    this.longestReferenceName = Math.max(3, ...this.referenceNames.map((n) => n.length));
+    // A loop, not Math.max(...names): a header of 200,000 contigs would overflow the call stack.
+    this.longestReferenceName = this.referenceNames.reduce((longest, name) => Math.max(longest, name.length), 3);
     const selected = RECORD_FIELDS.map((f, i) => (fields.includes(f) ? i : -1)).filter((i) => i >= 0);
     this.keys = selected.map((field, k) => ({ field, bytes: k === 0 ? FIRST_KEYS[field]! : NEXT_KEYS[field]! }));
   }
