@@ -12,7 +12,7 @@ import { extractIupac } from './extract/extract-iupac.js';
 import { extractLowQualityStart } from './extract/extract-low-quality-start.js';
 import { extractLowQualityEnd } from './extract/extract-low-quality-end.js';
 import { extractPolyTail, runLength, findPolyTail } from './extract/extract-poly-tail.js';
-import { extractLongestPolyX } from './extract/extract-longest-poly-x.js';
+import { extractLongestPolyX, findLongestPolyX } from './extract/extract-longest-poly-x.js';
 import { calcLength } from './calc/calc-length.js';
 import { calcNCount } from './calc/calc-n-count.js';
 import { calcGCContent } from './calc/calc-gc-content.js';
@@ -276,6 +276,55 @@ describe('ExtractLongestPolyX', () => {
         "base = 'A'\nmin_length = 0\nmax_mismatch_rate = 0.1\nmax_consecutive_mismatches = 1\nout_label = 'x'",
       ),
     ).toThrow(/min_length must be > 0/);
+  });
+});
+
+/** mbf's find_best_for_base as written: every start, no early stop (the reference the step must equal). */
+function longestRunEveryStart(
+  seq: Uint8Array,
+  base: number,
+  minLength: number,
+  maxRate: number,
+  maxConsecutive: number,
+): [number, number] | undefined {
+  let best: [number, number] | undefined;
+  for (let start = 0; start < seq.length - minLength; start++) {
+    let mismatches = 0;
+    let consecutive = 0;
+    for (let end = start; end < seq.length; end++) {
+      if (seq[end] === base) consecutive = 0;
+      else if (++mismatches && ++consecutive >= maxConsecutive) break;
+      const length = end - start + 1;
+      if (length >= minLength && mismatches / length <= maxRate && (!best || length > best[1])) best = [start, length];
+      if (mismatches / (seq.length - start) > maxRate) break;
+    }
+  }
+  return best;
+}
+
+describe('ExtractLongestPolyX on long and poly-A-rich reads', () => {
+  it('equals the every-start search on random reads, and finds a 1 Mbp poly-A read whole', () => {
+    let state = 12345;
+    const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16) / 65536;
+    for (let trial = 0; trial < 400; trial++) {
+      const length = 1 + Math.floor(next() * 80);
+      const richness = next();
+      const seq = Uint8Array.from({ length }, () => (next() < richness ? 65 : 'ACGTN'.charCodeAt(Math.floor(next() * 5))));
+      const config = {
+        segment: 0,
+        label: 'x',
+        base: 65,
+        minLength: 1 + Math.floor(next() * 5),
+        maxMismatchRate: next() * 0.3,
+        maxConsecutiveMismatches: 1 + Math.floor(next() * 4),
+      };
+      const expected = longestRunEveryStart(seq, 65, config.minLength, config.maxMismatchRate, config.maxConsecutiveMismatches);
+      expect(findLongestPolyX(seq, config), `trial ${trial}`).toEqual(expected);
+    }
+    const polyA = new Uint8Array(1_000_000).fill(65);
+    expect(
+      findLongestPolyX(polyA, { segment: 0, label: 'x', base: 65, minLength: 10, maxMismatchRate: 0.1, maxConsecutiveMismatches: 3 }),
+    ).toEqual([0, 1_000_000]);
   });
 });
 

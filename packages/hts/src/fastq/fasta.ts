@@ -3,7 +3,7 @@
  * the same fake quality byte (`33` or `'!'` both mean Phred 0), as mbf-fastq-processor's `fasta_fake_quality` asks.
  */
 import { HtsError } from '../errors.js';
-import { withChunk } from './parse.js';
+import { ParseInput } from './parse.js';
 import { pushRead, type ReadsBlock } from './reads.js';
 
 const NEWLINE = 10;
@@ -11,8 +11,11 @@ const CR = 13;
 const GT = 62;
 
 export class FastaParser {
-  private buffer: Buffer = Buffer.alloc(0);
+  private readonly input = new ParseInput();
+  private buffer: Buffer = this.input.view;
   private position = 0;
+  /** Where the search for the next record's '>' goes on (-1: from the record's start); see take. */
+  private searchFrom = -1;
   private ended = false;
   private recordsTaken = 0;
   private quality = new Uint8Array(0);
@@ -26,8 +29,11 @@ export class FastaParser {
   }
 
   push(chunk: Uint8Array): void {
-    this.buffer = withChunk(this.buffer, this.position, chunk);
-    this.position = 0;
+    const before = this.position;
+    this.position = this.input.append(before, chunk);
+    this.buffer = this.input.view;
+    // The unread bytes may have moved to the start of new storage: the search point moves with them.
+    if (this.searchFrom >= 0) this.searchFrom -= before - this.position;
   }
 
   end(): void {
@@ -44,10 +50,15 @@ export class FastaParser {
       if (b[start] !== GT)
         throw new HtsError(`expected '>' at the start of a FASTA record`, this.fileName, `record ${this.recordsTaken + 1}`);
       // The record ends where a line starts with '>' (or at the end of input).
-      let next = b.indexOf('\n>', start);
+      // A record longer than what has arrived is searched once: the next push resumes where this
+      // search stopped (one byte back, as the pattern is two bytes), not from the record's start.
+      let next = b.indexOf('\n>', Math.max(start, this.searchFrom));
       let end: number;
       if (next < 0) {
-        if (!this.ended) break;
+        if (!this.ended) {
+          this.searchFrom = Math.max(start, b.length - 1);
+          break;
+        }
         end = b.length;
         next = b.length;
       } else {
@@ -76,6 +87,7 @@ export class FastaParser {
       if (this.quality.length < total) this.quality = new Uint8Array(total).fill(this.qualityByte);
       pushRead(block, name, seq, this.quality.subarray(0, total));
       this.position = next;
+      this.searchFrom = -1;
       this.recordsTaken++;
       n++;
     }

@@ -78,6 +78,28 @@ describe('FASTQ parsing', () => {
     parser.take(block, 10);
     expect(reads(block)).toEqual(['s1 d|ACGTT|IIIII', 's2|GG|II']);
   });
+  it('FASTA: the same reads for every chunking, a record longer than many chunks included (the search resumes where it stopped)', () => {
+    const long = 'ACGTTGCA'.repeat(5000);
+    const input = `>a\nAC\nG\n>b x\r\n${long.match(/.{1,60}/g)!.join('\n')}\n\n>c\n>d\nTT`;
+    const expected = ['a|ACG|III', `b x|${long}|${'I'.repeat(long.length)}`, 'c||', 'd|TT|II'];
+    for (const size of [1, 2, 3, 7, 64, 4096, 1 << 20]) {
+      const parser = new FastaParser('x.fa', 'I'.charCodeAt(0));
+      const block = emptyReadsBlock();
+      const bytes = Buffer.from(input, 'latin1');
+      for (let at = 0; at < bytes.length; at += size) {
+        parser.push(bytes.subarray(at, at + size));
+        parser.take(block, 10);
+      }
+      parser.end();
+      parser.take(block, 10);
+      expect(reads(block), `size ${size}`).toEqual(expected);
+    }
+  });
+  it('FASTQ: a read longer than many chunks, fed in pieces, is read whole', () => {
+    const seq = 'ACGT'.repeat(20000);
+    const input = `@a\nA\n+\nI\n@long\n${seq}\n+\n${'#'.repeat(seq.length)}\n@z\nT\n+\n!\n`;
+    expect(parseInPieces(input, 777, 2)).toEqual(['a|A|I', `long|${seq}|${'#'.repeat(seq.length)}`, 'z|T|!']);
+  });
   it('reads plain, gzip (several members) and zstd files alike, told by their bytes', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fq-input-'));
     const half = SAMPLE.length >> 1;

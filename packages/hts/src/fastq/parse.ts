@@ -17,7 +17,8 @@ function lineEnd(buffer: Uint8Array, newline: number, start: number): number {
 }
 
 export class FastqParser {
-  private buffer: Buffer = Buffer.alloc(0);
+  private readonly input = new ParseInput();
+  private buffer: Buffer = this.input.view;
   private position = 0;
   /** Records taken so far (1-based numbers in errors). */
   private recordsTaken = 0;
@@ -32,8 +33,8 @@ export class FastqParser {
 
   /** Adds decompressed bytes. */
   push(chunk: Uint8Array): void {
-    this.buffer = withChunk(this.buffer, this.position, chunk);
-    this.position = 0;
+    this.position = this.input.append(this.position, chunk);
+    this.buffer = this.input.view;
   }
 
   /** No more input: a last record without its final newline is still complete. */
@@ -137,14 +138,43 @@ export class FastqParser {
   }
 }
 
-/** The unread rest of `buffer` (from `position`) followed by `chunk`, copying only when there is a rest. */
-export function withChunk(buffer: Buffer, position: number, chunk: Uint8Array): Buffer {
-  const rest = buffer.length - position;
-  if (rest === 0) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  const joined = Buffer.allocUnsafe(rest + chunk.length);
-  joined.set(buffer.subarray(position), 0);
-  joined.set(chunk, rest);
-  return joined;
+/**
+ * The parsers' input: the unread rest of what was pushed, then the new chunk, contiguous. A new
+ * chunk is taken as it is when nothing is left over; otherwise it is appended into spare capacity,
+ * and storage grows by doubling. Joining the rest and the chunk into an exact-size copy on every
+ * push made a record longer than a chunk (a chromosome given as FASTA reads, a long read) cost its
+ * length squared.
+ */
+export class ParseInput {
+  /** The bytes pushed and not yet dropped; the parsers read `view[position..]`. */
+  view: Buffer = Buffer.alloc(0);
+  private storage: Buffer = this.view;
+  /** Whether `storage` is ours to append into (not a caller's chunk). */
+  private owned = false;
+
+  /** Appends `chunk` after the unread bytes from `position`; returns the new position of those bytes. */
+  append(position: number, chunk: Uint8Array): number {
+    const rest = this.view.length - position;
+    if (rest === 0) {
+      this.view = this.storage = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      this.owned = false;
+      return 0;
+    }
+    const used = this.view.length;
+    if (this.owned && this.storage.length - used >= chunk.length) {
+      this.storage.set(chunk, used);
+      this.view = this.storage.subarray(0, used + chunk.length);
+      return position;
+    }
+    const size = rest + chunk.length;
+    const grown = Buffer.allocUnsafe(Math.max(2 * size, 1 << 16));
+    grown.set(this.view.subarray(position), 0);
+    grown.set(chunk, rest);
+    this.storage = grown;
+    this.owned = true;
+    this.view = grown.subarray(0, size);
+    return 0;
+  }
 }
 
 function allBlank(b: Uint8Array, from: number): boolean {

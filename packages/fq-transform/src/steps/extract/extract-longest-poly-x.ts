@@ -17,6 +17,9 @@ function pickBetter(current: Run, candidate: Run): Run {
 function longestRun(seq: Uint8Array, base: number, minLength: number, maxRate: number, maxConsecutive: number): Run {
   let best: Run;
   for (let start = 0; start < seq.length - minLength; start++) {
+    // No run from here on can be longer than what is left, and a tie loses to the earlier start:
+    // without this stop a read of one long homopolymer cost its length squared.
+    if (best && seq.length - start <= best[1]) break;
     let mismatches = 0;
     let consecutive = 0;
     const maxPossible = seq.length - start;
@@ -35,7 +38,7 @@ function longestRun(seq: Uint8Array, base: number, minLength: number, maxRate: n
   return best;
 }
 
-function findLongestPolyX(seq: Uint8Array, config: PolyConfig): Run {
+export function findLongestPolyX(seq: Uint8Array, config: PolyConfig): Run {
   const run = (b: number) => longestRun(seq, b, config.minLength, config.maxMismatchRate, config.maxConsecutiveMismatches);
   if (config.base !== 46) return run(config.base);
   let best: Run;
