@@ -301,3 +301,69 @@ describe('collect-alignment with a reference that does not match the BAM', () =>
     expect(fs.readdirSync(dir).filter((f) => f.includes('out'))).toEqual([]);
   });
 });
+
+describe('collect-alignment on reads whose span is far longer than their bases', () => {
+  it('compares the blocks after a 200 kbp N and a 1.5 Mbp D with the reference where they lie', () => {
+    const dir = tempDir();
+    // A 2.2 Mbp contig of pseudo-random bases; reads copy it with known substitutions.
+    let state = 99;
+    const contig = Array.from(
+      { length: 2_200_000 },
+      () => 'ACGT'[((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 16) & 3],
+    ).join('');
+    fs.writeFileSync(path.join(dir, 'long.fa'), `>c\n${contig.match(/.{1,80}/g)!.join('\n')}\n`);
+    const mutate = (bases: string, at: number[]): string =>
+      Array.from({ length: bases.length }, (_, i) => (at.includes(i) ? { A: 'C', C: 'G', G: 'T', T: 'A' }[bases[i]!]! : bases[i]!)).join(
+        '',
+      );
+    const read = (name: string, pos: number, blocks: [number, number][], cigar: string, changes: number[]): string => {
+      const seq = mutate(blocks.map(([from, length]) => contig.slice(from, from + length)).join(''), changes);
+      return [name, 0, 'c', pos + 1, 60, cigar, '*', 0, 0, seq, 'I'.repeat(seq.length)].join('\t');
+    };
+    const sam = [
+      '@HD\tVN:1.6\tSO:coordinate',
+      `@SQ\tSN:c\tLN:${contig.length}`,
+      read(
+        'spliced',
+        0,
+        [
+          [0, 50],
+          [200_050, 50],
+        ],
+        '50M200000N50M',
+        [60, 99],
+      ),
+      read(
+        'deleted',
+        100,
+        [
+          [100, 50],
+          [1_500_150, 50],
+        ],
+        '50M1500000D50M',
+        [55, 70, 80],
+      ),
+      read('after', 150, [[150, 100]], '100M', [10]),
+      read('last', 2_100_000, [[2_100_000, 100]], '100M', []),
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'long.sam'), `${sam}\n`);
+    const result = runCollect('collect-alignment', [
+      '-i',
+      path.join(dir, 'long.sam'),
+      '-r',
+      path.join(dir, 'long.fa'),
+      '-o',
+      path.join(dir, 'm'),
+      '--format',
+      'picard',
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    const lines = fs.readFileSync(path.join(dir, 'm.alignment_summary_metrics'), 'utf8').split('\n');
+    const header = lines.find((line) => line.startsWith('CATEGORY'))!.split('\t');
+    const row = lines.find((line) => line.startsWith('UNPAIRED'))!.split('\t');
+    const field = (name: string): string => row[header.indexOf(name)]!;
+    expect(field('PF_ALIGNED_BASES')).toBe('400');
+    // Six substitutions in 400 aligned bases, each found in the block it lies in.
+    expect(field('PF_MISMATCH_RATE')).toBe('0.015');
+  });
+});

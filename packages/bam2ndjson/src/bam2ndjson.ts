@@ -123,7 +123,8 @@ async function bamToNdjsonOnEngine(options: BamToNdjsonOptions, source: ByteSour
         {
           module: BAM_STAGES_MODULE,
           name: 'formatNdjson',
-          options: { text: header.text, references: header.references, fields: options.fields },
+          // Records need only the reference names: not the header text (megabytes with 200,000 contigs), cloned to every worker.
+          options: { references: header.references, fields: options.fields },
         },
       ],
     });

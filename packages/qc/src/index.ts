@@ -17,4 +17,4 @@ export {
   type CollectOptions,
   type CollectResult,
 } from './run.js';
-export { readPartial, writePartial, mergePartials, PARTIAL_FORMAT, PARTIAL_VERSION, type PartialFile } from './partial.js';
+export { partialJson, readPartial, writePartial, mergePartials, PARTIAL_FORMAT, PARTIAL_VERSION, type PartialFile } from './partial.js';

@@ -49,7 +49,12 @@ export function writePartial(
     records,
     states: Object.fromEntries(collectors.map((c, i) => [tools[i]!, c.toPartial()])),
   };
-  writeFileAtomic(path, Buffer.from(JSON.stringify(file)));
+  writeFileAtomic(path, Buffer.from(partialJson(file)));
+}
+
+/** A partial state as JSON text: typed arrays (the basic collector's per-cycle counts) as lists of numbers. */
+export function partialJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (item instanceof Float64Array ? Array.from(item) : item));
 }
 
 export function readPartial(path: string): PartialFile {

@@ -5,7 +5,7 @@
  * Each collector instance (one per engine thread) owns its window, and the window opens its own
  * IndexedFastaReader on first use: file descriptors and buffers are never shared between threads.
  * Records arrive sorted, so windows only move forward; WINDOW_BP (1 Mb) bounds memory to ~1 MB per
- * thread whatever the contig, and a record longer than that gets a window of its own span.
+ * thread whatever the contig; a record's blocks beyond the window come from blockMasks.
  */
 import { HtsError, IndexedFastaReader, type BamHeader } from '@shoal/hts';
 import { IUPAC_MASK } from './base-masks.js';
@@ -22,6 +22,8 @@ export class ReferenceWindow {
   /** The contig the window lies on (-1: none yet, or the reader was closed). */
   refId = -1;
   private reader: IndexedFastaReader | undefined;
+  /** blockMasks' buffer. */
+  private blockBuffer = new Uint8Array(1024);
   /** The contigs' lengths by the input's reference id, checked against the FASTA when it opens. */
   private contigLengths: number[] | undefined;
 
@@ -56,6 +58,22 @@ export class ReferenceWindow {
     this.refId = refId;
     this.start = from;
     this.end = to;
+  }
+
+  /**
+   * IUPAC masks of [start, end) of refId (clipped to the contig) in a buffer of their own, from
+   * index 0, leaving the window where it is: for an aligned block far past the window (after a
+   * long N or D), which would otherwise move the window over the whole gap. Valid until the next call.
+   */
+  blockMasks(refId: number, start: number, end: number): Uint8Array {
+    const reader = this.open();
+    const contigLength = this.contigLengths![refId]!;
+    const text = reader.fetch(this.header.references[refId]!.name, Math.min(start, contigLength), Math.min(end, contigLength));
+    if (this.blockBuffer.length < text.length) this.blockBuffer = new Uint8Array(Math.max(text.length, 2 * this.blockBuffer.length));
+    const masks = this.blockBuffer;
+    const iupacMask = IUPAC_MASK;
+    for (let i = 0; i < text.length; i++) masks[i] = iupacMask[text.charCodeAt(i) & 255];
+    return masks;
   }
 
   /** Closes the FASTA at the end of a thread's (or process's) input; it reopens if more comes. */

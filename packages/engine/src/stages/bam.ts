@@ -11,7 +11,6 @@ import {
   RecordBatch,
   RecordSplitter,
   inflateChunk,
-  makeHeader,
   type RecordField,
   type RecordSplitterState,
   type ReferenceSequence,
@@ -120,8 +119,9 @@ export const stages: Record<string, StageDefinition> = {
   /** bam2ndjson's formatting: records → NDJSON bytes. */
   formatNdjson: {
     kind: 'parallel',
-    createState: (options: { text: string; references: ReferenceSequence[]; fields?: RecordField[] }) =>
-      new BamNdjsonFormatter(makeHeader(options.text, options.references), options.fields),
+    // The formatter reads only the reference names of a header (no text, no name → id map to build per worker).
+    createState: (options: { references: ReferenceSequence[]; fields?: RecordField[] }) =>
+      new BamNdjsonFormatter({ text: '', references: options.references, referenceIds: new Map() }, options.fields),
     process(payload, formatter: BamNdjsonFormatter, context) {
       const records = recordCountOf(payload);
       const data = payload.data as Uint8Array | null;

@@ -74,7 +74,7 @@ const EQUALS = Uint8Array.from('"="', (c) => c.charCodeAt(0));
  * bam2ndjson near samtools' SAM speed (BENCHMARKS.md).
  */
 export class BamNdjsonFormatter {
-  private readonly referenceNames: Uint8Array[];
+  private readonly referenceNames: (Uint8Array | undefined)[];
   private readonly longestReferenceName: number;
   /** Key bytes for each selected field, in output order, with the field's index. */
   private readonly keys: { field: number; bytes: Uint8Array }[];
@@ -83,9 +83,11 @@ export class BamNdjsonFormatter {
     private readonly header: BamHeader,
     fields: readonly RecordField[] = RECORD_FIELDS,
   ) {
-    this.referenceNames = header.references.map((r) => Buffer.from(JSON.stringify(r.name), 'utf8'));
-    // A loop, not Math.max(...names): a header of 200,000 contigs would overflow the call stack.
-    this.longestReferenceName = this.referenceNames.reduce((longest, name) => Math.max(longest, name.length), 3);
+    // Encoded on first use: a header of 200,000 contigs whose records use a few of them costs no
+    // 200,000 buffers per formatter (one per engine thread).
+    this.referenceNames = new Array<Uint8Array | undefined>(header.references.length);
+    // A bound for the output estimate: a JSON string of n UTF-16 units takes at most 6n + 2 bytes (\u0001).
+    this.longestReferenceName = header.references.reduce((longest, r) => Math.max(longest, 6 * r.name.length + 2), 3);
     const selected = RECORD_FIELDS.map((f, i) => (fields.includes(f) ? i : -1)).filter((i) => i >= 0);
     this.keys = selected.map((field, k) => ({ field, bytes: k === 0 ? FIRST_KEYS[field]! : NEXT_KEYS[field]! }));
   }
@@ -179,7 +181,8 @@ export class BamNdjsonFormatter {
   }
 
   private referenceName(refId: number): Uint8Array {
-    return refId < 0 || refId >= this.referenceNames.length ? STAR : this.referenceNames[refId]!;
+    if (refId < 0 || refId >= this.referenceNames.length) return STAR;
+    return (this.referenceNames[refId] ??= Buffer.from(JSON.stringify(this.header.references[refId]!.name), 'utf8'));
   }
 }
 

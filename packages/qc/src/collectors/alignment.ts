@@ -71,6 +71,9 @@ import {
 } from '../collector.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
 import { ReferenceWindow } from '../reference-window.js';
+
+/** Reference bases of one record's span the shared window is moved over (see accept). */
+const SPAN_IN_WINDOW = 1 << 16;
 import { pairOrientation } from './isize.js';
 
 // hts's flag bits and CIGAR operations as module constants: the tests per record and per CIGAR
@@ -487,15 +490,20 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
     const refStart = record.pos;
 
     // The reference window covering the aligned span (clipped to the contig), or none.
-    let masks: Uint8Array | undefined;
+    // A record whose span is long (a spliced read's 200 kbp N, a 1 Mbp deletion) moves the window
+    // only over its first SPAN_IN_WINDOW bases: its later blocks come from the reference one block
+    // at a time (blockMasks), so its cost follows its aligned bases, not its span.
+    let windowMasks: Uint8Array | undefined;
     let maskOffset = 0;
+    let windowEnd = 0;
     let refLength = Number.POSITIVE_INFINITY;
     const reference = this.referenceWindow;
     if (reference !== undefined && record.refId >= 0) {
       refLength = reference.contigLength(record.refId);
-      reference.cover(record.refId, refStart, Math.min(refLength, refStart + record.referenceLength));
-      masks = reference.masks;
+      reference.cover(record.refId, refStart, Math.min(refLength, refStart + Math.min(record.referenceLength, SPAN_IN_WINDOW)));
+      windowMasks = reference.masks;
       maskOffset = reference.start;
+      windowEnd = reference.end;
     }
 
     let alignedBases = 0;
@@ -515,7 +523,12 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
         // the bases of the block in bulk.
         const bases = Math.max(0, Math.min(opLength, refLength - refPos, length - readPos));
         const badCycles = category.badCycles;
-        const maskStart = refPos - maskOffset;
+        let masks = windowMasks;
+        let maskStart = refPos - maskOffset;
+        if (masks !== undefined && refPos + bases > windowEnd && bases > 0) {
+          masks = reference!.blockMasks(record.refId, refPos, refPos + bases);
+          maskStart = 0;
+        }
         // Picard's quirk below: the bad cycle of the i-th base of the block, not of the read.
         if (masks !== undefined) {
           // Two bases per packed byte once the read index is even (no parity test per base).

@@ -107,16 +107,23 @@ const BASE_DISTRIBUTION_COLUMNS: Column[] = [
 ];
 
 /** Counts per read end (0: first/unpaired, 1: second of pair); per-cycle arrays indexed by cycle (1-based). */
+/**
+ * Per-cycle sums and counts. From the engine's threads they are Float64Arrays (structured-cloned
+ * as one block of memory; a 1 Mbp read makes a million cycles, and lists of numbers took seconds
+ * to build and clone); from a --partial file, lists of numbers (writePartial writes typed arrays
+ * as lists, so the file is the same).
+ */
+type Counts = ArrayLike<number>;
 interface BasicPartial {
   /** cycle × 5 + base index. */
-  baseCounts: [number[], number[]];
-  qualitySums: [number[], number[]];
-  qualityCounts: [number[], number[]];
-  originalQualitySums: [number[], number[]];
-  originalQualityCounts: [number[], number[]];
+  baseCounts: [Counts, Counts];
+  qualitySums: [Counts, Counts];
+  qualityCounts: [Counts, Counts];
+  originalQualitySums: [Counts, Counts];
+  originalQualityCounts: [Counts, Counts];
   /** By Phred score. */
-  qualityHistogram: number[];
-  originalQualityHistogram: number[];
+  qualityHistogram: Counts;
+  originalQualityHistogram: Counts;
 }
 
 type PerEnd = [Float64Array, Float64Array];
@@ -133,8 +140,8 @@ function grown(arrays: PerEnd, length: number): PerEnd {
   }) as PerEnd;
 }
 
-function addInto(target: Float64Array, source: readonly number[]): void {
-  for (let i = 0; i < source.length; i++) target[i] += source[i];
+function addInto(target: Float64Array, source: Counts): void {
+  for (let i = 0; i < source.length; i++) target[i] += source[i]!;
 }
 
 class BasicCollector implements Collector<BasicPartial> {
@@ -240,18 +247,15 @@ class BasicCollector implements Collector<BasicPartial> {
 
   toPartial(): BasicPartial {
     const cycles = this.cycles;
-    const take = (arrays: PerEnd, width = 1): [number[], number[]] => [
-      Array.from(arrays[0].subarray(0, cycles * width)),
-      Array.from(arrays[1].subarray(0, cycles * width)),
-    ];
+    const take = (arrays: PerEnd, width = 1): [Counts, Counts] => [arrays[0].slice(0, cycles * width), arrays[1].slice(0, cycles * width)];
     return {
       baseCounts: take(this.baseCounts, 5),
       qualitySums: take(this.qualitySums),
       qualityCounts: take(this.qualityCounts),
       originalQualitySums: take(this.originalQualitySums),
       originalQualityCounts: take(this.originalQualityCounts),
-      qualityHistogram: Array.from(this.qualityHistogram),
-      originalQualityHistogram: Array.from(this.originalQualityHistogram),
+      qualityHistogram: this.qualityHistogram.slice(),
+      originalQualityHistogram: this.originalQualityHistogram.slice(),
     };
   }
 
