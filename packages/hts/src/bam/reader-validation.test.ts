@@ -10,31 +10,20 @@ import { encodeBamHeader, makeHeader } from './header.js';
 import { encodeRecord, type BamRecord } from './record/owned.js';
 import { parseCigar } from './record/cigar.js';
 import { testDirectory } from '../test-support/index.js';
-import { bamBytes, countRecords, patched, rejection, tagsOffset } from '../test-support/bam.js';
+import { bamBytes, countRecords, patched, rejection, tagsOffset, testRecord } from '../test-support/bam.js';
 
 const dir = testDirectory('shoal-bam-checks-');
 const header = makeHeader('@SQ\tSN:chr1\tLN:1000\n@SQ\tSN:chr2\tLN:1000\n', [
   { name: 'chr1', length: 1000 },
   { name: 'chr2', length: 1000 },
 ]);
-const base: BamRecord = {
-  readName: 'r1',
-  flag: 0,
-  refId: 0,
-  pos: 9,
-  mapq: 30,
-  cigar: parseCigar('4M')!,
-  mateRefId: -1,
-  matePos: -1,
-  templateLength: 0,
-  sequence: 'ACGT',
-  qualities: null,
+const base = testRecord({
   tags: [
     { name: 'NM', type: 'C', value: 0 },
     { name: 'XZ', type: 'Z', value: 'ab' },
     { name: 'XB', type: 'B:S', value: [1, 2] },
   ],
-};
+});
 const good = encodeRecord(base);
 /** Where the second record of a file (the one under test) starts: after the header and one good record. */
 const secondRecordAt = encodeBamHeader(header).length + good.length;

@@ -16,7 +16,7 @@ import { parseCigar } from './record/cigar.js';
 import { encodeRecord, type BamRecord } from './record/owned.js';
 import { BamWriter, indexBam } from './writer.js';
 import { testDirectory } from '../test-support/index.js';
-import { bamBytes, rejection } from '../test-support/bam.js';
+import { bamBytes, rejection, testRecord } from '../test-support/bam.js';
 
 const directory = testDirectory('shoal-bam-writer-');
 
@@ -77,21 +77,7 @@ describe('BAM indexing', () => {
 
 describe('bam-index on an unsorted BAM or a FIFO', () => {
   const header = makeHeader('', [{ name: 'chr1', length: 1000 }]);
-  const record = (name: string, pos: number): Uint8Array =>
-    encodeRecord({
-      readName: name,
-      flag: 0,
-      refId: 0,
-      pos,
-      mapq: 60,
-      cigar: parseCigar('4M')!,
-      mateRefId: -1,
-      matePos: -1,
-      templateLength: 0,
-      sequence: 'ACGT',
-      qualities: null,
-      tags: [],
-    });
+  const record = (name: string, pos: number): Uint8Array => encodeRecord(testRecord({ readName: name, pos, mapq: 60 }));
 
   it('indexes a sorted BAM, and names the first record out of order (and its offset) in an unsorted one', async () => {
     const sorted = path.join(directory, 'sorted.bam');

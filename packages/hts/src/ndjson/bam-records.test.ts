@@ -4,13 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeHeader } from '../bam/header.js';
 import { parseCigar } from '../bam/record/cigar.js';
-import { encodeRecord, type BamRecord } from '../bam/record/owned.js';
+import { encodeRecord } from '../bam/record/owned.js';
 import { BamRecordView } from '../bam/record/view.js';
 import { HtsError } from '../errors.js';
 import { openByteSource } from '../io/byte-source.js';
 import { SamReader } from '../sam/reader.js';
 import { errorOf, fixture, testDirectory } from '../test-support/index.js';
-import { rejection } from '../test-support/bam.js';
+import { rejection, testRecord } from '../test-support/bam.js';
 import { NdjsonAlignmentReader } from './alignment-reader.js';
 import { BamNdjsonFormatter, headerRecord, recordFromJson } from './bam-records.js';
 import { ByteWriter } from './byte-writer.js';
@@ -56,20 +56,7 @@ function roundTrip(encoded: Uint8Array): Uint8Array {
   return encodeRecord(recordFromJson(JSON.parse(ndjsonLine(encoded)), header, fail));
 }
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-const record: BamRecord = {
-  readName: 'r1',
-  flag: 0,
-  refId: 0,
-  pos: 9,
-  mapq: 30,
-  cigar: parseCigar('4M')!,
-  mateRefId: -1,
-  matePos: -1,
-  templateLength: 0,
-  sequence: 'ACGT',
-  qualities: Uint8Array.of(1, 59, 30, 40),
-  tags: [],
-};
+const record = testRecord({ qualities: Uint8Array.of(1, 59, 30, 40) });
 
 describe('bam2ndjson → ndjson2bam gives back the same bytes', () => {
   it("round-trips every record of htslib's auxf#values.sam (all tag types, a tag named A!)", async () => {

@@ -5,6 +5,27 @@ import { compressBlock } from '../bgzf/writer.js';
 import { HtsError } from '../errors.js';
 import { encodeBamHeader, type BamHeader } from '../bam/header.js';
 import { BamReader } from '../bam/reader.js';
+import { parseCigar } from '../bam/record/cigar.js';
+import type { BamRecord } from '../bam/record/owned.js';
+
+/** A mapped 4-base record `r1` at chr1:10 (4M, MAPQ 30, no mate, no qualities, no tags), with `fields` changed. */
+export function testRecord(fields: Partial<BamRecord> = {}): BamRecord {
+  return {
+    readName: 'r1',
+    flag: 0,
+    refId: 0,
+    pos: 9,
+    mapq: 30,
+    cigar: parseCigar('4M')!,
+    mateRefId: -1,
+    matePos: -1,
+    templateLength: 0,
+    sequence: 'ACGT',
+    qualities: null,
+    tags: [],
+    ...fields,
+  };
+}
 
 /** One record as the BAM tests compare it: its bytes (hex), position, end and virtual offset. */
 export interface RecordSummary {
