@@ -977,6 +977,20 @@ WRITERS.forEach((writer, index) => {
 
 // All or nothing: one output of several cannot be written, so none may appear.
 add({
+  id: 'bam-index: a read past 2^29 on a 700 Mbp contig is refused (BAI cannot address it, as htslib says), no .bai left',
+  setup: async (dir) => {
+    const big = makeHeader('@SQ\tSN:big\tLN:700000000\n', [{ name: 'big', length: 700_000_000 }]);
+    const writer = await BamWriter.open(path.join(dir, 'in.bam'), big);
+    await writer.writeRecordBytes(
+      encodeRecord({ ...validRecords(1)[0]!, refId: 0, pos: 600_000_000, mateRefId: -1, matePos: -1, templateLength: 0 }),
+    );
+    await writer.close();
+    return { tool: 'bam-index', args: ['in.bam'] };
+  },
+  exit: 1,
+  stderr: /in\.bam \(byte offset \d+.*cannot index: record 1 .* past the 536870912 a BAI index can address/,
+});
+add({
   id: 'all or nothing: ndjson2bam --write-index with the .bai path a folder leaves no BAM',
   setup: async (dir) => {
     await goodBam(dir);
