@@ -25,7 +25,9 @@ describe('pore models', () => {
   it('refuses a model with a missing k-mer, a duplicate or a bad number, naming the line', () => {
     const header = 'kmer\tlevel_mean\tlevel_stdv\tsd_mean\tsd_stdv\n';
     expect(() => parsePoreModel(header + 'A\t1\t2\t3\t4\nC\t1\t2\t3\t4\nG\t1\t2\t3\t4\n', 'm.model')).toThrow(/needs 4 k-mers/);
-    expect(() => parsePoreModel(header + 'A\t1\t2\t3\t4\nA\t1\t2\t3\t4\n', 'm.model')).toThrow(/m.model \(line 3\): k-mer A is listed twice/);
+    expect(() => parsePoreModel(header + 'A\t1\t2\t3\t4\nA\t1\t2\t3\t4\n', 'm.model')).toThrow(
+      /m.model \(line 3\): k-mer A is listed twice/,
+    );
     expect(() => parsePoreModel(header + 'A\tx\t2\t3\t4\n', 'm.model')).toThrow(/line 2.*not a number/);
     expect(() => loadPoreModel('/nonexistent/model')).toThrow(/no such pore model file/);
   });
