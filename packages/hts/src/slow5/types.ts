@@ -14,13 +14,13 @@ export interface Slow5AuxField {
   readonly type: string;
 }
 
-/** A value of an aux field: numbers for scalars (bigint for 64-bit integers), strings for `char*`, arrays for `T*`, null for missing (`.`). */
+/** An aux value: a number for scalars (bigint for 64-bit integers), a string for `char*`, an array for `T*`, null when missing (`.`). */
 export type Slow5AuxValue = number | bigint | string | ArrayLike<number> | readonly bigint[] | null;
 
 export interface Slow5Header {
   /** [major, minor, patch], 0.2.0 for files we write. */
   readonly version: readonly [number, number, number];
-  /** Per read group, its `@attribute` values in header order (`experiment_type`, `sequencing_kit`, `run_id`, …); `.` is stored as absent. */
+  /** Per read group, its `@attribute` values in header order (`experiment_type`, `sequencing_kit`, …); `.` is stored as absent. */
   readonly readGroups: ReadonlyArray<ReadonlyMap<string, string>>;
   /** Aux fields after the 8 primary columns, in header order. */
   readonly auxFields: readonly Slow5AuxField[];
