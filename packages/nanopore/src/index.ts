@@ -13,3 +13,4 @@ export {
   parsePoreModel,
   type PoreModel,
 } from './pore-model.js';
+export * from './eventalign/index.js';

@@ -1,0 +1,57 @@
+/** eventalign's plumbing: reads in, nanopolish's TSV or signal-segment frames out (the aligner itself: aligner-api.ts). */
+export type {
+  AlignedEvent,
+  EventalignMode,
+  EventalignOptions,
+  EventalignReadFunction,
+  ReadEventalignOutcome,
+  ReadEventalignResult,
+  ReadScaling,
+  ReadToAlign,
+} from './aligner-api.js';
+export { formatFixed, formatGeneral } from './printf.js';
+export {
+  eventalignTsvHeader,
+  EVENTALIGN_SUMMARY_HEADER,
+  formatEventalignRows,
+  formatSummaryRow,
+  referenceKmer,
+  scaledEventSamples,
+  summarizeEvents,
+  type AlignmentSummary,
+  type TsvColumns,
+  type TsvRead,
+} from './tsv.js';
+export { skipReason, SKIP_REASONS, type SkipReason } from './read-filter.js';
+export {
+  CONDITIONS,
+  openSegmentStream,
+  PositionSweep,
+  readPositionGroups,
+  segmentFrame,
+  segmentsOfRead,
+  segmentStreamEndFrame,
+  segmentStreamHeaderFrame,
+  SEGMENT_FRAME_TYPE,
+  SEGMENT_STREAM_END_TYPE,
+  SEGMENT_STREAM_FORMAT,
+  SEGMENT_STREAM_HEADER_TYPE,
+  SEGMENT_STREAM_VERSION,
+  type Condition,
+  type PositionGroup,
+  type ReadSegments,
+  type SegmentStream,
+  type SegmentStreamEnd,
+  type SegmentStreamHeader,
+  type SignalSegment,
+} from './segments.js';
+export {
+  checkSignalRecord,
+  isRnaReadGroup,
+  openSignalReader,
+  signalPicoamps,
+  type SignalReader,
+  type SignalRecord,
+} from './signal-source.js';
+export type { EventalignOutputFormat } from './stages.js';
+export { readNamesOf, runEventalign, type EventalignCounts, type EventalignRunOptions } from './run.js';

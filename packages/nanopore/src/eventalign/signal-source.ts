@@ -1,0 +1,90 @@
+/**
+ * What eventalign needs of a signal file: random access by read id, the read groups' attributes, and each record's
+ * calibration. `Blow5IndexedReader` of @shoal/hts (slow5lib's `.blow5.idx`) is the reader; these structural types
+ * are what the plumbing relies on, so a test can hand it records from memory.
+ */
+import * as hts from '@shoal/hts';
+import { HtsError } from '@shoal/hts';
+
+/** The fields of a SLOW5 record eventalign reads (a subset of @shoal/hts's Slow5Record). */
+export interface SignalRecord {
+  readonly readId: string;
+  readonly readGroup: number;
+  readonly digitisation: number;
+  readonly offset: number;
+  readonly range: number;
+  readonly samplingRate: number;
+  /** Raw ADC values in acquisition order. */
+  readonly rawSignal: Int16Array;
+}
+
+export interface SignalReader {
+  /** Per read group, its `@attribute` values (`experiment_type`, `sequencing_kit`, …). */
+  readonly header: { readonly readGroups: ReadonlyArray<ReadonlyMap<string, string>> };
+  /** The record of `readId`, or undefined when the file has none. */
+  get(readId: string): Promise<SignalRecord | undefined>;
+  close(): Promise<void>;
+}
+
+interface IndexedReaderClass {
+  open(path: string, options?: { buildIndex?: boolean }): Promise<SignalReader>;
+}
+
+/**
+ * Opens a BLOW5 (or SLOW5) file for random access through its index `<path>.idx`, which is built (written
+ * atomically) when missing, as `slow5tools index` would.
+ */
+export async function openSignalReader(path: string): Promise<SignalReader> {
+  // Looked up by name: the reader lands in @shoal/hts beside this package (branch h-slow5); until it does, a run
+  // stops here with one line instead of failing to build.
+  const reader = (hts as unknown as Record<string, IndexedReaderClass | undefined>).Blow5IndexedReader;
+  if (reader === undefined) throw new HtsError('this build of shoal has no BLOW5 reader (@shoal/hts lacks Blow5IndexedReader)', path);
+  return reader.open(path, { buildIndex: true });
+}
+
+/**
+ * The record's signal in picoamperes, computed in float32 as nanopolish 0.14.0 does for SLOW5 input
+ * (`(raw + offset) * (range / digitisation)`, every step a C float), so levels match nanopolish's.
+ */
+export function signalPicoamps(record: SignalRecord): Float32Array {
+  const unit = Math.fround(Math.fround(record.range) / Math.fround(record.digitisation));
+  const offset = Math.fround(record.offset);
+  const raw = record.rawSignal;
+  const out = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = Math.fround(raw[i]! + offset) * unit;
+  return out;
+}
+
+/**
+ * Checks what the aligner cannot work without: the record is the one asked for, and its calibration turns raw
+ * values into finite picoamperes at a positive sampling rate. Anything else is a corrupt record (HtsError).
+ */
+export function checkSignalRecord(record: SignalRecord, readId: string, file: string): void {
+  const where = `read ${readId}`;
+  if (record.readId !== readId)
+    throw new HtsError(
+      `the index points to read ${record.readId} for read ${readId}: the index does not match the file (delete ${file}.idx)`,
+      file,
+      where,
+    );
+  const fields: Array<[string, number]> = [
+    ['digitisation', record.digitisation],
+    ['range', record.range],
+    ['sampling_rate', record.samplingRate],
+  ];
+  for (const [name, value] of fields) {
+    if (!(Number.isFinite(value) && value > 0))
+      throw new HtsError(`corrupt signal record: ${name} is ${value}, expected a number > 0`, file, where);
+  }
+  if (!Number.isFinite(record.offset)) throw new HtsError(`corrupt signal record: offset is ${record.offset}`, file, where);
+}
+
+/**
+ * Whether a read group holds direct-RNA reads, by nanopolish's rule: `experiment_type` rna or internal_rna, except
+ * the cDNA kit sqk-dcs108. A file without the attribute is taken as RNA: this tool's pore models are RNA models.
+ */
+export function isRnaReadGroup(attributes: ReadonlyMap<string, string> | undefined): boolean {
+  const experimentType = attributes?.get('experiment_type');
+  if (experimentType === undefined) return true;
+  return (experimentType === 'rna' || experimentType === 'internal_rna') && attributes?.get('sequencing_kit') !== 'sqk-dcs108';
+}

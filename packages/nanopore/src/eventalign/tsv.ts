@@ -1,0 +1,180 @@
+/**
+ * nanopolish 0.14.0's eventalign TSV and --summary file, byte for byte (src/alignment/nanopolish_eventalign.cpp:
+ * emit_tsv_header, emit_event_alignment_tsv, the summary fprintf in realign_read; checked against Debian's
+ * nanopolish 0.14.0 on simulated reads, see docs/tools/eventalign.md).
+ *
+ * Columns: `contig position reference_kmer read_index strand event_index event_level_mean event_stdv event_length
+ * model_kmer model_mean model_stdv standardized_level`; `--print-read-names` puts `read_name` in place of
+ * `read_index`, `--signal-index` appends `start_idx end_idx`, `--samples` appends `samples`. Formats are
+ * nanopolish's printf formats: `%.2f` for levels, model values and the standardized level, `%.3f` for the stdv,
+ * `%.5f` for the length in seconds; the event values are C floats there, so they are rounded to float32 here before
+ * printing. A row whose model k-mer is unknown prints `NNNNN 0.00 0.00 inf`. The samples are the event's raw samples
+ * scaled to the model, `(pA - shift - drift·i/rate) / scale` as float32, each printed as a C++ stream prints a float
+ * (`%g`, 6 significant digits), comma-separated: nanopolish scales them whether or not --scale-events is given.
+ */
+import { kmerOfRank } from '../pore-model.js';
+import type { AlignedEvent, ReadScaling } from './aligner-api.js';
+import { formatFixed, formatGeneral } from './printf.js';
+
+/** The flags that choose the TSV's columns. */
+export interface TsvColumns {
+  /** -n, --print-read-names: `read_name` instead of `read_index`. */
+  printReadNames: boolean;
+  /** --signal-index: `start_idx end_idx`. */
+  signalIndex: boolean;
+  /** --samples: `samples`. */
+  samples: boolean;
+}
+
+/** The header line, newline included. */
+export function eventalignTsvHeader(columns: TsvColumns): string {
+  let header = `contig\tposition\treference_kmer\t${columns.printReadNames ? 'read_name' : 'read_index'}\tstrand\t`;
+  header += 'event_index\tevent_level_mean\tevent_stdv\tevent_length\tmodel_kmer\tmodel_mean\tmodel_stdv\tstandardized_level';
+  if (columns.signalIndex) header += '\tstart_idx\tend_idx';
+  if (columns.samples) header += '\tsamples';
+  return `${header}\n`;
+}
+
+/** What the rows of one read need besides the aligner's result. */
+export interface TsvRead {
+  contig: string;
+  /** nanopolish's read_index: the record's 0-based place among the BAM records read (region query: from its start). */
+  readIndex: number;
+  readName: string;
+  /** The reference bases [referenceStart, …) of the alignment, as fetched (the reference k-mers come from here). */
+  referenceStart: number;
+  referenceSequence: string;
+  k: number;
+  /** The read's signal in pA and its sampling rate: the samples column. */
+  signalPa: Float32Array;
+  samplingRate: number;
+}
+
+/**
+ * IUPAC codes to the first base they stand for (N → A, R → A, Y → C, …), as nanopolish's Alphabet::disambiguate
+ * turns the reference before it prints reference k-mers; anything else stays as it is.
+ */
+const DISAMBIGUATED: Readonly<Record<string, string>> = {
+  M: 'A',
+  R: 'A',
+  W: 'A',
+  S: 'C',
+  Y: 'C',
+  K: 'G',
+  V: 'A',
+  H: 'A',
+  D: 'A',
+  B: 'C',
+  N: 'A',
+  U: 'T',
+};
+
+/** The reference k-mer at 0-based `position`, upper case and disambiguated as nanopolish prints it. */
+export function referenceKmer(read: Pick<TsvRead, 'referenceStart' | 'referenceSequence' | 'k'>, position: number): string {
+  const offset = position - read.referenceStart;
+  const kmer = read.referenceSequence.slice(offset, offset + read.k).toUpperCase();
+  return /^[ACGT]*$/.test(kmer) ? kmer : kmer.replace(/[^ACGT]/g, (base) => DISAMBIGUATED[base] ?? base);
+}
+
+/** The model k-mer column: the k-mer, or k Ns where the model scored none. */
+function modelKmer(event: AlignedEvent, k: number, unknown: string): string {
+  return event.modelKmerRank < 0 ? unknown : kmerOfRank(event.modelKmerRank, k);
+}
+
+/**
+ * The samples of `event` scaled to the model as nanopolish's get_scaled_samples_for_event computes them, in signal
+ * order (ascending sample index), as float32.
+ */
+export function scaledEventSamples(
+  signalPa: Float32Array,
+  samplingRate: number,
+  scaling: ReadScaling,
+  startSample: number,
+  endSample: number,
+): Float32Array {
+  const out = new Float32Array(Math.max(0, endSample - startSample));
+  for (let i = startSample; i < endSample; i++) {
+    out[i - startSample] = (signalPa[i]! - scaling.shift - (i / samplingRate) * scaling.drift) / scaling.scale;
+  }
+  return out;
+}
+
+/** The rows of one aligned read (its events in the aligner's order, `scaling` its scaling), newlines included. */
+export function formatEventalignRows(read: TsvRead, events: readonly AlignedEvent[], scaling: ReadScaling, columns: TsvColumns): string {
+  const unknownKmer = 'N'.repeat(read.k);
+  const readColumn = columns.printReadNames ? read.readName : String(read.readIndex);
+  let text = '';
+  let kmerPosition = -1;
+  let kmerText = '';
+  let rowPrefix = '';
+  for (const event of events) {
+    if (event.referencePosition !== kmerPosition) {
+      // A k-mer's events are consecutive rows: its first columns are built once.
+      kmerPosition = event.referencePosition;
+      kmerText = referenceKmer(read, kmerPosition);
+      rowPrefix = `${read.contig}\t${kmerPosition}\t${kmerText}\t${readColumn}\tt\t`;
+    }
+    text += rowPrefix;
+    text += `${event.eventIndex}\t${formatFixed(Math.fround(event.levelMean), 2)}\t${formatFixed(Math.fround(event.levelStdv), 3)}\t`;
+    text += `${formatFixed(Math.fround(event.lengthSeconds), 5)}\t${modelKmer(event, read.k, unknownKmer)}\t`;
+    text += `${formatFixed(Math.fround(event.modelMean), 2)}\t${formatFixed(Math.fround(event.modelStdv), 2)}\t`;
+    text += formatFixed(Math.fround(event.standardizedLevel), 2);
+    if (columns.signalIndex) text += `\t${event.startSample}\t${event.endSample}`;
+    if (columns.samples) {
+      const samples = scaledEventSamples(read.signalPa, read.samplingRate, scaling, event.startSample, event.endSample);
+      text += '\t';
+      for (let i = 0; i < samples.length; i++) text += i === 0 ? formatGeneral(samples[i]!) : `,${formatGeneral(samples[i]!)}`;
+    }
+    text += '\n';
+  }
+  return text;
+}
+
+/** The --summary header line, newline included. */
+export const EVENTALIGN_SUMMARY_HEADER =
+  'read_index\tread_name\tfast5_path\tmodel_name\tstrand\tnum_events\tnum_steps\tnum_skips\tnum_stays\ttotal_duration\tshift\tscale\tdrift\tvar\n';
+
+/** A read's line of the --summary file, computed from its rows as nanopolish's summarize_alignment does. */
+export interface AlignmentSummary {
+  numEvents: number;
+  /** Rows that move one position on. */
+  numSteps: number;
+  /** Rows that move more than one position, or back (nanopolish's unsigned difference). */
+  numSkips: number;
+  /** Rows at the same position as the row before. */
+  numStays: number;
+  /** Σ event lengths (float32 each, summed in double). */
+  totalDurationSeconds: number;
+}
+
+/** nanopolish's summarize_alignment over the rows of one read (after any region clipping). */
+export function summarizeEvents(events: readonly AlignedEvent[]): AlignmentSummary {
+  const summary: AlignmentSummary = { numEvents: 0, numSteps: 0, numSkips: 0, numStays: 0, totalDurationSeconds: 0 };
+  let previous = 0;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    summary.numEvents++;
+    const move = event.referencePosition - previous;
+    if (i > 0) {
+      if (move === 0) summary.numStays++;
+      else if (move === 1) summary.numSteps++;
+      else summary.numSkips++;
+    }
+    summary.totalDurationSeconds += Math.fround(event.lengthSeconds);
+    previous = event.referencePosition;
+  }
+  return summary;
+}
+
+/**
+ * One --summary row, or '' for a read without rows (nanopolish writes none then). `fast5_path` and `model_name`
+ * are empty, as nanopolish 0.14.0 writes them for SLOW5 input and its built-in models; the strand is `template`.
+ */
+export function formatSummaryRow(readIndex: number, readName: string, summary: AlignmentSummary, scaling: ReadScaling): string {
+  if (summary.numEvents === 0) return '';
+  return (
+    `${readIndex}\t${readName}\t\t\ttemplate\t${summary.numEvents}\t${summary.numSteps}\t${summary.numSkips}\t${summary.numStays}\t` +
+    `${formatFixed(summary.totalDurationSeconds, 2)}\t${formatFixed(scaling.shift, 3)}\t${formatFixed(scaling.scale, 3)}\t` +
+    `${formatFixed(scaling.drift, 3)}\t${formatFixed(scaling.var, 3)}\n`
+  );
+}
