@@ -38,6 +38,7 @@ describe('flags across tools', () => {
       'collect-basic',
       'collect-isize',
       'collect-multi',
+      'eventalign',
       'fq-transform process',
       'ndjson2bam',
     ]);
@@ -83,6 +84,14 @@ describe('the flag checks themselves', () => {
     const problems = flagProblems([command('a', help('--min-mapq <n>  q')), command('b', help('--minimum-mapping-quality <n>  q'))]);
     expect(problems).toContain('--min-mapq and --minimum-mapping-quality are two spellings of one meaning');
     expect(problems.join('\n')).toMatch(/--minimum-mapping-quality has no meaning declared/);
+  });
+
+  it('exempts an anchor spelling in its own command only (eventalign keeps nanopolish’s -r, --reads and -g, --genome)', () => {
+    const nanopolish = command('eventalign', help('-r, --reads <fastq>  reads', '-g, --genome <fasta>  genome'));
+    const collect = command('collect-basic', help('-r, --reference <fasta>  fasta'));
+    expect(flagProblems([nanopolish, collect])).toEqual([]);
+    const elsewhere = command('other-tool', help('-r, --reads <fastq>  reads'));
+    expect(flagProblems([elsewhere, collect])).toContain('-r means --reads and --reference');
   });
 
   it('takes a collector-prefixed option as its unprefixed flag', () => {

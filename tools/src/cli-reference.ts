@@ -45,7 +45,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--quiet': 'no progress and no summary on stderr; errors are still printed',
   '--progress': 'progress on stderr even when it is not a terminal',
   '--no-progress': 'never progress on stderr',
-  '--format': 'output layout of metrics: riker or picard',
+  '--format': 'output layout: riker or picard metrics (collect-*), tsv or frames (eventalign)',
   '--partial': 'write a mergeable partial state instead of metrics',
   '--tools': 'the collectors to run in one pass',
   '--fields': 'record fields to keep in NDJSON output',
@@ -69,6 +69,35 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--include-duplicates': 'count duplicates too',
   '--min-frac': 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)',
   '--deviations': 'trim to MEDIAN + DEVIATIONS x MAD (Picard DEVIATIONS)',
+  // nanopore tools (nanopolish eventalign's flags keep nanopolish's names)
+  '--reads': "the basecalls (FASTQ or FASTA); reads not in it are counted and skipped (nanopolish's -r, --reads)",
+  '--bam': 'the alignments (BAM)',
+  '--genome': "reference FASTA, indexed by its .fai (nanopolish's -g, --genome)",
+  '--slow5': 'the signal file (BLOW5 or SLOW5), read by read id through its .idx',
+  '--condition': 'native or ivt: the sample the reads come from',
+  '--summary': 'also write a per-read summary to this file',
+  '--scale-events': 'scale event levels to the pore model instead of the model to the events (nanopolish)',
+  '--print-read-names': 'read names instead of read indexes',
+  '--signal-index': 'the raw signal start and end index of each event',
+  '--samples': 'the signal samples of each event',
+  '--pore': 'pore model preset',
+  '--kmer-model': "pore model file in nanopolish's format",
+  '--mode': 'alignment: banded (nanopolish, f5c) or dense (krill)',
+  '--contig': 'only this reference sequence, through the index',
+};
+
+/**
+ * Flags a tool spells as its anchor does, so that the anchor's command lines run unchanged, where that spelling
+ * breaks one meaning per flag: per command, the long flags and whose spelling they keep. They are exempt from the
+ * short-form and same-meaning checks in that command only; each still needs its meaning in FLAG_MEANINGS.
+ */
+export const ANCHOR_SPELLINGS: Record<string, Record<string, string>> = {
+  eventalign: {
+    // -r is --reference in every other tool; nanopolish's -r is the reads.
+    '--reads': 'nanopolish eventalign -r, --reads',
+    // --genome is what the other tools call --reference.
+    '--genome': 'nanopolish eventalign -g, --genome',
+  },
 };
 
 /**
@@ -190,14 +219,15 @@ export function flagProblems(commands: CommandFlags[]): string[] {
   for (const { command, flags } of commands) {
     for (const flag of flags) {
       const long = unprefixed(flag.long);
+      if (!(long in FLAG_MEANINGS))
+        problems.push(`${command}: ${flag.long} has no meaning declared in FLAG_MEANINGS (tools/src/cli-reference.ts)`);
+      if (ANCHOR_SPELLINGS[command]?.[long] !== undefined) continue;
       if (flag.short) (shortToLong.get(flag.short) ?? shortToLong.set(flag.short, new Set()).get(flag.short)!).add(long);
       const shorts = longToShort.get(long) ?? longToShort.set(long, new Map()).get(long)!;
       const key = flag.short ?? '(none)';
       (shorts.get(key) ?? shorts.set(key, []).get(key)!).push(command);
       const form = wordForms(flag.long);
       (byForm.get(form) ?? byForm.set(form, new Set()).get(form)!).add(long);
-      if (!(long in FLAG_MEANINGS))
-        problems.push(`${command}: ${flag.long} has no meaning declared in FLAG_MEANINGS (tools/src/cli-reference.ts)`);
     }
   }
   for (const [short, longs] of shortToLong) if (longs.size > 1) problems.push(`${short} means ${[...longs].join(' and ')}`);
