@@ -800,12 +800,13 @@ const REQUIRED: Record<string, string[]> = {
   'bam-index': ['x.bam'],
   'collect-merge': ['-o', 'q', 'p.json'],
   'fq-transform': ['process', 'c.toml'],
+  eventalign: ['-b', 'x.bam', '-g', 'x.fa', '--slow5', 'x.blow5', '-o', 'out.tsv'],
 };
 const required = (tool: string): string[] => REQUIRED[tool] ?? ['-i', 'x.bam', '-o', 'q'];
 const THREADS_WORDS = /--threads takes a whole number from 1 to 128, got '/;
 const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   // Every tool parses its flags in one shell (packages/cli); the collectors share one more (packages/collect).
-  ...['bam2ndjson', 'ndjson2bam', 'bam-index', 'collect-isize', 'collect-merge', 'fq-transform'].map((tool) => ({
+  ...['bam2ndjson', 'ndjson2bam', 'bam-index', 'collect-isize', 'collect-merge', 'fq-transform', 'eventalign'].map((tool) => ({
     tool,
     args: [...required(tool), '--no-such-flag'],
     stderr: /unknown option '--no-such-flag'/,
@@ -841,6 +842,28 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   { tool: 'bam2ndjson', args: ['x.bam', '--fields', 'nope'], stderr: /nope/ },
   { tool: 'bam2ndjson', args: ['x.bam', '--region', 'chr1:500-100'], stderr: /bad region 'chr1:500-100'/ },
   { tool: 'bam2ndjson', args: ['x.bam', '--header-only', '--no-header'], stderr: /header-only.*no-header|no-header.*header-only/ },
+  {
+    tool: 'eventalign',
+    args: [...required('eventalign'), '--min-mapq', '256'],
+    stderr: /--min-mapq takes a whole number from 0 to 255, got '256'/,
+  },
+  { tool: 'eventalign', args: [...required('eventalign'), '--mode', 'fast'], stderr: /'fast' is invalid.*banded, dense/ },
+  {
+    tool: 'eventalign',
+    args: [...required('eventalign'), '--format', 'frames'],
+    stderr: /--format frames needs --condition native or --condition ivt/,
+  },
+  {
+    tool: 'eventalign',
+    args: [...required('eventalign'), '--format', 'frames', '--condition', 'ivt', '--samples'],
+    stderr: /--samples shape the TSV; frames always carry read names and samples/,
+  },
+  {
+    tool: 'eventalign',
+    args: [...required('eventalign'), '--contig', 'chr1', '--region', 'chr1:1-9'],
+    stderr: /--contig or --region, not both/,
+  },
+  { tool: 'eventalign', args: ['-g', 'x.fa', '--slow5', 'x.blow5'], stderr: /required option '-b, --bam <bam>' not specified/ },
   { tool: 'fq-transform', args: ['frobnicate'], stderr: /frobnicate|unknown command/ },
   { tool: 'fq-transform', args: ['template', '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ },
   { tool: 'fq-transform', args: ['validate'], stderr: /missing required argument/ },
@@ -868,6 +891,10 @@ const INPUT_READERS: Reader[] = [
   bamIndex,
   collector('collect-alignment', 1),
   { name: 'collect-merge', run: (input) => ({ tool: 'collect-merge', args: ['-o', 'm', input] }) },
+  {
+    name: 'eventalign',
+    run: (input) => ({ tool: 'eventalign', args: ['-b', input, '-g', 'x.fa', '--slow5', 'x.blow5', '-o', 'out.tsv', '-q', '-t', '1'] }),
+  },
 ];
 INPUT_READERS.forEach((reader, index) => {
   if (index % 2 === 0)

@@ -47,26 +47,62 @@ export function main(argv: string[]): Promise<never> {
       .description(
         "Nanopore signal aligned to reference k-mers (nanopolish eventalign's interface): nanopolish's TSV, or signal-segment frames for dtw-gpu",
       )
-      .addOption(new Option('-r, --reads <fastq>', "the basecalls (FASTQ or FASTA, as nanopolish's -r); reads not in it are counted and skipped"))
-      .addOption(new Option('-b, --bam <bam>', 'the reads aligned to the genome (BAM; coordinate-sorted with its .bai for --contig, --region, --format frames)').makeOptionMandatory())
-      .addOption(new Option('-g, --genome <fasta>', 'the reference the reads were aligned to (FASTA; its .fai is built when missing)').makeOptionMandatory())
+      .addOption(
+        new Option('-r, --reads <fastq>', "the basecalls (FASTQ or FASTA, as nanopolish's -r); reads not in it are counted and skipped"),
+      )
+      .addOption(
+        new Option(
+          '-b, --bam <bam>',
+          'the reads aligned to the genome (BAM; coordinate-sorted with its .bai for --contig, --region, --format frames)',
+        ).makeOptionMandatory(),
+      )
+      .addOption(
+        new Option(
+          '-g, --genome <fasta>',
+          'the reference the reads were aligned to (FASTA; its .fai is built when missing)',
+        ).makeOptionMandatory(),
+      )
       .addOption(new Option('--slow5 <blow5>', "the reads' signal (BLOW5 or SLOW5; its .idx is built when missing)").makeOptionMandatory())
       .addOption(outputFileOption('the TSV or the frames'))
-      .addOption(new Option('--format <layout>', "output: nanopolish's TSV, or signal-segment frames (docs/formats.md)").choices(['tsv', 'frames']).default('tsv'))
-      .addOption(new Option('--condition <condition>', 'frames: the sample the reads come from (native reads come first at each position)').choices(['native', 'ivt']))
-      .addOption(new Option('--summary <file>', "also write nanopolish's per-read summary (events, steps, skips, stays, scaling) to <file>"))
+      .addOption(
+        new Option('--format <layout>', "output: nanopolish's TSV, or signal-segment frames (docs/formats.md)")
+          .choices(['tsv', 'frames'])
+          .default('tsv'),
+      )
+      .addOption(
+        new Option('--condition <condition>', 'frames: the sample the reads come from (native reads come first at each position)').choices([
+          'native',
+          'ivt',
+        ]),
+      )
+      .addOption(
+        new Option('--summary <file>', "also write nanopolish's per-read summary (events, steps, skips, stays, scaling) to <file>"),
+      )
       .addOption(new Option('--scale-events', 'scale event levels (and frame samples) to the model instead of the model to the events'))
       .addOption(new Option('-n, --print-read-names', 'TSV: print read names instead of indexes'))
       .addOption(new Option('--signal-index', "TSV: add each event's raw signal start and end index (start_idx, end_idx)"))
       .addOption(new Option('--samples', "TSV: add each event's samples, scaled to the model (as nanopolish)"))
       .addOption(new Option('--pore <name>', `pore model preset (default ${DEFAULT_PORE})`).choices(Object.keys(PORE_PRESETS)))
       .addOption(new Option('--kmer-model <file>', "a pore model file in nanopolish's format, instead of --pore"))
-      .addOption(new Option('--mode <mode>', 'banded: event detection and adaptive banded alignment (nanopolish/f5c); dense: every sample assigned to a k-mer, no skips (krill)').choices(['banded', 'dense']).default('banded'))
       .addOption(
-        new Option('--min-mapq <n>', 'minimum mapping quality; only primary forward-strand reads are aligned').argParser(integerInRange('--min-mapq', 0, 255)).default(DEFAULT_MIN_MAPQ),
+        new Option(
+          '--mode <mode>',
+          'banded: event detection and adaptive banded alignment (nanopolish/f5c); dense: every sample assigned to a k-mer, no skips (krill)',
+        )
+          .choices(['banded', 'dense'])
+          .default('banded'),
+      )
+      .addOption(
+        new Option('--min-mapq <n>', 'minimum mapping quality; only primary forward-strand reads are aligned')
+          .argParser(integerInRange('--min-mapq', 0, 255))
+          .default(DEFAULT_MIN_MAPQ),
       )
       .addOption(new Option('--contig <name>', 'only reads aligned to this reference sequence (through the .bai)'))
-      .addOption(regionOption('only reads overlapping chr, chr:start or chr:start-end (1-based, inclusive), and only rows inside it; needs the .bai'))
+      .addOption(
+        regionOption(
+          'only reads overlapping chr, chr:start or chr:start-end (1-based, inclusive), and only rows inside it; needs the .bai',
+        ),
+      )
       .addOption(threadsOption('the main thread reads and writes, n-1 workers align'))
       .addOption(quietOption());
     for (const option of progressOptions()) program.addOption(option);
@@ -91,7 +127,12 @@ Examples:
       )
       .action(async (flags: Flags) => {
         checkCombinations(flags);
-        const progress = new Progress('eventalign', inputSizeBytes(flags.bam), progressWanted(flags) && (flags.output !== '-' || flags.progress === true), 'reads');
+        const progress = new Progress(
+          'eventalign',
+          inputSizeBytes(flags.bam),
+          progressWanted(flags) && (flags.output !== '-' || flags.progress === true),
+          'reads',
+        );
         readingFrom(flags.bam);
         const counts = await runEventalign({
           bam: flags.bam,
@@ -101,7 +142,11 @@ Examples:
           output: flags.output,
           summary: flags.summary,
           format: flags.format,
-          columns: { printReadNames: flags.printReadNames === true, signalIndex: flags.signalIndex === true, samples: flags.samples === true },
+          columns: {
+            printReadNames: flags.printReadNames === true,
+            signalIndex: flags.signalIndex === true,
+            samples: flags.samples === true,
+          },
           model: flags.kmerModel ?? flags.pore ?? DEFAULT_PORE,
           mode: flags.mode,
           scaleEvents: flags.scaleEvents === true,
@@ -123,7 +168,11 @@ function checkCombinations(flags: Flags): void {
   if (flags.contig !== undefined && flags.region !== undefined) throw new UsageError('give --contig or --region, not both');
   if (flags.format === 'frames') {
     if (flags.condition === undefined) throw new UsageError('--format frames needs --condition native or --condition ivt');
-    const tsvOnly = [flags.samples && '--samples', flags.signalIndex && '--signal-index', flags.printReadNames && '--print-read-names'].filter(Boolean);
+    const tsvOnly = [
+      flags.samples && '--samples',
+      flags.signalIndex && '--signal-index',
+      flags.printReadNames && '--print-read-names',
+    ].filter(Boolean);
     if (tsvOnly.length > 0) throw new UsageError(`${tsvOnly.join(', ')} shape the TSV; frames always carry read names and samples`);
   } else if (flags.condition !== undefined) {
     throw new UsageError('--condition goes into frames: give it with --format frames');

@@ -30,7 +30,12 @@ const randomBases = (length: number): string => Array.from({ length }, () => 'AC
 
 const contigs = { tx1: randomBases(300), tx2: randomBases(200) };
 const genome = path.join(directory, 'ref.fa');
-fs.writeFileSync(genome, Object.entries(contigs).map(([name, bases]) => `>${name}\n${bases.replace(/(.{60})/g, '$1\n')}\n`).join(''));
+fs.writeFileSync(
+  genome,
+  Object.entries(contigs)
+    .map(([name, bases]) => `>${name}\n${bases.replace(/(.{60})/g, '$1\n')}\n`)
+    .join(''),
+);
 
 interface Placement {
   name: string;
@@ -97,7 +102,8 @@ async function writeInputs(): Promise<void> {
   for (const placement of placements) {
     const record = bamRecord(placement);
     await writer.write(record);
-    if (placement.name !== 'notinfastq') fastq.push(`@${placement.name} runid=x\n${record.sequence}\n+\n${'I'.repeat(record.sequence.length)}\n`);
+    if (placement.name !== 'notinfastq')
+      fastq.push(`@${placement.name} runid=x\n${record.sequence}\n+\n${'I'.repeat(record.sequence.length)}\n`);
     if (placement.name === 'notinblow5') continue;
     const length = 600 + Math.floor(random() * 900);
     signalRecords.set(placement.name, {
@@ -273,7 +279,15 @@ describe('eventalign plumbing (with a test double of the aligner)', () => {
     expect(Math.min(...positions)).toBe(129);
     expect(Math.max(...positions)).toBe(159);
     // read_index counts from the region's first record: d is the second.
-    expect(new Set(text().trimEnd().split('\n').slice(1).map((row) => row.split('\t')[3]))).toEqual(new Set(['1']));
+    expect(
+      new Set(
+        text()
+          .trimEnd()
+          .split('\n')
+          .slice(1)
+          .map((row) => row.split('\t')[3]),
+      ),
+    ).toEqual(new Set(['1']));
   });
 
   it('frames: per position the reads that cover it, in BAM order, with the samples of their events in signal order', async () => {
@@ -294,7 +308,9 @@ describe('eventalign plumbing (with a test double of the aligner)', () => {
       for (const segment of group.segments) {
         expect(segment.condition).toBe('ivt');
         const { result, signal } = perRead.get(segment.read)!;
-        const ranges = result.events.filter((event) => event.referencePosition === group.position).sort((x, y) => x.startSample - y.startSample);
+        const ranges = result.events
+          .filter((event) => event.referencePosition === group.position)
+          .sort((x, y) => x.startSample - y.startSample);
         const samples = ranges.flatMap((event) => [...signal.subarray(event.startSample, event.endSample)]);
         expect([...segment.samples]).toEqual(samples);
         expect(segment.kmer).toBe(contigs[group.contig as keyof typeof contigs].slice(group.position, group.position + 5));
@@ -313,7 +329,9 @@ describe('eventalign plumbing (with a test double of the aligner)', () => {
     for await (const group of readPositionGroups([output])) {
       const segment = group.segments[0]!;
       expect(segment.read).toBe('e');
-      const expected = first.flatMap((event) => [...signal.subarray(event.startSample, event.endSample)].map((pA) => Math.fround((pA - shift) / scale)));
+      const expected = first.flatMap((event) =>
+        [...signal.subarray(event.startSample, event.endSample)].map((pA) => Math.fround((pA - shift) / scale)),
+      );
       expect([...segment.samples]).toEqual(expected);
       break;
     }
