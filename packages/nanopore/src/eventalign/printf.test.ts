@@ -62,7 +62,8 @@ describe.skipIf(!python)('against Python’s printf-style formatting (correctly 
     };
     for (let i = 0; i < 10_000; i++) values.push(Math.fround((random() - 0.3) * 300));
     // Multiples of 1/16 and 1/32: ties at 2, 3 and 5 decimals and at 6 significant digits.
-    for (let i = 0; i < 5_000; i++) values.push(Math.round((random() - 0.5) * 4000 * 16) / 16 + 0); // + 0: no -0, which toString cannot pass on
+    // `+ 0` turns -0 into 0, which toString would pass on to Python as 0 anyway.
+    for (let i = 0; i < 5_000; i++) values.push(Math.round((random() - 0.5) * 4000 * 16) / 16 + 0);
     for (let i = 0; i < 5_000; i++) values.push(Math.round((random() - 0.5) * 8 * 32) / 32 + 0);
     const script = 'import sys\nfor line in sys.stdin:\n  x=float(line)\n  print("%.2f %.3f %.5f %g" % (x,x,x,x))\n';
     const result = spawnSync('python3', ['-c', script], { input: values.map((v) => v.toString()).join('\n') + '\n', encoding: 'utf8' });

@@ -251,7 +251,7 @@ function parseStreamHeader(frame: Frame, file: string): SegmentStreamHeader {
   const h = frame.header;
   if (h.type !== SEGMENT_STREAM_HEADER_TYPE || h.format !== SEGMENT_STREAM_FORMAT)
     throw new HtsError(
-      `not a stream of signal segments: its first frame is '${String(h.type)}', expected '${SEGMENT_STREAM_HEADER_TYPE}'`,
+      `not a stream of signal segments: its first frame is ${JSON.stringify(h.type)}, expected '${SEGMENT_STREAM_HEADER_TYPE}'`,
       file,
     );
   if (h.version !== SEGMENT_STREAM_VERSION)
@@ -285,13 +285,13 @@ async function* segmentsAfterHeader(
     const h = frame.header;
     if (h.type === SEGMENT_STREAM_END_TYPE) {
       const next = await frames.next();
-      if (!next.done) throw new HtsError(`a '${String(next.value.header.type)}' frame follows the end frame`, file);
+      if (!next.done) throw new HtsError(`a ${JSON.stringify(next.value.header.type)} frame follows the end frame`, file);
       if (h.segments !== count)
-        throw new HtsError(`the end frame counts ${String(h.segments)} segments but the stream holds ${count}`, file);
+        throw new HtsError(`the end frame counts ${JSON.stringify(h.segments)} segments but the stream holds ${count}`, file);
       return { reads: Number(h.reads), segments: count, counts: (h.counts ?? {}) as Record<string, number> };
     }
     if (h.type !== SEGMENT_FRAME_TYPE)
-      throw new HtsError(`unexpected '${String(h.type)}' frame among signal segments (segment ${count + 1})`, file);
+      throw new HtsError(`unexpected ${JSON.stringify(h.type)} frame among signal segments (segment ${count + 1})`, file);
     const where = `segment ${count + 1}`;
     const index = typeof h.contig === 'string' ? contigIndex.get(h.contig) : undefined;
     if (index === undefined) throw new HtsError(`contig ${JSON.stringify(h.contig)} is not in the stream header`, file, where);
@@ -302,7 +302,7 @@ async function* segmentsAfterHeader(
       throw new HtsError(`condition ${JSON.stringify(h.condition)} differs from the stream header's ${header.condition}`, file, where);
     if (index < lastContig || (index === lastContig && h.position < lastPosition))
       throw new HtsError(
-        `segments out of order: ${h.contig}:${h.position} after ${header.contigs[lastContig]!}:${lastPosition}`,
+        `segments out of order: ${header.contigs[index]!}:${h.position} after ${header.contigs[lastContig]!}:${lastPosition}`,
         file,
         where,
       );
