@@ -10,14 +10,15 @@ export type {
   ReadToAlign,
 } from './aligner-api.js';
 export { formatFixed, formatGeneral } from './printf.js';
+export { TextBuffer } from './text-buffer.js';
 export {
   eventalignTsvHeader,
   EVENTALIGN_SUMMARY_HEADER,
   formatEventalignRows,
   formatSummaryRow,
   referenceKmer,
-  scaledEventSamples,
   summarizeEvents,
+  writeEventalignRows,
   type AlignmentSummary,
   type TsvColumns,
   type TsvRead,

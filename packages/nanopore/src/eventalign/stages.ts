@@ -13,7 +13,8 @@ import * as nanopore from '../index.js';
 import { loadPoreModel, type PoreModel } from '../pore-model.js';
 import type { AlignedEvent, EventalignMode, EventalignReadFunction, ReadToAlign } from './aligner-api.js';
 import { segmentsOfRead } from './segments.js';
-import { formatEventalignRows, formatSummaryRow, referenceKmer, summarizeEvents, type TsvColumns } from './tsv.js';
+import { TextBuffer } from './text-buffer.js';
+import { formatSummaryRow, referenceKmer, summarizeEvents, writeEventalignRows, type TsvColumns } from './tsv.js';
 
 export type EventalignOutputFormat = 'tsv' | 'frames';
 
@@ -101,7 +102,7 @@ function alignBlock(block: ReadBlock, state: AlignState, align: EventalignReadFu
   const aligned = new Uint8Array(count);
   const reasons: string[] = new Array<string>(count).fill('');
   const inRegion = (position: number): boolean => position >= options.regionStart && position < options.regionEnd;
-  let tsv = '';
+  const tsv = new TextBuffer();
   let summary = '';
   let rows = 0;
   const segmentCounts = new Uint32Array(count);
@@ -143,7 +144,7 @@ function alignBlock(block: ReadBlock, state: AlignState, align: EventalignReadFu
     };
     if (options.summary) summary += formatSummaryRow(rowRead.readIndex, read.readName, summarizeEvents(events), result.scaling);
     if (options.format === 'tsv') {
-      tsv += formatEventalignRows(rowRead, events, result.scaling, options.columns);
+      writeEventalignRows(tsv, rowRead, events, result.scaling, options.columns);
       rows += events.length;
       continue;
     }
@@ -164,7 +165,7 @@ function alignBlock(block: ReadBlock, state: AlignState, align: EventalignReadFu
     aligned,
     reasons,
     summary: encoder.encode(summary),
-    tsv: encoder.encode(tsv),
+    tsv: tsv.take(),
     rows,
     segmentCounts,
     positions: concatInt32(positions),

@@ -14,7 +14,8 @@
  */
 import { kmerOfRank } from '../pore-model.js';
 import type { AlignedEvent, ReadScaling } from './aligner-api.js';
-import { formatFixed, formatGeneral } from './printf.js';
+import { formatFixed } from './printf.js';
+import { TextBuffer } from './text-buffer.js';
 
 /** The flags that choose the TSV's columns. */
 export interface TsvColumns {
@@ -76,58 +77,81 @@ export function referenceKmer(read: Pick<TsvRead, 'referenceStart' | 'referenceS
   return /^[ACGT]*$/.test(kmer) ? kmer : kmer.replace(/[^ACGT]/g, (base) => DISAMBIGUATED[base] ?? base);
 }
 
-/** The model k-mer column: the k-mer, or k Ns where the model scored none. */
-function modelKmer(event: AlignedEvent, k: number, unknown: string): string {
-  return event.modelKmerRank < 0 ? unknown : kmerOfRank(event.modelKmerRank, k);
-}
-
-/**
- * The samples of `event` scaled to the model as nanopolish's get_scaled_samples_for_event computes them, in signal
- * order (ascending sample index), as float32.
- */
-export function scaledEventSamples(
-  signalPa: Float32Array,
-  samplingRate: number,
-  scaling: ReadScaling,
-  startSample: number,
-  endSample: number,
-): Float32Array {
-  const out = new Float32Array(Math.max(0, endSample - startSample));
-  for (let i = startSample; i < endSample; i++) {
-    out[i - startSample] = (signalPa[i]! - scaling.shift - (i / samplingRate) * scaling.drift) / scaling.scale;
+/** k-mer texts by rank, built once per k (4^k strings): the model k-mer column repeats on every row. */
+const kmerTexts = new Map<number, string[]>();
+function kmerText(rank: number, k: number): string {
+  let texts = kmerTexts.get(k);
+  if (texts === undefined) {
+    texts = k <= 8 ? Array.from({ length: 4 ** k }, (_, r) => kmerOfRank(r, k)) : [];
+    kmerTexts.set(k, texts);
   }
-  return out;
+  return texts[rank] ?? kmerOfRank(rank, k);
 }
 
-/** The rows of one aligned read (its events in the aligner's order, `scaling` its scaling), newlines included. */
-export function formatEventalignRows(read: TsvRead, events: readonly AlignedEvent[], scaling: ReadScaling, columns: TsvColumns): string {
+const TAB = 9;
+const NEWLINE = 10;
+const COMMA = 44;
+
+/** Writes the rows of one aligned read (its events in the aligner's order, `scaling` its scaling) into `out`. */
+export function writeEventalignRows(
+  out: TextBuffer,
+  read: TsvRead,
+  events: readonly AlignedEvent[],
+  scaling: ReadScaling,
+  columns: TsvColumns,
+): void {
   const unknownKmer = 'N'.repeat(read.k);
   const readColumn = columns.printReadNames ? read.readName : String(read.readIndex);
-  let text = '';
+  const { shift, scale, drift } = scaling;
+  const signal = read.signalPa;
+  const rate = read.samplingRate;
   let kmerPosition = -1;
-  let kmerText = '';
   let rowPrefix = '';
   for (const event of events) {
     if (event.referencePosition !== kmerPosition) {
       // A k-mer's events are consecutive rows: its first columns are built once.
       kmerPosition = event.referencePosition;
-      kmerText = referenceKmer(read, kmerPosition);
-      rowPrefix = `${read.contig}\t${kmerPosition}\t${kmerText}\t${readColumn}\tt\t`;
+      rowPrefix = `${read.contig}\t${kmerPosition}\t${referenceKmer(read, kmerPosition)}\t${readColumn}\tt\t`;
     }
-    text += rowPrefix;
-    text += `${event.eventIndex}\t${formatFixed(Math.fround(event.levelMean), 2)}\t${formatFixed(Math.fround(event.levelStdv), 3)}\t`;
-    text += `${formatFixed(Math.fround(event.lengthSeconds), 5)}\t${modelKmer(event, read.k, unknownKmer)}\t`;
-    text += `${formatFixed(Math.fround(event.modelMean), 2)}\t${formatFixed(Math.fround(event.modelStdv), 2)}\t`;
-    text += formatFixed(Math.fround(event.standardizedLevel), 2);
-    if (columns.signalIndex) text += `\t${event.startSample}\t${event.endSample}`;
+    out.text(rowPrefix);
+    out.integer(event.eventIndex);
+    out.byte(TAB);
+    out.fixed(Math.fround(event.levelMean), 2);
+    out.byte(TAB);
+    out.fixed(Math.fround(event.levelStdv), 3);
+    out.byte(TAB);
+    out.fixed(Math.fround(event.lengthSeconds), 5);
+    out.byte(TAB);
+    out.text(event.modelKmerRank < 0 ? unknownKmer : kmerText(event.modelKmerRank, read.k));
+    out.byte(TAB);
+    out.fixed(Math.fround(event.modelMean), 2);
+    out.byte(TAB);
+    out.fixed(Math.fround(event.modelStdv), 2);
+    out.byte(TAB);
+    out.fixed(Math.fround(event.standardizedLevel), 2);
+    if (columns.signalIndex) {
+      out.byte(TAB);
+      out.integer(event.startSample);
+      out.byte(TAB);
+      out.integer(event.endSample);
+    }
     if (columns.samples) {
-      const samples = scaledEventSamples(read.signalPa, read.samplingRate, scaling, event.startSample, event.endSample);
-      text += '\t';
-      for (let i = 0; i < samples.length; i++) text += i === 0 ? formatGeneral(samples[i]!) : `,${formatGeneral(samples[i]!)}`;
+      out.byte(TAB);
+      for (let i = event.startSample; i < event.endSample; i++) {
+        if (i > event.startSample) out.byte(COMMA);
+        // nanopolish: (sample − shift − drift · time) / scale in double, stored as a float.
+        out.general(Math.fround((signal[i]! - shift - (i / rate) * drift) / scale));
+      }
     }
-    text += '\n';
+    out.byte(NEWLINE);
   }
-  return text;
+}
+
+/** The rows of one aligned read as text (writeEventalignRows into a string). */
+export function formatEventalignRows(read: TsvRead, events: readonly AlignedEvent[], scaling: ReadScaling, columns: TsvColumns): string {
+  const out = new TextBuffer(1 << 10);
+  writeEventalignRows(out, read, events, scaling, columns);
+  return new TextDecoder().decode(out.take());
 }
 
 /** The --summary header line, newline included. */
