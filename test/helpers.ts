@@ -66,6 +66,11 @@ export function runCollect(tool: string, args: string[], input?: string): SpawnS
   return spawnChecked(process.execPath, [collectTool(tool), ...args, '-q'], { input });
 }
 
+/** Runs eventalign (packages/eventalign). */
+export function runEventalign(args: string[], options: { input?: Uint8Array | string; cwd?: string } = {}): SpawnSyncReturns<string> {
+  return spawnChecked(process.execPath, [path.join(repoRoot, 'packages', 'eventalign', 'bin', 'eventalign.js'), ...args], options);
+}
+
 export function runShell(command: string): SpawnSyncReturns<string> {
   return spawnChecked('bash', ['-o', 'pipefail', '-c', command], { cwd: repoRoot });
 }
