@@ -9,7 +9,7 @@ import path from 'node:path';
 import { BamWriter, HtsError, makeHeader, parseCigar, type BamRecord } from '@shoal/hts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPoreModel } from '../pore-model.js';
-import { readPositionGroups } from './segments.js';
+import { openSegmentStream, readPositionGroups } from './segments.js';
 import { runEventalign, type EventalignRunOptions } from './run.js';
 import { signalPicoamps, type SignalReader, type SignalRecord } from './signal-source.js';
 import { formatEventalignRows, type TsvColumns } from './tsv.js';
@@ -323,6 +323,8 @@ describe('eventalign plumbing (with a test double of the aligner)', () => {
 
   it('frames with --scale-events carry the samples scaled to the model', async () => {
     const { output } = await run({ format: 'frames', condition: 'native', scaleEvents: true, contig: 'tx2' });
+    // The header lists the one contig of a --contig run, and says the samples are scaled.
+    expect((await openSegmentStream(output)).header).toMatchObject({ contigs: ['tx2'], samples: 'scaled', condition: 'native', k: 5 });
     const { result, signal } = expectedEvents('e', true);
     const first = result.events.filter((event) => event.referencePosition === 0);
     const { shift, scale } = result.scaling;

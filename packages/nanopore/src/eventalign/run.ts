@@ -186,7 +186,7 @@ export async function runEventalign(options: EventalignRunOptions): Promise<Even
   try {
     const alignments = await openAlignments(options.bam);
     closers.push(() => alignments.close());
-    const { batches, regionStart, regionEnd } = recordSource(alignments, options);
+    const { batches, regionStart, regionEnd, contigs } = recordSource(alignments, options);
     const genome = IndexedFastaReader.open(options.genome);
     closers.push(() => genome.close());
     const readNames = options.reads === undefined ? undefined : await readNamesOf(options.reads);
@@ -205,7 +205,7 @@ export async function runEventalign(options: EventalignRunOptions): Promise<Even
       await writer.add(encodeStreamPreamble());
       for (const chunk of segmentStreamHeaderFrame({
         condition: options.condition!,
-        contigs: alignments.header.references.map((reference) => reference.name),
+        contigs,
         k: model.k,
         model: model.source,
         mode: options.mode,
@@ -270,9 +270,10 @@ export async function runEventalign(options: EventalignRunOptions): Promise<Even
 function recordSource(
   alignments: AlignmentReader,
   options: EventalignRunOptions,
-): { batches: AsyncIterable<RecordBatch>; regionStart: number; regionEnd: number } {
+): { batches: AsyncIterable<RecordBatch>; regionStart: number; regionEnd: number; contigs: string[] } {
+  const names = alignments.header.references.map((reference) => reference.name);
   if (options.contig === undefined && options.region === undefined)
-    return { batches: alignments.batches(), regionStart: 0, regionEnd: Infinity };
+    return { batches: alignments.batches(), regionStart: 0, regionEnd: Infinity, contigs: names };
   if (alignments.format !== 'bam') throw new HtsError('--contig and --region need a BAM file with its index (.bai)', options.bam);
   let refId: number;
   let beg = 0;
@@ -287,8 +288,14 @@ function recordSource(
     ({ refId, beg, end } = region);
   }
   const batches = queryRegion(options.bam, alignments.header, loadBaiFor(options.bam), refId, beg, end);
-  // A whole contig keeps every row; a region keeps the rows whose k-mer starts inside it.
-  return { batches, regionStart: options.contig === undefined ? beg : 0, regionEnd: options.contig === undefined ? end : Infinity };
+  // A whole contig keeps every row; a region keeps the rows whose k-mer starts inside it. The frames' header lists the
+  // one contig: a per-contig run need not carry a transcriptome's 250,000 names.
+  return {
+    batches,
+    regionStart: options.contig === undefined ? beg : 0,
+    regionEnd: options.contig === undefined ? end : Infinity,
+    contigs: [names[refId]!],
+  };
 }
 
 /** Reads the records and yields blocks of reads to align (main thread). */
