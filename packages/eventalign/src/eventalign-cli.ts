@@ -180,7 +180,7 @@ function checkCombinations(flags: Flags): void {
 }
 
 /** The end-of-run line: what was aligned and why the rest was not. */
-export function describeCounts(counts: EventalignCounts, flags: Pick<Flags, 'minMapq'>): string {
+export function describeCounts(counts: EventalignCounts, flags: Pick<Flags, 'minMapq' | 'format'>): string {
   const number = (n: number): string => n.toLocaleString('en-US');
   const skipped: string[] = [];
   const add = (n: number, what: string): void => {
@@ -198,6 +198,7 @@ export function describeCounts(counts: EventalignCounts, flags: Pick<Flags, 'min
     .map(([reason, n]) => `${reason}: ${number(n)}`)
     .join(', ');
   add(counts.notAligned, `not aligned (${reasons})`);
-  const written = counts.segments > 0 ? `${number(counts.segments)} segments` : `${number(counts.rows)} rows`;
-  return `${number(counts.records)} BAM records, ${number(counts.aligned)} reads aligned, ${written}${skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''}`;
+  const written = flags.format === 'frames' ? `${number(counts.segments)} segments` : `${number(counts.rows)} rows`;
+  const plural = (n: number, noun: string): string => `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
+  return `${plural(counts.records, 'BAM record')}, ${plural(counts.aligned, 'read')} aligned, ${written}${skipped.length > 0 ? `; skipped: ${skipped.join(', ')}` : ''}`;
 }
