@@ -9,7 +9,13 @@ const out = process.argv[2];
 fs.mkdirSync(out, { recursive: true });
 const header = {
   version: [0, 2, 0],
-  readGroups: [new Map([['run_id', 'x'], ['experiment_type', 'rna']]), new Map([['run_id', 'y']])],
+  readGroups: [
+    new Map([
+      ['run_id', 'x'],
+      ['experiment_type', 'rna'],
+    ]),
+    new Map([['run_id', 'y']]),
+  ],
   auxFields: [...STANDARD_AUX_FIELDS, { name: 'end_reason', type: 'enum{unknown,partial,mux_change}' }, { name: 'arr', type: 'int32_t*' }],
 };
 const read = (i, samples) => ({

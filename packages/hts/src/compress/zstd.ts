@@ -121,12 +121,14 @@ export function zstdCompress(input: Uint8Array, level: number): Uint8Array {
 export function zstdDecompressFrame(input: Uint8Array, maxBytes = 0x7fffffff): Uint8Array {
   const lib = zstd();
   const stated = BigInt(lib.frameContentSize(input, input.length));
-  if (stated >= (1n << 64n) - 2n) throw new HtsError(stated === (1n << 64n) - 1n ? 'zstd frame does not state its size' : 'corrupt zstd frame header');
+  if (stated >= (1n << 64n) - 2n)
+    throw new HtsError(stated === (1n << 64n) - 1n ? 'zstd frame does not state its size' : 'corrupt zstd frame header');
   if (stated > BigInt(maxBytes)) throw new HtsError(`zstd frame states ${stated} bytes, more than the ${maxBytes} allowed`);
   const out = new Uint8Array(Number(stated));
   const written = lib.decompress(out, out.length, input, input.length);
   if (lib.isError(written)) throw new HtsError(`corrupt zstd data: ${lib.getErrorName(written)}`);
-  if (Number(written) !== out.length) throw new HtsError(`corrupt zstd data: the frame states ${out.length} bytes but holds ${Number(written)}`);
+  if (Number(written) !== out.length)
+    throw new HtsError(`corrupt zstd data: the frame states ${out.length} bytes but holds ${Number(written)}`);
   return out;
 }
 

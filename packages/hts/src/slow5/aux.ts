@@ -15,18 +15,7 @@ import { formatFloat32 } from '../bam/record/tags.js';
 import type { Slow5AuxField, Slow5AuxValue } from './types.js';
 
 export type AuxScalarKind =
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'float'
-  | 'double'
-  | 'char'
-  | 'enum';
+  'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'float' | 'double' | 'char' | 'enum';
 
 /** A parsed aux type: the element kind, whether it is an array (`T*`), the element size and enum labels. */
 export interface AuxType {
@@ -208,7 +197,13 @@ export interface AuxOrigin {
  * Reads the aux values of one BLOW5 record from `bytes[at, end)`; returns the map and the offset
  * after the last field, which must equal `end` (checked by the caller, who knows the record).
  */
-export function decodeAuxBinary(bytes: Uint8Array, at: number, end: number, types: readonly AuxType[], origin: AuxOrigin): Map<string, Slow5AuxValue> {
+export function decodeAuxBinary(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+  types: readonly AuxType[],
+  origin: AuxOrigin,
+): Map<string, Slow5AuxValue> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const values = new Map<string, Slow5AuxValue>();
   const short = (type: AuxType, need: number): never => {
@@ -282,7 +277,8 @@ function elementOf(type: AuxType, value: unknown): number | bigint {
   if (kind === 'int64' || kind === 'uint64') {
     const big = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : undefined;
     if (big === undefined) throw new Error(valueProblem(type, value));
-    if (kind === 'int64' ? big < -(1n << 63n) || big > INT64_NULL : big < 0n || big > UINT64_NULL) throw new Error(valueProblem(type, value));
+    if (kind === 'int64' ? big < -(1n << 63n) || big > INT64_NULL : big < 0n || big > UINT64_NULL)
+      throw new Error(valueProblem(type, value));
     return big;
   }
   if (kind === 'char') {
@@ -292,7 +288,8 @@ function elementOf(type: AuxType, value: unknown): number | bigint {
   if (typeof value !== 'number') throw new Error(valueProblem(type, value));
   if (kind === 'float' || kind === 'double') return value;
   if (kind === 'enum') {
-    if (!Number.isInteger(value) || value < 0 || (value >= type.enumLabels!.length && value !== 0xff)) throw new Error(valueProblem(type, value));
+    if (!Number.isInteger(value) || value < 0 || (value >= type.enumLabels!.length && value !== 0xff))
+      throw new Error(valueProblem(type, value));
     return value;
   }
   const [low, high] = RANGES[kind]!;
@@ -301,7 +298,8 @@ function elementOf(type: AuxType, value: unknown): number | bigint {
 }
 
 function arrayElements(type: AuxType, value: unknown): ArrayLike<unknown> {
-  if (typeof value === 'object' && value !== null && typeof (value as ArrayLike<unknown>).length === 'number') return value as ArrayLike<unknown>;
+  if (typeof value === 'object' && value !== null && typeof (value as ArrayLike<unknown>).length === 'number')
+    return value as ArrayLike<unknown>;
   throw new Error(valueProblem(type, value));
 }
 
@@ -316,13 +314,23 @@ export function auxBinaryLength(types: readonly AuxType[], values: ReadonlyMap<s
     const value = values.get(type.name) ?? null;
     bytes += 8;
     if (value === null) continue;
-    bytes += type.kind === 'char' ? utf8Encoder.encode(String(value)).length : arrayElements(type, value).length * type.elementBytes;
+    if (type.kind === 'char') {
+      if (typeof value !== 'string') throw new Error(valueProblem(type, value));
+      bytes += utf8Encoder.encode(value).length;
+    } else {
+      bytes += arrayElements(type, value).length * type.elementBytes;
+    }
   }
   return bytes;
 }
 
 /** Writes the aux values at `at` in `out` (sized by auxBinaryLength); returns the end offset. */
-export function encodeAuxBinary(out: Uint8Array, at: number, types: readonly AuxType[], values: ReadonlyMap<string, Slow5AuxValue>): number {
+export function encodeAuxBinary(
+  out: Uint8Array,
+  at: number,
+  types: readonly AuxType[],
+  values: ReadonlyMap<string, Slow5AuxValue>,
+): number {
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   for (const type of types) {
     const value = values.get(type.name) ?? null;
@@ -393,13 +401,15 @@ function parseScalar(kind: AuxScalarKind, text: string, type: AuxType): number |
   if (!INTEGER.test(text)) return `${quoted(text)} is not an integer`;
   if (kind === 'int64' || kind === 'uint64') {
     const big = BigInt(text);
-    if (kind === 'int64' ? big < -(1n << 63n) || big > INT64_NULL : big < 0n || big > UINT64_NULL) return `${text} is out of range for ${type.text}`;
+    if (kind === 'int64' ? big < -(1n << 63n) || big > INT64_NULL : big < 0n || big > UINT64_NULL)
+      return `${text} is out of range for ${type.text}`;
     return big;
   }
   const value = Number(text);
   const [low, high] = kind === 'enum' ? [0, 255] : RANGES[kind]!;
   if (value < low || value > high) return `${text} is out of range for ${type.text}`;
-  if (kind === 'enum' && value !== 0xff && value >= type.enumLabels!.length) return `enum index ${text} has no label (${type.enumLabels!.length} labels)`;
+  if (kind === 'enum' && value !== 0xff && value >= type.enumLabels!.length)
+    return `enum index ${text} has no label (${type.enumLabels!.length} labels)`;
   return value;
 }
 

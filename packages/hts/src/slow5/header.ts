@@ -53,7 +53,11 @@ function versionText(version: readonly number[]): string {
 
 function checkVersion(version: readonly [number, number, number], file: string, location: string): void {
   if (compareVersions(version, SLOW5_VERSION) > 0) {
-    throw new HtsError(`SLOW5 version ${versionText(version)} is newer than ${versionText(SLOW5_VERSION)}, the newest this reader knows`, file, location);
+    throw new HtsError(
+      `SLOW5 version ${versionText(version)} is newer than ${versionText(SLOW5_VERSION)}, the newest this reader knows`,
+      file,
+      location,
+    );
   }
 }
 
@@ -116,7 +120,11 @@ export function parseHeaderBody(lines: readonly HeaderLine[], readGroupCount: nu
     if (seen.has(name)) throw new HtsError(`header attribute @${escapeName(name)} is given twice`, file, at(line));
     seen.add(name);
     if (parts.length - 1 !== readGroupCount) {
-      throw new HtsError(`header attribute @${escapeName(name)} has ${parts.length - 1} values for ${readGroupCount} read groups`, file, at(line));
+      throw new HtsError(
+        `header attribute @${escapeName(name)} has ${parts.length - 1} values for ${readGroupCount} read groups`,
+        file,
+        at(line),
+      );
     }
     for (let group = 0; group < readGroupCount; group++) {
       const value = parts[group + 1]!;
@@ -127,12 +135,20 @@ export function parseHeaderBody(lines: readonly HeaderLine[], readGroupCount: nu
   const typesLine = lines[i];
   if (!typesLine || !(typesLine.text === PRIMARY_TYPES_LINE || typesLine.text.startsWith(`${PRIMARY_TYPES_LINE}\t`))) {
     const found = typesLine ? quoted(typesLine.text) : 'the end of the header';
-    throw new HtsError(`malformed SLOW5 header: expected an @attribute line or the type line ${quoted(PRIMARY_TYPES_LINE)}…, found ${found}`, file, typesLine ? at(typesLine) : undefined);
+    throw new HtsError(
+      `malformed SLOW5 header: expected an @attribute line or the type line ${quoted(PRIMARY_TYPES_LINE)}…, found ${found}`,
+      file,
+      typesLine ? at(typesLine) : undefined,
+    );
   }
   const namesLine = lines[i + 1];
   if (!namesLine || !(namesLine.text === PRIMARY_NAMES_LINE || namesLine.text.startsWith(`${PRIMARY_NAMES_LINE}\t`))) {
     const found = namesLine ? quoted(namesLine.text) : 'the end of the header';
-    throw new HtsError(`malformed SLOW5 header: expected the column line ${quoted(PRIMARY_NAMES_LINE)}…, found ${found}`, file, namesLine ? at(namesLine) : undefined);
+    throw new HtsError(
+      `malformed SLOW5 header: expected the column line ${quoted(PRIMARY_NAMES_LINE)}…, found ${found}`,
+      file,
+      namesLine ? at(namesLine) : undefined,
+    );
   }
   if (i + 2 !== lines.length) throw new HtsError('malformed SLOW5 header: text after the column line', file, at(lines[i + 2]!));
   const types = typesLine.text.split('\t').slice(PRIMARY_COLUMNS);
@@ -191,7 +207,11 @@ export function formatSlow5TextHeader(header: Slow5Header): string {
 }
 
 /** The whole header of a BLOW5 file we write (version 0.2.0). */
-export function encodeBlow5Header(header: Slow5Header, recordCompression: Slow5RecordCompression, signalCompression: Slow5SignalCompression): Uint8Array {
+export function encodeBlow5Header(
+  header: Slow5Header,
+  recordCompression: Slow5RecordCompression,
+  signalCompression: Slow5SignalCompression,
+): Uint8Array {
   const text = new TextEncoder().encode(formatHeaderBody(header));
   const out = new Uint8Array(BLOW5_HEADER_TEXT_OFFSET + text.length);
   const view = new DataView(out.buffer);
@@ -208,7 +228,8 @@ export function encodeBlow5Header(header: Slow5Header, recordCompression: Slow5R
 /** Parses `#slow5_version\tX.Y.Z` (the first line of SLOW5 text). */
 export function parseVersionLine(line: HeaderLine, file: string): [number, number, number] {
   const match = /^#slow5_version\t(\d+)\.(\d+)\.(\d+)$/.exec(line.text);
-  if (!match) throw new HtsError(`not a SLOW5 file: the first line is ${quoted(line.text)}, not #slow5_version<TAB>X.Y.Z`, file, 'byte offset 0');
+  if (!match)
+    throw new HtsError(`not a SLOW5 file: the first line is ${quoted(line.text)}, not #slow5_version<TAB>X.Y.Z`, file, 'byte offset 0');
   const version: [number, number, number] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (version.some((part) => part > 255)) throw new HtsError(`bad SLOW5 version ${quoted(line.text.slice(15))}`, file, 'byte offset 15');
   checkVersion(version, file, 'byte offset 15');
@@ -220,7 +241,11 @@ export function parseReadGroupCountLine(line: HeaderLine, file: string): number 
   const match = /^#num_read_groups\t(\d+)$/.exec(line.text);
   const count = match ? Number(match[1]) : 0;
   if (!match || count < 1 || count > 0xffffffff) {
-    throw new HtsError(`malformed SLOW5 header: expected #num_read_groups<TAB>N (N >= 1), found ${quoted(line.text)}`, file, `byte offset ${line.offset}`);
+    throw new HtsError(
+      `malformed SLOW5 header: expected #num_read_groups<TAB>N (N >= 1), found ${quoted(line.text)}`,
+      file,
+      `byte offset ${line.offset}`,
+    );
   }
   return count;
 }

@@ -49,7 +49,11 @@ export async function buildSlow5Index(path: string): Promise<{ records: number }
     for await (const entry of reader.indexEntries()) {
       const earlier = seen.get(entry.readId);
       if (earlier !== undefined) {
-        throw new HtsError(`read id ${quoted(entry.readId)} appears twice (first at byte offset ${earlier}): cannot index by read id`, path, `byte offset ${entry.offset}`);
+        throw new HtsError(
+          `read id ${quoted(entry.readId)} appears twice (first at byte offset ${earlier}): cannot index by read id`,
+          path,
+          `byte offset ${entry.offset}`,
+        );
       }
       seen.set(entry.readId, entry.offset);
       const id = encoder.encode(entry.readId);
@@ -93,7 +97,11 @@ function parseIndex(bytes: Uint8Array, file: string, fileVersion: readonly numbe
   }
   const version = [bytes[9]!, bytes[10]!, bytes[11]!];
   if (compareVersions(version, fileVersion) !== 0) {
-    throw new HtsError(`index version ${version.join('.')} differs from the file's ${fileVersion.join('.')}: rebuild the index`, file, 'byte offset 9');
+    throw new HtsError(
+      `index version ${version.join('.')} differs from the file's ${fileVersion.join('.')}: rebuild the index`,
+      file,
+      'byte offset 9',
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const decoder = new TextDecoder();
@@ -104,7 +112,8 @@ function parseIndex(bytes: Uint8Array, file: string, fileVersion: readonly numbe
     if (at + INDEX_EOF.length === bytes.length && INDEX_EOF.every((byte, i) => bytes[at + i] === byte)) break;
     if (at + 2 > bytes.length) throw new HtsError('truncated SLOW5 index: no XDI5WOLS end marker', file, `byte offset ${at}`);
     const length = view.getUint16(at, true);
-    if (at + 2 + length + 16 > bytes.length) throw new HtsError('truncated SLOW5 index: an entry runs past the end', file, `byte offset ${at}`);
+    if (at + 2 + length + 16 > bytes.length)
+      throw new HtsError('truncated SLOW5 index: an entry runs past the end', file, `byte offset ${at}`);
     const readId = decoder.decode(bytes.subarray(at + 2, at + 2 + length));
     const offset = Number(view.getBigUint64(at + 2 + length, true));
     const size = Number(view.getBigUint64(at + 10 + length, true));
@@ -135,7 +144,8 @@ export class Blow5IndexedReader {
     requireRegularFile(path, 'random access needs a regular file, not a pipe');
     const indexPath = indexPathOf(path);
     if (!fs.existsSync(indexPath)) {
-      if (!options.buildIndex) throw new HtsError(`no index ${indexPath}: build it first (buildSlow5Index, or nanopolish index --slow5)`, path);
+      if (!options.buildIndex)
+        throw new HtsError(`no index ${indexPath}: build it first (buildSlow5Index, or nanopolish index --slow5)`, path);
       await buildSlow5Index(path);
     }
     const reader = await openSlow5Reader(path);
@@ -174,7 +184,11 @@ export class Blow5IndexedReader {
     if (!entry) return undefined;
     const origin = { file: this.path, location: `record ${quoted(readId)} at byte offset ${entry.offset}` };
     if (entry.offset + entry.size > this.fileSize || entry.size < (this.opened.format === 'blow5' ? 8 : 1)) {
-      throw new HtsError(`the index places this record past the end of the file (${this.fileSize} bytes): rebuild the index`, origin.file, origin.location);
+      throw new HtsError(
+        `the index places this record past the end of the file (${this.fileSize} bytes): rebuild the index`,
+        origin.file,
+        origin.location,
+      );
     }
     const bytes = new Uint8Array(entry.size);
     const { bytesRead } = await this.handle.read(bytes, 0, entry.size, entry.offset);
@@ -182,18 +196,27 @@ export class Blow5IndexedReader {
     const groups = this.opened.header.readGroups.length;
     let record: Slow5Record;
     if (this.opened.format === 'slow5') {
-      if (bytes[bytes.length - 1] !== 10) throw new HtsError('the index does not point at a whole SLOW5 line: rebuild the index', origin.file, origin.location);
+      if (bytes[bytes.length - 1] !== 10)
+        throw new HtsError('the index does not point at a whole SLOW5 line: rebuild the index', origin.file, origin.location);
       record = parseRecordText(new TextDecoder().decode(bytes.subarray(0, -1)), this.opened.auxTypes, groups, origin);
     } else {
       const stated = new DataView(bytes.buffer).getBigUint64(0, true);
       if (stated !== BigInt(entry.size - 8)) {
-        throw new HtsError(`the record states ${stated} bytes, the index ${entry.size - 8}: rebuild the index`, origin.file, origin.location);
+        throw new HtsError(
+          `the record states ${stated} bytes, the index ${entry.size - 8}: rebuild the index`,
+          origin.file,
+          origin.location,
+        );
       }
       const body = decompressRecordBody(bytes.subarray(8), this.opened.recordCompression, origin);
       record = decodeRecordBody(body, this.opened.auxTypes, this.opened.signalCompression, groups, origin);
     }
     if (record.readId !== readId) {
-      throw new HtsError(`the index points at read ${quoted(record.readId)}, not ${quoted(readId)}: rebuild the index`, origin.file, origin.location);
+      throw new HtsError(
+        `the index points at read ${quoted(record.readId)}, not ${quoted(readId)}: rebuild the index`,
+        origin.file,
+        origin.location,
+      );
     }
     return record;
   }

@@ -225,10 +225,12 @@ class Slow5FileReader implements Slow5File {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.input.source.close();
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.input.source.close();
+    }
+    return Promise.resolve();
   }
 }
 
@@ -242,21 +244,36 @@ async function* blow5Records(input: ChunkedInput, name: string): AsyncGenerator<
       throw new HtsError('malformed BLOW5: bytes follow the end-of-file marker 5WOLB', name, `byte offset ${offset + BLOW5_EOF.length}`);
     }
     if (!full) {
-      const what = head.length === 0 ? 'ends without the end-of-file marker 5WOLB' : `ends with ${head.length} bytes that are neither a record size nor the 5WOLB marker`;
+      const what =
+        head.length === 0
+          ? 'ends without the end-of-file marker 5WOLB'
+          : `ends with ${head.length} bytes that are neither a record size nor the 5WOLB marker`;
       throw new HtsError(`truncated BLOW5 file: it ${what}`, name, `byte offset ${offset}`);
     }
     const view = new DataView(head.buffer, head.byteOffset, 8);
     const size = view.getBigUint64(0, true);
     const fileSize = input.source.sizeBytes;
     if (fileSize !== undefined && size > BigInt(fileSize - offset - 8)) {
-      throw new HtsError(`corrupt BLOW5 record: its size ${size} runs past the end of the file (${fileSize - offset - 8} bytes left)`, name, `byte offset ${offset}`);
+      throw new HtsError(
+        `corrupt BLOW5 record: its size ${size} runs past the end of the file (${fileSize - offset - 8} bytes left)`,
+        name,
+        `byte offset ${offset}`,
+      );
     }
     if (size > BigInt(MAX_RECORD_BYTES)) {
-      throw new HtsError(`corrupt BLOW5 record: size ${size} is past the ${MAX_RECORD_BYTES}-byte limit of one record`, name, `byte offset ${offset}`);
+      throw new HtsError(
+        `corrupt BLOW5 record: size ${size} is past the ${MAX_RECORD_BYTES}-byte limit of one record`,
+        name,
+        `byte offset ${offset}`,
+      );
     }
     const recordBytes = Number(size);
     if (!(await input.fill(8 + recordBytes))) {
-      throw new HtsError(`truncated BLOW5 record: ${recordBytes} bytes stated, ${input.available - 8} present`, name, `byte offset ${offset}`);
+      throw new HtsError(
+        `truncated BLOW5 record: ${recordBytes} bytes stated, ${input.available - 8} present`,
+        name,
+        `byte offset ${offset}`,
+      );
     }
     input.skip(8);
     yield { offset, size: 8 + recordBytes, bytes: input.take(recordBytes) };
@@ -296,19 +313,32 @@ async function readHeader(input: ChunkedInput, name: string): Promise<OpenedSlow
   if (input.available === 0) throw new HtsError('empty file: not SLOW5 or BLOW5', name, 'byte offset 0');
   if (isBlow5Magic(input.view())) {
     if (input.available < BLOW5_HEADER_TEXT_OFFSET) {
-      throw new HtsError(`truncated BLOW5 header: ${input.available} bytes, the fixed part alone is ${BLOW5_HEADER_TEXT_OFFSET}`, name, `byte offset ${input.available}`);
+      throw new HtsError(
+        `truncated BLOW5 header: ${input.available} bytes, the fixed part alone is ${BLOW5_HEADER_TEXT_OFFSET}`,
+        name,
+        `byte offset ${input.available}`,
+      );
     }
     const prefix = decodeBlow5Prefix(input.view(BLOW5_HEADER_TEXT_OFFSET), name);
     const textEnd = BLOW5_HEADER_TEXT_OFFSET + prefix.headerTextBytes;
     if (input.source.sizeBytes !== undefined && textEnd > input.source.sizeBytes) {
-      throw new HtsError(`truncated BLOW5 header: its text of ${prefix.headerTextBytes} bytes runs past the end of the file`, name, 'byte offset 64');
+      throw new HtsError(
+        `truncated BLOW5 header: its text of ${prefix.headerTextBytes} bytes runs past the end of the file`,
+        name,
+        'byte offset 64',
+      );
     }
     if (!(await input.fill(textEnd))) {
-      throw new HtsError(`truncated BLOW5 header: its text of ${prefix.headerTextBytes} bytes runs past the end of the file`, name, 'byte offset 64');
+      throw new HtsError(
+        `truncated BLOW5 header: its text of ${prefix.headerTextBytes} bytes runs past the end of the file`,
+        name,
+        'byte offset 64',
+      );
     }
     input.skip(BLOW5_HEADER_TEXT_OFFSET);
     const text = decoder.decode(input.take(prefix.headerTextBytes));
-    if (!text.endsWith('\n')) throw new HtsError('malformed BLOW5 header: its text does not end with a newline', name, `byte offset ${textEnd - 1}`);
+    if (!text.endsWith('\n'))
+      throw new HtsError('malformed BLOW5 header: its text does not end with a newline', name, `byte offset ${textEnd - 1}`);
     const lines: HeaderLine[] = [];
     let at = BLOW5_HEADER_TEXT_OFFSET;
     for (const line of text.slice(0, -1).split('\n')) {
@@ -328,11 +358,16 @@ async function readHeader(input: ChunkedInput, name: string): Promise<OpenedSlow
   }
   const head = input.view(Math.min(input.available, 16));
   if (head[0] !== 0x23 /* '#' */) {
-    throw new HtsError(`not a SLOW5 or BLOW5 file: it starts with ${quoted(String.fromCharCode(...head))}, not BLOW5\\1 or #slow5_version`, name, 'byte offset 0');
+    throw new HtsError(
+      `not a SLOW5 or BLOW5 file: it starts with ${quoted(String.fromCharCode(...head))}, not BLOW5\\1 or #slow5_version`,
+      name,
+      'byte offset 0',
+    );
   }
   const nextLine = async (): Promise<HeaderLine> => {
     const line = await input.line();
-    if (!line || !line.complete) throw new HtsError('truncated SLOW5 header: the file ends before the #read_id column line', name, `byte offset ${input.offset}`);
+    if (!line || !line.complete)
+      throw new HtsError('truncated SLOW5 header: the file ends before the #read_id column line', name, `byte offset ${input.offset}`);
     return line;
   };
   const version = parseVersionLine(await nextLine(), name);

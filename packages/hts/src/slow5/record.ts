@@ -39,8 +39,10 @@ export interface RecordOrigin {
 export function encodeRecordBody(record: Slow5Record, auxTypes: readonly AuxType[], signalCompression: Slow5SignalCompression): Uint8Array {
   const readId = utf8Encoder.encode(record.readId);
   if (readId.length > 0xffff) throw new Error(`read id of ${readId.length} bytes: BLOW5 holds at most 65535`);
-  if (/[\t\n\r]/.test(record.readId) || readId.length === 0) throw new Error(`read id ${quoted(record.readId)} is empty or holds a tab or newline`);
-  if (!Number.isInteger(record.readGroup) || record.readGroup < 0 || record.readGroup > 0xffffffff) throw new Error(`read group ${record.readGroup} is not a uint32`);
+  if (/[\t\n\r]/.test(record.readId) || readId.length === 0)
+    throw new Error(`read id ${quoted(record.readId)} is empty or holds a tab or newline`);
+  if (!Number.isInteger(record.readGroup) || record.readGroup < 0 || record.readGroup > 0xffffffff)
+    throw new Error(`read group ${record.readGroup} is not a uint32`);
   const signal = signalCompression === 'svb-zd' ? encodeSvbZd(record.rawSignal) : undefined;
   const signalBytes = signal ? signal.length : record.rawSignal.length * 2;
   const auxBytes = auxBinaryLength(auxTypes, record.aux);
@@ -58,7 +60,8 @@ export function encodeRecordBody(record: Slow5Record, auxTypes: readonly AuxType
   view.setBigUint64(at + 36, BigInt(signal ? signal.length : record.rawSignal.length), true);
   at += 44;
   if (signal) out.set(signal, at);
-  else out.set(new Uint8Array(record.rawSignal.buffer, record.rawSignal.byteOffset, signalBytes), at); // little-endian hosts only, as slow5lib
+  // The int16 samples as they lie in memory: little-endian hosts only, as slow5lib.
+  else out.set(new Uint8Array(record.rawSignal.buffer, record.rawSignal.byteOffset, signalBytes), at);
   at += signalBytes;
   encodeAuxBinary(out, at, auxTypes, record.aux);
   return out;
@@ -87,7 +90,8 @@ export function decompressRecordBody(stored: Uint8Array, compression: Slow5Recor
 export function readIdOfBody(body: Uint8Array, origin: RecordOrigin): string {
   if (body.length < 2) throw new HtsError('corrupt BLOW5 record: shorter than its read-id length', origin.file, origin.location);
   const length = body[0]! | (body[1]! << 8);
-  if (2 + length > body.length) throw new HtsError(`corrupt BLOW5 record: read id of ${length} bytes runs past the record`, origin.file, origin.location);
+  if (2 + length > body.length)
+    throw new HtsError(`corrupt BLOW5 record: read id of ${length} bytes runs past the record`, origin.file, origin.location);
   return utf8Decode(body.subarray(2, 2 + length));
 }
 
@@ -109,12 +113,20 @@ export function decodeRecordBody(
   const readId = readIdOfBody(body, origin);
   let at = 2 + (body[0]! | (body[1]! << 8));
   if (at + 44 > body.length) {
-    throw new HtsError(`corrupt BLOW5 record ${quoted(readId)}: ${body.length} bytes, too short for its primary fields`, origin.file, origin.location);
+    throw new HtsError(
+      `corrupt BLOW5 record ${quoted(readId)}: ${body.length} bytes, too short for its primary fields`,
+      origin.file,
+      origin.location,
+    );
   }
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const readGroup = view.getUint32(at, true);
   if (readGroup >= readGroupCount) {
-    throw new HtsError(`corrupt BLOW5 record ${quoted(readId)}: read group ${readGroup}, but the header declares ${readGroupCount}`, origin.file, origin.location);
+    throw new HtsError(
+      `corrupt BLOW5 record ${quoted(readId)}: read group ${readGroup}, but the header declares ${readGroupCount}`,
+      origin.file,
+      origin.location,
+    );
   }
   const digitisation = view.getFloat64(at + 4, true);
   const offset = view.getFloat64(at + 12, true);
@@ -125,8 +137,13 @@ export function decodeRecordBody(
   const left = body.length - at;
   const signalBytes = signalCompression === 'svb-zd' ? signalField : signalField * 2n;
   if (signalBytes > BigInt(left)) {
-    const what = signalCompression === 'svb-zd' ? `an svb-zd signal of ${signalField} bytes` : `${signalField} samples (${signalBytes} bytes)`;
-    throw new HtsError(`signal length mismatch: record ${quoted(readId)} states ${what}, but only ${left} bytes remain in the record`, origin.file, origin.location);
+    const what =
+      signalCompression === 'svb-zd' ? `an svb-zd signal of ${signalField} bytes` : `${signalField} samples (${signalBytes} bytes)`;
+    throw new HtsError(
+      `signal length mismatch: record ${quoted(readId)} states ${what}, but only ${left} bytes remain in the record`,
+      origin.file,
+      origin.location,
+    );
   }
   const signalEnd = at + Number(signalBytes);
   let rawSignal: Int16Array;
@@ -147,7 +164,8 @@ function formatDouble(value: number): string {
 
 /** One record as a SLOW5 text line, `\n` included. */
 export function formatRecordText(record: Slow5Record, auxTypes: readonly AuxType[]): string {
-  if (/[\t\n\r]/.test(record.readId) || record.readId.length === 0) throw new Error(`read id ${quoted(record.readId)} is empty or holds a tab or newline`);
+  if (/[\t\n\r]/.test(record.readId) || record.readId.length === 0)
+    throw new Error(`read id ${quoted(record.readId)} is empty or holds a tab or newline`);
   const signal = record.rawSignal;
   // Array.prototype.join over a typed array goes through the generic path; build the text in pieces.
   let signalText = '';
@@ -165,7 +183,8 @@ const UNSIGNED = /^\d+$/;
 
 function parseDoubleColumn(text: string, name: string, origin: RecordOrigin): number {
   const value = Number(text);
-  if (text.trim() === '' || Number.isNaN(value)) throw new HtsError(`corrupt SLOW5 record: ${name} ${quoted(text)} is not a number`, origin.file, origin.location);
+  if (text.trim() === '' || Number.isNaN(value))
+    throw new HtsError(`corrupt SLOW5 record: ${name} ${quoted(text)} is not a number`, origin.file, origin.location);
   return value;
 }
 
@@ -190,7 +209,11 @@ function parseSignal(text: string, count: number, readId: string, origin: Record
       const signed = negative ? -value : value;
       if (signed < -32768 || signed > 32767) bad();
       if (n >= count) {
-        throw new HtsError(`signal length mismatch: record ${quoted(readId)} states ${count} samples but lists more`, origin.file, origin.location);
+        throw new HtsError(
+          `signal length mismatch: record ${quoted(readId)} states ${count} samples but lists more`,
+          origin.file,
+          origin.location,
+        );
       }
       out[n++] = signed;
       value = 0;
@@ -202,7 +225,12 @@ function parseSignal(text: string, count: number, readId: string, origin: Record
       bad();
     }
   }
-  if (n !== count) throw new HtsError(`signal length mismatch: record ${quoted(readId)} states ${count} samples but lists ${n}`, origin.file, origin.location);
+  if (n !== count)
+    throw new HtsError(
+      `signal length mismatch: record ${quoted(readId)} states ${count} samples but lists ${n}`,
+      origin.file,
+      origin.location,
+    );
   return out;
 }
 
@@ -218,14 +246,23 @@ export function parseRecordText(line: string, auxTypes: readonly AuxType[], read
   const groupText = columns[1]!;
   const readGroup = Number(groupText);
   if (!UNSIGNED.test(groupText) || readGroup >= readGroupCount) {
-    throw new HtsError(`corrupt SLOW5 record ${quoted(readId)}: read group ${quoted(groupText)}, but the header declares ${readGroupCount}`, origin.file, origin.location);
+    throw new HtsError(
+      `corrupt SLOW5 record ${quoted(readId)}: read group ${quoted(groupText)}, but the header declares ${readGroupCount}`,
+      origin.file,
+      origin.location,
+    );
   }
   const digitisation = parseDoubleColumn(columns[2]!, 'digitisation', origin);
   const offset = parseDoubleColumn(columns[3]!, 'offset', origin);
   const range = parseDoubleColumn(columns[4]!, 'range', origin);
   const samplingRate = parseDoubleColumn(columns[5]!, 'sampling_rate', origin);
   const lengthText = columns[6]!;
-  if (!UNSIGNED.test(lengthText)) throw new HtsError(`corrupt SLOW5 record ${quoted(readId)}: len_raw_signal ${quoted(lengthText)} is not a count`, origin.file, origin.location);
+  if (!UNSIGNED.test(lengthText))
+    throw new HtsError(
+      `corrupt SLOW5 record ${quoted(readId)}: len_raw_signal ${quoted(lengthText)} is not a count`,
+      origin.file,
+      origin.location,
+    );
   const rawSignal = parseSignal(columns[7]!, Number(lengthText), readId, origin);
   const aux = new Map<string, Slow5AuxValue>();
   for (let k = 0; k < auxTypes.length; k++) {

@@ -143,7 +143,10 @@ function plain(record: Slow5Record): unknown {
         ? typeof value === 'bigint'
           ? `${value}n`
           : value
-        : { kind: value.constructor.name, values: Array.from(value as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? `${v}n` : v)) };
+        : {
+            kind: value.constructor.name,
+            values: Array.from(value as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? `${v}n` : v)),
+          };
   }
   return { ...record, rawSignal: Array.from(record.rawSignal), aux };
 }
@@ -208,7 +211,10 @@ describe('SLOW5/BLOW5 round trip', () => {
 
   it('a 1 M-sample signal, svb-zd and zstd/zlib, and in text', async () => {
     const long: Slow5Record = { ...RECORDS[0]!, readId: 'long', rawSignal: signalOf(1_000_000, 5) };
-    for (const options of [{ recordCompression: RECORD_COMPRESSIONS.at(-1)!, signalCompression: 'svb-zd' as const }, { format: 'slow5' as const }]) {
+    for (const options of [
+      { recordCompression: RECORD_COMPRESSIONS.at(-1)!, signalCompression: 'svb-zd' as const },
+      { format: 'slow5' as const },
+    ]) {
       const file = path.join(folder, `long.${options.format ?? 'blow5'}`);
       fs.writeFileSync(file, encodeSlow5File(HEADER, [long, RECORDS[1]!], options));
       const read = await readAll(file);
@@ -310,21 +316,29 @@ describe('errors name the file and the byte offset', () => {
 
   it('a file cut before its EOF marker is truncated, at the offset where it stops', async () => {
     const error = await failure(good.subarray(0, good.length - 5), 'no-eof.blow5');
-    expect(error.message).toBe(`${path.join(folder, 'no-eof.blow5')} (byte offset ${good.length - 5}): truncated BLOW5 file: it ends without the end-of-file marker 5WOLB`);
+    expect(error.message).toBe(
+      `${path.join(folder, 'no-eof.blow5')} (byte offset ${good.length - 5}): truncated BLOW5 file: it ends without the end-of-file marker 5WOLB`,
+    );
     const cut = await failure(good.subarray(0, good.length - 3), 'cut-eof.blow5');
     expect(cut.message).toMatch(/\(byte offset \d+\): truncated BLOW5 file: it ends with 2 bytes/);
   });
 
   it('a record cut short and a record size past the end', async () => {
     const error = await failure(good.subarray(0, secondRecord + 20), 'cut-record.blow5');
-    expect(error.message).toMatch(new RegExp(`\\(byte offset ${secondRecord}\\): corrupt BLOW5 record: its size \\d+ runs past the end of the file \\(12 bytes left\\)`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `\\(byte offset ${secondRecord}\\): corrupt BLOW5 record: its size \\d+ runs past the end of the file \\(12 bytes left\\)`,
+      ),
+    );
   });
 
   it('a corrupt zlib record is a decompression failure', async () => {
     const bytes = good.slice();
     bytes[headerBytes + 8] ^= 0xff; // the zlib header byte of the first record
     const error = await failure(bytes, 'bad-zlib.blow5');
-    expect(error.message).toMatch(new RegExp(`\\(record 0 at byte offset ${headerBytes}\\): corrupt BLOW5 record: zlib decompression failed`));
+    expect(error.message).toMatch(
+      new RegExp(`\\(record 0 at byte offset ${headerBytes}\\): corrupt BLOW5 record: zlib decompression failed`),
+    );
   });
 
   it('a signal length that does not match the record', async () => {
@@ -335,11 +349,14 @@ describe('errors name the file and the byte offset', () => {
     const lengthField = start + 8 + 2 + 'read-group-2'.length + 4 + 32;
     new DataView(bytes.buffer).setBigUint64(lengthField, 100000n, true);
     const error = await failure(bytes, 'bad-length.blow5');
-    expect(error.message).toMatch(new RegExp(`\\(record 0 at byte offset ${start}\\): signal length mismatch: record "read-group-2" states 100000 samples`));
+    expect(error.message).toMatch(
+      new RegExp(`\\(record 0 at byte offset ${start}\\): signal length mismatch: record "read-group-2" states 100000 samples`),
+    );
   });
 
   it('an unknown aux type in the header', async () => {
-    const text = '#slow5_version\t0.2.0\n#num_read_groups\t1\n@run_id\tr\n#char*\tuint32_t\tdouble\tdouble\tdouble\tdouble\tuint64_t\tint16_t*\tint128_t\n#read_id\tread_group\tdigitisation\toffset\trange\tsampling_rate\tlen_raw_signal\traw_signal\tbig\n';
+    const text =
+      '#slow5_version\t0.2.0\n#num_read_groups\t1\n@run_id\tr\n#char*\tuint32_t\tdouble\tdouble\tdouble\tdouble\tuint64_t\tint16_t*\tint128_t\n#read_id\tread_group\tdigitisation\toffset\trange\tsampling_rate\tlen_raw_signal\traw_signal\tbig\n';
     const error = await failure(new TextEncoder().encode(text), 'bad-aux.slow5');
     expect(error.message).toMatch(/bad-aux\.slow5 \(byte offset 50\): unknown aux type "int128_t" for field "big"/);
   });
@@ -356,7 +373,9 @@ describe('errors name the file and the byte offset', () => {
     const recordAt = text.indexOf('read-group-2');
     const changed = text.replace('\t5000.5\t1\t', '\t5000.5\t2\t');
     const error = await failure(new TextEncoder().encode(changed), 'short-signal.slow5');
-    expect(error.message).toMatch(new RegExp(`\\(record 0 at byte offset ${recordAt}\\): signal length mismatch: record "read-group-2" states 2 samples but lists 1`));
+    expect(error.message).toMatch(
+      new RegExp(`\\(record 0 at byte offset ${recordAt}\\): signal length mismatch: record "read-group-2" states 2 samples but lists 1`),
+    );
     const cut = await failure(new TextEncoder().encode(text.slice(0, -1)), 'no-newline.slow5');
     expect(cut.message).toMatch(new RegExp(`\\(byte offset ${recordAt}\\): truncated SLOW5 file`));
   });

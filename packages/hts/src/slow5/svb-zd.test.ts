@@ -63,7 +63,9 @@ describe('svb-zd', () => {
     const encoded = encodeSvbZd(Int16Array.from([5, 600, -600, 7, 8]));
     const where = { file: 'x.blow5', location: 'record 0 at byte offset 100' };
     expect(() => decodeSvbZd(encoded.subarray(0, encoded.length - 1), where)).toThrow(HtsError);
-    expect(() => decodeSvbZd(encoded.subarray(0, encoded.length - 1), where)).toThrow(/x\.blow5 \(record 0 at byte offset 100\): signal length mismatch/);
+    expect(() => decodeSvbZd(encoded.subarray(0, encoded.length - 1), where)).toThrow(
+      /x\.blow5 \(record 0 at byte offset 100\): signal length mismatch/,
+    );
     const longer = new Uint8Array(encoded.length + 1);
     longer.set(encoded);
     expect(() => decodeSvbZd(longer, where)).toThrow(/signal length mismatch/);

@@ -65,7 +65,10 @@ class RecordEncoder {
       throw new Error(`record ${record.readId}: read group ${record.readGroup}, but the header has ${this.header.readGroups.length}`);
     }
     if (this.options.format === 'slow5') return utf8.encode(formatRecordText(record, this.auxTypes));
-    const stored = compressRecordBody(encodeRecordBody(record, this.auxTypes, this.options.signalCompression), this.options.recordCompression);
+    const stored = compressRecordBody(
+      encodeRecordBody(record, this.auxTypes, this.options.signalCompression),
+      this.options.recordCompression,
+    );
     const out = new Uint8Array(8 + stored.length);
     new DataView(out.buffer).setBigUint64(0, BigInt(stored.length), true);
     out.set(stored, 8);
@@ -138,10 +141,11 @@ export class Slow5Writer {
   }
 
   /** Drops the output (removes the temporary file). */
-  async abort(): Promise<void> {
+  abort(): Promise<void> {
     this.done = true;
     this.pending = [];
     this.sink.abort();
+    return Promise.resolve();
   }
 }
 
