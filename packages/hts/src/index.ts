@@ -112,7 +112,15 @@ export {
   type Slow5RecordCompression,
   type Slow5SignalCompression,
 } from './slow5/types.js';
-export { openSlow5, type Slow5File } from './slow5/reader.js';
+export {
+  openSlow5,
+  openSlow5Reader,
+  decodeSlow5Batch,
+  type Slow5File,
+  type Slow5FileReader,
+  type Slow5Layout,
+  type StoredRecordBatch,
+} from './slow5/reader.js';
 export { Slow5Writer, encodeSlow5File, type Slow5WriterOptions } from './slow5/writer.js';
 export { Blow5IndexedReader, buildSlow5Index } from './slow5/idx.js';
 export { encodeSvbZd, decodeSvbZd } from './slow5/svb-zd.js';

@@ -20,8 +20,8 @@ import {
   type HeaderLine,
 } from './header.js';
 import { decodeRecordBody, decompressRecordBody, MAX_RECORD_BYTES, parseRecordText, readIdOfBody } from './record.js';
-import type { AuxType } from './aux.js';
-import type { Slow5Header, Slow5Record, Slow5RecordCompression, Slow5SignalCompression } from './types.js';
+import { auxTypesOf, type AuxType } from './aux.js';
+import type { Slow5AuxField, Slow5Header, Slow5Record, Slow5RecordCompression, Slow5SignalCompression } from './types.js';
 
 /** Bytes asked of the file per read: large enough that per-read overhead vanishes, small next to any machine's memory. */
 export const READ_CHUNK_BYTES = 4 << 20;
@@ -152,6 +152,51 @@ export interface OpenedSlow5 {
   readonly firstRecordOffset: number;
 }
 
+/**
+ * What decoding a stored record needs, as plain data (structured-clonable: it travels to worker
+ * threads with an engine stage's options).
+ */
+export interface Slow5Layout {
+  readonly file: string;
+  readonly format: 'slow5' | 'blow5';
+  readonly recordCompression: Slow5RecordCompression;
+  readonly signalCompression: Slow5SignalCompression;
+  readonly auxFields: readonly Slow5AuxField[];
+  readonly readGroupCount: number;
+}
+
+/**
+ * Whole stored records, still compressed, in one buffer: record i is `bytes[ends[i-1], ends[i])`
+ * (from 0 for the first) and started at `fileOffsets[i]` in the file; `firstRecord` numbers them
+ * for error messages. Top-level typed arrays only, so an engine block carries it without copies.
+ */
+export interface StoredRecordBatch {
+  readonly bytes: Uint8Array;
+  readonly ends: Uint32Array;
+  readonly fileOffsets: Float64Array;
+  readonly firstRecord: number;
+}
+
+/** Decodes the records of a stored batch (on any thread). */
+export function decodeSlow5Batch(batch: StoredRecordBatch, layout: Slow5Layout): Slow5Record[] {
+  const auxTypes = auxTypesOf(layout.auxFields, layout.file);
+  const records = new Array<Slow5Record>(batch.ends.length);
+  let start = 0;
+  for (let i = 0; i < batch.ends.length; i++) {
+    const end = batch.ends[i]!;
+    const stored = batch.bytes.subarray(start, end);
+    const origin = { file: layout.file, location: location(batch.firstRecord + i, batch.fileOffsets[i]!) };
+    if (layout.format === 'slow5') {
+      records[i] = parseRecordText(decoder.decode(stored), auxTypes, layout.readGroupCount, origin);
+    } else {
+      const body = decompressRecordBody(stored, layout.recordCompression, origin);
+      records[i] = decodeRecordBody(body, auxTypes, layout.signalCompression, layout.readGroupCount, origin);
+    }
+    start = end;
+  }
+  return records;
+}
+
 function location(recordNumber: number, offset: number): string {
   return `record ${recordNumber} at byte offset ${offset}`;
 }
@@ -205,6 +250,61 @@ class Slow5FileReader implements Slow5File {
         yield decodeRecordBody(body, auxTypes, signalCompression, groups, origin);
       }
     }
+  }
+
+  /** The file's size when known (regular files), for progress. */
+  get sizeBytes(): number | undefined {
+    return this.input.source.sizeBytes;
+  }
+
+  /** The decoding layout of this file (for decodeSlow5Batch). */
+  get layout(): Slow5Layout {
+    const { name, format, recordCompression, signalCompression, header } = this.opened;
+    return {
+      file: name,
+      format,
+      recordCompression,
+      signalCompression,
+      auxFields: header.auxFields,
+      readGroupCount: header.readGroups.length,
+    };
+  }
+
+  /**
+   * The stored records gathered into batches of about `batchBytes` (a record larger than that is a
+   * batch of its own), for decoding elsewhere, e.g. on the engine's worker threads.
+   * `allocate` gives the batch buffers (the engine's pool); by default new ones.
+   */
+  async *storedBatches(
+    batchBytes: number,
+    allocate: (bytes: number) => Uint8Array = (bytes) => new Uint8Array(bytes),
+  ): AsyncGenerator<StoredRecordBatch> {
+    let pending: StoredRecord[] = [];
+    let pendingBytes = 0;
+    let recordNumber = 0;
+    const flush = (): StoredRecordBatch => {
+      const bytes = allocate(pendingBytes).subarray(0, pendingBytes);
+      const ends = new Uint32Array(pending.length);
+      const fileOffsets = new Float64Array(pending.length);
+      let at = 0;
+      pending.forEach((stored, i) => {
+        bytes.set(stored.bytes, at);
+        at += stored.bytes.length;
+        ends[i] = at;
+        fileOffsets[i] = stored.offset;
+      });
+      const batch = { bytes, ends, fileOffsets, firstRecord: recordNumber };
+      recordNumber += pending.length;
+      pending = [];
+      pendingBytes = 0;
+      return batch;
+    };
+    for await (const stored of this.storedRecords()) {
+      if (pending.length > 0 && pendingBytes + stored.bytes.length > batchBytes) yield flush();
+      pending.push(stored);
+      pendingBytes += stored.bytes.length;
+    }
+    if (pending.length > 0) yield flush();
   }
 
   /** Read ids with the offset and size slow5lib's index gives them. */
