@@ -13,7 +13,7 @@
  */
 import zlib from 'node:zlib';
 import { HtsError, quoted } from '../errors.js';
-import { zstdCompress, zstdDecompressFrame } from '../compress/zstd.js';
+import { zstdAvailable, zstdCompress, zstdDecompressFrame } from '../compress/zstd.js';
 import { auxBinaryLength, decodeAuxBinary, encodeAuxBinary, formatAuxText, parseAuxText, type AuxType } from './aux.js';
 import { decodeSvbZd, encodeSvbZd } from './svb-zd.js';
 import { PRIMARY_COLUMNS } from './header.js';
@@ -77,6 +77,13 @@ export function compressRecordBody(body: Uint8Array, compression: Slow5RecordCom
 /** Undoes compressRecordBody; a corrupt stream is an HtsError at `origin`. */
 export function decompressRecordBody(stored: Uint8Array, compression: Slow5RecordCompression, origin: RecordOrigin): Uint8Array {
   if (compression === 'none') return stored;
+  if (compression === 'zstd' && !zstdAvailable()) {
+    throw new HtsError(
+      'this BLOW5 has zstd records, which need the system library libzstd.so.1 (Debian package libzstd1)',
+      origin.file,
+      origin.location,
+    );
+  }
   try {
     if (compression === 'zlib') return zlib.inflateSync(stored, { maxOutputLength: MAX_RECORD_BYTES });
     return zstdDecompressFrame(stored, MAX_RECORD_BYTES);
