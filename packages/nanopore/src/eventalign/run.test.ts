@@ -6,7 +6,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BamWriter, HtsError, makeHeader, parseCigar, type BamRecord } from '@shoal/hts';
+import {
+  BamWriter,
+  buildSlow5Index,
+  encodeSlow5File,
+  HtsError,
+  makeHeader,
+  parseCigar,
+  type BamRecord,
+  type Slow5Header,
+  type Slow5Record,
+} from '@shoal/hts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPoreModel } from '../pore-model.js';
 import { openSegmentStream, readPositionGroups } from './segments.js';
@@ -352,5 +362,44 @@ describe('eventalign plumbing (with a test double of the aligner)', () => {
   it('an unknown contig or region is an error naming the BAM', async () => {
     await expect(run({ contig: 'chrZ' })).rejects.toThrow(/reads\.bam: contig 'chrZ' is not in the BAM header/);
     await expect(run({ region: 'chrZ:1-10' })).rejects.toThrow(/no such reference 'chrZ'/);
+  });
+});
+
+describe('eventalign plumbing with a BLOW5 file (the indexed reader of @shoal/hts)', () => {
+  const header: Slow5Header = { version: [0, 2, 0], readGroups: [new Map([['experiment_type', 'rna']])], auxFields: [] };
+  const blow5Records = (): Slow5Record[] => [...signalRecords.values()].map((record) => ({ ...record, aux: new Map() }));
+
+  it('gives the same output as the same records served from memory, and builds the index', async () => {
+    await inputsWritten;
+    const blow5 = path.join(directory, 'reads.blow5');
+    fs.writeFileSync(blow5, encodeSlow5File(header, blow5Records()));
+    const fromMemory = await run({ slow5: blow5 });
+    const fromFile = await run({ slow5: blow5, openSignals: undefined });
+    expect(fromFile.counts).toEqual(fromMemory.counts);
+    expect(fromFile.text()).toBe(fromMemory.text());
+    expect(fs.existsSync(`${blow5}.idx`)).toBe(true);
+  });
+
+  it('a corrupt record is one error naming the file and the record, and leaves no output', async () => {
+    await inputsWritten;
+    const records = blow5Records();
+    const blow5 = path.join(directory, 'corrupt.blow5');
+    const bytes = encodeSlow5File(header, records);
+    // Record b starts where a file of the records before it would have its 5-byte end marker.
+    const before = records.slice(
+      0,
+      records.findIndex((record) => record.readId === 'b'),
+    );
+    const offset = encodeSlow5File(header, before).length - 5;
+    // Indexed while whole (the index only holds offsets and sizes), then damaged inside b's zlib stream.
+    fs.writeFileSync(blow5, bytes);
+    await buildSlow5Index(blow5);
+    for (let i = 40; i < 60; i++) bytes[offset + i] ^= 0x5a;
+    fs.writeFileSync(blow5, bytes);
+    const files = fs.readdirSync(directory).length;
+    const failure = run({ slow5: blow5, openSignals: undefined });
+    await expect(failure).rejects.toThrow(HtsError);
+    await expect(failure).rejects.toThrow(/corrupt\.blow5 \(record "b" at byte offset \d+\)/);
+    expect(fs.readdirSync(directory).length).toBe(files);
   });
 });

@@ -1,45 +1,27 @@
 /**
  * What eventalign needs of a signal file: random access by read id, the read groups' attributes, and each record's
- * calibration. `Blow5IndexedReader` of @shoal/hts (slow5lib's `.blow5.idx`) is the reader; these structural types
- * are what the plumbing relies on, so a test can hand it records from memory.
+ * calibration. `Blow5IndexedReader` of @shoal/hts (slow5lib's `.idx`) is the reader; the plumbing relies only on
+ * these parts of it, so that a test can hand it records from memory.
  */
-import * as hts from '@shoal/hts';
-import { HtsError } from '@shoal/hts';
+import { Blow5IndexedReader, HtsError, type Slow5Header, type Slow5Record } from '@shoal/hts';
 
-/** The fields of a SLOW5 record eventalign reads (a subset of @shoal/hts's Slow5Record). */
-export interface SignalRecord {
-  readonly readId: string;
-  readonly readGroup: number;
-  readonly digitisation: number;
-  readonly offset: number;
-  readonly range: number;
-  readonly samplingRate: number;
-  /** Raw ADC values in acquisition order. */
-  readonly rawSignal: Int16Array;
-}
+/** The fields of a SLOW5 record eventalign reads. */
+export type SignalRecord = Pick<Slow5Record, 'readId' | 'readGroup' | 'digitisation' | 'offset' | 'range' | 'samplingRate' | 'rawSignal'>;
 
 export interface SignalReader {
   /** Per read group, its `@attribute` values (`experiment_type`, `sequencing_kit`, …). */
-  readonly header: { readonly readGroups: ReadonlyArray<ReadonlyMap<string, string>> };
+  readonly header: Pick<Slow5Header, 'readGroups'>;
   /** The record of `readId`, or undefined when the file has none. */
   get(readId: string): Promise<SignalRecord | undefined>;
   close(): Promise<void>;
 }
 
-interface IndexedReaderClass {
-  open(path: string, options?: { buildIndex?: boolean }): Promise<SignalReader>;
-}
-
 /**
- * Opens a BLOW5 (or SLOW5) file for random access through its index `<path>.idx`, which is built (written
+ * Opens a BLOW5 (or SLOW5) file for random access through its index `<path>.idx`, which is built (and written
  * atomically) when missing, as `slow5tools index` would.
  */
-export async function openSignalReader(path: string): Promise<SignalReader> {
-  // Looked up by name: the reader lands in @shoal/hts beside this package (branch h-slow5); until it does, a run
-  // stops here with one line instead of failing to build.
-  const reader = (hts as unknown as Record<string, IndexedReaderClass | undefined>).Blow5IndexedReader;
-  if (reader === undefined) throw new HtsError('this build of shoal has no BLOW5 reader (@shoal/hts lacks Blow5IndexedReader)', path);
-  return reader.open(path, { buildIndex: true });
+export function openSignalReader(path: string): Promise<SignalReader> {
+  return Blow5IndexedReader.open(path, { buildIndex: true });
 }
 
 /**
