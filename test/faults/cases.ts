@@ -29,6 +29,7 @@ import {
   headerBytes,
   partialState,
   patchedRecords,
+  referenceFasta,
   samText,
   samWithEdit,
   tagsOffset,
@@ -38,6 +39,7 @@ import {
   write,
   writeBam,
   writeBgzf,
+  writeBlow5,
 } from './inputs.js';
 import { fullDiskProblem, makeFullDisk, makeReadOnly, readOnlyProblem } from './mounts.js';
 
@@ -790,6 +792,57 @@ const FQ_FAULTS: { id: string; setup: (dir: string) => Run; exit: Exit; stderr: 
 ];
 for (const fault of FQ_FAULTS)
   add({ id: `fq-transform ${fault.id}`, setup: fault.setup, exit: fault.exit, stderr: fault.stderr, mayLeave: /(^|\/)o\.incompleted$/ });
+
+// ---------------------------------------------------------------- nanopore inputs (eventalign)
+
+/** eventalign's inputs: the valid BAM (its forward reads are the ones aligned), its reference, a BLOW5 of `readIds`. */
+async function eventalignInputs(dir: string, readIds: readonly string[], corrupt?: string): Promise<void> {
+  fs.writeFileSync(path.join(dir, 'x.bam'), await validBam());
+  write(dir, 'x.fa', referenceFasta());
+  await writeBlow5(path.join(dir, 'x.blow5'), readIds, corrupt);
+}
+const EVENTALIGN_ARGS = ['-b', 'x.bam', '-g', 'x.fa', '--slow5', 'x.blow5', '-q', '-t', '1'];
+const forwardReads = validRecords()
+  .filter((record) => (record.flag & 0x10) === 0)
+  .map((record) => record.readName);
+
+add({
+  id: 'blow5: a corrupt record (eventalign)',
+  setup: async (dir) => {
+    await eventalignInputs(dir, forwardReads, forwardReads[0]);
+    return { tool: 'eventalign', args: [...EVENTALIGN_ARGS, '-o', 'out.tsv', '--summary', 'summary.tsv'] };
+  },
+  exit: 1,
+  stderr: new RegExp(`x\\.blow5 \\(record "${forwardReads[0]!}" at byte offset \\d+\\): corrupt BLOW5 record`),
+  mayLeave: /^(x\.bam|x\.fa|x\.fa\.fai|x\.blow5|x\.blow5\.idx)$/,
+});
+add({
+  id: 'blow5: not a BLOW5 file (eventalign)',
+  setup: async (dir) => {
+    await eventalignInputs(dir, forwardReads);
+    write(dir, 'x.blow5', garbage(4000));
+    fs.rmSync(path.join(dir, 'x.blow5.idx'));
+    return { tool: 'eventalign', args: [...EVENTALIGN_ARGS, '-o', 'out.tsv'] };
+  },
+  exit: 1,
+  stderr: /x\.blow5/,
+  mayLeave: /^(x\.bam|x\.fa|x\.fa\.fai|x\.blow5)$/,
+});
+add({
+  id: 'blow5: every read missing from it is counted, not fatal (eventalign)',
+  setup: async (dir) => {
+    await eventalignInputs(dir, ['someone-else']);
+    return { tool: 'eventalign', args: [...EVENTALIGN_ARGS, '--summary', 'summary.tsv'] };
+  },
+  exit: 0,
+  check: (dir, stdout) => {
+    const header = stdout.split('\n')[0] ?? '';
+    if (stdout !== `${header}\n` || !header.startsWith('contig\tposition\treference_kmer\tread_index'))
+      return `stdout: ${JSON.stringify(stdout)}`;
+    const summary = fs.readFileSync(path.join(dir, 'summary.tsv'), 'utf8');
+    return summary.startsWith('read_index\tread_name\t') && summary.split('\n').length === 2 ? undefined : `summary: ${summary}`;
+  },
+});
 
 // ---------------------------------------------------------------- usage errors: one line, exit 2
 

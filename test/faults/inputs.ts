@@ -10,7 +10,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { BamWriter, BgzfWriter, encodeBamHeader, encodeRecord, makeHeader, openOutput, parseCigar, type BamRecord } from '@shoal/hts';
+import {
+  BamWriter,
+  BgzfWriter,
+  buildSlow5Index,
+  encodeBamHeader,
+  encodeRecord,
+  encodeSlow5File,
+  makeHeader,
+  openOutput,
+  parseCigar,
+  type BamRecord,
+  type Slow5Record,
+} from '@shoal/hts';
 
 export const HEADER_TEXT = '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:100000\n@SQ\tSN:chr2\tLN:50000\n@RG\tID:rg1\tSM:s1\n';
 export const header = makeHeader(HEADER_TEXT, [
@@ -189,4 +201,40 @@ export function garbage(length: number, seed = 7919): Buffer {
   const out = Buffer.alloc(length);
   for (let i = 0; i < length; i++) out[i] = (i * seed + (i >> 3)) & 0xff;
   return out;
+}
+
+/** The reference of `validRecords()` as FASTA (chr1, chr2 at their header lengths), for eventalign. */
+export function referenceFasta(): string {
+  return header.references
+    .map(
+      ({ name, length }) =>
+        `>${name}\n${Array.from({ length: Math.ceil(length / 60) }, (_, line) => 'ACGTTGCA'.repeat(8).slice(0, Math.min(60, length - line * 60))).join('\n')}\n`,
+    )
+    .join('');
+}
+
+/**
+ * A BLOW5 (zlib records, svb-zd signal) with a record for each of `readIds`, and its index; with `corrupt`, that
+ * record's bytes are then damaged in place (the index, built first, still points at it).
+ */
+export async function writeBlow5(file: string, readIds: readonly string[], corrupt?: string): Promise<void> {
+  const slow5Header = { version: [0, 2, 0] as const, readGroups: [new Map([['experiment_type', 'rna']])], auxFields: [] };
+  const records: Slow5Record[] = readIds.map((readId, i) => ({
+    readId,
+    readGroup: 0,
+    digitisation: 8192,
+    offset: 10,
+    range: 1126.47,
+    samplingRate: 3012,
+    rawSignal: Int16Array.from({ length: 2000 }, (_, k) => 500 + ((k * 37 + i * 11) % 300)),
+    aux: new Map(),
+  }));
+  const bytes = encodeSlow5File(slow5Header, records);
+  fs.writeFileSync(file, bytes);
+  await buildSlow5Index(file);
+  if (corrupt === undefined) return;
+  // A record starts where a file of the records before it has its 5-byte end marker.
+  const offset = encodeSlow5File(slow5Header, records.slice(0, readIds.indexOf(corrupt))).length - 5;
+  for (let i = 40; i < 60; i++) bytes[offset + i]! ^= 0x5a;
+  fs.writeFileSync(file, bytes);
 }
