@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { openSegmentStream } from '@shoal/nanopore';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { referenceFasta, validBam, writeBlow5 } from './faults/inputs.js';
 import { demoData, runEventalign, tempDir } from './helpers.js';
 
 function expectOneLineError(result: { status: number | null; stderr: string }, status: number, pattern: RegExp): void {
@@ -71,5 +73,29 @@ describe('eventalign', () => {
   it('--contig names a sequence the BAM header does not have: one line naming the BAM', () => {
     const result = runEventalign(['-b', demo.bam, '-g', demo.fasta, '--slow5', path.join(dir, 'x.blow5'), '--contig', 'chrZ', '-t', '1']);
     expectOneLineError(result, 1, /demo\.bam: contig 'chrZ' is not in the BAM header/);
+  });
+
+  it('reads missing from the BLOW5 are counted and reported, not fatal; the frames say so in their end frame', async () => {
+    const inputs = tempDir();
+    fs.writeFileSync(path.join(inputs, 'x.bam'), await validBam());
+    fs.writeFileSync(path.join(inputs, 'x.fa'), referenceFasta());
+    await writeBlow5(path.join(inputs, 'x.blow5'), ['someone-else']);
+    const args = ['-b', 'x.bam', '-g', 'x.fa', '--slow5', 'x.blow5', '-t', '1'];
+    const tsv = runEventalign(args, { cwd: inputs });
+    expect(tsv.status).toBe(0);
+    expect(tsv.stdout).toMatch(/^contig\tposition\treference_kmer\tread_index\t[^\n]*\n$/);
+    // validBam: 40 records, the odd ones on the reverse strand.
+    expect(tsv.stderr).toBe(
+      'eventalign: 40 BAM records, 0 reads aligned, 0 rows; skipped: 20 reverse-strand, 20 not in --slow5 (first: read000)\n',
+    );
+    const frames = runEventalign([...args, '--format', 'frames', '--condition', 'native', '-o', 'x.frames', '-q'], { cwd: inputs });
+    expect(frames.status).toBe(0);
+    const stream = await openSegmentStream(path.join(inputs, 'x.frames'));
+    expect(stream.header).toMatchObject({ condition: 'native', contigs: ['chr1', 'chr2'], k: 5, model: 'preset:rna002', samples: 'pA' });
+    const end = await stream.segments.next();
+    expect(end).toMatchObject({
+      done: true,
+      value: { reads: 0, segments: 0, counts: { records: 40, reverseStrand: 20, missingFromSignal: 20 } },
+    });
   });
 });
