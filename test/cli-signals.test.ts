@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeBlow5 } from './faults/inputs.js';
 import { collectTool, demoData, repoRoot, runTool, syntheticFastq, tempDir, toolPath } from './helpers.js';
 
 /**
@@ -98,5 +99,23 @@ describe('stopped by a signal, every tool removes its temporary files', () => {
     );
     expect(result.signal, result.stderr).toBe('SIGTERM');
     expect(result.files).toEqual(['config.toml', 'out.incompleted']);
+  });
+
+  it('eventalign -o and --summary (SIGTERM): both temporary files go', async () => {
+    const dir = tempDir();
+    const inputs = tempDir();
+    const blow5 = path.join(inputs, 'x.blow5');
+    await writeBlow5(blow5, ['someone-else']);
+    const eventalign = path.join(repoRoot, 'packages', 'eventalign', 'bin', 'eventalign.js');
+    const { fasta } = await demoData();
+    const result = await stopMidRun(
+      [eventalign, '-b', '-', '-g', fasta, '--slow5', blow5, '-o', 'out.tsv', '--summary', 'summary.tsv', '-q'],
+      await ndjsonStart(),
+      dir,
+      'SIGTERM',
+      (files) => files.filter(isTemporary).length === 2,
+    );
+    expect(result.signal, result.stderr).toBe('SIGTERM');
+    expect(result.files).toEqual([]);
   });
 });
