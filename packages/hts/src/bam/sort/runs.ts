@@ -9,6 +9,8 @@
  * samtools writes its runs at level 1 too (bam_sort.c, mode "wbx1").
  */
 import path from 'node:path';
+import { HtsError } from '../../errors.js';
+import { describeFsError } from '../../io/byte-source.js';
 import { AtomicFile } from '../../io/atomic.js';
 import type { ByteSink } from '../../io/output.js';
 import { BgzfWriter, type ParallelCompressorFactory } from '../../bgzf/writer.js';
@@ -30,14 +32,28 @@ export interface RunFile {
   remove(): void;
 }
 
-/** A ByteSink over a temporary file that is closed, never renamed. */
-function temporarySink(file: AtomicFile): ByteSink {
+/**
+ * The error of a run that cannot be written (a full disk, a read-only folder), naming the folder
+ * the runs go to (-T), since the run's own name means nothing to the user.
+ */
+function runError(error: unknown, folder: string): unknown {
+  if (error instanceof HtsError) {
+    const problem = error.detail.replace(/^cannot (create|write) output: /, '');
+    return new HtsError(`cannot write the sort's temporary files: ${problem}`, folder);
+  }
+  if ((error as NodeJS.ErrnoException)?.code)
+    return new HtsError(`cannot write the sort's temporary files: ${describeFsError(error)}`, folder);
+  return error;
+}
+
+/** A ByteSink over a temporary file that is closed, never renamed; its errors name the folder. */
+function temporarySink(file: AtomicFile, folder: string): ByteSink {
   const attempt = (action: () => void): Promise<void> => {
     try {
       action();
       return Promise.resolve();
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(runError(error, folder) as Error);
     }
   };
   return {
@@ -58,6 +74,7 @@ export class RunWriter {
   private constructor(
     private readonly file: AtomicFile,
     private readonly bgzf: BgzfWriter,
+    private readonly folder: string,
   ) {}
 
   /** Starts run number `number` in `folder`; `stem` (the output's name) makes the run's file name recognisable. */
@@ -68,8 +85,13 @@ export class RunWriter {
     references: readonly ReferenceSequence[],
     parallel: ParallelCompressorFactory | undefined,
   ): Promise<RunWriter> {
-    const file = AtomicFile.create(path.join(folder, `${stem}.sort-run-${String(number).padStart(4, '0')}`));
-    const bgzf = new BgzfWriter(temporarySink(file), { level: RUN_LEVEL, parallel });
+    let file: AtomicFile;
+    try {
+      file = AtomicFile.create(path.join(folder, `${stem}.sort-run-${String(number).padStart(4, '0')}`));
+    } catch (error) {
+      throw runError(error, folder);
+    }
+    const bgzf = new BgzfWriter(temporarySink(file, folder), { level: RUN_LEVEL, parallel });
     try {
       await bgzf.write(encodeBamHeader(makeHeader('', [...references])));
       await bgzf.flushBlock();
@@ -77,7 +99,7 @@ export class RunWriter {
       bgzf.abort();
       throw error;
     }
-    return new RunWriter(file, bgzf);
+    return new RunWriter(file, bgzf, folder);
   }
 
   /**
@@ -107,7 +129,11 @@ export class RunWriter {
   async finish(): Promise<RunFile> {
     await this.flushStaging();
     await this.bgzf.finish();
-    this.file.close();
+    try {
+      this.file.close();
+    } catch (error) {
+      throw runError(error, this.folder);
+    }
     const file = this.file;
     return { path: file.temporary, records: this.recordCount, remove: () => file.abort() };
   }

@@ -116,15 +116,31 @@ describe('BamSorter', () => {
     expect(filesIn(dir)).toEqual(['out.bam']);
   });
 
-  it('merges more runs than one merge takes in several passes, still in input order on ties', async () => {
+  it('merges runs in tiers as they come, so files stay few, and keeps input order on ties', async () => {
     const dir = folder();
+    const temporary = path.join(dir, 'tmp');
     const records = shuffledRecords(4000, 3);
     // ~80 bytes a record with its overhead: 1,000 bytes hold about 12, so about 330 runs.
-    const summary = await pushAll(path.join(dir, 'out.bam'), records, { memoryBytes: 1000, temporaryFolder: path.join(dir, 'tmp') });
+    const sorter = await BamSorter.open(path.join(dir, 'out.bam'), HEADER, { memoryBytes: 1000, temporaryFolder: temporary });
+    for (const record of records) await sorter.add(record);
+    // 330 runs are 5 merged runs of 64 and 10 of their own at most.
+    expect(filesIn(temporary).length).toBeLessThan(MAX_MERGE_WIDTH);
+    const summary = await sorter.finish();
     expect(summary.runs).toBeGreaterThan(3 * MAX_MERGE_WIDTH);
     expect((await readAll(path.join(dir, 'out.bam'))).records).toEqual(expectedOrder(records));
     expect(filesIn(dir)).toEqual(['out.bam', 'tmp']);
-    expect(filesIn(path.join(dir, 'tmp'))).toEqual([]);
+    expect(filesIn(temporary)).toEqual([]);
+  });
+
+  it("merges down to one merge's width at the end, over several tiers", async () => {
+    const dir = folder();
+    // A record a run: 4,223 runs (64² + 64 + 63) end as one of level 2, one of level 1 and 63 of
+    // level 0, which with the record in memory is more than one merge takes.
+    const records = shuffledRecords(4224, 13);
+    const summary = await pushAll(path.join(dir, 'out.bam'), records, { memoryBytes: 150 });
+    expect(summary.runs).toBe(4223);
+    expect((await readAll(path.join(dir, 'out.bam'))).records).toEqual(expectedOrder(records));
+    expect(filesIn(dir)).toEqual(['out.bam']);
   });
 
   it('holds a record larger than the memory limit as a run of its own', async () => {

@@ -6,8 +6,14 @@
  * past `memoryBytes`; then the buffer is sorted (a stable radix sort) and spilled as a run, a level-1
  * BAM under a hidden temporary name (runs.ts). At the end the last buffer stays in memory and is
  * merged with the runs on disk by a heap (merge.ts) straight into the output; when every record fit
- * in memory nothing touches the disk but the output. More than MAX_MERGE_WIDTH runs are first merged
- * in groups of consecutive runs into longer runs, so open files stay few.
+ * in memory nothing touches the disk but the output.
+ *
+ * Runs are merged in tiers as they come, so the number of files stays small at any memory limit:
+ * a run spilled from memory is of level 0, and whenever the last MAX_MERGE_WIDTH runs are of one
+ * level they are merged into one run of the next level (a binary counter in base MAX_MERGE_WIDTH).
+ * Levels never rise along the list of runs, so a merge always takes consecutive runs, which keeps
+ * input order on ties (merge.ts); each record is rewritten once per level. At the end, runs beyond
+ * what one merge takes are merged down first (mergeDownTo).
  *
  * All on the main thread but compression: with `threads` above 1, the output, and runs of at least
  * MIN_PARALLEL_RUN_BYTES, are compressed on the engine's worker threads (@shoal/engine's
@@ -19,8 +25,9 @@
  * by the exit hook of io/atomic.ts when the process is stopped by a signal.
  *
  * Memory: the records held stay under `memoryBytes` (counted as samtools counts, the record's bytes
- * plus a fixed cost per record). The merge adds its read buffers, sized to about a quarter of
- * `memoryBytes` in all (at least 64 KiB a run), while the last buffer is still held.
+ * plus a fixed cost per record). The merge adds its readers: compressed chunks of a sixteenth of
+ * `memoryBytes` in all (64 KiB to 4 MiB a run), each held a few times over once inflated, while the
+ * last buffer is still held.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -123,7 +130,12 @@ function checkWritable(outputPath: string, writeIndex: boolean, temporaryFolder:
   }
   if (!isFolder) {
     if (fs.existsSync(temporaryFolder)) throw new HtsError('the temporary folder is a file, not a folder', temporaryFolder);
-    ensureOutputFolder(path.join(temporaryFolder, 'run'));
+    try {
+      ensureOutputFolder(path.join(temporaryFolder, 'run'));
+    } catch (error) {
+      if (!(error instanceof HtsError)) throw error;
+      throw new HtsError(error.detail.replace('the output folder', 'the temporary folder'), error.file, error.location);
+    }
   }
   try {
     fs.accessSync(temporaryFolder, fs.constants.W_OK);
@@ -135,7 +147,8 @@ function checkWritable(outputPath: string, writeIndex: boolean, temporaryFolder:
 /** Sorts records pushed one by one (e.g. by the signal simulator) into a coordinate-sorted BAM. */
 export class BamSorter {
   private readonly buffer: RecordBuffer;
-  private readonly runs: RunFile[] = [];
+  /** The runs on disk, in input order, each with its tier (levels never rise along the list). */
+  private readonly runs: (RunFile & { level: number })[] = [];
   private spilledRuns = 0;
   private runNumber = 0;
   private recordCount = 0;
@@ -280,32 +293,43 @@ export class BamSorter {
       const pending = writer.add(record);
       if (pending) await pending;
     }
-    this.runs.push(await writer.finish());
+    this.runs.push({ ...(await writer.finish()), level: 0 });
     this.activeRun = undefined;
     this.spilledRuns++;
     this.buffer.clear();
+    // The tiers: while the last MAX_MERGE_WIDTH runs are of one level, merge them into one run of the next.
+    for (let n = this.runs.length; n >= MAX_MERGE_WIDTH; n = this.runs.length) {
+      const level = this.runs[n - 1]!.level;
+      if (this.runs[n - MAX_MERGE_WIDTH]!.level !== level) break;
+      await this.mergeRange(n - MAX_MERGE_WIDTH, MAX_MERGE_WIDTH, level + 1);
+    }
   }
 
   /**
    * Merges consecutive runs into one until at most `width` remain: at each step the fewest runs
    * that bring the count down (at most MAX_MERGE_WIDTH), moving along the runs so that a record
-   * is rewritten as few times as it can be. Consecutive runs keep input order on ties (merge.ts).
+   * is rewritten as few times as it can be.
    */
   private async mergeDownTo(width: number): Promise<void> {
     let at = 0;
     while (this.runs.length > width) {
-      const groupSize = Math.min(MAX_MERGE_WIDTH, this.runs.length - width + 1);
-      if (at + groupSize > this.runs.length) at = 0;
-      const group = this.runs.slice(at, at + groupSize);
-      const writer = await RunWriter.create(this.temporaryFolder, this.stem(), this.runNumber++, this.header.references, this.runParallel);
-      this.activeRun = writer;
-      await mergeRuns(await this.openCursors(group, false), (record) => writer.add(record));
-      const merged = await writer.finish();
-      this.activeRun = undefined;
-      this.runs.splice(at, groupSize, merged);
-      for (const run of group) run.remove();
+      const count = Math.min(MAX_MERGE_WIDTH, this.runs.length - width + 1);
+      if (at + count > this.runs.length) at = 0;
+      await this.mergeRange(at, count, this.runs[at]!.level + 1);
       at++;
     }
+  }
+
+  /** Merges the `count` runs from `at` into one run of `level` in their place, and removes them. */
+  private async mergeRange(at: number, count: number, level: number): Promise<void> {
+    const group = this.runs.slice(at, at + count);
+    const writer = await RunWriter.create(this.temporaryFolder, this.stem(), this.runNumber++, this.header.references, this.runParallel);
+    this.activeRun = writer;
+    await mergeRuns(await this.openCursors(group, false), (record) => writer.add(record));
+    const merged = await writer.finish();
+    this.activeRun = undefined;
+    this.runs.splice(at, count, { ...merged, level });
+    for (const run of group) run.remove();
   }
 
   /** Cursors at the first record of each run, in run order; with `withBuffer`, the records in memory last (they are the latest input). */
