@@ -182,6 +182,20 @@ describe('BamSorter', () => {
     await expect(sorter.add(shuffledRecords(1, 8)[0]!)).rejects.toThrow(/after abort/);
   });
 
+  it('refuses an add while a run is being written, rather than lose the record', async () => {
+    const dir = folder();
+    const sorter = await BamSorter.open(path.join(dir, 'out.bam'), HEADER, { memoryBytes: 200 });
+    const [a, b, c, d] = shuffledRecords(4, 14);
+    await sorter.add(a!);
+    await sorter.add(b!);
+    const spilling = sorter.add(c!); // the buffer is full: this add writes a run first
+    await expect(sorter.add(d!)).rejects.toThrow(/while a run is being written/);
+    await spilling;
+    await sorter.add(d!);
+    expect((await sorter.finish()).records).toBe(4);
+    expect((await readAll(path.join(dir, 'out.bam'))).records).toEqual(expectedOrder([a!, b!, c!, d!]));
+  });
+
   it('refuses a record whose block_size or reference id is wrong, naming it', async () => {
     const dir = folder();
     const sorter = await BamSorter.open(path.join(dir, 'out.bam'), HEADER);

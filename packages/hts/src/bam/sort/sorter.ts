@@ -155,6 +155,7 @@ export class BamSorter {
   private activeRun: RunWriter | undefined;
   private output: BamWriter | undefined;
   private state: 'open' | 'finishing' | 'done' | 'aborted' = 'open';
+  private spilling = false;
   /** The compressor of the runs: the engine's only when runs are large (MIN_PARALLEL_RUN_BYTES). */
   private readonly runParallel: ParallelCompressorFactory | undefined;
 
@@ -207,6 +208,8 @@ export class BamSorter {
    */
   addBytes(bytes: Uint8Array, start: number, length: number): Promise<void> | undefined {
     if (this.state !== 'open') throw new Error(`BamSorter: add after ${this.state === 'aborted' ? 'abort' : 'finish'}`);
+    // A record added while the buffer is being written out would be lost when it is cleared.
+    if (this.spilling) throw new Error('BamSorter: add while a run is being written (await the add that started it)');
     this.recordCount++;
     if (this.buffer.count > 0 && this.buffer.usedBytes + length + RECORD_OVERHEAD_BYTES > this.memoryBytes)
       return this.spillThenAdd(bytes, start, length);
@@ -220,6 +223,7 @@ export class BamSorter {
    */
   async finish(): Promise<BamSortSummary> {
     if (this.state !== 'open') throw new Error(`BamSorter: finish after ${this.state === 'aborted' ? 'abort' : 'finish'}`);
+    if (this.spilling) throw new Error('BamSorter: finish while a run is being written (await the last add)');
     this.state = 'finishing';
     try {
       // The records still in memory are one more input of the last merge.
@@ -276,11 +280,14 @@ export class BamSorter {
   private async spillThenAdd(bytes: Uint8Array, start: number, length: number): Promise<void> {
     // The record's bytes may be a reader's recycled buffer: copy it into the buffer before any await.
     const record = bytes.slice(start, start + length);
+    this.spilling = true;
     try {
       await this.spill();
     } catch (error) {
       await this.abort();
       throw error;
+    } finally {
+      this.spilling = false;
     }
     this.buffer.add(record, 0, length);
   }
