@@ -1,5 +1,5 @@
 /**
- * shoal's nanopore library: pore models now; event detection and alignment, the signal simulator, DTW, HMM, site
+ * shoal's nanopore library: pore models and the signal simulator now; event detection and alignment, DTW, HMM, site
  * statistics and mod-BAM tags as they land (see docs/formats.md for the frames they exchange).
  */
 export {
@@ -13,3 +13,5 @@ export {
   parsePoreModel,
   type PoreModel,
 } from './pore-model.js';
+
+export * from './sim/index.js';

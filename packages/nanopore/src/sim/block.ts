@@ -5,7 +5,7 @@
 import type { Payload } from '@shoal/engine';
 import { loadPoreModel } from '../pore-model.js';
 import type { SimulationOptions } from './options.js';
-import { PROFILE_OF_PORE, RNA_R9_MINION } from './profile.js';
+import { profileOf } from './profile.js';
 import {
   CONDITIONS,
   alignmentRecord,
@@ -35,7 +35,7 @@ export function contextOf(setup: SimulationSetup): SimulationContext {
   return {
     ...setup,
     model: loadPoreModel(setup.options.pore),
-    profile: PROFILE_OF_PORE[setup.options.pore] ?? RNA_R9_MINION,
+    profile: profileOf(setup.options.pore),
   };
 }
 

@@ -46,3 +46,8 @@ export const RNA_R9_MINION: SignalProfile = {
 export const PROFILE_OF_PORE: Readonly<Record<string, SignalProfile>> = {
   rna002: RNA_R9_MINION,
 };
+
+/** The device profile for a pore preset or model file. */
+export function profileOf(pore: string): SignalProfile {
+  return PROFILE_OF_PORE[pore] ?? RNA_R9_MINION;
+}
