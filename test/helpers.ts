@@ -66,6 +66,11 @@ export function runCollect(tool: string, args: string[], input?: string): SpawnS
   return spawnChecked(process.execPath, [collectTool(tool), ...args, '-q'], { input });
 }
 
+/** Runs signal-sim (packages/signal-sim). */
+export function runSignalSim(args: string[]): SpawnSyncReturns<string> {
+  return spawnChecked(process.execPath, [path.join(repoRoot, 'packages', 'signal-sim', 'bin', 'signal-sim.js'), ...args], {});
+}
+
 export function runShell(command: string): SpawnSyncReturns<string> {
   return spawnChecked('bash', ['-o', 'pipefail', '-c', command], { cwd: repoRoot });
 }

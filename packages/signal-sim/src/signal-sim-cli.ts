@@ -13,7 +13,14 @@ import {
   type CommonFlags,
 } from '@shoal/cli';
 import type { Slow5RecordCompression, Slow5SignalCompression } from '@shoal/hts';
-import { DEFAULT_SIMULATION_OPTIONS as DEFAULTS, runSimulation, simulationOptionsProblem, type SimulationOptions } from '@shoal/nanopore';
+import {
+  DEFAULT_RECORD_COMPRESSION,
+  DEFAULT_SIGNAL_COMPRESSION,
+  DEFAULT_SIMULATION_OPTIONS as DEFAULTS,
+  runSimulation,
+  simulationOptionsProblem,
+  type SimulationOptions,
+} from '@shoal/nanopore';
 
 interface Flags extends CommonFlags {
   outputDir: string;
@@ -148,7 +155,11 @@ export function main(argv: string[]): Promise<never> {
       .option('--pore <model>', 'pore model: a preset (rna002) or a model file in nanopolish format', DEFAULTS.pore)
       .addOption(threadsOption('the main thread writes, n-1 workers simulate'))
       .addOption(new Option('--record-compression <method>', 'BLOW5 record compression').choices(['none', 'zlib', 'zstd']).default('zlib'))
-      .addOption(new Option('--signal-compression <method>', 'BLOW5 signal compression').choices(['none', 'svb-zd']).default('svb-zd'))
+      .addOption(
+        new Option('--signal-compression <method>', "BLOW5 signal compression (svb-zd: Debian's nanopolish 0.14.0 cannot read it)")
+          .choices(['none', 'svb-zd'])
+          .default(DEFAULT_SIGNAL_COMPRESSION),
+      )
       .addOption(quietOption());
     for (const option of progressOptions()) program.addOption(option);
     program

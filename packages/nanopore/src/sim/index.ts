@@ -42,6 +42,8 @@ export {
   type SimulationSetup,
 } from './block.js';
 export {
+  DEFAULT_RECORD_COMPRESSION,
+  DEFAULT_SIGNAL_COMPRESSION,
   MIN_TRANSCRIPT_LENGTH_BP,
   OUTPUT_FILES,
   paramsJson,

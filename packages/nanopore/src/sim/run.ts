@@ -47,6 +47,9 @@ import { loadTranscriptome, plantModifications, randomTranscriptome, siteMotif, 
 
 /** Transcripts shorter than this give no reads (they are still in transcripts.fa and truth_sites.tsv). */
 export const MIN_TRANSCRIPT_LENGTH_BP = 20;
+export const DEFAULT_RECORD_COMPRESSION: Slow5RecordCompression = 'zlib';
+/** See SimulationRun.signalCompression. */
+export const DEFAULT_SIGNAL_COMPRESSION: Slow5SignalCompression = 'none';
 /** FASTA line width of transcripts.fa (samtools faidx's habit). */
 const FASTA_LINE_BASES = 60;
 
@@ -59,7 +62,13 @@ export interface SimulationRun {
   /** A TSV of `transcript<TAB>relative abundance`; transcripts not listed get no reads. */
   readonly abundancePath?: string;
   readonly threads: number;
+  /** BLOW5 record compression; default zlib (slow5tools' default). */
   readonly recordCompression?: Slow5RecordCompression;
+  /**
+   * BLOW5 signal compression; default none, not slow5tools' svb-zd: Debian's libslow5 0.7.0, which its nanopolish
+   * 0.14.0 reads BLOW5 through, crashes decoding svb-zd (its system streamvbyte writes int32 where slow5lib's own
+   * copy writes int16), and nanopolish eventalign on these files is the point of the simulator.
+   */
   readonly signalCompression?: Slow5SignalCompression;
   /** Called after each block with the reads written so far. */
   readonly onProgress?: (readsWritten: number) => void;
@@ -230,7 +239,10 @@ export function paramsJson(run: SimulationRun, context: SimulationContext, summa
       },
       profile: context.profile,
       leader: options.leader ? { adaptor: RNA_ADAPTOR, stall: RNA_STALL, adaptorShiftPicoamps: -ADAPTOR_SHIFT_PICOAMPS } : null,
-      blow5: { recordCompression: run.recordCompression ?? 'zlib', signalCompression: run.signalCompression ?? 'svb-zd' },
+      blow5: {
+        recordCompression: run.recordCompression ?? DEFAULT_RECORD_COMPRESSION,
+        signalCompression: run.signalCompression ?? DEFAULT_SIGNAL_COMPRESSION,
+      },
       conventions: {
         sitePosition: '0-based contig coordinate of the modified base (the A of DRACH)',
         kmerPosition: '0-based contig coordinate of the first base of the k-mer (nanopolish eventalign position)',
@@ -289,8 +301,8 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationSumma
     >;
     for (const condition of CONDITIONS) {
       const slow5 = await Slow5Writer.open(staged(`${condition}.blow5`), slow5HeaderFor(condition, options), {
-        recordCompression: run.recordCompression,
-        signalCompression: run.signalCompression,
+        recordCompression: run.recordCompression ?? DEFAULT_RECORD_COMPRESSION,
+        signalCompression: run.signalCompression ?? DEFAULT_SIGNAL_COMPRESSION,
       });
       writers.push(slow5);
       const bam = await BamSorter.open(staged(`${condition}.bam`), makeHeader(headerText(condition), references), { writeIndex: true });
