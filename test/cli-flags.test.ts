@@ -40,6 +40,7 @@ describe('flags across tools', () => {
       'collect-multi',
       'fq-transform process',
       'ndjson2bam',
+      'signal-sim',
     ]);
   });
 

@@ -35,7 +35,10 @@ function simulate(args: string[]): string {
 }
 
 function truthReads(dir: string): TruthRead[] {
-  const lines = gunzipSync(fs.readFileSync(path.join(dir, 'truth_reads.ndjson.gz'))).toString('utf8').trimEnd().split('\n');
+  const lines = gunzipSync(fs.readFileSync(path.join(dir, 'truth_reads.ndjson.gz')))
+    .toString('utf8')
+    .trimEnd()
+    .split('\n');
   const header = JSON.parse(lines[0]);
   expect(header).toMatchObject({ type: 'header', format: 'shoal.sim-reads', version: 1, kmer_size: 5 });
   return lines.slice(1).map((line) => JSON.parse(line));
@@ -56,7 +59,9 @@ async function blow5Records(file: string): Promise<{ readId: string; picoamps: F
   return records;
 }
 
-async function bamRecords(file: string): Promise<{ name: string; refId: number; pos: number; flag: number; mapq: number; cigar: Uint32Array; seq: string; end: number }[]> {
+async function bamRecords(
+  file: string,
+): Promise<{ name: string; refId: number; pos: number; flag: number; mapq: number; cigar: Uint32Array; seq: string; end: number }[]> {
   const reader = await BamReader.open(file);
   const records = [];
   for await (const batch of reader.batches())
@@ -91,7 +96,19 @@ describe('signal-sim', () => {
   });
 
   it('agrees with itself: ids, signal lengths, k-mer tiling, alignments, DRACH sites and modifications', async () => {
-    const dir = simulate([...TINY, '--seed', '3', '--shift', '8', '--stoichiometry', '1', '--fraction-modified-sites', '0.5', '--partial-fraction', '0.5']);
+    const dir = simulate([
+      ...TINY,
+      '--seed',
+      '3',
+      '--shift',
+      '8',
+      '--stoichiometry',
+      '1',
+      '--fraction-modified-sites',
+      '0.5',
+      '--partial-fraction',
+      '0.5',
+    ]);
     const transcripts = new Map([...readFastaFileSync(path.join(dir, 'transcripts.fa'))].map((record) => [record.name, record.sequence]));
     const reads = truthReads(dir);
     const sites = truthSites(dir);
@@ -101,7 +118,8 @@ describe('signal-sim', () => {
     // truth_sites.tsv lists every DRACH A, found here independently with a regular expression.
     const expectedSites: string[] = [];
     for (const [name, sequence] of transcripts)
-      for (let p = 2; p + 2 < sequence.length; p++) if (/^[AGT][AG]AC[ACT]$/.test(sequence.slice(p - 2, p + 3))) expectedSites.push(`${name}:${p}`);
+      for (let p = 2; p + 2 < sequence.length; p++)
+        if (/^[AGT][AG]AC[ACT]$/.test(sequence.slice(p - 2, p + 3))) expectedSites.push(`${name}:${p}`);
     expect(sites.map((site) => `${site.contig}:${site.position}`)).toEqual(expectedSites);
     const modifiedSites = new Set(sites.filter((site) => site.modified === '1').map((site) => `${site.contig}:${site.position}`));
     expect(modifiedSites.size).toBe(Math.round(0.5 * sites.length));
@@ -188,7 +206,17 @@ describe('signal-sim', () => {
     fs.writeFileSync(fasta, `>first one\n${random(400, 1)}\n>second\n${random(300, 7)}\n>third\n${random(350, 3)}\n`);
     fs.writeFileSync(path.join(work, 'abundance.tsv'), '# name\tcount\nfirst\t3\nsecond\t1\n');
     const dir = path.join(work, 'out');
-    const result = runSignalSim(['-O', dir, '--transcriptome', fasta, '--abundance', path.join(work, 'abundance.tsv'), '--reads-per-condition', '4', '-q']);
+    const result = runSignalSim([
+      '-O',
+      dir,
+      '--transcriptome',
+      fasta,
+      '--abundance',
+      path.join(work, 'abundance.tsv'),
+      '--reads-per-condition',
+      '4',
+      '-q',
+    ]);
     expect(result.status, result.stderr).toBe(0);
     const written = [...readFastaFileSync(path.join(dir, 'transcripts.fa'))];
     expect(written.map((record) => record.name)).toEqual(['first', 'second', 'third']);
@@ -217,17 +245,20 @@ describe('signal-sim', () => {
     }
   });
 
-  it.skipIf(!hasTool('nanopolish'))('is aligned by nanopolish eventalign where the truth says (tools/goldens/check-sim-nanopolish.sh)', () => {
-    const dir = tempDir('shoal-sim-nanopolish-');
-    const result = runShell(`tools/goldens/check-sim-nanopolish.sh ${dir}`);
-    expect(result.status, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout);
-    for (const condition of ['native', 'ivt']) {
-      expect(report[condition].alignedReads / report[condition].reads).toBeGreaterThanOrEqual(0.8);
-      // Event samples inside the true k-mer's sample range (nanopolish's segmentation is not exact).
-      expect(report[condition].samplesInTrueKmer).toBeGreaterThan(0.6);
-    }
-    // Native k-mers over modified sites read above the model, IVT ones do not.
-    expect(report.native.modifiedKmerShift).toBeGreaterThan(2);
-  });
+  it.skipIf(!hasTool('nanopolish'))(
+    'is aligned by nanopolish eventalign where the truth says (tools/goldens/check-sim-nanopolish.sh)',
+    () => {
+      const dir = tempDir('shoal-sim-nanopolish-');
+      const result = runShell(`tools/goldens/check-sim-nanopolish.sh ${dir}`);
+      expect(result.status, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout);
+      for (const condition of ['native', 'ivt']) {
+        expect(report[condition].alignedReads / report[condition].reads).toBeGreaterThanOrEqual(0.8);
+        // Event samples inside the true k-mer's sample range (nanopolish's segmentation is not exact).
+        expect(report[condition].samplesInTrueKmer).toBeGreaterThan(0.6);
+      }
+      // Native k-mers over modified sites read above the model, IVT ones do not.
+      expect(report.native.modifiedKmerShift).toBeGreaterThan(2);
+    },
+  );
 });

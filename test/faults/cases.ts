@@ -791,6 +791,39 @@ const FQ_FAULTS: { id: string; setup: (dir: string) => Run; exit: Exit; stderr: 
 for (const fault of FQ_FAULTS)
   add({ id: `fq-transform ${fault.id}`, setup: fault.setup, exit: fault.exit, stderr: fault.stderr, mayLeave: /(^|\/)o\.incompleted$/ });
 
+// ---------------------------------------------------------------- signal-sim's inputs: a transcriptome FASTA, abundances
+
+const SIM_FAULTS: { id: string; files: Record<string, string>; args: string[]; stderr: RegExp }[] = [
+  {
+    id: 'a transcriptome with bases before the first header',
+    files: { 'tx.fa': 'ACGT\n>a\nACGTACGTACGTACGTACGTACGT\n' },
+    args: ['--transcriptome', 'tx.fa'],
+    stderr: /tx\.fa \(line 1\): sequence data before the first '>'/,
+  },
+  {
+    id: 'a transcriptome naming a transcript twice',
+    files: { 'tx.fa': '>a\nACGTACGTACGTACGTACGTACGT\n>a x\nACGTACGTACGTACGTACGTACGT\n' },
+    args: ['--transcriptome', 'tx.fa'],
+    stderr: /tx\.fa: transcript 'a' appears twice/,
+  },
+  {
+    id: 'an abundance that is not a number',
+    files: { 'ab.tsv': 'tx0001\t2\ntx0002\tmany\n' },
+    args: ['--transcripts', '2', '--abundance', 'ab.tsv'],
+    stderr: /ab\.tsv \(line 2\): abundance 'many' is not a number of 0 or more/,
+  },
+];
+for (const fault of SIM_FAULTS)
+  add({
+    id: `signal-sim: ${fault.id}`,
+    setup: (dir) => {
+      for (const [name, text] of Object.entries(fault.files)) write(dir, name, text);
+      return { tool: 'signal-sim', args: ['-O', 'out', ...fault.args, '--reads-per-condition', '1', '-t', '1'] };
+    },
+    exit: 1,
+    stderr: fault.stderr,
+  });
+
 // ---------------------------------------------------------------- usage errors: one line, exit 2
 
 /** The arguments a tool needs (they exist and are good), so that the flag under test is the one error. */
@@ -800,12 +833,13 @@ const REQUIRED: Record<string, string[]> = {
   'bam-index': ['x.bam'],
   'collect-merge': ['-o', 'q', 'p.json'],
   'fq-transform': ['process', 'c.toml'],
+  'signal-sim': ['-O', 'out'],
 };
 const required = (tool: string): string[] => REQUIRED[tool] ?? ['-i', 'x.bam', '-o', 'q'];
 const THREADS_WORDS = /--threads takes a whole number from 1 to 128, got '/;
 const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   // Every tool parses its flags in one shell (packages/cli); the collectors share one more (packages/collect).
-  ...['bam2ndjson', 'ndjson2bam', 'bam-index', 'collect-isize', 'collect-merge', 'fq-transform'].map((tool) => ({
+  ...['bam2ndjson', 'ndjson2bam', 'bam-index', 'collect-isize', 'collect-merge', 'fq-transform', 'signal-sim'].map((tool) => ({
     tool,
     args: [...required(tool), '--no-such-flag'],
     stderr: /unknown option '--no-such-flag'/,
@@ -834,6 +868,17 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
       ['collect-basic', '--format', 'tsv', /riker or picard/],
     ] as const
   ).map(([tool, flag, value, stderr]) => ({ tool, args: [...required(tool), flag, value], stderr })),
+  // signal-sim's settings with a range, just outside it (one of each kind of parser).
+  ...(
+    [
+      ['--stoichiometry', '1.2', /--stoichiometry takes a number or a range min-max from 0 to 1, got '1\.2'/],
+      ['--transcript-length', '900-300', /--transcript-length takes a whole number or a range min-max/],
+      ['--reads-per-condition', '0', /--reads-per-condition takes a whole number from 1/],
+      ['--fraction-modified-sites', '-0.1', /--fraction-modified-sites takes a number from 0 to 1/],
+      ['--record-compression', 'lz4', /--record-compression.*lz4.*none, zlib, zstd/],
+    ] as const
+  ).map(([flag, value, stderr]) => ({ tool: 'signal-sim', args: [...required('signal-sim'), flag, value], stderr })),
+  { tool: 'signal-sim', args: [], stderr: /-O, --output-dir/ },
   { tool: 'collect-multi', args: ['-o', 'q'], stderr: /-i, --input/ },
   { tool: 'collect-merge', args: [], stderr: /output|partial/ },
   { tool: 'bam-index', args: [], stderr: /missing required argument/ },
@@ -926,6 +971,11 @@ const WRITERS: { name: string; run: (out: string) => Run; inputs: (dir: string) 
       fqRun(dir, toml().replace("prefix = 'out/o'", "prefix = 'x'"), fastq(3000, 1, 1), fastq(3000, 2, 2));
       return Promise.resolve();
     },
+  },
+  {
+    name: 'signal-sim',
+    run: (out) => ({ tool: 'signal-sim', args: ['-O', out, '--transcripts', '1', '--reads-per-condition', '2', '-q', '-t', '1'] }),
+    inputs: () => Promise.resolve(),
   },
 ];
 /** Where a writer's output cannot go: how to make the place, the folder to name, the words of the problem. */
@@ -1204,6 +1254,13 @@ const SIGNALLED: { name: string; run: Run; stdin: () => Uint8Array; ready: (file
     run: { tool: 'fq-transform', args: ['process', 'c.toml', '-t', '1'] },
     stdin: () => Buffer.from(fastq(100, 3, 1)),
     ready: (files) => files.some((f) => f.includes('.tmp-')),
+  },
+  {
+    // Reads nothing: stopped while it writes into its staging folder (out/.signal-sim-*), which must go.
+    name: 'signal-sim',
+    run: { tool: 'signal-sim', args: ['-O', 'out', '--transcripts', '20', '--reads-per-condition', '20', '-q', '-t', '1'] },
+    stdin: () => new Uint8Array(0),
+    ready: (files) => files.some((f) => f.includes('.signal-sim-') && f.endsWith('.fastq')),
   },
 ];
 for (const signalled of SIGNALLED) {

@@ -28,6 +28,7 @@ const BIN: Record<string, string> = {
   'collect-multi': 'packages/collect/bin/collect-multi.js',
   'collect-merge': 'packages/collect/bin/collect-merge.js',
   'fq-transform': 'packages/fq-transform/bin/fq-transform.js',
+  'signal-sim': 'packages/signal-sim/bin/signal-sim.js',
 };
 const binOf = (tool: string): string => {
   const bin = BIN[tool];

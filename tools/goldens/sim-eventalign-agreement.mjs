@@ -11,9 +11,17 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 const dir = process.argv[2];
-const lines = gunzipSync(fs.readFileSync(path.join(dir, 'truth_reads.ndjson.gz'))).toString('utf8').trimEnd().split('\n');
+const lines = gunzipSync(fs.readFileSync(path.join(dir, 'truth_reads.ndjson.gz')))
+  .toString('utf8')
+  .trimEnd()
+  .split('\n');
 const k = JSON.parse(lines[0]).kmer_size;
-const truth = new Map(lines.slice(1).map((line) => JSON.parse(line)).map((read) => [read.read_id, read]));
+const truth = new Map(
+  lines
+    .slice(1)
+    .map((line) => JSON.parse(line))
+    .map((read) => [read.read_id, read]),
+);
 const modifiedSites = new Set(
   fs
     .readFileSync(path.join(dir, 'truth_sites.tsv'), 'utf8')
@@ -27,7 +35,10 @@ const modifiedSites = new Set(
 
 const report = {};
 for (const condition of ['native', 'ivt']) {
-  const rows = fs.readFileSync(path.join(dir, `${condition}.eventalign.tsv`), 'utf8').trimEnd().split('\n');
+  const rows = fs
+    .readFileSync(path.join(dir, `${condition}.eventalign.tsv`), 'utf8')
+    .trimEnd()
+    .split('\n');
   const columns = rows[0].split('\t');
   const at = (name) => columns.indexOf(name);
   const [contigColumn, positionColumn, readColumn, levelColumn, modelKmerColumn, modelMeanColumn, startColumn, endColumn] = [

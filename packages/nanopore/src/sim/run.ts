@@ -17,6 +17,7 @@ import {
   BgzfWriter,
   CommitGroup,
   HtsError,
+  describeFsError,
   STANDARD_AUX_FIELDS,
   Slow5Writer,
   ensureOutputFolder,
@@ -265,7 +266,12 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationSumma
   const profile = context.profile;
 
   ensureOutputFolder(path.join(run.outputDir, 'x'));
-  const staging = fs.mkdtempSync(path.join(run.outputDir, '.signal-sim-'));
+  let staging: string;
+  try {
+    staging = fs.mkdtempSync(path.join(run.outputDir, '.signal-sim-'));
+  } catch (error) {
+    throw new HtsError(`cannot write outputs: ${describeFsError(error)}`, run.outputDir);
+  }
   const removeStaging = (): void => fs.rmSync(staging, { recursive: true, force: true });
   process.on('exit', removeStaging);
   const staged = (name: string): string => path.join(staging, name);
