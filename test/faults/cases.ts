@@ -1260,7 +1260,7 @@ const SIGNALLED: { name: string; run: Run; stdin: () => Uint8Array; ready: (file
     name: 'signal-sim',
     run: { tool: 'signal-sim', args: ['-O', 'out', '--transcripts', '20', '--reads-per-condition', '20', '-q', '-t', '1'] },
     stdin: () => new Uint8Array(0),
-    ready: (files) => files.some((f) => f.includes('.signal-sim-') && f.endsWith('.fastq')),
+    ready: (files) => files.some((f) => f.includes('.signal-sim-')),
   },
 ];
 for (const signalled of SIGNALLED) {
