@@ -154,7 +154,11 @@ export function main(argv: string[]): Promise<never> {
       ])
       .option('--pore <model>', 'pore model: a preset (rna002) or a model file in nanopolish format', DEFAULTS.pore)
       .addOption(threadsOption('the main thread writes, n-1 workers simulate'))
-      .addOption(new Option('--record-compression <method>', 'BLOW5 record compression').choices(['none', 'zlib', 'zstd']).default('zlib'))
+      .addOption(
+        new Option('--record-compression <method>', 'BLOW5 record compression')
+          .choices(['none', 'zlib', 'zstd'])
+          .default(DEFAULT_RECORD_COMPRESSION),
+      )
       .addOption(
         new Option('--signal-compression <method>', "BLOW5 signal compression (svb-zd: Debian's nanopolish 0.14.0 cannot read it)")
           .choices(['none', 'svb-zd'])

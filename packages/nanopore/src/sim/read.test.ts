@@ -236,7 +236,11 @@ describe('a simulated read', () => {
       for (const op of calls.cigar) {
         const length = op >>> 4;
         if ((op & 15) === CigarOp.Match) {
-          for (let i = 0; i < length; i++) if (calls.sequence[query + i] !== sequence[reference + i]) (totals.substitutions++, edits++);
+          for (let i = 0; i < length; i++) {
+            if (calls.sequence[query + i] === sequence[reference + i]) continue;
+            totals.substitutions++;
+            edits++;
+          }
           query += length;
           reference += length;
         } else if ((op & 15) === CigarOp.Insertion) {
@@ -265,7 +269,13 @@ describe('a simulated read', () => {
     const ctx = context();
     const plan = planRead(ctx, 'native', 0);
     const signal = simulateSignal(ctx, plan);
-    const truth = JSON.parse(truthLine(ctx, plan, signal));
+    const truth = JSON.parse(truthLine(ctx, plan, signal)) as {
+      read_id: string;
+      kmer_first_position: number;
+      kmer_last_position: number;
+      kmer_sample_boundaries: number[];
+      signal_length: number;
+    };
     expect(truth.read_id).toBe(plan.readId);
     expect(truth.read_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(truth.kmer_first_position).toBe(plan.end - 5);
