@@ -27,6 +27,14 @@ export {
   type BamPipelineOptions,
 } from './bam-pipeline.js';
 export { batchesOf, recordCountOf, type RecordBlock } from './stages/bam.js';
+export {
+  openSlow5Pipeline,
+  slow5BatchOf,
+  SLOW5_BLOCK_BYTES,
+  SLOW5_STAGES_MODULE,
+  type Slow5Pipeline,
+  type Slow5PipelineOptions,
+} from './slow5-pipeline.js';
 export { parallelBgzfCompression, BGZF_STAGES_MODULE } from './bgzf-compression.js';
 export { runClassicPipeline } from './classic.js';
 export { threadCpuMs } from './thread-cpu.js';

@@ -32,7 +32,7 @@ export {
   type ParallelCompressorFactory,
 } from './bgzf/writer.js';
 export { makeVirtualOffset, compressedOffsetOf, uncompressedOffsetOf } from './bgzf/virtual-offset.js';
-export { zstdAvailable, zstdCompress, ZstdDecompressor, zstdDecompressChunks } from './compress/zstd.js';
+export { zstdAvailable, zstdCompress, zstdDecompressFrame, ZstdDecompressor, zstdDecompressChunks } from './compress/zstd.js';
 
 export {
   makeHeader,
@@ -102,3 +102,26 @@ export {
   type SequenceFormat,
 } from './fastq/input.js';
 export { gzipMember } from './compress/gzip.js';
+
+export {
+  STANDARD_AUX_FIELDS,
+  picoamps,
+  type Slow5Header,
+  type Slow5Record,
+  type Slow5AuxField,
+  type Slow5AuxValue,
+  type Slow5RecordCompression,
+  type Slow5SignalCompression,
+} from './slow5/types.js';
+export {
+  openSlow5,
+  openSlow5Reader,
+  decodeSlow5Batch,
+  type Slow5File,
+  type Slow5FileReader,
+  type Slow5Layout,
+  type StoredRecordBatch,
+} from './slow5/reader.js';
+export { Slow5Writer, encodeSlow5File, type Slow5WriterOptions } from './slow5/writer.js';
+export { Blow5IndexedReader, buildSlow5Index } from './slow5/idx.js';
+export { encodeSvbZd, decodeSvbZd } from './slow5/svb-zd.js';

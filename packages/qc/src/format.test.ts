@@ -1,6 +1,6 @@
 /** Number formatting as htsjdk 3.0.4's FormatUtil (Picard files) and riker (fixed decimals) write it. */
 import { describe, expect, it } from 'vitest';
-import { formatFixed, formatPicardDouble } from './format.js';
+import { formatFixed, formatPicardDouble, roundExact, roundExactSlow } from './format.js';
 
 describe('number formatting', () => {
   it('rounds Picard doubles HALF_DOWN on the exact value, 6 digits, no trailing zeros', () => {
@@ -23,5 +23,36 @@ describe('number formatting', () => {
     expect(formatFixed(297.62930648769577, 2)).toBe('297.63');
     expect(formatFixed(0.125, 2)).toBe('0.12');
     expect(formatFixed(Number.NaN, 2)).toBe('NaN');
+  });
+});
+
+describe('roundExact', () => {
+  it('equals the exact-expansion rounding on random values, exact ties and near-ties', () => {
+    let seed = 12345;
+    const random = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const values: number[] = [0, -0, 0.5, 1.5, 2.5, -2.5, 15.5859375, 0.0000005, 1e-7, 123456789.125, 1e20, -1e-300];
+    for (let i = 0; i < 3_000; i++) {
+      values.push((random() - 0.5) * 10 ** Math.floor(random() * 12 - 4));
+      // Exact ties at every digit count: k/2^m has a terminating expansion.
+      values.push(Math.floor(random() * 1e6) / 2 ** Math.floor(random() * 12));
+      // Near-ties: about one ulp either side of a decimal tie.
+      const tie = (Math.floor(random() * 1e6) + 0.5) / 1e6;
+      values.push(tie, tie * (1 - 2 ** -52), tie * (1 + 2 ** -52));
+    }
+    for (const digits of [0, 2, 5, 6]) {
+      for (const ties of ['even', 'down'] as const) {
+        for (const value of values) {
+          const fast = roundExact(value, digits, ties);
+          if (fast !== roundExactSlow(value, digits, ties))
+            expect(`${value} ${digits} ${ties} -> ${fast}`).toBe(roundExactSlow(value, digits, ties));
+        }
+      }
+    }
+    expect(roundExact(15.5859375, 6, 'down')).toBe('15.585937');
+    expect(roundExact(2.5, 0, 'even')).toBe('2');
+    expect(roundExact(0.125, 2, 'even')).toBe('0.12');
   });
 });

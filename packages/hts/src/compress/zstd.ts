@@ -29,6 +29,9 @@ interface ZstdLib {
   freeDCtx(dctx: bigint): SizeT;
   /** output and input are native pointers to a ZSTD_outBuffer and a ZSTD_inBuffer. */
   decompressStream(dctx: bigint, output: bigint, input: bigint): SizeT;
+  /** ZSTD_getFrameContentSize: the size a frame's header states, or 2^64-1 (unknown) / 2^64-2 (error). */
+  frameContentSize(src: Uint8Array, srcSize: number): SizeT;
+  decompress(dst: Uint8Array, dstCapacity: number, src: Uint8Array, srcSize: number): SizeT;
   readonly dStreamInSize: number;
   readonly dStreamOutSize: number;
 }
@@ -56,6 +59,8 @@ function load(): { lib: ZstdLib } | { error: Error } {
     const createDCtx = lib.func('void *ZSTD_createDCtx(void)');
     const freeDCtx = lib.func('size_t ZSTD_freeDCtx(void *dctx)');
     const decompressStream = lib.func('size_t ZSTD_decompressStream(void *zds, void *output, void *input)');
+    const frameContentSize = lib.func('unsigned long long ZSTD_getFrameContentSize(const void *src, size_t srcSize)');
+    const decompress = lib.func('size_t ZSTD_decompress(_Out_ void *dst, size_t dstCapacity, const void *src, size_t compressedSize)');
     const dStreamInSize = lib.func('size_t ZSTD_DStreamInSize(void)');
     const dStreamOutSize = lib.func('size_t ZSTD_DStreamOutSize(void)');
     return {
@@ -68,6 +73,8 @@ function load(): { lib: ZstdLib } | { error: Error } {
         createDCtx: () => createDCtx() as bigint | null,
         freeDCtx: (dctx) => freeDCtx(dctx) as SizeT,
         decompressStream: (dctx, output, input) => decompressStream(dctx, output, input) as SizeT,
+        frameContentSize: (src, srcSize) => frameContentSize(src, srcSize) as SizeT,
+        decompress: (dst, dstCapacity, src, srcSize) => decompress(dst, dstCapacity, src, srcSize) as SizeT,
         dStreamInSize: Number(dStreamInSize()),
         dStreamOutSize: Number(dStreamOutSize()),
       },
@@ -104,6 +111,25 @@ export function zstdCompress(input: Uint8Array, level: number): Uint8Array {
   if (lib.isError(written)) throw new Error(`zstd compression failed: ${lib.getErrorName(written)}`);
   const size = Number(written);
   return size === out.length ? out : out.slice(0, size);
+}
+
+/**
+ * Decompresses one complete zstd frame whose header states its content size (as ZSTD_compress
+ * writes it; BLOW5 records are such frames). A corrupt frame, one without a stated size or one
+ * stating more than `maxBytes` is an HtsError (the caller adds the file and offset).
+ */
+export function zstdDecompressFrame(input: Uint8Array, maxBytes = 0x7fffffff): Uint8Array {
+  const lib = zstd();
+  const stated = BigInt(lib.frameContentSize(input, input.length));
+  if (stated >= (1n << 64n) - 2n)
+    throw new HtsError(stated === (1n << 64n) - 1n ? 'zstd frame does not state its size' : 'corrupt zstd frame header');
+  if (stated > BigInt(maxBytes)) throw new HtsError(`zstd frame states ${stated} bytes, more than the ${maxBytes} allowed`);
+  const out = new Uint8Array(Number(stated));
+  const written = lib.decompress(out, out.length, input, input.length);
+  if (lib.isError(written)) throw new HtsError(`corrupt zstd data: ${lib.getErrorName(written)}`);
+  if (Number(written) !== out.length)
+    throw new HtsError(`corrupt zstd data: the frame states ${out.length} bytes but holds ${Number(written)}`);
+  return out;
 }
 
 // Field indexes (size_t units) in the native struct block: ZSTD_outBuffer { void *dst; size_t size; size_t pos; }
