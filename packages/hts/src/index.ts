@@ -7,7 +7,6 @@ export { openByteSource, describeFsError, type ByteSource } from './io/byte-sour
 export { commitSinks, openOutput, EpipeError, type ByteSink, type OutputOptions } from './io/output.js';
 export {
   AtomicFile,
-  CommitGroup,
   commitAll,
   checkOutputPrefix,
   ensureOutputFolder,

@@ -300,7 +300,7 @@ export function simulateBasecalls(context: SimulationContext, plan: ReadPlan): B
   return { sequence: bases.join(''), qualities: Uint8Array.from(qualities), cigar: Uint32Array.from(ops), editDistance };
 }
 
-/** The BAM record of a read: forward strand, MAPQ 60, the known alignment, SEQ and QUAL of the basecalls, NM. */
+/** The BAM record of a read: forward strand, MAPQ 60, the known alignment, SEQ and QUAL of the basecalls, NM, RG (the condition). */
 export function alignmentRecord(plan: ReadPlan, calls: Basecalls): Uint8Array {
   const record: BamRecord = {
     readName: plan.readId,
@@ -314,7 +314,10 @@ export function alignmentRecord(plan: ReadPlan, calls: Basecalls): Uint8Array {
     templateLength: 0,
     sequence: calls.sequence,
     qualities: calls.qualities,
-    tags: [{ name: 'NM', type: 'i', value: calls.editDistance }],
+    tags: [
+      { name: 'NM', type: 'i', value: calls.editDistance },
+      { name: 'RG', type: 'Z', value: plan.condition },
+    ],
   };
   return encodeRecord(record);
 }

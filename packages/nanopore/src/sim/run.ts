@@ -5,7 +5,7 @@
  * all signals.
  *
  * Outputs are written into a hidden staging folder inside the output folder and renamed into place together at the
- * end (hts io/atomic.ts CommitGroup: all appear, or none does and older files stay as they were). A run that fails or
+ * end (hts io/atomic.ts, AtomicFile.group(): all appear, or none does and older files stay as they were). A run that fails or
  * is stopped removes the staging folder.
  */
 import fs from 'node:fs';
@@ -15,7 +15,6 @@ import {
   AtomicFile,
   BamSorter,
   BgzfWriter,
-  CommitGroup,
   HtsError,
   describeFsError,
   STANDARD_AUX_FIELDS,
@@ -266,6 +265,8 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationSumma
   const profile = context.profile;
 
   ensureOutputFolder(path.join(run.outputDir, 'x'));
+  // A folder under an output's name would fail only at the last rename, after all the work.
+  AtomicFile.refuseFolders(OUTPUT_FILES.map((name) => path.join(run.outputDir, name)));
   let staging: string;
   try {
     staging = fs.mkdtempSync(path.join(run.outputDir, '.signal-sim-'));
@@ -301,10 +302,7 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationSumma
       file.commit();
     }
 
-    const outputs = {} as Record<
-      Condition,
-      { slow5: Slow5Writer; bam: BamSorter; fastq: AtomicFile; startTime: bigint; channelReads: number }
-    >;
+    const outputs = {} as Record<Condition, { slow5: Slow5Writer; bam: BamSorter; fastq: AtomicFile; startTime: bigint }>;
     for (const condition of CONDITIONS) {
       const slow5 = await Slow5Writer.open(staged(`${condition}.blow5`), slow5HeaderFor(condition, options), {
         recordCompression: run.recordCompression ?? DEFAULT_RECORD_COMPRESSION,
@@ -315,7 +313,7 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationSumma
       writers.push(bam);
       const fastq = AtomicFile.create(staged(`${condition}.fastq`));
       writers.push(fastq);
-      outputs[condition] = { slow5, bam, fastq, startTime: 0n, channelReads: 0 };
+      outputs[condition] = { slow5, bam, fastq, startTime: 0n };
     }
     const truth = new BgzfWriter(openOutput(staged('truth_reads.ndjson.gz')));
     writers.push({ abort: () => truth.abort() });
@@ -421,7 +419,7 @@ export async function runSimulation(run: SimulationRun): Promise<SimulationSumma
     }
 
     // Every file is complete in the staging folder: rename them into place as one group.
-    const group = new CommitGroup();
+    const group = AtomicFile.group();
     try {
       for (const name of OUTPUT_FILES) {
         const target = path.join(run.outputDir, name);
