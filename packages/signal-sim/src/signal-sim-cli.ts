@@ -68,6 +68,16 @@ function rangeArgument(flag: string, low: number, high: number, whole: boolean):
 
 const range = (pair: readonly [number, number]): string => (pair[0] === pair[1] ? String(pair[0]) : `${pair[0]}-${pair[1]}`);
 
+/** An option taking a value or a range, its default shown as the user would type it (`0.5-1`, not `[0.5,1]`). */
+function rangeOption(
+  flags: string,
+  description: string,
+  parse: (value: string) => [number, number],
+  defaultValue: [number, number],
+): Option {
+  return new Option(flags, description).argParser(parse).default(defaultValue, range(defaultValue));
+}
+
 export function main(argv: string[]): Promise<never> {
   return runTool('signal-sim', argv, (program) => {
     program
@@ -89,11 +99,13 @@ export function main(argv: string[]): Promise<never> {
         DEFAULTS.transcripts,
       )
       .option('--transcriptome <fasta>', 'simulate from these transcripts instead (FASTA, plain or gzip; U read as T)')
-      .option(
-        '--transcript-length <min-max>',
-        'length range of random transcripts (bases)',
-        rangeArgument('--transcript-length', 20, 1_000_000, true),
-        [DEFAULTS.transcriptMinLengthBp, DEFAULTS.transcriptMaxLengthBp],
+      .addOption(
+        rangeOption(
+          '--transcript-length <min-max>',
+          'length range of random transcripts (bases)',
+          rangeArgument('--transcript-length', 20, 1_000_000, true),
+          [DEFAULTS.transcriptMinLengthBp, DEFAULTS.transcriptMaxLengthBp],
+        ),
       )
       .option('--abundance <tsv>', "relative abundance per transcript ('name<TAB>count'); reads are then drawn by abundance")
       .option(
@@ -121,11 +133,13 @@ export function main(argv: string[]): Promise<never> {
         DEFAULTS.shiftPicoamps,
       )
       .option('--dwell-factor <x>', 'dwell multiplier of those k-mers', numberInRange('--dwell-factor', 0.1, 10), DEFAULTS.dwellFactor)
-      .option(
-        '--stoichiometry <f|min-max>',
-        "fraction of native reads modified at a modified site: one value, or a range each site's value is drawn from",
-        rangeArgument('--stoichiometry', 0, 1, false),
-        [DEFAULTS.stoichiometryMin, DEFAULTS.stoichiometryMax],
+      .addOption(
+        rangeOption(
+          '--stoichiometry <f|min-max>',
+          "fraction of native reads modified at a modified site: one value, or a range each site's value is drawn from",
+          rangeArgument('--stoichiometry', 0, 1, false),
+          [DEFAULTS.stoichiometryMin, DEFAULTS.stoichiometryMax],
+        ),
       )
       .option(
         '--fraction-modified-sites <f>',
@@ -148,10 +162,14 @@ export function main(argv: string[]): Promise<never> {
       .option('--insertion-rate <f>', 'basecall insertions per base', numberInRange('--insertion-rate', 0, 0.5), DEFAULTS.insertionRate)
       .option('--deletion-rate <f>', 'basecall deletions per base', numberInRange('--deletion-rate', 0, 0.5), DEFAULTS.deletionRate)
       .option('--no-leader', 'no adaptor and poly(A) signal before the molecule')
-      .option('--polya-length <min-max>', 'poly(A) length range in the leader (bases)', rangeArgument('--polya-length', 0, 10_000, true), [
-        DEFAULTS.polyAMinLengthBp,
-        DEFAULTS.polyAMaxLengthBp,
-      ])
+      .addOption(
+        rangeOption(
+          '--polya-length <min-max>',
+          'poly(A) length range in the leader (bases)',
+          rangeArgument('--polya-length', 0, 10_000, true),
+          [DEFAULTS.polyAMinLengthBp, DEFAULTS.polyAMaxLengthBp],
+        ),
+      )
       .option('--pore <model>', 'pore model: a preset (rna002) or a model file in nanopolish format', DEFAULTS.pore)
       .addOption(threadsOption('the main thread writes, n-1 workers simulate'))
       .addOption(
