@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BamReader, CigarOp, openSlow5, picoamps, queryLengthOf, readFastaFileSync } from '@shoal/hts';
+import { BamReader, CigarOp, openSlow5, picoamps, queryLengthOf, readFastaFileSync, zstdAvailable } from '@shoal/hts';
 import { kmerRank, loadPoreModel, OUTPUT_FILES } from '@shoal/nanopore';
 import { hasTool, runShell, runSignalSim, tempDir } from './helpers.js';
 
-const TINY = ['--transcripts', '2', '--transcript-length', '300-500', '--reads-per-condition', '3', '-q'];
+const TINY = ['--transcripts', '2', '--transcript-length', '300-500', '--reads-per-condition', '3', '-q', '-t', '1'];
 
 interface TruthRead {
   read_id: string;
@@ -93,6 +93,18 @@ describe('signal-sim', () => {
     }
     for (const name of ['native.blow5', 'ivt.fastq', 'transcripts.fa', 'truth_sites.tsv'])
       expect(fs.readFileSync(path.join(other, name)).equals(fs.readFileSync(path.join(one, name))), name).toBe(false);
+  });
+
+  it('writes the same reads in every BLOW5 compression', async () => {
+    const plain = simulate([...TINY, '--record-compression', 'none']);
+    const packed = simulate([...TINY, '--record-compression', zstdAvailable() ? 'zstd' : 'zlib', '--signal-compression', 'svb-zd']);
+    for (const condition of ['native', 'ivt']) {
+      const a = await blow5Records(path.join(plain, `${condition}.blow5`));
+      const b = await blow5Records(path.join(packed, `${condition}.blow5`));
+      expect(b.map((record) => record.readId)).toEqual(a.map((record) => record.readId));
+      b.forEach((record, i) => expect(Buffer.from(record.picoamps.buffer).equals(Buffer.from(a[i].picoamps.buffer))).toBe(true));
+    }
+    expect(fs.statSync(path.join(packed, 'native.blow5')).size).toBeLessThan(fs.statSync(path.join(plain, 'native.blow5')).size / 2);
   });
 
   it('agrees with itself: ids, signal lengths, k-mer tiling, alignments, DRACH sites and modifications', async () => {
