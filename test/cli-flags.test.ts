@@ -25,6 +25,7 @@ describe('flags across tools', () => {
       'bam2ndjson',
       'ndjson2bam',
       'bam-index',
+      'bam-sort',
       'collect-multi',
       'collect-merge',
       'fq-transform process',
@@ -33,6 +34,7 @@ describe('flags across tools', () => {
       expect(names).toContain(tool);
     const threads = commands.filter((c) => c.flags.some((f) => f.long === '--threads'));
     expect(threads.map((c) => c.command).sort()).toEqual([
+      'bam-sort',
       'bam2ndjson',
       'collect-alignment',
       'collect-basic',

@@ -76,6 +76,26 @@ describe('stopped by a signal, every tool removes its temporary files', () => {
     expect(result.files).toEqual([]);
   });
 
+  it('bam-sort with runs on disk (SIGTERM): the runs go too', async () => {
+    const dir = tempDir();
+    // The whole demo as NDJSON, four times over: its reader hands on records in batches of about
+    // 1 MiB as lines arrive, so runs of 4 KiB are spilled while the tool waits for more input.
+    const { bam } = await demoData();
+    const [headerLine, ...recordLines] = runTool('bam2ndjson', [bam, '-t', '1']).stdout.trimEnd().split('\n');
+    const body = `${recordLines.join('\n')}\n`;
+    let spilled = false;
+    const result = await stopMidRun(
+      [toolPath('bam-sort'), '-', '-o', 'out.bam', '-m', '4K', '-t', '1'],
+      `${headerLine}\n${body}${body}${body}${body}`,
+      dir,
+      'SIGTERM',
+      (files) => (spilled = files.some((name) => name.includes('.sort-run-'))),
+    );
+    expect(spilled).toBe(true);
+    expect(result.signal, result.stderr).toBe('SIGTERM');
+    expect(result.files).toEqual([]);
+  });
+
   it('collect-multi (SIGHUP)', async () => {
     const dir = tempDir();
     const result = await stopMidRun(

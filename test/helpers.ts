@@ -52,7 +52,7 @@ function spawnChecked(
   return result;
 }
 
-/** Runs a built bam2ndjson-package tool (bam2ndjson, ndjson2bam, bam-index). */
+/** Runs a built bam2ndjson-package tool (bam2ndjson, ndjson2bam, bam-index, bam-sort). */
 export function runTool(
   tool: string,
   args: string[],

@@ -108,23 +108,32 @@ const ndjson2bam: Reader = {
   run: (input) => ({ tool: 'ndjson2bam', args: [input, '-o', 'out.bam', '--write-index', '-t', '1'] }),
 };
 const bamIndex: Reader = { name: 'bam-index', run: (input) => ({ tool: 'bam-index', args: [input] }) };
+/**
+ * bam-sort reads as ndjson2bam does (hts's openAlignments), so the two take turns; with 1 KiB of
+ * memory it spills runs of a few records, which a fault later in the file must leave behind none of.
+ */
+const bamSort: Reader = {
+  name: 'bam-sort -m 1K --write-index',
+  run: (input) => ({ tool: 'bam-sort', args: [input, '-o', 'out.bam', '-m', '1K', '--write-index', '-t', '1'] }),
+};
 
 /**
  * The ways a BAM is read: the engine on the main thread (bam2ndjson -t 1) and with inflate on
- * workers (-t 2, the default), hts's reader (ndjson2bam, the collectors at -t 1), the indexer, and
- * qc on the engine (collect-multi -t 2). A fault of the container (BGZF, header) is tried on each
- * tool; a fault of one record on bam2ndjson as users run it, and on one tool of each other pair.
+ * workers (-t 2, the default), hts's reader (ndjson2bam and bam-sort in turn, the collectors at -t
+ * 1), the indexer, and qc on the engine (collect-multi -t 2). A fault of the container (BGZF,
+ * header) is tried on each tool; a fault of one record on bam2ndjson as users run it, and on one
+ * tool of each other pair.
  */
 const CONTAINER_READERS = (index: number): Reader[] => [
   bam2ndjson(1),
   bam2ndjson(2),
-  ndjson2bam,
+  rotate([ndjson2bam, bamSort], index),
   bamIndex,
   rotate(COLLECTORS_IN_TURN, index),
 ];
 const RECORD_READERS = (index: number): Reader[] => [
   bam2ndjson(2),
-  rotate([ndjson2bam, bamIndex], index),
+  rotate([ndjson2bam, bamIndex, bamSort], index),
   rotate(COLLECTORS_IN_TURN, index),
 ];
 
@@ -302,6 +311,7 @@ const SAM_READERS = (index: number): Reader[] => [
     [
       { name: 'bam2ndjson', run: (file) => ({ tool: 'bam2ndjson', args: [file, '-o', 'out.ndjson', '-t', '1'] }) },
       { name: 'ndjson2bam', run: (file) => ({ tool: 'ndjson2bam', args: [file, '-o', 'out.bam', '-t', '1'] }) },
+      bamSort,
     ],
     index,
   ),
@@ -831,6 +841,7 @@ const REQUIRED: Record<string, string[]> = {
   bam2ndjson: ['x.bam'],
   ndjson2bam: ['x.ndjson', '-o', 'out.bam'],
   'bam-index': ['x.bam'],
+  'bam-sort': ['x.bam', '-o', 'out.bam'],
   'collect-merge': ['-o', 'q', 'p.json'],
   'fq-transform': ['process', 'c.toml'],
   'signal-sim': ['-O', 'out'],
@@ -839,7 +850,7 @@ const required = (tool: string): string[] => REQUIRED[tool] ?? ['-i', 'x.bam', '
 const THREADS_WORDS = /--threads takes a whole number from 1 to 128, got '/;
 const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   // Every tool parses its flags in one shell (packages/cli); the collectors share one more (packages/collect).
-  ...['bam2ndjson', 'ndjson2bam', 'bam-index', 'collect-isize', 'collect-merge', 'fq-transform', 'signal-sim'].map((tool) => ({
+  ...['bam2ndjson', 'ndjson2bam', 'bam-index', 'bam-sort', 'collect-isize', 'collect-merge', 'fq-transform', 'signal-sim'].map((tool) => ({
     tool,
     args: [...required(tool), '--no-such-flag'],
     stderr: /unknown option '--no-such-flag'/,
@@ -883,6 +894,9 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   { tool: 'collect-merge', args: [], stderr: /output|partial/ },
   { tool: 'bam-index', args: [], stderr: /missing required argument/ },
   { tool: 'ndjson2bam', args: [...required('ndjson2bam'), '-l', '10'], stderr: /--level takes a whole number from 0 to 9, got '10'/ },
+  // samtools' size suffixes (K, M, G), at least 1 KiB.
+  { tool: 'bam-sort', args: [...required('bam-sort'), '-m', '1023'], stderr: /--memory takes a size in bytes .*at least 1024.*got '1023'/ },
+  { tool: 'bam-sort', args: [...required('bam-sort'), '-m', '2T'], stderr: /--memory takes a size in bytes .*got '2T'/ },
   { tool: 'bam2ndjson', args: ['x.bam', '--fields', 'nope'], stderr: /nope/ },
   { tool: 'bam2ndjson', args: ['x.bam', '--region', 'chr1:500-100'], stderr: /bad region 'chr1:500-100'/ },
   { tool: 'bam2ndjson', args: ['x.bam', '--header-only', '--no-header'], stderr: /header-only.*no-header|no-header.*header-only/ },
@@ -939,6 +953,12 @@ const WRITERS: { name: string; run: (out: string) => Run; inputs: (dir: string) 
   {
     name: 'ndjson2bam --write-index',
     run: (out) => ({ tool: 'ndjson2bam', args: ['in.bam', '-o', `${out}/x.bam`, '--write-index', '-t', '1'] }),
+    inputs: goodBam,
+  },
+  {
+    // Its runs go beside the output, so a full disk stops it while it spills them, or writes the output.
+    name: 'bam-sort -m 1K --write-index',
+    run: (out) => ({ tool: 'bam-sort', args: ['in.bam', '-o', `${out}/x.bam`, '-m', '1K', '--write-index', '-t', '1'] }),
     inputs: goodBam,
   },
   {
@@ -1188,6 +1208,7 @@ const HEAD: { id: string; inputs: (dir: string) => Promise<void>; command: strin
   { id: 'bam2ndjson -t 2 | head -1', inputs: bigBam, command: 'TOOL bam2ndjson -t 2 in.bam | head -1' },
   { id: 'bam2ndjson of SAM | head -c 1', inputs: bigSam, command: 'TOOL bam2ndjson -t 1 in.sam | head -c 1' },
   { id: 'ndjson2bam -o - | head -c 10', inputs: bigSam, command: 'TOOL ndjson2bam -t 2 in.sam -o - | head -c 10' },
+  { id: 'bam-sort -o - | head -c 10', inputs: bigBam, command: 'TOOL bam-sort -t 2 -m 64K in.bam -o - | head -c 10' },
   {
     id: 'fq-transform process (output.stdout) | head -1',
     inputs: (dir) => {
@@ -1241,6 +1262,13 @@ const SIGNALLED: { name: string; run: Run; stdin: () => Uint8Array; ready: (file
     run: { tool: 'ndjson2bam', args: ['-', '-o', 'out.bam', '--write-index', '-t', '2'] },
     stdin: () => Buffer.from(samText()),
     ready: (files) => files.some((f) => f.includes('.tmp-')),
+  },
+  {
+    // Runs appear once the SAM reader hands on its first batch of about 1 MiB of records.
+    name: 'bam-sort with runs on disk',
+    run: { tool: 'bam-sort', args: ['-', '-o', 'out.bam', '-m', '64K', '-t', '1'] },
+    stdin: () => Buffer.from(samText(validRecords(12000))),
+    ready: (files) => files.some((f) => f.includes('.sort-run-')),
   },
   {
     // The collectors write nothing before the end; the output folder, made before input is read, says it runs.

@@ -22,6 +22,7 @@ const BIN: Record<string, string> = {
   bam2ndjson: 'packages/bam2ndjson/bin/bam2ndjson.js',
   ndjson2bam: 'packages/bam2ndjson/bin/ndjson2bam.js',
   'bam-index': 'packages/bam2ndjson/bin/bam-index.js',
+  'bam-sort': 'packages/bam2ndjson/bin/bam-sort.js',
   'collect-alignment': 'packages/collect/bin/collect-alignment.js',
   'collect-basic': 'packages/collect/bin/collect-basic.js',
   'collect-isize': 'packages/collect/bin/collect-isize.js',

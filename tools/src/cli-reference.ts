@@ -53,6 +53,8 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--no-header': 'no header record',
   '--write-index': 'also write the index beside the output',
   '--level': 'compression level',
+  '--memory': 'bytes of records held in memory before a sorted run is written to disk (K, M, G suffixes)',
+  '--temporary-folder': 'the folder for temporary files made while working (removed at the end)',
   '--allow-overwrite': 'replace existing output files',
   '--no-workpool': "fq-transform's classic thread-per-step pipeline instead of the workpool",
   '--timing': 'wall and CPU time per step on stderr',

@@ -30,6 +30,24 @@ export function positiveInteger(flag: string): (value: string) => number {
   return integerInRange(flag, 1, Number.MAX_SAFE_INTEGER);
 }
 
+const SIZE_SUFFIX_SHIFT: Record<string, number> = { '': 0, k: 10, m: 20, g: 30 };
+
+/**
+ * commander parser for a size in bytes with samtools' suffixes (`-m 768M`): a whole number, then
+ * optionally K, M or G (either case) for KiB, MiB or GiB, at least `minBytes`.
+ */
+export function byteSize(flag: string, minBytes: number): (value: string) => number {
+  return (value) => {
+    const match = /^(\d+)([kKmMgG]?)$/.exec(value.trim());
+    const bytes = match ? Number(match[1]) * 2 ** SIZE_SUFFIX_SHIFT[match[2]!.toLowerCase()]! : NaN;
+    if (!Number.isSafeInteger(bytes) || bytes < minBytes)
+      throw new InvalidArgumentError(
+        `${flag} takes a size in bytes with an optional K, M or G suffix, at least ${minBytes} (e.g. 768M), got '${value}'`,
+      );
+    return bytes;
+  };
+}
+
 /** commander parser for a number from `min` to `max` (inclusive). */
 export function numberInRange(flag: string, min: number, max: number): (value: string) => number {
   return (value) => {

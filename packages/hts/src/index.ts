@@ -1,6 +1,6 @@
 /**
- * shoal's formats library. Folders mirror the specifications: bgzf/, bam/ (record/, bai/), sam/, fasta/, bed/, interval-list/,
- * ndjson/, frame/.
+ * shoal's formats library. Folders mirror the specifications: bgzf/, bam/ (record/, bai/, sort/), sam/, fasta/, bed/,
+ * interval-list/, ndjson/, frame/.
  */
 export { HtsError } from './errors.js';
 export { openByteSource, describeFsError, type ByteSource } from './io/byte-source.js';
@@ -61,6 +61,15 @@ export { CIGAR_OPS, CigarOp, cigarToString, parseCigar, referenceLengthOf, query
 export { SEQ_CODES, encodeSequence } from './bam/record/sequence.js';
 export { formatFloat32, smallestIntegerType, type Tag, type TagType } from './bam/record/tags.js';
 export { BamWriter, indexBam, type BamWriterOptions } from './bam/writer.js';
+export {
+  BamSorter,
+  sortBamFile,
+  compareCoordinates,
+  coordinateSortedHeader,
+  DEFAULT_SORT_MEMORY_BYTES,
+  type BamSortOptions,
+  type BamSortSummary,
+} from './bam/sort/index.js';
 export { parseBai, serializeBai, BaiBuilder, type BaiIndex, type ReferenceIndex } from './bam/bai/index.js';
 export { reg2bin, reg2bins } from './bam/bai/bins.js';
 export { chunksForRegion, loadBaiFor, queryRegion } from './bam/bai/query.js';

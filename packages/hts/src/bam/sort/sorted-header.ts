@@ -1,0 +1,46 @@
+/**
+ * The header of a coordinate-sorted output, as samtools sort 1.16.1 writes it (bam_sort.c,
+ * `bam_sort_core_ext`, through htslib's header API): the @HD line says `SO:coordinate` and loses
+ * GO and SS; every other line is kept, in its order.
+ *
+ * In detail, as htslib rebuilds the text: an @HD line's SO is replaced where it stands (or added
+ * at the line's end) and the line moves to the top; without one, `@HD VN:1.6 SO:coordinate` is
+ * added there (VN is htslib's SAM_FORMAT_VERSION). A header whose text has no @SQ line gets one per
+ * reference of the binary dictionary, after the other lines, as htslib adds them. samtools also
+ * adds its @PG line; we add none (docs/tools/bam-sort.md).
+ */
+import { makeHeader, type BamHeader } from '../header.js';
+
+/** The @HD version htslib 1.16 writes on a line it creates (SAM_FORMAT_VERSION). */
+const NEW_HD_VERSION = '1.6';
+
+export function coordinateSortedHeader(header: BamHeader): BamHeader {
+  const lines = header.text.split('\n');
+  // The text's last newline leaves an empty last element; blank lines are dropped as htslib drops them.
+  const kept = lines.filter((line) => line.length > 0);
+  const hdIndex = kept.findIndex((line) => line.startsWith('@HD\t') || line === '@HD');
+  let hd: string;
+  if (hdIndex < 0) {
+    hd = `@HD\tVN:${NEW_HD_VERSION}\tSO:coordinate`;
+  } else {
+    const fields = kept[hdIndex]!.split('\t').slice(1);
+    const out: string[] = [];
+    let hadSortOrder = false;
+    for (const field of fields) {
+      if (field.startsWith('GO:') || field.startsWith('SS:')) continue;
+      if (field.startsWith('SO:')) {
+        if (!hadSortOrder) out.push('SO:coordinate');
+        hadSortOrder = true;
+        continue;
+      }
+      out.push(field);
+    }
+    if (!hadSortOrder) out.push('SO:coordinate');
+    hd = ['@HD', ...out].join('\t');
+    kept.splice(hdIndex, 1);
+  }
+  const body = [hd, ...kept];
+  if (!kept.some((line) => line.startsWith('@SQ\t')))
+    for (const reference of header.references) body.push(`@SQ\tSN:${reference.name}\tLN:${reference.length}`);
+  return makeHeader(`${body.join('\n')}\n`, header.references);
+}
