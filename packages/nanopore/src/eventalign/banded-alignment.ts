@@ -17,6 +17,7 @@
  * Memory: one score (float32) and one trace byte per band cell, in buffers kept between calls (grown, never shrunk),
  * so a worker thread allocates them once, not once per read or per cell.
  */
+import { nativeKernels } from './native.js';
 import type { ScaledKmers } from './scaling.js';
 
 export interface BandedAlignmentParameters {
@@ -132,68 +133,29 @@ export function alignEventsBanded(
   scores[stride + 1 + llEvent[1]] = logTrim;
   trace[stride + 1 + llEvent[1]] = MOVE_STAY;
 
-  for (let band = 2; band < bandCount; band++) {
-    const previous = (band - 1) * stride + 1;
-    const lowerLeft = scores[previous];
-    const upperRight = scores[previous + bandwidth - 1];
-    // Suzuki's rule; when both ends are outside the matrix, alternate.
-    const right = lowerLeft === NEG_INF && upperRight === NEG_INF ? band % 2 === 1 : lowerLeft < upperRight;
-    if (right) {
-      llEvent[band] = llEvent[band - 1];
-      llKmer[band] = llKmer[band - 1] + 1;
-    } else {
-      llEvent[band] = llEvent[band - 1] + 1;
-      llKmer[band] = llKmer[band - 1];
-    }
-    const bandEvent = llEvent[band];
-    const bandKmer = llKmer[band];
-    const base = band * stride + 1;
-
-    // The trim column (k-mer -1): events left unaligned before the first k-mer.
-    const trimOffset = -1 - bandKmer;
-    if (trimOffset >= 0 && trimOffset < bandwidth) {
-      const event = bandEvent - trimOffset;
-      if (event >= 0 && event < eventCount) {
-        scores[base + trimOffset] = logTrim * (event + 1);
-        trace[base + trimOffset] = MOVE_STAY;
-      }
-    }
-
-    // Offsets of the cells inside the matrix (k-mer 0..count-1, event 0..count-1).
-    const minOffset = Math.max(-bandKmer, bandEvent - (eventCount - 1), 0);
-    const maxOffset = Math.min(kmerCount - bandKmer, bandEvent + 1, bandwidth);
-    // Cell (event, k-mer) at `offset` has its neighbours at fixed distances in the two previous bands' storage.
-    const up = previous + llEvent[band - 1] - bandEvent + 1; // (event - 1, k-mer)
-    const left = previous + bandKmer - llKmer[band - 1] - 1; // (event, k-mer - 1)
-    const diag = (band - 2) * stride + 1 + bandKmer - llKmer[band - 2] - 1; // (event - 1, k-mer - 1)
-    let levelIndex = eventFrom + bandEvent - minOffset;
-    let modelIndex = kmerFrom + bandKmer + minOffset;
-    for (let offset = minOffset; offset < maxOffset; offset++, levelIndex--, modelIndex++) {
-      const z = (levels[levelIndex] - kmerMean[modelIndex]) * kmerInverseStdv[modelIndex];
-      let emission = kmerLogNorm[modelIndex] - 0.5 * z * z;
-      let bad = 0;
-      if (emission < logBadEvent) {
-        emission = logBadEvent;
-        bad = MOVE_BAD_EVENT;
-      }
-      const scoreDiag = scores[diag + offset] + logStep + emission;
-      const scoreUp = scores[up + offset] + logStay + emission;
-      const scoreLeft = scores[left + offset] + logSkip;
-      // nanopolish's tie order: stay wins a tie with step, skip wins a tie with either.
-      let best = scoreDiag;
-      let from = MOVE_STEP | bad;
-      if (scoreUp >= best) {
-        best = scoreUp;
-        from = MOVE_STAY | bad;
-      }
-      if (scoreLeft >= best) {
-        best = scoreLeft;
-        from = MOVE_SKIP;
-      }
-      scores[base + offset] = best;
-      trace[base + offset] = from;
-    }
-  }
+  const kernels = nativeKernels();
+  if (kernels !== undefined)
+    kernels.fillBands(
+      levels,
+      eventFrom,
+      eventCount,
+      kmers.mean,
+      kmers.inverseStdv,
+      kmers.logNorm,
+      kmerFrom,
+      kmerCount,
+      bandwidth,
+      logStep,
+      logStay,
+      logSkip,
+      logTrim,
+      logBadEvent,
+      scores,
+      trace,
+      llEvent,
+      llKmer,
+    );
+  else fillBands(levels, eventFrom, eventCount, kmers, kmerFrom, kmerCount, parameters, scores, trace, llEvent, llKmer);
 
   // The end: the best cell of the last k-mer, events after it trimmed (nanopolish charges n_events - event trims).
   const lastKmer = kmerCount - 1;
@@ -259,6 +221,91 @@ export function alignEventsBanded(
     sumLogEmission,
     maxSkipRun,
   };
+}
+
+/** Bands 2.. of alignEventsBanded (the C kernel ea_fill_bands does the same, cell for cell). */
+function fillBands(
+  levels: Float32Array,
+  eventFrom: number,
+  eventCount: number,
+  kmers: ScaledKmers,
+  kmerFrom: number,
+  kmerCount: number,
+  parameters: BandedAlignmentParameters,
+  scores: Float32Array,
+  trace: Uint8Array,
+  llEvent: Int32Array,
+  llKmer: Int32Array,
+): void {
+  const bandwidth = parameters.bandwidth;
+  const stride = bandwidth + 2;
+  const { logStep, logStay, logSkip, logTrim, logBadEvent } = parameters;
+  const bandCount = eventCount + 1 + kmerCount + 1;
+  const kmerMean = kmers.mean;
+  const kmerInverseStdv = kmers.inverseStdv;
+  const kmerLogNorm = kmers.logNorm;
+  for (let band = 2; band < bandCount; band++) {
+    const previous = (band - 1) * stride + 1;
+    const lowerLeft = scores[previous];
+    const upperRight = scores[previous + bandwidth - 1];
+    // Suzuki's rule; when both ends are outside the matrix, alternate.
+    const right = lowerLeft === NEG_INF && upperRight === NEG_INF ? band % 2 === 1 : lowerLeft < upperRight;
+    if (right) {
+      llEvent[band] = llEvent[band - 1];
+      llKmer[band] = llKmer[band - 1] + 1;
+    } else {
+      llEvent[band] = llEvent[band - 1] + 1;
+      llKmer[band] = llKmer[band - 1];
+    }
+    const bandEvent = llEvent[band];
+    const bandKmer = llKmer[band];
+    const base = band * stride + 1;
+
+    // The trim column (k-mer -1): events left unaligned before the first k-mer.
+    const trimOffset = -1 - bandKmer;
+    if (trimOffset >= 0 && trimOffset < bandwidth) {
+      const event = bandEvent - trimOffset;
+      if (event >= 0 && event < eventCount) {
+        scores[base + trimOffset] = logTrim * (event + 1);
+        trace[base + trimOffset] = MOVE_STAY;
+      }
+    }
+
+    // Offsets of the cells inside the matrix (k-mer 0..count-1, event 0..count-1).
+    const minOffset = Math.max(-bandKmer, bandEvent - (eventCount - 1), 0);
+    const maxOffset = Math.min(kmerCount - bandKmer, bandEvent + 1, bandwidth);
+    // Cell (event, k-mer) at `offset` has its neighbours at fixed distances in the two previous bands' storage.
+    const up = previous + llEvent[band - 1] - bandEvent + 1; // (event - 1, k-mer)
+    const left = previous + bandKmer - llKmer[band - 1] - 1; // (event, k-mer - 1)
+    const diag = (band - 2) * stride + 1 + bandKmer - llKmer[band - 2] - 1; // (event - 1, k-mer - 1)
+    let levelIndex = eventFrom + bandEvent - minOffset;
+    let modelIndex = kmerFrom + bandKmer + minOffset;
+    for (let offset = minOffset; offset < maxOffset; offset++, levelIndex--, modelIndex++) {
+      const z = (levels[levelIndex] - kmerMean[modelIndex]) * kmerInverseStdv[modelIndex];
+      let emission = kmerLogNorm[modelIndex] - 0.5 * z * z;
+      let bad = 0;
+      if (emission < logBadEvent) {
+        emission = logBadEvent;
+        bad = MOVE_BAD_EVENT;
+      }
+      const scoreDiag = scores[diag + offset] + logStep + emission;
+      const scoreUp = scores[up + offset] + logStay + emission;
+      const scoreLeft = scores[left + offset] + logSkip;
+      // nanopolish's tie order: stay wins a tie with step, skip wins a tie with either.
+      let best = scoreDiag;
+      let from = MOVE_STEP | bad;
+      if (scoreUp >= best) {
+        best = scoreUp;
+        from = MOVE_STAY | bad;
+      }
+      if (scoreLeft >= best) {
+        best = scoreLeft;
+        from = MOVE_SKIP;
+      }
+      scores[base + offset] = best;
+      trace[base + offset] = from;
+    }
+  }
 }
 
 let windowScoreBuffer = new Float32Array(0);
