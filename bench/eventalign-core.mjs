@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { eventalignRead, loadPoreModel } from '../packages/nanopore/dist/index.js';
+import { eventalignBackend, eventalignRead, loadPoreModel } from '../packages/nanopore/dist/index.js';
 import { syntheticRead, sampleAccuracy } from '../packages/nanopore/dist/eventalign/test-support/synthetic-read.js';
 import {
   assignedPositions,
@@ -46,7 +46,9 @@ const synthetic = Array.from({ length: readCount }, (_, i) =>
 const folder = values.keep ?? mkdtempSync(join(tmpdir(), 'eventalign-bench-'));
 const reads = writeAnchorInputs(folder, synthetic);
 const samples = reads.reduce((sum, read) => sum + read.signalPa.length, 0);
-console.log(`${readCount} reads of ${values.length} bases, ${(samples / readCount).toFixed(0)} samples a read; files in ${folder}`);
+console.log(
+  `${readCount} reads of ${values.length} bases, ${(samples / readCount).toFixed(0)} samples a read; our loops: ${eventalignBackend()}; files in ${folder}`,
+);
 
 let anchor;
 if (toolAvailable('nanopolish') && toolAvailable('samtools')) {

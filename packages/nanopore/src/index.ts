@@ -14,6 +14,7 @@ export {
   type PoreModel,
 } from './pore-model.js';
 export { eventalignRead } from './eventalign/eventalign-read.js';
+export { eventalignBackend } from './eventalign/native.js';
 export type {
   AlignedEvent,
   EventalignOptions,

@@ -29,6 +29,7 @@ describe.skipIf(!available)(
 
     it('the TypeScript instance really runs without the kernels', () => {
       expect(typescript.nativeKernels()).toBeUndefined();
+      expect([native.eventalignBackend(), typescript.eventalignBackend()]).toEqual(['c', 'typescript']);
     });
 
     it('detect the same events and align every read identically, in both modes, trimmed or not', () => {

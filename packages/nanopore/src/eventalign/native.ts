@@ -82,3 +82,8 @@ function load(): EventalignKernels | undefined {
     return undefined;
   }
 }
+
+/** Which loops eventalignRead runs on this thread: the C kernels or the TypeScript ones (for logs and benchmarks). */
+export function eventalignBackend(): 'c' | 'typescript' {
+  return nativeKernels() === undefined ? 'typescript' : 'c';
+}
