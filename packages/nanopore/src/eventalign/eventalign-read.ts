@@ -319,6 +319,10 @@ function eventWindows(
     if (highest[j] > lastAllowed) highest[j] = lastAllowed;
     if (highest[j] < lowest[j]) highest[j] = lowest[j];
   }
+  // Where the read alignment put many events on read k-mers that no reference k-mer maps to (inserted bases, a
+  // stretch the read alignment filled with stays), consecutive windows can leave events in neither: widen the
+  // earlier window to meet the next one, so those events can be stays (or bad events) of the earlier k-mer.
+  for (let j = kmerCount - 2; j >= 0; j--) if (highest[j] < lowest[j + 1] - 1) highest[j] = lowest[j + 1] - 1;
   return { lowest, highest };
 }
 
