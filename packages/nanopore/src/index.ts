@@ -15,3 +15,24 @@ export {
 } from './pore-model.js';
 
 export * from './sim/index.js';
+export { eventalignRead } from './eventalign/eventalign-read.js';
+export { eventalignBackend } from './eventalign/native.js';
+export type {
+  AlignedEvent,
+  EventalignOptions,
+  ReadEventalignOutcome,
+  ReadEventalignResult,
+  ReadScaling,
+  ReadToAlign,
+} from './eventalign/types.js';
+export {
+  detectEvents,
+  DNA_EVENT_DETECTOR,
+  picoampsAsNanopolish,
+  RNA_EVENT_DETECTOR,
+  type EventDetectorParameters,
+  type EventTable,
+} from './eventalign/event-detection.js';
+export { NANOPOLISH_TRIM, trimRange, type TrimParameters } from './eventalign/trim.js';
+export { kmerRanksOf } from './eventalign/kmers.js';
+export { projectCigar, type CigarProjection } from './eventalign/project.js';
