@@ -43,6 +43,7 @@ describe('flags across tools', () => {
       'eventalign',
       'fq-transform process',
       'ndjson2bam',
+      'signal-sim',
     ]);
   });
 

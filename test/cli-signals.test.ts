@@ -138,4 +138,14 @@ describe('stopped by a signal, every tool removes its temporary files', () => {
     expect(result.signal, result.stderr).toBe('SIGTERM');
     expect(result.files).toEqual([]);
   });
+
+  it('signal-sim (SIGINT): the staging folder goes, no output appears', async () => {
+    const dir = tempDir();
+    const sim = path.join(repoRoot, 'packages', 'signal-sim', 'bin', 'signal-sim.js');
+    const result = await stopMidRun([sim, '-O', '.', '--transcripts', '20', '-q'], '', dir, 'SIGINT', (files) =>
+      files.some((file) => file.startsWith('.signal-sim-')),
+    );
+    expect(result.signal, result.stderr).toBe('SIGINT');
+    expect(result.files).toEqual([]);
+  });
 });

@@ -71,6 +71,11 @@ export function runEventalign(args: string[], options: { input?: Uint8Array | st
   return spawnChecked(process.execPath, [path.join(repoRoot, 'packages', 'eventalign', 'bin', 'eventalign.js'), ...args], options);
 }
 
+/** Runs signal-sim (packages/signal-sim). */
+export function runSignalSim(args: string[]): SpawnSyncReturns<string> {
+  return spawnChecked(process.execPath, [path.join(repoRoot, 'packages', 'signal-sim', 'bin', 'signal-sim.js'), ...args], {});
+}
+
 export function runShell(command: string): SpawnSyncReturns<string> {
   return spawnChecked('bash', ['-o', 'pipefail', '-c', command], { cwd: repoRoot });
 }

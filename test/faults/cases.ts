@@ -853,6 +853,38 @@ add({
     return summary.startsWith('read_index\tread_name\t') && summary.split('\n').length === 2 ? undefined : `summary: ${summary}`;
   },
 });
+// ---------------------------------------------------------------- signal-sim's inputs: a transcriptome FASTA, abundances
+
+const SIM_FAULTS: { id: string; files: Record<string, string>; args: string[]; stderr: RegExp }[] = [
+  {
+    id: 'a transcriptome with bases before the first header',
+    files: { 'tx.fa': 'ACGT\n>a\nACGTACGTACGTACGTACGTACGT\n' },
+    args: ['--transcriptome', 'tx.fa'],
+    stderr: /tx\.fa \(line 1\): sequence data before the first '>'/,
+  },
+  {
+    id: 'a transcriptome naming a transcript twice',
+    files: { 'tx.fa': '>a\nACGTACGTACGTACGTACGTACGT\n>a x\nACGTACGTACGTACGTACGTACGT\n' },
+    args: ['--transcriptome', 'tx.fa'],
+    stderr: /tx\.fa: transcript 'a' appears twice/,
+  },
+  {
+    id: 'an abundance that is not a number',
+    files: { 'ab.tsv': 'tx0001\t2\ntx0002\tmany\n' },
+    args: ['--transcripts', '2', '--abundance', 'ab.tsv'],
+    stderr: /ab\.tsv \(line 2\): abundance 'many' is not a number of 0 or more/,
+  },
+];
+for (const fault of SIM_FAULTS)
+  add({
+    id: `signal-sim: ${fault.id}`,
+    setup: (dir) => {
+      for (const [name, text] of Object.entries(fault.files)) write(dir, name, text);
+      return { tool: 'signal-sim', args: ['-O', 'out', ...fault.args, '--reads-per-condition', '1', '-t', '1'] };
+    },
+    exit: 1,
+    stderr: fault.stderr,
+  });
 
 // ---------------------------------------------------------------- usage errors: one line, exit 2
 
@@ -865,12 +897,23 @@ const REQUIRED: Record<string, string[]> = {
   'collect-merge': ['-o', 'q', 'p.json'],
   'fq-transform': ['process', 'c.toml'],
   eventalign: ['-b', 'x.bam', '-g', 'x.fa', '--slow5', 'x.blow5', '-o', 'out.tsv'],
+  'signal-sim': ['-O', 'out'],
 };
 const required = (tool: string): string[] => REQUIRED[tool] ?? ['-i', 'x.bam', '-o', 'q'];
 const THREADS_WORDS = /--threads takes a whole number from 1 to 128, got '/;
 const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   // Every tool parses its flags in one shell (packages/cli); the collectors share one more (packages/collect).
-  ...['bam2ndjson', 'ndjson2bam', 'bam-index', 'bam-sort', 'collect-isize', 'collect-merge', 'fq-transform', 'eventalign'].map((tool) => ({
+  ...[
+    'bam2ndjson',
+    'ndjson2bam',
+    'bam-index',
+    'bam-sort',
+    'collect-isize',
+    'collect-merge',
+    'fq-transform',
+    'eventalign',
+    'signal-sim',
+  ].map((tool) => ({
     tool,
     args: [...required(tool), '--no-such-flag'],
     stderr: /unknown option '--no-such-flag'/,
@@ -899,6 +942,17 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
       ['collect-basic', '--format', 'tsv', /riker or picard/],
     ] as const
   ).map(([tool, flag, value, stderr]) => ({ tool, args: [...required(tool), flag, value], stderr })),
+  // signal-sim's settings with a range, just outside it (one of each kind of parser).
+  ...(
+    [
+      ['--stoichiometry', '1.2', /--stoichiometry takes a number or a range min-max from 0 to 1, got '1\.2'/],
+      ['--transcript-length', '900-300', /--transcript-length takes a whole number or a range min-max/],
+      ['--reads-per-condition', '0', /--reads-per-condition takes a whole number from 1/],
+      ['--fraction-modified-sites', '-0.1', /--fraction-modified-sites takes a number from 0 to 1/],
+      ['--record-compression', 'lz4', /--record-compression.*lz4.*none, zlib, zstd/],
+    ] as const
+  ).map(([flag, value, stderr]) => ({ tool: 'signal-sim', args: [...required('signal-sim'), flag, value], stderr })),
+  { tool: 'signal-sim', args: [], stderr: /-O, --output-dir/ },
   { tool: 'collect-multi', args: ['-o', 'q'], stderr: /-i, --input/ },
   { tool: 'collect-merge', args: [], stderr: /output|partial/ },
   { tool: 'bam-index', args: [], stderr: /missing required argument/ },
@@ -1026,6 +1080,11 @@ const WRITERS: { name: string; run: (out: string) => Run; inputs: (dir: string) 
       fqRun(dir, toml().replace("prefix = 'out/o'", "prefix = 'x'"), fastq(3000, 1, 1), fastq(3000, 2, 2));
       return Promise.resolve();
     },
+  },
+  {
+    name: 'signal-sim',
+    run: (out) => ({ tool: 'signal-sim', args: ['-O', out, '--transcripts', '1', '--reads-per-condition', '2', '-q', '-t', '1'] }),
+    inputs: () => Promise.resolve(),
   },
 ];
 /** Where a writer's output cannot go: how to make the place, the folder to name, the words of the problem. */
@@ -1312,6 +1371,13 @@ const SIGNALLED: { name: string; run: Run; stdin: () => Uint8Array; ready: (file
     run: { tool: 'fq-transform', args: ['process', 'c.toml', '-t', '1'] },
     stdin: () => Buffer.from(fastq(100, 3, 1)),
     ready: (files) => files.some((f) => f.includes('.tmp-')),
+  },
+  {
+    // Reads nothing: stopped while it writes into its staging folder (out/.signal-sim-*), which must go.
+    name: 'signal-sim',
+    run: { tool: 'signal-sim', args: ['-O', 'out', '--transcripts', '20', '--reads-per-condition', '20', '-q', '-t', '1'] },
+    stdin: () => new Uint8Array(0),
+    ready: (files) => files.some((f) => f.includes('.signal-sim-')),
   },
 ];
 for (const signalled of SIGNALLED) {

@@ -82,7 +82,12 @@ export function main(argv: string[]): Promise<never> {
       .addOption(new Option('-n, --print-read-names', 'TSV: print read names instead of indexes'))
       .addOption(new Option('--signal-index', "TSV: add each event's raw signal start and end index (start_idx, end_idx)"))
       .addOption(new Option('--samples', "TSV: add each event's samples, scaled to the model (as nanopolish)"))
-      .addOption(new Option('--pore <name>', `pore model preset (default ${DEFAULT_PORE})`).choices(Object.keys(PORE_PRESETS)))
+      .addOption(
+        new Option(
+          '--pore <model>',
+          `pore model: a preset (${Object.keys(PORE_PRESETS).join(', ')}; default ${DEFAULT_PORE}) or a model file`,
+        ),
+      )
       .addOption(new Option('--kmer-model <file>', "a pore model file in nanopolish's format, instead of --pore"))
       .addOption(
         new Option(

@@ -1,5 +1,5 @@
 /**
- * shoal's nanopore library: pore models now; event detection and alignment, the signal simulator, DTW, HMM, site
+ * shoal's nanopore library: pore models and the signal simulator now; event detection and alignment, DTW, HMM, site
  * statistics and mod-BAM tags as they land (see docs/formats.md for the frames they exchange).
  */
 export {
@@ -13,4 +13,27 @@ export {
   parsePoreModel,
   type PoreModel,
 } from './pore-model.js';
+
+export * from './sim/index.js';
+export { eventalignRead } from './eventalign/eventalign-read.js';
+export { eventalignBackend } from './eventalign/native.js';
+export type {
+  AlignedEvent,
+  EventalignOptions,
+  ReadEventalignOutcome,
+  ReadEventalignResult,
+  ReadScaling,
+  ReadToAlign,
+} from './eventalign/types.js';
+export {
+  detectEvents,
+  DNA_EVENT_DETECTOR,
+  picoampsAsNanopolish,
+  RNA_EVENT_DETECTOR,
+  type EventDetectorParameters,
+  type EventTable,
+} from './eventalign/event-detection.js';
+export { NANOPOLISH_TRIM, trimRange, type TrimParameters } from './eventalign/trim.js';
+export { kmerRanksOf } from './eventalign/kmers.js';
+export { projectCigar, type CigarProjection } from './eventalign/project.js';
 export * from './eventalign/index.js';

@@ -1,14 +1,4 @@
-/** eventalign's plumbing: reads in, nanopolish's TSV or signal-segment frames out (the aligner itself: aligner-api.ts). */
-export type {
-  AlignedEvent,
-  EventalignMode,
-  EventalignOptions,
-  EventalignReadFunction,
-  ReadEventalignOutcome,
-  ReadEventalignResult,
-  ReadScaling,
-  ReadToAlign,
-} from './aligner-api.js';
+/** eventalign's plumbing: reads in, nanopolish's TSV or signal-segment frames out, around the core (eventalign-read.ts). */
 export { formatFixed, formatGeneral } from './printf.js';
 export { TextBuffer } from './text-buffer.js';
 export {
@@ -25,7 +15,6 @@ export {
 } from './tsv.js';
 export { skipReason, SKIP_REASONS, type SkipReason } from './read-filter.js';
 export {
-  CONDITIONS,
   openSegmentStream,
   PositionSweep,
   readPositionGroups,
@@ -38,7 +27,6 @@ export {
   SEGMENT_STREAM_FORMAT,
   SEGMENT_STREAM_HEADER_TYPE,
   SEGMENT_STREAM_VERSION,
-  type Condition,
   type PositionGroup,
   type ReadSegments,
   type SegmentStream,
@@ -54,5 +42,5 @@ export {
   type SignalReader,
   type SignalRecord,
 } from './signal-source.js';
-export type { EventalignOutputFormat } from './stages.js';
+export type { EventalignMode, EventalignOutputFormat, EventalignReadFunction } from './stages.js';
 export { readNamesOf, runEventalign, type EventalignCounts, type EventalignRunOptions } from './run.js';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { kmerRank } from '../pore-model.js';
-import type { AlignedEvent } from './aligner-api.js';
+import type { AlignedEvent } from './types.js';
 import { eventalignTsvHeader, formatEventalignRows, formatSummaryRow, summarizeEvents, type TsvColumns } from './tsv.js';
 
 const golden = (name: string): string =>

@@ -38,14 +38,13 @@ import {
   type RecordBatch,
 } from '@shoal/hts';
 import { loadPoreModel } from '../pore-model.js';
-import type { EventalignMode } from './aligner-api.js';
+import type { Condition } from '../sim/read.js';
 import { skipReason, SKIP_REASONS, type SkipReason } from './read-filter.js';
 import {
   PositionSweep,
   segmentFrame,
   segmentStreamEndFrame,
   segmentStreamHeaderFrame,
-  type Condition,
   type ReadSegments,
   type SignalSegment,
 } from './segments.js';
@@ -54,6 +53,7 @@ import {
   EVENTALIGN_STAGES_MODULE,
   type AlignedBlock,
   type AlignStageOptions,
+  type EventalignMode,
   type EventalignOutputFormat,
   type ReadBlock,
 } from './stages.js';

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { concatBytes, encodeFrameChunks, encodeStreamPreamble, HtsError } from '@shoal/hts';
 import { describe, expect, it } from 'vitest';
-import type { AlignedEvent } from './aligner-api.js';
+import type { Condition } from '../sim/read.js';
+import type { AlignedEvent } from './types.js';
 import {
   openSegmentStream,
   PositionSweep,
@@ -10,7 +11,6 @@ import {
   segmentsOfRead,
   segmentStreamEndFrame,
   segmentStreamHeaderFrame,
-  type Condition,
   type SegmentStreamHeader,
   type SignalSegment,
 } from './segments.js';

@@ -8,17 +8,14 @@
  * back as per-position groups, native reads first, for the DTW stage.
  */
 import { encodeFrameChunks, framePayload, HtsError, readFrameStream, type Frame } from '@shoal/hts';
-import type { AlignedEvent, ReadScaling } from './aligner-api.js';
+import type { Condition } from '../sim/read.js';
+import type { AlignedEvent, ReadScaling } from './types.js';
 
 export const SEGMENT_STREAM_FORMAT = 'shoal.signal-segments';
 export const SEGMENT_STREAM_VERSION = 1;
 export const SEGMENT_STREAM_HEADER_TYPE = 'signal-segments-header';
 export const SEGMENT_FRAME_TYPE = 'signal-segment';
 export const SEGMENT_STREAM_END_TYPE = 'signal-segments-end';
-
-/** Which sample a read comes from; native reads come first at every position (the DTW matrix's row order). */
-export type Condition = 'native' | 'ivt';
-export const CONDITIONS: readonly Condition[] = ['native', 'ivt'];
 
 /** The first frame of a stream. */
 export interface SegmentStreamHeader {

@@ -4,6 +4,7 @@
  * these parts of it, so that a test can hand it records from memory.
  */
 import { Blow5IndexedReader, HtsError, type Slow5Header, type Slow5Record } from '@shoal/hts';
+import { picoampsAsNanopolish } from './event-detection.js';
 
 /** The fields of a SLOW5 record eventalign reads. */
 export type SignalRecord = Pick<Slow5Record, 'readId' | 'readGroup' | 'digitisation' | 'offset' | 'range' | 'samplingRate' | 'rawSignal'>;
@@ -24,17 +25,9 @@ export function openSignalReader(path: string): Promise<SignalReader> {
   return Blow5IndexedReader.open(path, { buildIndex: true });
 }
 
-/**
- * The record's signal in picoamperes, computed in float32 as nanopolish 0.14.0 does for SLOW5 input
- * (`(raw + offset) * (range / digitisation)`, every step a C float), so levels match nanopolish's.
- */
+/** The record's signal in picoamperes, as nanopolish 0.14.0 computes it (the core's picoampsAsNanopolish, in float32). */
 export function signalPicoamps(record: SignalRecord): Float32Array {
-  const unit = Math.fround(Math.fround(record.range) / Math.fround(record.digitisation));
-  const offset = Math.fround(record.offset);
-  const raw = record.rawSignal;
-  const out = new Float32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = Math.fround(raw[i]! + offset) * unit;
-  return out;
+  return picoampsAsNanopolish(record.rawSignal, record.digitisation, record.offset, record.range);
 }
 
 /**

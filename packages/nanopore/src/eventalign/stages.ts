@@ -6,17 +6,21 @@
  * --threads value.
  *
  * The engine loads a stage by module URL on every thread; `alignReadsStage(aligner)` builds the stage around an
- * aligner so that a module can pair it with another aligner (the plumbing tests' test double, testing/).
+ * aligner, the core's eventalignRead here, so that a module can pair it with another (the plumbing tests' test
+ * double, testing/).
  */
 import type { Payload, StageDefinition } from '@shoal/engine';
-import * as nanopore from '../index.js';
 import { loadPoreModel, type PoreModel } from '../pore-model.js';
-import type { AlignedEvent, EventalignMode, EventalignReadFunction, ReadToAlign } from './aligner-api.js';
+import { eventalignRead } from './eventalign-read.js';
+import type { AlignedEvent, EventalignOptions, ReadToAlign } from './types.js';
 import { segmentsOfRead } from './segments.js';
 import { TextBuffer } from './text-buffer.js';
 import { formatSummaryRow, referenceKmer, summarizeEvents, writeEventalignRows, type TsvColumns } from './tsv.js';
 
 export type EventalignOutputFormat = 'tsv' | 'frames';
+export type EventalignMode = EventalignOptions['mode'];
+/** The aligner's signature: the core's eventalignRead, or a test double of it. */
+export type EventalignReadFunction = typeof eventalignRead;
 
 export interface AlignStageOptions {
   /** A preset name (`rna002`) or a model file, loaded once per thread. */
@@ -195,18 +199,8 @@ function concatFloat32(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-/**
- * The alignment core, `eventalignRead` of this package, looked up when the stage first runs. (It is written beside
- * this plumbing on another branch; until it is exported, a run stops with this error, naming what is missing.)
- */
-function coreAligner(): EventalignReadFunction {
-  const found = (nanopore as unknown as Record<string, unknown>).eventalignRead;
-  if (typeof found !== 'function') throw new Error('the eventalign core (eventalignRead) is not part of this build of @shoal/nanopore');
-  return found as EventalignReadFunction;
-}
-
 export const stages: Record<string, StageDefinition> = {
-  alignReads: alignReadsStage(coreAligner) as StageDefinition,
+  alignReads: alignReadsStage(() => eventalignRead) as StageDefinition,
 };
 
 /** This module's URL, for the engine. */

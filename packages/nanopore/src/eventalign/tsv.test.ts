@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kmerRank } from '../pore-model.js';
-import type { AlignedEvent, ReadScaling } from './aligner-api.js';
+import type { AlignedEvent, ReadScaling } from './types.js';
 import {
   eventalignTsvHeader,
   EVENTALIGN_SUMMARY_HEADER,

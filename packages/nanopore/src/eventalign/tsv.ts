@@ -13,7 +13,7 @@
  * (`%g`, 6 significant digits), comma-separated: nanopolish scales them whether or not --scale-events is given.
  */
 import { kmerOfRank } from '../pore-model.js';
-import type { AlignedEvent, ReadScaling } from './aligner-api.js';
+import type { AlignedEvent, ReadScaling } from './types.js';
 import { formatFixed } from './printf.js';
 import { TextBuffer } from './text-buffer.js';
 

@@ -7,7 +7,7 @@
  * named `*unalignable*` or with fewer samples than events.
  */
 import { kmerRank, type PoreModel } from '../../pore-model.js';
-import type { AlignedEvent, EventalignOptions, ReadEventalignOutcome, ReadToAlign } from '../aligner-api.js';
+import type { AlignedEvent, EventalignOptions, ReadEventalignOutcome, ReadToAlign } from '../types.js';
 import { alignReadsStage } from '../stages.js';
 import type { StageDefinition } from '@shoal/engine';
 
