@@ -43,4 +43,4 @@ export {
   type SignalRecord,
 } from './signal-source.js';
 export type { EventalignMode, EventalignOutputFormat, EventalignReadFunction } from './stages.js';
-export { readNamesOf, runEventalign, type EventalignCounts, type EventalignRunOptions } from './run.js';
+export { readNamesOf, reasonKind, runEventalign, type EventalignCounts, type EventalignRunOptions } from './run.js';

@@ -115,7 +115,7 @@ export interface EventalignCounts {
   missingFromSignal: number;
   /** Reads aligned by the aligner. */
   aligned: number;
-  /** Reads the aligner gave up on, and why ('too few events': 2, …). */
+  /** Reads the aligner gave up on, and why ('too few events': 2, …; the reason without the read's figures in parentheses). */
   notAligned: number;
   notAlignedReasons: Record<string, number>;
   /** TSV rows or frames segments written. */
@@ -426,10 +426,19 @@ function tallyOutcomes(block: AlignedBlock, counts: EventalignCounts): void {
       counts.aligned++;
     } else {
       counts.notAligned++;
-      const reason = block.reasons[i]!;
+      const reason = reasonKind(block.reasons[i]!);
       counts.notAlignedReasons[reason] = (counts.notAlignedReasons[reason] ?? 0) + 1;
     }
   }
+}
+
+/**
+ * A reason without the read's own figures: 'alignment to the basecalls failed (average log emission -5.09, …)'
+ * counts as 'alignment to the basecalls failed', so that reads failing alike are counted together.
+ */
+export function reasonKind(reason: string): string {
+  const open = reason.indexOf(' (');
+  return open > 0 && reason.endsWith(')') ? reason.slice(0, open) : reason;
 }
 
 /** Feeds a block's segments to the sweep, read by read, and returns the segments it completes. */

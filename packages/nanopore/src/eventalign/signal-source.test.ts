@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { skipReason } from './read-filter.js';
+import { reasonKind } from './run.js';
 import { checkSignalRecord, isRnaReadGroup, signalPicoamps, type SignalRecord } from './signal-source.js';
 
 const record: SignalRecord = {
@@ -56,5 +57,15 @@ describe('which records are aligned', () => {
     expect(skipReason(0x10, 0, 20)).toBe('reverseStrand');
     // QC-fail and duplicate flags are not a reason (nanopolish aligns them too).
     expect(skipReason(0x200 | 0x400, 60, 20)).toBeUndefined();
+  });
+});
+
+describe('reasons a read was not aligned', () => {
+  it('are counted without the read’s own figures', () => {
+    expect(reasonKind('alignment to the basecalls failed (average log emission -5.09, longest skip 4 k-mers)')).toBe(
+      'alignment to the basecalls failed',
+    );
+    expect(reasonKind('too few events')).toBe('too few events');
+    expect(reasonKind('(odd)')).toBe('(odd)');
   });
 });
