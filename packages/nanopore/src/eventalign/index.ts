@@ -42,5 +42,5 @@ export {
   type SignalReader,
   type SignalRecord,
 } from './signal-source.js';
-export type { EventalignMode, EventalignOutputFormat, EventalignReadFunction } from './stages.js';
+export type { EventalignMode, EventalignOutputFormat } from './stages.js';
 export { readNamesOf, reasonKind, runEventalign, type EventalignCounts, type EventalignRunOptions } from './run.js';

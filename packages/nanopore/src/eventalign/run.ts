@@ -94,7 +94,7 @@ export interface EventalignRunOptions {
   onProgress?: (reads: number) => void;
   /** Opens the signal file (default: the BLOW5 indexed reader of @shoal/hts). */
   openSignals?: (path: string) => Promise<SignalReader>;
-  /** The engine stage module (default stages.ts; the plumbing tests pass one with a test-double aligner). */
+  /** The engine stage module (default: stages.js beside this module; tests under vitest pass the built one, as workers need). */
   stageModule?: string;
 }
 

@@ -5,9 +5,8 @@
  * block on any thread); the engine hands blocks to the sink in block order, so output is the same for every
  * --threads value.
  *
- * The engine loads a stage by module URL on every thread; `alignReadsStage(aligner)` builds the stage around an
- * aligner, the core's eventalignRead here, so that a module can pair it with another (the plumbing tests' test
- * double, testing/).
+ * The engine loads this module by URL on every thread (EVENTALIGN_STAGES_MODULE); each thread loads the pore model
+ * once, in createState.
  */
 import type { Payload, StageDefinition } from '@shoal/engine';
 import { loadPoreModel, type PoreModel } from '../pore-model.js';
@@ -19,8 +18,6 @@ import { formatSummaryRow, referenceKmer, summarizeEvents, writeEventalignRows, 
 
 export type EventalignOutputFormat = 'tsv' | 'frames';
 export type EventalignMode = EventalignOptions['mode'];
-/** The aligner's signature: the core's eventalignRead, or a test double of it. */
-export type EventalignReadFunction = typeof eventalignRead;
 
 export interface AlignStageOptions {
   /** A preset name (`rna002`) or a model file, loaded once per thread. */
@@ -87,20 +84,7 @@ export function alignerReferenceBases(reference: string): string {
   return /^[ACGT]*$/.test(upper) ? upper : upper.replace(/U/g, 'T').replace(/[^ACGT]/g, 'N');
 }
 
-/** The stage around `aligner` (a function, so that the core may be looked up when the stage first runs). */
-export function alignReadsStage(aligner: () => EventalignReadFunction): StageDefinition<AlignStageOptions, AlignState> {
-  return {
-    kind: 'parallel',
-    createState(options) {
-      return { options, model: loadPoreModel(options.model) };
-    },
-    process(payload, state) {
-      return alignBlock(payload as unknown as ReadBlock, state, aligner()) as unknown as Payload;
-    },
-  };
-}
-
-function alignBlock(block: ReadBlock, state: AlignState, align: EventalignReadFunction): AlignedBlock {
+function alignBlock(block: ReadBlock, state: AlignState): AlignedBlock {
   const { options, model } = state;
   const count = block.readNames.length;
   const aligned = new Uint8Array(count);
@@ -126,7 +110,7 @@ function alignBlock(block: ReadBlock, state: AlignState, align: EventalignReadFu
       referenceSequence: alignerReferenceBases(block.references[i]!),
       rna: block.rna[i] === 1,
     };
-    const outcome = align(read, model, { mode: options.mode, scaleEvents: options.scaleEvents });
+    const outcome = eventalignRead(read, model, { mode: options.mode, scaleEvents: options.scaleEvents });
     if (!outcome.ok) {
       reasons[i] = outcome.reason;
       continue;
@@ -199,9 +183,17 @@ function concatFloat32(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-export const stages: Record<string, StageDefinition> = {
-  alignReads: alignReadsStage(() => eventalignRead) as StageDefinition,
+const alignReads: StageDefinition<AlignStageOptions, AlignState> = {
+  kind: 'parallel',
+  createState(options) {
+    return { options, model: loadPoreModel(options.model) };
+  },
+  process(payload, state) {
+    return alignBlock(payload as unknown as ReadBlock, state) as unknown as Payload;
+  },
 };
+
+export const stages: Record<string, StageDefinition> = { alignReads: alignReads as StageDefinition };
 
 /** This module's URL, for the engine. */
 export const EVENTALIGN_STAGES_MODULE = new URL('./stages.js', import.meta.url).href;
