@@ -5,11 +5,16 @@
 # hard clips, MAPQ 0 in repeats, reads into adapters, duplicates, N gaps, IUPAC codes, contig names
 # with '*' and ':'), and the FASTQ pair it was aligned from.
 #
-#   bench/make-real-data.sh            (about 20-60 minutes on 2 cores; run it under nice)
+#   bench/make-real-data.sh
+#
+# It took 61 minutes on 2 cores shared with other work, under nice -n 19; two thirds of that is
+# bwa mem. minimap2 -ax sr needed about a third of bwa mem's CPU time on a sample of these reads
+# (ALIGNER=minimap2); bwa mem is the default because most WGS BAMs come from it (XA tags, hard
+# clips on supplementary records, its MAPQ).
 #
 # Steps, each skipped when its outputs exist (each output is written under a temporary name and
 # renamed, so an interrupted run resumes where it stopped):
-#   1. bench/make-real-genome.mjs: reference.fa (84 Mbp, 525 contigs shaped like hs38DH) and a
+#   1. bench/make-real-genome.mjs: reference.fa (86 Mbp, 525 contigs shaped like hs38DH) and a
 #      diploid donor.fa with SNVs, indels and structural variants (donor-variants.tsv);
 #   2. samtools faidx and dict; the aligner's index;
 #   3. art_illumina (HiSeq X TruSeq profile, 2x150, fragments 350 +- 80) from the donor;
@@ -142,6 +147,7 @@ align() {
   fi
 }
 bam() {
+  rm -f tmp/sort.* tmp/markdup.* tmp/marked.bam # an interrupted run's leftovers
   # The aligner writes the records of a pair together, which is all fixmate needs (no collate).
   align |
     samtools fixmate -u -m - - |
@@ -165,9 +171,9 @@ summary() {
   {
     echo "bench/data/real: made by bench/make-real-data.sh (seed $seed, $aligner, $(samtools --version | head -n 1))"
     awk '{ n++; bases += $2 } END { printf "reference.fa: %d contigs, %d bp\n", n, bases }' reference.fa.fai
-    echo "fastq pairs: $(($(gzip -dc reads_1.fastq.gz | wc -l) / 4)) (reads_1.fastq.gz $(du -m reads_1.fastq.gz | cut -f1) MB, reads_2.fastq.gz $(du -m reads_2.fastq.gz | cut -f1) MB)"
+    echo "fastq pairs: $(($(gzip -dc reads_1.fastq.gz | wc -l) / 4)) (reads_1.fastq.gz $(du -m reads_1.fastq.gz | cut -f1) MiB, reads_2.fastq.gz $(du -m reads_2.fastq.gz | cut -f1) MiB)"
     grep 'make-real-reads:' "$log" | tail -n 1
-    echo "sample.bam: $(du -m sample.bam | cut -f1) MB"
+    echo "sample.bam: $(du -m sample.bam | cut -f1) MiB"
     # One pass over the records; mawk has no bitwise operators, hence int(flag / 2^k) % 2.
     samtools view sample.bam | awk -F '\t' '
       {
@@ -198,7 +204,7 @@ summary() {
         printf "max |TLEN|: %d; pairs with |TLEN| > 1 Mbp: %d\n", max_tlen, far_pairs
         printf "records with an SA tag: %d; soft-clipped: %d; hard-clipped: %d\n", with_sa, soft_clipped, hard_clipped
       }'
-    echo "optical duplicates (samtools markdup -d 2500): $(grep '^DUPLICATE PAIR OPTICAL' markdup.txt | cut -d: -f2 | tr -d ' ') pairs"
+    echo "optical duplicates (samtools markdup -d 2500): $(grep '^DUPLICATE PAIR OPTICAL' markdup.txt | cut -d: -f2 | tr -d ' ') reads in pairs"
     samtools idxstats sample.bam | awk '$1 != "*" { n++; if ($3 > 0) used++ } END { printf "contigs: %d in the header, %d with mapped reads\n", n, used }'
     echo "steps (wall seconds, on this run or an earlier one):"
     sed 's/^/  /' "$steps"

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The genome behind bench/make-real-data.sh: a reference assembly with the shapes of GRCh38's
- * analysis set with decoys and HLA (hs38DH), at about 1/45 of its size, and a diploid donor genome
+ * analysis set with decoys and HLA (hs38DH), at about 1/36 of its size, and a diploid donor genome
  * derived from it with the variants a real sample carries. Deterministic: the same seed gives the
  * same bytes.
  *
@@ -156,7 +156,7 @@ function tandem(unit, length, divergence, random) {
 const ascii = (text) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 // ── The assembly's contig set ────────────────────────────────────────────────────────────────
-// Chromosome lengths keep GRCh38's order of sizes, roughly; chr1 and chr2 are larger than 1/45
+// Chromosome lengths keep GRCh38's order of sizes, roughly; chr1 and chr2 are larger than 1/36
 // scale so that they can carry deletions and inversions of several megabases.
 const CHROMOSOMES = [
   ['chr1', 14_000_000],
