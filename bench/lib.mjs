@@ -67,3 +67,97 @@ export function writeSection(name, text) {
   doc = pattern.test(doc) ? doc.replace(pattern, section) : `${doc.trimEnd()}\n\n${section}\n`;
   fs.writeFileSync(file, doc);
 }
+
+// ── Inputs: the real-shaped sample (bench/make-real-data.sh) or the project's simulator ──────────
+/** Where bench/make-real-data.sh writes; SUMMARY.txt is its last output, so its presence means done. */
+export const realDataDir = path.join(root, 'bench', 'data', 'real');
+const REAL_DATA_HINT =
+  'bench/make-real-data.sh makes it (Debian: apt-get install art-nextgen-simulation-tools bwa samtools; about an hour on 2 shared cores)';
+
+/**
+ * The input a bench script runs on, from `--data real|sim`. `real`: bench/make-real-data.sh's
+ * sample, reads simulated from a donor genome with structural variants, aligned with bwa mem and
+ * duplicate-marked, with the shapes real WGS has. `sim`: the project's simulator
+ * (tools/src/make-data.ts), for comparison with earlier tables and where it shows something else.
+ * Without the flag: real when it has been made, else sim with a note saying how to make real.
+ */
+export function dataChoice(args) {
+  const i = args.indexOf('--data');
+  const value = i >= 0 ? args[i + 1] : undefined;
+  if (value !== undefined && value !== 'real' && value !== 'sim') {
+    console.error(`bench: --data must be real or sim, not '${value}'`);
+    process.exit(2);
+  }
+  const made = fs.existsSync(path.join(realDataDir, 'SUMMARY.txt'));
+  if (value === 'real' && !made) {
+    console.error(`bench: --data real: ${path.relative(root, realDataDir)} has not been made; ${REAL_DATA_HINT}`);
+    process.exit(1);
+  }
+  if (value === undefined && !made) {
+    console.error(
+      `bench: no real-shaped data in ${path.relative(root, realDataDir)}, so this runs on the simulator's (--data sim); ${REAL_DATA_HINT}`,
+    );
+  }
+  return value ?? (made ? 'real' : 'sim');
+}
+
+/** The real-shaped sample's files, and its SUMMARY.txt figures for a table's caption. */
+export function realData() {
+  const summary = fs.readFileSync(path.join(realDataDir, 'SUMMARY.txt'), 'utf8');
+  const figure = (pattern) => Number(summary.match(pattern)?.[1] ?? NaN);
+  return {
+    bam: path.join(realDataDir, 'sample.bam'),
+    fasta: path.join(realDataDir, 'reference.fa'),
+    read1: path.join(realDataDir, 'reads_1.fastq.gz'),
+    read2: path.join(realDataDir, 'reads_2.fastq.gz'),
+    pairs: figure(/^fastq pairs: (\d+)/m),
+    caption:
+      'bench/make-real-data.sh: 2x150 reads from art_illumina (HiSeq X profile) on a donor genome with SNVs, indels and structural variants, ' +
+      'adapter read-through and duplicates, aligned with bwa mem to an 86 Mbp, 525-contig reference shaped like hs38DH, ' +
+      'samtools fixmate, sort and markdup (BENCHMARKS.md, "Data")',
+    fastqCaption:
+      'bench/make-real-data.sh: art_illumina HiSeq X qualities and errors on a donor genome with SNVs, indels and structural variants, ' +
+      'flowcell order, Illumina names, 2% adapter read-through, 5% PCR and 1.5% optical duplicates (BENCHMARKS.md, "Data")',
+  };
+}
+
+/**
+ * A random `fraction` of the real sample's templates (samtools view --subsample, mates kept
+ * together), made once into bench/data/real/derived/ and indexed: a smaller input of the same
+ * shapes, for memory against input size.
+ */
+export function realSubsample(fraction) {
+  const dir = path.join(realDataDir, 'derived');
+  const bam = path.join(dir, `sample-${fraction}.bam`);
+  if (!fs.existsSync(bam)) {
+    fs.mkdirSync(dir, { recursive: true });
+    console.error(`bench: making ${path.relative(root, bam)} (${fraction} of the templates)…`);
+    const partial = `${bam}.partial.bam`;
+    const run = (command, commandArgs) => {
+      const result = spawnSync(command, commandArgs, { stdio: 'inherit' });
+      if (result.status !== 0) throw new Error(`failed: ${command} ${commandArgs.join(' ')}`);
+    };
+    run('samtools', ['view', '-b', '--subsample', String(fraction), '--subsample-seed', '38', '-o', partial, realData().bam]);
+    run('samtools', ['index', partial, `${bam}.bai`]);
+    fs.renameSync(partial, bam);
+  }
+  return { bam, fasta: realData().fasta };
+}
+
+/** The first `pairs` pairs of the real FASTQ pair, made once into bench/data/real/derived/. */
+export function realFastqHead(pairs) {
+  const dir = path.join(realDataDir, 'derived');
+  const files = [1, 2].map((mate) => path.join(dir, `reads-${pairs}_${mate}.fastq.gz`));
+  const { read1, read2 } = realData();
+  [read1, read2].forEach((source, k) => {
+    if (fs.existsSync(files[k])) return;
+    fs.mkdirSync(dir, { recursive: true });
+    // No pipefail: head closing the pipe early is how this stops.
+    const result = spawnSync('bash', ['-c', `gzip -dc '${source}' | head -n ${4 * pairs} | gzip -6 > '${files[k]}.partial'`], {
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) throw new Error(`failed to make ${files[k]}`);
+    fs.renameSync(`${files[k]}.partial`, files[k]);
+  });
+  return { read1: files[0], read2: files[1] };
+}

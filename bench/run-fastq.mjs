@@ -3,28 +3,32 @@
  * fq-transform beside fastp and the decompression floor, in one run, interleaved rounds, min and
  * median of N runs, peak RSS. Writes BENCHMARKS.md's "fastq" section.
  *
- *   node bench/run-fastq.mjs [--runs 3] [--pairs 2000000]
+ *   node bench/run-fastq.mjs [--runs 3] [--data real|sim] [--pairs 2000000]
  *
- * Needs fastp, gzip and GNU time (Debian: apt-get install fastp time). The input (N pairs of
- * 2x150 gzip FASTQ) is made by bench/make-fastq.mjs into bench/data/fastq (git-ignored).
- * Every command writes uncompressed FASTQ for both mates into a scratch folder emptied first.
+ * Needs fastp, gzip and GNU time (Debian: apt-get install fastp time). --data real (the default
+ * once made): the FASTQ pair of bench/make-real-data.sh (art_illumina's HiSeq X qualities and
+ * errors, adapter read-through, duplicates; flowcell order), and its first tenth for the memory
+ * check. --data sim: N pairs of 2x150 gzip FASTQ made by bench/make-fastq.mjs into
+ * bench/data/fastq (git-ignored). Every command writes uncompressed FASTQ for both mates into a
+ * scratch folder emptied first.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { flag, measure, requireTools, root, table, writeSection } from './lib.mjs';
+import { dataChoice, flag, measure, realData, realFastqHead, requireTools, root, table, writeSection } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const runs = flag(args, '--runs', 3);
-const pairs = flag(args, '--pairs', 2_000_000);
+const data = dataChoice(args);
+const pairs = data === 'real' ? realData().pairs : flag(args, '--pairs', 2_000_000);
 requireTools(['fastp', 'gzip', '/usr/bin/time']);
 
 const dataDir = path.join(root, 'bench', 'data', 'fastq');
-const r1 = path.join(dataDir, 'bench_R1.fq.gz');
-const r2 = path.join(dataDir, 'bench_R2.fq.gz');
+const r1 = data === 'real' ? realData().read1 : path.join(dataDir, 'bench_R1.fq.gz');
+const r2 = data === 'real' ? realData().read2 : path.join(dataDir, 'bench_R2.fq.gz');
 const stamp = path.join(dataDir, `pairs-${pairs}`);
-if (!fs.existsSync(stamp)) {
+if (data === 'sim' && !fs.existsSync(stamp)) {
   console.error(`bench: making ${pairs} pairs of 2x150 gzip FASTQ in ${dataDir}…`);
   execFileSync(process.execPath, [path.join(root, 'bench', 'make-fastq.mjs'), '--pairs', String(pairs), '--out', dataDir], {
     stdio: 'inherit',
@@ -85,17 +89,16 @@ const rows = measure(
 // Memory flat: the same pass-through on a tenth of the input.
 const smallDir = path.join(root, 'bench', 'data', 'fastq-tenth');
 const tenth = Math.round(pairs / 10);
-if (!fs.existsSync(path.join(smallDir, `pairs-${tenth}`))) {
+if (data === 'sim' && !fs.existsSync(path.join(smallDir, `pairs-${tenth}`))) {
   execFileSync(process.execPath, [path.join(root, 'bench', 'make-fastq.mjs'), '--pairs', String(tenth), '--out', smallDir], {
     stdio: 'inherit',
   });
   fs.writeFileSync(path.join(smallDir, `pairs-${tenth}`), '');
 }
+const small1 = data === 'real' ? realFastqHead(tenth).read1 : `${smallDir}/bench_R1.fq.gz`;
+const small2 = data === 'real' ? realFastqHead(tenth).read2 : `${smallDir}/bench_R2.fq.gz`;
 const smallConfig = path.join(out, 'small.toml');
-fs.writeFileSync(
-  smallConfig,
-  `[input]\n    read1 = '${smallDir}/bench_R1.fq.gz'\n    read2 = '${smallDir}/bench_R2.fq.gz'\n[output]\n    prefix = '${out}/fq'\n`,
-);
+fs.writeFileSync(smallConfig, `[input]\n    read1 = '${small1}'\n    read2 = '${small2}'\n[output]\n    prefix = '${out}/fq'\n`);
 const small = measure([{ name: 'small', command: `${clean} ${fqt} ${smallConfig} --threads 2` }], 1)[0];
 fs.rmSync(out, { recursive: true, force: true });
 
@@ -108,7 +111,9 @@ const fastpGzip = rows.find((r) => r.name.includes('-z 4'));
 const ourGzip = rows.find((r) => r.name.includes('gzip output (level 4)'));
 const text = `## FASTQ: fq-transform pass-through beside fastp (${new Date().toISOString().slice(0, 10)})
 
-\`node bench/run-fastq.mjs --runs ${runs} --pairs ${pairs}\`: ${pairs.toLocaleString('en')} pairs of 2x150 gzip FASTQ (bench/make-fastq.mjs, gzip -6,
+\`node bench/run-fastq.mjs --runs ${runs} --data ${data}${data === 'sim' ? ` --pairs ${pairs}` : ''}\`: ${pairs.toLocaleString('en')} pairs of 2x150 gzip FASTQ (${
+  data === 'real' ? `\`${path.relative(root, r1)}\` and its mate, ${realData().fastqCaption}` : 'bench/make-fastq.mjs'
+}, gzip -6,
 ${(fs.statSync(r1).size / 2 ** 20).toFixed(0)} MiB per mate), uncompressed FASTQ out for both mates, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}),
 interleaved rounds, ${runs} runs each after one warm-up. Ratios are against fastp.
 
@@ -119,7 +124,7 @@ ${(best.median / floor.median).toFixed(2)}x the decompression floor; fastp takes
 fq-transform ${best.rssMb.toFixed(0)} MB, fastp ${fastp.rssMb.toFixed(0)} MB; on a tenth of the input (${tenth.toLocaleString('en')} pairs) fq-transform
 peaks at ${small.rssMb.toFixed(0)} MB. Memory is bounded by \`max_blocks_in_flight\` (100 blocks of 10,000 pairs, about 6.5 MiB each), not by the
 input: more blocks wait in flight over a longer run, up to that bound, and no further.
-Head stops the readers: 10 pairs out of 2 million gzip pairs in well under a second.
+Head stops the readers: 10 pairs out of ${(pairs / 1e6).toFixed(1)} million gzip pairs in ${rows.find((r) => r.name.includes('Head')).median.toFixed(2)} s.
 Trailing quality trimming takes ${(ourTrim.median / fastpTrim.median).toFixed(2)}x fastp's \`--cut_tail\` median; with gzip output at level 4
 (one member per block, compressed on the workers) fq-transform takes ${(ourGzip.median / fastpGzip.median).toFixed(2)}x fastp \`-z 4\`.`;
 writeSection('fastq', text);

@@ -5,7 +5,12 @@
  * run, interleaved, min and median of N runs, and writes BENCHMARKS.md's "shapes" section with the
  * ratio extreme / ordinary (the bar: at most 1.5x).
  *
- *   node bench/run-shapes.mjs [--runs 3] [--pairs 300000]
+ *   node bench/run-shapes.mjs [--runs 3] [--data real|sim] [--pairs 300000]
+ *
+ * Ordinary: with --data real (the default once made), 15% of the templates of
+ * bench/make-real-data.sh's sample (about the size of the simulator's 300,000 pairs), which
+ * already has pairs on different contigs, megabase |TLEN|, split reads and a 525-contig header;
+ * with --data sim, the project's simulated BAM of --pairs pairs.
  *
  * The extreme BAM has the ordinary one's records, the same number of them, with:
  *   - 200,000 more contigs in the header (@SQ ctgN, 100 bp each; the FASTA gets them too),
@@ -20,21 +25,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { flag, measure, requireTools, root, writeSection } from './lib.mjs';
+import { dataChoice, flag, measure, realSubsample, requireTools, root, writeSection } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const runs = flag(args, '--runs', 3);
 const pairs = flag(args, '--pairs', 300_000);
+const data = dataChoice(args);
+const REAL_FRACTION = 0.15;
 requireTools(['samtools', '/usr/bin/time']);
 
-const dir = path.join(root, 'bench', 'data', 'shapes');
-const ordinary = { bam: path.join(dir, 'bench.bam'), fasta: path.join(dir, 'bench.fa') };
+const dir = path.join(root, 'bench', 'data', data === 'real' ? 'shapes-real' : 'shapes');
+const ordinary = data === 'real' ? realSubsample(REAL_FRACTION) : { bam: path.join(dir, 'bench.bam'), fasta: path.join(dir, 'bench.fa') };
 const extreme = { bam: path.join(dir, 'extreme.bam'), fasta: path.join(dir, 'extreme.fa') };
 const EXTRA_CONTIGS = 200_000;
 const EXTRA_CONTIG_LENGTH = 100;
 const FAR_TLEN = 250_000_000;
 
-if (!fs.existsSync(ordinary.bam)) {
+if (data === 'sim' && !fs.existsSync(ordinary.bam)) {
   console.error(`bench: making ${ordinary.bam} (${pairs} pairs, 2x150)…`);
   execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dir, '--pairs', String(pairs)], {
     stdio: 'inherit',
@@ -66,6 +73,7 @@ function bases(length, seed) {
 
 async function makeExtreme() {
   console.error(`bench: making ${extreme.bam} from ${ordinary.bam}…`);
+  fs.mkdirSync(dir, { recursive: true });
   // The FASTA: the ordinary contigs, then the small ones the header adds.
   fs.copyFileSync(ordinary.fasta, extreme.fasta);
   const small = [];
@@ -177,7 +185,10 @@ const lines = [
   '## Extreme shapes: cost follows the records',
   '',
   `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}; ` +
-    `\`node bench/run-shapes.mjs --runs ${runs} --pairs ${pairs}\`. Ordinary: the project's simulated BAM, ${records} records ` +
+    `\`node bench/run-shapes.mjs --runs ${runs} --data ${data}${data === 'sim' ? ` --pairs ${pairs}` : ''}\`. Ordinary: ` +
+    (data === 'real'
+      ? `${REAL_FRACTION * 100}% of the templates of the real-shaped sample (bench/make-real-data.sh), ${records} records `
+      : `the project's simulated BAM, ${records} records `) +
     `(${mb(ordinary.bam)} MB). Extreme: the same records with a header of ${EXTRA_CONTIGS.toLocaleString('en-US')} more contigs, ` +
     `one pair in 200 at |TLEN| ${FAR_TLEN.toLocaleString('en-US')}, a 1 Mbp read, a 70,000-operation CIGAR, a 1 Mbp deletion, ` +
     `a 200 kbp N skip and 100,000-value B arrays (${mb(extreme.bam)} MB; bench/run-shapes.mjs makes it). ` +

@@ -4,13 +4,16 @@
  * (round-robin: A B A B …, so a noisy neighbour hurts both alike), each command 1 warm-up + N timed
  * runs; min and median wall time and peak RSS (GNU time). Writes its section of BENCHMARKS.md.
  *
- *   node bench/run.mjs [--runs 3] [--pairs 1000000]
+ *   node bench/run.mjs [--runs 3] [--data real|sim] [--pairs 1000000]
  *
  * Needs: samtools and GNU time (/usr/bin/time) — Debian: apt-get install samtools time.
- * The data are made by tools/dist/make-data.js (deterministic) into bench/data/ (git-ignored).
+ * --data real (the default once made): bench/make-real-data.sh's sample, bench/data/real/sample.bam;
+ * the memory check compares a quarter of its templates with all of them. --data sim: the project's
+ * simulator, tools/dist/make-data.js (deterministic), --pairs pairs into bench/data/ and 4x that for
+ * the memory check (git-ignored).
  */
 import { execFileSync } from 'node:child_process';
-import { measure as measureRuns, requireTools, root, table, timeOnce } from './lib.mjs';
+import { dataChoice, measure as measureRuns, realData, realSubsample, requireTools, root, table, timeOnce } from './lib.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,12 +25,13 @@ const flag = (name, fallback) => {
 };
 const runs = flag('--runs', 3);
 const pairs = flag('--pairs', 1_000_000);
+const data = dataChoice(args);
 const dataDir = path.join(root, 'bench', 'data');
-const bam = path.join(dataDir, 'bench.bam');
+const bam = data === 'real' ? realData().bam : path.join(dataDir, 'bench.bam');
 
 requireTools(['samtools', '/usr/bin/time']);
 const measure = (group) => measureRuns(group, runs);
-if (!fs.existsSync(bam)) {
+if (data === 'sim' && !fs.existsSync(bam)) {
   console.error(`bench: making ${bam} (${pairs} pairs, 2x150)…`);
   execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dataDir, '--pairs', String(pairs)], {
     stdio: 'inherit',
@@ -77,8 +81,10 @@ const engineText = measure([
   { name: 'bam2ndjson --threads 1 > /dev/null', command: `${bin('bam2ndjson')} --threads 1 ${bam} > /dev/null` },
   { name: 'bam2ndjson --threads 2 > /dev/null', command: `${bin('bam2ndjson')} --threads 2 ${bam} > /dev/null` },
 ]);
-const bam4x = path.join(dataDir, '4x', 'bench.bam');
-if (!fs.existsSync(bam4x)) {
+// Memory against input size: sim, 1x and 4x the pairs; real, a quarter of the sample and all of it.
+const memorySmall = data === 'real' ? realSubsample(0.25).bam : bam;
+const bam4x = data === 'real' ? bam : path.join(dataDir, '4x', 'bench.bam');
+if (data === 'sim' && !fs.existsSync(bam4x)) {
   console.error(`bench: making ${bam4x} (${4 * pairs} pairs) for the memory check…`);
   execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', path.dirname(bam4x), '--pairs', String(4 * pairs)], {
     stdio: 'inherit',
@@ -89,20 +95,29 @@ for (const [label, tool] of [
   ['full decode on the engine, --threads 2', (file) => `${node} ${root}/bench/engine-decode.mjs ${file} --threads 2`],
   ['bam2ndjson --threads 2 > /dev/null', (file) => `${bin('bam2ndjson')} --threads 2 ${file} > /dev/null`],
 ]) {
-  const small = timeOnce(tool(bam));
+  const small = timeOnce(tool(memorySmall));
   const large = timeOnce(tool(bam4x));
   memoryRows.push(
     `| ${label} | ${small.rssMb.toFixed(0)} | ${large.rssMb.toFixed(0)} | ${small.wall.toFixed(2)} | ${large.wall.toFixed(2)} |`,
   );
 }
+const size1xMb = fs.statSync(memorySmall).size / 1e6;
 const size4xMb = fs.statSync(bam4x).size / 1e6;
+const input =
+  data === 'real'
+    ? `\`${path.relative(root, bam)}\`, ${records.toLocaleString('en-US')} records, ${sizeMb.toFixed(0)} MB (${realData().caption})`
+    : `\`bench/data/bench.bam\`, ${records.toLocaleString('en-US')} simulated 2x150 records, ${sizeMb.toFixed(0)} MB (tools/src/make-data.ts, ${pairs.toLocaleString('en-US')} pairs)`;
+const memoryInputs =
+  data === 'real'
+    ? `1x = a quarter of the sample's templates, ${size1xMb.toFixed(0)} MB (\`samtools view --subsample 0.25\`); 4x = all of it, ${size4xMb.toFixed(0)} MB`
+    : `1x = ${size1xMb.toFixed(0)} MB, 4x = ${size4xMb.toFixed(0)} MB, \`tools/src/make-data.ts\` with ${4 * pairs} pairs`;
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const section = `<!-- bench:formats:start -->
 ## Formats: BAM decode and bam2ndjson (one thread)
 
-Made by \`node bench/run.mjs\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${cpu}), Node ${process.version}, ${samtoolsVersion}.
-Input: \`bench/data/bench.bam\`, ${records.toLocaleString('en-US')} simulated 2x150 records, ${sizeMb.toFixed(0)} MB (tools/src/make-data.ts, ${pairs.toLocaleString('en-US')} pairs).
+Made by \`node bench/run.mjs --runs ${runs} --data ${data}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${cpu}), Node ${process.version}, ${samtoolsVersion}.
+Input: ${input}.
 Interleaved rounds, 1 warm-up + ${runs} timed runs each; ratio = ours / anchor (lower is better). Wall time includes process start.
 
 **Full decode** (every record: fixed fields, plus a walk over every sequence and quality byte) against \`samtools view -c\`. Goal at one thread: within 1.6x.
@@ -118,7 +133,7 @@ const speedup = (rows, one, two) => (rows.find((r) => r.name === one).median / r
 const engineSection = `<!-- bench:engine:start -->
 ## The engine: --threads 1 and 2
 
-Made by \`node bench/run.mjs\` on ${new Date().toISOString().slice(0, 10)}, same machine, input and method as above. Anchor: samtools with \`-@2\`
+Made by \`node bench/run.mjs --runs ${runs} --data ${data}\` on ${new Date().toISOString().slice(0, 10)}, same machine, input and method as above. Anchor: samtools with \`-@2\`
 (two extra threads). Goals on 2 cores: full decode at --threads 2 within 1.25x of \`samtools view -c -@2\`;
 \`bam2ndjson --threads 2\` within 1.5x of \`samtools view -@2\`; peak memory independent of input size.
 
@@ -130,7 +145,7 @@ ${table(engineText)}
 
 Speed-up from 1 to 2 threads (medians): bam2ndjson ${speedup(engineText, 'bam2ndjson --threads 1 > /dev/null', 'bam2ndjson --threads 2 > /dev/null')}x; samtools view ${speedup(engineText, 'samtools view (SAM) > /dev/null', 'samtools view -@2 (SAM) > /dev/null')}x.
 
-**Peak memory at 1x and 4x input** (one run each; 1x = ${sizeMb.toFixed(0)} MB, 4x = ${size4xMb.toFixed(0)} MB, \`tools/src/make-data.ts\` with ${4 * pairs} pairs):
+**Peak memory at 1x and 4x input** (one run each; ${memoryInputs}):
 
 | command | peak RSS 1x MB | peak RSS 4x MB | wall 1x s | wall 4x s |
 | --- | --- | --- | --- | --- |

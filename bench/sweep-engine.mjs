@@ -7,18 +7,21 @@
  * PIPELINE_READ_CHUNK_BYTES (packages/engine/src/bam-pipeline.ts) and
  * DEFAULT_BLOCKS_IN_FLIGHT_PER_THREAD (packages/engine/src/engine.ts).
  *
- *   node bench/sweep-engine.mjs [--runs 3]      (needs bench/data/bench.bam: node bench/run.mjs makes it)
+ *   node bench/sweep-engine.mjs [--runs 3] [--data real|sim]
+ *
+ * --data real (the default once made): bench/make-real-data.sh's sample; --data sim:
+ * bench/data/bench.bam, which node bench/run.mjs --data sim makes.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dataChoice, realData, root } from './lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 3;
-const bam = path.join(root, 'bench/data/bench.bam');
+const data = dataChoice(process.argv.slice(2));
+const bam = data === 'real' ? realData().bam : path.join(root, 'bench/data/bench.bam');
 if (!fs.existsSync(bam)) {
-  console.error('sweep: bench/data/bench.bam is missing; run node bench/run.mjs first (it makes the data)');
+  console.error('sweep: bench/data/bench.bam is missing; run node bench/run.mjs --data sim first (it makes the data)');
   process.exit(1);
 }
 const chunks = [64, 256, 1024, 4096];
@@ -63,7 +66,7 @@ for (const r of rows)
 const section = `<!-- bench:sweep:start -->
 ## Engine sweep: read-chunk size × blocks in flight (full decode on the engine)
 
-Made by \`node bench/sweep-engine.mjs\` on ${new Date().toISOString().slice(0, 10)}, ${runs} interleaved runs per configuration, \`bench/data/bench.bam\`.
+Made by \`node bench/sweep-engine.mjs --runs ${runs} --data ${data}\` on ${new Date().toISOString().slice(0, 10)}, ${runs} interleaved runs per configuration, \`${path.relative(root, bam)}\`.
 Best median at --threads 1: ${best(1).chunk} KiB × ${best(1).per} per thread (${best(1).median.toFixed(2)} s); at --threads 2: ${best(2).chunk} KiB × ${best(2).per} per thread (${best(2).median.toFixed(2)} s).
 
 ${lines.join('\n')}
