@@ -218,6 +218,7 @@ export function decodeAuxBinary(
       if (at + type.elementBytes > end) short(type, type.elementBytes);
       const raw = readScalar(view, at, type.kind);
       at += type.elementBytes;
+      if (type.kind === 'enum') checkEnumIndex(type, Number(raw), origin);
       values.set(type.name, isNullScalar(type.kind, raw) ? null : type.kind === 'char' ? String.fromCharCode(Number(raw)) : raw);
       continue;
     }
@@ -241,6 +242,7 @@ export function decodeAuxBinary(
         // Copy through bytes: the record's bytes need not be aligned for a typed-array view.
         new Uint8Array(out.buffer).set(bytes.subarray(at, at + count * type.elementBytes));
       }
+      if (type.kind === 'enum') for (let i = 0; i < count; i++) checkEnumIndex(type, (out as Uint8Array)[i]!, origin);
       values.set(type.name, out as Slow5AuxValue);
     }
     at += count * type.elementBytes;
@@ -249,6 +251,16 @@ export function decodeAuxBinary(
     throw new HtsError(`corrupt BLOW5 record: ${end - at} bytes left after its last aux field`, origin.file, origin.location);
   }
   return values;
+}
+
+/** An enum index must name a label (255 is the missing value), as the SLOW5 text reader requires too. */
+function checkEnumIndex(type: AuxType, index: number, origin: AuxOrigin): void {
+  if (index !== 0xff && index >= type.enumLabels!.length)
+    throw new HtsError(
+      `corrupt BLOW5 record: aux field ${quoted(type.name)} holds enum index ${index}, which has no label (${type.enumLabels!.length} labels)`,
+      origin.file,
+      origin.location,
+    );
 }
 
 function valueProblem(type: AuxType, value: unknown): string {

@@ -109,10 +109,22 @@ export interface HeaderBody {
  * no attribute twice, the primary columns present, as many aux names as aux types.
  */
 export function parseHeaderBody(lines: readonly HeaderLine[], readGroupCount: number, file: string): HeaderBody {
+  const at = (line: HeaderLine): string => `byte offset ${line.offset}`;
+  // The count comes from the file (a u32, or #num_read_groups): a corrupt one must not allocate before a header line
+  // has confirmed it. Every @ line holds one value per group, so the first one bounds it; without @ lines, more than
+  // one group cannot be described and is refused.
+  const firstAttribute = lines.find((line) => line.text.startsWith('@'));
+  const valuesOnFirst = firstAttribute === undefined ? 1 : firstAttribute.text.split('\t').length - 1;
+  if (readGroupCount !== valuesOnFirst && readGroupCount > 1) {
+    throw new HtsError(
+      `the header declares ${readGroupCount} read groups but ${firstAttribute === undefined ? 'has no @ attribute lines' : `its first attribute line has ${valuesOnFirst} values`}`,
+      file,
+      firstAttribute === undefined ? undefined : at(firstAttribute),
+    );
+  }
   const readGroups = Array.from({ length: readGroupCount }, () => new Map<string, string>());
   const seen = new Set<string>();
   let i = 0;
-  const at = (line: HeaderLine): string => `byte offset ${line.offset}`;
   for (; i < lines.length && lines[i]!.text.startsWith('@'); i++) {
     const line = lines[i]!;
     const parts = line.text.slice(1).split('\t');

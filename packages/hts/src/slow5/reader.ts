@@ -25,6 +25,8 @@ import type { Slow5AuxField, Slow5Header, Slow5Record, Slow5RecordCompression, S
 
 /** Bytes asked of the file per read: large enough that per-read overhead vanishes, small next to any machine's memory. */
 export const READ_CHUNK_BYTES = 4 << 20;
+/** Longest BLOW5 header text read: real headers are kilobytes; a larger size is a corrupt field, refused before reading it. */
+const MAX_HEADER_TEXT_BYTES = 64 << 20;
 
 /** A growing window over a byte source: the unread bytes and the file offset of the first. */
 class ChunkedInput {
@@ -54,7 +56,8 @@ class ChunkedInput {
   /** Reads until `wanted` bytes are buffered or the source ends; true when they are. */
   async fill(wanted: number): Promise<boolean> {
     while (this.available < wanted && !this.atEnd) {
-      const needed = Math.max(wanted, this.available + READ_CHUNK_BYTES);
+      // Doubling: a record longer than a chunk is gathered in O(length), not O(length^2 / chunk).
+      const needed = Math.max(wanted, this.available + READ_CHUNK_BYTES, 2 * this.available);
       if (this.buffer.length - this.start < needed) {
         // Move the unread tail to the front, growing the buffer only when one record needs more.
         if (this.buffer.length >= needed) {
@@ -421,6 +424,13 @@ async function readHeader(input: ChunkedInput, name: string): Promise<OpenedSlow
     }
     const prefix = decodeBlow5Prefix(input.view(BLOW5_HEADER_TEXT_OFFSET), name);
     const textEnd = BLOW5_HEADER_TEXT_OFFSET + prefix.headerTextBytes;
+    if (prefix.headerTextBytes > MAX_HEADER_TEXT_BYTES) {
+      throw new HtsError(
+        `corrupt BLOW5 header: a header text of ${prefix.headerTextBytes} bytes (at most ${MAX_HEADER_TEXT_BYTES} are read)`,
+        name,
+        'byte offset 64',
+      );
+    }
     if (input.source.sizeBytes !== undefined && textEnd > input.source.sizeBytes) {
       throw new HtsError(
         `truncated BLOW5 header: its text of ${prefix.headerTextBytes} bytes runs past the end of the file`,

@@ -197,6 +197,13 @@ function parseDoubleColumn(text: string, name: string, origin: RecordOrigin): nu
 
 /** Parses the signal column: `count` comma-separated int16 values. */
 function parseSignal(text: string, count: number, readId: string, origin: RecordOrigin): Int16Array {
+  // Each value takes at least one digit and a comma: a larger count is a corrupt length, refused before allocating.
+  if (count > (text.length + 1) / 2)
+    throw new HtsError(
+      `corrupt SLOW5 record ${quoted(readId)}: len_raw_signal ${count} does not fit its raw_signal column of ${text.length} characters`,
+      origin.file,
+      origin.location,
+    );
   const out = new Int16Array(count);
   if (count === 0) return out;
   let n = 0;

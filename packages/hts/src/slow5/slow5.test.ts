@@ -361,6 +361,40 @@ describe('errors name the file and the byte offset', () => {
     expect(error.message).toMatch(/bad-aux\.slow5 \(byte offset 50\): unknown aux type "int128_t" for field "big"/);
   });
 
+  it('a read-group count no header line confirms is refused before anything is allocated for it', async () => {
+    const bytes = good.slice();
+    new DataView(bytes.buffer).setUint32(10, 50_000_000, true);
+    const error = await failure(bytes, 'many-groups.blow5');
+    expect(error.message).toMatch(
+      /many-groups\.blow5 \(byte offset \d+\): the header declares 50000000 read groups but its first attribute line has 3 values/,
+    );
+  });
+
+  it('a header text size past any real header', async () => {
+    const bytes = good.slice();
+    new DataView(bytes.buffer).setUint32(64, 0xfffffff0, true);
+    const error = await failure(bytes, 'huge-header.blow5');
+    expect(error.message).toMatch(/huge-header\.blow5 \(byte offset 64\): corrupt BLOW5 header: a header text of 4294967280 bytes/);
+  });
+
+  it('a SLOW5 text signal length larger than its column could hold', async () => {
+    const text = new TextDecoder().decode(encodeSlow5File(HEADER, [RECORDS[2]!], { format: 'slow5' }));
+    const changed = text.replace('\t5000.5\t1\t', '\t5000.5\t99999999999999999999\t');
+    const error = await failure(new TextEncoder().encode(changed), 'huge-length.slow5');
+    expect(error.message).toMatch(/len_raw_signal 100000000000000000000 does not fit its raw_signal column/);
+  });
+
+  it('an enum index without a label in a BLOW5 record', async () => {
+    const bytes = encodeSlow5File(HEADER, RECORDS, { recordCompression: 'none', signalCompression: 'none' });
+    const labels = 'unknown,partial,mux_change,unblock_mux_change,signal_positive,signal_negative';
+    const at = Buffer.from(bytes).indexOf(labels);
+    expect(at).toBeGreaterThan(0);
+    // Same length, three labels: the record's end_reason 4 names none of them.
+    bytes.set(new TextEncoder().encode('unknown_partial_mux_change_unblock_mux_change,signal_positive,signal_negative'), at);
+    const error = await failure(bytes, 'enum.blow5');
+    expect(error.message).toMatch(/corrupt BLOW5 record: aux field "end_reason" holds enum index 4, which has no label \(3 labels\)/);
+  });
+
   it('bytes after the EOF marker', async () => {
     const bytes = new Uint8Array(good.length + 3);
     bytes.set(good);
