@@ -117,6 +117,16 @@ describe('the header of the sorted output, as samtools sort 1.16.1 writes it', (
     expect(sorted('')).toBe(`@HD\tVN:1.6\tSO:coordinate\n${sq}`);
   });
 
+  it('takes @SQ lengths from the dictionary and adds the references a text lacks, as htslib rebuilds them', () => {
+    // Reviewed against samtools sort 1.16.1's raw header text (htslib repairs it again on `samtools view -H`).
+    expect(sorted('@SQ\tSN:c2\tLN:50\tM5:abc\n')).toBe('@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:c2\tLN:50\tM5:abc\n@SQ\tSN:c1\tLN:100\n');
+    expect(sorted('@SQ\tSN:c1\tLN:99\n@SQ\tSN:c2\tLN:50\n')).toBe(`@HD\tVN:1.6\tSO:coordinate\n${sq}`);
+  });
+
+  it('gives a bare @HD line a version', () => {
+    expect(sorted(`@HD\n${sq}`)).toBe(`@HD\tVN:1.6\tSO:coordinate\n${sq}`);
+  });
+
   it('keeps the reference dictionary', () => {
     const header = coordinateSortedHeader(makeHeader(sq, references));
     expect(header.references).toEqual(references);

@@ -5,8 +5,9 @@
  *
  * In detail, as htslib rebuilds the text: an @HD line's SO is replaced where it stands (or added
  * at the line's end) and the line moves to the top; without one, `@HD VN:1.6 SO:coordinate` is
- * added there (VN is htslib's SAM_FORMAT_VERSION). A header whose text has no @SQ line gets one per
- * reference of the binary dictionary, after the other lines, as htslib adds them. samtools also
+ * added there (VN is htslib's SAM_FORMAT_VERSION), and an @HD without VN gets VN:1.6. @SQ lines follow the binary
+ * dictionary: a line's LN is the binary length, and each reference without a line gets one after the other lines,
+ * as htslib adds them. samtools also
  * adds its @PG line; we add none (docs/tools/bam-sort.md).
  */
 import { makeHeader, type BamHeader } from '../header.js';
@@ -36,11 +37,28 @@ export function coordinateSortedHeader(header: BamHeader): BamHeader {
       out.push(field);
     }
     if (!hadSortOrder) out.push('SO:coordinate');
+    // htslib gives an @HD line without VN one (a bare `@HD` becomes `@HD VN:1.6 SO:coordinate`).
+    if (!out.some((field) => field.startsWith('VN:'))) out.unshift(`VN:${NEW_HD_VERSION}`);
     hd = ['@HD', ...out].join('\t');
     kept.splice(hdIndex, 1);
   }
-  const body = [hd, ...kept];
-  if (!kept.some((line) => line.startsWith('@SQ\t')))
-    for (const reference of header.references) body.push(`@SQ\tSN:${reference.name}\tLN:${reference.length}`);
+  // The binary dictionary is the truth, as htslib makes it: an @SQ line of a reference gets the binary length (its
+  // other tags kept, where it stands), and a reference without a line gets one after the other lines.
+  const lengthOf = new Map(header.references.map((reference) => [reference.name, reference.length]));
+  const described = new Set<string>();
+  const body = [
+    hd,
+    ...kept.map((line) => {
+      if (!line.startsWith('@SQ\t')) return line;
+      const fields = line.split('\t');
+      const name = fields.find((field) => field.startsWith('SN:'))?.slice(3);
+      const length = name === undefined ? undefined : lengthOf.get(name);
+      if (name === undefined || length === undefined) return line;
+      described.add(name);
+      return fields.map((field) => (field.startsWith('LN:') ? `LN:${length}` : field)).join('\t');
+    }),
+  ];
+  for (const reference of header.references)
+    if (!described.has(reference.name)) body.push(`@SQ\tSN:${reference.name}\tLN:${reference.length}`);
   return makeHeader(`${body.join('\n')}\n`, header.references);
 }
