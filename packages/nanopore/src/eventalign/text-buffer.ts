@@ -167,6 +167,21 @@ export class TextBuffer {
     return true;
   }
 
+  /**
+   * Room for `count` bytes written by someone else (the C row writer): the free part of the buffer, at least `count`
+   * long; `advance` then moves past what was written.
+   */
+  freeSpace(count: number): Uint8Array {
+    this.reserve(count);
+    return this.bytes.subarray(this.used);
+  }
+
+  advance(count: number): void {
+    if (this.used + count > this.bytes.length)
+      throw new Error(`advance past the buffer (${count} bytes, ${this.bytes.length - this.used} free)`);
+    this.used += count;
+  }
+
   /** The bytes written so far (a copy), and an empty buffer. */
   take(): Uint8Array {
     const out = this.bytes.slice(0, this.used);

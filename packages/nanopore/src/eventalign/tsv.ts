@@ -14,6 +14,7 @@
  */
 import { kmerOfRank } from '../pore-model.js';
 import type { AlignedEvent, ReadScaling } from './types.js';
+import { nativeKernels, type EventalignKernels } from './native.js';
 import { formatFixed } from './printf.js';
 import { TextBuffer } from './text-buffer.js';
 
@@ -92,8 +93,156 @@ const TAB = 9;
 const NEWLINE = 10;
 const COMMA = 44;
 
-/** Writes the rows of one aligned read (its events in the aligner's order, `scaling` its scaling) into `out`. */
+/**
+ * Writes the rows of one aligned read (its events in the aligner's order, `scaling` its scaling) into `out`: through
+ * the C row writer where it was built (native.ts), else in TypeScript; the bytes are the same (native.test.ts).
+ */
 export function writeEventalignRows(
+  out: TextBuffer,
+  read: TsvRead,
+  events: readonly AlignedEvent[],
+  scaling: ReadScaling,
+  columns: TsvColumns,
+): void {
+  const kernels = nativeKernels();
+  if (kernels !== undefined && events.length > 0 && writeRowsNative(kernels, out, read, events, scaling, columns)) return;
+  writeRowsTypescript(out, read, events, scaling, columns);
+}
+
+/** The events as the C row writer takes them (one typed array per column), grown as reads need. */
+class EventColumns {
+  capacity = 0;
+  referencePosition = new Int32Array(0);
+  eventIndex = new Int32Array(0);
+  levelMean = new Float32Array(0);
+  levelStdv = new Float32Array(0);
+  lengthSeconds = new Float32Array(0);
+  modelKmerRank = new Int32Array(0);
+  modelMean = new Float32Array(0);
+  modelStdv = new Float32Array(0);
+  standardizedLevel = new Float32Array(0);
+  startSample = new Int32Array(0);
+  endSample = new Int32Array(0);
+
+  fill(events: readonly AlignedEvent[]): void {
+    if (events.length > this.capacity) {
+      const n = Math.max(events.length, this.capacity * 2);
+      this.capacity = n;
+      this.referencePosition = new Int32Array(n);
+      this.eventIndex = new Int32Array(n);
+      this.levelMean = new Float32Array(n);
+      this.levelStdv = new Float32Array(n);
+      this.lengthSeconds = new Float32Array(n);
+      this.modelKmerRank = new Int32Array(n);
+      this.modelMean = new Float32Array(n);
+      this.modelStdv = new Float32Array(n);
+      this.standardizedLevel = new Float32Array(n);
+      this.startSample = new Int32Array(n);
+      this.endSample = new Int32Array(n);
+    }
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      this.referencePosition[i] = event.referencePosition;
+      this.eventIndex[i] = event.eventIndex;
+      this.levelMean[i] = event.levelMean;
+      this.levelStdv[i] = event.levelStdv;
+      this.lengthSeconds[i] = event.lengthSeconds;
+      this.modelKmerRank[i] = event.modelKmerRank;
+      this.modelMean[i] = event.modelMean;
+      this.modelStdv[i] = event.modelStdv;
+      this.standardizedLevel[i] = event.standardizedLevel;
+      this.startSample[i] = event.startSample;
+      this.endSample[i] = event.endSample;
+    }
+  }
+}
+
+const eventColumns = new EventColumns();
+const utf8 = new TextEncoder();
+const INT32_MAX = 2 ** 31 - 1;
+/** Bytes a row's numbers can take: %.Nf of a float32 is at most 47 characters, an int32 11; snprintf adds its NUL. */
+const ROW_NUMBER_BYTES = 6 * 64 + 3 * 12 + 16;
+const SAMPLE_BYTES = 16;
+
+function isInt32(value: number): boolean {
+  return Number.isInteger(value) && value >= -INT32_MAX && value <= INT32_MAX;
+}
+
+/** The C row writer; false where it does not apply (the caller writes the rows in TypeScript). */
+function writeRowsNative(
+  kernels: EventalignKernels,
+  out: TextBuffer,
+  read: TsvRead,
+  events: readonly AlignedEvent[],
+  scaling: ReadScaling,
+  columns: TsvColumns,
+): boolean {
+  if (read.k > 15 || !isInt32(read.referenceStart)) return false;
+  let samples = 0;
+  for (const event of events) {
+    if (!isInt32(event.referencePosition) || !isInt32(event.eventIndex) || !isInt32(event.modelKmerRank)) return false;
+    if (!isInt32(event.startSample) || !isInt32(event.endSample)) return false;
+    if (columns.samples) {
+      if (event.startSample < 0 || event.endSample > read.signalPa.length) return false;
+      samples += Math.max(0, event.endSample - event.startSample);
+    }
+  }
+  const kmerText = disambiguatedReference(read.referenceSequence);
+  if (kmerText === undefined) return false;
+  const contig = utf8.encode(read.contig);
+  const readColumn = utf8.encode(columns.printReadNames ? read.readName : String(read.readIndex));
+  const kmerBases = utf8.encode(kmerText);
+  const rowBytes = contig.length + readColumn.length + read.k * 2 + 11 + 6 + ROW_NUMBER_BYTES;
+  const bound = events.length * rowBytes + samples * SAMPLE_BYTES;
+  eventColumns.fill(events);
+  const c = eventColumns;
+  const written = kernels.formatRows(
+    out.freeSpace(bound),
+    events.length,
+    c.referencePosition,
+    c.eventIndex,
+    c.levelMean,
+    c.levelStdv,
+    c.lengthSeconds,
+    c.modelKmerRank,
+    c.modelMean,
+    c.modelStdv,
+    c.standardizedLevel,
+    c.startSample,
+    c.endSample,
+    contig,
+    contig.length,
+    readColumn,
+    readColumn.length,
+    kmerBases,
+    kmerBases.length,
+    read.referenceStart,
+    read.k,
+    columns.signalIndex ? 1 : 0,
+    columns.samples ? 1 : 0,
+    read.signalPa,
+    scaling.shift,
+    scaling.scale,
+    scaling.drift,
+    read.samplingRate,
+  );
+  if (written < 0) return false;
+  out.advance(written);
+  return true;
+}
+
+/**
+ * The whole reference upper case and disambiguated as referenceKmer turns each k-mer (the mapping is per base, so
+ * the k-mers are its slices); undefined where it is not ASCII (upper-casing could change its length).
+ */
+function disambiguatedReference(reference: string): string | undefined {
+  const upper = reference.toUpperCase();
+  if (/^[ACGT]*$/.test(upper)) return upper;
+  for (let i = 0; i < upper.length; i++) if (upper.charCodeAt(i) > 127) return undefined;
+  return upper.replace(/[^ACGT]/g, (base) => DISAMBIGUATED[base] ?? base);
+}
+
+function writeRowsTypescript(
   out: TextBuffer,
   read: TsvRead,
   events: readonly AlignedEvent[],

@@ -1,5 +1,5 @@
 /*
- * The two hot loops of the eventalign core in C, loaded through koffi (src/eventalign/native.ts) when the build could
+ * The two hot loops of the eventalign core in C, and the TSV row writer, loaded through koffi (src/eventalign/native.ts) when the build could
  * compile them (src/native/build-native.mjs); the TypeScript in event-detection.ts and banded-alignment.ts is the
  * reference and the fallback, and a test checks that both give identical results.
  *
@@ -15,6 +15,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define EA_TARGET_CLONES __attribute__((target_clones("avx2", "default")))
@@ -228,4 +231,141 @@ void ea_fill_bands(const float *levels, int32_t eventFrom, int32_t eventCount, c
             from[o] = move;
         }
     }
+}
+
+/*
+ * The TSV rows of one read, as src/eventalign/tsv.ts writeEventalignRows writes them (that is the reference; a test
+ * compares the bytes). Why in C: the rows are a third of an eventalign run's CPU in TypeScript (seven numbers a row,
+ * every one a C format), and glibc's digits are one rint away here.
+ *
+ * %.Nf: a float32 times 10^N (N <= 9) is an exact double (24-bit mantissa times 5^N < 2^21), so rint (ties to even,
+ * the default rounding mode) gives printf's digits; anything larger, or not finite, goes through snprintf (nan
+ * unsigned, as the TypeScript prints it). %g (the samples) is snprintf's.
+ *
+ * `out` must hold the bound tsv.ts computes; returns the bytes written, or -1 (a k-mer before the reference start, or no
+ * memory) for the TypeScript to write the rows instead.
+ */
+static const double EA_POW10[10] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+static const uint64_t EA_IPOW10[10] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+                                        100000000ull, 1000000000ull};
+
+static inline uint8_t *ea_put_uint(uint8_t *p, uint64_t value, int width) {
+    uint8_t digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (uint8_t)('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    while (n < width) digits[n++] = '0';
+    while (n > 0) *p++ = digits[--n];
+    return p;
+}
+
+static inline uint8_t *ea_put_int(uint8_t *p, int64_t value) {
+    if (value < 0) {
+        *p++ = '-';
+        return ea_put_uint(p, (uint64_t)(-(value + 1)) + 1, 1);
+    }
+    return ea_put_uint(p, (uint64_t)value, 1);
+}
+
+static inline uint8_t *ea_put_fixed(uint8_t *p, float value, int decimals) {
+    double v = (double)value;
+    if (isnan(v)) {
+        memcpy(p, "nan", 3);
+        return p + 3;
+    }
+    double scaled = fabs(v) * EA_POW10[decimals];
+    if (!isinf(v) && scaled < 9007199254740992.0) {
+        uint64_t units = (uint64_t)rint(scaled);
+        if (signbit(v)) *p++ = '-';
+        p = ea_put_uint(p, units / EA_IPOW10[decimals], 1);
+        *p++ = '.';
+        return ea_put_uint(p, units % EA_IPOW10[decimals], decimals);
+    }
+    return p + snprintf((char *)p, 64, "%.*f", decimals, v);
+}
+
+int64_t ea_format_rows(uint8_t *out, int32_t count, const int32_t *referencePosition, const int32_t *eventIndex,
+                       const float *levelMean, const float *levelStdv, const float *lengthSeconds,
+                       const int32_t *modelKmerRank, const float *modelMean, const float *modelStdv,
+                       const float *standardizedLevel, const int32_t *startSample, const int32_t *endSample,
+                       const uint8_t *contig, int32_t contigLength, const uint8_t *readColumn, int32_t readColumnLength,
+                       const uint8_t *kmerBases, int32_t kmerBasesLength, int32_t referenceStart, int32_t k,
+                       int32_t signalIndex, int32_t samples, const float *signal, double shift, double scale,
+                       double drift, double rate) {
+    uint8_t *p = out;
+    int32_t kmerPosition = -1;
+    /* A k-mer's events are consecutive rows: its first columns are built once. */
+    int64_t prefixCapacity = (int64_t)contigLength + readColumnLength + k + 11 + 6;
+    uint8_t *prefix = malloc((size_t)prefixCapacity);
+    if (prefix == NULL) return -1;
+    int64_t prefixLength = 0;
+    for (int32_t e = 0; e < count; e++) {
+        if (e == 0 || referencePosition[e] != kmerPosition) {
+            kmerPosition = referencePosition[e];
+            int64_t offset = (int64_t)kmerPosition - referenceStart;
+            if (offset < 0) {
+                free(prefix);
+                return -1;
+            }
+            int64_t end = offset + k < kmerBasesLength ? offset + k : kmerBasesLength;
+            int64_t kmerLength = end > offset ? end - offset : 0;
+            uint8_t *q = prefix;
+            memcpy(q, contig, (size_t)contigLength);
+            q += contigLength;
+            *q++ = '\t';
+            q = ea_put_int(q, kmerPosition);
+            *q++ = '\t';
+            if (kmerLength > 0) memcpy(q, kmerBases + offset, (size_t)kmerLength);
+            q += kmerLength;
+            *q++ = '\t';
+            memcpy(q, readColumn, (size_t)readColumnLength);
+            q += readColumnLength;
+            *q++ = '\t';
+            *q++ = 't';
+            *q++ = '\t';
+            prefixLength = q - prefix;
+        }
+        memcpy(p, prefix, (size_t)prefixLength);
+        p += prefixLength;
+        p = ea_put_int(p, eventIndex[e]);
+        *p++ = '\t';
+        p = ea_put_fixed(p, levelMean[e], 2);
+        *p++ = '\t';
+        p = ea_put_fixed(p, levelStdv[e], 3);
+        *p++ = '\t';
+        p = ea_put_fixed(p, lengthSeconds[e], 5);
+        *p++ = '\t';
+        int32_t rank = modelKmerRank[e];
+        for (int32_t i = k - 1; i >= 0; i--) *p++ = rank < 0 ? 'N' : "ACGT"[((uint64_t)rank >> (2 * i)) & 3];
+        *p++ = '\t';
+        p = ea_put_fixed(p, modelMean[e], 2);
+        *p++ = '\t';
+        p = ea_put_fixed(p, modelStdv[e], 2);
+        *p++ = '\t';
+        p = ea_put_fixed(p, standardizedLevel[e], 2);
+        if (signalIndex) {
+            *p++ = '\t';
+            p = ea_put_int(p, startSample[e]);
+            *p++ = '\t';
+            p = ea_put_int(p, endSample[e]);
+        }
+        if (samples) {
+            *p++ = '\t';
+            for (int32_t i = startSample[e]; i < endSample[e]; i++) {
+                if (i > startSample[e]) *p++ = ',';
+                float value = (float)(((double)signal[i] - shift - ((double)i / rate) * drift) / scale);
+                if (isnan(value)) {
+                    memcpy(p, "nan", 3);
+                    p += 3;
+                } else {
+                    p += snprintf((char *)p, 16, "%g", (double)value);
+                }
+            }
+        }
+        *p++ = '\n';
+    }
+    free(prefix);
+    return p - out;
 }
