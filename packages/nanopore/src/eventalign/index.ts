@@ -18,6 +18,7 @@ export {
   openSegmentStream,
   PositionSweep,
   readPositionGroups,
+  positionGroupsOf,
   segmentFrame,
   segmentsOfRead,
   segmentStreamEndFrame,

@@ -21,7 +21,6 @@
 import { Engine, type Payload } from '@shoal/engine';
 import {
   commitSinks,
-  concatBytes,
   emptyReadsBlock,
   encodeStreamPreamble,
   HtsError,
@@ -37,6 +36,7 @@ import {
   type ByteSink,
   type RecordBatch,
 } from '@shoal/hts';
+import { ChunkWriter } from '../chunk-writer.js';
 import { loadPoreModel } from '../pore-model.js';
 import type { Condition } from '../sim/read.js';
 import { skipReason, SKIP_REASONS, type SkipReason } from './read-filter.js';
@@ -148,8 +148,6 @@ function emptyCounts(): EventalignCounts {
 const DEFAULT_READS_PER_BLOCK = 8;
 /** A block also closes at this many signal samples (64 MiB of float32), so a block of long reads stays modest. */
 const MAX_BLOCK_SAMPLES = 16 << 20;
-/** Output is gathered into writes of about this size. */
-const FLUSH_BYTES = 1 << 20;
 const CIGAR_HARD_CLIP = 5;
 
 /** The names of the reads in a FASTQ or FASTA file (up to the first space, as in a BAM's QNAME). */
@@ -488,25 +486,4 @@ function numericCounts(counts: EventalignCounts): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [key, value] of Object.entries(counts)) if (typeof value === 'number') out[key] = value;
   return out;
-}
-
-/** Gathers small chunks into writes of about FLUSH_BYTES (copies them: frame payloads view memory that moves on). */
-class ChunkWriter {
-  private chunks: Uint8Array[] = [];
-  private bytes = 0;
-  constructor(private readonly sink: ByteSink) {}
-
-  async add(chunk: Uint8Array): Promise<void> {
-    this.chunks.push(chunk);
-    this.bytes += chunk.length;
-    if (this.bytes >= FLUSH_BYTES) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.bytes === 0) return;
-    const data = concatBytes(this.chunks);
-    this.chunks = [];
-    this.bytes = 0;
-    await this.sink.write(data);
-  }
 }

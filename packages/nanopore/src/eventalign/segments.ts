@@ -303,17 +303,16 @@ async function* segmentsAfterHeader(
         file,
         where,
       );
+    const samples = framePayload(frame, 'samples', 'f32');
+    // A segment is the samples of one or more events: never empty, never NaN or infinite (no pA value is).
+    if (samples.length === 0) throw new HtsError(`read ${h.read} has a segment without samples`, file, where);
+    for (let i = 0; i < samples.length; i++)
+      if (!Number.isFinite(samples[i]!))
+        throw new HtsError(`read ${h.read}: sample ${i + 1} of its segment is ${String(samples[i])}, not a number of pA`, file, where);
     lastContig = index;
     lastPosition = h.position;
     count++;
-    yield {
-      contig: h.contig as string,
-      position: h.position,
-      kmer: h.kmer,
-      read: h.read,
-      condition: header.condition,
-      samples: framePayload(frame, 'samples', 'f32'),
-    };
+    yield { contig: h.contig as string, position: h.position, kmer: h.kmer, read: h.read, condition: header.condition, samples };
   }
   throw new HtsError(`the stream ends without its end frame after ${count} segments: it was cut short`, file);
 }
@@ -339,6 +338,11 @@ export async function* readPositionGroups(
     sources.map((source) => (typeof source === 'string' ? openSegmentStream(source) : openSegmentStream(source.stream, source.name))),
   );
   const names = sources.map((source) => (typeof source === 'string' ? source : source.name));
+  yield* positionGroupsOf(streams, names);
+}
+
+/** readPositionGroups over streams already opened (their headers read), `names` naming them in errors. */
+export async function* positionGroupsOf(streams: readonly SegmentStream[], names: readonly string[]): AsyncGenerator<PositionGroup> {
   const contigs = streams[0]?.header.contigs ?? [];
   streams.forEach((stream, i) => {
     if (stream.header.contigs.length !== contigs.length || stream.header.contigs.some((contig, j) => contig !== contigs[j]))
