@@ -40,6 +40,7 @@ describe('flags across tools', () => {
       'collect-basic',
       'collect-isize',
       'collect-multi',
+      'dtw-gpu',
       'eventalign',
       'fq-transform process',
       'ndjson2bam',

@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BamWriter, encodeRecord, makeHeader } from '@shoal/hts';
+import { cudaDtw } from '@shoal/nanopore';
 import {
   HEADER_TEXT,
   fastq,
@@ -40,6 +41,7 @@ import {
   writeBam,
   writeBgzf,
   writeBlow5,
+  segmentStream,
 } from './inputs.js';
 import { fullDiskProblem, makeFullDisk, makeReadOnly, readOnlyProblem } from './mounts.js';
 
@@ -853,6 +855,61 @@ add({
     return summary.startsWith('read_index\tread_name\t') && summary.split('\n').length === 2 ? undefined : `summary: ${summary}`;
   },
 });
+// ---------------------------------------------------------------- dtw-gpu's inputs: signal-segment streams
+
+const DTW_ARGS = ['n.frames', 'i.frames', '-o', 'out.matrices', '--device', 'cpu', '-q', '-t', '1'];
+const DTW_FAULTS: { id: string; native: () => Buffer; stderr: RegExp }[] = [
+  {
+    id: 'a segment stream cut inside a frame',
+    native: () => segmentStream('native').subarray(0, 3000),
+    stderr: /n\.frames \(byte offset \d+\): truncated frame at byte offset \d+/,
+  },
+  {
+    id: 'a segment stream cut at a frame boundary (no end frame)',
+    native: () => segmentStream('native', { withoutEnd: true }),
+    stderr: /n\.frames: the stream ends without its end frame after 24 segments: it was cut short/,
+  },
+  {
+    id: 'a NaN sample',
+    native: () => segmentStream('native', { patch: (segments) => (segments[9]!.samples[4] = Number.NaN) }),
+    stderr: /n\.frames \(segment 10\): read native-1: sample 5 of its segment is NaN, not a number of pA/,
+  },
+  {
+    id: 'a segment without samples',
+    native: () => segmentStream('native', { patch: (segments) => (segments[2]!.samples = new Float32Array(0)) }),
+    stderr: /n\.frames \(segment 3\): read native-2 has a segment without samples/,
+  },
+  {
+    id: 'not a segment stream',
+    native: () => garbage(2000),
+    stderr: /n\.frames.*not a shoal frame stream/,
+  },
+];
+for (const fault of DTW_FAULTS)
+  add({
+    id: `dtw-gpu: ${fault.id}`,
+    setup: (dir) => {
+      write(dir, 'n.frames', fault.native());
+      write(dir, 'i.frames', segmentStream('ivt'));
+      return { tool: 'dtw-gpu', args: DTW_ARGS };
+    },
+    exit: 1,
+    stderr: fault.stderr,
+    mayLeave: /^(n|i)\.frames$/,
+  });
+add({
+  id: 'dtw-gpu: --device cuda where CUDA is not available says why',
+  skip: () => (cudaDtw().cuda !== undefined ? 'CUDA is available here' : undefined),
+  setup: (dir) => {
+    write(dir, 'n.frames', segmentStream('native'));
+    write(dir, 'i.frames', segmentStream('ivt'));
+    return { tool: 'dtw-gpu', args: ['n.frames', 'i.frames', '-o', 'out.matrices', '--device', 'cuda', '-q', '-t', '1'] };
+  },
+  exit: 1,
+  stderr: /--device cuda: /,
+  mayLeave: /^(n|i)\.frames$/,
+});
+
 // ---------------------------------------------------------------- signal-sim's inputs: a transcriptome FASTA, abundances
 
 const SIM_FAULTS: { id: string; files: Record<string, string>; args: string[]; stderr: RegExp }[] = [
@@ -898,6 +955,7 @@ const REQUIRED: Record<string, string[]> = {
   'fq-transform': ['process', 'c.toml'],
   eventalign: ['-b', 'x.bam', '-g', 'x.fa', '--slow5', 'x.blow5', '-o', 'out.tsv'],
   'signal-sim': ['-O', 'out'],
+  'dtw-gpu': ['x.bam', '-o', 'out.matrices'],
 };
 const required = (tool: string): string[] => REQUIRED[tool] ?? ['-i', 'x.bam', '-o', 'q'];
 const THREADS_WORDS = /--threads takes a whole number from 1 to 128, got '/;
@@ -913,6 +971,7 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
     'fq-transform',
     'eventalign',
     'signal-sim',
+    'dtw-gpu',
   ].map((tool) => ({
     tool,
     args: [...required(tool), '--no-such-flag'],
@@ -953,6 +1012,14 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
     ] as const
   ).map(([flag, value, stderr]) => ({ tool: 'signal-sim', args: [...required('signal-sim'), flag, value], stderr })),
   { tool: 'signal-sim', args: [], stderr: /-O, --output-dir/ },
+  { tool: 'dtw-gpu', args: [...required('dtw-gpu'), '--padding', '-1'], stderr: /--padding takes a whole number from 0 to 1000, got '-1'/ },
+  { tool: 'dtw-gpu', args: [...required('dtw-gpu'), '--device', 'tpu'], stderr: /--device.*tpu.*auto, cuda, cpu/ },
+  { tool: 'dtw-gpu', args: [...required('dtw-gpu'), '--motif', 'DRXCH'], stderr: /--motif takes IUPAC nucleotide codes .*got 'DRXCH'/ },
+  {
+    tool: 'dtw-gpu',
+    args: [...required('dtw-gpu'), '--device', 'cpu', '--cuda-devices', '0'],
+    stderr: /--cuda-devices and --gpu-memory-limit are for CUDA/,
+  },
   { tool: 'collect-multi', args: ['-o', 'q'], stderr: /-i, --input/ },
   { tool: 'collect-merge', args: [], stderr: /output|partial/ },
   { tool: 'bam-index', args: [], stderr: /missing required argument/ },
@@ -1308,6 +1375,15 @@ const HEAD: { id: string; inputs: (dir: string) => Promise<void>; command: strin
     command: 'TOOL fq-transform process s.toml -t 1 | head -1',
   },
   { id: 'fq-transform template | head -1', inputs: () => Promise.resolve(), command: 'TOOL fq-transform template | head -1' },
+  {
+    id: 'dtw-gpu -o - | head -c 10',
+    inputs: (dir) => {
+      write(dir, 'n.frames', segmentStream('native', { reads: 3, positions: 300 }));
+      write(dir, 'i.frames', segmentStream('ivt', { reads: 3, positions: 300 }));
+      return Promise.resolve();
+    },
+    command: 'TOOL dtw-gpu n.frames i.frames --device cpu -t 1 | head -c 10',
+  },
 ];
 let big: { bam: Buffer; sam: string } | undefined;
 /** 2,000 records: about 800 KB of NDJSON, 100 KB of BAM, made once. */

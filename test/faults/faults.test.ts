@@ -30,6 +30,7 @@ const BIN: Record<string, string> = {
   'collect-merge': 'packages/collect/bin/collect-merge.js',
   'fq-transform': 'packages/fq-transform/bin/fq-transform.js',
   eventalign: 'packages/eventalign/bin/eventalign.js',
+  'dtw-gpu': 'packages/dtw-gpu/bin/dtw-gpu.js',
   'signal-sim': 'packages/signal-sim/bin/signal-sim.js',
 };
 const binOf = (tool: string): string => {

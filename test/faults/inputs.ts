@@ -17,12 +17,14 @@ import {
   encodeBamHeader,
   encodeRecord,
   encodeSlow5File,
+  encodeStreamPreamble,
   makeHeader,
   openOutput,
   parseCigar,
   type BamRecord,
   type Slow5Record,
 } from '@shoal/hts';
+import { segmentFrame, segmentStreamEndFrame, segmentStreamHeaderFrame, type SignalSegment } from '@shoal/nanopore';
 
 export const HEADER_TEXT = '@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:100000\n@SQ\tSN:chr2\tLN:50000\n@RG\tID:rg1\tSM:s1\n';
 export const header = makeHeader(HEADER_TEXT, [
@@ -237,4 +239,34 @@ export async function writeBlow5(file: string, readIds: readonly string[], corru
   const offset = encodeSlow5File(slow5Header, records.slice(0, readIds.indexOf(corrupt))).length - 5;
   for (let i = 40; i < 60; i++) bytes[offset + i]! ^= 0x5a;
   fs.writeFileSync(file, bytes);
+}
+
+/**
+ * A signal-segment stream (eventalign --format frames) of `reads` reads at positions 0..positions-1 of chr1, 30
+ * samples each; `patch` may change the segments before they are written.
+ */
+export function segmentStream(
+  condition: 'native' | 'ivt',
+  options: { reads?: number; positions?: number; patch?: (segments: SignalSegment[]) => void; withoutEnd?: boolean } = {},
+): Buffer {
+  const { reads = 4, positions = 6 } = options;
+  const segments: SignalSegment[] = [];
+  for (let position = 0; position < positions; position++)
+    for (let r = 0; r < reads; r++)
+      segments.push({
+        contig: 'chr1',
+        position,
+        kmer: 'GGACT',
+        read: `${condition}-${r}`,
+        condition,
+        samples: Float32Array.from({ length: 30 }, (_, k) => 80 + ((k * 7 + r * 3 + position) % 11)),
+      });
+  options.patch?.(segments);
+  const chunks: Uint8Array[] = [encodeStreamPreamble()];
+  chunks.push(
+    ...segmentStreamHeaderFrame({ condition, contigs: ['chr1', 'chr2'], k: 5, model: 'preset:rna002', mode: 'banded', samples: 'pA' }),
+  );
+  for (const segment of segments) chunks.push(...segmentFrame(segment));
+  if (!options.withoutEnd) chunks.push(...segmentStreamEndFrame({ reads, segments: segments.length, counts: {} }));
+  return Buffer.concat(chunks);
 }

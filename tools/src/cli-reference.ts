@@ -45,7 +45,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--quiet': 'no progress and no summary on stderr; errors are still printed',
   '--progress': 'progress on stderr even when it is not a terminal',
   '--no-progress': 'never progress on stderr',
-  '--format': 'output layout: riker or picard metrics (collect-*), tsv or frames (eventalign)',
+  '--format': 'output layout: riker or picard metrics (collect-*), tsv or frames (eventalign), frames or ndjson (dtw-gpu)',
   '--partial': 'write a mergeable partial state instead of metrics',
   '--tools': 'the collectors to run in one pass',
   '--fields': 'record fields to keep in NDJSON output',
@@ -107,6 +107,15 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--kmer-model': "pore model file in nanopolish's format (baleen's spelling of --pore <file>)",
   '--mode': 'alignment: banded (nanopolish, f5c) or dense (krill)',
   '--contig': 'only this reference sequence, through the index',
+  // dtw-gpu (baleen's names)
+  '--padding': "each read's DTW series joins its samples at positions t-p .. t+p",
+  '--max-length': 'a longer DTW series is resampled to this many samples',
+  '--positions': 'only k-mers centred on a site inside these BED intervals',
+  '--motif': 'only k-mers whose centre bases match this IUPAC motif',
+  '--device': 'where DTW runs: cuda, cpu, or auto',
+  '--cuda-devices': 'CUDA devices to use, comma-separated',
+  '--cuda-streams': 'CUDA streams per device',
+  '--gpu-memory-limit': 'device memory a batch may use',
 };
 
 /**

@@ -37,3 +37,4 @@ export { NANOPOLISH_TRIM, trimRange, type TrimParameters } from './eventalign/tr
 export { kmerRanksOf } from './eventalign/kmers.js';
 export { projectCigar, type CigarProjection } from './eventalign/project.js';
 export * from './eventalign/index.js';
+export * from './dtw/index.js';
