@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { openSegmentStream, readPositionGroups } from '@shoal/nanopore';
+import { openMatrixStream, openSegmentStream, readPositionGroups } from '@shoal/nanopore';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceFasta, validBam, writeBlow5 } from './faults/inputs.js';
 import { demoData, hasTool, runEventalign, runShell, runSignalSim, tempDir } from './helpers.js';
@@ -214,6 +214,37 @@ describe('eventalign on signal-sim data (the core, end to end)', () => {
       groups++;
     }
     expect(groups).toBeGreaterThan(250);
+  });
+
+  it('the per-contig pipe eventalign | dtw-gpu gives the matrices dtw-gpu makes from the files', async () => {
+    // After the frames test: native-1.frames and ivt-1.frames of tx0001 exist.
+    const dtwGpu = 'node packages/dtw-gpu/bin/dtw-gpu.js';
+    const piped = runShell(
+      `node packages/eventalign/bin/eventalign.js ${inputs('native').join(' ')} --contig tx0001 --format frames --condition native -q -t 2 | ` +
+        `${dtwGpu} - ${file('ivt-1.frames')} --device cpu -q -t 2 -o ${file('piped.matrices')}`,
+    );
+    expect(piped.status, piped.stderr).toBe(0);
+    const fromFiles = runShell(
+      `${dtwGpu} ${file('native-1.frames')} ${file('ivt-1.frames')} --device cpu -t 1 -o ${file('files.matrices')}`,
+    );
+    expect(fromFiles.status, fromFiles.stderr).toBe(0);
+    expect(fromFiles.stderr).toMatch(/dtw-gpu: [\d,]+ positions, [\d,]+ series, [\d,]+ pairs, [\d,]+ DTW cells on the CPU/);
+    expect(fs.readFileSync(file('piped.matrices')).equals(fs.readFileSync(file('files.matrices')))).toBe(true);
+    const stream = await openMatrixStream(file('files.matrices'));
+    let positions = 0;
+    for (;;) {
+      const next = await stream.matrices.next();
+      if (next.done) {
+        expect(next.value.positions).toBe(positions);
+        break;
+      }
+      const matrix = next.value;
+      expect(matrix.nNative + matrix.nIvt).toBe(matrix.reads.length);
+      expect(matrix.nNative).toBeLessThanOrEqual(4);
+      expect(matrix.reads.slice(0, matrix.nNative).every((read) => !matrix.reads.slice(matrix.nNative).includes(read))).toBe(true);
+      positions++;
+    }
+    expect(positions).toBeGreaterThan(250);
   });
 
   it.skipIf(!hasTool('nanopolish'))('agrees with nanopolish 0.14.0 on the same reads and flags (header, and most rows)', () => {
