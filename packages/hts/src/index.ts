@@ -61,6 +61,7 @@ export { CIGAR_OPS, CigarOp, cigarToString, parseCigar, referenceLengthOf, query
 export { SEQ_CODES, encodeSequence } from './bam/record/sequence.js';
 export { formatFloat32, smallestIntegerType, type Tag, type TagType } from './bam/record/tags.js';
 export { BamWriter, indexBam, type BamWriterOptions } from './bam/writer.js';
+export * from './bam/modbases.js';
 export {
   BamSorter,
   sortBamFile,
