@@ -19,8 +19,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BamWriter, encodeRecord, makeHeader } from '@shoal/hts';
-import { cudaDtw } from '@shoal/nanopore';
+import { BamWriter, encodeRecord, encodeStreamPreamble, makeHeader } from '@shoal/hts';
+import { cudaDtw, matrixFrame, matrixStreamEndFrame, matrixStreamHeaderFrame } from '@shoal/nanopore';
 import {
   HEADER_TEXT,
   fastq,
@@ -910,6 +910,81 @@ add({
   mayLeave: /^(n|i)\.frames$/,
 });
 
+// ---------------------------------------------------------------- hmm-smooth's inputs: DTW matrix streams
+
+/** A DTW matrix stream of `positions` positions of 4 native and 4 IVT reads (distances from a formula). */
+function matrixStream(positions = 6, options: { withoutEnd?: boolean } = {}): Buffer {
+  const reads = ['n0', 'n1', 'n2', 'n3', 'i0', 'i1', 'i2', 'i3'];
+  const n = reads.length;
+  const chunks: Uint8Array[] = [encodeStreamPreamble()];
+  chunks.push(
+    ...matrixStreamHeaderFrame({
+      contigs: ['chr1'],
+      k: 5,
+      model: 'preset:rna002',
+      samples: 'pA',
+      padding: 1,
+      maxLength: 2048,
+      distance: 'sqrt-accumulated-squared-difference',
+    }),
+  );
+  for (let position = 0; position < positions; position++) {
+    const distances = new Float32Array(n * n);
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) distances[r * n + c] = r === c ? 0 : 1 + ((r * 7 + c * 7 + position) % 5);
+    chunks.push(
+      ...matrixFrame({
+        contig: 'chr1',
+        position,
+        kmer: 'GGACT',
+        reads,
+        nNative: 4,
+        nIvt: 4,
+        lengths: new Int32Array(n).fill(30),
+        distances,
+      }),
+    );
+  }
+  if (!options.withoutEnd) chunks.push(...matrixStreamEndFrame({ positions, cells: 0, resampled: 0 }));
+  return Buffer.concat(chunks);
+}
+const HMM_FAULTS: { id: string; files: Record<string, Buffer | string>; args: string[]; stderr: RegExp }[] = [
+  {
+    id: 'a matrix stream cut at a frame boundary (no end frame)',
+    files: { 'm.frames': matrixStream(6, { withoutEnd: true }) },
+    args: ['m.frames'],
+    stderr: /m\.frames: the stream ends without its end frame after 6 matrices: it was cut short/,
+  },
+  {
+    id: 'a matrix stream cut inside a frame',
+    files: { 'm.frames': matrixStream(6).subarray(0, 1500) },
+    args: ['m.frames'],
+    stderr: /m\.frames \(byte offset \d+\): truncated frame at byte offset \d+/,
+  },
+  {
+    id: 'a segment stream where matrices belong',
+    files: { 'm.frames': segmentStream('native') },
+    args: ['m.frames'],
+    stderr: /m\.frames: not a stream of DTW matrices: its first frame is "signal-segments-header"/,
+  },
+  {
+    id: 'HMM parameters out of range',
+    files: { 'm.frames': matrixStream(), 'p.json': '{"stay": 2}' },
+    args: ['m.frames', '--hmm-params', 'p.json'],
+    stderr: /p\.json: HMM parameter 'stay' is out of range: 2/,
+  },
+];
+for (const fault of HMM_FAULTS)
+  add({
+    id: `hmm-smooth: ${fault.id}`,
+    setup: (dir) => {
+      for (const [name, content] of Object.entries(fault.files)) write(dir, name, content);
+      return { tool: 'hmm-smooth', args: [...fault.args, '--site-tsv', 'sites.tsv', '-o', 'calls.ndjson', '-q'] };
+    },
+    exit: 1,
+    stderr: fault.stderr,
+    mayLeave: /^(m\.frames|p\.json)$/,
+  });
+
 // ---------------------------------------------------------------- signal-sim's inputs: a transcriptome FASTA, abundances
 
 const SIM_FAULTS: { id: string; files: Record<string, string>; args: string[]; stderr: RegExp }[] = [
@@ -956,6 +1031,7 @@ const REQUIRED: Record<string, string[]> = {
   eventalign: ['-b', 'x.bam', '-g', 'x.fa', '--slow5', 'x.blow5', '-o', 'out.tsv'],
   'signal-sim': ['-O', 'out'],
   'dtw-gpu': ['x.bam', '-o', 'out.matrices'],
+  'hmm-smooth': ['x.bam', '-o', 'out.ndjson'],
 };
 const required = (tool: string): string[] => REQUIRED[tool] ?? ['-i', 'x.bam', '-o', 'q'];
 const THREADS_WORDS = /--threads takes a whole number from 1 to 128, got '/;
@@ -972,6 +1048,7 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
     'eventalign',
     'signal-sim',
     'dtw-gpu',
+    'hmm-smooth',
   ].map((tool) => ({
     tool,
     args: [...required(tool), '--no-such-flag'],
@@ -1012,6 +1089,12 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
     ] as const
   ).map(([flag, value, stderr]) => ({ tool: 'signal-sim', args: [...required('signal-sim'), flag, value], stderr })),
   { tool: 'signal-sim', args: [], stderr: /-O, --output-dir/ },
+  {
+    tool: 'hmm-smooth',
+    args: [...required('hmm-smooth'), '--mod-threshold', '1.5'],
+    stderr: /--mod-threshold takes a number from 0 to 1, got '1\.5'/,
+  },
+  { tool: 'hmm-smooth', args: [...required('hmm-smooth'), '--read-bam', 'r.bam'], stderr: /--read-bam needs --native-bam and --ivt-bam/ },
   { tool: 'dtw-gpu', args: [...required('dtw-gpu'), '--padding', '-1'], stderr: /--padding takes a whole number from 0 to 1000, got '-1'/ },
   { tool: 'dtw-gpu', args: [...required('dtw-gpu'), '--device', 'tpu'], stderr: /--device.*tpu.*auto, cuda, cpu/ },
   { tool: 'dtw-gpu', args: [...required('dtw-gpu'), '--motif', 'DRXCH'], stderr: /--motif takes IUPAC nucleotide codes .*got 'DRXCH'/ },
@@ -1383,6 +1466,14 @@ const HEAD: { id: string; inputs: (dir: string) => Promise<void>; command: strin
       return Promise.resolve();
     },
     command: 'TOOL dtw-gpu n.frames i.frames --device cpu -t 1 | head -c 10',
+  },
+  {
+    id: 'hmm-smooth | head -1',
+    inputs: (dir) => {
+      write(dir, 'm.frames', matrixStream(400));
+      return Promise.resolve();
+    },
+    command: 'TOOL hmm-smooth m.frames | head -1',
   },
 ];
 let big: { bam: Buffer; sam: string } | undefined;

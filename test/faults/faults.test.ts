@@ -31,6 +31,7 @@ const BIN: Record<string, string> = {
   'fq-transform': 'packages/fq-transform/bin/fq-transform.js',
   eventalign: 'packages/eventalign/bin/eventalign.js',
   'dtw-gpu': 'packages/dtw-gpu/bin/dtw-gpu.js',
+  'hmm-smooth': 'packages/hmm-smooth/bin/hmm-smooth.js',
   'signal-sim': 'packages/signal-sim/bin/signal-sim.js',
 };
 const binOf = (tool: string): string => {

@@ -116,6 +116,15 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--cuda-devices': 'CUDA devices to use, comma-separated',
   '--cuda-streams': 'CUDA streams per device',
   '--gpu-memory-limit': 'device memory a batch may use',
+  // hmm-smooth (baleen's names, kebab-case)
+  '--site-tsv': "baleen's site table (site_results.tsv columns) to this file",
+  '--read-bam': 'the scored reads with MM/ML/MN tags to this BAM',
+  '--native-bam': 'the native alignments (BAM)',
+  '--ivt-bam': 'the IVT alignments (BAM)',
+  '--score': 'how a read is scored against the IVT reads: knn or ivt-distance',
+  '--no-hmm': 'per-read probabilities without the HMM along the read',
+  '--hmm-params': 'HMM parameters (JSON)',
+  '--mod-threshold': 'a read is modified at a site when p_mod is above this',
 };
 
 /**

@@ -38,3 +38,14 @@ export { kmerRanksOf } from './eventalign/kmers.js';
 export { projectCigar, type CigarProjection } from './eventalign/project.js';
 export * from './eventalign/index.js';
 export * from './dtw/index.js';
+export * from './hmm/index.js';
+export * from './stats/index.js';
+export {
+  readResultsHeader,
+  writeReadResultsBam,
+  type ReadCondition,
+  type ReadResult,
+  type ReadResultsBamOptions,
+  type ReadResultsBamSummary,
+  type ReadSite,
+} from './stats/read-results-bam.js';

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import { numberInRange, outputFileOption, quietOption, runTool, UsageError, type CommonFlags } from '@shoal/cli';
+import {
+  DEFAULT_HMM_PARAMETERS,
+  loadHmmParameters,
+  runHmmSmooth,
+  SCORE_METHODS,
+  type ContigCalls,
+  type HmmSmoothSummary,
+  type ScoreMethod,
+} from '@shoal/nanopore';
+import { Option } from 'commander';
+import { writeReadBam } from './read-bam.js';
+
+interface Flags extends CommonFlags {
+  output: string;
+  siteTsv?: string;
+  readBam?: string;
+  nativeBam?: string;
+  ivtBam?: string;
+  score: ScoreMethod;
+  hmm: boolean;
+  hmmParams?: string;
+  modThreshold: number;
+}
+
+/** baleen's run_pipeline_streaming default. */
+const DEFAULT_MOD_THRESHOLD = 0.9;
+
+export function main(argv: string[]): Promise<never> {
+  return runTool('hmm-smooth', argv, (program) => {
+    program
+      .description(
+        "Per-read modification probabilities from dtw-gpu's matrices (scores calibrated against the IVT reads, a 2-state HMM along each read), baleen's site table and read BAM",
+      )
+      .argument('[matrices]', 'a DTW matrix stream (dtw-gpu); - is stdin', '-')
+      .addOption(outputFileOption('per-read, per-site p_mod as NDJSON'))
+      .addOption(new Option('--site-tsv <file>', "also write baleen's site table (13 columns, with its header) to <file>"))
+      .addOption(
+        new Option(
+          '--read-bam <file>',
+          'also write the reads with MM/ML/MN tags, RG native/ivt, sorted and indexed (needs --native-bam and --ivt-bam)',
+        ),
+      )
+      .addOption(new Option('--native-bam <bam>', 'the native alignments the matrices came from (for --read-bam)'))
+      .addOption(new Option('--ivt-bam <bam>', 'the IVT alignments the matrices came from (for --read-bam)'))
+      .addOption(
+        new Option(
+          '--score <method>',
+          "knn: the IVT fraction of the read's k nearest reads (baleen's); ivt-distance: median DTW distance to the IVT reads",
+        )
+          .choices([...SCORE_METHODS])
+          .default('knn'),
+      )
+      .addOption(new Option('--no-hmm', 'p_mod is the calibrated score itself, without the HMM along the read'))
+      .addOption(new Option('--hmm-params <file>', 'HMM parameters as JSON: stay, emission_floor, initial_modified, min_positions'))
+      .addOption(
+        new Option('--mod-threshold <p>', 'a read is modified at a site when p_mod > p')
+          .argParser(numberInRange('--mod-threshold', 0, 1))
+          .default(DEFAULT_MOD_THRESHOLD),
+      )
+      .addOption(quietOption());
+    program
+      .addHelpText(
+        'after',
+        `
+Scores each read at each position against the IVT reads (the fraction of IVT reads that score
+lower: uniform on [0, 1] without a modification), runs a 2-state HMM along each read (stay
+probability ${DEFAULT_HMM_PARAMETERS.stay}^gap, emission floor ${DEFAULT_HMM_PARAMETERS.emissionFloor}) and
+writes p_mod per read and site. position is the site: the base the k-mer is centred on (0-based).
+
+Examples:
+  dtw-gpu native.tx1.frames ivt.tx1.frames | hmm-smooth --site-tsv tx1.tsv > tx1.calls.ndjson
+  hmm-smooth tx1.matrices --site-tsv tx1.tsv --read-bam tx1.bam --native-bam native.bam --ivt-bam ivt.bam -o /dev/null
+  hmm-smooth tx1.matrices --no-hmm --score knn | head`,
+      )
+      .action(async (matrices: string, flags: Flags) => {
+        const bamInputs = [flags.nativeBam, flags.ivtBam].filter((bam) => bam !== undefined).length;
+        if (flags.readBam !== undefined && bamInputs < 2) throw new UsageError('--read-bam needs --native-bam and --ivt-bam');
+        if (flags.readBam === undefined && bamInputs > 0) throw new UsageError('--native-bam and --ivt-bam go with --read-bam');
+        if (!flags.hmm && flags.hmmParams !== undefined) throw new UsageError('--hmm-params and --no-hmm contradict each other');
+        const contigs: ContigCalls[] = [];
+        const summary = await runHmmSmooth({
+          input: matrices,
+          output: flags.output,
+          siteTsv: flags.siteTsv,
+          score: flags.score,
+          runHmm: flags.hmm,
+          hmm: flags.hmmParams === undefined ? DEFAULT_HMM_PARAMETERS : loadHmmParameters(flags.hmmParams),
+          modThreshold: flags.modThreshold,
+          onContig: flags.readBam === undefined ? undefined : (calls) => void contigs.push(calls),
+        });
+        let bamLine = '';
+        if (flags.readBam !== undefined) {
+          try {
+            const written = await writeReadBam({
+              output: flags.readBam,
+              nativeBam: flags.nativeBam!,
+              ivtBam: flags.ivtBam!,
+              contigs,
+              commandLine: ['hmm-smooth', ...argv.slice(2)].join(' '),
+            });
+            bamLine = `; ${written}`;
+          } catch (error) {
+            // The calls and the site table are in place already: a run that fails leaves none of its outputs.
+            for (const file of [flags.output, flags.siteTsv]) if (file !== undefined && file !== '-') fs.rmSync(file, { force: true });
+            throw error;
+          }
+        }
+        if (!flags.quiet) process.stderr.write(`hmm-smooth: ${describeSummary(summary)}${bamLine}\n`);
+      });
+  });
+}
+
+function describeSummary(summary: HmmSmoothSummary): string {
+  const number = (n: number): string => n.toLocaleString('en-US');
+  const parts = [
+    `${number(summary.positions)} positions on ${number(summary.contigs)} contig${summary.contigs === 1 ? '' : 's'}`,
+    `${number(summary.reads)} reads, ${number(summary.calls)} calls`,
+  ];
+  if (summary.sites > 0) parts.push(`${number(summary.sites)} sites, ${number(summary.significant)} with padj < 0.05`);
+  if (summary.sitesWithoutNative > 0)
+    parts.push(`${number(summary.sitesWithoutNative)} positions without a scored native read (no site row)`);
+  if (summary.uncalibrated > 0) parts.push(`${number(summary.uncalibrated)} positions with fewer than 3 IVT reads left unscored`);
+  parts.push(`scoring ${(summary.scoringMs / 1000).toFixed(2)} s, HMM ${(summary.hmmMs / 1000).toFixed(2)} s`);
+  return parts.join(', ');
+}
