@@ -17,7 +17,7 @@
  * (stoichiometry ≥ 0.25 for the headline, each bin for the per-bin rows); negatives: unmodified DRACH sites. A site
  * without a row (too few reads) scores lowest.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -124,6 +124,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--score': 'how a read is scored against the IVT reads: knn or ivt-distance',
   '--no-hmm': 'per-read probabilities without the HMM along the read',
   '--hmm-params': 'HMM parameters (JSON)',
+  '--hmm-states': 'states of the HMM: 2 (unmodified, modified) or 3 (with flanks)',
   '--mod-threshold': 'a read is modified at a site when p_mod is above this',
 };
 

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import { numberInRange, outputFileOption, quietOption, runTool, UsageError, type CommonFlags } from '@shoal/cli';
 import {
   DEFAULT_HMM_PARAMETERS,
-  loadHmmParameters,
+  defaultHmmModel,
+  loadHmmModel,
   runHmmSmooth,
   SCORE_METHODS,
   type ContigCalls,
+  type HmmModel,
   type HmmSmoothSummary,
   type ScoreMethod,
 } from '@shoal/nanopore';
@@ -21,6 +23,7 @@ interface Flags extends CommonFlags {
   score: ScoreMethod;
   hmm: boolean;
   hmmParams?: string;
+  hmmStates: string;
   modThreshold: number;
 }
 
@@ -53,7 +56,12 @@ export function main(argv: string[]): Promise<never> {
           .default('knn'),
       )
       .addOption(new Option('--no-hmm', 'p_mod is the calibrated score itself, without the HMM along the read'))
-      .addOption(new Option('--hmm-params <file>', 'HMM parameters as JSON: stay, emission_floor, initial_modified, min_positions'))
+      .addOption(
+        new Option('--hmm-states <n>', "2: unmodified/modified (baleen's); 3: unmodified/flank/modified (krill's layout)")
+          .choices(['2', '3'])
+          .default('2'),
+      )
+      .addOption(new Option('--hmm-params <file>', 'HMM parameters as JSON (docs/tools/hmm-smooth.md); "states": 3 for the 3-state model'))
       .addOption(
         new Option('--mod-threshold <p>', 'a read is modified at a site when p_mod > p')
           .argParser(numberInRange('--mod-threshold', 0, 1))
@@ -78,7 +86,8 @@ Examples:
         const bamInputs = [flags.nativeBam, flags.ivtBam].filter((bam) => bam !== undefined).length;
         if (flags.readBam !== undefined && bamInputs < 2) throw new UsageError('--read-bam needs --native-bam and --ivt-bam');
         if (flags.readBam === undefined && bamInputs > 0) throw new UsageError('--native-bam and --ivt-bam go with --read-bam');
-        if (!flags.hmm && flags.hmmParams !== undefined) throw new UsageError('--hmm-params and --no-hmm contradict each other');
+        if (!flags.hmm && (flags.hmmParams !== undefined || flags.hmmStates !== '2'))
+          throw new UsageError('--hmm-params and --hmm-states shape the HMM: not with --no-hmm');
         const contigs: ContigCalls[] = [];
         const summary = await runHmmSmooth({
           input: matrices,
@@ -86,7 +95,7 @@ Examples:
           siteTsv: flags.siteTsv,
           score: flags.score,
           runHmm: flags.hmm,
-          hmm: flags.hmmParams === undefined ? DEFAULT_HMM_PARAMETERS : loadHmmParameters(flags.hmmParams),
+          hmm: hmmModel(flags),
           modThreshold: flags.modThreshold,
           onContig: flags.readBam === undefined ? undefined : (calls) => void contigs.push(calls),
         });
@@ -110,6 +119,15 @@ Examples:
         if (!flags.quiet) process.stderr.write(`hmm-smooth: ${describeSummary(summary)}${bamLine}\n`);
       });
   });
+}
+
+function hmmModel(flags: Flags): HmmModel {
+  const states = flags.hmmStates === '3' ? 3 : 2;
+  if (flags.hmmParams === undefined) return defaultHmmModel(states);
+  const model = loadHmmModel(flags.hmmParams);
+  if (model.states !== states)
+    throw new UsageError(`--hmm-params describes a ${model.states}-state model: give --hmm-states ${model.states} with it`);
+  return model;
 }
 
 function describeSummary(summary: HmmSmoothSummary): string {

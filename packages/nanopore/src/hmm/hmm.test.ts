@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HMM_PARAMETERS, loadHmmParameters, modifiedPosterior, type HmmParameters } from './hmm.js';
+import {
+  DEFAULT_HMM3_PARAMETERS,
+  DEFAULT_HMM_PARAMETERS,
+  loadHmmModel,
+  modifiedPosterior,
+  modifiedPosterior3,
+  type HmmParameters,
+} from './hmm.js';
 
 /** The posterior by enumerating every state path: the definition, for short reads. */
 function bruteForce(positions: number[], emissions: number[], parameters: HmmParameters): number[] {
@@ -27,6 +34,51 @@ function bruteForce(positions: number[], emissions: number[], parameters: HmmPar
   }
   return modifiedMass.map((mass) => mass / total);
 }
+
+/** The 3-state posterior of M by enumerating every path (transition powers by repeated multiplication). */
+function bruteForce3(positions: number[], scores: number[]): number[] {
+  const { initial, transitions, emissions } = DEFAULT_HMM3_PARAMETERS;
+  const power = (gap: number): number[][] => {
+    let result = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
+    for (let g = 0; g < gap; g++)
+      result = result.map((row) =>
+        [0, 1, 2].map((j) => row[0]! * transitions[0]![j]! + row[1]! * transitions[1]![j]! + row[2]! * transitions[2]![j]!),
+      );
+    return result;
+  };
+  // Beta densities up to a constant per state (the constant matters: it is per state, not per position).
+  const logGammaInt = (n: number): number => (n <= 2 ? 0 : Math.log(n - 1) + logGammaInt(n - 1));
+  const density = (x: number, [a, b]: [number, number]): number =>
+    Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log(1 - x) - (logGammaInt(a) + logGammaInt(b) - logGammaInt(a + b)));
+  const t = positions.length;
+  const mass = new Array<number>(t).fill(0);
+  let total = 0;
+  for (let path = 0; path < 3 ** t; path++) {
+    const states = Array.from({ length: t }, (_, i) => Math.floor(path / 3 ** i) % 3);
+    let weight = initial[states[0]!]! * density(scores[0]!, emissions[states[0]!]!);
+    for (let i = 1; i < t; i++)
+      weight *= power(positions[i]! - positions[i - 1]!)[states[i - 1]!]![states[i]!]! * density(scores[i]!, emissions[states[i]!]!);
+    total += weight;
+    states.forEach((state, i) => {
+      if (state === 2) mass[i]! += weight;
+    });
+  }
+  return mass.map((m) => m / total);
+}
+
+describe('the 3-state HMM (unmodified, flank, modified)', () => {
+  it('gives the posterior of the modified state, as enumerating every path does', () => {
+    const positions = [10, 11, 13, 14, 20];
+    const scores = [0.2, 0.7, 0.97, 0.9, 0.1];
+    const got = modifiedPosterior3(positions, scores);
+    bruteForce3(positions, scores).forEach((want, i) => expect(got[i]).toBeCloseTo(want, 10));
+    expect(got[2]!).toBeGreaterThan(got[0]!);
+  });
+});
 
 describe('the 2-state HMM along a read', () => {
   it('gives the posterior of the modified state, as enumerating every path does', () => {
@@ -80,13 +132,27 @@ describe('the 2-state HMM along a read', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hmm-params-'));
     const file = path.join(dir, 'p.json');
     fs.writeFileSync(file, '{"stay": 0.8, "emission_floor": 0.02}');
-    expect(loadHmmParameters(file)).toEqual({ ...DEFAULT_HMM_PARAMETERS, stay: 0.8, emissionFloor: 0.02 });
+    expect(loadHmmModel(file)).toEqual({ states: 2, parameters: { ...DEFAULT_HMM_PARAMETERS, stay: 0.8, emissionFloor: 0.02 } });
     fs.writeFileSync(file, '{"stay": 1.5}');
-    expect(() => loadHmmParameters(file)).toThrow(/p\.json.*'stay' is out of range: 1\.5/);
+    expect(() => loadHmmModel(file)).toThrow(/p\.json.*'stay' is out of range: 1\.5/);
     fs.writeFileSync(file, '{"stai": 0.5}');
-    expect(() => loadHmmParameters(file)).toThrow(/unknown HMM parameter 'stai'/);
+    expect(() => loadHmmModel(file)).toThrow(/unknown HMM parameter 'stai'/);
     fs.writeFileSync(file, '[1');
-    expect(() => loadHmmParameters(file)).toThrow(/not a JSON file of HMM parameters/);
+    expect(() => loadHmmModel(file)).toThrow(/not a JSON file of HMM parameters/);
+    fs.writeFileSync(file, '{"states": 3, "emissions": [[1, 2], [2, 2], [3, 1]]}');
+    expect(loadHmmModel(file)).toEqual({
+      states: 3,
+      parameters: {
+        ...DEFAULT_HMM3_PARAMETERS,
+        emissions: [
+          [1, 2],
+          [2, 2],
+          [3, 1],
+        ],
+      },
+    });
+    fs.writeFileSync(file, '{"states": 3, "transitions": [[0.5, 0.5, 0], [0, 1, 0], [0.2, 0.2, 0.2]]}');
+    expect(() => loadHmmModel(file)).toThrow(/'transitions' must be 3 rows of 3 probabilities, each row summing to 1/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -7,7 +7,7 @@
  * A read with fewer than `minPositions` (3) scored positions keeps its emissions.
  *
  * `--hmm-params FILE` (JSON) replaces the defaults: `{"stay": 0.92, "emission_floor": 0.01, "initial_modified": 0.5,
- * "min_positions": 3}`, every key optional (docs/tools/hmm-smooth.md).
+ * "min_positions": 3}`, every key optional (docs/tools/hmm-smooth.md); `"states": 3` loads the 3-state model instead.
  */
 import fs from 'node:fs';
 import { HtsError } from '@shoal/hts';
@@ -87,8 +87,28 @@ export function modifiedPosterior(
   return posterior;
 }
 
-/** Parameters from --hmm-params (JSON); unknown keys and values out of range are errors naming the file. */
-export function loadHmmParameters(file: string): HmmParameters {
+/** The HMM a run uses: baleen's 2 states, or the 3-state option. */
+export type HmmModel = { states: 2; parameters: HmmParameters } | { states: 3; parameters: Hmm3Parameters };
+
+export const DEFAULT_HMM_MODEL: HmmModel = { states: 2, parameters: DEFAULT_HMM_PARAMETERS };
+
+/** The posterior of the modified state along one read, for either model. */
+export function posteriorOf(model: HmmModel, positions: ArrayLike<number>, emissions: ArrayLike<number>): Float64Array {
+  return model.states === 2
+    ? modifiedPosterior(positions, emissions, model.parameters)
+    : modifiedPosterior3(positions, emissions, model.parameters);
+}
+
+/** The defaults of a model with `states` states. */
+export function defaultHmmModel(states: 2 | 3): HmmModel {
+  return states === 2 ? DEFAULT_HMM_MODEL : { states: 3, parameters: DEFAULT_HMM3_PARAMETERS };
+}
+
+/**
+ * A model from --hmm-params (JSON): `"states": 3` selects the 3-state model (its keys below), otherwise the 2-state
+ * one. Unknown keys and values out of range are errors naming the file.
+ */
+export function loadHmmModel(file: string): HmmModel {
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -97,6 +117,10 @@ export function loadHmmParameters(file: string): HmmParameters {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new HtsError('HMM parameters must be a JSON object', file);
+  const object = parsed as Record<string, unknown>;
+  if (object.states !== undefined && object.states !== 2 && object.states !== 3)
+    throw new HtsError(`HMM parameter 'states' must be 2 or 3`, file);
+  if (object.states === 3) return { states: 3, parameters: parseHmm3Parameters(object, file) };
   const keys: Record<string, keyof HmmParameters> = {
     stay: 'stay',
     emission_floor: 'emissionFloor',
@@ -104,9 +128,10 @@ export function loadHmmParameters(file: string): HmmParameters {
     min_positions: 'minPositions',
   };
   const parameters: HmmParameters = { ...DEFAULT_HMM_PARAMETERS };
-  for (const [key, value] of Object.entries(parsed)) {
+  for (const [key, value] of Object.entries(object)) {
+    if (key === 'states') continue;
     const field = keys[key];
-    if (field === undefined) throw new HtsError(`unknown HMM parameter '${key}' (known: ${Object.keys(keys).join(', ')})`, file);
+    if (field === undefined) throw new HtsError(`unknown HMM parameter '${key}' (known: states, ${Object.keys(keys).join(', ')})`, file);
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new HtsError(`HMM parameter '${key}' must be a number`, file);
     const ok =
       field === 'minPositions'
@@ -116,6 +141,166 @@ export function loadHmmParameters(file: string): HmmParameters {
           : value > 0 && value < 1;
     if (!ok) throw new HtsError(`HMM parameter '${key}' is out of range: ${value}`, file);
     parameters[field] = value;
+  }
+  return { states: 2, parameters };
+}
+
+/**
+ * The 3-state option (krill's layout, `--hmm-states 3`): unmodified (U), flank (F) and modified (M), where a
+ * modification is entered and left through flank positions (the k-mers around a modified base are shifted too, less).
+ * Emissions are Beta densities of the calibrated score in each state; transitions are per base, so positions g bases
+ * apart use the g-th power of the matrix. The output is the posterior of M. krill's trained values are not public:
+ * the defaults below are ours (U leans to low scores, M to high, F in between), and `--hmm-params` loads trained
+ * ones: `{"states": 3, "initial": [u, f, m], "transitions": [[…], […], […]], "emissions": [[α, β], [α, β], [α, β]]}`.
+ */
+export interface Hmm3Parameters {
+  initial: [number, number, number];
+  /** Row-stochastic, per base: transitions[from][to]. */
+  transitions: number[][];
+  /** Beta(α, β) of the calibrated score in U, F, M. */
+  emissions: [number, number][];
+  minPositions: number;
+}
+
+export const DEFAULT_HMM3_PARAMETERS: Readonly<Hmm3Parameters> = {
+  initial: [0.8, 0.1, 0.1],
+  transitions: [
+    [0.95, 0.05, 0],
+    [0.1, 0.8, 0.1],
+    [0, 0.1, 0.9],
+  ],
+  emissions: [
+    [1, 3],
+    [2, 2],
+    [4, 1],
+  ],
+  minPositions: 3,
+};
+
+function betaLogDensity(x: number, alpha: number, beta: number): number {
+  const p = Math.min(1 - CLIP, Math.max(CLIP, x));
+  return (alpha - 1) * Math.log(p) + (beta - 1) * Math.log(1 - p) - logBetaFunction(alpha, beta);
+}
+
+function logBetaFunction(a: number, b: number): number {
+  return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+
+/** Lanczos (g = 7, n = 9): plenty for shape parameters of a few units. */
+function logGamma(x: number): number {
+  const g = 7;
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = c[0]!;
+  for (let i = 1; i < g + 2; i++) sum += c[i]! / (z + i);
+  const t = z + g + 0.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
+function multiply3(a: number[][], b: number[][]): number[][] {
+  return [0, 1, 2].map((i) => [0, 1, 2].map((j) => a[i]![0]! * b[0]![j]! + a[i]![1]! * b[1]![j]! + a[i]![2]! * b[2]![j]!));
+}
+
+/** Posterior of the modified state (M) of the 3-state model at each position. */
+export function modifiedPosterior3(
+  positions: ArrayLike<number>,
+  emissions: ArrayLike<number>,
+  parameters: Hmm3Parameters = DEFAULT_HMM3_PARAMETERS,
+): Float64Array {
+  const t = positions.length;
+  const posterior = new Float64Array(t);
+  if (t < parameters.minPositions) {
+    for (let i = 0; i < t; i++) posterior[i] = emissions[i]!;
+    return posterior;
+  }
+  const powers = new Map<number, number[][]>();
+  const transitionOver = (gap: number): number[][] => {
+    let found = powers.get(gap);
+    if (found === undefined) {
+      // Repeated squaring: gaps can be long (unscored stretches of a read).
+      let result = [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ];
+      let base = parameters.transitions;
+      for (let g = gap; g > 0; g >>= 1) {
+        if (g & 1) result = multiply3(result, base);
+        base = multiply3(base, base);
+      }
+      powers.set(gap, (found = result));
+    }
+    return found;
+  };
+  // Emission likelihoods, scaled per position (the scale cancels in the posterior).
+  const e: number[][] = [];
+  for (let i = 0; i < t; i++) {
+    const logs = parameters.emissions.map(([alpha, beta]) => betaLogDensity(emissions[i]!, alpha, beta));
+    const top = Math.max(...logs);
+    e.push(logs.map((log) => Math.exp(log - top)));
+  }
+  const forward: number[][] = [];
+  let previous = parameters.initial.map((p, s) => p * e[0]![s]!);
+  let norm = previous[0]! + previous[1]! + previous[2]!;
+  previous = previous.map((v) => v / norm);
+  forward.push(previous);
+  for (let i = 1; i < t; i++) {
+    const a = transitionOver(Math.max(1, positions[i]! - positions[i - 1]!));
+    const next = [0, 1, 2].map((s) => (previous[0]! * a[0]![s]! + previous[1]! * a[1]![s]! + previous[2]! * a[2]![s]!) * e[i]![s]!);
+    norm = next[0]! + next[1]! + next[2]!;
+    previous = next.map((v) => v / norm);
+    forward.push(previous);
+  }
+  let backward = [1, 1, 1];
+  for (let i = t - 1; i >= 0; i--) {
+    const joint = [0, 1, 2].map((s) => forward[i]![s]! * backward[s]!);
+    posterior[i] = joint[2]! / (joint[0]! + joint[1]! + joint[2]!);
+    if (i === 0) break;
+    const a = transitionOver(Math.max(1, positions[i]! - positions[i - 1]!));
+    const weighted = [0, 1, 2].map((s) => e[i]![s]! * backward[s]!);
+    const next = [0, 1, 2].map((s) => a[s]![0]! * weighted[0]! + a[s]![1]! * weighted[1]! + a[s]![2]! * weighted[2]!);
+    norm = next[0]! + next[1]! + next[2]!;
+    backward = next.map((v) => v / norm);
+  }
+  return posterior;
+}
+
+/** 3-state parameters from --hmm-params (JSON with "states": 3). */
+export function parseHmm3Parameters(parsed: Record<string, unknown>, file: string): Hmm3Parameters {
+  const parameters: Hmm3Parameters = structuredClone(DEFAULT_HMM3_PARAMETERS) as Hmm3Parameters;
+  const isProbabilityRow = (row: unknown): row is number[] =>
+    Array.isArray(row) &&
+    row.length === 3 &&
+    row.every((v) => typeof v === 'number' && v >= 0) &&
+    Math.abs(row.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-6;
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key === 'states') continue;
+    if (key === 'initial') {
+      if (!isProbabilityRow(value)) throw new HtsError("HMM parameter 'initial' must be 3 probabilities summing to 1", file);
+      parameters.initial = value as [number, number, number];
+    } else if (key === 'transitions') {
+      if (!Array.isArray(value) || value.length !== 3 || !value.every(isProbabilityRow))
+        throw new HtsError("HMM parameter 'transitions' must be 3 rows of 3 probabilities, each row summing to 1", file);
+      parameters.transitions = value as number[][];
+    } else if (key === 'emissions') {
+      if (
+        !Array.isArray(value) ||
+        value.length !== 3 ||
+        !value.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((v) => typeof v === 'number' && v > 0))
+      )
+        throw new HtsError("HMM parameter 'emissions' must be 3 pairs of Beta shapes (α, β > 0)", file);
+      parameters.emissions = value as [number, number][];
+    } else if (key === 'min_positions') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+        throw new HtsError(`HMM parameter 'min_positions' is out of range: ${String(value)}`, file);
+      parameters.minPositions = value;
+    } else {
+      throw new HtsError(`unknown HMM parameter '${key}' for 3 states (known: initial, transitions, emissions, min_positions)`, file);
+    }
   }
   return parameters;
 }

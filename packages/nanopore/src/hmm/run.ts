@@ -16,7 +16,7 @@ import { commitSinks, HtsError, openOutput, type ByteSink } from '@shoal/hts';
 import { ChunkWriter } from '../chunk-writer.js';
 import { openMatrixStream, type DtwMatrix } from '../dtw/matrices.js';
 import { applyBenjaminiHochberg, formatSiteRow, SITE_TSV_HEADER, siteRow, type SiteStats } from '../stats/site-stats.js';
-import { modifiedPosterior, type HmmParameters } from './hmm.js';
+import { posteriorOf, type HmmModel } from './hmm.js';
 import { scorePosition, type ScoreMethod } from './score.js';
 
 export interface HmmSmoothOptions {
@@ -28,7 +28,7 @@ export interface HmmSmoothOptions {
   score: ScoreMethod;
   /** false: --no-hmm (the calibrated scores are p_mod). */
   runHmm: boolean;
-  hmm: HmmParameters;
+  hmm: HmmModel;
   /** A read is modified at a site when p_mod > this. */
   modThreshold: number;
   /** Called with each contig's reads and sites, after its rows are written (the read BAM is written from this). */
@@ -116,7 +116,7 @@ export async function runHmmSmooth(options: HmmSmoothOptions): Promise<HmmSmooth
       // p_mod per (read key, site), for the site rows.
       const pModAt = new Map<string, Map<number, number>>();
       for (const [key, track] of tracks) {
-        const pMod = options.runHmm ? Array.from(modifiedPosterior(track.sites, track.scores, options.hmm)) : track.scores.slice();
+        const pMod = options.runHmm ? Array.from(posteriorOf(options.hmm, track.sites, track.scores)) : track.scores.slice();
         calls.push({ read: track.read, condition: track.condition, sites: track.sites, pMod });
         const bySite = new Map<number, number>();
         track.sites.forEach((site, i) => bySite.set(site, pMod[i]!));
