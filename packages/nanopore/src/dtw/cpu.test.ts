@@ -4,22 +4,10 @@
  * TypeScript loop, on random series and on the edge cases: length 1, unequal lengths, constant series, values whose
  * squares overflow float32, tiny values, ties everywhere.
  */
+import { xorshift } from './test-support/xorshift.js';
 import { describe, expect, it } from 'vitest';
 import { cpuDtwBackend, dtwMatrixCpu, type CpuDtwBackend, type PositionSeries } from './cpu.js';
 import { dtwReference } from './reference.js';
-
-/** xorshift32, enough for test series. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 2 ** 32;
-  };
-}
 
 function position(series: number[][]): PositionSeries {
   return { samples: Float32Array.from(series.flat()), lengths: Int32Array.from(series, (s) => s.length) };
@@ -34,7 +22,7 @@ function referenceMatrix(series: number[][]): Float32Array {
 }
 
 function randomSeries(seed: number, count: number, minLength: number, maxLength: number, level: number, spread: number): number[][] {
-  const next = random(seed);
+  const next = xorshift(seed);
   return Array.from({ length: count }, () =>
     Array.from({ length: minLength + Math.floor(next() * (maxLength - minLength + 1)) }, () => level + spread * (next() * 2 - 1)),
   );

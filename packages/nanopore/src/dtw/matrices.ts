@@ -26,7 +26,8 @@ export interface MatrixStreamHeader {
   distance: 'sqrt-accumulated-squared-difference';
 }
 
-export interface DtwMatrix {
+/** A position and its reads, as a DTW input (positions.ts) and a matrix (below) both carry them. */
+export interface PositionReads {
   contig: string;
   /** 0-based first base of the k-mer; the site it is centred on is position + floor(k / 2). */
   position: number;
@@ -35,6 +36,9 @@ export interface DtwMatrix {
   reads: string[];
   nNative: number;
   nIvt: number;
+}
+
+export interface DtwMatrix extends PositionReads {
   /** Each read's series length (after padding and any resampling). */
   lengths: Int32Array;
   distances: Float32Array;

@@ -16,17 +16,10 @@ import { HtsError } from '@shoal/hts';
 import type { Condition } from '../sim/read.js';
 import type { PositionGroup, SignalSegment } from '../eventalign/segments.js';
 import type { PositionSeries } from './cpu.js';
+import type { PositionReads } from './matrices.js';
 
 /** One position's DTW input. */
-export interface DtwPosition extends PositionSeries {
-  contig: string;
-  /** 0-based first base of the k-mer (the segments' position). */
-  position: number;
-  kmer: string;
-  /** Per series (row of the matrix): read name and condition; native reads first. */
-  reads: string[];
-  nNative: number;
-  nIvt: number;
+export interface DtwPosition extends PositionSeries, PositionReads {
   /** Series that were longer than maxLength and were resampled. */
   resampled: number;
 }

@@ -12,24 +12,13 @@ import { segmentFrame, segmentStreamEndFrame, segmentStreamHeaderFrame, type Sig
 import { openMatrixStream, type DtwMatrix } from './matrices.js';
 import { dtwReference } from './reference.js';
 import { runDtw, type DtwRunOptions } from './run.js';
+import { xorshift } from './test-support/xorshift.js';
 
 const BUILT_STAGES = new URL('../../dist/dtw/stages.js', import.meta.url).href;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtw-run-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 type Condition = 'native' | 'ivt';
-
-function xorshift(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 2 ** 32;
-  };
-}
 
 const KMERS = ['GGACT', 'AAACA', 'TGACC', 'CCCCC', 'GAACT', 'TTTTT'];
 

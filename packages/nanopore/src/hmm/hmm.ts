@@ -33,11 +33,8 @@ export function modifiedPosterior(
   parameters: HmmParameters = DEFAULT_HMM_PARAMETERS,
 ): Float64Array {
   const t = positions.length;
+  if (t < parameters.minPositions) return Float64Array.from(emissions);
   const posterior = new Float64Array(t);
-  if (t < parameters.minPositions) {
-    for (let i = 0; i < t; i++) posterior[i] = emissions[i]!;
-    return posterior;
-  }
   // Emission rows, floored and renormalised.
   const e0 = new Float64Array(t);
   const e1 = new Float64Array(t);
@@ -212,11 +209,8 @@ export function modifiedPosterior3(
   parameters: Hmm3Parameters = DEFAULT_HMM3_PARAMETERS,
 ): Float64Array {
   const t = positions.length;
+  if (t < parameters.minPositions) return Float64Array.from(emissions);
   const posterior = new Float64Array(t);
-  if (t < parameters.minPositions) {
-    for (let i = 0; i < t; i++) posterior[i] = emissions[i]!;
-    return posterior;
-  }
   const powers = new Map<number, number[][]>();
   const transitionOver = (gap: number): number[][] => {
     let found = powers.get(gap);
