@@ -131,11 +131,13 @@ for (const cell of cells) {
     ]);
     timings.dtw += performance.now() - start;
     start = performance.now();
-    const stderr = execFileSync(
+    const smoothed = spawnSync(
       process.execPath,
       [bin('hmm-smooth'), file('m.frames'), '--score', score, '--site-tsv', file('sites.tsv'), '-o', file('calls.ndjson')],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    ).toString();
+      { encoding: 'utf8' },
+    );
+    if (smoothed.status !== 0) throw new Error(`hmm-smooth failed: ${smoothed.stderr}`);
+    const stderr = smoothed.stderr;
     timings.hmm += performance.now() - start;
     const line = stderr;
     timings.scoring += Number(line.match(/scoring ([\d.]+) s/)?.[1] ?? 0) * 1000;

@@ -127,7 +127,20 @@ describe('eventalign | dtw-gpu | hmm-smooth on one contig', () => {
         `--native-bam ${file('native.bam')} --ivt-bam ${file('native.bam')} -o ${file('x.ndjson')} || echo "exit $?"`,
     );
     expect(result.stdout).toBe('exit 1\n');
-    expect(result.stderr).toMatch(/^hmm-smooth: error: .*native\.bam: \d+ of the \d+ scored ivt reads are not primary records in it/);
+    expect(result.stderr).toMatch(/^hmm-smooth: error: .*native\.bam: \d+ of the \d+ scored ivt reads are not primary records in it \(first: /);
     expect(['x.tsv', 'x.bam', 'x.bam.bai', 'x.ndjson'].filter((name) => fs.existsSync(file(name)))).toEqual([]);
+    expect(fs.readdirSync(sim).filter((name) => name.includes('.tmp'))).toEqual([]);
+    // A run that succeeded earlier keeps its files when a later one fails.
+    const good = runShell(
+      `${tool('hmm-smooth')} ${file('ivt-only.matrices')} --site-tsv ${file('x.tsv')} --read-bam ${file('x.bam')} ` +
+        `--native-bam ${file('native.bam')} --ivt-bam ${file('ivt.bam')} -o ${file('x.ndjson')} -q`,
+    );
+    expect(good.status, good.stderr).toBe(0);
+    const before = ['x.tsv', 'x.bam', 'x.ndjson'].map((name) => fs.readFileSync(file(name)));
+    runShell(
+      `${tool('hmm-smooth')} ${file('ivt-only.matrices')} --site-tsv ${file('x.tsv')} --read-bam ${file('x.bam')} ` +
+        `--native-bam ${file('native.bam')} --ivt-bam ${file('native.bam')} -o ${file('x.ndjson')} || true`,
+    );
+    expect(['x.tsv', 'x.bam', 'x.ndjson'].map((name) => fs.readFileSync(file(name)))).toEqual(before);
   });
 });

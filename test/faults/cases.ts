@@ -913,7 +913,7 @@ add({
 // ---------------------------------------------------------------- hmm-smooth's inputs: DTW matrix streams
 
 /** A DTW matrix stream of `positions` positions of 4 native and 4 IVT reads (distances from a formula). */
-function matrixStream(positions = 6, options: { withoutEnd?: boolean } = {}): Buffer {
+function matrixStream(positions = 6, options: { withoutEnd?: boolean; reversed?: boolean } = {}): Buffer {
   const reads = ['n0', 'n1', 'n2', 'n3', 'i0', 'i1', 'i2', 'i3'];
   const n = reads.length;
   const chunks: Uint8Array[] = [encodeStreamPreamble()];
@@ -928,7 +928,8 @@ function matrixStream(positions = 6, options: { withoutEnd?: boolean } = {}): Bu
       distance: 'sqrt-accumulated-squared-difference',
     }),
   );
-  for (let position = 0; position < positions; position++) {
+  for (let i = 0; i < positions; i++) {
+    const position = options.reversed ? positions - 1 - i : i;
     const distances = new Float32Array(n * n);
     for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) distances[r * n + c] = r === c ? 0 : 1 + ((r * 7 + c * 7 + position) % 5);
     chunks.push(
@@ -959,6 +960,12 @@ const HMM_FAULTS: { id: string; files: Record<string, Buffer | string>; args: st
     files: { 'm.frames': matrixStream(6).subarray(0, 1500) },
     args: ['m.frames'],
     stderr: /m\.frames \(byte offset \d+\): truncated frame at byte offset \d+/,
+  },
+  {
+    id: 'matrices out of order',
+    files: { 'm.frames': matrixStream(6, { reversed: true }) },
+    args: ['m.frames'],
+    stderr: /m\.frames \(matrix 2\): matrices out of order: chr1:4 after chr1:5/,
   },
   {
     id: 'a segment stream where matrices belong',

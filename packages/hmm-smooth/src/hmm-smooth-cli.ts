@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { numberInRange, outputFileOption, quietOption, runTool, UsageError, type CommonFlags } from '@shoal/cli';
 import {
   DEFAULT_HMM_PARAMETERS,
@@ -79,7 +78,7 @@ writes p_mod per read and site. position is the site: the base the k-mer is cent
 
 Examples:
   dtw-gpu native.tx1.frames ivt.tx1.frames | hmm-smooth --site-tsv tx1.tsv > tx1.calls.ndjson
-  hmm-smooth tx1.matrices --site-tsv tx1.tsv --read-bam tx1.bam --native-bam native.bam --ivt-bam ivt.bam -o /dev/null
+  hmm-smooth tx1.matrices --site-tsv tx1.tsv --read-bam tx1.bam --native-bam native.bam --ivt-bam ivt.bam -o tx1.calls.ndjson
   hmm-smooth tx1.matrices --no-hmm --score knn | head`,
       )
       .action(async (matrices: string, flags: Flags) => {
@@ -89,7 +88,7 @@ Examples:
         if (!flags.hmm && (flags.hmmParams !== undefined || flags.hmmStates !== '2'))
           throw new UsageError('--hmm-params and --hmm-states shape the HMM: not with --no-hmm');
         const contigs: ContigCalls[] = [];
-        const summary = await runHmmSmooth({
+        const run = await runHmmSmooth({
           input: matrices,
           output: flags.output,
           siteTsv: flags.siteTsv,
@@ -98,7 +97,10 @@ Examples:
           hmm: hmmModel(flags),
           modThreshold: flags.modThreshold,
           onContig: flags.readBam === undefined ? undefined : (calls) => void contigs.push(calls),
+          // With a BAM to write, the calls and the site table wait for it: the run's files appear together or not at all.
+          deferCommit: flags.readBam !== undefined,
         });
+        const { summary } = run;
         let bamLine = '';
         if (flags.readBam !== undefined) {
           try {
@@ -111,10 +113,10 @@ Examples:
             });
             bamLine = `; ${written}`;
           } catch (error) {
-            // The calls and the site table are in place already: a run that fails leaves none of its outputs.
-            for (const file of [flags.output, flags.siteTsv]) if (file !== undefined && file !== '-') fs.rmSync(file, { force: true });
+            run.abort();
             throw error;
           }
+          await run.commit();
         }
         if (!flags.quiet) process.stderr.write(`hmm-smooth: ${describeSummary(summary)}${bamLine}\n`);
       });

@@ -11,6 +11,8 @@ import { AtomicFile } from './atomic.js';
 
 export interface ByteSink {
   readonly name: string;
+  /** Written in place (a device or FIFO): there is no file of ours to remove after a failure. */
+  readonly inPlace?: boolean;
   /**
    * Writes a chunk; the promise resolves once the chunk has been handed to the system (so the
    * caller may reuse its memory) and the sink can take more (backpressure).
@@ -47,9 +49,66 @@ export interface OutputOptions {
 
 export function openOutput(target: string, options: OutputOptions = {}): ByteSink {
   if (target === '-') return stdoutSink();
-  return options.background
-    ? backgroundFileSink(atomicFileSink(target), target, options.backgroundBytes ?? 64 << 20)
-    : atomicFileSink(target);
+  const file = isSpecialFile(target) ? deviceSink(target) : atomicFileSink(target);
+  return options.background ? backgroundFileSink(file, target, options.backgroundBytes ?? 64 << 20) : file;
+}
+
+/**
+ * A character device, FIFO or socket already at the target (`-o /dev/null`, `-o /dev/stderr`, a named pipe): written
+ * in place. A temporary file renamed over it would replace the device with a regular file (as root: /dev/null).
+ */
+function isSpecialFile(target: string): boolean {
+  try {
+    const stat = fs.statSync(target);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function deviceSink(target: string): ByteSink & { fd: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(target, 'w');
+  } catch (error) {
+    throw new HtsError(`cannot create output: ${describeFsError(error)}`, target);
+  }
+  let open = true;
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    fs.closeSync(fd);
+  };
+  return {
+    name: target,
+    inPlace: true,
+    fd,
+    // eslint-disable-next-line @typescript-eslint/require-await -- async turns a failed writeSync into a rejection, as ByteSink has it
+    async write(chunk) {
+      let written = 0;
+      try {
+        while (written < chunk.length) written += fs.writeSync(fd, chunk, written, chunk.length - written);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE') throw new EpipeError();
+        throw new HtsError(`cannot write output: ${describeFsError(error)}`, target);
+      }
+    },
+    // eslint-disable-next-line @typescript-eslint/require-await -- async turns a failed close into a rejection
+    async finish() {
+      close();
+    },
+    // eslint-disable-next-line @typescript-eslint/require-await -- as finish: there is nothing to rename
+    async commit() {
+      close();
+    },
+    abort() {
+      try {
+        close();
+      } catch {
+        // Nothing to remove: a device has no temporary file.
+      }
+    },
+  };
 }
 
 /** A write-behind queue in front of a file sink (see OutputOptions.background). */
@@ -103,6 +162,7 @@ function backgroundFileSink(file: ByteSink & { fd?: number }, target: string, li
     });
   return {
     name: file.name,
+    inPlace: file.inPlace,
     async write(chunk) {
       if (failure) throw failure;
       if (chunk.length === 0) return;
@@ -205,7 +265,7 @@ export async function commitSinks(sinks: readonly ByteSink[]): Promise<void> {
       done.push(sink);
     }
   } catch (error) {
-    for (const sink of done) if (sink.name !== '-' && sink.name !== 'stdout') fs.rmSync(sink.name, { force: true });
+    for (const sink of done) if (!sink.inPlace && sink.name !== '-' && sink.name !== 'stdout') fs.rmSync(sink.name, { force: true });
     for (const sink of sinks) sink.abort();
     throw error;
   }

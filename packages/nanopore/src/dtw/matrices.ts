@@ -106,10 +106,17 @@ export async function openMatrixStream(source: string | AsyncIterable<Uint8Array
     maxLength: Number(h.maxLength),
     distance: 'sqrt-accumulated-squared-difference',
   };
-  return { header, matrices: matricesAfterHeader(frames, name) };
+  return { header, matrices: matricesAfterHeader(frames, header.contigs, name) };
 }
 
-async function* matricesAfterHeader(frames: AsyncGenerator<Frame>, file: string): AsyncGenerator<DtwMatrix, MatrixStreamEnd> {
+async function* matricesAfterHeader(
+  frames: AsyncGenerator<Frame>,
+  contigs: string[],
+  file: string,
+): AsyncGenerator<DtwMatrix, MatrixStreamEnd> {
+  const contigIndex = new Map(contigs.map((contig, index) => [contig, index]));
+  let lastContig = -1;
+  let lastPosition = -1;
   let count = 0;
   for await (const frame of frames) {
     const h = frame.header;
@@ -136,6 +143,14 @@ async function* matricesAfterHeader(frames: AsyncGenerator<Frame>, file: string)
     if (lengths.length !== n) throw new HtsError(`${lengths.length} series lengths for ${n} reads`, file, where);
     if (typeof h.contig !== 'string' || typeof h.kmer !== 'string' || !Number.isInteger(h.position))
       throw new HtsError('a matrix needs its contig, position and k-mer', file, where);
+    // Readers work a contig at a time (hmm-smooth's HMM and its per-contig statistics): the order is part of the format.
+    const index = contigIndex.get(h.contig);
+    if (index === undefined) throw new HtsError(`contig ${JSON.stringify(h.contig)} is not in the stream header`, file, where);
+    const position = h.position as number;
+    if (index < lastContig || (index === lastContig && position <= lastPosition))
+      throw new HtsError(`matrices out of order: ${h.contig}:${position} after ${contigs[lastContig]!}:${lastPosition}`, file, where);
+    lastContig = index;
+    lastPosition = position;
     count++;
     yield { contig: h.contig, position: h.position as number, kmer: h.kmer, reads: reads as string[], nNative, nIvt, lengths, distances };
   }

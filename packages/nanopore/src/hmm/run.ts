@@ -5,19 +5,20 @@
  * Per position (score.ts): each read's score against the IVT reads, calibrated into [0, 1]. Per contig, once its last
  * matrix has been read: each read's scores along its positions go through the HMM (hmm.ts; `--no-hmm` keeps them),
  * giving p_mod per (read, position). Then:
- * - per-read rows (`-o`, NDJSON): `{"contig","position","read","condition","p_mod","score"}` with `position` the
+ * - per-read rows (`-o`, NDJSON): `{"contig","position","read","condition","p_mod"}` with `position` the
  *   site (the base the k-mer is centred on: k-mer position + floor(k/2)), reads in the order they first appear,
  *   positions increasing;
  * - site rows (`--site-tsv`): baleen's 13 columns (stats/site-stats.ts), one per position;
  * - the read BAM (`--read-bam`, with `--native-bam`/`--ivt-bam`): stats/read-results-bam.ts.
- * Memory: one contig's per-read scores (the pipe runs a contig at a time).
+ * Memory: one contig's per-read scores (the pipe runs a contig at a time); the caller of onContig decides what it
+ * keeps (hmm-smooth's --read-bam keeps the calls of the run until the BAM is written).
  */
 import { commitSinks, HtsError, openOutput, type ByteSink } from '@shoal/hts';
 import { ChunkWriter } from '../chunk-writer.js';
 import { openMatrixStream, type DtwMatrix } from '../dtw/matrices.js';
 import { applyBenjaminiHochberg, formatSiteRow, SITE_TSV_HEADER, siteRow, type SiteStats } from '../stats/site-stats.js';
 import { posteriorOf, type HmmModel } from './hmm.js';
-import { scorePosition, type ScoreMethod } from './score.js';
+import { MIN_IVT_READS, scorePosition, type ScoreMethod } from './score.js';
 
 export interface HmmSmoothOptions {
   /** A matrix stream: a path, or `-` for stdin. */
@@ -33,6 +34,19 @@ export interface HmmSmoothOptions {
   modThreshold: number;
   /** Called with each contig's reads and sites, after its rows are written (the read BAM is written from this). */
   onContig?: (contig: ContigCalls) => Promise<void> | void;
+  /**
+   * Leave the outputs under their temporary names: the caller commits them (HmmSmoothResult.commit) once its own
+   * outputs (the read BAM) are written, or aborts them, so that the run's files appear together or not at all.
+   */
+  deferCommit?: boolean;
+}
+
+export interface HmmSmoothResult {
+  summary: HmmSmoothSummary;
+  /** Renames the outputs into place (nothing to do unless deferCommit). */
+  commit(): Promise<void>;
+  /** Removes the outputs' temporary files (deferCommit). */
+  abort(): void;
 }
 
 /** One read's calls on one contig. */
@@ -73,7 +87,7 @@ interface ReadTrack {
   scores: number[];
 }
 
-export async function runHmmSmooth(options: HmmSmoothOptions): Promise<HmmSmoothSummary> {
+export async function runHmmSmooth(options: HmmSmoothOptions): Promise<HmmSmoothResult> {
   if (!(options.modThreshold >= 0 && options.modThreshold <= 1))
     throw new HtsError(`the modification threshold must be from 0 to 1, got ${options.modThreshold}`);
   const stream =
@@ -106,7 +120,7 @@ export async function runHmmSmooth(options: HmmSmoothOptions): Promise<HmmSmooth
 
     let contig: string | undefined;
     let tracks = new Map<string, ReadTrack>();
-    let positions: { matrix: Pick<DtwMatrix, 'position' | 'kmer' | 'reads' | 'nNative'> }[] = [];
+    let positions: { matrix: Pick<DtwMatrix, 'position' | 'kmer' | 'reads' | 'nNative' | 'nIvt'> }[] = [];
 
     const finishContig = async (): Promise<void> => {
       if (contig === undefined) return;
@@ -146,7 +160,8 @@ export async function runHmmSmooth(options: HmmSmoothOptions): Promise<HmmSmooth
           });
           // A site needs native reads to have a modified fraction at all: without any it has no row (counted).
           if (nativeP.length === 0) {
-            summary.sitesWithoutNative++;
+            // (A position too short of IVT reads has no scores at all: counted as uncalibrated already.)
+            if (matrix.nIvt >= MIN_IVT_READS) summary.sitesWithoutNative++;
             continue;
           }
           siteRows.push(siteRow({ contig: contig!, position: site, kmer: matrix.kmer, nativeP, ivtP, threshold: options.modThreshold }));
@@ -175,7 +190,7 @@ export async function runHmmSmooth(options: HmmSmoothOptions): Promise<HmmSmooth
       const started = performance.now();
       const scores = scorePosition(matrix.distances, matrix.nNative, matrix.nIvt, options.score);
       summary.scoringMs += performance.now() - started;
-      if (matrix.nIvt < 3) summary.uncalibrated++;
+      if (matrix.nIvt < MIN_IVT_READS) summary.uncalibrated++;
       const site = matrix.position + centre;
       matrix.reads.forEach((read, r) => {
         const score = scores.calibrated[r]!;
@@ -187,13 +202,21 @@ export async function runHmmSmooth(options: HmmSmoothOptions): Promise<HmmSmooth
         track.sites.push(site);
         track.scores.push(score);
       });
-      positions.push({ matrix: { position: matrix.position, kmer: matrix.kmer, reads: matrix.reads, nNative: matrix.nNative } });
+      const { position, kmer, reads, nNative, nIvt } = matrix;
+      positions.push({ matrix: { position, kmer, reads, nNative, nIvt } });
     }
     await finishContig();
     await rows.flush();
     await siteWriter?.flush();
+    const abort = (): void => {
+      for (const sink of sinks) sink.abort();
+    };
+    if (options.deferCommit) {
+      for (const sink of sinks) await sink.finish();
+      return { summary, commit: () => commitSinks(sinks), abort };
+    }
     await commitSinks(sinks);
-    return summary;
+    return { summary, commit: () => Promise.resolve(), abort: () => undefined };
   } catch (error) {
     for (const sink of sinks) sink.abort();
     throw error;
