@@ -127,7 +127,9 @@ describe('eventalign | dtw-gpu | hmm-smooth on one contig', () => {
         `--native-bam ${file('native.bam')} --ivt-bam ${file('native.bam')} -o ${file('x.ndjson')} || echo "exit $?"`,
     );
     expect(result.stdout).toBe('exit 1\n');
-    expect(result.stderr).toMatch(/^hmm-smooth: error: .*native\.bam: \d+ of the \d+ scored ivt reads are not primary records in it \(first: /);
+    expect(result.stderr).toMatch(
+      /^hmm-smooth: error: .*native\.bam: \d+ of the \d+ scored ivt reads are not primary records in it \(first: /,
+    );
     expect(['x.tsv', 'x.bam', 'x.bam.bai', 'x.ndjson'].filter((name) => fs.existsSync(file(name)))).toEqual([]);
     expect(fs.readdirSync(sim).filter((name) => name.includes('.tmp'))).toEqual([]);
     // A run that succeeded earlier keeps its files when a later one fails.
