@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { flag, root, timeOnce, writeSection } from './lib.mjs';
+import { Random } from './random.mjs';
 import { encodeStreamPreamble } from '../packages/hts/dist/index.js';
 import {
   cpuDtwBackend,
@@ -41,15 +42,8 @@ const gpuPeakTflops = flag(args, '--gpu-peak-tflops', 67);
 const padding = 1;
 
 // ---- data: segments of ~40 samples (25-55), pA-like, one contig; native reads shifted at every tenth position.
-let state = 12345;
-const next = () => {
-  state ^= state << 13;
-  state >>>= 0;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  state >>>= 0;
-  return state / 2 ** 32;
-};
+const random = new Random(12345);
+const next = () => random.float();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-dtw-'));
 const segmentsOf = (condition) => {
   const chunks = [encodeStreamPreamble()];
