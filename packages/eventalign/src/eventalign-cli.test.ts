@@ -11,6 +11,7 @@ const none: EventalignCounts = {
   lowMappingQuality: 0,
   withoutFullSequence: 0,
   missingFromReads: 0,
+  notInReadIds: 0,
   missingFromSignal: 0,
   aligned: 0,
   notAligned: 0,

@@ -18,6 +18,7 @@ import { Option } from 'commander';
 
 interface Flags extends CommonFlags {
   reads?: string;
+  readIds?: string;
   bam: string;
   genome: string;
   slow5: string;
@@ -50,6 +51,7 @@ export function main(argv: string[]): Promise<never> {
       .addOption(
         new Option('-r, --reads <fastq>', "the basecalls (FASTQ or FASTA, as nanopolish's -r); reads not in it are counted and skipped"),
       )
+      .addOption(new Option('--read-ids <file>', 'only the reads named in <file> (one id a line); the others are counted and skipped'))
       .addOption(
         new Option(
           '-b, --bam <bam>',
@@ -144,6 +146,7 @@ Examples:
           genome: flags.genome,
           slow5: flags.slow5,
           reads: flags.reads,
+          readIds: flags.readIds,
           output: flags.output,
           summary: flags.summary,
           format: flags.format,
@@ -197,6 +200,7 @@ export function describeCounts(counts: EventalignCounts, flags: Pick<Flags, 'min
   add(counts.reverseStrand, 'reverse-strand');
   add(counts.lowMappingQuality, `with MAPQ < ${flags.minMapq}`);
   add(counts.withoutFullSequence, 'without their whole sequence (no SEQ, or hard-clipped)');
+  add(counts.notInReadIds, 'not in --read-ids');
   add(counts.missingFromReads, `not in --reads (first: ${counts.firstMissingFromReads ?? ''})`);
   add(counts.missingFromSignal, `not in --slow5 (first: ${counts.firstMissingFromSignal ?? ''})`);
   const reasons = Object.entries(counts.notAlignedReasons)

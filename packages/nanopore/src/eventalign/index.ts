@@ -44,4 +44,4 @@ export {
   type SignalRecord,
 } from './signal-source.js';
 export type { EventalignMode, EventalignOutputFormat } from './stages.js';
-export { readNamesOf, reasonKind, runEventalign, type EventalignCounts, type EventalignRunOptions } from './run.js';
+export { readIdList, readNamesOf, reasonKind, runEventalign, type EventalignCounts, type EventalignRunOptions } from './run.js';

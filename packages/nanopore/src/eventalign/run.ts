@@ -21,6 +21,7 @@
 import { Engine, type Payload } from '@shoal/engine';
 import {
   commitSinks,
+  describeFsError,
   emptyReadsBlock,
   encodeStreamPreamble,
   HtsError,
@@ -36,6 +37,7 @@ import {
   type ByteSink,
   type RecordBatch,
 } from '@shoal/hts';
+import fs from 'node:fs';
 import { ChunkWriter } from '../chunk-writer.js';
 import { loadPoreModel } from '../pore-model.js';
 import type { Condition } from '../sim/read.js';
@@ -68,6 +70,8 @@ export interface EventalignRunOptions {
   slow5: string;
   /** FASTQ or FASTA of the basecalls: when given, reads not in it are counted and skipped, as nanopolish skips them. */
   reads?: string;
+  /** A file of read ids, one a line: only these reads are aligned (the orchestrator's read-id intersection and subsample). */
+  readIds?: string;
   /** `-` for stdout. */
   output: string;
   /** The --summary file. */
@@ -111,6 +115,8 @@ export interface EventalignCounts {
   withoutFullSequence: number;
   /** Reads not in the --reads file. */
   missingFromReads: number;
+  /** Reads not in the --read-ids list. */
+  notInReadIds: number;
   /** Reads not in the BLOW5. */
   missingFromSignal: number;
   /** Reads aligned by the aligner. */
@@ -136,6 +142,7 @@ function emptyCounts(): EventalignCounts {
     lowMappingQuality: 0,
     withoutFullSequence: 0,
     missingFromReads: 0,
+    notInReadIds: 0,
     missingFromSignal: 0,
     aligned: 0,
     notAligned: 0,
@@ -174,6 +181,22 @@ export async function readNamesOf(path: string): Promise<Set<string>> {
   return names;
 }
 
+/** A read-id list: one id a line (blank lines and anything after the first space or tab ignored). */
+export function readIdList(path: string): Set<string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'latin1');
+  } catch (error) {
+    throw new HtsError(`cannot read the read-id list: ${describeFsError(error)}`, path);
+  }
+  const ids = new Set<string>();
+  for (const line of text.split('\n')) {
+    const id = line.split(/[ \t\r]/, 1)[0]!;
+    if (id !== '') ids.add(id);
+  }
+  return ids;
+}
+
 /** Runs eventalign; resolves with the counts once every output is complete and in place. */
 export async function runEventalign(options: EventalignRunOptions): Promise<EventalignCounts> {
   if (options.format === 'frames' && options.condition === undefined) throw new Error('frames need a condition (native or ivt)');
@@ -188,6 +211,7 @@ export async function runEventalign(options: EventalignRunOptions): Promise<Even
     const genome = IndexedFastaReader.open(options.genome);
     closers.push(() => genome.close());
     const readNames = options.reads === undefined ? undefined : await readNamesOf(options.reads);
+    const readIds = options.readIds === undefined ? undefined : readIdList(options.readIds);
     const signals = await (options.openSignals ?? openSignalReader)(options.slow5);
     closers.push(() => signals.close());
 
@@ -232,7 +256,7 @@ export async function runEventalign(options: EventalignRunOptions): Promise<Even
     });
     let readsDone = 0;
     try {
-      const source = readBlocks(batches, alignments, genome, signals, readNames, options, counts);
+      const source = readBlocks(batches, alignments, genome, signals, readNames, readIds, options, counts);
       await engine.run(source, async (payload: Payload) => {
         const block = payload as unknown as AlignedBlock;
         if (summaryWriter && block.summary.length > 0) await summaryWriter.add(block.summary);
@@ -305,6 +329,7 @@ async function* readBlocks(
   genome: IndexedFastaReader,
   signals: SignalReader,
   readNames: Set<string> | undefined,
+  readIds: Set<string> | undefined,
   options: EventalignRunOptions,
   counts: EventalignCounts,
 ): AsyncGenerator<Payload> {
@@ -327,6 +352,10 @@ async function* readBlocks(
         const cigar = record.cigarOps();
         if (record.seqLength === 0 || cigar.some((op) => (op & 0xf) === CIGAR_HARD_CLIP)) {
           counts.withoutFullSequence++;
+          continue;
+        }
+        if (readIds !== undefined && !readIds.has(readName)) {
+          counts.notInReadIds++;
           continue;
         }
         if (readNames !== undefined && !readNames.has(readName)) {
