@@ -68,6 +68,8 @@ export {
   compareCoordinates,
   coordinateSortedHeader,
   DEFAULT_SORT_MEMORY_BYTES,
+  mergeSortedBamFiles,
+  type BamFileMergeOptions,
   type BamSortOptions,
   type BamSortSummary,
 } from './bam/sort/index.js';
