@@ -49,3 +49,4 @@ export {
   type ReadResultsBamSummary,
   type ReadSite,
 } from './stats/read-results-bam.js';
+export { mergeSlices, withCommandLine, type SliceMergeOptions, type SliceMergeSummary } from './mods/merge-slices.js';
