@@ -992,6 +992,60 @@ for (const fault of HMM_FAULTS)
     mayLeave: /^(m\.frames|p\.json)$/,
   });
 
+// ---------------------------------------------------------------- merge-slices' inputs: site-table slices
+
+const SITE_ROW = (contig: string, position: number): string =>
+  `${contig}\t${position}\tGGACT\t0.500000\t0.3\t0.7\t1.000000e-02\t2.000000e-02\t0.4\t20\t20\t0.5\t0.5\n`;
+const SLICE_FAULTS: { id: string; files: Record<string, string>; stderr: RegExp }[] = [
+  {
+    id: 'a site in two slices',
+    files: { 'a.tsv': SITE_ROW('tx1', 5), 'b.tsv': SITE_ROW('tx1', 5) },
+    stderr: /b\.tsv \(line 1\): site tx1:5 is also at line 1 of a\.tsv: slices overlap/,
+  },
+  {
+    id: 'a row of 12 fields',
+    files: { 'a.tsv': SITE_ROW('tx1', 5) + 'tx1\t6\tx\n'.replace('x', 'a\tb\tc\td\te\tf\tg\th\ti\tj'), 'b.tsv': SITE_ROW('tx2', 1) },
+    stderr: /a\.tsv \(line 2\): 12 fields where site_results\.tsv has 13/,
+  },
+  {
+    id: 'a slice cut short',
+    files: { 'a.tsv': SITE_ROW('tx1', 5).slice(0, 20), 'b.tsv': SITE_ROW('tx2', 1) },
+    stderr: /a\.tsv \(line 1\): the last line has no newline: the slice was cut short/,
+  },
+  {
+    id: 'a position that is not a number',
+    files: { 'a.tsv': SITE_ROW('tx1', 5).replace('\t5\t', '\t5x\t'), 'b.tsv': SITE_ROW('tx2', 1) },
+    stderr: /a\.tsv \(line 1\): position '5x' is not a non-negative integer/,
+  },
+];
+for (const fault of SLICE_FAULTS)
+  add({
+    id: `merge-slices: ${fault.id}`,
+    setup: (dir) => {
+      for (const [name, content] of Object.entries(fault.files)) write(dir, name, content);
+      return { tool: 'merge-slices', args: ['a.tsv', 'b.tsv', '--site-tsv', 'site_results.tsv', '-q'] };
+    },
+    exit: 1,
+    stderr: fault.stderr,
+    mayLeave: /^[ab]\.tsv$/,
+  });
+add({
+  id: 'merge-slices: a slice that does not exist',
+  setup: (dir) => {
+    write(dir, 'a.tsv', SITE_ROW('tx1', 5));
+    return { tool: 'merge-slices', args: ['a.tsv', 'missing.tsv', '--site-tsv', 'site_results.tsv', '-q'] };
+  },
+  exit: 1,
+  stderr: /missing\.tsv: cannot read the site slice: no such file/,
+  mayLeave: /^a\.tsv$/,
+});
+add({
+  id: 'shoal mods: an input file that does not exist',
+  setup: () => ({ tool: 'shoal', args: [...required('shoal'), '-q'] }),
+  exit: 1,
+  stderr: /x\.bam: cannot open the native BAM: no such file/,
+});
+
 // ---------------------------------------------------------------- signal-sim's inputs: a transcriptome FASTA, abundances
 
 const SIM_FAULTS: { id: string; files: Record<string, string>; args: string[]; stderr: RegExp }[] = [
@@ -1039,6 +1093,14 @@ const REQUIRED: Record<string, string[]> = {
   'signal-sim': ['-O', 'out'],
   'dtw-gpu': ['x.bam', '-o', 'out.matrices'],
   'hmm-smooth': ['x.bam', '-o', 'out.ndjson'],
+  'merge-slices': ['x.bam', '--site-tsv', 'out.tsv'],
+  shoal: [
+    'mods',
+    ...['--native-bam', '--ivt-bam'].flatMap((flag) => [flag, 'x.bam']),
+    ...['--native-fastq', '--ivt-fastq'].flatMap((flag) => [flag, 'x.fq']),
+    ...['--native-blow5', '--ivt-blow5'].flatMap((flag) => [flag, 'x.blow5']),
+    ...['--ref', 'x.fa', '-O', 'out'],
+  ],
 };
 const required = (tool: string): string[] => REQUIRED[tool] ?? ['-i', 'x.bam', '-o', 'q'];
 const THREADS_WORDS = /--threads takes a whole number from 1 to 128, got '/;
@@ -1056,6 +1118,8 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
     'signal-sim',
     'dtw-gpu',
     'hmm-smooth',
+    'merge-slices',
+    'shoal',
   ].map((tool) => ({
     tool,
     args: [...required(tool), '--no-such-flag'],
@@ -1102,6 +1166,20 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
     stderr: /--mod-threshold takes a number from 0 to 1, got '1\.5'/,
   },
   { tool: 'hmm-smooth', args: [...required('hmm-smooth'), '--read-bam', 'r.bam'], stderr: /--read-bam needs --native-bam and --ivt-bam/ },
+  { tool: 'merge-slices', args: [...required('merge-slices'), '--read-bam', 'r.bam'], stderr: /--read-bam and --bam go together/ },
+  {
+    tool: 'shoal',
+    args: [...required('shoal'), '--halt', 'sometimes'],
+    stderr: /--halt takes never, soon,fail=N or now,fail=N, got 'sometimes'/,
+  },
+  {
+    tool: 'shoal',
+    args: [...required('shoal'), '--mod-threshold', '-0.5'],
+    stderr: /--mod-threshold takes a number from 0 to 1, got '-0\.5'/,
+  },
+  { tool: 'shoal', args: [...required('shoal'), '--motif', 'DRXCH'], stderr: /--motif takes IUPAC nucleotide codes or "any", got 'DRXCH'/ },
+  { tool: 'shoal', args: [...required('shoal'), '--depth-mode', 'reads'], stderr: /--depth-mode.*reads.*read_count, mean_coverage/ },
+  { tool: 'shoal', args: ['mods'], stderr: /required option/ },
   { tool: 'dtw-gpu', args: [...required('dtw-gpu'), '--padding', '-1'], stderr: /--padding takes a whole number from 0 to 1000, got '-1'/ },
   { tool: 'dtw-gpu', args: [...required('dtw-gpu'), '--device', 'tpu'], stderr: /--device.*tpu.*auto, cuda, cpu/ },
   { tool: 'dtw-gpu', args: [...required('dtw-gpu'), '--motif', 'DRXCH'], stderr: /--motif takes IUPAC nucleotide codes .*got 'DRXCH'/ },

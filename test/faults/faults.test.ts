@@ -33,6 +33,8 @@ const BIN: Record<string, string> = {
   'dtw-gpu': 'packages/dtw-gpu/bin/dtw-gpu.js',
   'hmm-smooth': 'packages/hmm-smooth/bin/hmm-smooth.js',
   'signal-sim': 'packages/signal-sim/bin/signal-sim.js',
+  'merge-slices': 'packages/merge-slices/bin/merge-slices.js',
+  shoal: 'packages/shoal/bin/shoal.js',
 };
 const binOf = (tool: string): string => {
   const bin = BIN[tool];
