@@ -30,6 +30,8 @@ describe('flags across tools', () => {
       'collect-merge',
       'fq-transform process',
       'fq-transform verify',
+      'shoal mods',
+      'merge-slices',
     ])
       expect(names).toContain(tool);
     const threads = commands.filter((c) => c.flags.some((f) => f.long === '--threads'));
@@ -44,6 +46,7 @@ describe('flags across tools', () => {
       'eventalign',
       'fq-transform process',
       'ndjson2bam',
+      'shoal mods',
       'signal-sim',
     ]);
   });

@@ -1166,7 +1166,7 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
     stderr: /--mod-threshold takes a number from 0 to 1, got '1\.5'/,
   },
   { tool: 'hmm-smooth', args: [...required('hmm-smooth'), '--read-bam', 'r.bam'], stderr: /--read-bam needs --native-bam and --ivt-bam/ },
-  { tool: 'merge-slices', args: [...required('merge-slices'), '--read-bam', 'r.bam'], stderr: /--read-bam and --bam go together/ },
+  { tool: 'merge-slices', args: [...required('merge-slices'), '--read-bam', 'r.bam'], stderr: /--read-bam and --bam-slice go together/ },
   {
     tool: 'shoal',
     args: [...required('shoal'), '--halt', 'sometimes'],

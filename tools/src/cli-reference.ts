@@ -126,6 +126,37 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--hmm-params': 'HMM parameters (JSON)',
   '--hmm-states': 'states of the HMM: 2 (unmodified, modified) or 3 (with flanks)',
   '--mod-threshold': 'a read is modified at a site when p_mod is above this',
+  '--read-ids': 'only the reads named in this file, one per line',
+  '--command-line': "the CL of the output BAM's program (@PG) line",
+  '--bam-slice': 'a per-contig read BAM to merge (repeatable)',
+  '--native-fastq': 'the native basecalls (FASTQ)',
+  '--native-blow5': 'the native signal (BLOW5)',
+  '--ivt-fastq': 'the IVT basecalls (FASTQ)',
+  '--ivt-blow5': 'the IVT signal (BLOW5)',
+  '--ref': "the same as --reference (baleen's ref_fasta)",
+  '--min-depth': 'a contig needs this depth in both conditions',
+  '--depth-mode': 'depth as kept reads (read_count) or mean coverage (mean_coverage)',
+  '--primary-only': 'count primary alignments only',
+  '--no-primary-only': 'count secondary and supplementary alignments too',
+  '--subsample': 'at most --subsample-n reads per condition and contig',
+  '--no-subsample': 'every read',
+  '--subsample-n': 'reads kept per condition and contig',
+  '--target-contigs': 'only these contigs (comma-separated)',
+  '--write-bam': 'write the read BAM',
+  '--no-write-bam': 'no read BAM',
+  '--run-hmm': 'smooth along each read with the HMM',
+  '--no-run-hmm': "hmm-smooth's --no-hmm for every contig (the seed's run_hmm = false)",
+  '--legacy-scoring': 'score by median DTW distance to the IVT reads (hmm-smooth --score ivt-distance)',
+  '--read-intersection': 'keep reads present in the BAM, the FASTQ and the BLOW5 alike',
+  '--no-read-intersection': 'keep every BAM read',
+  '--motif-flank': 'k-mers centred within this many bases of a motif site',
+  '--keep-intermediate': 'keep the per-contig slices after merging',
+  '--cleanup-temp': "remove the plan and the tools' logs after merging",
+  '--no-cleanup-temp': "keep the plan and the tools' logs",
+  '--jobs': "the same as --threads (GNU parallel's -j, --jobs)",
+  '--resume': 'skip the work an earlier run in the same output folder finished under the same parameters',
+  '--halt': "when failures stop the run: never, soon,fail=N or now,fail=N (GNU parallel's --halt)",
+  '--plan-only': 'write the plan and stop',
 };
 
 /**
@@ -139,6 +170,12 @@ export const ANCHOR_SPELLINGS: Record<string, Record<string, string>> = {
     '--reads': 'nanopolish eventalign -r, --reads',
     // --genome is what the other tools call --reference.
     '--genome': 'nanopolish eventalign -g, --genome',
+  },
+  'shoal mods': {
+    // The seed's ref_fasta, in kebab-case as the issue asks; -r, --reference is there too.
+    '--ref': "baleen's ref_fasta",
+    // GNU parallel's -j, --jobs: the fan-out is parallel's; --threads is the same number.
+    '--jobs': 'GNU parallel --jobs',
   },
 };
 

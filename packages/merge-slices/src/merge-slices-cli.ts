@@ -5,7 +5,7 @@ import { Option } from 'commander';
 interface Flags extends CommonFlags {
   siteTsv: string;
   readBam?: string;
-  bam: string[];
+  bamSlice: string[];
   commandLine?: string;
 }
 
@@ -17,9 +17,9 @@ export function main(argv: string[]): Promise<never> {
       )
       .argument('<tsv...>', 'site-table slices (with or without the header line)')
       .addOption(new Option('--site-tsv <file>', 'the merged site table').makeOptionMandatory())
-      .addOption(new Option('--read-bam <file>', 'the merged read BAM (with its .bai), from the --bam slices'))
+      .addOption(new Option('--read-bam <file>', 'the merged read BAM (with its .bai), from the --bam-slice slices'))
       .addOption(
-        new Option('--bam <slice>', 'a read-BAM slice (repeat the flag, or give a glob the shell expands after it)')
+        new Option('--bam-slice <bam>', 'a read-BAM slice to merge (repeat the flag for each)')
           .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value])
           .default([]),
       )
@@ -36,14 +36,14 @@ must share their reference sequences. The table and the BAM appear together or n
 Examples:
   merge-slices per_contig/*.tsv --site-tsv site_results.tsv
   merge-slices per_contig/*.tsv --site-tsv site_results.tsv --read-bam read_results.bam \\
-      $(printf -- '--bam %s ' per_contig/*.bam)`,
+      $(printf -- '--bam-slice %s ' per_contig/*.bam)`,
       )
       .action(async (tsv: string[], flags: Flags) => {
-        if ((flags.readBam === undefined) !== (flags.bam.length === 0)) throw new UsageError('--read-bam and --bam go together');
+        if ((flags.readBam === undefined) !== (flags.bamSlice.length === 0)) throw new UsageError('--read-bam and --bam-slice go together');
         const summary = await mergeSlices({
           tsvSlices: tsv,
           siteTsv: flags.siteTsv,
-          bamSlices: flags.readBam === undefined ? undefined : flags.bam,
+          bamSlices: flags.readBam === undefined ? undefined : flags.bamSlice,
           readBam: flags.readBam,
           commandLine: flags.commandLine,
         });

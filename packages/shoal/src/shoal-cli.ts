@@ -16,49 +16,53 @@ import { writeFileAtomic } from '@shoal/hts';
 import { Option } from 'commander';
 import path from 'node:path';
 import { parseHalt } from './jobs.js';
-import { EXIT_SOME_CONTIGS_FAILED, ModsFailure, ResumeMismatch, runMods, type ModsSummary } from './mods.js';
+import { EXIT_SOME_CONTIGS_FAILED, ModsFailure, ResumeMismatch, runMods, type ModsOptions, type ModsSummary } from './mods.js';
 
-interface ModsFlags extends CommonFlags {
-  nativeBam: string;
-  nativeFastq: string;
-  nativeBlow5: string;
-  ivtBam: string;
-  ivtFastq: string;
-  ivtBlow5: string;
-  reference?: string;
-  ref?: string;
-  outputDir?: string;
-  minDepth: number;
-  depthMode: 'read_count' | 'mean_coverage';
-  minMapq: number;
-  primaryOnly: boolean;
-  padding: number;
-  subsample: boolean;
-  subsampleN: number;
-  seed: number;
-  targetContigs?: string;
-  modThreshold: number;
-  writeBam: boolean;
-  runHmm: boolean;
-  hmmParams?: string;
-  legacyScoring?: boolean;
-  readIntersection: boolean;
-  motif: string;
-  motifFlank: number;
-  keepIntermediate?: boolean;
-  cleanupTemp: boolean;
-  threads: number;
-  jobs?: number;
-  device: 'auto' | 'cuda' | 'cpu';
-  cudaDevices?: string;
-  cudaStreams: number;
-  gpuMemoryLimit?: string;
-  kmerModel?: string;
-  pore: string;
-  resume?: boolean;
-  halt: string;
-  planOnly?: boolean;
-}
+/** What commander hands over: ModsOptions' scalar settings as they are, the rest as typed on the command line. */
+type ModsFlags = CommonFlags &
+  Pick<
+    ModsOptions,
+    | 'minDepth'
+    | 'depthMode'
+    | 'minMapq'
+    | 'primaryOnly'
+    | 'padding'
+    | 'subsample'
+    | 'subsampleN'
+    | 'seed'
+    | 'modThreshold'
+    | 'writeBam'
+    | 'runHmm'
+    | 'hmmParams'
+    | 'readIntersection'
+    | 'motifFlank'
+    | 'kmerModel'
+    | 'pore'
+    | 'cleanupTemp'
+    | 'threads'
+    | 'device'
+    | 'cudaDevices'
+    | 'cudaStreams'
+    | 'gpuMemoryLimit'
+  > & {
+    nativeBam: string;
+    nativeFastq: string;
+    nativeBlow5: string;
+    ivtBam: string;
+    ivtFastq: string;
+    ivtBlow5: string;
+    reference?: string;
+    ref?: string;
+    outputDir?: string;
+    targetContigs?: string;
+    legacyScoring?: boolean;
+    motif: string;
+    keepIntermediate?: boolean;
+    jobs?: number;
+    resume?: boolean;
+    halt: string;
+    planOnly?: boolean;
+  };
 
 export function main(argv: string[]): Promise<never> {
   return runTool('shoal', argv, (program) => {
@@ -93,12 +97,12 @@ export function main(argv: string[]): Promise<never> {
           .default('read_count'),
       )
       .addOption(new Option('--min-mapq <n>', 'reads need this MAPQ').argParser(integerInRange('--min-mapq', 0, 255)).default(20))
-      .addOption(new Option('--primary-only', 'count primary alignments only in the contig statistics (default)').default(true))
+      .addOption(new Option('--primary-only', 'count primary alignments only in the contig statistics').default(true))
       .addOption(new Option('--no-primary-only', 'count secondary and supplementary alignments too'))
       .addOption(
         new Option('--padding <p>', 'DTW series join positions t-p .. t+p').argParser(integerInRange('--padding', 0, 10)).default(1),
       )
-      .addOption(new Option('--subsample', 'at most --subsample-n reads per condition per contig (default)').default(true))
+      .addOption(new Option('--subsample', 'at most --subsample-n reads per condition per contig').default(true))
       .addOption(new Option('--no-subsample', 'every read'))
       .addOption(
         new Option('--subsample-n <n>', 'reads kept per condition per contig')
@@ -112,13 +116,13 @@ export function main(argv: string[]): Promise<never> {
           .argParser(numberInRange('--mod-threshold', 0, 1))
           .default(0.9),
       )
-      .addOption(new Option('--write-bam', 'write read_results.bam (default)').default(true))
+      .addOption(new Option('--write-bam', 'write read_results.bam').default(true))
       .addOption(new Option('--no-write-bam', 'no read_results.bam'))
-      .addOption(new Option('--run-hmm', 'smooth along each read with the HMM (default)').default(true))
+      .addOption(new Option('--run-hmm', 'smooth along each read with the HMM').default(true))
       .addOption(new Option('--no-run-hmm', 'p_mod is the calibrated score'))
       .addOption(new Option('--hmm-params <file>', "HMM parameters (hmm-smooth's JSON)"))
       .addOption(new Option('--legacy-scoring', 'score by median DTW distance to the IVT reads instead of kNN'))
-      .addOption(new Option('--read-intersection', 'keep reads in BAM, FASTQ and BLOW5 alike (default)').default(true))
+      .addOption(new Option('--read-intersection', 'keep reads in BAM, FASTQ and BLOW5 alike').default(true))
       .addOption(new Option('--no-read-intersection', 'keep every BAM read'))
       .addOption(new Option('--motif <iupac>', 'DTW only near sites of this motif; "any": every position').default('DRACH'))
       .addOption(
@@ -129,7 +133,7 @@ export function main(argv: string[]): Promise<never> {
       .addOption(new Option('--kmer-model <file>', 'a k-mer model file (nanopolish format)'))
       .addOption(new Option('--pore <model>', 'pore model preset').default('rna002'))
       .addOption(new Option('--keep-intermediate', 'keep per_contig/ (the slices) after merging'))
-      .addOption(new Option('--cleanup-temp', "remove the plan and the tools' logs (default)").default(true))
+      .addOption(new Option('--cleanup-temp', "remove the plan and the tools' logs").default(true))
       .addOption(new Option('--no-cleanup-temp', 'keep per_contig/ with the plan and the logs'))
       .addOption(threadsOption('contigs in flight', 2))
       .addOption(new Option('--jobs <n>', 'the same as --threads (GNU parallel spells it -j)').argParser(integerInRange('--jobs', 1, 128)))
