@@ -76,6 +76,18 @@ export function runSignalSim(args: string[]): SpawnSyncReturns<string> {
   return spawnChecked(process.execPath, [path.join(repoRoot, 'packages', 'signal-sim', 'bin', 'signal-sim.js'), ...args], {});
 }
 
+/**
+ * Small, easy nanopore data for end-to-end tests: `transcripts` transcripts of 400-600 bases, half their DRACH sites
+ * modified in every native read with a 10 pA shift, so a few reads per condition call them.
+ */
+export function runEasySignalSim(out: string, seed: number, transcripts: number, readsPerCondition: number): SpawnSyncReturns<string> {
+  return runSignalSim([
+    ...['-O', out, '--seed', String(seed), '--transcripts', String(transcripts), '--transcript-length', '400-600'],
+    ...['--reads-per-condition', String(readsPerCondition), '--shift', '10', '--stoichiometry', '1', '--fraction-modified-sites', '0.5'],
+    ...['-q', '-t', '1'],
+  ]);
+}
+
 export function runShell(command: string): SpawnSyncReturns<string> {
   return spawnChecked('bash', ['-o', 'pipefail', '-c', command], { cwd: repoRoot });
 }

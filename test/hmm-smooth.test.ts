@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openAlignments, parseModifiedBases } from '@shoal/hts';
-import { hasTool, runShell, runSignalSim, tempDir } from './helpers.js';
+import { hasTool, runShell, runEasySignalSim, tempDir } from './helpers.js';
 
 describe('eventalign | dtw-gpu | hmm-smooth on one contig', () => {
   let sim: string;
@@ -14,19 +14,7 @@ describe('eventalign | dtw-gpu | hmm-smooth on one contig', () => {
   const tool = (name: string): string => `node packages/${name}/bin/${name}.js`;
   beforeAll(() => {
     sim = tempDir();
-    const made = runSignalSim(
-      ['-O', sim, '--seed', '4', '--transcripts', '2', '--transcript-length', '400-600', '--reads-per-condition', '12'].concat([
-        '--shift',
-        '10',
-        '--stoichiometry',
-        '1',
-        '--fraction-modified-sites',
-        '0.5',
-        '-q',
-        '-t',
-        '1',
-      ]),
-    );
+    const made = runEasySignalSim(sim, 4, 2, 12);
     expect(made.status, made.stderr).toBe(0);
   });
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openAlignments } from '@shoal/hts';
-import { hasTool, repoRoot, runSignalSim, tempDir } from './helpers.js';
+import { hasTool, repoRoot, runEasySignalSim, tempDir } from './helpers.js';
 
 const SHOAL = path.join(repoRoot, 'packages', 'shoal', 'bin', 'shoal.js');
 const MERGE = path.join(repoRoot, 'packages', 'merge-slices', 'bin', 'merge-slices.js');
@@ -40,21 +40,7 @@ describe('shoal mods', () => {
 
   beforeAll(() => {
     dir = tempDir('shoal-mods-');
-    const made = runSignalSim(
-      ['-O', path.join(dir, 'sim'), '--seed', '5', '--transcripts', '3', '--transcript-length', '400-600'].concat([
-        '--reads-per-condition',
-        '14',
-        '--shift',
-        '10',
-        '--stoichiometry',
-        '1',
-        '--fraction-modified-sites',
-        '0.5',
-        '-q',
-        '-t',
-        '1',
-      ]),
-    );
+    const made = runEasySignalSim(path.join(dir, 'sim'), 5, 3, 14);
     expect(made.status, made.stderr).toBe(0);
     const first = mods('t1', ['-t', '1', '--keep-intermediate']);
     expect(first.status, first.stderr).toBe(0);
@@ -103,7 +89,7 @@ describe('shoal mods', () => {
         'm/site_results.tsv',
         '--read-bam',
         'm/read_results.bam',
-        ...slices('bam').flatMap((bam) => ['--bam', bam]),
+        ...slices('bam').flatMap((bam) => ['--bam-slice', bam]),
       ].concat(['--command-line', params.command_line, '-q']),
       dir,
     );
@@ -175,6 +161,15 @@ describe('shoal mods', () => {
     const summary = JSON.parse(result.stdout) as { contig_filter: Record<string, number>; n_total_sites: number };
     expect(summary.contig_filter).toEqual({ 'no native reads': 3 });
     expect(summary.n_total_sites).toBe(0);
+  });
+
+  it('an empty IVT set (a FASTQ with no record): a warning, every contig skipped for want of IVT reads, a header-only table', () => {
+    fs.writeFileSync(path.join(dir, 'empty.fastq'), '');
+    const result = run(SHOAL, ['mods', ...inputs({ '--ivt-fastq': 'empty.fastq' }), '-O', 'no-ivt'], dir);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/warning: no ivt read is in all of its BAM, FASTQ and BLOW5/);
+    expect(read('no-ivt', 'site_results.tsv').toString().split('\n').length).toBe(2);
+    expect((JSON.parse(result.stdout) as { contig_filter: Record<string, number> }).contig_filter).toEqual({ 'no ivt reads': 3 });
   });
 
   it('a contig missing from the reference is skipped with its reason; a target contig that fails is warned about', () => {
