@@ -153,6 +153,53 @@ say(
   `  ${(trimmed.length - 1) / 8} of 2000 pairs kept (read 1 at least 60 bases after trimming); the first pair:\n  ${trimmed.slice(0, 8).join('\n  ')}`,
 );
 
+// Nanopore: simulated direct-RNA native and IVT reads (signal-sim: BLOW5, FASTQ, BAM, with the truth), then the whole
+// modification pipeline, shoal mods: per contig eventalign | dtw-gpu | hmm-smooth, merged by merge-slices.
+const nanopore = path.join(out, 'nanopore');
+fs.rmSync(nanopore, { recursive: true, force: true });
+const simArgs = ['-O', 'demo-output/nanopore/sim', '--seed', '7', '--transcripts', '4', '--reads-per-condition', '30', '-q'];
+say(`\n$ signal-sim ${simArgs.join(' ')}`);
+execFileSync(process.execPath, [path.join(root, 'packages/signal-sim/bin/signal-sim.js'), ...simArgs], { cwd: root, stdio: 'inherit' });
+const sim = (name) => `demo-output/nanopore/sim/${name}`;
+const modsArgs = [
+  'mods',
+  ...['native', 'ivt'].flatMap((c) => [
+    `--${c}-bam`,
+    sim(`${c}.bam`),
+    `--${c}-fastq`,
+    sim(`${c}.fastq`),
+    `--${c}-blow5`,
+    sim(`${c}.blow5`),
+  ]),
+  '--ref',
+  sim('transcripts.fa'),
+  '--min-depth',
+  '10',
+  '-O',
+  'demo-output/nanopore/mods',
+  '--threads',
+  '2',
+];
+say(`\n$ shoal ${modsArgs.join(' ')}`);
+const modsSummary = JSON.parse(
+  execFileSync(process.execPath, [path.join(root, 'packages/shoal/bin/shoal.js'), ...modsArgs], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).toString(),
+);
+const siteRows = fs
+  .readFileSync(path.join(nanopore, 'mods', 'site_results.tsv'), 'utf8')
+  .trimEnd()
+  .split('\n');
+const strongest = siteRows
+  .slice(1)
+  .map((row) => row.split('\t'))
+  .sort((a, b) => Number(a[6]) - Number(b[6]))[0];
+say(
+  `  ${modsSummary.n_total_sites} sites on ${modsSummary.n_contigs_passed_filter} contigs, ${modsSummary.n_significant} with padj < 0.05, in ${modsSummary.site_tsv}; reads with MM/ML tags in ${modsSummary.read_bam}`,
+);
+say(`  ${siteRows[0]}\n  ${strongest.join('\t')}   (the smallest p-value; the truth is in ${sim('truth_sites.tsv')})`);
+
 say(`\nOutputs in ${path.relative(process.cwd(), out) || '.'}/:`);
 const list = (dir, label) => {
   for (const file of fs.readdirSync(dir).sort()) {
