@@ -161,3 +161,61 @@ export function realFastqHead(pairs) {
   });
   return { read1: files[0], read2: files[1] };
 }
+
+/** AUROC (ties half) and AUPRC (average precision, ties broken against us) of scores, higher = more likely positive. */
+export function rocPr(positives, negatives) {
+  if (positives.length === 0 || negatives.length === 0) return { auroc: NaN, auprc: NaN };
+  const all = [...positives.map((s) => [s, 1]), ...negatives.map((s) => [s, 0])].sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  let tp = 0;
+  let ap = 0;
+  for (let i = 0; i < all.length; i++) {
+    if (all[i][1] === 1) {
+      tp++;
+      ap += tp / (i + 1);
+    }
+  }
+  let wins = 0;
+  for (const p of positives) for (const n of negatives) wins += p > n ? 1 : p === n ? 0.5 : 0;
+  return { auroc: wins / (positives.length * negatives.length), auprc: ap / positives.length };
+}
+
+/** signal-sim's truth_sites.tsv: every DRACH A site, whether it is modified and at what stoichiometry. */
+export function readTruthSites(file) {
+  return fs
+    .readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('\t'))
+    .map(([contig, position, , modified, stoichiometry]) => ({
+      contig,
+      position: Number(position),
+      modified: modified === '1',
+      stoichiometry: Number(stoichiometry),
+    }));
+}
+
+/**
+ * A site table's rows as scores keyed `contig:position`, higher = more likely modified: −log10 of the Fisher p-value,
+ * ties broken by effect_size.
+ */
+export function siteTableScores(file) {
+  const scores = new Map();
+  for (const row of fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(1)) {
+    const f = row.split('\t');
+    const pvalue = Number(f[6]);
+    const effect = Number(f[8]);
+    scores.set(`${f[0]}:${f[1]}`, -Math.log10(Math.max(pvalue, 1e-300)) + 1e-6 * (Number.isNaN(effect) ? 0 : effect));
+  }
+  return scores;
+}
+
+/** signal-sim into `out`: `transcripts` transcripts, `reads` reads per condition, then any further flags. */
+export function makeSignalSim(out, { seed, transcripts, reads, threads = 2, flags = [] }) {
+  const bin = path.join(root, 'packages', 'signal-sim', 'bin', 'signal-sim.js');
+  const args = ['-O', out, '--seed', String(seed), '--transcripts', String(transcripts), '--reads-per-condition', String(reads)];
+  const result = spawnSync(process.execPath, [bin, ...args, ...flags, '-q', '-t', String(threads)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (result.status !== 0) throw new Error(`signal-sim failed: ${result.stderr}`);
+}

@@ -21,7 +21,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { flag, root, writeSection } from './lib.mjs';
+import { flag, makeSignalSim, readTruthSites, rocPr, root, siteTableScores, writeSection } from './lib.mjs';
 import { readPositionGroups } from '../packages/nanopore/dist/index.js';
 
 const args = process.argv.slice(2);
@@ -43,55 +43,14 @@ const cells = [
   { name: 'shift 10 pA, stoichiometry 0.1-1.0', flags: ['--shift', '10', '--stoichiometry', '0.1-1.0'] },
 ];
 
-/** AUROC (ties half) and AUPRC (average precision, ties broken against us) of scores, higher = more likely positive. */
-function rocPr(positives, negatives) {
-  if (positives.length === 0 || negatives.length === 0) return { auroc: NaN, auprc: NaN };
-  const all = [...positives.map((s) => [s, 1]), ...negatives.map((s) => [s, 0])].sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  let tp = 0;
-  let ap = 0;
-  for (let i = 0; i < all.length; i++) {
-    if (all[i][1] === 1) {
-      tp++;
-      ap += tp / (i + 1);
-    }
-  }
-  let wins = 0;
-  for (const p of positives) for (const n of negatives) wins += p > n ? 1 : p === n ? 0.5 : 0;
-  return { auroc: wins / (positives.length * negatives.length), auprc: ap / positives.length };
-}
-
 const results = [];
 const timings = { eventalign: 0, dtw: 0, hmm: 0, scoring: 0, hmmCore: 0 };
 for (const cell of cells) {
   for (const seed of seeds) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-mods-'));
     const file = (name) => path.join(dir, name);
-    run('signal-sim', [
-      '-O',
-      dir,
-      '--seed',
-      String(seed),
-      '--transcripts',
-      String(transcripts),
-      '--reads-per-condition',
-      String(reads),
-      ...cell.flags,
-      '-q',
-      '-t',
-      String(threads),
-    ]);
-    const truth = fs
-      .readFileSync(file('truth_sites.tsv'), 'utf8')
-      .trimEnd()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split('\t'))
-      .map(([contig, position, , modified, stoichiometry]) => ({
-        contig,
-        position: Number(position),
-        modified: modified === '1',
-        stoichiometry: Number(stoichiometry),
-      }));
+    makeSignalSim(dir, { seed, transcripts, reads, threads, flags: cell.flags });
+    const truth = readTruthSites(file('truth_sites.tsv'));
     fs.writeFileSync(file('near.bed'), truth.map((t) => `${t.contig}\t${Math.max(0, t.position - 2)}\t${t.position + 3}\n`).join(''));
     let start = performance.now();
     for (const condition of ['native', 'ivt'])
@@ -144,13 +103,7 @@ for (const cell of cells) {
     timings.hmmCore += Number(line.match(/HMM ([\d.]+) s/)?.[1] ?? 0) * 1000;
 
     // Ours: the site table.
-    const ours = new Map();
-    for (const row of fs.readFileSync(file('sites.tsv'), 'utf8').trimEnd().split('\n').slice(1)) {
-      const f = row.split('\t');
-      const pvalue = Number(f[6]);
-      const effect = Number(f[8]);
-      ours.set(`${f[0]}:${f[1]}`, -Math.log10(Math.max(pvalue, 1e-300)) + 1e-6 * (Number.isNaN(effect) ? 0 : effect));
-    }
+    const ours = siteTableScores(file('sites.tsv'));
     // Comparator: per k-mer position, the median of per-read mean levels, native minus IVT.
     const levelDifference = new Map();
     const medianOf = (values) => {
