@@ -3,7 +3,7 @@
  * system call names its file or stdout and is not reported as an internal error.
  */
 import { describe, expect, it } from 'vitest';
-import { classifyError, Progress, readingFrom } from './index.js';
+import { classifyError, formatRate, Progress, readingFrom } from './index.js';
 
 /** A Node system error as fs and streams raise them. */
 function systemError(code: string, syscall: string, message: string, path?: string): NodeJS.ErrnoException {
@@ -40,5 +40,13 @@ describe('error lines of the tool shell', () => {
     // Codes without words of our own keep Node's message, which names the call and the path.
     const readOnly = classifyError(systemError('EROFS', 'open', "EROFS: read-only file system, open '/ro/x'", '/ro/x'));
     expect(readOnly).toEqual({ message: "EROFS: read-only file system, open '/ro/x'", exitCode: 1 });
+  });
+});
+
+describe('formatRate', () => {
+  it('keeps digits on screen: millions a second, units a second, or a minute', () => {
+    expect(formatRate(2_345_678)).toBe('2.35 M/s');
+    expect(formatRate(4_321)).toBe('4321/s');
+    expect(formatRate(0.25)).toBe('15.0/min');
   });
 });

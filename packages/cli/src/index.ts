@@ -235,7 +235,7 @@ export class Progress {
     this.lastDrawMs = now;
     const seconds = (now - this.startMs) / 1000;
     const rate = seconds > 0 ? count / seconds : 0;
-    let line = `${this.label}: ${count.toLocaleString('en-US')} ${this.unit}, ${(rate / 1e6).toFixed(2)} M/s, ${seconds.toFixed(1)} s`;
+    let line = `${this.label}: ${count.toLocaleString('en-US')} ${this.unit}, ${formatRate(rate)}, ${seconds.toFixed(1)} s`;
     if (this.totalBytes && bytesDone !== undefined) {
       const fraction = Math.min(1, bytesDone / this.totalBytes);
       const width = 24;
@@ -249,6 +249,13 @@ export class Progress {
   done(): void {
     if (this.drawn && this.terminal) process.stderr.write('\r\x1b[K');
   }
+}
+
+/** Items per second, in the unit that keeps digits on screen: millions of records, or contigs a minute. */
+export function formatRate(perSecond: number): string {
+  if (perSecond >= 1e5) return `${(perSecond / 1e6).toFixed(2)} M/s`;
+  if (perSecond >= 10) return `${perSecond.toFixed(0)}/s`;
+  return `${(perSecond * 60).toFixed(1)}/min`;
 }
 
 /** The size of an input file for a progress bar; undefined for stdin or when it cannot be read (the real open reports that). */
