@@ -1167,6 +1167,9 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   },
   { tool: 'hmm-smooth', args: [...required('hmm-smooth'), '--read-bam', 'r.bam'], stderr: /--read-bam needs --native-bam and --ivt-bam/ },
   { tool: 'merge-slices', args: [...required('merge-slices'), '--read-bam', 'r.bam'], stderr: /--read-bam and --bam-slice go together/ },
+  { tool: 'merge-slices', args: ['-', '--site-tsv', 'out.tsv'], stderr: /slices are files: '-' \(stdin\) cannot be read more than once/ },
+  { tool: 'merge-slices', args: ['a.tsv', '--site-tsv', '-'], stderr: /--site-tsv and --read-bam are files written atomically, not '-'/ },
+  { tool: 'shoal', args: [...required('shoal'), '-O', '-'], stderr: /-O is a folder .*not stdout/ },
   {
     tool: 'shoal',
     args: [...required('shoal'), '--halt', 'sometimes'],

@@ -40,6 +40,11 @@ Examples:
       )
       .action(async (tsv: string[], flags: Flags) => {
         if ((flags.readBam === undefined) !== (flags.bamSlice.length === 0)) throw new UsageError('--read-bam and --bam-slice go together');
+        // Files, not streams: slices are read once per contig they hold, and the outputs appear together by renames.
+        if (tsv.includes('-') || flags.bamSlice.includes('-'))
+          throw new UsageError("slices are files: '-' (stdin) cannot be read more than once");
+        if (flags.siteTsv === '-' || flags.readBam === '-')
+          throw new UsageError("--site-tsv and --read-bam are files written atomically, not '-'; cat the table afterwards");
         const summary = await mergeSlices({
           tsvSlices: tsv,
           siteTsv: flags.siteTsv,

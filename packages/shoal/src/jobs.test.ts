@@ -37,6 +37,8 @@ describe('joblogLine', () => {
       runtimeMs: 2_500,
     };
     expect(joblogLine(outcome)).toBe('3\t:\t1700000000.123\t     2.500\t0\t0\t1\t0\ttrue\n');
+    // Killed by SIGTERM (15): parallel writes Exitval 0 and the signal.
+    expect(joblogLine({ ...outcome, exitCode: 143, signal: 15 })).toBe('3\t:\t1700000000.123\t     2.500\t0\t0\t0\t15\ttrue\n');
   });
 });
 

@@ -71,7 +71,9 @@ export const JOBLOG_HEADER = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tE
 /** One joblog line as parallel writes it: start in epoch seconds and runtime in seconds, 3 decimals (runtime %10.3f). */
 export function joblogLine(outcome: JobOutcome): string {
   const runtime = (outcome.runtimeMs / 1000).toFixed(3).padStart(10);
-  return `${outcome.seq}\t:\t${(outcome.startMs / 1000).toFixed(3)}\t${runtime}\t0\t0\t${outcome.exitCode}\t${outcome.signal}\t${outcome.job.display}\n`;
+  // parallel writes a job killed by a signal as Exitval 0 and that Signal.
+  const exitValue = outcome.signal > 0 && outcome.exitCode === 128 + outcome.signal ? 0 : outcome.exitCode;
+  return `${outcome.seq}\t:\t${(outcome.startMs / 1000).toFixed(3)}\t${runtime}\t0\t0\t${exitValue}\t${outcome.signal}\t${outcome.job.display}\n`;
 }
 
 /** How long stopped stages get to exit on SIGTERM before SIGKILL. */
@@ -105,6 +107,7 @@ function installExitHook(): void {
   process.on('exit', () => {
     for (const live of liveChildren) live.kill('SIGTERM');
     releaseFifos([...liveFifos]);
+    for (const fifo of liveFifos) fs.rmSync(fifo, { force: true });
   });
 }
 function track(child: ChildProcess): void {
@@ -127,7 +130,13 @@ export interface StopSwitch {
 /** Runs one job's pipe; resolves with its exit code and signal (the first failing stage's). */
 export async function runPipe(job: Job, seq: number, stopAll: StopSwitch): Promise<JobOutcome> {
   const startMs = Date.now();
-  await job.prepare?.();
+  try {
+    await job.prepare?.();
+  } catch (error) {
+    // A job that cannot be set up fails like one whose stage fails: logged and listed, the others go on.
+    const message = error instanceof Error ? error.message : String(error);
+    return { job, seq, exitCode: 1, signal: 0, startMs, runtimeMs: Date.now() - startMs, failure: `setting up the job failed: ${message}` };
+  }
   installExitHook();
   const fifos = job.fifos ?? [];
   for (const fifo of fifos) liveFifos.add(fifo);
@@ -177,7 +186,11 @@ export async function runPipe(job: Job, seq: number, stopAll: StopSwitch): Promi
     running.map(
       ({ child, stage }) =>
         new Promise<{ stage: PipeStage; child: ChildProcess; code: number; signal: number }>((resolve) => {
-          child.once('error', () => resolve({ stage, child, code: 127, signal: 0 }));
+          child.once('error', () => {
+            // Not started (EAGAIN, EMFILE, ENOENT): the others wait on it, through FIFOs or pipes.
+            stop();
+            resolve({ stage, child, code: 127, signal: 0 });
+          });
           child.once('exit', (code, signal) => {
             const signalNumber = signal === null ? 0 : (os.constants.signals[signal] ?? 0);
             // One stage failing stops the rest: their input or output is gone anyway.

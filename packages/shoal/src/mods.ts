@@ -17,6 +17,7 @@
 import { AtomicFile, HtsError, IndexedFastaReader, openAlignments, writeFileAtomic } from '@shoal/hts';
 import { mergeSlices, SITE_TSV_HEADER } from '@shoal/nanopore';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,10 +125,18 @@ export const toolPath = (tool: string): string => path.join(packagesDir, tool, '
 
 /** A contig's file stem: safe characters kept, the rest (and a leading dot) as %XX, so every name maps to one file. */
 export function sliceName(contig: string): string {
-  return contig.replace(/[^A-Za-z0-9_.+-]|^\./g, (c) =>
+  // `u`: a character outside the BMP is one match (its UTF-8 bytes), not two lone surrogates that would both encode
+  // as U+FFFD and make different names collide.
+  const escaped = contig.replace(/[^A-Za-z0-9_.+-]|^\./gu, (c) =>
     [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
   );
+  // File names end at 255 bytes, and the plan adds `.native.ids.tmp-<pid>-<random>`: a long name keeps its start and
+  // gains a hash of the whole name, still one file per name.
+  if (escaped.length <= MAX_SLICE_NAME) return escaped;
+  return `${escaped.slice(0, MAX_SLICE_NAME - 17)}~${createHash('sha1').update(contig).digest('hex').slice(0, 16)}`;
 }
+
+const MAX_SLICE_NAME = 180;
 
 /** shell-quoting for the plan's commands and the job log. */
 export function shellQuote(word: string): string {
@@ -292,8 +301,9 @@ function contigWork(options: ModsOptions, perContig: string, planDir: string, co
   ];
   const q = (words: string[]): string => [node, ...words].map(shellQuote).join(' ');
   const display = `${q([toolPath('dtw-gpu'), '<(EA_NATIVE)', '<(EA_IVT)', ...dtwOptions])} | ${q(hmm)}`
-    .replace("'<(EA_NATIVE)'", `<(${q(eventalign('native'))})`)
-    .replace("'<(EA_IVT)'", `<(${q(eventalign('ivt'))})`);
+    // Function replacements: a `$&` or `$'` in a contig name or path is text, not a replacement pattern.
+    .replace("'<(EA_NATIVE)'", () => `<(${q(eventalign('native'))})`)
+    .replace("'<(EA_IVT)'", () => `<(${q(eventalign('ivt'))})`);
   return { contig, slice, stages, display, files };
 }
 
@@ -308,10 +318,16 @@ function sliceComplete(work: ContigWork): boolean {
  * Temporary files of an earlier run that was killed (io/atomic.ts names them `.<name>.tmp-<pid>-<random>`), or of
  * one slice's stages after they were stopped (a SIGKILL after the grace leaves them).
  */
-function removeStaleTemporaries(folder: string, slice?: string): void {
+export function removeStaleTemporaries(folder: string, slice?: string): void {
+  // A slice's own outputs only: `tx3`'s cleanup must not take `tx3.a`'s live `.tx3.a.tsv.tmp-…`.
+  const ours = (name: string): boolean =>
+    slice === undefined ||
+    ['tsv', 'bam', 'bam.bai'].some(
+      (extension) =>
+        name.startsWith(`.${slice}.${extension}.tmp-`) && /^\d+-[a-z0-9]+$/.test(name.slice(slice.length + extension.length + 7)),
+    );
   for (const name of fs.readdirSync(folder))
-    if (/^\..*\.tmp-\d+-[a-z0-9]+$/.test(name) && (slice === undefined || name.startsWith(`.${slice}.`)))
-      fs.rmSync(path.join(folder, name), { force: true });
+    if (/^\..*\.tmp-\d+-[a-z0-9]+$/.test(name) && ours(name)) fs.rmSync(path.join(folder, name), { force: true });
 }
 
 export async function runMods(options: ModsOptions): Promise<ModsSummary> {
@@ -364,6 +380,7 @@ export async function runMods(options: ModsOptions): Promise<ModsSummary> {
       depthMode: options.depthMode,
       reference,
       targets: options.targetContigs,
+      sitesAsBed: options.motif !== undefined,
     });
   } catch (error) {
     reference.close();
@@ -395,7 +412,13 @@ export async function runMods(options: ModsOptions): Promise<ModsSummary> {
   if (options.resume && fs.existsSync(paramsPath)) {
     const before = fs.readFileSync(paramsPath, 'utf8');
     if (before !== paramsText) {
-      const differing = differingKeys(JSON.parse(before) as Record<string, unknown>, params);
+      let earlier: Record<string, unknown>;
+      try {
+        earlier = JSON.parse(before) as Record<string, unknown>;
+      } catch {
+        throw new ResumeMismatch(`${paramsPath}: not the JSON shoal mods writes: rerun without --resume to start over`);
+      }
+      const differing = differingKeys(earlier, params);
       throw new ResumeMismatch(
         `${paramsPath}: the run there used other parameters or inputs (${differing.join(', ')}): rerun without --resume to start over, or with that run's parameters`,
       );
@@ -405,6 +428,11 @@ export async function runMods(options: ModsOptions): Promise<ModsSummary> {
     fs.rmSync(perContig, { recursive: true, force: true });
     if (options.resume) log(`resume: no ${PARAMS_FILE} in ${perContig}; starting afresh`);
   } else if (options.resume) log(`resume: no ${perContig}; starting afresh`);
+  // The final outputs of an earlier run in this folder go now: a run that fails must not leave them looking like its
+  // own (and --no-write-bam must not leave an old read_results.bam beside the new table).
+  if (!options.planOnly)
+    for (const name of ['site_results.tsv', 'read_results.bam', 'read_results.bam.bai', 'summary.json'])
+      fs.rmSync(path.join(outputDir, name), { force: true });
   fs.mkdirSync(planDir, { recursive: true });
   removeStaleTemporaries(perContig);
   removeStaleTemporaries(planDir);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { motifSitesBed, subsampleReads } from './plan.js';
+import type { IndexedFastaReader } from '@shoal/hts';
+import { filterContigs, motifSitesBed, subsampleReads, type ContigStats } from './plan.js';
 
 describe('motifSitesBed', () => {
   it('finds DRACH on the forward strand, U read as T, the window of ±flank around its A', () => {
@@ -37,5 +38,32 @@ describe('subsampleReads', () => {
     expect(subsampleReads(reads, 10, 2)).not.toEqual(picked);
     // Nested: a larger n keeps the smaller sample (the same smallest hashes).
     expect(subsampleReads(reads, 20, 1)).toEqual(expect.arrayContaining(picked));
+  });
+});
+
+describe('filterContigs', () => {
+  const reference = { hasSequence: () => true } as unknown as IndexedFastaReader;
+  const stats = (reads: number): ContigStats => ({ reads: Array.from({ length: reads }, (_, i) => `r${i}`), alignedBases: reads * 100 });
+  const order = ['tx1', '#tx2', 'track', 'tracker'].map((name) => ({ name, length: 1000 }));
+  const contigs = new Map(order.map(({ name }) => [name, stats(20)]));
+
+  it('refuses, with the reason, names that a BED reader would skip when sites go to dtw-gpu as BED', () => {
+    const results = filterContigs(order, contigs, contigs, { minDepth: 15, depthMode: 'read_count', reference, sitesAsBed: true });
+    expect(results.map((result) => [result.contig, result.reason])).toEqual([
+      ['tx1', 'passed'],
+      ['#tx2', 'name reads as a BED comment or track line (use --motif any)'],
+      ['track', 'name reads as a BED comment or track line (use --motif any)'],
+      ['tracker', 'passed'],
+    ]);
+    const everywhere = filterContigs(order, contigs, contigs, { minDepth: 15, depthMode: 'read_count', reference });
+    expect(everywhere.every((result) => result.passed)).toBe(true);
+  });
+
+  it('applies --min-depth to both conditions, as reads or as mean coverage', () => {
+    const ivt = new Map([['tx1', stats(10)]]);
+    const [byReads] = filterContigs([order[0]!], contigs, ivt, { minDepth: 15, depthMode: 'read_count', reference });
+    expect(byReads!.reason).toBe('ivt depth below --min-depth');
+    const [byCoverage] = filterContigs([order[0]!], contigs, ivt, { minDepth: 1, depthMode: 'mean_coverage', reference });
+    expect([byCoverage!.reason, byCoverage!.ivtDepth]).toEqual(['passed', 1]);
   });
 });

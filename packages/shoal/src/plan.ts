@@ -11,6 +11,7 @@ import {
   HtsError,
   IndexedFastaReader,
   indexBam,
+  isBedNonRecordLine,
   openAlignments,
   referenceLengthOf,
   describeFsError,
@@ -155,7 +156,8 @@ export type FilterReason =
   | 'no ivt reads'
   | 'native depth below --min-depth'
   | 'ivt depth below --min-depth'
-  | 'not in --target-contigs';
+  | 'not in --target-contigs'
+  | 'name reads as a BED comment or track line (use --motif any)';
 
 export interface ContigFilterResult {
   contig: string;
@@ -177,7 +179,14 @@ export function filterContigs(
   order: readonly { name: string; length: number }[],
   native: Map<string, ContigStats>,
   ivt: Map<string, ContigStats>,
-  options: { minDepth: number; depthMode: DepthMode; reference: IndexedFastaReader; targets?: readonly string[] },
+  options: {
+    minDepth: number;
+    depthMode: DepthMode;
+    reference: IndexedFastaReader;
+    targets?: readonly string[];
+    /** Candidate sites go to dtw-gpu as BED: a name a BED reader skips (`#…`, `track`, `browser`) cannot be run. */
+    sitesAsBed?: boolean;
+  },
 ): ContigFilterResult[] {
   const targets = options.targets === undefined ? undefined : new Set(options.targets);
   const results: ContigFilterResult[] = [];
@@ -202,6 +211,8 @@ export function filterContigs(
     else if (result.nativeDepth < options.minDepth) result.reason = 'native depth below --min-depth';
     else if (result.ivtDepth < options.minDepth) result.reason = 'ivt depth below --min-depth';
     else if (targets !== undefined && !targets.has(name)) result.reason = 'not in --target-contigs';
+    else if (options.sitesAsBed === true && isBedNonRecordLine(`${name}\t0\t1`))
+      result.reason = 'name reads as a BED comment or track line (use --motif any)';
     result.passed = result.reason === 'passed';
     results.push(result);
   }

@@ -188,6 +188,7 @@ Examples:
         if (!flags.quiet) process.stderr.write(`shoal mods: ${line}\n`);
       };
       const outputDir = flags.outputDir!;
+      if (outputDir === '-') throw new UsageError('-O is a folder (site_results.tsv, read_results.bam, …), not stdout');
       let summary: ModsSummary;
       let exitCode = 0;
       try {
@@ -206,7 +207,11 @@ Examples:
           subsample: flags.subsample,
           subsampleN: flags.subsampleN,
           seed: flags.seed,
-          targetContigs: flags.targetContigs?.split(',').filter((name) => name !== ''),
+          // A set: its order changes neither the run nor (sorted) its fingerprint and @PG line.
+          targetContigs:
+            flags.targetContigs === undefined
+              ? undefined
+              : [...new Set(flags.targetContigs.split(',').filter((name) => name !== ''))].sort(),
           modThreshold: flags.modThreshold,
           writeBam: flags.writeBam,
           runHmm: flags.runHmm,

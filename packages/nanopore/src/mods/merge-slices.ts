@@ -143,9 +143,16 @@ export async function mergeSlices(options: SliceMergeOptions): Promise<SliceMerg
     }
     table.close();
     if (options.readBam !== undefined) reads = await mergeBamSlices(options.bamSlices!, options.readBam, options.commandLine);
-    table.commit();
   } catch (error) {
     table.abort();
+    throw error;
+  }
+  try {
+    table.commit();
+  } catch (error) {
+    // Together or not at all: the BAM is already under its name, so it goes.
+    table.abort();
+    if (options.readBam !== undefined) for (const file of [options.readBam, `${options.readBam}.bai`]) fs.rmSync(file, { force: true });
     throw error;
   }
   return { sites, significant, contigs: slicesOf.size, reads };
