@@ -42,6 +42,7 @@ describe('flags across tools', () => {
       'collect-basic',
       'collect-isize',
       'collect-multi',
+      'collect-wgs',
       'dtw-gpu',
       'eventalign',
       'fq-transform process',

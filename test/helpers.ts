@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '@shoal/tools/dist/test-data.js';
 
-export { demoData, goldenDir, qcData, readGolden, repoRoot } from '@shoal/tools/dist/test-data.js';
+export { covData, demoData, goldenDir, qcData, readGolden, repoRoot } from '@shoal/tools/dist/test-data.js';
 export { expectMergeEqualsOnePass, metricsBody } from '../packages/qc/src/test-support/index.js';
 
 /** A built executable of the collect package. */

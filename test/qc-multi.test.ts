@@ -11,6 +11,8 @@ import { COLLECTORS } from '@shoal/qc';
 import { collectTool, qcData, runShell, runTool, tempDir, runCollect } from './helpers.js';
 
 const tools = Object.keys(COLLECTORS);
+/** Collectors that count per read, whose partial states merge from any split of the reads (not only by region). */
+const perReadTools = tools.filter((tool) => !COLLECTORS[tool]!.ordered);
 
 /** Every file of a folder, with the Picard header lines that hold the command line and date blanked. */
 function filesOf(dir: string, prefix: string): Record<string, string> {
@@ -35,7 +37,7 @@ describe('collect-multi and collect-merge', () => {
       const dir = tempDir();
       let standalone: Record<string, string> = {};
       for (const tool of tools) {
-        const result = runCollect(`collect-${tool}`, ['-i', qc.bam, '-o', path.join(dir, tool), '--format', format]);
+        const result = runCollect(`collect-${tool}`, ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, tool), '--format', format]);
         expect(result.status, result.stderr).toBe(0);
         standalone = { ...standalone, ...filesOf(dir, tool) };
       }
@@ -44,6 +46,8 @@ describe('collect-multi and collect-merge', () => {
         const result = runCollect('collect-multi', [
           '-i',
           qc.bam,
+          '-r',
+          qc.fasta,
           '-o',
           path.join(dir, `multi${threads}`),
           '--format',
@@ -62,13 +66,25 @@ describe('collect-multi and collect-merge', () => {
 
   it('merges partial states split by contig (with * for unplaced reads) into the one-pass files', () => {
     const dir = tempDir();
-    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...tools, '--format', 'picard']).status).toBe(
-      0,
-    );
+    expect(
+      runCollect('collect-multi', ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, 'one'), '--tools', ...tools, '--format', 'picard'])
+        .status,
+    ).toBe(0);
     const partials: string[] = [];
     for (const region of ['chr1', 'chr2', 'chr3', '*']) {
       const partial = path.join(dir, `part.${region === '*' ? 'unplaced' : region}.json`);
-      const result = runCollect('collect-multi', ['-i', qc.bam, '--region', region, '--partial', partial, '--tools', ...tools]);
+      const result = runCollect('collect-multi', [
+        '-i',
+        qc.bam,
+        '-r',
+        qc.fasta,
+        '--region',
+        region,
+        '--partial',
+        partial,
+        '--tools',
+        ...tools,
+      ]);
       expect(result.status, result.stderr).toBe(0);
       partials.push(partial);
     }
@@ -77,13 +93,17 @@ describe('collect-multi and collect-merge', () => {
     expect(filesOf(dir, 'merged')).toEqual(filesOf(dir, 'one'));
   });
 
-  it('merges partial states from the two halves of the reads into the one-pass files', () => {
+  it('merges partial states from the two halves of the reads into the one-pass files (per-read collectors)', () => {
     const dir = tempDir();
-    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...tools]).status).toBe(0);
+    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...perReadTools]).status).toBe(0);
     const ndjson = runTool('bam2ndjson', [qc.bam]).stdout.split('\n').filter(Boolean);
     const halves = [0, 1].map((h) => [ndjson[0]!, ...ndjson.slice(1).filter((_, i) => i % 2 === h)].join('\n') + '\n');
     halves.forEach((text, h) => {
-      const result = runCollect('collect-multi', ['-i', '-', '--partial', path.join(dir, `half${h}.json`), '--tools', ...tools], text);
+      const result = runCollect(
+        'collect-multi',
+        ['-i', '-', '--partial', path.join(dir, `half${h}.json`), '--tools', ...perReadTools],
+        text,
+      );
       expect(result.status, result.stderr).toBe(0);
     });
     expect(
@@ -92,11 +112,31 @@ describe('collect-multi and collect-merge', () => {
     expect(filesOf(dir, 'merged')).toEqual(filesOf(dir, 'one'));
   });
 
+  it('refuses to merge per-locus partial states whose loci overlap (two halves of the reads, each counting every locus)', () => {
+    const dir = tempDir();
+    const ndjson = runTool('bam2ndjson', [qc.bam]).stdout.split('\n').filter(Boolean);
+    const halves = [0, 1].map((h) => [ndjson[0]!, ...ndjson.slice(1).filter((_, i) => i % 2 === h)].join('\n') + '\n');
+    halves.forEach((text, h) => {
+      const partial = path.join(dir, `half${h}.json`);
+      expect(runCollect('collect-wgs', ['-i', '-', '-r', qc.fasta, '--partial', partial, '-q'], text).status).toBe(0);
+    });
+    const result = runCollect('collect-merge', [
+      '-o',
+      path.join(dir, 'merged'),
+      path.join(dir, 'half0.json'),
+      path.join(dir, 'half1.json'),
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/half1\.json: wgs counts loci of chr1:1-60000 that another partial state counts too/);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('merged'))).toEqual([]);
+  });
+
   it('gives the same files from bam2ndjson NDJSON on stdin as from the BAM', () => {
     const dir = tempDir();
-    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'bam'), '--tools', ...tools]).status).toBe(0);
+    expect(runCollect('collect-multi', ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, 'bam'), '--tools', ...tools]).status).toBe(0);
     const piped = runShell(
-      `node packages/bam2ndjson/bin/bam2ndjson.js ${qc.bam} | node ${collectTool('collect-multi')} -i - -o ${path.join(dir, 'ndjson')} --tools ${tools.join(' ')} -q`,
+      `node packages/bam2ndjson/bin/bam2ndjson.js ${qc.bam} | node ${collectTool('collect-multi')} -i - -r ${qc.fasta} -o ${path.join(dir, 'ndjson')} --tools ${tools.join(' ')} -q`,
     );
     expect(piped.status, piped.stderr).toBe(0);
     expect(filesOf(dir, 'ndjson')).toEqual(filesOf(dir, 'bam'));
@@ -121,7 +161,18 @@ describe('collect-multi and collect-merge', () => {
     const dir = tempDir();
     const empty = path.join(dir, 'empty.bam');
     expect(runTool('ndjson2bam', ['-o', empty], { input: runTool('bam2ndjson', ['--header-only', qc.bam]).stdout }).status).toBe(0);
-    const result = runCollect('collect-multi', ['-i', empty, '-o', path.join(dir, 'e'), '--tools', ...tools, '--format', 'picard']);
+    const result = runCollect('collect-multi', [
+      '-i',
+      empty,
+      '-r',
+      qc.fasta,
+      '-o',
+      path.join(dir, 'e'),
+      '--tools',
+      ...tools,
+      '--format',
+      'picard',
+    ]);
     expect(result.status, result.stderr).toBe(0);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('e.')).length).toBeGreaterThanOrEqual(tools.length);
     // Picard 2.27.5 on the same empty BAM: one UNPAIRED row of zeros.

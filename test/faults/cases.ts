@@ -1088,6 +1088,7 @@ const REQUIRED: Record<string, string[]> = {
   'bam-index': ['x.bam'],
   'bam-sort': ['x.bam', '-o', 'out.bam'],
   'collect-merge': ['-o', 'q', 'p.json'],
+  'collect-wgs': ['-i', 'x.bam', '-r', 'x.fa', '-o', 'q'],
   'fq-transform': ['process', 'c.toml'],
   eventalign: ['-b', 'x.bam', '-g', 'x.fa', '--slow5', 'x.blow5', '-o', 'out.tsv'],
   'signal-sim': ['-O', 'out'],
@@ -1147,6 +1148,9 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
       ['collect-isize', '--deviations', 'lots', /deviations/],
       ['collect-alignment', '--min-mapq', '2.5', /min-mapq.*whole number/],
       ['collect-basic', '--format', 'tsv', /riker or picard/],
+      ['collect-wgs', '--coverage-cap', '0', /coverage-cap.*from 1/],
+      ['collect-wgs', '--min-bq', '127', /min-bq.*from 0 to 126/],
+      ['collect-multi', '--wgs::min-mapq', '-1', /min-mapq.*from 0 to 255/],
     ] as const
   ).map(([tool, flag, value, stderr]) => ({ tool, args: [...required(tool), flag, value], stderr })),
   // signal-sim's settings with a range, just outside it (one of each kind of parser).
@@ -1223,6 +1227,7 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
     stderr: /--contig or --region, not both/,
   },
   { tool: 'eventalign', args: ['-g', 'x.fa', '--slow5', 'x.blow5'], stderr: /required option '-b, --bam <bam>' not specified/ },
+  { tool: 'collect-wgs', args: ['-i', 'x.bam', '-o', 'q'], stderr: /wgs needs a reference: give -r\/--reference FASTA/ },
   { tool: 'fq-transform', args: ['frobnicate'], stderr: /frobnicate|unknown command/ },
   { tool: 'fq-transform', args: ['template', '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ },
   { tool: 'fq-transform', args: ['validate'], stderr: /missing required argument/ },
@@ -1297,6 +1302,14 @@ const WRITERS: { name: string; run: (out: string) => Run; inputs: (dir: string) 
     name: 'collect-basic',
     run: (out) => ({ tool: 'collect-basic', args: ['-i', 'in.bam', '-o', `${out}/x`, '-q', '-t', '1'] }),
     inputs: goodBam,
+  },
+  {
+    name: 'collect-wgs',
+    run: (out) => ({ tool: 'collect-wgs', args: ['-i', 'in.bam', '-r', 'x.fa', '-o', `${out}/x`, '-q'] }),
+    inputs: async (dir) => {
+      await goodBam(dir);
+      write(dir, 'x.fa', referenceFasta());
+    },
   },
   {
     name: 'collect-isize --partial',

@@ -92,6 +92,9 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--include-no-calls': 'count N bases in the quality distribution',
   '--include-duplicates': 'count duplicates too',
   '--min-frac': 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)',
+  '--min-bq': 'minimum base quality',
+  '--coverage-cap': 'treat depth above this as this, counting the excess as capped (Picard COVERAGE_CAP)',
+  '--count-unpaired': 'count unpaired reads and reads whose mate is unmapped (Picard COUNT_UNPAIRED)',
   '--deviations': 'trim to MEDIAN + DEVIATIONS x MAD (Picard DEVIATIONS)',
   // nanopore tools (nanopolish eventalign's flags keep nanopolish's names)
   '--reads': "the basecalls (FASTQ or FASTA); reads not in it are counted and skipped (nanopolish's -r, --reads)",

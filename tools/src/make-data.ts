@@ -5,6 +5,7 @@
  *
  *   node tools/dist/make-data.js demo  OUT_DIR            → OUT_DIR/demo.fa, demo.bam, demo.bam.bai
  *   node tools/dist/make-data.js qc    OUT_DIR            → OUT_DIR/qc.fa, qc.bam, qc.bam.bai (QC goldens)
+ *   node tools/dist/make-data.js cov   OUT_DIR            → OUT_DIR/cov.fa, cov.bam, cov.bam.bai (coverage collector goldens)
  *   node tools/dist/make-data.js bench OUT_DIR [--pairs N] → OUT_DIR/bench.fa, bench.bam, bench.bam.bai
  */
 import fs from 'node:fs';
@@ -49,6 +50,24 @@ export const QC_OPTIONS: SimulationOptions = {
   edgeCases: false,
 };
 
+/**
+ * The coverage collectors' golden data set: short fragments (most mates overlap), a contig without reads between two
+ * with reads, N gaps and soft-masked repeats in the reference (the simulator's), duplicates and every filtered kind.
+ */
+export const COVERAGE_OPTIONS: SimulationOptions = {
+  ...QC_OPTIONS,
+  seed: 9090,
+  references: [
+    { name: 'chr1', length: 50000 },
+    { name: 'chrEmpty', length: 7000, reads: false },
+    { name: 'chr2', length: 30000 },
+    { name: 'chr3', length: 12000 },
+  ],
+  pairs: 5000,
+  fragmentMean: 180,
+  fragmentSd: 40,
+};
+
 export function benchOptions(pairs: number): SimulationOptions {
   return {
     seed: 7,
@@ -69,14 +88,20 @@ export function benchOptions(pairs: number): SimulationOptions {
 
 async function main(): Promise<void> {
   const [kind, outDir, ...rest] = process.argv.slice(2);
-  if ((kind !== 'demo' && kind !== 'bench' && kind !== 'qc') || !outDir) {
-    process.stderr.write('usage: make-data.js demo|qc|bench OUT_DIR [--pairs N]\n');
+  if ((kind !== 'demo' && kind !== 'bench' && kind !== 'qc' && kind !== 'cov') || !outDir) {
+    process.stderr.write('usage: make-data.js demo|qc|cov|bench OUT_DIR [--pairs N]\n');
     process.exit(2);
   }
   fs.mkdirSync(outDir, { recursive: true });
   const pairsFlag = rest.indexOf('--pairs');
   const options =
-    kind === 'demo' ? DEMO_OPTIONS : kind === 'qc' ? QC_OPTIONS : benchOptions(pairsFlag >= 0 ? Number(rest[pairsFlag + 1]) : 1_000_000);
+    kind === 'demo'
+      ? DEMO_OPTIONS
+      : kind === 'qc'
+        ? QC_OPTIONS
+        : kind === 'cov'
+          ? COVERAGE_OPTIONS
+          : benchOptions(pairsFlag >= 0 ? Number(rest[pairsFlag + 1]) : 1_000_000);
   const bam = path.join(outDir, `${kind}.bam`);
   const records = await simulatePairedBam(bam, path.join(outDir, `${kind}.fa`), options);
   process.stderr.write(`make-data: wrote ${records} records to ${bam} (+ .bai) and ${path.join(outDir, `${kind}.fa`)}\n`);

@@ -17,7 +17,8 @@ export interface SimulatedReference {
 
 export interface SimulationOptions {
   seed: number;
-  references: { name: string; length: number }[];
+  /** `reads: false`: a contig with no reads at all (chimeric mates land elsewhere), as unplaced scaffolds often are. */
+  references: { name: string; length: number; reads?: false }[];
   pairs: number;
   readLength: number;
   fragmentMean: number;
@@ -236,7 +237,7 @@ export async function simulatePairedBam(bamPath: string, fastaPath: string | und
       if (options.edgeCases && refId === 0) {
         for (const record of edgeCaseRecords(references, 0, 1000)) heap.push({ key: record.pos, order: order++, record });
       }
-      const pairsHere = Math.round((options.pairs * reference.length) / totalLength);
+      const pairsHere = options.references[refId]!.reads === false ? 0 : Math.round((options.pairs * reference.length) / totalLength);
       const usable = reference.length - options.fragmentMean - 4 * options.fragmentSd - options.readLength;
       let start = 0;
       const meanGap = usable / Math.max(1, pairsHere);
@@ -312,7 +313,10 @@ function simulatePair(
   const qcFail = random.chance(0.02) ? 0x200 : 0;
   const mateUnmapped = random.chance(0.02);
   // A pair whose mate is unmapped places the mate beside the read, so it is never chimeric.
-  const chimericRef = !mateUnmapped && refId + 1 < references.length && random.chance(0.01) ? refId + 1 : -1;
+  const chimericRef =
+    !mateUnmapped && refId + 1 < references.length && options.references[refId + 1]!.reads !== false && random.chance(0.01)
+      ? refId + 1
+      : -1;
   const mapq = (): number => (random.chance(0.03) ? 0 : random.chance(0.05) ? random.int(1, 30) : 60);
   const records: BamRecord[] = [];
   const leftEnd = left.pos + referenceSpan(left.cigar);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import { DEMO_OPTIONS, QC_OPTIONS } from './make-data.js';
+import { COVERAGE_OPTIONS, DEMO_OPTIONS, QC_OPTIONS } from './make-data.js';
 import { simulatePairedBam } from './simulate.js';
 
 /** The repository root (this file runs from tools/dist). */
@@ -26,12 +26,13 @@ export interface SimulatedData {
 const made = new Map<string, Promise<SimulatedData>>();
 
 /** A simulated data set (make-data.ts: `demo` or `qc`): FASTA, coordinate-sorted BAM and its BAI. */
-function simulated(kind: 'demo' | 'qc'): Promise<SimulatedData> {
+function simulated(kind: 'demo' | 'qc' | 'cov'): Promise<SimulatedData> {
   let data = made.get(kind);
   if (!data) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `shoal-${kind}-`));
     const files = { dir, bam: path.join(dir, `${kind}.bam`), fasta: path.join(dir, `${kind}.fa`) };
-    data = simulatePairedBam(files.bam, files.fasta, kind === 'demo' ? DEMO_OPTIONS : QC_OPTIONS).then(() => files);
+    const options = kind === 'demo' ? DEMO_OPTIONS : kind === 'qc' ? QC_OPTIONS : COVERAGE_OPTIONS;
+    data = simulatePairedBam(files.bam, files.fasta, options).then(() => files);
     made.set(kind, data);
   }
   return data;
@@ -42,6 +43,9 @@ export const demoData = (): Promise<SimulatedData> => simulated('demo');
 
 /** The QC golden data set (QC_OPTIONS). */
 export const qcData = (): Promise<SimulatedData> => simulated('qc');
+
+/** The coverage collectors' golden data set (COVERAGE_OPTIONS). */
+export const covData = (): Promise<SimulatedData> => simulated('cov');
 
 /** A golden file's text (gunzipped when its name ends in .gz), by its path under test/golden. */
 export function readGolden(name: string): string {

@@ -60,18 +60,37 @@ export interface MetricsOutput {
   rikerHistogramSuffix?: string;
 }
 
+/** The part of the genome one run counts (`--region`): [start, end) of one contig; refId -1 for `*` (unplaced reads only). */
+export interface CollectorRegion {
+  refId: number;
+  start: number;
+  end: number;
+}
+
 export interface CollectorContext {
   header: BamHeader;
   /** Tool options as parsed, by tool and key (`--isize::min-frac` → options.isize.minimumPct); unset ones take the declared default. */
   options: Record<string, unknown>;
   /** The reference FASTA (`-r`), for collectors that need or use one; each collector opens its own reader. */
   reference?: string;
+  /**
+   * The region this run reads through the index, when it reads one: coverage collectors count only its loci and give a
+   * read's filter counts to the region holding its start, so disjoint regions' partial states merge into the whole.
+   */
+  region?: CollectorRegion;
+  /** The input's name, for error messages. */
+  input?: string;
 }
 
 export interface Collector<Partial = unknown> {
   /** The tool name (`isize`, `basic`, `alignment`). */
   readonly name: string;
   accept(record: BamRecordView): void;
+  /**
+   * Called once after this instance's last record (not on an instance that only merges others' states): coverage
+   * collectors count the loci no read reached here.
+   */
+  end?(): void;
   /** A structured-clonable, JSON-safe snapshot of what has been counted. */
   toPartial(): Partial;
   merge(partial: Partial): void;
@@ -115,6 +134,11 @@ export interface CollectorFactory<Partial = unknown> {
   readonly name: string;
   /** Whether the collector needs the reference FASTA (a usage error before reading when missing). */
   readonly needsReference: boolean;
+  /**
+   * Needs every record, in coordinate order, in one instance (per-locus depth): such a collector cannot take the engine's
+   * data-parallel path, so a run that includes one reads on one thread (regions in parallel are collect-merge's way).
+   */
+  readonly ordered?: boolean;
   /** The options the command line offers, in the order its help lists them. */
   readonly options: readonly CollectorOption[];
   create(context: CollectorContext): Collector<Partial>;

@@ -173,7 +173,7 @@ export function mergePartials(paths: string[]): {
     try {
       collectors.forEach((collector, i) => collector.merge(file.states[first.tools[i]!]));
     } catch (error) {
-      if (error instanceof HtsError) throw error;
+      if (error instanceof HtsError) throw error.file === undefined ? new HtsError(error.detail, paths[f]) : error;
       // A state of the wrong shape inside a well-formed file (edited by hand, another version).
       throw new HtsError(`not a valid partial-state file: a tool state cannot be merged (${(error as Error).message})`, paths[f]);
     }

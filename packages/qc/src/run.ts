@@ -22,7 +22,7 @@ import {
 } from '@shoal/hts';
 import { writePartial, mergePartials } from './partial.js';
 import { openBamPipeline } from '@shoal/engine';
-import type { Collector, MetricsOutput } from './collector.js';
+import type { Collector, CollectorRegion, MetricsOutput } from './collector.js';
 import { COLLECTORS } from './collectors/index.js';
 import { renderOutputs, type OutputFormat, type RenderedFile } from './metrics-file.js';
 
@@ -96,7 +96,9 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
     throw new HtsError('empty input: no BAM, SAM or NDJSON data', source.name, 'byte offset 0');
   }
   if (options.region !== undefined) return collectRegion(options, tools, head, source);
-  if (sniffAlignmentFormat(head) === 'bam') {
+  // A per-locus collector needs the records in order in one instance: the whole run reads on this thread.
+  const ordered = tools.some((tool) => COLLECTORS[tool]!.ordered);
+  if (sniffAlignmentFormat(head) === 'bam' && !ordered) {
     let records = 0;
     const pipeline = await openBamPipeline(source, {
       threads: options.threads,
@@ -130,7 +132,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
   const reader = await openAlignmentsFrom(head, source);
   try {
     const collectors = tools.map((tool) =>
-      COLLECTORS[tool]!.create({ header: reader.header, options: options.options, reference: options.reference }),
+      COLLECTORS[tool]!.create({ header: reader.header, options: options.options, reference: options.reference, input: source.name }),
     );
     let records = 0;
     for await (const batch of reader.batches()) {
@@ -141,6 +143,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
       records += batch.count;
       options.onProgress?.(records, undefined);
     }
+    for (const collector of collectors) collector.end?.();
     return { header: reader.header, collectors, records };
   } finally {
     reader.close();
@@ -157,19 +160,28 @@ async function collectRegion(
   const reader = await openAlignmentsFrom(head, source);
   try {
     if (reader.format !== 'bam' || options.input === '-') throw new CollectUsageError('--region needs a BAM file with an index');
-    const collectors = tools.map((tool) =>
-      COLLECTORS[tool]!.create({ header: reader.header, options: options.options, reference: options.reference }),
-    );
     let batches: AsyncIterable<RecordBatch>;
     let keep: (refId: number) => boolean = () => true;
+    let counted: CollectorRegion;
     if (options.region === '*') {
       // Unplaced reads sit at the end of a sorted BAM; the BAI holds no offset for them, so stream.
       batches = reader.batches();
       keep = (refId) => refId < 0;
+      counted = { refId: -1, start: 0, end: 0 };
     } else {
       const region = parseRegion(options.region!, reader.header);
       batches = queryRegion(options.input, reader.header, loadBaiFor(options.input), region.refId, region.beg, region.end);
+      counted = { refId: region.refId, start: region.beg, end: region.end };
     }
+    const collectors = tools.map((tool) =>
+      COLLECTORS[tool]!.create({
+        header: reader.header,
+        options: options.options,
+        reference: options.reference,
+        region: counted,
+        input: source.name,
+      }),
+    );
     let records = 0;
     for await (const batch of batches) {
       for (let i = 0; i < batch.count; i++) {
@@ -180,6 +192,7 @@ async function collectRegion(
       }
       options.onProgress?.(records, undefined);
     }
+    for (const collector of collectors) collector.end?.();
     return { header: reader.header, collectors, records };
   } finally {
     reader.close();

@@ -3,11 +3,13 @@ import type { CollectorFactory } from '../collector.js';
 import { alignmentCollector } from './alignment.js';
 import { basicCollector } from './basic.js';
 import { isizeCollector } from './isize.js';
+import { wgsCollector } from './wgs.js';
 
 export const COLLECTORS: Record<string, CollectorFactory> = {
   alignment: alignmentCollector,
   basic: basicCollector,
   isize: isizeCollector,
+  wgs: wgsCollector,
 };
 
 export const DEFAULT_MULTI_TOOLS = ['alignment', 'basic', 'isize'];

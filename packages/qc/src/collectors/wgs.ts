@@ -1,0 +1,655 @@
+/**
+ * Whole-genome coverage (Picard CollectWgsMetrics 2.27.5, default algorithm; riker `wgs`).
+ *
+ * Picard's rules, reproduced exactly (docs/qc.md lists them with Picard's sources):
+ * - Reads: secondary alignments are dropped uncounted; then the first matching filter excludes a read and counts its
+ *   aligned (M/=/X) bases: adapter (AdapterUtility), MAPQ < --min-mapq, duplicate, unpaired or mate unmapped (unless
+ *   --count-unpaired). Unmapped and QC-fail reads that pass every filter are then dropped uncounted. Supplementary
+ *   alignments are kept: they add coverage.
+ * - Loci: every position of every contig in the header, reads or not, except reference N (N, n or '.'), which is not
+ *   territory and counts nothing. At a locus, in file order: a base of quality ≤ 2 is excluded by base quality; otherwise
+ *   it enters the raw depth (capped) and the base-quality histogram that HET_SNP_SENSITIVITY samples; then quality
+ *   < --min-bq or an N base is excluded by base quality; a second base of the same read name (a mate, a supplementary
+ *   alignment) is excluded as overlap, the first passing base winning; depth above --coverage-cap is excluded as capped.
+ *
+ * Cost and memory: depth lives in typed arrays over a window that slides with the coordinate-sorted input (sized by the
+ * longest alignment span seen, not by the genome); loci without reads are counted from the reference in chunks; a read
+ * is remembered (which loci it counted) only until the window passes it.
+ *
+ * Sharding: with a region (`--region`), only the region's loci are counted, and a read's filter counts go to the shard
+ * holding its start, so partial states of disjoint regions merge (collect-merge) into exactly the whole-genome metrics.
+ */
+import { Flag, HtsError, type BamHeader, type BamRecordView } from '@shoal/hts';
+import { isAdapter } from '../adapter-matcher.js';
+import {
+  optionDefaults,
+  type Collector,
+  type CollectorContext,
+  type CollectorFactory,
+  type CollectorOption,
+  type CollectorRegion,
+  type Column,
+  type MetricsOutput,
+} from '../collector.js';
+import { ReferenceWindow } from '../reference-window.js';
+import { hetSnpSensitivity } from '../theoretical-sensitivity.js';
+
+const FLAG_PAIRED = Flag.Paired;
+const FLAG_UNMAPPED = Flag.Unmapped;
+const FLAG_MATE_UNMAPPED = Flag.MateUnmapped;
+const FLAG_SECONDARY = Flag.Secondary;
+const FLAG_QC_FAIL = Flag.QcFail;
+const FLAG_DUPLICATE = Flag.Duplicate;
+
+/** IUPAC mask of a no-call (N, n, '.'): base-masks.ts. */
+const NO_CALL = 15;
+/** The base-quality histogram's length (Byte.MAX_VALUE). */
+const QUALITY_BINS = 127;
+/** Picard SAMPLE_SIZE: sums sampled per depth for HET_SNP_SENSITIVITY. */
+const SAMPLE_SIZE = 10_000;
+/** Reference bases read per step when counting loci without reads. */
+const REFERENCE_CHUNK = 1 << 20;
+
+export interface WgsOptions {
+  /** Picard MINIMUM_MAPPING_QUALITY. */
+  minimumMappingQuality: number;
+  /** Picard MINIMUM_BASE_QUALITY. */
+  minimumBaseQuality: number;
+  /** Picard COVERAGE_CAP. */
+  coverageCap: number;
+  /** Picard COUNT_UNPAIRED. */
+  countUnpaired: boolean;
+}
+
+export const WGS_OPTIONS = [
+  {
+    key: 'minimumMappingQuality',
+    flag: 'min-mapq',
+    description: 'ignore reads with a lower mapping quality (Picard MINIMUM_MAPPING_QUALITY)',
+    type: 'number',
+    defaultValue: 20,
+    min: 0,
+    max: 255,
+    integer: true,
+  },
+  {
+    key: 'minimumBaseQuality',
+    flag: 'min-bq',
+    description: 'ignore bases with a lower base quality (Picard MINIMUM_BASE_QUALITY)',
+    type: 'number',
+    defaultValue: 20,
+    min: 0,
+    max: 126,
+    integer: true,
+  },
+  {
+    key: 'coverageCap',
+    flag: 'coverage-cap',
+    description: 'treat depth above this as this, counting the excess as capped (Picard COVERAGE_CAP)',
+    type: 'number',
+    defaultValue: 250,
+    min: 1,
+    max: 100_000,
+    integer: true,
+  },
+  {
+    key: 'countUnpaired',
+    flag: 'count-unpaired',
+    description: 'count unpaired reads and reads whose mate is unmapped (Picard COUNT_UNPAIRED)',
+    type: 'boolean',
+    defaultValue: false,
+  },
+] as const satisfies readonly CollectorOption<keyof WgsOptions>[];
+
+export const WGS_DEFAULTS: WgsOptions = optionDefaults(WGS_OPTIONS);
+
+const PCT_DEPTHS = [1, 5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100];
+/** riker's frac_bases_at_Nx columns (no 70x, 80x, 90x). */
+const RIKER_DEPTHS = new Set([1, 5, 10, 15, 20, 25, 30, 40, 50, 60, 100]);
+
+const COLUMNS: Column[] = [
+  { name: 'GENOME_TERRITORY', kind: 'int' },
+  { name: 'MEAN_COVERAGE', kind: 'double', decimals: 2 },
+  { name: 'SD_COVERAGE', kind: 'double', decimals: 2 },
+  { name: 'MEDIAN_COVERAGE', kind: 'double', decimals: 2 },
+  { name: 'MAD_COVERAGE', kind: 'double', decimals: 2 },
+  { name: 'PCT_EXC_ADAPTER', kind: 'double', riker: null },
+  ...['MAPQ', 'DUPE', 'UNPAIRED', 'BASEQ', 'OVERLAP', 'CAPPED', 'TOTAL'].map((what): Column => ({
+    name: `PCT_EXC_${what}`,
+    kind: 'double',
+    riker: `frac_excluded_${what.toLowerCase()}`,
+    decimals: 5,
+  })),
+  ...PCT_DEPTHS.map((depth): Column => ({
+    name: `PCT_${depth}X`,
+    kind: 'double',
+    riker: RIKER_DEPTHS.has(depth) ? `frac_bases_at_${depth}x` : null,
+    decimals: 5,
+  })),
+  ...[80, 90, 95].map((p): Column => ({ name: `FOLD_${p}_BASE_PENALTY`, kind: 'double', decimals: 2 })),
+  { name: 'HET_SNP_SENSITIVITY', kind: 'double', riker: null },
+  { name: 'HET_SNP_Q', kind: 'double', riker: null },
+];
+
+/** What is counted; sums of disjoint shards are the whole. Arrays are plain numbers so the state is JSON. */
+export interface WgsPartial {
+  coverageCap: number;
+  /** Loci by high-quality depth (capped), 0..cap. */
+  depth: number[];
+  /** Loci by raw depth (capped), 0..cap: HET_SNP_SENSITIVITY's depth distribution. */
+  rawDepth: number[];
+  /** Raw bases by quality 0..126. */
+  baseQualities: number[];
+  excluded: { adapter: number; mapq: number; dupe: number; unpaired: number; baseq: number; overlap: number; capped: number };
+  /** The loci counted, [refId, start, end) per contig: partial states merge only when these are disjoint. */
+  covered: [number, number, number][];
+}
+
+/** A read whose mate or other alignment may still cover its loci: which of its loci it counted. */
+interface CountedLoci {
+  start: number;
+  counted: Uint8Array;
+}
+
+class WgsCollector implements Collector<WgsPartial> {
+  readonly name = 'wgs';
+  private readonly cap: number;
+  private readonly depthHistogram: Float64Array;
+  private readonly rawDepthHistogram: Float64Array;
+  private readonly baseQualityHistogram = new Float64Array(QUALITY_BINS);
+  private readonly excluded = { adapter: 0, mapq: 0, dupe: 0, unpaired: 0, baseq: 0, overlap: 0, capped: 0 };
+  private readonly reference: ReferenceWindow | undefined;
+  /** The loci counted, by contig: [start, end) ranges. */
+  private readonly covered = new Map<number, [number, number][]>();
+
+  /** The contig being counted (-1: none yet); loci before `flushed` on it are final and in the histograms. */
+  private contig = -1;
+  private flushed = 0;
+  /** The end of the contig (or region) being counted. */
+  private contigEnd = 0;
+  /** Per-locus counts on a ring of `mask + 1` slots, indexed by position & mask. */
+  private mask = (1 << 16) - 1;
+  private depth = new Int32Array(1 << 16);
+  private rawDepth = new Int32Array(1 << 16);
+  /** Reads that a later alignment of the same name may overlap, by name. */
+  private open = new Map<string, CountedLoci[]>();
+  private openSince = 0;
+  private lastRefId = -1;
+  private lastPos = -1;
+  private records = 0;
+  private ended = false;
+
+  constructor(
+    private readonly options: WgsOptions,
+    private readonly header: BamHeader,
+    referencePath: string | undefined,
+    private readonly region: CollectorRegion | undefined,
+    private readonly input: string,
+  ) {
+    this.cap = options.coverageCap;
+    this.depthHistogram = new Float64Array(this.cap + 1);
+    this.rawDepthHistogram = new Float64Array(this.cap + 1);
+    this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
+  }
+
+  accept(record: BamRecordView): void {
+    this.records++;
+    const flag = record.flag;
+    const refId = record.refId;
+    const pos = record.pos;
+    if (refId < 0) return; // unplaced reads: no loci, and Picard stops reading at the first one
+    if (refId < this.lastRefId || (refId === this.lastRefId && pos < this.lastPos))
+      throw new HtsError(
+        `the input is not coordinate-sorted: ${record.readName} at ${this.header.references[refId]!.name}:${pos + 1} comes after ${this.header.references[this.lastRefId]!.name}:${this.lastPos + 1}; coverage needs a coordinate-sorted BAM (samtools sort)`,
+        this.input,
+        `record ${this.records}`,
+      );
+    this.lastRefId = refId;
+    this.lastPos = pos;
+    if (flag & FLAG_SECONDARY) return;
+    const region = this.region;
+    if (region !== undefined && refId !== region.refId) return;
+    // A read's filter counts belong to the shard that holds its start.
+    const counts = region === undefined || (pos >= region.start && pos < region.end);
+    if (isAdapter(record, flag)) {
+      if (counts) this.excluded.adapter += alignedBases(record);
+      return;
+    }
+    if (record.mapq < this.options.minimumMappingQuality) {
+      if (counts) this.excluded.mapq += alignedBases(record);
+      return;
+    }
+    if (flag & FLAG_DUPLICATE) {
+      if (counts) this.excluded.dupe += alignedBases(record);
+      return;
+    }
+    if (!this.options.countUnpaired && ((flag & FLAG_PAIRED) === 0 || flag & FLAG_MATE_UNMAPPED)) {
+      if (counts) this.excluded.unpaired += alignedBases(record);
+      return;
+    }
+    if (flag & (FLAG_UNMAPPED | FLAG_QC_FAIL)) return;
+    if (!record.hasQualities)
+      throw new HtsError(
+        `read ${record.readName} has no base qualities ('*'): coverage metrics need them (Picard fails on such reads too)`,
+        this.input,
+        `record ${this.records}`,
+      );
+    this.advanceTo(refId, pos);
+    this.pileUp(record, refId, pos);
+  }
+
+  /** Adds a read's aligned bases to the loci they cover, with Picard's per-locus exclusions. */
+  private pileUp(record: BamRecordView, refId: number, pos: number): void {
+    const end = Math.min(record.alignmentEnd, this.contigEnd);
+    if (end <= Math.max(pos, this.flushed)) return;
+    this.ensureCapacity(end - this.flushed);
+    const reference = this.reference!;
+    reference.cover(refId, this.flushed, end);
+    const masks = reference.masks;
+    const referenceStart = reference.start;
+    // Earlier alignments of the same name (a mate, a supplementary alignment) that may cover these loci. Picard matches
+    // by name alone, so every read is remembered until the window passes it, whatever its flags and tags say.
+    const name = record.readName;
+    const earlier = this.open.get(name);
+    const counted = new Uint8Array(end - pos);
+
+    const bytes = record.bytes;
+    const qualStart = record.qualStart;
+    const seqStart = record.seqStart;
+    const minimumBaseQuality = this.options.minimumBaseQuality;
+    const cap = this.cap;
+    const depth = this.depth;
+    const rawDepth = this.rawDepth;
+    const ringMask = this.mask;
+    const qualities = this.baseQualityHistogram;
+    const regionStart = this.region?.start ?? 0;
+    let baseq = 0;
+    let overlap = 0;
+    let refPos = pos;
+    let readOffset = 0;
+    const cigarLength = record.cigarLength;
+    for (let c = 0; c < cigarLength && refPos < end; c++) {
+      const op = record.cigarOp(c);
+      const length = op >>> 4;
+      const kind = op & 15;
+      if (kind === 0 || kind === 7 || kind === 8) {
+        // M, =, X: aligned bases.
+        for (let i = 0; i < length; i++) {
+          const locus = refPos + i;
+          if (locus >= end) break;
+          if (locus < regionStart || masks[locus - referenceStart] === NO_CALL) continue;
+          const at = readOffset + i;
+          const quality = bytes[qualStart + at]!;
+          if (quality <= 2) {
+            baseq++;
+            continue;
+          }
+          const slot = locus & ringMask;
+          if (rawDepth[slot]! < cap) {
+            qualities[quality]!++;
+            rawDepth[slot]!++;
+          }
+          const packed = bytes[seqStart + (at >> 1)]!;
+          if (quality < minimumBaseQuality || (at & 1 ? packed & 15 : packed >> 4) === NO_CALL) {
+            baseq++;
+            continue;
+          }
+          if (earlier !== undefined && countedBefore(earlier, locus)) {
+            overlap++;
+            continue;
+          }
+          depth[slot]!++;
+          counted[locus - pos] = 1;
+        }
+        refPos += length;
+        readOffset += length;
+      } else if (kind === 1 || kind === 4)
+        readOffset += length; // I, S
+      else if (kind === 2 || kind === 3) refPos += length; // D, N
+    }
+    this.excluded.baseq += baseq;
+    this.excluded.overlap += overlap;
+    if (earlier) earlier.push({ start: pos, counted });
+    else this.open.set(name, [{ start: pos, counted }]);
+  }
+
+  /** Finalises every locus before `pos` on `refId` (and whole contigs passed over), moving the window there. */
+  private advanceTo(refId: number, pos: number): void {
+    if (refId !== this.contig) {
+      if (this.contig >= 0) this.flushTo(this.contigEnd);
+      // Contigs with no reads between the last one and this one are territory too (whole-genome runs only).
+      if (this.region === undefined) for (let skipped = this.contig + 1; skipped < refId; skipped++) this.countEmptyContig(skipped);
+      this.startContig(refId);
+    }
+    if (pos > this.flushed) this.flushTo(Math.min(pos, this.contigEnd));
+  }
+
+  private startContig(refId: number): void {
+    this.contig = refId;
+    const length = this.reference!.contigLength(refId);
+    this.flushed = this.region === undefined ? 0 : Math.min(this.region.start, length);
+    this.contigEnd = this.region === undefined ? length : Math.min(this.region.end, length);
+    this.open.clear();
+    this.openSince = 0;
+  }
+
+  /** Moves loci [flushed, to) of the current contig into the histograms and clears their slots. */
+  private flushTo(to: number): void {
+    const reference = this.reference!;
+    const depth = this.depth;
+    const rawDepth = this.rawDepth;
+    const ringMask = this.mask;
+    const cap = this.cap;
+    const depthHistogram = this.depthHistogram;
+    const rawDepthHistogram = this.rawDepthHistogram;
+    let capped = 0;
+    for (let from = this.flushed; from < to;) {
+      const until = Math.min(to, from + REFERENCE_CHUNK);
+      reference.cover(this.contig, from, until);
+      const masks = reference.masks;
+      const offset = reference.start;
+      for (let locus = from; locus < until; locus++) {
+        if (masks[locus - offset] === NO_CALL) continue;
+        const slot = locus & ringMask;
+        let high = depth[slot]!;
+        if (high > cap) {
+          capped += high - cap;
+          high = cap;
+        }
+        depthHistogram[high]!++;
+        rawDepthHistogram[rawDepth[slot]!]!++;
+        depth[slot] = 0;
+        rawDepth[slot] = 0;
+      }
+      from = until;
+    }
+    this.excluded.capped += capped;
+    this.flushed = Math.max(this.flushed, to);
+    this.forgetPassedReads();
+  }
+
+  /** Drops remembered reads that end before the window, now and then (amortised over the reads remembered). */
+  private forgetPassedReads(): void {
+    if (this.open.size < 2 * this.openSince + 64) return;
+    for (const [name, list] of this.open) {
+      const kept = list.filter((read) => read.start + read.counted.length > this.flushed);
+      if (kept.length === 0) this.open.delete(name);
+      else if (kept.length !== list.length) this.open.set(name, kept);
+    }
+    this.openSince = this.open.size;
+  }
+
+  /** A contig no read reached: its non-N loci are depth 0. */
+  private countEmptyContig(refId: number): void {
+    const reference = this.reference!;
+    const length = reference.contigLength(refId);
+    let territory = 0;
+    for (let from = 0; from < length; from += REFERENCE_CHUNK) {
+      const until = Math.min(length, from + REFERENCE_CHUNK);
+      reference.cover(refId, from, until);
+      const masks = reference.masks;
+      for (let i = 0; i < until - from; i++) if (masks[i] !== NO_CALL) territory++;
+    }
+    this.depthHistogram[0]! += territory;
+    this.rawDepthHistogram[0]! += territory;
+  }
+
+  /** Grows the ring (keeping its live loci in place) until `span` loci from `flushed` fit. */
+  private ensureCapacity(span: number): void {
+    if (span <= this.mask + 1) return;
+    let size = this.mask + 1;
+    while (size < span) size *= 2;
+    const depth = new Int32Array(size);
+    const rawDepth = new Int32Array(size);
+    const newMask = size - 1;
+    // Live loci are [flushed, flushed + old size); each moves to its slot in the bigger ring.
+    for (let locus = this.flushed; locus < this.flushed + this.mask + 1; locus++) {
+      depth[locus & newMask] = this.depth[locus & this.mask]!;
+      rawDepth[locus & newMask] = this.rawDepth[locus & this.mask]!;
+    }
+    this.depth = depth;
+    this.rawDepth = rawDepth;
+    this.mask = newMask;
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.region !== undefined) {
+      // A shard counts its region's loci whether or not a read reached them.
+      if (this.region.refId >= 0) {
+        if (this.contig !== this.region.refId) this.startContig(this.region.refId);
+        this.flushTo(this.contigEnd);
+        this.addCovered(this.region.refId, Math.min(this.region.start, this.contigEnd), this.contigEnd);
+      }
+    } else {
+      if (this.contig >= 0) this.flushTo(this.contigEnd);
+      for (let refId = this.contig + 1; refId < this.header.references.length; refId++) this.countEmptyContig(refId);
+      this.header.references.forEach((contig, refId) => this.addCovered(refId, 0, contig.length));
+    }
+    this.open.clear();
+    this.reference?.close();
+  }
+
+  toPartial(): WgsPartial {
+    return {
+      coverageCap: this.cap,
+      depth: Array.from(this.depthHistogram),
+      rawDepth: Array.from(this.rawDepthHistogram),
+      baseQualities: Array.from(this.baseQualityHistogram),
+      excluded: { ...this.excluded },
+      covered: [...this.covered].flatMap(([refId, ranges]) => ranges.map(([start, end]): [number, number, number] => [refId, start, end])),
+    };
+  }
+
+  /** Records loci as counted; counting some twice (shards that overlap, or a split of the reads) is an error. */
+  private addCovered(refId: number, start: number, end: number): void {
+    if (end <= start) return;
+    const ranges = this.covered.get(refId) ?? [];
+    for (const [from, to] of ranges)
+      if (start < to && from < end) {
+        const name = this.header.references[refId]?.name ?? String(refId);
+        throw new HtsError(
+          `wgs counts loci of ${name}:${Math.max(start, from) + 1}-${Math.min(end, to)} that another partial state counts too: merge partial states of disjoint regions (--region)`,
+        );
+      }
+    ranges.push([start, end]);
+    this.covered.set(refId, ranges);
+  }
+
+  merge(partial: WgsPartial): void {
+    if (partial.coverageCap !== this.cap)
+      throw new Error(`wgs partial states with different coverage caps (${partial.coverageCap}, ${this.cap}) cannot be merged`);
+    partial.depth.forEach((count, i) => (this.depthHistogram[i]! += count));
+    partial.rawDepth.forEach((count, i) => (this.rawDepthHistogram[i]! += count));
+    partial.baseQualities.forEach((count, i) => (this.baseQualityHistogram[i]! += count));
+    for (const [refId, start, end] of partial.covered) this.addCovered(refId, start, end);
+    for (const key of Object.keys(this.excluded) as (keyof WgsPartial['excluded'])[]) this.excluded[key] += partial.excluded[key];
+  }
+
+  finish(): MetricsOutput[] {
+    const histogram = this.depthHistogram;
+    const cap = this.cap;
+    const bins = Array.from(histogram, (count, depth): [number, number] => [depth, count]);
+    let territory = 0;
+    let total = 0;
+    for (let d = 0; d <= cap; d++) {
+      territory += histogram[d]!;
+      total += d * histogram[d]!;
+    }
+    const x = this.excluded;
+    // Picard's sum, in its order (WgsMetrics: total + dupe + adapter + mapq + pair + baseq + overlap + capping).
+    const withExcluded = total + x.dupe + x.adapter + x.mapq + x.unpaired + x.baseq + x.overlap + x.capped;
+    const fraction = (bases: number): number => (withExcluded === 0 ? 0 : bases / withExcluded);
+    const mean = meanOf(bins);
+    const median = medianOf(bins);
+    const row: Record<string, unknown> = {
+      GENOME_TERRITORY: territory,
+      MEAN_COVERAGE: mean,
+      SD_COVERAGE: standardDeviationOf(bins, mean),
+      MEDIAN_COVERAGE: median,
+      MAD_COVERAGE: medianAbsoluteDeviationOf(bins, median),
+      PCT_EXC_ADAPTER: fraction(x.adapter),
+      PCT_EXC_MAPQ: fraction(x.mapq),
+      PCT_EXC_DUPE: fraction(x.dupe),
+      PCT_EXC_UNPAIRED: fraction(x.unpaired),
+      PCT_EXC_BASEQ: fraction(x.baseq),
+      PCT_EXC_OVERLAP: fraction(x.overlap),
+      PCT_EXC_CAPPED: fraction(x.capped),
+      PCT_EXC_TOTAL: withExcluded === 0 ? 0 : (withExcluded - total) / withExcluded,
+    };
+    for (const depth of PCT_DEPTHS) {
+      let atLeast = 0;
+      for (let d = depth; d <= cap; d++) atLeast += histogram[d]!;
+      row[`PCT_${depth}X`] = atLeast / territory;
+    }
+    for (const [name, p] of [
+      ['FOLD_80_BASE_PENALTY', 0.2],
+      ['FOLD_90_BASE_PENALTY', 0.1],
+      ['FOLD_95_BASE_PENALTY', 0.05],
+    ] as const)
+      row[name] = territory > 0 ? mean / percentileOf(bins, p) : 0;
+    const sensitivity = hetSnpSensitivity(normalised(this.rawDepthHistogram), normalised(this.baseQualityHistogram), SAMPLE_SIZE);
+    row.HET_SNP_SENSITIVITY = sensitivity;
+    row.HET_SNP_Q = phredOfError(sensitivity);
+    const o = this.options;
+    return [
+      {
+        picardSuffix: '.wgs_metrics',
+        metricsClass: 'picard.analysis.WgsMetrics',
+        picardProgram: `CollectWgsMetrics MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} COVERAGE_CAP=${cap} COUNT_UNPAIRED=${o.countUnpaired} SAMPLE_SIZE=${SAMPLE_SIZE} USE_FAST_ALGORITHM=false`,
+        table: { columns: COLUMNS, rows: [row] },
+        histogram: {
+          keyType: 'java.lang.Integer',
+          columns: ['coverage', 'high_quality_coverage_count', null, null, null],
+          rikerColumns: ['depth', 'bases', 'frac_bases', 'bases_at_or_above', 'frac_bases_at_or_above'],
+          rikerDecimals: [undefined, undefined, 5, undefined, 5],
+          rows: coverageRows(histogram, territory),
+        },
+        rikerSuffix: '.wgs-metrics.txt',
+        rikerHistogramSuffix: '.wgs-coverage.txt',
+      },
+    ];
+  }
+}
+
+/** The aligned (M, =, X) bases of a read: what Picard's counting filters count for a read they exclude. */
+function alignedBases(record: BamRecordView): number {
+  let bases = 0;
+  const count = record.cigarLength;
+  for (let c = 0; c < count; c++) {
+    const op = record.cigarOp(c);
+    const kind = op & 15;
+    if (kind === 0 || kind === 7 || kind === 8) bases += op >>> 4;
+  }
+  return bases;
+}
+
+/** Whether an earlier alignment of the same name counted a base at `locus`. */
+function countedBefore(earlier: readonly CountedLoci[], locus: number): boolean {
+  for (const read of earlier) {
+    const at = locus - read.start;
+    if (at >= 0 && at < read.counted.length && read.counted[at] === 1) return true;
+  }
+  return false;
+}
+
+/** Depth, loci, fraction, loci at or above, fraction: Picard writes the first two, riker all five. */
+function coverageRows(histogram: Float64Array, territory: number): number[][] {
+  const rows: number[][] = [];
+  let atOrAbove = territory;
+  for (let d = 0; d < histogram.length; d++) {
+    const count = histogram[d]!;
+    rows.push([d, count, count / territory, atOrAbove, atOrAbove / territory]);
+    atOrAbove -= count;
+  }
+  return rows;
+}
+
+function normalised(counts: Float64Array): Float64Array {
+  let sum = 0;
+  for (const count of counts) sum += count;
+  return counts.map((count) => count / sum);
+}
+
+/** QualityUtil.getPhredScoreFromErrorProbability, rounded and cast as Picard does (1.0 gives -1, NaN gives 0). */
+function phredOfError(sensitivity: number): number {
+  const q = Math.round(-10 * Math.log10(1 - sensitivity) + 0) || 0;
+  if (q === Number.POSITIVE_INFINITY) return -1;
+  return q;
+}
+
+// htsjdk Histogram statistics over bins in ascending key order, every bin present even when zero (Picard builds the
+// coverage histogram with a bin per depth 0..cap), with its quirks: a median of a single count is the first key.
+
+function meanOf(bins: readonly [number, number][]): number {
+  let product = 0;
+  let count = 0;
+  for (const [key, value] of bins) {
+    product += key * value;
+    count += value;
+  }
+  return product / count;
+}
+
+function standardDeviationOf(bins: readonly [number, number][], mean: number): number {
+  let count = 0;
+  let total = 0;
+  for (const [key, value] of bins) {
+    count += value;
+    total += value * (key - mean) * (key - mean);
+  }
+  return Math.sqrt(total / (count - 1));
+}
+
+function medianOf(bins: readonly [number, number][]): number {
+  let count = 0;
+  for (const [, value] of bins) count += value;
+  if (count === 0) return 0;
+  if (count === 1) return bins[0]![0];
+  const low = count % 2 === 0 ? count / 2 : Math.ceil(count / 2);
+  const high = count % 2 === 0 ? low + 1 : low;
+  let cumulative = 0;
+  let lowKey: number | undefined;
+  let highKey: number | undefined;
+  for (const [key, value] of bins) {
+    cumulative += value;
+    if (lowKey === undefined && cumulative >= low) lowKey = key;
+    if (highKey === undefined && cumulative >= high) {
+      highKey = key;
+      break;
+    }
+  }
+  return (lowKey! + highKey!) / 2;
+}
+
+function medianAbsoluteDeviationOf(bins: readonly [number, number][], median: number): number {
+  const deviations = new Map<number, number>();
+  for (const [key, value] of bins) {
+    const deviation = Math.abs(key - median);
+    deviations.set(deviation, (deviations.get(deviation) ?? 0) + value);
+  }
+  return medianOf([...deviations].sort((a, b) => a[0] - b[0]));
+}
+
+function percentileOf(bins: readonly [number, number][], p: number): number {
+  let total = 0;
+  for (const [, value] of bins) total += value;
+  let soFar = 0;
+  for (const [key, value] of bins) {
+    soFar += value;
+    if (soFar / total >= p) return key;
+  }
+  return bins[bins.length - 1]![0];
+}
+
+export const wgsCollector: CollectorFactory<WgsPartial> = {
+  name: 'wgs',
+  needsReference: true,
+  ordered: true,
+  options: WGS_OPTIONS,
+  create(context: CollectorContext): Collector<WgsPartial> {
+    const options = { ...WGS_DEFAULTS, ...(context.options.wgs as Partial<WgsOptions> | undefined) };
+    return new WgsCollector(options, context.header, context.reference, context.region, context.input ?? 'input');
+  },
+};

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Regenerates the Picard golden outputs of the coverage collectors (collect-wgs; gcbias and hybcap to come).
+# Needs Picard 2.27.5 (Debian: apt-get install picard-tools; no R needed: these programs draw no chart) and a built
+# workspace (npm ci). Each golden is the metrics file Picard wrote, from "## METRICS CLASS" on (the header lines above it
+# hold the command line and the date). Inputs:
+#  - the coverage data set of our simulator (deterministic): tools/dist/make-data.js cov: N gaps, soft-masked repeats, a
+#    contig without reads between two with reads, short fragments (overlapping mates), duplicates, QC failures;
+#  - test/fixtures/wgs/edge.{sam,fa} (tools/goldens/make-wgs-edge-sam.py 2): adapter-like reads, supplementary
+#    alignments over their own primary, IUPAC reference bases, qualities 0-2, N read bases, a pile-up hot spot.
+# Exact commands:
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=test/golden/qc
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+picard() { PicardCommandLine "$@" 2>>"$work/picard.log" >/dev/null; }
+strip() { awk 'f || /^## (METRICS CLASS|HISTOGRAM)/ { f = 1; print }' "$1" > "$2"; }
+node tools/dist/make-data.js cov "$work"
+picard CollectWgsMetrics I="$work/cov.bam" O="$work/wgs.txt" R="$work/cov.fa"
+strip "$work/wgs.txt" "$out/wgs.default.wgs_metrics"
+picard CollectWgsMetrics I="$work/cov.bam" O="$work/wgs5.txt" R="$work/cov.fa" COVERAGE_CAP=5
+strip "$work/wgs5.txt" "$out/wgs.coverage_cap_5.wgs_metrics"
+picard CollectWgsMetrics I="$work/cov.bam" O="$work/wgsU.txt" R="$work/cov.fa" COUNT_UNPAIRED=true MINIMUM_MAPPING_QUALITY=0 MINIMUM_BASE_QUALITY=10
+strip "$work/wgsU.txt" "$out/wgs.unpaired_mmq0_mbq10.wgs_metrics"
+picard CollectWgsMetrics I=test/fixtures/wgs/edge.sam O="$work/wgsE.txt" R=test/fixtures/wgs/edge.fa VALIDATION_STRINGENCY=SILENT
+strip "$work/wgsE.txt" "$out/wgs.edge.wgs_metrics"
+dpkg-query -W -f '${Package} ${Version}\n' picard-tools libhtsjdk-java > "$out/picard-version.txt"
+echo "coverage goldens written to $out"
