@@ -16,7 +16,8 @@ function readAll(dir: string): Record<string, string> {
     files[name] = fs
       .readFileSync(path.join(dir, name), 'utf8')
       .replace(/^# Started on: .*$/m, '')
-      .replace(/^# (CollectInsertSizeMetrics.*)$/m, '');
+      .replace(/^# (CollectInsertSizeMetrics.*)$/m, '')
+      .replace(/^# shoal: .*$/m, '');
   return files;
 }
 

@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BamWriter, encodeRecord, encodeStreamPreamble, makeHeader } from '@shoal/hts';
+import { BamWriter, buildFaiIndex, encodeRecord, encodeStreamPreamble, makeHeader, writeFaiFile } from '@shoal/hts';
 import { cudaDtw, matrixFrame, matrixStreamEndFrame, matrixStreamHeaderFrame } from '@shoal/nanopore';
 import {
   HEADER_TEXT,
@@ -1309,6 +1309,8 @@ const WRITERS: { name: string; run: (out: string) => Run; inputs: (dir: string) 
     inputs: async (dir) => {
       await goodBam(dir);
       write(dir, 'x.fa', referenceFasta());
+      // The index the tool would otherwise write beside the FASTA (as samtools faidx does) is an input, not an output.
+      writeFaiFile(path.join(dir, 'x.fa.fai'), buildFaiIndex(path.join(dir, 'x.fa')));
     },
   },
   {

@@ -22,7 +22,7 @@ Examples:
       .action((partials: string[], options: { output: string; format: string; quiet?: boolean }) => {
         if (options.format !== 'riker' && options.format !== 'picard')
           throw new UsageError(`--format takes riker or picard, got '${options.format}'`);
-        const result = mergeMetrics(partials, options.output, options.format, argv.slice(2).join(' '));
+        const result = mergeMetrics(partials, options.output, options.format, ['collect-merge', ...argv.slice(2)].join(' '));
         if (!options.quiet)
           process.stderr.write(
             `collect-merge: ${partials.length} partial states, ${result.records.toLocaleString('en-US')} records; wrote ${result.files.join(', ')}\n`,

@@ -129,7 +129,7 @@ export async function runCollect(
       format: parsed.format as OutputFormat,
       options: toolOptions,
       reference: parsed.reference,
-      commandLine: argv.slice(2).join(' '),
+      commandLine: [tool, ...argv.slice(2)].join(' '),
       onProgress: (records, compressedBytes) => progress.update(records, compressedBytes),
     });
     progress.done();

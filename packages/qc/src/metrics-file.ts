@@ -37,23 +37,52 @@ function rikerHistogramText(histogram: HistogramTable, sample: string): string {
   return `${[['sample', ...kept.map((i) => histogram.rikerColumns[i])].join('\t'), ...rows].join('\n')}\n`;
 }
 
+/** What the Picard layout's header says about the run: the input Picard would have read, and the reference. */
+export interface PicardProvenance {
+  /** The input file as given (for stdin: the sample name, so that MultiQC names the sample). */
+  input: string;
+  reference?: string;
+}
+
+/**
+ * The command-line header line as Picard's legacy parser writes it: the program, the arguments given (INPUT, OUTPUT,
+ * REFERENCE_SEQUENCE), three spaces, then the options with their values. MultiQC's Picard modules find a file's
+ * sample in this line (the INPUT= token beside the program name); without it they find no results.
+ */
+function picardCommandLine(program: string, provenance: PicardProvenance, outputPath: string): string {
+  const [name, ...options] = program.split(' ');
+  const given = [`INPUT=${provenance.input}`, `OUTPUT=${outputPath}`];
+  if (provenance.reference !== undefined) given.push(`REFERENCE_SEQUENCE=${provenance.reference}`);
+  return `${name} ${given.join(' ')}${options.length > 0 ? `    ${options.join(' ')}` : ''}`;
+}
+
+/** A date as java.util.Date#toString writes it (Picard's "Started on" line), in UTC: `Sun Dec 06 20:15:50 UTC 2026`. */
+export function javaDateString(date: Date): string {
+  const [weekday, day, month, year, time] = date.toUTCString().replace(',', '').split(' ');
+  return `${weekday} ${month} ${day} ${time} UTC ${year}`;
+}
+
 export function renderOutputs(
   outputs: MetricsOutput[],
   prefix: string,
   format: OutputFormat,
   sample: string,
   commandLine: string,
+  provenance: PicardProvenance = { input: sample },
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const output of outputs) {
     if (format === 'picard') {
+      const path = `${prefix}${output.picardSuffix}`;
       const lines = [
         '## htsjdk.samtools.metrics.StringHeader',
-        `# ${output.picardProgram} ${commandLine}`.trimEnd(),
+        `# ${picardCommandLine(output.picardProgram, provenance, path)}`,
         '## htsjdk.samtools.metrics.StringHeader',
-        `# Started on: ${new Date().toString()}`,
-        '',
+        `# Started on: ${javaDateString(new Date())}`,
       ];
+      // The shoal command that wrote the file, as a header of its own (htsjdk readers take any number).
+      if (commandLine !== '') lines.push('## htsjdk.samtools.metrics.StringHeader', `# shoal: ${commandLine}`);
+      lines.push('');
       // htsjdk MetricsFile.write: headers, the metrics section, the histogram section, each
       // followed by one blank line even when empty; a histogram without bins is not written.
       if (output.table && output.metricsClass) {
@@ -76,7 +105,7 @@ export function renderOutputs(
         );
       }
       lines.push('');
-      files.push({ path: `${prefix}${output.picardSuffix}`, text: `${lines.join('\n')}\n` });
+      files.push({ path, text: `${lines.join('\n')}\n` });
       continue;
     }
     if (output.table) {

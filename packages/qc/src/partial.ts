@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { HtsError, describeFsError, makeHeader, writeFileAtomic, type BamHeader, type ReferenceSequence } from '@shoal/hts';
 import type { Collector } from './collector.js';
+import type { PicardProvenance } from './metrics-file.js';
 import { COLLECTORS } from './collectors/index.js';
 
 export const PARTIAL_FORMAT = 'shoal.qc-partial';
@@ -23,6 +24,8 @@ export interface PartialFile {
   /** The reference FASTA's file name, or null: partial states with and without one do not merge. */
   reference: string | null;
   sample: string;
+  /** The Picard layout's INPUT and REFERENCE_SEQUENCE for the merged files (absent in partials of older versions). */
+  provenance?: PicardProvenance;
   records: number;
   states: Record<string, unknown>;
 }
@@ -36,6 +39,7 @@ export function writePartial(
   sample: string,
   records: number,
   reference: string | null = null,
+  provenance?: PicardProvenance,
 ): void {
   const file: PartialFile = {
     format: PARTIAL_FORMAT,
@@ -46,6 +50,7 @@ export function writePartial(
     headerText: header.text,
     reference,
     sample,
+    ...(provenance ? { provenance } : {}),
     records,
     states: Object.fromEntries(collectors.map((c, i) => [tools[i]!, c.toPartial()])),
   };
@@ -99,6 +104,8 @@ function shapeProblem(file: PartialFile): string | undefined {
     return "'references' is not a list of sequences";
   if (typeof raw.headerText !== 'string') return "'headerText' is not text";
   if (typeof raw.sample !== 'string') return "'sample' is not text";
+  if (raw.provenance !== undefined && !(isRecord(raw.provenance) && typeof raw.provenance.input === 'string'))
+    return "'provenance' has no input";
   if (!Number.isInteger(raw.records) || (raw.records as number) < 0) return "'records' is not a count";
   const states = raw.states;
   if (!isRecord(states)) return "'states' is not an object";
@@ -145,6 +152,7 @@ export function mergePartials(paths: string[]): {
   collectors: Collector[];
   sample: string;
   records: number;
+  provenance: PicardProvenance;
 } {
   if (paths.length === 0) throw new HtsError('no partial-state files to merge');
   const files = readDistinctPartials(paths);
@@ -178,5 +186,14 @@ export function mergePartials(paths: string[]): {
       throw new HtsError(`not a valid partial-state file: a tool state cannot be merged (${(error as Error).message})`, paths[f]);
     }
   });
-  return { header, tools: first.tools, collectors, sample: first.sample, records: files.reduce((sum, f) => sum + f.records, 0) };
+  // The first state's input names the merged files (shards of one input all name the same file).
+  const provenance = first.provenance ?? { input: first.sample };
+  return {
+    header,
+    tools: first.tools,
+    collectors,
+    sample: first.sample,
+    records: files.reduce((sum, f) => sum + f.records, 0),
+    provenance,
+  };
 }

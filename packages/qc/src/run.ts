@@ -199,6 +199,11 @@ async function collectRegion(
   }
 }
 
+/** The INPUT of the Picard header: the file as given; for stdin the sample name, so that MultiQC names the sample. */
+function picardInput(input: string, sample: string): string {
+  return input === '-' ? sample : input;
+}
+
 export async function collectMetrics(options: CollectOptions): Promise<CollectResult> {
   if (options.partial === undefined) checkOutputPrefix(options.prefix);
   const { header, collectors, records } = await collectPartials(options);
@@ -212,11 +217,16 @@ export async function collectMetrics(options: CollectOptions): Promise<CollectRe
       sampleName(header, options.input),
       records,
       options.reference ? path.basename(options.reference) : null,
+      { input: picardInput(options.input, sampleName(header, options.input)), reference: options.reference },
     );
     return { records, files: [options.partial], outputs: [] };
   }
   const outputs = collectors.flatMap((collector) => collector.finish());
-  const files = renderOutputs(outputs, options.prefix, options.format, sampleName(header, options.input), options.commandLine ?? '');
+  const sample = sampleName(header, options.input);
+  const files = renderOutputs(outputs, options.prefix, options.format, sample, options.commandLine ?? '', {
+    input: picardInput(options.input, sample),
+    reference: options.reference,
+  });
   writeFilesAtomically(files.map((file: RenderedFile) => ({ path: file.path, contents: file.text })));
   return { records, files: files.map((f) => f.path), outputs };
 }
@@ -224,9 +234,9 @@ export async function collectMetrics(options: CollectOptions): Promise<CollectRe
 /** collect-merge: partial-state files → the metrics one pass would have written. */
 export function mergeMetrics(partials: string[], prefix: string, format: OutputFormat, commandLine = ''): CollectResult {
   checkOutputPrefix(prefix);
-  const { collectors, sample, records } = mergePartials(partials);
+  const { collectors, sample, records, provenance } = mergePartials(partials);
   const outputs = collectors.flatMap((collector) => collector.finish());
-  const files = renderOutputs(outputs, prefix, format, sample, commandLine);
+  const files = renderOutputs(outputs, prefix, format, sample, commandLine, provenance);
   writeFilesAtomically(files.map((file: RenderedFile) => ({ path: file.path, contents: file.text })));
   return { records, files: files.map((f) => f.path), outputs };
 }
