@@ -64,15 +64,16 @@ describe('collect-multi and collect-merge', () => {
     });
   }
 
-  it('merges partial states split by contig (with * for unplaced reads) into the one-pass files', () => {
+  it('merges partial states split by region (a contig cut in two, whole contigs, * for unplaced reads) into the one-pass files', () => {
     const dir = tempDir();
     expect(
       runCollect('collect-multi', ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, 'one'), '--tools', ...tools, '--format', 'picard'])
         .status,
     ).toBe(0);
     const partials: string[] = [];
-    for (const region of ['chr1', 'chr2', 'chr3', '*']) {
-      const partial = path.join(dir, `part.${region === '*' ? 'unplaced' : region}.json`);
+    // chr1 cut in two inside reads: a read is counted in the region holding its start, loci in the region holding them.
+    for (const [n, region] of ['chr1:1-30000', 'chr1:30001-60000', 'chr2', 'chr3', '*'].entries()) {
+      const partial = path.join(dir, `part.${n}.json`);
       const result = runCollect('collect-multi', [
         '-i',
         qc.bam,

@@ -183,11 +183,19 @@ async function collectRegion(
       }),
     );
     let records = 0;
+    // The index gives every read overlapping the region. A per-read collector counts a read in the region holding its
+    // start only, so that regions cut inside a contig (chr1:1-25000000, chr1:25000001-...) merge without counting the
+    // reads across a cut twice; a per-locus collector takes them all (they cover the region's first loci).
+    const perRead = collectors.filter((_, i) => !COLLECTORS[tools[i]!]!.ordered);
+    const perLocus = collectors.filter((_, i) => COLLECTORS[tools[i]!]!.ordered);
+    const regionStart = counted.refId >= 0 ? counted.start : Number.NEGATIVE_INFINITY;
     for await (const batch of batches) {
       for (let i = 0; i < batch.count; i++) {
         const record = batch.record(i);
         if (!keep(record.refId)) continue;
-        for (const collector of collectors) collector.accept(record);
+        for (const collector of perLocus) collector.accept(record);
+        if (record.pos < regionStart) continue;
+        for (const collector of perRead) collector.accept(record);
         records++;
       }
       options.onProgress?.(records, undefined);
