@@ -40,6 +40,7 @@ describe('flags across tools', () => {
       'bam2ndjson',
       'collect-alignment',
       'collect-basic',
+      'collect-gcbias',
       'collect-isize',
       'collect-multi',
       'collect-wgs',

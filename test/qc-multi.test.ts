@@ -96,13 +96,15 @@ describe('collect-multi and collect-merge', () => {
 
   it('merges partial states from the two halves of the reads into the one-pass files (per-read collectors)', () => {
     const dir = tempDir();
-    expect(runCollect('collect-multi', ['-i', qc.bam, '-o', path.join(dir, 'one'), '--tools', ...perReadTools]).status).toBe(0);
+    expect(
+      runCollect('collect-multi', ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, 'one'), '--tools', ...perReadTools]).status,
+    ).toBe(0);
     const ndjson = runTool('bam2ndjson', [qc.bam]).stdout.split('\n').filter(Boolean);
     const halves = [0, 1].map((h) => [ndjson[0]!, ...ndjson.slice(1).filter((_, i) => i % 2 === h)].join('\n') + '\n');
     halves.forEach((text, h) => {
       const result = runCollect(
         'collect-multi',
-        ['-i', '-', '--partial', path.join(dir, `half${h}.json`), '--tools', ...perReadTools],
+        ['-i', '-', '-r', qc.fasta, '--partial', path.join(dir, `half${h}.json`), '--tools', ...perReadTools],
         text,
       );
       expect(result.status, result.stderr).toBe(0);

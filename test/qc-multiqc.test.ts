@@ -73,6 +73,8 @@ describe(`MultiQC on --format picard files${multiqc ? '' : ' (skipped: multiqc i
     expect(found('AlignmentSummaryMetrics')).toEqual(['cov', 'other']);
     expect(found('InsertSizeMetrics')).toEqual(['cov', 'other']);
     expect(found('WgsMetrics')).toEqual(['cov', 'other']);
+    expect(found('GcBiasDetailMetrics')).toEqual(['cov', 'other']);
+    expect(found('GcBiasSummaryMetrics')).toEqual(['cov', 'other']);
     expect(found('BaseDistributionByCycle')).toEqual(['cov_R1', 'cov_R2', 'other_R1', 'other_R2']);
     // MeanQualityByCycle and QualityScoreDistribution are histogram-only files, listed by file name.
     expect(found('Histogram')).toEqual([

@@ -70,14 +70,14 @@ describe('workflows/qc/Snakefile', () => {
       '-o',
       path.join(dir, 'one', 'a'),
       '--tools',
-      'alignment,basic,isize,wgs',
+      'alignment,basic,isize,wgs,gcbias',
       '--format',
       'picard',
       '-q',
     ]);
     expect(one.status, one.stderr).toBe(0);
     const expected = bodies(path.join(dir, 'one'), 'a');
-    expect(Object.keys(expected)).toHaveLength(6);
+    expect(Object.keys(expected)).toHaveLength(8);
     expect(bodies(path.join(dir, 'out', 'metrics', 'a'), 'a')).toEqual(expected);
     expect(bodies(path.join(dir, 'out', 'metrics', 'b'), 'b')).toEqual(expected);
     if (multiqc) {

@@ -1089,6 +1089,7 @@ const REQUIRED: Record<string, string[]> = {
   'bam-sort': ['x.bam', '-o', 'out.bam'],
   'collect-merge': ['-o', 'q', 'p.json'],
   'collect-wgs': ['-i', 'x.bam', '-r', 'x.fa', '-o', 'q'],
+  'collect-gcbias': ['-i', 'x.bam', '-r', 'x.fa', '-o', 'q'],
   'fq-transform': ['process', 'c.toml'],
   eventalign: ['-b', 'x.bam', '-g', 'x.fa', '--slow5', 'x.blow5', '-o', 'out.tsv'],
   'signal-sim': ['-O', 'out'],
@@ -1228,6 +1229,8 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   },
   { tool: 'eventalign', args: ['-g', 'x.fa', '--slow5', 'x.blow5'], stderr: /required option '-b, --bam <bam>' not specified/ },
   { tool: 'collect-wgs', args: ['-i', 'x.bam', '-o', 'q'], stderr: /wgs needs a reference: give -r\/--reference FASTA/ },
+  { tool: 'collect-gcbias', args: ['-i', 'x.bam', '-o', 'q', '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ },
+  { tool: 'collect-gcbias', args: ['-i', 'x.bam', '-o', 'q'], stderr: /gcbias needs a reference: give -r\/--reference FASTA/ },
   { tool: 'fq-transform', args: ['frobnicate'], stderr: /frobnicate|unknown command/ },
   { tool: 'fq-transform', args: ['template', '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ },
   { tool: 'fq-transform', args: ['validate'], stderr: /missing required argument/ },
@@ -1310,6 +1313,15 @@ const WRITERS: { name: string; run: (out: string) => Run; inputs: (dir: string) 
       await goodBam(dir);
       write(dir, 'x.fa', referenceFasta());
       // The index the tool would otherwise write beside the FASTA (as samtools faidx does) is an input, not an output.
+      writeFaiFile(path.join(dir, 'x.fa.fai'), buildFaiIndex(path.join(dir, 'x.fa')));
+    },
+  },
+  {
+    name: 'collect-gcbias --threads 2',
+    run: (out) => ({ tool: 'collect-gcbias', args: ['-i', 'in.bam', '-r', 'x.fa', '-o', `${out}/x`, '-q', '-t', '2'] }),
+    inputs: async (dir) => {
+      await goodBam(dir);
+      write(dir, 'x.fa', referenceFasta());
       writeFaiFile(path.join(dir, 'x.fa.fai'), buildFaiIndex(path.join(dir, 'x.fa')));
     },
   },

@@ -27,6 +27,7 @@ const BIN: Record<string, string> = {
   'collect-basic': 'packages/collect/bin/collect-basic.js',
   'collect-isize': 'packages/collect/bin/collect-isize.js',
   'collect-wgs': 'packages/collect/bin/collect-wgs.js',
+  'collect-gcbias': 'packages/collect/bin/collect-gcbias.js',
   'collect-multi': 'packages/collect/bin/collect-multi.js',
   'collect-merge': 'packages/collect/bin/collect-merge.js',
   'fq-transform': 'packages/fq-transform/bin/fq-transform.js',

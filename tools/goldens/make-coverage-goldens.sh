@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the Picard golden outputs of the coverage collectors (collect-wgs; gcbias and hybcap to come).
-# Needs Picard 2.27.5 (Debian: apt-get install picard-tools; no R needed: these programs draw no chart) and a built
-# workspace (npm ci). Each golden is the metrics file Picard wrote, from "## METRICS CLASS" on (the header lines above it
+# Regenerates the Picard golden outputs of the coverage collectors (collect-wgs, collect-gcbias; hybcap to come).
+# Needs Picard 2.27.5 and samtools (Debian: apt-get install picard-tools samtools) and a built workspace (npm ci).
+# CollectGcBiasMetrics requires CHART= and an Rscript it can start, but writes its metrics before calling R: a stand-in
+# Rscript that exits 0 is put first on PATH, so R is not needed. Each golden is the metrics file Picard wrote, from "## METRICS CLASS" on (the header lines above it
 # hold the command line and the date). Inputs:
 #  - the coverage data set of our simulator (deterministic): tools/dist/make-data.js cov: N gaps, soft-masked repeats, a
 #    contig without reads between two with reads, short fragments (overlapping mates), duplicates, QC failures;
@@ -25,5 +26,18 @@ picard CollectWgsMetrics I="$work/cov.bam" O="$work/wgsU.txt" R="$work/cov.fa" C
 strip "$work/wgsU.txt" "$out/wgs.unpaired_mmq0_mbq10.wgs_metrics"
 picard CollectWgsMetrics I=test/fixtures/wgs/edge.sam O="$work/wgsE.txt" R=test/fixtures/wgs/edge.fa VALIDATION_STRINGENCY=SILENT
 strip "$work/wgsE.txt" "$out/wgs.edge.wgs_metrics"
+# GC bias: the coverage data set, and the edge SAM (tools/goldens/make-gcbias-edge-sam.py mixed 1, sorted).
+mkdir -p "$work/bin" && printf '#!/bin/sh\nexit 0\n' > "$work/bin/Rscript" && chmod +x "$work/bin/Rscript"
+gcbias() { PATH="$work/bin:$PATH" picard CollectGcBiasMetrics CHART="$work/gc.pdf" "$@"; }
+gcbias I="$work/cov.bam" O="$work/gcD.txt" S="$work/gcS.txt" R="$work/cov.fa"
+strip "$work/gcD.txt" "$out/gcbias.default.gc_bias.detail_metrics"
+strip "$work/gcS.txt" "$out/gcbias.default.gc_bias.summary_metrics"
+python3 tools/goldens/make-gcbias-edge-sam.py "$work/gcedge" 1 mixed
+samtools sort --no-PG -o "$work/gcedge/in.bam" "$work/gcedge/in.sam" 2>/dev/null
+samtools view --no-PG -h -o test/fixtures/gcbias/edge.sam "$work/gcedge/in.bam"
+cp "$work/gcedge/ref.fa" test/fixtures/gcbias/edge.fa
+gcbias I=test/fixtures/gcbias/edge.sam O="$work/gceD.txt" S="$work/gceS.txt" R=test/fixtures/gcbias/edge.fa
+strip "$work/gceD.txt" "$out/gcbias.edge.gc_bias.detail_metrics"
+strip "$work/gceS.txt" "$out/gcbias.edge.gc_bias.summary_metrics"
 dpkg-query -W -f '${Package} ${Version}\n' picard-tools libhtsjdk-java > "$out/picard-version.txt"
 echo "coverage goldens written to $out"

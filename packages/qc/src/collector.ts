@@ -58,6 +58,8 @@ export interface MetricsOutput {
    */
   rikerSuffix: string;
   rikerHistogramSuffix?: string;
+  /** Picard writes no `## METRICS CLASS` section at all when the table has no rows (CollectGcBiasMetrics without aligned reads). */
+  picardOmitsEmptyTable?: boolean;
 }
 
 /** The part of the genome one run counts (`--region`): [start, end) of one contig; refId -1 for `*` (unplaced reads only). */
@@ -91,6 +93,12 @@ export interface Collector<Partial = unknown> {
    * collectors count the loci no read reached here.
    */
   end?(): void;
+  /**
+   * Called once on the instance that holds a run's whole state (after its reading, or after merging its threads'
+   * states), before toPartial() or finish(), with the reference at hand: counts what does not depend on the reads
+   * (gcbias: the reference's windows) for the run's region, or the whole genome.
+   */
+  complete?(): void;
   /** A structured-clonable, JSON-safe snapshot of what has been counted. */
   toPartial(): Partial;
   merge(partial: Partial): void;

@@ -124,6 +124,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
       // Stage 2 is `collect` (after inflate and split); every thread's partials merge into one.
       for (const threadPartials of summary.states[2] as unknown[][])
         collectors.forEach((collector, i) => collector.merge(threadPartials[i]));
+      for (const collector of collectors) collector.complete?.();
       return { header: pipeline.header, collectors, records };
     } finally {
       await pipeline.close();
@@ -144,6 +145,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
       options.onProgress?.(records, undefined);
     }
     for (const collector of collectors) collector.end?.();
+    for (const collector of collectors) collector.complete?.();
     return { header: reader.header, collectors, records };
   } finally {
     reader.close();
@@ -201,6 +203,7 @@ async function collectRegion(
       options.onProgress?.(records, undefined);
     }
     for (const collector of collectors) collector.end?.();
+    for (const collector of collectors) collector.complete?.();
     return { header: reader.header, collectors, records };
   } finally {
     reader.close();

@@ -2,6 +2,7 @@
 import type { CollectorFactory } from '../collector.js';
 import { alignmentCollector } from './alignment.js';
 import { basicCollector } from './basic.js';
+import { gcbiasCollector } from './gcbias.js';
 import { isizeCollector } from './isize.js';
 import { wgsCollector } from './wgs.js';
 
@@ -10,6 +11,7 @@ export const COLLECTORS: Record<string, CollectorFactory> = {
   basic: basicCollector,
   isize: isizeCollector,
   wgs: wgsCollector,
+  gcbias: gcbiasCollector,
 };
 
 export const DEFAULT_MULTI_TOOLS = ['alignment', 'basic', 'isize'];

@@ -1,0 +1,355 @@
+/**
+ * GC bias (Picard CollectGcBiasMetrics 2.27.5, default options; riker `gcbias`): the detail table (reads and reference
+ * windows per GC percentage) and the summary (dropouts, normalised coverage by GC band).
+ *
+ * Picard's rules, reproduced exactly (docs/qc.md):
+ * - Every record counts, whatever its flags (duplicates, QC-fail, secondary and supplementary too). TOTAL_CLUSTERS:
+ *   unpaired or first-of-pair records, mapped or not; ALIGNED_READS: mapped records. Records without a sequence ('*')
+ *   count nowhere (Picard drops the first 100 of them and fails on later ones that land in a window).
+ * - A mapped read's window: the 100 reference bases from its 1-based start used as a 0-based index (one base right of
+ *   the read), or for a reverse read the last 100 bases of its alignment; its GC is gcCount × 100 / 100 with N in the
+ *   denominator, and a window with more than 4 N is skipped. Windows are defined for 0-based starts 1 .. L − 101:
+ *   reads whose window starts later, and every read of a contig of 101 bases or less, count in GC bin 0.
+ * - Per bin: READ_STARTS, the reads' SEQ lengths and their errors (mismatches by IUPAC mask, inserted and deleted
+ *   bases); MEAN_BASE_QUALITY is the Phred of errors / bases (0 without errors), not a mean of qualities.
+ * - Reference windows: every start 1 .. L − 101 of every contig, reads or not; more than 4 N skips the window.
+ *
+ * Merging: the read counts add up; the reference windows do not depend on the reads, so they are counted once per
+ * contig (by `complete`, on the instance holding the run's state) and merged as a union, a contig's counts equal in
+ * every state that has them.
+ */
+import { Flag, HtsError, type BamHeader, type BamRecordView } from '@shoal/hts';
+import type {
+  Collector,
+  CollectorContext,
+  CollectorFactory,
+  CollectorOption,
+  CollectorRegion,
+  Column,
+  MetricsOutput,
+  Row,
+} from '../collector.js';
+import { ReferenceWindow } from '../reference-window.js';
+
+const FLAG_PAIRED = Flag.Paired;
+const FLAG_UNMAPPED = Flag.Unmapped;
+const FLAG_REVERSE = Flag.Reverse;
+const FLAG_FIRST = Flag.FirstOfPair;
+
+/** Picard SCAN_WINDOW_SIZE (fixed here: riker's --window-size is not offered yet). */
+const WINDOW = 100;
+const BINS = 101;
+/** IUPAC masks (base-masks.ts): G and C, and N (N, n, '.'). */
+const MASK_C = 2;
+const MASK_G = 4;
+const MASK_N = 15;
+/** Reference bases read per step when counting a contig's windows. */
+const REFERENCE_CHUNK = 1 << 20;
+
+const DETAIL_COLUMNS: Column[] = [
+  { name: 'ACCUMULATION_LEVEL', kind: 'text', riker: null },
+  { name: 'READS_USED', kind: 'text', riker: null },
+  { name: 'GC', kind: 'int' },
+  { name: 'WINDOWS', kind: 'int' },
+  { name: 'READ_STARTS', kind: 'int' },
+  { name: 'MEAN_BASE_QUALITY', kind: 'int' },
+  { name: 'NORMALIZED_COVERAGE', kind: 'double', decimals: 5 },
+  { name: 'ERROR_BAR_WIDTH', kind: 'double', decimals: 5 },
+  { name: 'SAMPLE', kind: 'text', riker: null },
+  { name: 'LIBRARY', kind: 'text', riker: null },
+  { name: 'READ_GROUP', kind: 'text', riker: null },
+];
+
+const BANDS: [number, number][] = [
+  [0, 19],
+  [20, 39],
+  [40, 59],
+  [60, 79],
+  [80, 100],
+];
+
+const SUMMARY_COLUMNS: Column[] = [
+  { name: 'ACCUMULATION_LEVEL', kind: 'text', riker: null },
+  { name: 'READS_USED', kind: 'text', riker: null },
+  { name: 'WINDOW_SIZE', kind: 'int' },
+  { name: 'TOTAL_CLUSTERS', kind: 'int' },
+  { name: 'ALIGNED_READS', kind: 'int' },
+  { name: 'AT_DROPOUT', kind: 'double', decimals: 5 },
+  { name: 'GC_DROPOUT', kind: 'double', decimals: 5 },
+  ...BANDS.map(([low, high]): Column => ({
+    name: `GC_NC_${low}_${high}`,
+    kind: 'double',
+    riker: `gc_${low}_${high}_normcov`,
+    decimals: 5,
+  })),
+  { name: 'SAMPLE', kind: 'text', riker: null },
+  { name: 'LIBRARY', kind: 'text', riker: null },
+  { name: 'READ_GROUP', kind: 'text', riker: null },
+];
+
+export interface GcBiasPartial {
+  readsByGc: number[];
+  basesByGc: number[];
+  errorsByGc: number[];
+  totalClusters: number;
+  alignedReads: number;
+  /** Reference windows per GC bin, by contig id (a contig's counts are the same in every state that has them). */
+  windows: Record<string, number[]>;
+}
+
+class GcBiasCollector implements Collector<GcBiasPartial> {
+  readonly name = 'gcbias';
+  private readonly readsByGc = new Float64Array(BINS);
+  private readonly basesByGc = new Float64Array(BINS);
+  private readonly errorsByGc = new Float64Array(BINS);
+  private totalClusters = 0;
+  private alignedReads = 0;
+  private readonly windows = new Map<number, Float64Array>();
+  private readonly reference: ReferenceWindow | undefined;
+
+  constructor(
+    private readonly header: BamHeader,
+    referencePath: string | undefined,
+    private readonly region: CollectorRegion | undefined,
+  ) {
+    this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
+  }
+
+  accept(record: BamRecordView): void {
+    if (record.seqLength === 0) return;
+    const flag = record.flag;
+    const cluster = (flag & FLAG_PAIRED) === 0 || (flag & FLAG_FIRST) !== 0;
+    if (flag & FLAG_UNMAPPED || record.refId < 0) {
+      if (cluster) this.totalClusters++;
+      return;
+    }
+    if (cluster) this.totalClusters++;
+    this.alignedReads++;
+    const reference = this.reference!;
+    const refId = record.refId;
+    const length = reference.contigLength(refId);
+    // 1-based position used as a 0-based index into Picard's per-base GC array (filled for 1 .. L - 101, else 0).
+    const start = flag & FLAG_REVERSE ? record.alignmentEnd - WINDOW : record.pos + 1;
+    if (start <= 0) return;
+    let gc = 0;
+    if (start <= length - WINDOW - 1) {
+      reference.cover(refId, start, start + WINDOW);
+      const masks = reference.masks;
+      const offset = start - reference.start;
+      let n = 0;
+      for (let i = 0; i < WINDOW; i++) {
+        const mask = masks[offset + i]!;
+        if (mask === MASK_G || mask === MASK_C) gc++;
+        else if (mask === MASK_N) n++;
+      }
+      if (n > 4) return;
+    }
+    this.readsByGc[gc]!++;
+    this.basesByGc[gc]! += record.seqLength;
+    this.errorsByGc[gc]! += this.errors(record, refId, length);
+  }
+
+  /** Mismatches (IUPAC masks, as htsjdk's basesEqual), inserted and deleted bases; N skips are not errors. */
+  private errors(record: BamRecordView, refId: number, length: number): number {
+    const reference = this.reference!;
+    let errors = 0;
+    let refPos = record.pos;
+    let readOffset = 0;
+    const count = record.cigarLength;
+    for (let c = 0; c < count; c++) {
+      const op = record.cigarOp(c);
+      const bases = op >>> 4;
+      const kind = op & 15;
+      if (kind === 0 || kind === 7 || kind === 8) {
+        const end = Math.min(refPos + bases, length);
+        if (end > refPos) {
+          const masks = reference.blockMasks(refId, refPos, end);
+          for (let i = 0; i < end - refPos; i++) if (record.baseCodeAt(readOffset + i) !== masks[i]) errors++;
+        }
+        refPos += bases;
+        readOffset += bases;
+      } else if (kind === 1) {
+        errors += bases;
+        readOffset += bases;
+      } else if (kind === 4) readOffset += bases;
+      else if (kind === 2) {
+        errors += bases;
+        refPos += bases;
+      } else if (kind === 3) refPos += bases;
+    }
+    return errors;
+  }
+
+  /** Counts the reference windows of the contigs in this run's scope (its region's contig, or every contig). */
+  complete(): void {
+    if (this.reference === undefined) return;
+    const contigs =
+      this.region === undefined ? this.header.references.map((_, refId) => refId) : this.region.refId >= 0 ? [this.region.refId] : [];
+    for (const refId of contigs) if (!this.windows.has(refId)) this.windows.set(refId, this.countWindows(refId));
+    this.reference.close();
+  }
+
+  /** GcBiasUtils.calculateRefWindowsByGc for one contig: windows at 0-based starts 1 .. L - 101, sliding. */
+  private countWindows(refId: number): Float64Array {
+    const counts = new Float64Array(BINS);
+    const reference = this.reference!;
+    const length = reference.contigLength(refId);
+    const last = length - WINDOW - 1;
+    let gc = 0;
+    let n = 0;
+    for (let from = 1; from <= last; from += REFERENCE_CHUNK) {
+      const until = Math.min(last + 1, from + REFERENCE_CHUNK);
+      // Windows starting in [from, until) need bases from - 1 (the one leaving) to until + WINDOW - 1.
+      reference.cover(refId, from - 1, Math.min(length, until + WINDOW - 1));
+      const masks = reference.masks;
+      const offset = reference.start;
+      for (let start = from; start < until; start++) {
+        if (start === 1) {
+          for (let i = 1; i <= WINDOW; i++) {
+            const mask = masks[i - offset]!;
+            if (mask === MASK_G || mask === MASK_C) gc++;
+            else if (mask === MASK_N) n++;
+          }
+        } else {
+          const entering = masks[start + WINDOW - 1 - offset]!;
+          if (entering === MASK_G || entering === MASK_C) gc++;
+          else if (entering === MASK_N) n++;
+          const leaving = masks[start - 1 - offset]!;
+          if (leaving === MASK_G || leaving === MASK_C) gc--;
+          else if (leaving === MASK_N) n--;
+        }
+        if (n <= 4) counts[gc]!++;
+      }
+    }
+    return counts;
+  }
+
+  toPartial(): GcBiasPartial {
+    return {
+      readsByGc: Array.from(this.readsByGc),
+      basesByGc: Array.from(this.basesByGc),
+      errorsByGc: Array.from(this.errorsByGc),
+      totalClusters: this.totalClusters,
+      alignedReads: this.alignedReads,
+      windows: Object.fromEntries([...this.windows].map(([refId, counts]) => [String(refId), Array.from(counts)])),
+    };
+  }
+
+  merge(partial: GcBiasPartial): void {
+    partial.readsByGc.forEach((count, i) => (this.readsByGc[i]! += count));
+    partial.basesByGc.forEach((count, i) => (this.basesByGc[i]! += count));
+    partial.errorsByGc.forEach((count, i) => (this.errorsByGc[i]! += count));
+    this.totalClusters += partial.totalClusters;
+    this.alignedReads += partial.alignedReads;
+    for (const [key, counts] of Object.entries(partial.windows)) {
+      const refId = Number(key);
+      const mine = this.windows.get(refId);
+      if (mine === undefined) this.windows.set(refId, Float64Array.from(counts));
+      else if (counts.some((count, i) => count !== mine[i]))
+        throw new HtsError(
+          `gcbias: the reference windows of ${this.header.references[refId]?.name ?? key} differ between partial states (another reference?)`,
+        );
+    }
+  }
+
+  finish(): MetricsOutput[] {
+    const windows = new Float64Array(BINS);
+    for (const counts of this.windows.values()) for (let i = 0; i < BINS; i++) windows[i]! += counts[i]!;
+    const reads = this.readsByGc;
+    let totalReads = 0;
+    let totalWindows = 0;
+    for (let i = 0; i < BINS; i++) {
+      totalReads += reads[i]!;
+      totalWindows += windows[i]!;
+    }
+    const meanReadsPerWindow = totalReads / totalWindows;
+    const detail: Row[] = [];
+    const summary: Row[] = [];
+    if (this.alignedReads > 0) {
+      for (let i = 0; i < BINS; i++) {
+        const errors = this.errorsByGc[i]!;
+        detail.push({
+          ACCUMULATION_LEVEL: 'All Reads',
+          READS_USED: 'ALL',
+          GC: i,
+          WINDOWS: windows[i]!,
+          READ_STARTS: reads[i]!,
+          MEAN_BASE_QUALITY: errors > 0 ? phred(errors / this.basesByGc[i]!) : 0,
+          NORMALIZED_COVERAGE: windows[i] !== 0 ? reads[i]! / windows[i]! / meanReadsPerWindow : 0,
+          ERROR_BAR_WIDTH: windows[i] !== 0 ? Math.sqrt(reads[i]!) / windows[i]! / meanReadsPerWindow : 0,
+          SAMPLE: null,
+          LIBRARY: null,
+          READ_GROUP: null,
+        });
+      }
+      let atDropout = 0;
+      let gcDropout = 0;
+      for (let i = 0; i < BINS; i++) {
+        const difference = (windows[i]! / totalWindows - reads[i]! / totalReads) * 100;
+        if (difference > 0) {
+          if (i <= 50) atDropout += difference;
+          else gcDropout += difference;
+        }
+      }
+      const row: Row = {
+        ACCUMULATION_LEVEL: 'All Reads',
+        READS_USED: 'ALL',
+        WINDOW_SIZE: WINDOW,
+        TOTAL_CLUSTERS: this.totalClusters,
+        ALIGNED_READS: this.alignedReads,
+        AT_DROPOUT: atDropout,
+        GC_DROPOUT: gcDropout,
+        SAMPLE: null,
+        LIBRARY: null,
+        READ_GROUP: null,
+      };
+      for (const [low, high] of BANDS) {
+        let sum = 0;
+        let weight = 0;
+        for (let i = low; i <= high; i++) {
+          if (windows[i] === 0) continue;
+          sum += reads[i]!;
+          weight += windows[i]!;
+        }
+        row[`GC_NC_${low}_${high}`] = weight === 0 ? 0 : sum / (weight * meanReadsPerWindow);
+      }
+      summary.push(row);
+    }
+    const program = `CollectGcBiasMetrics SCAN_WINDOW_SIZE=${WINDOW} MINIMUM_GENOME_FRACTION=1.0E-5 IS_BISULFITE_SEQUENCED=false METRIC_ACCUMULATION_LEVEL=[ALL_READS] ALSO_IGNORE_DUPLICATES=false`;
+    return [
+      {
+        picardSuffix: '.gc_bias.detail_metrics',
+        picardProgram: program,
+        metricsClass: 'picard.analysis.GcBiasDetailMetrics',
+        table: { columns: DETAIL_COLUMNS, rows: detail },
+        picardOmitsEmptyTable: true,
+        rikerSuffix: '.gcbias-detail.txt',
+      },
+      {
+        picardSuffix: '.gc_bias.summary_metrics',
+        picardProgram: program,
+        metricsClass: 'picard.analysis.GcBiasSummaryMetrics',
+        table: { columns: SUMMARY_COLUMNS, rows: summary },
+        picardOmitsEmptyTable: true,
+        rikerSuffix: '.gcbias-summary.txt',
+      },
+    ];
+  }
+}
+
+/** QualityUtil.getPhredScoreFromErrorProbability, rounded and cast to int as Picard does (−∞ and NaN give 0). */
+function phred(errorRate: number): number {
+  const q = Math.round(-10 * Math.log10(errorRate));
+  return Number.isFinite(q) ? q : 0;
+}
+
+export const GCBIAS_OPTIONS: readonly CollectorOption[] = [];
+
+export const gcbiasCollector: CollectorFactory<GcBiasPartial> = {
+  name: 'gcbias',
+  needsReference: true,
+  options: GCBIAS_OPTIONS,
+  create(context: CollectorContext): Collector<GcBiasPartial> {
+    return new GcBiasCollector(context.header, context.reference, context.region);
+  },
+};
