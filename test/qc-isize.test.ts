@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTORS } from '@shoal/qc';
-import { metricsBody, qcData, readGolden, runTool, tempDir, expectMergeEqualsOnePass, runCollect } from './helpers.js';
+import { covData, metricsBody, qcData, readGolden, runTool, tempDir, expectMergeEqualsOnePass, runCollect } from './helpers.js';
 
 function readAll(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -23,8 +23,10 @@ function readAll(dir: string): Record<string, string> {
 
 describe('collect-isize', () => {
   let qc: Awaited<ReturnType<typeof qcData>>;
+  let cov: Awaited<ReturnType<typeof covData>>;
   beforeAll(async () => {
     qc = await qcData();
+    cov = await covData();
   });
 
   const cases: [string, string[]][] = [
@@ -40,6 +42,23 @@ describe('collect-isize', () => {
       expect(metricsBody(fs.readFileSync(path.join(dir, 'out.insert_size_metrics'), 'utf8'))).toBe(readGolden(`qc/${golden}`));
     });
   }
+
+  it('writes a row of zeros but no histogram column for an orientation without pairs at --min-frac 0, as Picard', () => {
+    const dir = tempDir();
+    // The coverage data without tandem pairs (reads on the same strand as their mate dropped), as the golden's script.
+    const [header, ...records] = runTool('bam2ndjson', [cov.bam]).stdout.split('\n').filter(Boolean);
+    const kept = records.filter((line) => {
+      const flag = (JSON.parse(line) as { flag: number }).flag;
+      return ((flag >> 4) & 1) !== ((flag >> 5) & 1);
+    });
+    const bam = path.join(dir, 'notandem.bam');
+    expect(runTool('ndjson2bam', ['-o', bam], { input: `${[header, ...kept].join('\n')}\n` }).status).toBe(0);
+    const result = runCollect('collect-isize', ['-i', bam, '-o', path.join(dir, 'out'), '--format', 'picard', '-q', '--min-frac', '0']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(metricsBody(fs.readFileSync(path.join(dir, 'out.insert_size_metrics'), 'utf8'))).toBe(
+      readGolden('qc/isize.no_tandem_minimum_pct_0.insert_size_metrics'),
+    );
+  });
 
   it('writes riker layout: isize-metrics.txt and isize-histogram.txt, sample first, 2 decimals', () => {
     const dir = tempDir();

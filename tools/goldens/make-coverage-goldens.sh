@@ -39,5 +39,10 @@ cp "$work/gcedge/ref.fa" test/fixtures/gcbias/edge.fa
 gcbias I=test/fixtures/gcbias/edge.sam O="$work/gceD.txt" S="$work/gceS.txt" R=test/fixtures/gcbias/edge.fa
 strip "$work/gceD.txt" "$out/gcbias.edge.gc_bias.detail_metrics"
 strip "$work/gceS.txt" "$out/gcbias.edge.gc_bias.summary_metrics"
+# Insert size at MINIMUM_PCT=0 on the coverage data without tandem pairs (reads whose strand equals their mate's
+# dropped): Picard writes no TANDEM row and no tandem_count column for an orientation without pairs.
+samtools view -b --no-PG -e '((flag/16)%2) != ((flag/32)%2)' -o "$work/notandem.bam" "$work/cov.bam"
+PATH="$work/bin:$PATH" picard CollectInsertSizeMetrics I="$work/notandem.bam" O="$work/isNT.txt" H="$work/isNT.pdf" MINIMUM_PCT=0
+strip "$work/isNT.txt" "$out/isize.no_tandem_minimum_pct_0.insert_size_metrics"
 dpkg-query -W -f '${Package} ${Version}\n' picard-tools libhtsjdk-java > "$out/picard-version.txt"
 echo "coverage goldens written to $out"

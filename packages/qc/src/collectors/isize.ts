@@ -201,7 +201,10 @@ class IsizeCollector implements Collector<IsizePartial> {
         kept.push({ orientation, histogram });
       }
     }
-    const keys = [...new Set(kept.flatMap((k) => k.histogram.keys()))].sort((a, b) => a - b);
+    // An orientation without pairs keeps its row of zeros at MINIMUM_PCT=0, but its empty histogram is no column:
+    // htsjdk writes only histograms with bins (Picard 2.27.5, checked on a BAM without tandem pairs).
+    const columns = kept.filter((k) => !k.histogram.isEmpty);
+    const keys = [...new Set(columns.flatMap((k) => k.histogram.keys()))].sort((a, b) => a - b);
     return [
       {
         picardSuffix: '.insert_size_metrics',
@@ -209,13 +212,13 @@ class IsizeCollector implements Collector<IsizePartial> {
         picardProgram: `CollectInsertSizeMetrics DEVIATIONS=${this.options.deviations} MINIMUM_PCT=${this.options.minimumPct} INCLUDE_DUPLICATES=${this.options.includeDuplicates}`,
         table: { columns: COLUMNS, rows, rikerOrder: RIKER_ORDER },
         histogram:
-          kept.length === 0
+          columns.length === 0
             ? undefined
             : {
                 keyType: 'java.lang.Integer',
-                columns: ['insert_size', ...kept.map((k) => `All_Reads.${k.orientation.toLowerCase()}_count`)],
-                rikerColumns: ['insert_size', ...kept.map((k) => `${k.orientation.toLowerCase()}_count`)],
-                rows: keys.map((key) => [key, ...kept.map((k) => k.histogram.get(key) ?? 0)]),
+                columns: ['insert_size', ...columns.map((k) => `All_Reads.${k.orientation.toLowerCase()}_count`)],
+                rikerColumns: ['insert_size', ...columns.map((k) => `${k.orientation.toLowerCase()}_count`)],
+                rows: keys.map((key) => [key, ...columns.map((k) => k.histogram.get(key) ?? 0)]),
               },
         rikerSuffix: '.isize-metrics.txt',
         rikerHistogramSuffix: '.isize-histogram.txt',

@@ -145,11 +145,11 @@ export interface WgsPartial {
   covered: [number, number, number][];
 }
 
-/** A read whose mate or other alignment may still cover its loci: which of its loci it counted. */
-interface CountedLoci {
-  start: number;
-  counted: Uint8Array;
-}
+/**
+ * htsjdk's SamLocusIterator default (LOCUS_ACCUMULATION_CAP, raised to the coverage cap when that is larger): a read
+ * is dropped whole when the first locus the iterator still holds already holds this many reads.
+ */
+const LOCUS_ACCUMULATION_CAP = 100_000;
 
 class WgsCollector implements Collector<WgsPartial> {
   readonly name = 'wgs';
@@ -171,8 +171,18 @@ class WgsCollector implements Collector<WgsPartial> {
   private mask = (1 << 16) - 1;
   private depth = new Int32Array(1 << 16);
   private rawDepth = new Int32Array(1 << 16);
-  /** Reads that a later alignment of the same name may overlap, by name. */
-  private open = new Map<string, CountedLoci[]>();
+  /** Reads (any quality) with an aligned base at each locus: htsjdk's accumulation cap counts them. */
+  private entries = new Int32Array(1 << 16);
+  private readonly accumulationCap: number;
+  /** The loci htsjdk's locus iterator still holds: [accumulatorStart, accumulatorEnd), on the current contig. */
+  private accumulatorStart = 0;
+  private accumulatorEnd = 0;
+  /**
+   * The loci counted by each read name's alignments still in the window, as sorted, disjoint [start, end) runs (flat):
+   * a later alignment of the same name (a mate, a supplementary alignment) is overlap-excluded there. Runs, not one
+   * flag per locus, so memory follows the bases counted, not a read's span over N skips and deletions.
+   */
+  private open = new Map<string, number[]>();
   private openSince = 0;
   private lastRefId = -1;
   private lastPos = -1;
@@ -187,6 +197,7 @@ class WgsCollector implements Collector<WgsPartial> {
     private readonly input: string,
   ) {
     this.cap = options.coverageCap;
+    this.accumulationCap = Math.max(LOCUS_ACCUMULATION_CAP, options.coverageCap);
     this.depthHistogram = new Float64Array(this.cap + 1);
     this.rawDepthHistogram = new Float64Array(this.cap + 1);
     this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
@@ -235,6 +246,13 @@ class WgsCollector implements Collector<WgsPartial> {
         `record ${this.records}`,
       );
     this.advanceTo(refId, pos);
+    // htsjdk has emitted every locus before pos - 1 when this read comes: the first locus it still holds is the head.
+    const empty = this.accumulatorEnd <= pos - 1;
+    const head = empty ? pos : Math.max(this.accumulatorStart, pos - 1);
+    if (!empty && head >= this.flushed && this.entries[head & this.mask]! >= this.accumulationCap) return;
+    const end = record.alignmentEnd;
+    if (empty) this.accumulatorStart = pos;
+    if (end > this.accumulatorEnd) this.accumulatorEnd = end;
     this.pileUp(record, refId, pos);
   }
 
@@ -247,11 +265,14 @@ class WgsCollector implements Collector<WgsPartial> {
     reference.cover(refId, this.flushed, end);
     const masks = reference.masks;
     const referenceStart = reference.start;
-    // Earlier alignments of the same name (a mate, a supplementary alignment) that may cover these loci. Picard matches
-    // by name alone, so every read is remembered until the window passes it, whatever its flags and tags say.
+    // Loci counted by earlier alignments of the same name (a mate, a supplementary alignment). Picard matches by name
+    // alone, so every read's counted loci are remembered until the window passes them, whatever its flags and tags.
     const name = record.readName;
     const earlier = this.open.get(name);
-    const counted = new Uint8Array(end - pos);
+    let first = 0;
+    if (earlier !== undefined) while (first < earlier.length && earlier[first + 1]! <= pos) first += 2;
+    let cursor = first;
+    const runs: number[] = [];
 
     const bytes = record.bytes;
     const qualStart = record.qualStart;
@@ -260,6 +281,7 @@ class WgsCollector implements Collector<WgsPartial> {
     const cap = this.cap;
     const depth = this.depth;
     const rawDepth = this.rawDepth;
+    const entries = this.entries;
     const ringMask = this.mask;
     const qualities = this.baseQualityHistogram;
     const regionStart = this.region?.start ?? 0;
@@ -277,14 +299,17 @@ class WgsCollector implements Collector<WgsPartial> {
         for (let i = 0; i < length; i++) {
           const locus = refPos + i;
           if (locus >= end) break;
-          if (locus < regionStart || masks[locus - referenceStart] === NO_CALL) continue;
+          if (locus < regionStart) continue;
+          const slot = locus & ringMask;
+          entries[slot]!++;
+          if (masks[locus - referenceStart] === NO_CALL) continue;
           const at = readOffset + i;
           const quality = bytes[qualStart + at]!;
-          if (quality <= 2) {
+          // Picard reads a quality as a signed byte: 128-255 are negative, so ≤ 2 (and 127 makes it fail).
+          if (quality <= 2 || quality >= 127) {
             baseq++;
             continue;
           }
-          const slot = locus & ringMask;
           if (rawDepth[slot]! < cap) {
             qualities[quality]!++;
             rawDepth[slot]!++;
@@ -294,12 +319,16 @@ class WgsCollector implements Collector<WgsPartial> {
             baseq++;
             continue;
           }
-          if (earlier !== undefined && countedBefore(earlier, locus)) {
-            overlap++;
-            continue;
+          if (earlier !== undefined) {
+            while (cursor < earlier.length && earlier[cursor + 1]! <= locus) cursor += 2;
+            if (cursor < earlier.length && earlier[cursor]! <= locus) {
+              overlap++;
+              continue;
+            }
           }
           depth[slot]!++;
-          counted[locus - pos] = 1;
+          if (runs.length > 0 && runs[runs.length - 1] === locus) runs[runs.length - 1] = locus + 1;
+          else runs.push(locus, locus + 1);
         }
         refPos += length;
         readOffset += length;
@@ -309,8 +338,13 @@ class WgsCollector implements Collector<WgsPartial> {
     }
     this.excluded.baseq += baseq;
     this.excluded.overlap += overlap;
-    if (earlier) earlier.push({ start: pos, counted });
-    else this.open.set(name, [{ start: pos, counted }]);
+    if (earlier === undefined) {
+      if (runs.length > 0) this.open.set(name, runs);
+    } else {
+      const merged = unionOfRuns(earlier, first, runs);
+      if (merged.length > 0) this.open.set(name, merged);
+      else this.open.delete(name);
+    }
   }
 
   /** Finalises every locus before `pos` on `refId` (and whole contigs passed over), moving the window there. */
@@ -321,7 +355,8 @@ class WgsCollector implements Collector<WgsPartial> {
       if (this.region === undefined) for (let skipped = this.contig + 1; skipped < refId; skipped++) this.countEmptyContig(skipped);
       this.startContig(refId);
     }
-    if (pos > this.flushed) this.flushTo(Math.min(pos, this.contigEnd));
+    // Locus pos - 1 stays: htsjdk's accumulation cap may look at it (accept).
+    if (pos - 1 > this.flushed) this.flushTo(Math.min(pos - 1, this.contigEnd));
   }
 
   private startContig(refId: number): void {
@@ -331,6 +366,8 @@ class WgsCollector implements Collector<WgsPartial> {
     this.contigEnd = this.region === undefined ? length : Math.min(this.region.end, length);
     this.open.clear();
     this.openSince = 0;
+    this.accumulatorStart = 0;
+    this.accumulatorEnd = 0;
   }
 
   /** Moves loci [flushed, to) of the current contig into the histograms and clears their slots. */
@@ -338,6 +375,7 @@ class WgsCollector implements Collector<WgsPartial> {
     const reference = this.reference!;
     const depth = this.depth;
     const rawDepth = this.rawDepth;
+    const entries = this.entries;
     const ringMask = this.mask;
     const cap = this.cap;
     const depthHistogram = this.depthHistogram;
@@ -349,8 +387,9 @@ class WgsCollector implements Collector<WgsPartial> {
       const masks = reference.masks;
       const offset = reference.start;
       for (let locus = from; locus < until; locus++) {
-        if (masks[locus - offset] === NO_CALL) continue;
         const slot = locus & ringMask;
+        entries[slot] = 0;
+        if (masks[locus - offset] === NO_CALL) continue;
         let high = depth[slot]!;
         if (high > cap) {
           capped += high - cap;
@@ -371,11 +410,7 @@ class WgsCollector implements Collector<WgsPartial> {
   /** Drops remembered reads that end before the window, now and then (amortised over the reads remembered). */
   private forgetPassedReads(): void {
     if (this.open.size < 2 * this.openSince + 64) return;
-    for (const [name, list] of this.open) {
-      const kept = list.filter((read) => read.start + read.counted.length > this.flushed);
-      if (kept.length === 0) this.open.delete(name);
-      else if (kept.length !== list.length) this.open.set(name, kept);
-    }
+    for (const [name, runs] of this.open) if (runs[runs.length - 1]! <= this.flushed) this.open.delete(name);
     this.openSince = this.open.size;
   }
 
@@ -401,14 +436,17 @@ class WgsCollector implements Collector<WgsPartial> {
     while (size < span) size *= 2;
     const depth = new Int32Array(size);
     const rawDepth = new Int32Array(size);
+    const entries = new Int32Array(size);
     const newMask = size - 1;
     // Live loci are [flushed, flushed + old size); each moves to its slot in the bigger ring.
     for (let locus = this.flushed; locus < this.flushed + this.mask + 1; locus++) {
       depth[locus & newMask] = this.depth[locus & this.mask]!;
       rawDepth[locus & newMask] = this.rawDepth[locus & this.mask]!;
+      entries[locus & newMask] = this.entries[locus & this.mask]!;
     }
     this.depth = depth;
     this.rawDepth = rawDepth;
+    this.entries = entries;
     this.mask = newMask;
   }
 
@@ -545,13 +583,27 @@ function alignedBases(record: BamRecordView): number {
   return bases;
 }
 
-/** Whether an earlier alignment of the same name counted a base at `locus`. */
-function countedBefore(earlier: readonly CountedLoci[], locus: number): boolean {
-  for (const read of earlier) {
-    const at = locus - read.start;
-    if (at >= 0 && at < read.counted.length && read.counted[at] === 1) return true;
+/** The union of two sorted lists of disjoint [start, end) runs (flat), the first from index `from` on. */
+function unionOfRuns(a: readonly number[], from: number, b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = from;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    let start: number;
+    let end: number;
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
+      start = a[i]!;
+      end = a[i + 1]!;
+      i += 2;
+    } else {
+      start = b[j]!;
+      end = b[j + 1]!;
+      j += 2;
+    }
+    if (out.length > 0 && out[out.length - 1]! >= start) out[out.length - 1] = Math.max(out[out.length - 1]!, end);
+    else out.push(start, end);
   }
-  return false;
+  return out;
 }
 
 /** Depth, loci, fraction, loci at or above, fraction: Picard writes the first two, riker all five. */
