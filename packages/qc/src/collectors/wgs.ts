@@ -31,6 +31,7 @@ import {
   type Column,
   type MetricsOutput,
 } from '../collector.js';
+import { Histogram } from '../histogram.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { hetSnpSensitivity } from '../theoretical-sensitivity.js';
 
@@ -508,7 +509,10 @@ class WgsCollector implements Collector<WgsPartial> {
   finish(): MetricsOutput[] {
     const histogram = this.depthHistogram;
     const cap = this.cap;
-    const bins = Array.from(histogram, (count, depth): [number, number] => [depth, count]);
+    // htsjdk's Histogram over a bin for every depth 0..cap, zero bins included (Picard builds it so): the median of a
+    // genome of one locus is then the first key, 0.
+    const bins = new Histogram();
+    histogram.forEach((count, depth) => bins.increment(depth, count));
     let territory = 0;
     let total = 0;
     for (let d = 0; d <= cap; d++) {
@@ -519,14 +523,14 @@ class WgsCollector implements Collector<WgsPartial> {
     // Picard's sum, in its order (WgsMetrics: total + dupe + adapter + mapq + pair + baseq + overlap + capping).
     const withExcluded = total + x.dupe + x.adapter + x.mapq + x.unpaired + x.baseq + x.overlap + x.capped;
     const fraction = (bases: number): number => (withExcluded === 0 ? 0 : bases / withExcluded);
-    const mean = meanOf(bins);
-    const median = medianOf(bins);
+    const mean = bins.mean();
+    const median = bins.median();
     const row: Record<string, unknown> = {
       GENOME_TERRITORY: territory,
       MEAN_COVERAGE: mean,
-      SD_COVERAGE: standardDeviationOf(bins, mean),
+      SD_COVERAGE: bins.standardDeviation(),
       MEDIAN_COVERAGE: median,
-      MAD_COVERAGE: medianAbsoluteDeviationOf(bins, median),
+      MAD_COVERAGE: bins.medianAbsoluteDeviation(),
       PCT_EXC_ADAPTER: fraction(x.adapter),
       PCT_EXC_MAPQ: fraction(x.mapq),
       PCT_EXC_DUPE: fraction(x.dupe),
@@ -546,7 +550,7 @@ class WgsCollector implements Collector<WgsPartial> {
       ['FOLD_90_BASE_PENALTY', 0.1],
       ['FOLD_95_BASE_PENALTY', 0.05],
     ] as const)
-      row[name] = territory > 0 ? mean / percentileOf(bins, p) : 0;
+      row[name] = territory > 0 ? mean / bins.percentile(p) : 0;
     const sensitivity = hetSnpSensitivity(normalised(this.rawDepthHistogram), normalised(this.baseQualityHistogram), SAMPLE_SIZE);
     row.HET_SNP_SENSITIVITY = sensitivity;
     row.HET_SNP_Q = phredOfError(sensitivity);
@@ -629,70 +633,6 @@ function phredOfError(sensitivity: number): number {
   const q = Math.round(-10 * Math.log10(1 - sensitivity) + 0) || 0;
   if (q === Number.POSITIVE_INFINITY) return -1;
   return q;
-}
-
-// htsjdk Histogram statistics over bins in ascending key order, every bin present even when zero (Picard builds the
-// coverage histogram with a bin per depth 0..cap), with its quirks: a median of a single count is the first key.
-
-function meanOf(bins: readonly [number, number][]): number {
-  let product = 0;
-  let count = 0;
-  for (const [key, value] of bins) {
-    product += key * value;
-    count += value;
-  }
-  return product / count;
-}
-
-function standardDeviationOf(bins: readonly [number, number][], mean: number): number {
-  let count = 0;
-  let total = 0;
-  for (const [key, value] of bins) {
-    count += value;
-    total += value * (key - mean) * (key - mean);
-  }
-  return Math.sqrt(total / (count - 1));
-}
-
-function medianOf(bins: readonly [number, number][]): number {
-  let count = 0;
-  for (const [, value] of bins) count += value;
-  if (count === 0) return 0;
-  if (count === 1) return bins[0]![0];
-  const low = count % 2 === 0 ? count / 2 : Math.ceil(count / 2);
-  const high = count % 2 === 0 ? low + 1 : low;
-  let cumulative = 0;
-  let lowKey: number | undefined;
-  let highKey: number | undefined;
-  for (const [key, value] of bins) {
-    cumulative += value;
-    if (lowKey === undefined && cumulative >= low) lowKey = key;
-    if (highKey === undefined && cumulative >= high) {
-      highKey = key;
-      break;
-    }
-  }
-  return (lowKey! + highKey!) / 2;
-}
-
-function medianAbsoluteDeviationOf(bins: readonly [number, number][], median: number): number {
-  const deviations = new Map<number, number>();
-  for (const [key, value] of bins) {
-    const deviation = Math.abs(key - median);
-    deviations.set(deviation, (deviations.get(deviation) ?? 0) + value);
-  }
-  return medianOf([...deviations].sort((a, b) => a[0] - b[0]));
-}
-
-function percentileOf(bins: readonly [number, number][], p: number): number {
-  let total = 0;
-  for (const [, value] of bins) total += value;
-  let soFar = 0;
-  for (const [key, value] of bins) {
-    soFar += value;
-    if (soFar / total >= p) return key;
-  }
-  return bins[bins.length - 1]![0];
 }
 
 export const wgsCollector: CollectorFactory<WgsPartial> = {
