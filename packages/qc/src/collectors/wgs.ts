@@ -274,6 +274,8 @@ class WgsCollector implements Collector<WgsPartial> {
     if (earlier !== undefined) while (first < earlier.length && earlier[first + 1]! <= pos) first += 2;
     let cursor = first;
     const runs: number[] = [];
+    let runStart = 0;
+    let runEnd = 0;
 
     const bytes = record.bytes;
     const qualStart = record.qualStart;
@@ -296,15 +298,16 @@ class WgsCollector implements Collector<WgsPartial> {
       const length = op >>> 4;
       const kind = op & 15;
       if (kind === 0 || kind === 7 || kind === 8) {
-        // M, =, X: aligned bases.
-        for (let i = 0; i < length; i++) {
-          const locus = refPos + i;
-          if (locus >= end) break;
-          if (locus < regionStart) continue;
+        // M, =, X: aligned bases, from the region's start to the read's (clipped) end.
+        const from = Math.max(refPos, regionStart);
+        const until = Math.min(refPos + length, end);
+        const readShift = readOffset - refPos;
+        const maskShift = -referenceStart;
+        for (let locus = from; locus < until; locus++) {
           const slot = locus & ringMask;
           entries[slot]!++;
-          if (masks[locus - referenceStart] === NO_CALL) continue;
-          const at = readOffset + i;
+          if (masks[locus + maskShift] === NO_CALL) continue;
+          const at = locus + readShift;
           const quality = bytes[qualStart + at]!;
           // Picard reads a quality as a signed byte: 128-255 are negative, so ≤ 2 (and 127 makes it fail).
           if (quality <= 2 || quality >= 127) {
@@ -328,8 +331,13 @@ class WgsCollector implements Collector<WgsPartial> {
             }
           }
           depth[slot]!++;
-          if (runs.length > 0 && runs[runs.length - 1] === locus) runs[runs.length - 1] = locus + 1;
-          else runs.push(locus, locus + 1);
+          // Counted loci as runs: extend the open one, or close it and open another.
+          if (locus === runEnd) runEnd++;
+          else {
+            if (runEnd > runStart) runs.push(runStart, runEnd);
+            runStart = locus;
+            runEnd = locus + 1;
+          }
         }
         refPos += length;
         readOffset += length;
@@ -337,6 +345,7 @@ class WgsCollector implements Collector<WgsPartial> {
         readOffset += length; // I, S
       else if (kind === 2 || kind === 3) refPos += length; // D, N
     }
+    if (runEnd > runStart) runs.push(runStart, runEnd);
     this.excluded.baseq += baseq;
     this.excluded.overlap += overlap;
     if (earlier === undefined) {
