@@ -163,8 +163,18 @@ class GcBiasCollector implements Collector<GcBiasPartial> {
       if (kind === 0 || kind === 7 || kind === 8) {
         const end = Math.min(refPos + bases, length);
         if (end > refPos) {
-          const masks = reference.blockMasks(refId, refPos, end);
-          for (let i = 0; i < end - refPos; i++) if (record.baseCodeAt(readOffset + i) !== masks[i]) errors++;
+          // The window moves forward with the sorted reads; a block far past it (after a long N) is read on its own.
+          let masks: Uint8Array;
+          let shift: number;
+          if (end - refPos <= REFERENCE_CHUNK) {
+            reference.cover(refId, refPos, end);
+            masks = reference.masks;
+            shift = refPos - reference.start;
+          } else {
+            masks = reference.blockMasks(refId, refPos, end);
+            shift = 0;
+          }
+          for (let i = 0; i < end - refPos; i++) if (record.baseCodeAt(readOffset + i) !== masks[shift + i]) errors++;
         }
         refPos += bases;
         readOffset += bases;
