@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 /**
- * Coverage collectors beside their anchors, in one run, interleaved, min and median of N runs, peak RSS: collect-gcbias
- * beside Picard CollectGcBiasMetrics; collect-wgs
+ * Coverage collectors beside their anchors, in one run, interleaved, min and median of N runs, peak RSS: collect-wgs
  * beside Picard CollectWgsMetrics and mosdepth (its wall is the speed goal; it computes depth only, without Picard's
  * exclusions), and collect-wgs's memory at a quarter of the input and all of it. Writes BENCHMARKS.md's "coverage"
  * section.
@@ -43,28 +42,10 @@ const quarter = path.join(out, 'quarter.bam');
 execFileSync('bash', ['-c', `samtools view -b -s 7.25 -o ${quarter} ${input.bam} && samtools index ${quarter}`]);
 const records = Number(execFileSync('samtools', ['view', '-c', input.bam], { encoding: 'utf8' }).trim());
 const node = process.execPath;
-// CollectGcBiasMetrics requires CHART= and an Rscript it can start, but writes its metrics before calling R.
-const fakeR = path.join(out, 'bin');
-fs.mkdirSync(fakeR);
-fs.writeFileSync(path.join(fakeR, 'Rscript'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
 const wgs = (bam, tag) =>
   `${node} ${root}/packages/collect/bin/collect-wgs.js -q -i ${bam} -r ${input.fasta} -o ${out}/${tag} --format picard`;
 console.error(`bench: ${records} records; ${runs} runs each${hasMosdepth ? '' : ' (mosdepth not installed: not timed)'}`);
 
-const gcbiasRows = measure(
-  [
-    {
-      name: 'Picard CollectGcBiasMetrics',
-      command: `PATH=${fakeR}:$PATH PicardCommandLine CollectGcBiasMetrics I=${input.bam} O=${out}/picard.gcd S=${out}/picard.gcs CHART=${out}/gc.pdf R=${input.fasta} > /dev/null 2>&1`,
-      anchor: true,
-    },
-    {
-      name: 'collect-gcbias --threads 2',
-      command: `${node} ${root}/packages/collect/bin/collect-gcbias.js -q -i ${input.bam} -r ${input.fasta} -o ${out}/gc --format picard --threads 2`,
-    },
-  ],
-  runs,
-);
 const rows = measure(
   [
     {
@@ -92,9 +73,6 @@ const body = (file) =>
     .filter((line) => !line.startsWith('#'))
     .join('\n');
 const same = body(`${out}/picard.wgs`) === body(`${out}/ours.wgs_metrics`);
-const gcSame =
-  body(`${out}/picard.gcd`) === body(`${out}/gc.gc_bias.detail_metrics`) &&
-  body(`${out}/picard.gcs`) === body(`${out}/gc.gc_bias.summary_metrics`);
 const memory = [quarter, input.bam].map((bam, i) => timeOnce(wgs(bam, `mem${i}`)));
 const size = (file) => (fs.statSync(file).size / 1e6).toFixed(0);
 const genome = execFileSync('bash', ['-c', `grep -v '>' ${input.fasta} | tr -d '\\n' | wc -c`], { encoding: 'utf8' }).trim();
@@ -109,12 +87,10 @@ Input: ${
       ? `\`${path.relative(root, input.bam)}\`, ${records.toLocaleString('en-US')} records (${size(input.bam)} MB; ${realData().caption})`
       : `${records.toLocaleString('en-US')} simulated 2x150 records (${size(input.bam)} MB; tools/src/make-data.ts bench, ${pairs} pairs)`
   }, genome ${Number(genome).toLocaleString('en-US')} bases. ${runs} interleaved runs + 1 warm-up each.
-collect-wgs's file ${same ? 'equals' : '**differs from**'} Picard's from \`## METRICS CLASS\` on in this run; collect-gcbias's two files ${gcSame ? 'equal' : '**differ from**'} Picard's.
-Goals on 2 cores (issue 17): collect-wgs within 1.5x of mosdepth's wall, every collector at least 8x faster than its Picard program, memory flat in input size.
+collect-wgs's file ${same ? 'equals' : '**differs from**'} Picard's from \`## METRICS CLASS\` on in this run.
+Goals on 2 cores (issue 17): collect-wgs within 1.5x of mosdepth's wall, at least 8x faster than CollectWgsMetrics, memory flat in input size.
 
 ${table(rows)}
-
-${table(gcbiasRows)}
 
 **collect-wgs peak memory at a quarter of the input and all of it** (one run each): ${memory[0].rssMb.toFixed(0)} MB at ${size(quarter)} MB of BAM (${memory[0].wall.toFixed(1)} s), ${memory[1].rssMb.toFixed(0)} MB at ${size(input.bam)} MB (${memory[1].wall.toFixed(1)} s).`,
 );
