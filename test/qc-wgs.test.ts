@@ -131,6 +131,22 @@ describe('collect-wgs', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['unsorted.sam']);
   });
 
+  it('checks the order only of the records its filters pass, as htsjdk does: a duplicate or secondary record out of place changes nothing', () => {
+    const dir = tempDir();
+    const lines = fs.readFileSync(edgeSam, 'utf8').split('\n');
+    const header = lines.filter((line) => line.startsWith('@'));
+    const records = lines.filter((line) => line !== '' && !line.startsWith('@'));
+    // The last duplicate or secondary record on chrB moves to the front, ahead of every chrA record.
+    const moved = records.findLastIndex((line) => (Number(line.split('\t')[1]) & 0x500) !== 0);
+    expect(records[moved]!.split('\t')[2]).toBe('chrB');
+    const reordered = [records[moved]!, ...records.filter((_, i) => i !== moved)];
+    const input = path.join(dir, 'reordered.sam');
+    fs.writeFileSync(input, `${[...header, ...reordered].join('\n')}\n`);
+    const result = runCollect('collect-wgs', ['-i', input, '-r', edgeFasta, '-o', path.join(dir, 'out'), '--format', 'picard', '-q']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(picardBody(dir)).toBe(readGolden('qc/wgs.edge.wgs_metrics'));
+  });
+
   it('needs a reference: a usage error before reading', () => {
     const dir = tempDir();
     const result = runCollect('collect-wgs', ['-i', cov.bam, '-o', path.join(dir, 'out')]);

@@ -281,6 +281,8 @@ class BasicCollector implements Collector<BasicPartial> {
         picardProgram: `CollectBaseDistributionByCycle ${flags}`,
         table: { columns: BASE_DISTRIBUTION_COLUMNS, rows: this.baseDistributionRows() },
         rikerSuffix: '.base-distribution-by-cycle.txt',
+        // Without a counted base (no reads, or ALIGNED_READS_ONLY on unmapped ones) Picard writes no metrics section.
+        picardOmitsEmptyTable: true,
       },
       {
         picardSuffix: '.quality_by_cycle_metrics',

@@ -187,6 +187,8 @@ class WgsCollector implements Collector<WgsPartial> {
   private openSince = 0;
   private lastRefId = -1;
   private lastPos = -1;
+  /** Picard stops reading at the first unplaced record that passes its filters (AbstractLocusIterator.next). */
+  private finishedAlignedReads = false;
   private records = 0;
   private ended = false;
 
@@ -209,16 +211,7 @@ class WgsCollector implements Collector<WgsPartial> {
     const flag = record.flag;
     const refId = record.refId;
     const pos = record.pos;
-    if (refId < 0) return; // unplaced reads: no loci, and Picard stops reading at the first one
-    if (refId < this.lastRefId || (refId === this.lastRefId && pos < this.lastPos))
-      throw new HtsError(
-        `the input is not coordinate-sorted: ${record.readName} at ${this.header.references[refId]!.name}:${pos + 1} comes after ${this.header.references[this.lastRefId]!.name}:${this.lastPos + 1}; coverage needs a coordinate-sorted BAM (samtools sort)`,
-        this.input,
-        `record ${this.records}`,
-      );
-    this.lastRefId = refId;
-    this.lastPos = pos;
-    if (flag & FLAG_SECONDARY) return;
+    if (this.finishedAlignedReads || flag & FLAG_SECONDARY) return;
     const region = this.region;
     if (region !== undefined && refId !== region.refId) return;
     // A read's filter counts belong to the shard that holds its start.
@@ -239,7 +232,21 @@ class WgsCollector implements Collector<WgsPartial> {
       if (counts) this.excluded.unpaired += alignedBases(record);
       return;
     }
+    // htsjdk's locus iterator sees only the records its filters passed (above): the first unplaced one ends the aligned
+    // reads, unmapped and QC-fail ones are skipped, and only the rest must come in coordinate order.
+    if (refId < 0) {
+      this.finishedAlignedReads = true;
+      return;
+    }
     if (flag & (FLAG_UNMAPPED | FLAG_QC_FAIL)) return;
+    if (refId < this.lastRefId || (refId === this.lastRefId && pos < this.lastPos))
+      throw new HtsError(
+        `the input is not coordinate-sorted: ${record.readName} at ${this.header.references[refId]!.name}:${pos + 1} comes after ${this.header.references[this.lastRefId]!.name}:${this.lastPos + 1}; coverage needs a coordinate-sorted BAM (samtools sort)`,
+        this.input,
+        `record ${this.records}`,
+      );
+    this.lastRefId = refId;
+    this.lastPos = pos;
     if (!record.hasQualities)
       throw new HtsError(
         `read ${record.readName} has no base qualities ('*'): coverage metrics need them (Picard fails on such reads too)`,
