@@ -41,6 +41,7 @@ describe('flags across tools', () => {
       'collect-alignment',
       'collect-basic',
       'collect-gcbias',
+      'collect-hybcap',
       'collect-isize',
       'collect-multi',
       'collect-wgs',

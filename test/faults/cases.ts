@@ -1090,6 +1090,7 @@ const REQUIRED: Record<string, string[]> = {
   'collect-merge': ['-o', 'q', 'p.json'],
   'collect-wgs': ['-i', 'x.bam', '-r', 'x.fa', '-o', 'q'],
   'collect-gcbias': ['-i', 'x.bam', '-r', 'x.fa', '-o', 'q'],
+  'collect-hybcap': ['-i', 'x.bam', '--targets', 't.bed', '--baits', 'b.bed', '-o', 'q'],
   'fq-transform': ['process', 'c.toml'],
   eventalign: ['-b', 'x.bam', '-g', 'x.fa', '--slow5', 'x.blow5', '-o', 'out.tsv'],
   'signal-sim': ['-O', 'out'],
@@ -1152,6 +1153,8 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
       ['collect-wgs', '--coverage-cap', '0', /coverage-cap.*from 1/],
       ['collect-wgs', '--min-bq', '127', /min-bq.*from 0 to 126/],
       ['collect-multi', '--wgs::min-mapq', '-1', /min-mapq.*from 0 to 255/],
+      ['collect-hybcap', '--near-distance', '-1', /near-distance.*whole number from 0/],
+      ['collect-multi', '--hybcap::coverage-cap', '0', /coverage-cap.*from 1/],
     ] as const
   ).map(([tool, flag, value, stderr]) => ({ tool, args: [...required(tool), flag, value], stderr })),
   // signal-sim's settings with a range, just outside it (one of each kind of parser).
@@ -1231,6 +1234,17 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   { tool: 'collect-wgs', args: ['-i', 'x.bam', '-o', 'q'], stderr: /wgs needs a reference: give -r\/--reference FASTA/ },
   { tool: 'collect-gcbias', args: ['-i', 'x.bam', '-o', 'q', '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ },
   { tool: 'collect-gcbias', args: ['-i', 'x.bam', '-o', 'q'], stderr: /gcbias needs a reference: give -r\/--reference FASTA/ },
+  { tool: 'collect-hybcap', args: ['-i', 'x.bam', '-o', 'q', '--targets', 't.bed'], stderr: /hybcap needs target and bait intervals/ },
+  {
+    tool: 'collect-hybcap',
+    args: [...required('collect-hybcap'), '--per-target-coverage'],
+    stderr: /--per-target-coverage needs the reference \(-r\)/,
+  },
+  {
+    tool: 'collect-hybcap',
+    args: [...required('collect-hybcap'), '--per-base-coverage', '--region', 'chr1'],
+    stderr: /--per-base-coverage writes a whole run's file: not with --partial or --region/,
+  },
   { tool: 'fq-transform', args: ['frobnicate'], stderr: /frobnicate|unknown command/ },
   { tool: 'fq-transform', args: ['template', '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ },
   { tool: 'fq-transform', args: ['validate'], stderr: /missing required argument/ },
@@ -1314,6 +1328,35 @@ const WRITERS: { name: string; run: (out: string) => Run; inputs: (dir: string) 
       write(dir, 'x.fa', referenceFasta());
       // The index the tool would otherwise write beside the FASTA (as samtools faidx does) is an input, not an output.
       writeFaiFile(path.join(dir, 'x.fa.fai'), buildFaiIndex(path.join(dir, 'x.fa')));
+    },
+  },
+  {
+    name: 'collect-hybcap --per-target-coverage --per-base-coverage',
+    run: (out) => ({
+      tool: 'collect-hybcap',
+      args: [
+        '-i',
+        'in.bam',
+        '-r',
+        'x.fa',
+        '--targets',
+        't.bed',
+        '--baits',
+        'b.bed',
+        '-o',
+        `${out}/x`,
+        '-q',
+        '--per-target-coverage',
+        '--per-base-coverage',
+      ],
+    }),
+    inputs: async (dir) => {
+      await goodBam(dir);
+      write(dir, 'x.fa', referenceFasta());
+      writeFaiFile(path.join(dir, 'x.fa.fai'), buildFaiIndex(path.join(dir, 'x.fa')));
+      const contig = header.references[0]!.name;
+      write(dir, 't.bed', `${contig}\t10\t200\tt1\n${contig}\t150\t400\tt2\n`);
+      write(dir, 'b.bed', `${contig}\t0\t450\tb1\n`);
     },
   },
   {

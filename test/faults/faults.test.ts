@@ -28,6 +28,7 @@ const BIN: Record<string, string> = {
   'collect-isize': 'packages/collect/bin/collect-isize.js',
   'collect-wgs': 'packages/collect/bin/collect-wgs.js',
   'collect-gcbias': 'packages/collect/bin/collect-gcbias.js',
+  'collect-hybcap': 'packages/collect/bin/collect-hybcap.js',
   'collect-multi': 'packages/collect/bin/collect-multi.js',
   'collect-merge': 'packages/collect/bin/collect-merge.js',
   'fq-transform': 'packages/fq-transform/bin/fq-transform.js',

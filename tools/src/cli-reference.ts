@@ -96,6 +96,13 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--coverage-cap': 'treat depth above this as this, counting the excess as capped (Picard COVERAGE_CAP)',
   '--count-unpaired': 'count unpaired reads and reads whose mate is unmapped (Picard COUNT_UNPAIRED)',
   '--deviations': 'trim to MEDIAN + DEVIATIONS x MAD (Picard DEVIATIONS)',
+  '--targets': 'target intervals, BED or interval_list (Picard TARGET_INTERVALS)',
+  '--baits': 'bait intervals, BED or interval_list (Picard BAIT_INTERVALS)',
+  '--bait-set-name': 'the BAIT_SET column (Picard BAIT_SET_NAME)',
+  '--near-distance': 'a read within this many bases of a bait is near it (Picard NEAR_DISTANCE)',
+  '--count-overlaps': 'count both mates where they overlap (Picard CLIP_OVERLAPPING_READS=false)',
+  '--per-target-coverage': 'also write per-target coverage (Picard PER_TARGET_COVERAGE)',
+  '--per-base-coverage': 'also write the depth of every target base (Picard PER_BASE_COVERAGE)',
   // nanopore tools (nanopolish eventalign's flags keep nanopolish's names)
   '--reads': "the basecalls (FASTQ or FASTA); reads not in it are counted and skipped (nanopolish's -r, --reads)",
   '--bam': 'the alignments (BAM)',

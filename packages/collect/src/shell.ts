@@ -72,6 +72,7 @@ export function addToolOptions(program: Command, tool: string, prefixed: boolean
   for (const option of TOOL_OPTIONS.filter((o) => o.tool === tool)) {
     const flag = prefixed ? `--${tool}::${option.flag}` : `--${option.flag}`;
     if (option.type === 'boolean') program.option(flag, option.description);
+    else if (option.type === 'string') program.option(`${flag} <${option.argument}>`, option.description);
     else {
       const parse = option.integer ? integerInRange(flag, option.min, option.max) : numberInRange(flag, option.min, option.max);
       program.option(`${flag} <n>`, `${option.description} (default ${option.defaultValue})`, parse);

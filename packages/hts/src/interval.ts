@@ -18,6 +18,8 @@ export interface Interval {
   end0: number;
   name?: string;
   strand?: Strand;
+  /** The 1-based line of the file it was read from, for messages about it after reading (a contig the input lacks). */
+  line?: number;
 }
 
 /** A whole-number coordinate column of a BED or interval_list line. */

@@ -60,6 +60,11 @@ export interface MetricsOutput {
   rikerHistogramSuffix?: string;
   /** Picard writes no `## METRICS CLASS` section at all when the table has no rows (CollectGcBiasMetrics without aligned reads). */
   picardOmitsEmptyTable?: boolean;
+  /**
+   * A plain TSV instead of a metrics file (CollectHsMetrics' PER_TARGET_COVERAGE and PER_BASE_COVERAGE): its text in
+   * pieces, made while the file is written, so that a file of millions of lines is never one string.
+   */
+  lines?: (layout: 'riker' | 'picard', sample: string) => Iterable<string>;
 }
 
 /** The part of the genome one run counts (`--region`): [start, end) of one contig; refId -1 for `*` (unplaced reads only). */
@@ -127,11 +132,17 @@ export type CollectorOption<Key extends string = string> = {
     }
   /** A switch: off unless the flag is given. */
   | { readonly type: 'boolean'; readonly defaultValue: false }
+  /** A file or a name (`--targets FILE`): unset unless given; `argument` names it in the help. */
+  | { readonly type: 'string'; readonly defaultValue: undefined; readonly argument: string }
 );
 
 /** The options' values when no flag is given, by key. */
 export type OptionDefaults<Options extends readonly CollectorOption[]> = {
-  -readonly [Option in Options[number] as Option['key']]: Option['type'] extends 'number' ? number : boolean;
+  -readonly [Option in Options[number] as Option['key']]: Option['type'] extends 'number'
+    ? number
+    : Option['type'] extends 'string'
+      ? string | undefined
+      : boolean;
 };
 
 export function optionDefaults<Options extends readonly CollectorOption[]>(options: Options): OptionDefaults<Options> {
@@ -149,5 +160,10 @@ export interface CollectorFactory<Partial = unknown> {
   readonly ordered?: boolean;
   /** The options the command line offers, in the order its help lists them. */
   readonly options: readonly CollectorOption[];
+  /**
+   * What is wrong with a run's options before any reading (a missing required file, a flag the run's mode cannot
+   * honour), as a usage error's message; undefined when nothing is.
+   */
+  usageProblem?(run: { options: Record<string, unknown>; reference?: string; partial: boolean; region: boolean }): string | undefined;
   create(context: CollectorContext): Collector<Partial>;
 }

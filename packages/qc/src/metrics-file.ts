@@ -23,7 +23,8 @@ function rikerValue(value: unknown, column: Column): string {
 
 export interface RenderedFile {
   path: string;
-  text: string;
+  /** The whole text, or its pieces in order (a collector's `lines`). */
+  text: string | Iterable<string>;
 }
 
 function rikerHistogramText(histogram: HistogramTable, sample: string): string {
@@ -72,6 +73,13 @@ export function renderOutputs(
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const output of outputs) {
+    if (output.lines !== undefined) {
+      files.push({
+        path: `${prefix}${format === 'picard' ? output.picardSuffix : output.rikerSuffix}`,
+        text: output.lines(format, sample),
+      });
+      continue;
+    }
     if (format === 'picard') {
       const path = `${prefix}${output.picardSuffix}`;
       const lines = [

@@ -76,6 +76,13 @@ export class ReferenceWindow {
     return masks;
   }
 
+  /** The reference text of [start, end) of refId (clipped to the contig), leaving the window where it is. */
+  text(refId: number, start: number, end: number): string {
+    const reader = this.open();
+    const contigLength = this.contigLengths![refId]!;
+    return reader.fetch(this.header.references[refId]!.name, Math.min(start, contigLength), Math.min(end, contigLength));
+  }
+
   /** Closes the FASTA at the end of a thread's (or process's) input; it reopens if more comes. */
   close(): void {
     this.reader?.close();

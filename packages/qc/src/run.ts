@@ -87,8 +87,15 @@ export interface CollectResult {
 export async function collectPartials(options: CollectOptions): Promise<{ header: BamHeader; collectors: Collector[]; records: number }> {
   const tools = resolveTools(options.tools);
   for (const tool of tools) {
-    if (COLLECTORS[tool]!.needsReference && !options.reference)
-      throw new CollectUsageError(`${tool} needs a reference: give -r/--reference FASTA`);
+    const factory = COLLECTORS[tool]!;
+    if (factory.needsReference && !options.reference) throw new CollectUsageError(`${tool} needs a reference: give -r/--reference FASTA`);
+    const problem = factory.usageProblem?.({
+      options: options.options,
+      reference: options.reference,
+      partial: options.partial !== undefined,
+      region: options.region !== undefined,
+    });
+    if (problem !== undefined) throw new CollectUsageError(problem);
   }
   const { head, source } = await peekSource(openByteSource(options.input), 512);
   if (head.length === 0) {

@@ -126,3 +126,17 @@ export function hetSnpSensitivity(depth: Float64Array, quality: Float64Array, sa
   }
   return result;
 }
+
+/** A histogram as fractions of its total (TheoreticalSensitivity.normalizeHistogram). */
+export function normalised(counts: Float64Array): Float64Array {
+  let sum = 0;
+  for (const count of counts) sum += count;
+  return counts.map((count) => count / sum);
+}
+
+/** QualityUtil.getPhredScoreFromErrorProbability, rounded and cast as Picard does (1.0 gives -1, NaN gives 0). */
+export function phredOfError(sensitivity: number): number {
+  const q = Math.round(-10 * Math.log10(1 - sensitivity) + 0) || 0;
+  if (q === Number.POSITIVE_INFINITY) return -1;
+  return q;
+}

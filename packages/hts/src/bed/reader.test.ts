@@ -22,7 +22,7 @@ describe('BED reader', () => {
       'trackless\t1\t2',
       '',
     ].join('\n');
-    expect(parseBed(text)).toEqual([
+    expect(parseBed(text)).toMatchObject([
       { contig: 'chr1', start0: 0, end0: 100 },
       { contig: 'chr1', start0: 150, end0: 200, name: 'exon1' },
       { contig: 'chr2', start0: 5, end0: 6, name: 'exon2', score: 960, strand: '-' },
@@ -33,8 +33,8 @@ describe('BED reader', () => {
 
   it('accepts \\r\\n line endings and space-separated columns', () => {
     expect(parseBed('chr1 10 20 a\r\nchr1  30   40\r\n')).toEqual([
-      { contig: 'chr1', start0: 10, end0: 20, name: 'a' },
-      { contig: 'chr1', start0: 30, end0: 40 },
+      { contig: 'chr1', start0: 10, end0: 20, name: 'a', line: 1 },
+      { contig: 'chr1', start0: 30, end0: 40, line: 2 },
     ]);
   });
 
@@ -67,8 +67,8 @@ describe('BED reader', () => {
     writeFileSync(plain, text);
     writeFileSync(gzip, gzipSync(text));
     const expected = [{ contig: 'chr1', start0: 1, end0: 2, name: 'n' }];
-    expect(readBedFile(plain)).toEqual(expected);
-    expect(readBedFile(gzip)).toEqual(expected);
+    expect(readBedFile(plain)).toMatchObject(expected);
+    expect(readBedFile(gzip)).toMatchObject(expected);
     const error = errorOf(() => readBedFile(join(directory, 'missing.bed')));
     expect(error.message).toContain('file not found');
   });

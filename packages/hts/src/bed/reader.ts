@@ -33,7 +33,9 @@ export function parseBed(text: string, file?: string): BedRecord[] {
     let line = lines[index];
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (isBedNonRecordLine(line)) continue;
-    records.push(parseBedLine(line, file, `line ${index + 1}`));
+    const record = parseBedLine(line, file, `line ${index + 1}`);
+    record.line = index + 1;
+    records.push(record);
   }
   return records;
 }

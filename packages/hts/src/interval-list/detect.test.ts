@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectIntervalFormat, readIntervalFile, readIntervals } from './detect.js';
+import type { Interval } from '../interval.js';
 import { errorOf, testDirectory } from '../test-support/index.js';
 
 const directory = testDirectory('shoal-interval-detect-');
@@ -20,8 +21,9 @@ describe('readIntervals (BED or interval_list)', () => {
     const intervalList = join(directory, 'targets.txt');
     writeFileSync(bed, '# targets\nchr1\t0\t100\tt1\t0\t+\nchr2\t200\t500\tt2\t0\t-\n');
     writeFileSync(intervalList, `${HEADER}chr1\t1\t100\t+\tt1\nchr2\t201\t500\t-\tt2\n`);
-    const fromBed = readIntervals(bed).map(({ contig, start0, end0, name, strand }) => ({ contig, start0, end0, name, strand }));
-    expect(fromBed).toEqual(readIntervals(intervalList));
+    // The same intervals; only the line each was read from differs.
+    const fields = ({ contig, start0, end0, name, strand }: Interval): Interval => ({ contig, start0, end0, name, strand });
+    expect(readIntervals(bed).map(fields)).toEqual(readIntervals(intervalList).map(fields));
     expect(readIntervalFile(bed).format).toBe('bed');
     expect(readIntervalFile(bed).sequences).toBeUndefined();
     const fromList = readIntervalFile(intervalList);

@@ -16,8 +16,8 @@ describe('interval_list reader', () => {
       { name: 'chr2', length: 500 },
     ]);
     expect(list.intervals).toEqual([
-      { contig: 'chr1', start0: 0, end0: 100, strand: '+', name: 'target_1' },
-      { contig: 'chr2', start0: 200, end0: 500, strand: '-', name: 'target_2' },
+      { contig: 'chr1', start0: 0, end0: 100, strand: '+', name: 'target_1', line: 4 },
+      { contig: 'chr2', start0: 200, end0: 500, strand: '-', name: 'target_2', line: 5 },
     ]);
     expect(list.headerLines).toHaveLength(3);
   });
@@ -51,6 +51,6 @@ describe('interval_list reader', () => {
   it('reads files', () => {
     const path = join(directory, 'a.interval_list');
     writeFileSync(path, `${HEADER}chr1\t5\t6\t+\tx\n`);
-    expect(readIntervalListFile(path).intervals).toEqual([{ contig: 'chr1', start0: 4, end0: 6, strand: '+', name: 'x' }]);
+    expect(readIntervalListFile(path).intervals).toEqual([{ contig: 'chr1', start0: 4, end0: 6, strand: '+', name: 'x', line: 4 }]);
   });
 });

@@ -76,6 +76,7 @@ export function parseIntervalList(text: string, file?: string): IntervalList {
         location,
       );
     }
+    interval.line = index + 1;
     intervals.push(interval);
   }
   return { sequences, intervals, headerLines };

@@ -208,13 +208,16 @@ export function writeFileAtomic(target: string, contents: Uint8Array | string): 
  * Writes several files as one: every file under its temporary name first, then all renamed. When
  * any write fails, none of the final names appears and every temporary file is removed.
  */
-export function writeFilesAtomically(files: readonly { path: string; contents: Uint8Array | string }[]): void {
+export function writeFilesAtomically(files: readonly { path: string; contents: Uint8Array | string | Iterable<string> }[]): void {
   const pending: AtomicFile[] = [];
   try {
     for (const file of files) {
       const atomic = AtomicFile.create(file.path);
       pending.push(atomic);
-      atomic.write(file.contents);
+      const contents = file.contents;
+      // A text in pieces (made while it is written, too large for one string) goes out piece by piece.
+      if (typeof contents === 'string' || contents instanceof Uint8Array) atomic.write(contents);
+      else for (const piece of contents) atomic.write(piece);
       atomic.close();
     }
     commitAll(pending);

@@ -3,6 +3,7 @@ import type { CollectorFactory } from '../collector.js';
 import { alignmentCollector } from './alignment.js';
 import { basicCollector } from './basic.js';
 import { gcbiasCollector } from './gcbias.js';
+import { hybcapCollector } from './hybcap.js';
 import { isizeCollector } from './isize.js';
 import { wgsCollector } from './wgs.js';
 
@@ -12,6 +13,7 @@ export const COLLECTORS: Record<string, CollectorFactory> = {
   isize: isizeCollector,
   wgs: wgsCollector,
   gcbias: gcbiasCollector,
+  hybcap: hybcapCollector,
 };
 
 export const DEFAULT_MULTI_TOOLS = ['alignment', 'basic', 'isize'];

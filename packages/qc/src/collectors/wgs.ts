@@ -33,7 +33,8 @@ import {
 } from '../collector.js';
 import { Histogram } from '../histogram.js';
 import { ReferenceWindow } from '../reference-window.js';
-import { hetSnpSensitivity } from '../theoretical-sensitivity.js';
+import { hetSnpSensitivity, normalised, phredOfError } from '../theoretical-sensitivity.js';
+import { alignedBases } from '../aligned-bases.js';
 
 const FLAG_PAIRED = Flag.Paired;
 const FLAG_UNMAPPED = Flag.Unmapped;
@@ -591,18 +592,6 @@ class WgsCollector implements Collector<WgsPartial> {
   }
 }
 
-/** The aligned (M, =, X) bases of a read: what Picard's counting filters count for a read they exclude. */
-function alignedBases(record: BamRecordView): number {
-  let bases = 0;
-  const count = record.cigarLength;
-  for (let c = 0; c < count; c++) {
-    const op = record.cigarOp(c);
-    const kind = op & 15;
-    if (kind === 0 || kind === 7 || kind === 8) bases += op >>> 4;
-  }
-  return bases;
-}
-
 /** The union of two sorted lists of disjoint [start, end) runs (flat), the first from index `from` on. */
 function unionOfRuns(a: readonly number[], from: number, b: readonly number[]): number[] {
   const out: number[] = [];
@@ -636,19 +625,6 @@ function coverageRows(histogram: Float64Array, territory: number): number[][] {
     atOrAbove -= count;
   }
   return rows;
-}
-
-function normalised(counts: Float64Array): Float64Array {
-  let sum = 0;
-  for (const count of counts) sum += count;
-  return counts.map((count) => count / sum);
-}
-
-/** QualityUtil.getPhredScoreFromErrorProbability, rounded and cast as Picard does (1.0 gives -1, NaN gives 0). */
-function phredOfError(sensitivity: number): number {
-  const q = Math.round(-10 * Math.log10(1 - sensitivity) + 0) || 0;
-  if (q === Number.POSITIVE_INFINITY) return -1;
-  return q;
 }
 
 export const wgsCollector: CollectorFactory<WgsPartial> = {

@@ -1,0 +1,1082 @@
+/**
+ * Hybrid-selection metrics (Picard CollectHsMetrics 2.27.5; riker `hybcap`).
+ *
+ * Picard's rules, reproduced exactly (docs/anchors/picard-collecthsmetrics.md cites the sources line by line):
+ * - Targets and baits (BED or interval_list, told apart by content) are sorted and merged where they overlap or abut
+ *   (IntervalList.uniqued: names joined with `|`); territories are the merged lengths; GENOME_SIZE is the header's.
+ * - Per record, in this order: secondary records count nowhere; read counters (not supplementary); QC-fail records
+ *   stop; PF_BASES (not supplementary) and the aligned bases (supplementary too); unmapped records stop; a record
+ *   whose span comes within NEAR_DISTANCE of a bait is "selected" (ON_BAIT its aligned bases inside baits, NEAR_BAIT
+ *   the rest), else OFF_BAIT; then duplicates, adapters (MAPQ 0) and MAPQ < --min-mapq are excluded with their aligned
+ *   bases; the left mate of an overlapping pair is soft-clipped where its mate starts (htsjdk SAMUtils, quirks
+ *   included: the mate's contig is not checked); each remaining M/=/X base is excluded by base quality, or off
+ *   target, or counts on target, and adds to its target's depth (high-quality depth; raw depth when quality > 2).
+ * - Target depth gives MEAN/MEDIAN/MAX/MIN, FOLD_80, PCT_TARGET_BASES_xX, ZERO_CVG_TARGETS_PCT, the HET_SNP
+ *   estimate (Picard's seeded sampler, reproduced bit for bit), GC dropouts (with -r) and the per-target rows.
+ *
+ * Cost and memory: a target's depth arrays exist from the first read that reaches it until the coordinate-sorted
+ * reads pass its end, when its numbers go into the totals; memory follows the targets under the reads at once, not
+ * the territory (except --per-base-coverage, which keeps 4 bytes per target base for its file).
+ *
+ * Sharding: with a region, only the region's target loci are counted, and a read's counters (and each target's
+ * read_count) go to the shard holding its start, so partial states of disjoint regions merge into the whole.
+ */
+import { Flag, HtsError, readIntervalFile, type BamHeader, type BamRecordView, type Interval } from '@shoal/hts';
+import path from 'node:path';
+import { isAdapter } from '../adapter-matcher.js';
+import { alignedBases } from '../aligned-bases.js';
+import {
+  optionDefaults,
+  type Collector,
+  type CollectorContext,
+  type CollectorFactory,
+  type CollectorOption,
+  type CollectorRegion,
+  type Column,
+  type MetricsOutput,
+  type Row,
+} from '../collector.js';
+import { formatPicardDouble } from '../format.js';
+import { Histogram } from '../histogram.js';
+import { ReferenceWindow } from '../reference-window.js';
+import { hetSnpSensitivity, normalised, phredOfError } from '../theoretical-sensitivity.js';
+
+const FLAG_PAIRED = Flag.Paired;
+const FLAG_UNMAPPED = Flag.Unmapped;
+const FLAG_MATE_UNMAPPED = Flag.MateUnmapped;
+const FLAG_FIRST = Flag.FirstOfPair;
+const FLAG_SECONDARY = Flag.Secondary;
+const FLAG_QC_FAIL = Flag.QcFail;
+const FLAG_DUPLICATE = Flag.Duplicate;
+const FLAG_SUPPLEMENTARY = Flag.Supplementary;
+
+export interface HybcapOptions {
+  targets: string | undefined;
+  baits: string | undefined;
+  baitSetName: string | undefined;
+  nearDistance: number;
+  minimumMappingQuality: number;
+  minimumBaseQuality: number;
+  coverageCap: number;
+  /** CLIP_OVERLAPPING_READS=false (Picard's default is true). */
+  countOverlaps: boolean;
+  perTargetCoverage: boolean;
+  perBaseCoverage: boolean;
+}
+
+/** riker's flags, Picard's defaults. */
+export const HYBCAP_OPTIONS = [
+  {
+    key: 'targets',
+    flag: 'targets',
+    description: 'target intervals, BED or interval_list (Picard TARGET_INTERVALS; required)',
+    type: 'string',
+    defaultValue: undefined,
+    argument: 'file',
+  },
+  {
+    key: 'baits',
+    flag: 'baits',
+    description: 'bait intervals, BED or interval_list (Picard BAIT_INTERVALS; required)',
+    type: 'string',
+    defaultValue: undefined,
+    argument: 'file',
+  },
+  {
+    key: 'baitSetName',
+    flag: 'bait-set-name',
+    description: "BAIT_SET (default: the baits file's name up to its first '.')",
+    type: 'string',
+    defaultValue: undefined,
+    argument: 'name',
+  },
+  {
+    key: 'nearDistance',
+    flag: 'near-distance',
+    description: 'a read within this many bases of a bait is near it (Picard NEAR_DISTANCE)',
+    type: 'number',
+    defaultValue: 250,
+    min: 0,
+    max: 1_000_000_000,
+    integer: true,
+  },
+  {
+    key: 'minimumMappingQuality',
+    flag: 'min-mapq',
+    description: 'reads below this mapping quality add no coverage (Picard MINIMUM_MAPPING_QUALITY)',
+    type: 'number',
+    defaultValue: 20,
+    min: 0,
+    max: 255,
+    integer: true,
+  },
+  {
+    key: 'minimumBaseQuality',
+    flag: 'min-bq',
+    description: 'bases below this quality add no coverage (Picard MINIMUM_BASE_QUALITY)',
+    type: 'number',
+    defaultValue: 20,
+    min: 0,
+    max: 93,
+    integer: true,
+  },
+  {
+    key: 'coverageCap',
+    flag: 'coverage-cap',
+    description: 'depth histogram cap (Picard COVERAGE_CAP)',
+    type: 'number',
+    defaultValue: 200,
+    min: 1,
+    max: 1_000_000,
+    integer: true,
+  },
+  {
+    key: 'countOverlaps',
+    flag: 'count-overlaps',
+    description: 'count both mates where they overlap (Picard CLIP_OVERLAPPING_READS=false)',
+    type: 'boolean',
+    defaultValue: false,
+  },
+  {
+    key: 'perTargetCoverage',
+    flag: 'per-target-coverage',
+    description: 'also write per-target coverage, GC and read counts (Picard PER_TARGET_COVERAGE; needs -r)',
+    type: 'boolean',
+    defaultValue: false,
+  },
+  {
+    key: 'perBaseCoverage',
+    flag: 'per-base-coverage',
+    description: 'also write the depth of every target base (Picard PER_BASE_COVERAGE; not with --partial/--region)',
+    type: 'boolean',
+    defaultValue: false,
+  },
+] as const satisfies readonly CollectorOption<keyof HybcapOptions>[];
+
+export const HYBCAP_DEFAULTS: HybcapOptions = optionDefaults(HYBCAP_OPTIONS);
+
+/** PCT_TARGET_BASES_xX thresholds, Picard's array (0 first: the territory). */
+const TARGET_DEPTHS = [0, 1, 2, 10, 20, 30, 40, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000];
+const PENALTY_DEPTHS = [10, 20, 30, 40, 50, 100];
+/** Base-quality histogram bins (Picard's array of 127). */
+const QUALITY_BINS = 127;
+const SAMPLE_SIZE = 10_000;
+
+const double = (name: string): Column => ({ name, kind: 'double' });
+const int = (name: string): Column => ({ name, kind: 'int' });
+
+/** HsMetrics' fields in Class.getFields() order: the subclass's first, then TargetMetrics'. */
+const COLUMNS: Column[] = [
+  { name: 'BAIT_SET', kind: 'text' },
+  int('BAIT_TERRITORY'),
+  double('BAIT_DESIGN_EFFICIENCY'),
+  int('ON_BAIT_BASES'),
+  int('NEAR_BAIT_BASES'),
+  int('OFF_BAIT_BASES'),
+  double('PCT_SELECTED_BASES'),
+  double('PCT_OFF_BAIT'),
+  double('ON_BAIT_VS_SELECTED'),
+  double('MEAN_BAIT_COVERAGE'),
+  double('PCT_USABLE_BASES_ON_BAIT'),
+  double('PCT_USABLE_BASES_ON_TARGET'),
+  double('FOLD_ENRICHMENT'),
+  int('HS_LIBRARY_SIZE'),
+  ...PENALTY_DEPTHS.map((depth) => double(`HS_PENALTY_${depth}X`)),
+  int('TARGET_TERRITORY'),
+  int('GENOME_SIZE'),
+  int('TOTAL_READS'),
+  int('PF_READS'),
+  int('PF_BASES'),
+  int('PF_UNIQUE_READS'),
+  int('PF_UQ_READS_ALIGNED'),
+  int('PF_BASES_ALIGNED'),
+  int('PF_UQ_BASES_ALIGNED'),
+  int('ON_TARGET_BASES'),
+  double('PCT_PF_READS'),
+  double('PCT_PF_UQ_READS'),
+  double('PCT_PF_UQ_READS_ALIGNED'),
+  double('MEAN_TARGET_COVERAGE'),
+  double('MEDIAN_TARGET_COVERAGE'),
+  int('MAX_TARGET_COVERAGE'),
+  int('MIN_TARGET_COVERAGE'),
+  double('ZERO_CVG_TARGETS_PCT'),
+  ...['DUPE', 'ADAPTER', 'MAPQ', 'BASEQ', 'OVERLAP', 'OFF_TARGET'].map((what) => double(`PCT_EXC_${what}`)),
+  double('FOLD_80_BASE_PENALTY'),
+  ...TARGET_DEPTHS.slice(1).map((depth) => double(`PCT_TARGET_BASES_${depth}X`)),
+  double('AT_DROPOUT'),
+  double('GC_DROPOUT'),
+  double('HET_SNP_SENSITIVITY'),
+  double('HET_SNP_Q'),
+  { name: 'SAMPLE', kind: 'text', riker: null },
+  { name: 'LIBRARY', kind: 'text', riker: null },
+  { name: 'READ_GROUP', kind: 'text', riker: null },
+];
+
+/** Merged (uniqued) intervals of one file, sorted by header contig order: 0-based [start, end), names joined with `|`. */
+export interface IntervalSet {
+  refIds: number[];
+  starts: number[];
+  ends: number[];
+  names: (string | null)[];
+  /** How many intervals the file held on known contigs before merging (ZERO_CVG_TARGETS_PCT's denominator). */
+  rawCount: number;
+  territory: number;
+}
+
+/**
+ * Reads a targets or baits file and merges it as htsjdk's IntervalList.uniqued does: sorted by contig (the input's
+ * header order), start, end, strand (+ first), name (absent first); intervals that overlap or abut become one, with
+ * the first's contig, the smallest start, the largest end and the distinct names in that order joined with `|`.
+ * A contig the input's header lacks, or an interval past its contig's end, is an error naming the file and line.
+ */
+export function readIntervalSet(file: string, header: BamHeader, what: string): IntervalSet {
+  const refIdOf = new Map(header.references.map((reference, refId) => [reference.name, refId]));
+  const intervals: (Interval & { refId: number })[] = readIntervalFile(file).intervals.map((interval) => {
+    const refId = refIdOf.get(interval.contig);
+    const line = interval.line === undefined ? undefined : `line ${interval.line}`;
+    if (refId === undefined)
+      throw new HtsError(
+        `${what} on contig '${interval.contig}', which the input's header does not have: were they made for another reference?`,
+        file,
+        line,
+      );
+    const length = header.references[refId]!.length;
+    if (interval.end0 > length)
+      throw new HtsError(
+        `${what} ${interval.contig}:${interval.start0 + 1}-${interval.end0} ends past the end of ${interval.contig} (length ${length} in the input's header)`,
+        file,
+        line,
+      );
+    return { ...interval, refId };
+  });
+  const strandRank = (interval: Interval): number => (interval.strand === '-' ? 1 : 0);
+  intervals.sort(
+    (a, b) => a.refId - b.refId || a.start0 - b.start0 || a.end0 - b.end0 || strandRank(a) - strandRank(b) || compareNames(a.name, b.name),
+  );
+  const set: IntervalSet = { refIds: [], starts: [], ends: [], names: [], rawCount: intervals.length, territory: 0 };
+  let names: string[] = [];
+  const close = (): void => {
+    set.names.push(names.length === 0 ? null : names.join('|'));
+    set.territory += set.ends[set.ends.length - 1]! - set.starts[set.starts.length - 1]!;
+  };
+  for (const interval of intervals) {
+    const last = set.refIds.length - 1;
+    if (last >= 0 && set.refIds[last] === interval.refId && interval.start0 <= set.ends[last]!) {
+      set.ends[last] = Math.max(set.ends[last]!, interval.end0);
+    } else {
+      if (last >= 0) close();
+      set.refIds.push(interval.refId);
+      set.starts.push(interval.start0);
+      set.ends.push(interval.end0);
+      names = [];
+    }
+    if (interval.name !== undefined && !names.includes(interval.name)) names.push(interval.name);
+  }
+  if (set.refIds.length > 0) close();
+  return set;
+}
+
+/** String.compareTo with null first (UTF-16 code units, as JavaScript's < compares). */
+function compareNames(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** What is counted; sums of disjoint shards are the whole. Plain arrays so that the state is JSON. */
+export interface HybcapPartial {
+  counters: Record<CounterName, number>;
+  /** Target bases by high-quality depth (capped), 0..cap. */
+  depth: number[];
+  /** Target bases by raw depth (capped), 0..cap: HET_SNP's depth distribution. */
+  rawDepth: number[];
+  /** Raw bases by quality 0..126, where the raw depth was ≤ cap. */
+  baseQualities: number[];
+  /** Target bases at or above each TARGET_DEPTHS threshold. */
+  atLeast: number[];
+  totalCoverage: number;
+  maxDepth: number;
+  /**
+   * Per target (merged targets, in order): Σ high-quality depth, zero-depth bases, min and max depth (null: no locus
+   * counted), reads, GC (null: not computed here).
+   */
+  targetSums: number[];
+  targetZeros: number[];
+  targetMin: (number | null)[];
+  targetMax: (number | null)[];
+  targetReads: number[];
+  targetGc: (number | null)[];
+  /** The target loci counted, [refId, start, end): partial states merge only when these are disjoint. */
+  covered: [number, number, number][];
+}
+
+const COUNTER_NAMES = [
+  'totalReads',
+  'pfReads',
+  'pfUniqueReads',
+  'pfUqReadsAligned',
+  'pfBases',
+  'pfBasesAligned',
+  'pfUqBasesAligned',
+  'onBait',
+  'nearBait',
+  'offBait',
+  'onTarget',
+  'onTargetFromPair',
+  'selectedPairs',
+  'selectedUniquePairs',
+  'excDupe',
+  'excAdapter',
+  'excMapq',
+  'excBaseq',
+  'excOverlap',
+  'excOffTarget',
+] as const;
+type CounterName = (typeof COUNTER_NAMES)[number];
+
+/** A target's depth while reads reach it. */
+interface LiveTarget {
+  highQuality: Int32Array;
+  raw: Int32Array;
+}
+
+class HybcapCollector implements Collector<HybcapPartial> {
+  readonly name = 'hybcap';
+  private readonly targets: IntervalSet;
+  private readonly baits: IntervalSet;
+  private readonly baitSet: string;
+  private readonly cap: number;
+  private readonly counters = Object.fromEntries(COUNTER_NAMES.map((name) => [name, 0])) as Record<CounterName, number>;
+  private readonly depthHistogram: Float64Array;
+  private readonly rawDepthHistogram: Float64Array;
+  private readonly baseQualityHistogram = new Float64Array(QUALITY_BINS);
+  private readonly atLeast = new Float64Array(TARGET_DEPTHS.length);
+  private totalCoverage = 0;
+  private maxDepth = 0;
+  private readonly targetSums: Float64Array;
+  private readonly targetZeros: Float64Array;
+  private readonly targetMin: Float64Array;
+  private readonly targetMax: Float64Array;
+  private readonly targetReads: Float64Array;
+  private readonly targetGc: Float64Array;
+  /** The record that last added to each target's read_count (a record counts once per target). */
+  private readonly lastCountingRecord: Float64Array;
+  private readonly live = new Map<number, LiveTarget>();
+  /** --per-base-coverage: every target's high-quality depth, kept for the file. */
+  private readonly perBase: (Int32Array | undefined)[] | undefined;
+  private readonly covered: [number, number, number][] = [];
+  private readonly reference: ReferenceWindow | undefined;
+  /** The first target and bait that reads may still reach. */
+  private nextTarget = 0;
+  private nextBait = 0;
+  private records = 0;
+  private lastRefId = -1;
+  private lastPos = -1;
+  private ended = false;
+
+  constructor(
+    private readonly options: HybcapOptions,
+    private readonly header: BamHeader,
+    referencePath: string | undefined,
+    private readonly region: CollectorRegion | undefined,
+    private readonly input: string,
+  ) {
+    this.targets = readIntervalSet(options.targets!, header, 'target');
+    this.baits = readIntervalSet(options.baits!, header, 'bait');
+    // BAIT_SET: the bait file's name up to its first '.', as Picard names it when BAIT_SET_NAME is not given.
+    this.baitSet = options.baitSetName ?? path.basename(options.baits!).split('.')[0]!;
+    this.cap = options.coverageCap;
+    this.depthHistogram = new Float64Array(this.cap + 1);
+    this.rawDepthHistogram = new Float64Array(this.cap + 1);
+    const n = this.targets.refIds.length;
+    this.targetSums = new Float64Array(n);
+    this.targetZeros = new Float64Array(n);
+    this.targetMin = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    this.targetMax = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.targetReads = new Float64Array(n);
+    this.targetGc = new Float64Array(n).fill(Number.NaN);
+    this.lastCountingRecord = new Float64Array(n).fill(-1);
+    this.perBase = options.perBaseCoverage ? new Array<Int32Array | undefined>(n) : undefined;
+    this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
+  }
+
+  /** [start, end) of the loci this run counts on a contig: the region's, or the whole contig. */
+  private lociOf(refId: number): [number, number] {
+    const region = this.region;
+    if (region === undefined) return [0, this.header.references[refId]!.length];
+    return refId === region.refId ? [region.start, region.end] : [0, 0];
+  }
+
+  accept(record: BamRecordView): void {
+    this.records++;
+    const flag = record.flag;
+    if (flag & FLAG_SECONDARY) return;
+    const refId = record.refId;
+    const pos = record.pos;
+    const region = this.region;
+    // A read's counters belong to the shard holding its start.
+    const counts = region === undefined || (refId === region.refId && (refId < 0 || pos >= region.start));
+    const c = this.counters;
+    const supplementary = (flag & FLAG_SUPPLEMENTARY) !== 0;
+    const duplicate = (flag & FLAG_DUPLICATE) !== 0;
+    const unmapped = (flag & FLAG_UNMAPPED) !== 0;
+    if (counts && !supplementary) {
+      c.totalReads++;
+      if ((flag & FLAG_QC_FAIL) === 0) {
+        c.pfReads++;
+        if (!duplicate) {
+          c.pfUniqueReads++;
+          if (!unmapped) c.pfUqReadsAligned++;
+        }
+      }
+    }
+    if (flag & FLAG_QC_FAIL) return;
+    if (counts && !supplementary) c.pfBases += record.seqLength;
+    const aligned = unmapped ? 0 : alignedBases(record);
+    if (counts && !unmapped) {
+      c.pfBasesAligned += aligned;
+      if (!duplicate) c.pfUqBasesAligned += aligned;
+    }
+    if (unmapped || refId < 0) return;
+    if (refId < this.lastRefId || (refId === this.lastRefId && pos < this.lastPos))
+      throw new HtsError(
+        `the input is not coordinate-sorted: ${record.readName} at ${this.header.references[refId]!.name}:${pos + 1} comes after ${this.header.references[this.lastRefId]!.name}:${this.lastPos + 1}; target coverage needs a coordinate-sorted BAM (samtools sort)`,
+        this.input,
+        `record ${this.records}`,
+      );
+    this.lastRefId = refId;
+    this.lastPos = pos;
+    this.finishTargetsBefore(refId, pos);
+
+    // The read's span as htsjdk's overlap detectors see it: 1-based [pos + 1, pos + reference length], from the CIGAR
+    // as written (before any clipping), D and N included.
+    const spanEnd = pos + record.referenceLength;
+    const targets = this.targets;
+    let lastTarget = this.nextTarget;
+    while (lastTarget < targets.refIds.length && targets.refIds[lastTarget] === refId && targets.starts[lastTarget]! < spanEnd)
+      lastTarget++;
+    const baits = this.baits;
+    const near = this.options.nearDistance;
+    while (
+      this.nextBait < baits.refIds.length &&
+      (baits.refIds[this.nextBait]! < refId || (baits.refIds[this.nextBait] === refId && baits.ends[this.nextBait]! + near <= pos))
+    )
+      this.nextBait++;
+    const firstBait = this.nextBait;
+    // Merged baits are disjoint and sorted, so the first one left is the nearest: within reach or none is.
+    const selected = firstBait < baits.refIds.length && baits.refIds[firstBait] === refId && baits.starts[firstBait]! + 1 - near <= spanEnd;
+    const paired = (flag & FLAG_PAIRED) !== 0;
+    const mateUnmapped = (flag & FLAG_MATE_UNMAPPED) !== 0;
+    if (counts) {
+      if (!supplementary && paired && flag & FLAG_FIRST && !mateUnmapped && selected) {
+        c.selectedPairs++;
+        if (!duplicate) c.selectedUniquePairs++;
+      }
+      if (selected) {
+        const onBait = this.basesInBaits(record, firstBait);
+        c.onBait += onBait;
+        c.nearBait += aligned - onBait;
+      } else c.offBait += aligned;
+    }
+    if (duplicate) {
+      if (counts) c.excDupe += aligned;
+      return;
+    }
+    if (isAdapter(record, flag)) {
+      if (counts) c.excAdapter += aligned;
+      return;
+    }
+    if (record.mapq < this.options.minimumMappingQuality) {
+      if (counts) c.excMapq += aligned;
+      return;
+    }
+    let cigar: number[] | undefined;
+    if (!this.options.countOverlaps) {
+      const overlap = overlappingBasesToClip(record, flag);
+      if (counts) c.excOverlap += overlap;
+      if (overlap > 0) {
+        // The mate starts where this read starts (and this is read 2): htsjdk marks it unmapped, so nothing counts.
+        if (record.matePos <= pos) return;
+        cigar = softClipEnd(record, overlap);
+      }
+    }
+    this.countBases(record, cigar, refId, pos, lastTarget, counts, paired && !mateUnmapped && !supplementary);
+  }
+
+  /** The aligned (M/=/X) bases of a read that fall inside baits, from the first bait it may reach. */
+  private basesInBaits(record: BamRecordView, firstBait: number): number {
+    const baits = this.baits;
+    const refId = record.refId;
+    let bait = firstBait;
+    let refPos = record.pos;
+    let inside = 0;
+    const count = record.cigarLength;
+    for (let i = 0; i < count; i++) {
+      const op = record.cigarOp(i);
+      const length = op >>> 4;
+      const kind = op & 15;
+      if (kind === 0 || kind === 7 || kind === 8) {
+        const blockEnd = refPos + length;
+        while (bait < baits.refIds.length && baits.refIds[bait] === refId && baits.ends[bait]! <= refPos) bait++;
+        for (let b = bait; b < baits.refIds.length && baits.refIds[b] === refId && baits.starts[b]! < blockEnd; b++)
+          inside += Math.min(blockEnd, baits.ends[b]!) - Math.max(refPos, baits.starts[b]!);
+        refPos = blockEnd;
+      } else if (kind === 2 || kind === 3) refPos += length;
+    }
+    return inside;
+  }
+
+  /** The base loop: exclusions by quality and target, on-target counts, and target depth. */
+  private countBases(
+    record: BamRecordView,
+    clipped: number[] | undefined,
+    refId: number,
+    pos: number,
+    lastTarget: number,
+    counts: boolean,
+    mappedInPair: boolean,
+  ): void {
+    const c = this.counters;
+    const targets = this.targets;
+    const minimumBaseQuality = this.options.minimumBaseQuality;
+    const [lociStart, lociEnd] = this.lociOf(refId);
+    const bytes = record.bytes;
+    const qualStart = record.qualStart;
+    const cap = this.cap;
+    const qualities = this.baseQualityHistogram;
+    const readSerial = this.records;
+    const hasQualities = record.hasQualities;
+    let target = this.nextTarget;
+    let refPos = pos;
+    let readOffset = 0;
+    const count = clipped === undefined ? record.cigarLength : clipped.length;
+    for (let i = 0; i < count; i++) {
+      const op = clipped === undefined ? record.cigarOp(i) : clipped[i]!;
+      const length = op >>> 4;
+      const kind = op & 15;
+      if (kind === 0 || kind === 7 || kind === 8) {
+        if (!hasQualities)
+          throw new HtsError(
+            `read ${record.readName} has no base qualities ('*'): target coverage needs them (Picard fails on such reads too)`,
+            this.input,
+            `record ${this.records}`,
+          );
+        for (let k = 0; k < length; k++, refPos++, readOffset++) {
+          const quality = bytes[qualStart + readOffset]!;
+          const highQuality = quality >= minimumBaseQuality;
+          while (target < lastTarget && targets.ends[target]! <= refPos) target++;
+          const onTarget = target < lastTarget && targets.starts[target]! <= refPos;
+          if (counts) {
+            if (!highQuality) c.excBaseq++;
+            else if (!onTarget) c.excOffTarget++;
+            else {
+              c.onTarget++;
+              if (mappedInPair) c.onTargetFromPair++;
+            }
+          }
+          if (!onTarget || quality <= 2) continue;
+          if (quality >= QUALITY_BINS)
+            throw new HtsError(
+              `read ${record.readName} has a base quality of ${quality}, above Picard's 126: not a quality a sequencer writes`,
+              this.input,
+              `record ${this.records}`,
+            );
+          if (highQuality && counts && this.lastCountingRecord[target] !== readSerial) {
+            this.lastCountingRecord[target] = readSerial;
+            this.targetReads[target]!++;
+          }
+          if (refPos < lociStart || refPos >= lociEnd) continue;
+          const live = this.liveTarget(target);
+          const offset = refPos - targets.starts[target]!;
+          if (++live.raw[offset]! <= cap) qualities[quality]!++;
+          if (highQuality) live.highQuality[offset]!++;
+        }
+      } else if (kind === 1 || kind === 4) readOffset += length;
+      else if (kind === 2 || kind === 3) refPos += length;
+    }
+  }
+
+  private liveTarget(target: number): LiveTarget {
+    let live = this.live.get(target);
+    if (live === undefined) {
+      const length = this.targets.ends[target]! - this.targets.starts[target]!;
+      live = { highQuality: new Int32Array(length), raw: new Int32Array(length) };
+      this.live.set(target, live);
+    }
+    return live;
+  }
+
+  /** Puts into the totals every target that no read at or after (refId, pos) can reach. */
+  private finishTargetsBefore(refId: number, pos: number): void {
+    const targets = this.targets;
+    while (
+      this.nextTarget < targets.refIds.length &&
+      (targets.refIds[this.nextTarget]! < refId || (targets.refIds[this.nextTarget] === refId && targets.ends[this.nextTarget]! <= pos))
+    )
+      this.finishTarget(this.nextTarget++);
+  }
+
+  /** A target's counted loci into the histograms and its own row; its GC from the reference. */
+  private finishTarget(target: number): void {
+    const targets = this.targets;
+    const refId = targets.refIds[target]!;
+    const start = targets.starts[target]!;
+    const end = targets.ends[target]!;
+    const [lociStart, lociEnd] = this.lociOf(refId);
+    // The GC of a target is the business of the shard holding its start.
+    if (this.reference !== undefined && end > start && start >= lociStart && start < lociEnd) {
+      const text = this.reference.text(refId, start, end);
+      let gc = 0;
+      for (let i = 0; i < text.length; i++) {
+        const base = text.charCodeAt(i) | 0x20;
+        if (base === 0x63 || base === 0x67) gc++; // c, g (SequenceUtil.calculateGc: only C and G, either case)
+      }
+      this.targetGc[target] = gc / (end - start);
+    }
+    const from = Math.max(start, lociStart);
+    const to = Math.min(end, lociEnd);
+    const live = this.live.get(target);
+    this.live.delete(target);
+    if (this.perBase !== undefined && live !== undefined) this.perBase[target] = live.highQuality;
+    if (to <= from) return;
+    this.covered.push([refId, from, to]);
+    const loci = to - from;
+    if (live === undefined) {
+      this.depthHistogram[0]! += loci;
+      this.rawDepthHistogram[0]! += loci;
+      this.atLeast[0]! += loci;
+      this.targetZeros[target]! += loci;
+      this.targetMin[target] = Math.min(this.targetMin[target]!, 0);
+      this.targetMax[target] = Math.max(this.targetMax[target]!, 0);
+      return;
+    }
+    const cap = this.cap;
+    let sum = 0;
+    let zeros = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let offset = from - start; offset < to - start; offset++) {
+      const depth = live.highQuality[offset]!;
+      sum += depth;
+      if (depth === 0) zeros++;
+      if (depth < min) min = depth;
+      if (depth > max) max = depth;
+      this.depthHistogram[depth < cap ? depth : cap]!++;
+      const raw = live.raw[offset]!;
+      this.rawDepthHistogram[raw < cap ? raw : cap]!++;
+      for (let t = 0; t < TARGET_DEPTHS.length && depth >= TARGET_DEPTHS[t]!; t++) this.atLeast[t]!++;
+    }
+    this.totalCoverage += sum;
+    if (max > this.maxDepth) this.maxDepth = max;
+    this.targetSums[target]! += sum;
+    this.targetZeros[target]! += zeros;
+    this.targetMin[target] = Math.min(this.targetMin[target]!, min);
+    this.targetMax[target] = Math.max(this.targetMax[target]!, max);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    while (this.nextTarget < this.targets.refIds.length) this.finishTarget(this.nextTarget++);
+    this.reference?.close();
+  }
+
+  toPartial(): HybcapPartial {
+    const orNull = (values: Float64Array): (number | null)[] => Array.from(values, (v) => (Number.isFinite(v) ? v : null));
+    return {
+      counters: { ...this.counters },
+      depth: Array.from(this.depthHistogram),
+      rawDepth: Array.from(this.rawDepthHistogram),
+      baseQualities: Array.from(this.baseQualityHistogram),
+      atLeast: Array.from(this.atLeast),
+      totalCoverage: this.totalCoverage,
+      maxDepth: this.maxDepth,
+      targetSums: Array.from(this.targetSums),
+      targetZeros: Array.from(this.targetZeros),
+      targetMin: orNull(this.targetMin),
+      targetMax: orNull(this.targetMax),
+      targetReads: Array.from(this.targetReads),
+      targetGc: orNull(this.targetGc),
+      covered: this.covered.map((range): [number, number, number] => [...range]),
+    };
+  }
+
+  merge(partial: HybcapPartial): void {
+    if (partial.depth.length !== this.cap + 1 || partial.targetSums.length !== this.targetSums.length)
+      throw new Error('hybcap partial states with different coverage caps or targets cannot be merged');
+    for (const [refId, start, end] of partial.covered) {
+      for (const [otherRefId, otherStart, otherEnd] of this.covered)
+        if (refId === otherRefId && start < otherEnd && otherStart < end)
+          throw new HtsError(
+            `hybcap counts target loci of ${this.header.references[refId]?.name ?? refId}:${Math.max(start, otherStart) + 1}-${Math.min(end, otherEnd)} that another partial state counts too: merge partial states of disjoint regions (--region)`,
+          );
+    }
+    this.covered.push(...partial.covered);
+    for (const name of COUNTER_NAMES) this.counters[name] += partial.counters[name];
+    partial.depth.forEach((count, i) => (this.depthHistogram[i]! += count));
+    partial.rawDepth.forEach((count, i) => (this.rawDepthHistogram[i]! += count));
+    partial.baseQualities.forEach((count, i) => (this.baseQualityHistogram[i]! += count));
+    partial.atLeast.forEach((count, i) => (this.atLeast[i]! += count));
+    this.totalCoverage += partial.totalCoverage;
+    this.maxDepth = Math.max(this.maxDepth, partial.maxDepth);
+    partial.targetSums.forEach((sum, t) => {
+      this.targetSums[t]! += sum;
+      this.targetZeros[t]! += partial.targetZeros[t]!;
+      this.targetReads[t]! += partial.targetReads[t]!;
+      const min = partial.targetMin[t];
+      if (min !== null && min !== undefined) this.targetMin[t] = Math.min(this.targetMin[t]!, min);
+      const max = partial.targetMax[t];
+      if (max !== null && max !== undefined) this.targetMax[t] = Math.max(this.targetMax[t]!, max);
+      const gc = partial.targetGc[t];
+      if (gc !== null && gc !== undefined) this.targetGc[t] = gc;
+    });
+  }
+
+  finish(): MetricsOutput[] {
+    const c = this.counters;
+    const targets = this.targets;
+    const targetTerritory = targets.territory;
+    const baitTerritory = this.baits.territory;
+    const genomeSize = this.header.references.reduce((sum, reference) => sum + reference.length, 0);
+    const selectedDenominator = c.onBait + c.nearBait + c.offBait;
+    const row: Row = {
+      BAIT_SET: this.baitSet,
+      BAIT_TERRITORY: baitTerritory,
+      BAIT_DESIGN_EFFICIENCY: targetTerritory / baitTerritory,
+      ON_BAIT_BASES: c.onBait,
+      NEAR_BAIT_BASES: c.nearBait,
+      OFF_BAIT_BASES: c.offBait,
+      PCT_SELECTED_BASES: (c.onBait + c.nearBait) / selectedDenominator,
+      PCT_OFF_BAIT: c.offBait / selectedDenominator,
+      ON_BAIT_VS_SELECTED: c.onBait / (c.onBait + c.nearBait),
+      MEAN_BAIT_COVERAGE: c.onBait / baitTerritory,
+      PCT_USABLE_BASES_ON_BAIT: c.onBait / c.pfBases,
+      PCT_USABLE_BASES_ON_TARGET: c.onTarget / c.pfBases,
+      FOLD_ENRICHMENT: c.onBait / selectedDenominator / (baitTerritory / genomeSize),
+      TARGET_TERRITORY: targetTerritory,
+      GENOME_SIZE: genomeSize,
+      TOTAL_READS: c.totalReads,
+      PF_READS: c.pfReads,
+      PF_BASES: c.pfBases,
+      PF_UNIQUE_READS: c.pfUniqueReads,
+      PF_UQ_READS_ALIGNED: c.pfUqReadsAligned,
+      PF_BASES_ALIGNED: c.pfBasesAligned,
+      PF_UQ_BASES_ALIGNED: c.pfUqBasesAligned,
+      ON_TARGET_BASES: c.onTarget,
+      PCT_PF_READS: c.pfReads / c.totalReads,
+      PCT_PF_UQ_READS: c.pfUniqueReads / c.totalReads,
+      PCT_PF_UQ_READS_ALIGNED: c.pfUqReadsAligned / c.pfUniqueReads,
+      PCT_EXC_DUPE: c.excDupe / c.pfBasesAligned,
+      PCT_EXC_ADAPTER: c.excAdapter / c.pfBasesAligned,
+      PCT_EXC_MAPQ: c.excMapq / c.pfBasesAligned,
+      PCT_EXC_BASEQ: c.excBaseq / c.pfBasesAligned,
+      PCT_EXC_OVERLAP: c.excOverlap / c.pfBasesAligned,
+      PCT_EXC_OFF_TARGET: c.excOffTarget / c.pfBasesAligned,
+      SAMPLE: null,
+      LIBRARY: null,
+      READ_GROUP: null,
+    };
+
+    // Target coverage (calculateTargetCoverageMetrics): a bin for every depth 0..cap, zero bins included.
+    const depthHistogram = new Histogram();
+    this.depthHistogram.forEach((count, depth) => depthHistogram.increment(depth, count));
+    let zeroTargets = 0;
+    let minDepth = Number.POSITIVE_INFINITY;
+    for (let t = 0; t < targets.refIds.length; t++) {
+      if (this.targetSums[t] === 0) {
+        zeroTargets++;
+        minDepth = 0;
+      } else minDepth = Math.min(minDepth, this.targetMin[t]!);
+    }
+    const mean = this.totalCoverage / targetTerritory;
+    row.MEAN_TARGET_COVERAGE = mean;
+    row.MEDIAN_TARGET_COVERAGE = depthHistogram.median();
+    row.MAX_TARGET_COVERAGE = this.maxDepth;
+    row.MIN_TARGET_COVERAGE = Math.min(minDepth === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : minDepth, this.maxDepth);
+    const fold80 = mean / depthHistogram.percentile(0.2);
+    row.FOLD_80_BASE_PENALTY = fold80;
+    row.ZERO_CVG_TARGETS_PCT = zeroTargets / targets.rawCount;
+    TARGET_DEPTHS.slice(1).forEach((depth, i) => (row[`PCT_TARGET_BASES_${depth}X`] = this.atLeast[i + 1]! / this.atLeast[0]!));
+
+    const sensitivity = hetSnpSensitivity(normalised(this.rawDepthHistogram), normalised(this.baseQualityHistogram), SAMPLE_SIZE);
+    row.HET_SNP_SENSITIVITY = sensitivity;
+    row.HET_SNP_Q = phredOfError(sensitivity);
+
+    // Picard computes GC only with a reference (here: when any target's GC was counted, in this run or a shard's).
+    const [atDropout, gcDropout] = this.targetGc.some((gc) => !Number.isNaN(gc)) ? this.dropouts() : [0, 0];
+    row.AT_DROPOUT = atDropout;
+    row.GC_DROPOUT = gcDropout;
+
+    const librarySize = estimateLibrarySize(c.selectedPairs, c.selectedUniquePairs);
+    row.HS_LIBRARY_SIZE = librarySize;
+    for (const depth of PENALTY_DEPTHS) row[`HS_PENALTY_${depth}X`] = this.hsPenalty(librarySize, fold80, depth);
+
+    const o = this.options;
+    const outputs: MetricsOutput[] = [
+      {
+        picardSuffix: '.hs_metrics',
+        metricsClass: 'picard.analysis.directed.HsMetrics',
+        picardProgram: `CollectHsMetrics BAIT_INTERVALS=[${o.baits}] TARGET_INTERVALS=[${o.targets}] MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} CLIP_OVERLAPPING_READS=${!o.countOverlaps} NEAR_DISTANCE=${o.nearDistance} COVERAGE_CAP=${this.cap}`,
+        table: { columns: COLUMNS, rows: [row] },
+        histogram: {
+          keyType: 'java.lang.Integer',
+          columns: ['coverage_or_base_quality', 'high_quality_coverage_count', 'unfiltered_baseq_count'],
+          rikerColumns: [null, null, null],
+          rows: Array.from({ length: Math.max(this.cap + 1, QUALITY_BINS) }, (_, k) => [
+            k,
+            this.depthHistogram[k] ?? 0,
+            this.baseQualityHistogram[k] ?? 0,
+          ]),
+        },
+        rikerSuffix: '.hybcap-metrics.txt',
+      },
+    ];
+    if (o.perTargetCoverage) outputs.push(this.perTargetOutput(mean));
+    if (this.perBase !== undefined) outputs.push(this.perBaseOutput());
+    return outputs;
+  }
+
+  /** calculateGcMetrics: how far the high-quality bases by target GC fall short of the territory by GC, AT and GC side. */
+  private dropouts(): [number, number] {
+    const targetBases = new Float64Array(101);
+    const alignedBasesByGc = new Float64Array(101);
+    const targets = this.targets;
+    for (let t = 0; t < targets.refIds.length; t++) {
+      const length = targets.ends[t]! - targets.starts[t]!;
+      if (length <= 0) continue;
+      const gc = Math.round(this.targetGc[t]! * 100);
+      targetBases[gc]! += length;
+      alignedBasesByGc[gc]! += this.targetSums[t]!;
+    }
+    let totalTarget = 0;
+    let totalAligned = 0;
+    for (let i = 0; i <= 100; i++) {
+      totalTarget += targetBases[i]!;
+      totalAligned += alignedBasesByGc[i]!;
+    }
+    let at = 0;
+    let gc = 0;
+    for (let i = 0; i <= 100; i++) {
+      const dropout = (alignedBasesByGc[i]! / totalAligned - targetBases[i]! / totalTarget) * 100;
+      if (dropout < 0) {
+        if (i <= 50) at += -dropout;
+        if (i >= 50) gc += -dropout;
+      }
+    }
+    return [at, gc];
+  }
+
+  /** HsMetricCollector.calculateHsPenalty. */
+  private hsPenalty(librarySize: number | null, fold80: number, goal: number): number {
+    if (librarySize === null) return 0;
+    const c = this.counters;
+    const meanCoverage = c.onTargetFromPair / this.targets.territory;
+    const pairs = c.selectedPairs;
+    const uniquePairs = c.selectedUniquePairs;
+    const onTargetPct = c.onTarget / c.pfUqBasesAligned;
+    const uniquePairGoalMultiplier = (goal / meanCoverage) * fold80;
+    let pairMultiplier = uniquePairGoalMultiplier;
+    let increment = 1;
+    let goingUp = uniquePairGoalMultiplier >= 1;
+    let finalPairMultiplier = -1;
+    for (let i = 0; i < 10000; ++i) {
+      const uniquePairMultiplier = (librarySize * (1 - Math.exp(-(pairMultiplier * pairs) / librarySize))) / uniquePairs;
+      if (Math.abs(uniquePairMultiplier - uniquePairGoalMultiplier) / uniquePairGoalMultiplier <= 0.001) {
+        finalPairMultiplier = pairMultiplier;
+        break;
+      } else if (
+        (uniquePairMultiplier > uniquePairGoalMultiplier && goingUp) ||
+        (uniquePairMultiplier < uniquePairGoalMultiplier && !goingUp)
+      ) {
+        increment /= 2;
+        goingUp = !goingUp;
+      }
+      pairMultiplier += goingUp ? increment : -increment;
+    }
+    if (finalPairMultiplier === -1) return -1;
+    const uniqueFraction = (uniquePairs * uniquePairGoalMultiplier) / (pairs * finalPairMultiplier);
+    return (1 / uniqueFraction) * fold80 * (1 / onTargetPct);
+  }
+
+  private perTargetOutput(mean: number): MetricsOutput {
+    const targets = this.targets;
+    const { targetSums, targetMin, targetMax, targetZeros, targetGc, targetReads } = this;
+    const references = this.header.references;
+    return {
+      picardSuffix: '.per_target_coverage',
+      picardProgram: 'CollectHsMetrics',
+      rikerSuffix: '.hybcap-per-target.txt',
+      *lines(layout, sample) {
+        const lead = layout === 'riker' ? `${sample}\t` : '';
+        let text = `${layout === 'riker' ? 'sample\t' : ''}chrom\tstart\tend\tlength\tname\t%gc\tmean_coverage\tnormalized_coverage\tmin_normalized_coverage\tmax_normalized_coverage\tmin_coverage\tmax_coverage\tpct_0x\tread_count\n`;
+        for (let t = 0; t < targets.refIds.length; t++) {
+          const length = targets.ends[t]! - targets.starts[t]!;
+          if (length <= 0) continue;
+          const coverage = targetSums[t]! / length;
+          const min = targetMin[t]!;
+          const max = targetMax[t]!;
+          text += `${lead}${references[targets.refIds[t]!]!.name}\t${targets.starts[t]! + 1}\t${targets.ends[t]}\t${length}\t${targets.names[t] ?? 'null'}\t${[
+            targetGc[t]!,
+            coverage,
+            coverage / mean,
+            min / mean,
+            max / mean,
+            min,
+            max,
+            targetZeros[t]! / length,
+          ]
+            .map(formatPicardDouble)
+            .join('\t')}\t${targetReads[t]}\n`;
+          if (text.length >= 1 << 20) {
+            yield text;
+            text = '';
+          }
+        }
+        yield text;
+      },
+    };
+  }
+
+  private perBaseOutput(): MetricsOutput {
+    const targets = this.targets;
+    const perBase = this.perBase!;
+    const references = this.header.references;
+    return {
+      picardSuffix: '.per_base_coverage',
+      picardProgram: 'CollectHsMetrics',
+      rikerSuffix: '.hybcap-per-base.txt',
+      *lines(layout, sample) {
+        const lead = layout === 'riker' ? `${sample}\t` : '';
+        let text = `${layout === 'riker' ? 'sample\t' : ''}chrom\tpos\ttarget\tcoverage\n`;
+        for (let t = 0; t < targets.refIds.length; t++) {
+          const depths = perBase[t] ?? new Int32Array(targets.ends[t]! - targets.starts[t]!);
+          const prefix = `${lead}${references[targets.refIds[t]!]!.name}\t`;
+          const suffix = `\t${targets.names[t] ?? 'null'}\t`;
+          for (let i = 0; i < depths.length; i++) {
+            text += `${prefix}${targets.starts[t]! + 1 + i}${suffix}${depths[i]}\n`;
+            if (text.length >= 1 << 20) {
+              yield text;
+              text = '';
+            }
+          }
+        }
+        yield text;
+      },
+    };
+  }
+}
+
+/**
+ * htsjdk SAMUtils.getNumOverlappingAlignedBasesToClip: how many of a read's bases lie past its mate's start, for the
+ * left read of an overlapping pair (or read 2 of a pair that starts together). M counts from the mate's start on;
+ * I, =, X count whole once past it (htsjdk's rule); the mate's contig is not compared (htsjdk's too).
+ */
+export function overlappingBasesToClip(record: BamRecordView, flag: number): number {
+  if ((flag & FLAG_PAIRED) === 0 || flag & (FLAG_UNMAPPED | FLAG_MATE_UNMAPPED)) return 0;
+  const mateStart = record.matePos;
+  const start = record.pos;
+  if (mateStart < start) return 0;
+  if (mateStart === start && flag & FLAG_FIRST) return 0;
+  let clip = 0;
+  let refPos = start;
+  const count = record.cigarLength;
+  for (let i = 0; i < count; i++) {
+    const op = record.cigarOp(i);
+    const length = op >>> 4;
+    const kind = op & 15;
+    const refLength = kind === 0 || kind === 2 || kind === 3 || kind === 7 || kind === 8 ? length : 0;
+    if (mateStart <= refPos + refLength - 1) {
+      if (kind === 0) clip += mateStart < refPos ? refLength : refPos + refLength - mateStart;
+      else if (kind === 1 || kind === 7 || kind === 8) clip += length; // I, =, X: every read base of the element
+      // S, H, P, N and D add nothing (D consumes no read bases).
+    }
+    refPos += refLength;
+  }
+  return clip;
+}
+
+/** Whether a CIGAR operation consumes read bases (M I S = X). */
+const consumesRead = (kind: number): boolean => kind === 0 || kind === 1 || kind === 4 || kind === 7 || kind === 8;
+const consumesReference = (kind: number): boolean => kind === 0 || kind === 2 || kind === 3 || kind === 7 || kind === 8;
+const SOFT_CLIP = 4;
+const HARD_CLIP = 5;
+
+/**
+ * SAMUtils.clipOverlappingAlignedBases then CigarUtil.softClipEndOfRead: the CIGAR (BAM-packed ops) with the read's
+ * last `clip` bases before any trailing soft clip turned into soft clip, element by element as htsjdk does it.
+ */
+export function softClipEnd(record: BamRecordView, clip: number): number[] {
+  const ops = Array.from(record.cigarOps());
+  let clipFrom = record.seqLength - clip + 1;
+  const last = ops[ops.length - 1]!;
+  if ((last & 15) === SOFT_CLIP) clipFrom -= last >>> 4;
+  let readLength = 0;
+  for (const op of ops) if (consumesRead(op & 15)) readLength += op >>> 4;
+  const clippedBases = readLength - clipFrom + 1;
+  const trailingHardClip = (last & 15) === HARD_CLIP ? last >>> 4 : 0;
+  const out: number[] = [];
+  let pos = 1;
+  for (const op of ops) {
+    const kind = op & 15;
+    const length = consumesRead(kind) ? op >>> 4 : 0;
+    const endPos = pos + length - 1;
+    if (endPos < clipFrom - 1) {
+      out.push(op);
+      pos = endPos + 1;
+      continue;
+    }
+    // mergeClippingCigarElement with a soft clip.
+    const relative = clipFrom - 1 - (pos - 1);
+    let clipAmount = clippedBases;
+    if (consumesRead(kind)) {
+      if (consumesReference(kind) && relative > 0) out.push((relative << 4) | kind);
+      if (!consumesReference(kind) || kind === SOFT_CLIP) clipAmount = clippedBases + relative;
+    } else if (relative !== 0) {
+      throw new HtsError(`read ${record.readName}: htsjdk cannot clip its overlap with its mate (CIGAR ${record.cigarString()})`);
+    }
+    out.push((clipAmount << 4) | SOFT_CLIP);
+    if (trailingHardClip > 0) out.push((trailingHardClip << 4) | HARD_CLIP);
+    break;
+  }
+  return out;
+}
+
+/** DuplicationMetrics.estimateLibrarySize (Lander-Waterman, bisection as Picard does it); null without duplicates. */
+export function estimateLibrarySize(readPairs: number, uniqueReadPairs: number): number | null {
+  if (!(readPairs > 0 && readPairs - uniqueReadPairs > 0)) return null;
+  const f = (x: number): number => uniqueReadPairs / x - 1 + Math.exp(-readPairs / x);
+  let m = 1;
+  let M = 100;
+  if (uniqueReadPairs >= readPairs || f(m * uniqueReadPairs) < 0)
+    throw new Error(`Invalid values for pairs and unique pairs: ${readPairs}, ${uniqueReadPairs}`);
+  while (f(M * uniqueReadPairs) > 0) M *= 10;
+  for (let i = 0; i < 40; i++) {
+    const r = (m + M) / 2;
+    const u = f(r * uniqueReadPairs);
+    if (u === 0) break;
+    else if (u > 0) m = r;
+    else if (u < 0) M = r;
+  }
+  return Math.trunc((uniqueReadPairs * (m + M)) / 2);
+}
+
+export const hybcapCollector: CollectorFactory<HybcapPartial> = {
+  name: 'hybcap',
+  needsReference: false,
+  ordered: true,
+  options: HYBCAP_OPTIONS,
+  usageProblem({ options, reference, partial, region }) {
+    const o = { ...HYBCAP_DEFAULTS, ...(options.hybcap as Partial<HybcapOptions> | undefined) };
+    if (o.targets === undefined || o.baits === undefined)
+      return 'hybcap needs target and bait intervals: give --targets FILE and --baits FILE (in collect-multi --hybcap::targets, --hybcap::baits)';
+    if (o.perTargetCoverage && reference === undefined)
+      return "--per-target-coverage needs the reference (-r) for each target's GC, as Picard does";
+    if (o.perBaseCoverage && (partial || region)) return "--per-base-coverage writes a whole run's file: not with --partial or --region";
+    return undefined;
+  },
+  create(context: CollectorContext) {
+    const options = { ...HYBCAP_DEFAULTS, ...(context.options.hybcap as Partial<HybcapOptions> | undefined) };
+    return new HybcapCollector(options, context.header, context.reference, context.region, context.input ?? 'input');
+  },
+};
