@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTORS } from '@shoal/qc';
-import { covData, hasTool, runCollect, tempDir } from './helpers.js';
+import { covData, hasTool, repoRoot, runCollect, tempDir } from './helpers.js';
 
 const multiqc = hasTool('multiqc');
 
@@ -21,6 +21,13 @@ describe(`MultiQC on --format picard files${multiqc ? '' : ' (skipped: multiqc i
   it.skipIf(!multiqc)('lists every collector of collect-multi and of a collect-merge, under the input file name', () => {
     const dir = tempDir();
     const tools = Object.keys(COLLECTORS);
+    const fixtures = path.join(repoRoot, 'test', 'fixtures', 'hybcap');
+    const intervals = [
+      '--hybcap::targets',
+      path.join(fixtures, 'cov.targets.interval_list'),
+      '--hybcap::baits',
+      path.join(fixtures, 'cov.baits.interval_list'),
+    ];
     const multi = runCollect('collect-multi', [
       '-i',
       cov.bam,
@@ -30,6 +37,7 @@ describe(`MultiQC on --format picard files${multiqc ? '' : ' (skipped: multiqc i
       path.join(dir, 'one'),
       '--tools',
       ...tools,
+      ...intervals,
       '--format',
       'picard',
       '-q',
@@ -52,6 +60,7 @@ describe(`MultiQC on --format picard files${multiqc ? '' : ' (skipped: multiqc i
         partial,
         '--tools',
         ...tools,
+        ...intervals,
         '-q',
       ]);
       expect(result.status, result.stderr).toBe(0);
@@ -75,6 +84,7 @@ describe(`MultiQC on --format picard files${multiqc ? '' : ' (skipped: multiqc i
     expect(found('WgsMetrics')).toEqual(['cov', 'other']);
     expect(found('GcBiasDetailMetrics')).toEqual(['cov', 'other']);
     expect(found('GcBiasSummaryMetrics')).toEqual(['cov', 'other']);
+    expect(found('HsMetrics')).toEqual(['cov', 'other']);
     expect(found('BaseDistributionByCycle')).toEqual(['cov_R1', 'cov_R2', 'other_R1', 'other_R2']);
     // MeanQualityByCycle and QualityScoreDistribution are histogram-only files, listed by file name.
     expect(found('Histogram')).toEqual([

@@ -26,6 +26,8 @@ describe('collect-wgs', () => {
     ['wgs.default.wgs_metrics', []],
     ['wgs.coverage_cap_5.wgs_metrics', ['--coverage-cap', '5']],
     ['wgs.unpaired_mmq0_mbq10.wgs_metrics', ['--count-unpaired', '--min-mapq', '0', '--min-bq', '10']],
+    // Picard INTERVALS= took the interval_list; the same targets as BED give the same file.
+    ['wgs.intervals.wgs_metrics', ['--intervals', path.join(repoRoot, 'test', 'fixtures', 'hybcap', 'cov.targets.bed')]],
   ];
   for (const [golden, args] of cases) {
     it(`equals Picard field by field, HET_SNP_SENSITIVITY included: ${golden}`, () => {
@@ -52,6 +54,18 @@ describe('collect-wgs', () => {
     const result = runCollect('collect-wgs', ['-i', edgeSam, '-r', edgeFasta, '-o', path.join(dir, 'out'), '--format', 'picard', '-q']);
     expect(result.status, result.stderr).toBe(0);
     expect(picardBody(dir)).toBe(readGolden('qc/wgs.edge.wgs_metrics'));
+  });
+
+  it('equals Picard on the edge SAM restricted to --intervals, alone and inside collect-multi', () => {
+    const dir = tempDir();
+    const intervals = path.join(repoRoot, 'test', 'fixtures', 'wgs', 'edge.interval_list');
+    const args = ['-i', edgeSam, '-r', edgeFasta, '--format', 'picard', '-q'];
+    const alone = runCollect('collect-wgs', [...args, '-o', path.join(dir, 'out'), '--intervals', intervals]);
+    expect(alone.status, alone.stderr).toBe(0);
+    expect(picardBody(dir)).toBe(readGolden('qc/wgs.edge_intervals.wgs_metrics'));
+    const multi = runCollect('collect-multi', [...args, '-o', path.join(dir, 'multi'), '--tools', 'wgs', '--wgs::intervals', intervals]);
+    expect(multi.status, multi.stderr).toBe(0);
+    expect(picardBody(dir, 'multi')).toBe(readGolden('qc/wgs.edge_intervals.wgs_metrics'));
   });
 
   it('writes riker layout: wgs-metrics.txt and wgs-coverage.txt, sample first', () => {

@@ -73,5 +73,14 @@ edge O="$work/hsE2.txt" CLIP_OVERLAPPING_READS=false NEAR_DISTANCE=50
 strip "$work/hsE2.txt" "$out/hybcap.edge.noclip_near50.hs_metrics"
 edge O="$work/hsE3.txt" MINIMUM_MAPPING_QUALITY=0 MINIMUM_BASE_QUALITY=10 COVERAGE_CAP=5
 strip "$work/hsE3.txt" "$out/hybcap.edge.mmq0_mbq10_cap5.hs_metrics"
+# Whole-genome coverage restricted to intervals (INTERVALS=): the coverage data set with the hybcap targets (overlapping
+# and abutting ones merge), and the wgs edge SAM with a few intervals.
+picard CollectWgsMetrics I="$work/cov.bam" O="$work/wgsI.txt" R="$work/cov.fa" INTERVALS=test/fixtures/hybcap/cov.targets.interval_list
+strip "$work/wgsI.txt" "$out/wgs.intervals.wgs_metrics"
+{ printf '@HD\tVN:1.6\n'; grep '^@SQ' test/fixtures/wgs/edge.sam; printf 'chrA\t1\t100\t+\ta\nchrA\t300\t700\t+\tb\nchrB\t50\t393\t+\tc\n'; } \
+  > test/fixtures/wgs/edge.interval_list
+picard CollectWgsMetrics I=test/fixtures/wgs/edge.sam O="$work/wgsEI.txt" R=test/fixtures/wgs/edge.fa \
+  INTERVALS=test/fixtures/wgs/edge.interval_list VALIDATION_STRINGENCY=SILENT
+strip "$work/wgsEI.txt" "$out/wgs.edge_intervals.wgs_metrics"
 dpkg-query -W -f '${Package} ${Version}\n' picard-tools libhtsjdk-java > "$out/picard-version.txt"
 echo "coverage goldens written to $out"

@@ -97,6 +97,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--count-unpaired': 'count unpaired reads and reads whose mate is unmapped (Picard COUNT_UNPAIRED)',
   '--deviations': 'trim to MEDIAN + DEVIATIONS x MAD (Picard DEVIATIONS)',
   '--targets': 'target intervals, BED or interval_list (Picard TARGET_INTERVALS)',
+  '--intervals': 'only these loci and the reads overlapping them, BED or interval_list (Picard INTERVALS)',
   '--baits': 'bait intervals, BED or interval_list (Picard BAIT_INTERVALS)',
   '--bait-set-name': 'the BAIT_SET column (Picard BAIT_SET_NAME)',
   '--near-distance': 'a read within this many bases of a bait is near it (Picard NEAR_DISTANCE)',

@@ -6,15 +6,14 @@ export { COLLECTORS, DEFAULT_MULTI_TOOLS } from './collectors/index.js';
 export { alignmentCollector, ALIGNMENT_OPTIONS, ALIGNMENT_DEFAULTS, type AlignmentOptions } from './collectors/alignment.js';
 export { basicCollector, BASIC_OPTIONS, BASIC_DEFAULTS, type BasicOptions } from './collectors/basic.js';
 export { gcbiasCollector, type GcBiasPartial } from './collectors/gcbias.js';
+export { readIntervalSet, type IntervalSet } from './interval-set.js';
 export {
   hybcapCollector,
   estimateLibrarySize,
-  readIntervalSet,
   HYBCAP_OPTIONS,
   HYBCAP_DEFAULTS,
   type HybcapOptions,
   type HybcapPartial,
-  type IntervalSet,
 } from './collectors/hybcap.js';
 export { wgsCollector, WGS_OPTIONS, WGS_DEFAULTS, type WgsOptions, type WgsPartial } from './collectors/wgs.js';
 export { hetSnpSensitivity, JavaRandom } from './theoretical-sensitivity.js';

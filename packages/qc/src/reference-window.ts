@@ -9,6 +9,10 @@
  */
 import { HtsError, IndexedFastaReader, type BamHeader } from '@shoal/hts';
 import { IUPAC_MASK } from './base-masks.js';
+import type { IntervalSet } from './interval-set.js';
+
+/** IUPAC mask of a no-call (N, n, '.'). */
+const NO_CALL_MASK = 15;
 
 /** Reference bases per fetch. */
 const WINDOW_BP = 1 << 20;
@@ -27,10 +31,23 @@ export class ReferenceWindow {
   /** The contigs' lengths by the input's reference id, checked against the FASTA when it opens. */
   private contigLengths: number[] | undefined;
 
+  /** The territory's intervals by contig, [start, end) pairs flat, when the run counts only some loci. */
+  private readonly territoryByContig: number[][] | undefined;
+
+  /**
+   * `territory`: only these loci count (Picard INTERVALS): every other base reads as a no-call, which the collectors
+   * already leave out of the territory and the depth, so no per-locus test is added to their loops.
+   */
   constructor(
     private readonly path: string,
     private readonly header: BamHeader,
-  ) {}
+    territory?: IntervalSet,
+  ) {
+    if (territory !== undefined) {
+      this.territoryByContig = header.references.map(() => []);
+      territory.refIds.forEach((refId, i) => this.territoryByContig![refId]!.push(territory.starts[i]!, territory.ends[i]!));
+    }
+  }
 
   /** The length of a contig of the input's header (the FASTA's, which must agree). */
   contigLength(refId: number): number {
@@ -55,6 +72,7 @@ export class ReferenceWindow {
     const masks = this.masks;
     const iupacMask = IUPAC_MASK;
     for (let i = 0; i < text.length; i++) masks[i] = iupacMask[text.charCodeAt(i) & 255];
+    this.maskOutsideTerritory(masks, refId, from, from + text.length);
     this.refId = refId;
     this.start = from;
     this.end = to;
@@ -73,7 +91,29 @@ export class ReferenceWindow {
     const masks = this.blockBuffer;
     const iupacMask = IUPAC_MASK;
     for (let i = 0; i < text.length; i++) masks[i] = iupacMask[text.charCodeAt(i) & 255];
+    this.maskOutsideTerritory(masks, refId, Math.min(start, contigLength), Math.min(start, contigLength) + text.length);
     return masks;
+  }
+
+  /** Marks the loci of [from, to) (masks from index 0) outside the territory as no-calls. */
+  private maskOutsideTerritory(masks: Uint8Array, refId: number, from: number, to: number): void {
+    const intervals = this.territoryByContig?.[refId];
+    if (intervals === undefined) return;
+    // The first interval ending after `from` (sorted, disjoint: ends ascend).
+    let low = 0;
+    let high = intervals.length / 2;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (intervals[2 * mid + 1]! <= from) low = mid + 1;
+      else high = mid;
+    }
+    let cursor = from;
+    for (let i = low; i < intervals.length / 2 && intervals[2 * i]! < to; i++) {
+      const start = intervals[2 * i]!;
+      if (start > cursor) masks.fill(NO_CALL_MASK, cursor - from, start - from);
+      cursor = Math.max(cursor, intervals[2 * i + 1]!);
+    }
+    if (cursor < to) masks.fill(NO_CALL_MASK, cursor - from, to - from);
   }
 
   /** The reference text of [start, end) of refId (clipped to the contig), leaving the window where it is. */

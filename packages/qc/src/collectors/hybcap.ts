@@ -21,9 +21,10 @@
  * Sharding: with a region, only the region's target loci are counted, and a read's counters (and each target's
  * read_count) go to the shard holding its start, so partial states of disjoint regions merge into the whole.
  */
-import { Flag, HtsError, readIntervalFile, type BamHeader, type BamRecordView, type Interval } from '@shoal/hts';
+import { Flag, HtsError, type BamHeader, type BamRecordView } from '@shoal/hts';
 import path from 'node:path';
 import { isAdapter } from '../adapter-matcher.js';
+import { readIntervalSet, type IntervalSet } from '../interval-set.js';
 import { alignedBases } from '../aligned-bases.js';
 import {
   optionDefaults,
@@ -211,78 +212,6 @@ const COLUMNS: Column[] = [
   { name: 'LIBRARY', kind: 'text', riker: null },
   { name: 'READ_GROUP', kind: 'text', riker: null },
 ];
-
-/** Merged (uniqued) intervals of one file, sorted by header contig order: 0-based [start, end), names joined with `|`. */
-export interface IntervalSet {
-  refIds: number[];
-  starts: number[];
-  ends: number[];
-  names: (string | null)[];
-  /** How many intervals the file held on known contigs before merging (ZERO_CVG_TARGETS_PCT's denominator). */
-  rawCount: number;
-  territory: number;
-}
-
-/**
- * Reads a targets or baits file and merges it as htsjdk's IntervalList.uniqued does: sorted by contig (the input's
- * header order), start, end, strand (+ first), name (absent first); intervals that overlap or abut become one, with
- * the first's contig, the smallest start, the largest end and the distinct names in that order joined with `|`.
- * A contig the input's header lacks, or an interval past its contig's end, is an error naming the file and line.
- */
-export function readIntervalSet(file: string, header: BamHeader, what: string): IntervalSet {
-  const refIdOf = new Map(header.references.map((reference, refId) => [reference.name, refId]));
-  const intervals: (Interval & { refId: number })[] = readIntervalFile(file).intervals.map((interval) => {
-    const refId = refIdOf.get(interval.contig);
-    const line = interval.line === undefined ? undefined : `line ${interval.line}`;
-    if (refId === undefined)
-      throw new HtsError(
-        `${what} on contig '${interval.contig}', which the input's header does not have: were they made for another reference?`,
-        file,
-        line,
-      );
-    const length = header.references[refId]!.length;
-    if (interval.end0 > length)
-      throw new HtsError(
-        `${what} ${interval.contig}:${interval.start0 + 1}-${interval.end0} ends past the end of ${interval.contig} (length ${length} in the input's header)`,
-        file,
-        line,
-      );
-    return { ...interval, refId };
-  });
-  const strandRank = (interval: Interval): number => (interval.strand === '-' ? 1 : 0);
-  intervals.sort(
-    (a, b) => a.refId - b.refId || a.start0 - b.start0 || a.end0 - b.end0 || strandRank(a) - strandRank(b) || compareNames(a.name, b.name),
-  );
-  const set: IntervalSet = { refIds: [], starts: [], ends: [], names: [], rawCount: intervals.length, territory: 0 };
-  let names: string[] = [];
-  const close = (): void => {
-    set.names.push(names.length === 0 ? null : names.join('|'));
-    set.territory += set.ends[set.ends.length - 1]! - set.starts[set.starts.length - 1]!;
-  };
-  for (const interval of intervals) {
-    const last = set.refIds.length - 1;
-    if (last >= 0 && set.refIds[last] === interval.refId && interval.start0 <= set.ends[last]!) {
-      set.ends[last] = Math.max(set.ends[last]!, interval.end0);
-    } else {
-      if (last >= 0) close();
-      set.refIds.push(interval.refId);
-      set.starts.push(interval.start0);
-      set.ends.push(interval.end0);
-      names = [];
-    }
-    if (interval.name !== undefined && !names.includes(interval.name)) names.push(interval.name);
-  }
-  if (set.refIds.length > 0) close();
-  return set;
-}
-
-/** String.compareTo with null first (UTF-16 code units, as JavaScript's < compares). */
-function compareNames(a: string | undefined, b: string | undefined): number {
-  if (a === b) return 0;
-  if (a === undefined) return -1;
-  if (b === undefined) return 1;
-  return a < b ? -1 : 1;
-}
 
 /** What is counted; sums of disjoint shards are the whole. Plain arrays so that the state is JSON. */
 export interface HybcapPartial {

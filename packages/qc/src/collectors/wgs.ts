@@ -32,6 +32,7 @@ import {
   type MetricsOutput,
 } from '../collector.js';
 import { Histogram } from '../histogram.js';
+import { readIntervalSet } from '../interval-set.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { hetSnpSensitivity, normalised, phredOfError } from '../theoretical-sensitivity.js';
 import { alignedBases } from '../aligned-bases.js';
@@ -61,6 +62,8 @@ export interface WgsOptions {
   coverageCap: number;
   /** Picard COUNT_UNPAIRED. */
   countUnpaired: boolean;
+  /** Picard INTERVALS: only these loci are territory, and only reads overlapping them count. */
+  intervals: string | undefined;
 }
 
 export const WGS_OPTIONS = [
@@ -100,6 +103,14 @@ export const WGS_OPTIONS = [
     description: 'count unpaired reads and reads whose mate is unmapped (Picard COUNT_UNPAIRED)',
     type: 'boolean',
     defaultValue: false,
+  },
+  {
+    key: 'intervals',
+    flag: 'intervals',
+    description: 'only these loci, BED or interval_list, and only reads overlapping them (Picard INTERVALS)',
+    type: 'string',
+    defaultValue: undefined,
+    argument: 'file',
   },
 ] as const satisfies readonly CollectorOption<keyof WgsOptions>[];
 
@@ -188,6 +199,8 @@ class WgsCollector implements Collector<WgsPartial> {
   private openSince = 0;
   private lastRefId = -1;
   private lastPos = -1;
+  /** --intervals by contig, [start, end) pairs flat, merged and sorted. */
+  private readonly intervalsByContig: number[][] | undefined;
   /** Picard stops reading at the first unplaced record that passes its filters (AbstractLocusIterator.next). */
   private finishedAlignedReads = false;
   private records = 0;
@@ -204,7 +217,13 @@ class WgsCollector implements Collector<WgsPartial> {
     this.accumulationCap = Math.max(LOCUS_ACCUMULATION_CAP, options.coverageCap);
     this.depthHistogram = new Float64Array(this.cap + 1);
     this.rawDepthHistogram = new Float64Array(this.cap + 1);
-    this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
+    // The intervals matter while reading (a merge of partial states, without a reference, needs no file).
+    if (options.intervals !== undefined && referencePath !== undefined) {
+      const intervals = readIntervalSet(options.intervals, header, 'interval');
+      this.intervalsByContig = header.references.map(() => []);
+      intervals.refIds.forEach((refId, i) => this.intervalsByContig![refId]!.push(intervals.starts[i]!, intervals.ends[i]!));
+      this.reference = new ReferenceWindow(referencePath, header, intervals);
+    } else this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
   }
 
   accept(record: BamRecordView): void {
@@ -213,6 +232,8 @@ class WgsCollector implements Collector<WgsPartial> {
     const refId = record.refId;
     const pos = record.pos;
     if (this.finishedAlignedReads || flag & FLAG_SECONDARY) return;
+    // With INTERVALS Picard reads through an interval iterator: a record that overlaps none is never seen.
+    if (this.intervalsByContig !== undefined && !this.overlapsIntervals(refId, pos, pos + Math.max(1, record.referenceLength))) return;
     const region = this.region;
     if (region !== undefined && refId !== region.refId) return;
     // A read's filter counts belong to the shard that holds its start.
@@ -263,6 +284,20 @@ class WgsCollector implements Collector<WgsPartial> {
     if (empty) this.accumulatorStart = pos;
     if (end > this.accumulatorEnd) this.accumulatorEnd = end;
     this.pileUp(record, refId, pos);
+  }
+
+  /** Whether [start, end) of refId overlaps an interval of --intervals (binary search: records may be out of order). */
+  private overlapsIntervals(refId: number, start: number, end: number): boolean {
+    const intervals = refId < 0 ? undefined : this.intervalsByContig![refId];
+    if (intervals === undefined || intervals.length === 0) return false;
+    let low = 0;
+    let high = intervals.length / 2;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (intervals[2 * mid + 1]! <= start) low = mid + 1;
+      else high = mid;
+    }
+    return low < intervals.length / 2 && intervals[2 * low]! < end;
   }
 
   /** Adds a read's aligned bases to the loci they cover, with Picard's per-locus exclusions. */
@@ -576,7 +611,7 @@ class WgsCollector implements Collector<WgsPartial> {
       {
         picardSuffix: '.wgs_metrics',
         metricsClass: 'picard.analysis.WgsMetrics',
-        picardProgram: `CollectWgsMetrics MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} COVERAGE_CAP=${cap} COUNT_UNPAIRED=${o.countUnpaired} SAMPLE_SIZE=${SAMPLE_SIZE} USE_FAST_ALGORITHM=false`,
+        picardProgram: `CollectWgsMetrics MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} COVERAGE_CAP=${cap} COUNT_UNPAIRED=${o.countUnpaired}${o.intervals === undefined ? '' : ` INTERVALS=${o.intervals}`} SAMPLE_SIZE=${SAMPLE_SIZE} USE_FAST_ALGORITHM=false`,
         table: { columns: COLUMNS, rows: [row] },
         histogram: {
           keyType: 'java.lang.Integer',
