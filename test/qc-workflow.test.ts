@@ -55,6 +55,9 @@ describe('workflows/qc/Snakefile', () => {
         'bams=a.bam b.bam',
         // chr1 (50 kb) in two chunks cut inside reads and mates; chrEmpty, chr2, chr3 whole; then '*'.
         'chunk_size=30000',
+        'tools=alignment basic isize wgs gcbias hybcap',
+        `targets=${path.join(repoRoot, 'test', 'fixtures', 'hybcap', 'cov.targets.bed')}`,
+        `baits=${path.join(repoRoot, 'test', 'fixtures', 'hybcap', 'cov.baits.interval_list')}`,
         `multiqc=${multiqc}`,
         `node=${process.execPath}`,
       ],
@@ -70,14 +73,18 @@ describe('workflows/qc/Snakefile', () => {
       '-o',
       path.join(dir, 'one', 'a'),
       '--tools',
-      'alignment,basic,isize,wgs,gcbias',
+      'alignment,basic,isize,wgs,gcbias,hybcap',
+      '--hybcap::targets',
+      path.join(repoRoot, 'test', 'fixtures', 'hybcap', 'cov.targets.bed'),
+      '--hybcap::baits',
+      path.join(repoRoot, 'test', 'fixtures', 'hybcap', 'cov.baits.interval_list'),
       '--format',
       'picard',
       '-q',
     ]);
     expect(one.status, one.stderr).toBe(0);
     const expected = bodies(path.join(dir, 'one'), 'a');
-    expect(Object.keys(expected)).toHaveLength(8);
+    expect(Object.keys(expected)).toHaveLength(9);
     expect(bodies(path.join(dir, 'out', 'metrics', 'a'), 'a')).toEqual(expected);
     expect(bodies(path.join(dir, 'out', 'metrics', 'b'), 'b')).toEqual(expected);
     if (multiqc) {
@@ -94,6 +101,7 @@ describe('workflows/qc/Snakefile', () => {
           .map((row) => row[2]!)
           .sort();
       expect(samples('WgsMetrics')).toEqual(['a', 'b']);
+      expect(samples('HsMetrics')).toEqual(['a', 'b']);
       expect(samples('InsertSizeMetrics')).toEqual(['a', 'b']);
       expect(samples('AlignmentSummaryMetrics')).toEqual(['a', 'b']);
     }
