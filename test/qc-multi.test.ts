@@ -26,10 +26,41 @@ function filesOf(dir: string, prefix: string): Record<string, string> {
   return files;
 }
 
+/**
+ * Targets and baits for hybcap over a FASTA's contigs: a few per contig, one across chr1:30000 (where the region split
+ * below cuts), baits 50 bases wider.
+ */
+function writeHybcapIntervals(fasta: string, dir: string): { targets: string; baits: string } {
+  const lengths = new Map<string, number>();
+  let name = '';
+  for (const line of fs.readFileSync(fasta, 'utf8').split('\n')) {
+    if (line.startsWith('>')) lengths.set((name = line.slice(1).split(/\s/)[0]!), 0);
+    else lengths.set(name, lengths.get(name)! + line.trim().length);
+  }
+  const targets: string[] = [];
+  const baits: string[] = [];
+  for (const [contig, length] of lengths)
+    for (const start of [100, Math.floor(length / 3), Math.floor(length / 2) - 100, length - 400]) {
+      targets.push(`${contig}\t${start}\t${start + 300}\t${contig}_${start}`);
+      baits.push(`${contig}\t${start - 50}\t${start + 350}\tb_${contig}_${start}`);
+    }
+  const files = { targets: path.join(dir, 'targets.bed'), baits: path.join(dir, 'baits.bed') };
+  fs.writeFileSync(files.targets, `${targets.join('\n')}\n`);
+  fs.writeFileSync(files.baits, `${baits.join('\n')}\n`);
+  return files;
+}
+
 describe('collect-multi and collect-merge', () => {
   let qc: Awaited<ReturnType<typeof qcData>>;
+  /** hybcap's intervals: standalone flags, and collect-multi's. */
+  let hybcap: string[];
+  let multiFlags: string[];
+  const toolFlags = (tool: string): string[] => (tool === 'hybcap' ? hybcap : []);
   beforeAll(async () => {
     qc = await qcData();
+    const { targets, baits } = writeHybcapIntervals(qc.fasta, tempDir());
+    hybcap = ['--targets', targets, '--baits', baits];
+    multiFlags = ['--hybcap::targets', targets, '--hybcap::baits', baits];
   });
 
   for (const format of ['riker', 'picard']) {
@@ -37,7 +68,17 @@ describe('collect-multi and collect-merge', () => {
       const dir = tempDir();
       let standalone: Record<string, string> = {};
       for (const tool of tools) {
-        const result = runCollect(`collect-${tool}`, ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, tool), '--format', format]);
+        const result = runCollect(`collect-${tool}`, [
+          '-i',
+          qc.bam,
+          '-r',
+          qc.fasta,
+          '-o',
+          path.join(dir, tool),
+          '--format',
+          format,
+          ...toolFlags(tool),
+        ]);
         expect(result.status, result.stderr).toBe(0);
         standalone = { ...standalone, ...filesOf(dir, tool) };
       }
@@ -57,6 +98,7 @@ describe('collect-multi and collect-merge', () => {
           '--tools',
           ...tools,
           ...tools,
+          ...multiFlags,
         ]);
         expect(result.status, result.stderr).toBe(0);
         expect(filesOf(dir, `multi${threads}`), `threads ${threads}`).toEqual(standalone);
@@ -67,8 +109,19 @@ describe('collect-multi and collect-merge', () => {
   it('merges partial states split by region (a contig cut in two, whole contigs, * for unplaced reads) into the one-pass files', () => {
     const dir = tempDir();
     expect(
-      runCollect('collect-multi', ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, 'one'), '--tools', ...tools, '--format', 'picard'])
-        .status,
+      runCollect('collect-multi', [
+        '-i',
+        qc.bam,
+        '-r',
+        qc.fasta,
+        '-o',
+        path.join(dir, 'one'),
+        '--tools',
+        ...tools,
+        ...multiFlags,
+        '--format',
+        'picard',
+      ]).status,
     ).toBe(0);
     const partials: string[] = [];
     // chr1 cut in two inside reads: a read is counted in the region holding its start, loci in the region holding them.
@@ -85,6 +138,7 @@ describe('collect-multi and collect-merge', () => {
         partial,
         '--tools',
         ...tools,
+        ...multiFlags,
       ]);
       expect(result.status, result.stderr).toBe(0);
       partials.push(partial);
@@ -137,9 +191,11 @@ describe('collect-multi and collect-merge', () => {
 
   it('gives the same files from bam2ndjson NDJSON on stdin as from the BAM', () => {
     const dir = tempDir();
-    expect(runCollect('collect-multi', ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, 'bam'), '--tools', ...tools]).status).toBe(0);
+    expect(
+      runCollect('collect-multi', ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, 'bam'), '--tools', ...tools, ...multiFlags]).status,
+    ).toBe(0);
     const piped = runShell(
-      `node packages/bam2ndjson/bin/bam2ndjson.js ${qc.bam} | node ${collectTool('collect-multi')} -i - -r ${qc.fasta} -o ${path.join(dir, 'ndjson')} --tools ${tools.join(' ')} -q`,
+      `node packages/bam2ndjson/bin/bam2ndjson.js ${qc.bam} | node ${collectTool('collect-multi')} -i - -r ${qc.fasta} -o ${path.join(dir, 'ndjson')} --tools ${tools.join(' ')} ${multiFlags.join(' ')} -q`,
     );
     expect(piped.status, piped.stderr).toBe(0);
     expect(filesOf(dir, 'ndjson')).toEqual(filesOf(dir, 'bam'));
@@ -173,6 +229,7 @@ describe('collect-multi and collect-merge', () => {
       path.join(dir, 'e'),
       '--tools',
       ...tools,
+      ...multiFlags,
       '--format',
       'picard',
     ]);

@@ -7,8 +7,9 @@ export const main = singleToolMain(
 Needs a coordinate-sorted input, targets and baits (BED or interval_list, told apart by content;
 overlapping intervals are merged as Picard merges them). The reference (-r) is optional: with it,
 each target's GC gives AT_DROPOUT and GC_DROPOUT (0 without), and --per-target-coverage needs it.
-Reads the input on one thread; for many cores, shard by region (--region chr1 --partial
-chr1.json, ...) and join the shards with collect-merge, which gives exactly the one-pass metrics.
+With an indexed BAM, --threads N reads N regions of the genome at once and merges them
+exactly (not with --per-base-coverage, which needs one pass); on a cluster, shard by region
+(--region chr1 --partial chr1.json, ...) and join the shards with collect-merge.
 
 Outputs: <prefix>.hybcap-metrics.txt (riker layout) or <prefix>.hs_metrics (--format picard, as
 Picard writes it); with --per-target-coverage <prefix>.hybcap-per-target.txt or

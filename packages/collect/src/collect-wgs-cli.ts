@@ -5,9 +5,9 @@ export const main = singleToolMain(
   'Whole-genome coverage: depth histogram, exclusions, PCT_xX and FOLD_80 (Picard CollectWgsMetrics; riker wgs)',
   `
 Needs a coordinate-sorted input and the reference FASTA (-r) it was aligned to: reference N
-bases are not territory. Reads the input on one thread; for many cores, shard by region
-(--region chr1 --partial chr1.json, ...) and join the shards with collect-merge, which gives
-exactly the whole-genome metrics.
+bases are not territory. With an indexed BAM, --threads N reads N regions of the genome at once
+and merges them exactly; otherwise one thread reads. On a cluster, shard by region
+(--region chr1 --partial chr1.json, ...) and join the shards with collect-merge.
 
 Outputs: <prefix>.wgs-metrics.txt and <prefix>.wgs-coverage.txt (riker layout), or
 <prefix>.wgs_metrics (--format picard, as Picard writes it).

@@ -75,7 +75,7 @@ export {
 } from './bam/sort/index.js';
 export { parseBai, serializeBai, BaiBuilder, type BaiIndex, type ReferenceIndex } from './bam/bai/index.js';
 export { reg2bin, reg2bins } from './bam/bai/bins.js';
-export { chunksForRegion, loadBaiFor, queryRegion } from './bam/bai/query.js';
+export { chunksForRegion, loadBaiFor, queryRegion, queryUnplaced, unplacedStartOffset } from './bam/bai/query.js';
 
 export { SamReader, parseSamRecord, parseSamTag } from './sam/reader.js';
 export { samHeaderText, samLine } from './sam/writer.js';

@@ -14,13 +14,17 @@ import {
   parseRegion,
   peekSource,
   queryRegion,
+  queryUnplaced,
   sniffAlignmentFormat,
+  unplacedStartOffset,
   type BamHeader,
   type ByteSource,
   type RecordBatch,
   writeFilesAtomically,
 } from '@shoal/hts';
+import { Worker } from 'node:worker_threads';
 import { writePartial, mergePartials } from './partial.js';
+import type { RegionJob, RegionResult } from './region-worker.js';
 import { openBamPipeline } from '@shoal/engine';
 import type { Collector, CollectorRegion, MetricsOutput } from './collector.js';
 import { COLLECTORS } from './collectors/index.js';
@@ -103,8 +107,26 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
     throw new HtsError('empty input: no BAM, SAM or NDJSON data', source.name, 'byte offset 0');
   }
   if (options.region !== undefined) return collectRegion(options, tools, head, source);
-  // A per-locus collector needs the records in order in one instance: the whole run reads on this thread.
+  // A per-locus collector needs the records in order in one instance: with an indexed BAM and several threads the
+  // genome is cut into regions read in parallel (as collect-merge joins shards); otherwise the run reads on this thread.
   const ordered = tools.some((tool) => COLLECTORS[tool]!.ordered);
+  // An option that needs one whole pass (hybcap's --per-base-coverage) keeps the run on one thread.
+  const shardable = tools.every(
+    (tool) =>
+      COLLECTORS[tool]!.usageProblem?.({ options: options.options, reference: options.reference, partial: true, region: true }) ===
+      undefined,
+  );
+  if (
+    ordered &&
+    shardable &&
+    options.threads > 1 &&
+    options.input !== '-' &&
+    sniffAlignmentFormat(head) === 'bam' &&
+    hasIndex(options.input)
+  ) {
+    source.close();
+    return collectByRegions(options, tools);
+  }
   if (sniffAlignmentFormat(head) === 'bam' && !ordered) {
     let records = 0;
     const pipeline = await openBamPipeline(source, {
@@ -173,8 +195,9 @@ async function collectRegion(
     let keep: (refId: number) => boolean = () => true;
     let counted: CollectorRegion;
     if (options.region === '*') {
-      // Unplaced reads sit at the end of a sorted BAM; the BAI holds no offset for them, so stream.
-      batches = reader.batches();
+      // Unplaced reads sit at the end of a sorted BAM, past the last placed read the index knows of.
+      const start = unplacedStartOffset(loadBaiFor(options.input));
+      batches = start === undefined ? reader.batches() : queryUnplaced(options.input, start);
       keep = (refId) => refId < 0;
       counted = { refId: -1, start: 0, end: 0 };
     } else {
@@ -212,6 +235,101 @@ async function collectRegion(
     for (const collector of collectors) collector.end?.();
     for (const collector of collectors) collector.complete?.();
     return { header: reader.header, collectors, records };
+  } finally {
+    reader.close();
+  }
+}
+
+function hasIndex(input: string): boolean {
+  try {
+    loadBaiFor(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Genome pieces per thread: enough that a slow piece does not leave the other threads idle at the end. */
+const REGIONS_PER_THREAD = 4;
+/** The smallest piece cut from a contig: below this, reads across the cuts (read twice) cost more than they save. */
+const MIN_REGION_BASES = 1_000_000;
+
+/** The regions a parallel run reads: contigs cut into near-equal pieces, largest first, then the unplaced reads. */
+export function parallelRegions(header: BamHeader, threads: number): string[] {
+  const total = header.references.reduce((sum, reference) => sum + reference.length, 0);
+  const piece = Math.max(MIN_REGION_BASES, Math.ceil(total / (threads * REGIONS_PER_THREAD)));
+  const regions: { region: string; length: number }[] = [];
+  for (const { name, length } of header.references) {
+    const pieces = Math.max(1, Math.ceil(length / piece));
+    const size = Math.ceil(length / pieces);
+    for (let start = 0; start < length; start += size) {
+      const end = Math.min(length, start + size);
+      regions.push({ region: pieces === 1 ? name : `${name}:${start + 1}-${end}`, length: end - start });
+    }
+  }
+  regions.sort((a, b) => b.length - a.length);
+  return [...regions.map((r) => r.region), '*'];
+}
+
+/**
+ * Reads an indexed BAM as disjoint regions on `threads` worker threads, each into fresh collectors, and merges their
+ * partial states: exactly what `--region R --partial` per region and collect-merge give (docs/qc.md), in one process.
+ */
+async function collectByRegions(
+  options: CollectOptions,
+  tools: string[],
+): Promise<{ header: BamHeader; collectors: Collector[]; records: number }> {
+  const header = await readHeaderOf(options.input);
+  const regions = parallelRegions(header, options.threads);
+  const { onProgress, ...jobOptions } = options;
+  const results = new Array<{ partials: unknown[]; records: number }>(regions.length);
+  const workers: Worker[] = [];
+  let records = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let done = 0;
+      const dispatch = (worker: Worker): void => {
+        if (next >= regions.length) return;
+        const job: RegionJob = { id: next, region: regions[next]!, options: { ...jobOptions, tools } };
+        next++;
+        worker.postMessage(job);
+      };
+      for (let w = 0; w < Math.min(options.threads, regions.length); w++) {
+        const worker = new Worker(new URL('./region-worker.js', import.meta.url));
+        workers.push(worker);
+        worker.on('message', (result: RegionResult) => {
+          if ('error' in result) {
+            const { kind, detail, file, location } = result.error;
+            reject(
+              kind === 'hts' ? new HtsError(detail, file, location) : kind === 'usage' ? new CollectUsageError(detail) : new Error(detail),
+            );
+            return;
+          }
+          results[result.id] = result;
+          records += result.records;
+          onProgress?.(records, undefined);
+          if (++done === regions.length) resolve();
+          else dispatch(worker);
+        });
+        worker.on('error', reject);
+        dispatch(worker);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  // States merge as collect-merge merges files: each region completed its own state (complete()) in its worker.
+  const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header, options: options.options }));
+  for (const result of results) collectors.forEach((collector, i) => collector.merge(result.partials[i]));
+  return { header, collectors, records };
+}
+
+async function readHeaderOf(input: string): Promise<BamHeader> {
+  const { head, source } = await peekSource(openByteSource(input), 512);
+  const reader = await openAlignmentsFrom(head, source);
+  try {
+    return reader.header;
   } finally {
     reader.close();
   }

@@ -190,3 +190,36 @@ async function* readRanges(
     }
   }
 }
+
+/**
+ * Where the unplaced reads (RNAME `*`) of a sorted BAM begin: just past the last placed record the index knows of (the
+ * largest chunk end of every reference, as htslib seeks for HTS_IDX_NOCOOR). Undefined when the index holds no placed
+ * record: the unplaced reads then begin after the header, and the whole file is read.
+ */
+export function unplacedStartOffset(index: BaiIndex): number | undefined {
+  let last: number | undefined;
+  for (const reference of index.references) {
+    if (reference.metadata !== undefined) last = Math.max(last ?? 0, reference.metadata.lastOffset);
+    for (const offsets of reference.bins.values()) for (let i = 1; i < offsets.length; i += 2) last = Math.max(last ?? 0, offsets[i]!);
+  }
+  return last;
+}
+
+/** The unplaced reads of a sorted BAM, from `start` (unplacedStartOffset) to the end of the file, in file order. */
+export async function* queryUnplaced(bamPath: string, start: number): AsyncGenerator<RecordBatch> {
+  requireRegularFile(bamPath, REGION_NEEDS_A_FILE);
+  const source = openByteSource(bamPath);
+  try {
+    // The tail of the file: a BAM cut short (no EOF block) fails here, as a whole-file read would.
+    const chunks = inflatedChunks(source, { startFileOffset: Math.floor(start / 65536), requireEofBlock: true });
+    const first = await chunks.next();
+    if (first.done) return;
+    for await (const batch of recordBatches(bamPath, chunks, first.value, start % 65536, false)) {
+      const keep: number[] = [];
+      for (let i = 0; i < batch.count; i++) if (batch.record(i).refId < 0) keep.push(batch.offsets[i]!);
+      if (keep.length > 0) yield new RecordBatch(batch.bytes, Uint32Array.from(keep), keep.length, batch.virtualOffsetAt);
+    }
+  } finally {
+    source.close();
+  }
+}
