@@ -55,7 +55,25 @@ const TEST_REFERENCES = {
   // test (chrM only): paired by dictionary. insert_size_metrics_test.sam (85 contigs) does not match the FASTA that
   // CollectMultipleMetricsTest.testInsertSize passes, and Picard refuses the pair: paired by dictionary too.
 };
-// { name, picard: [Picard args], ours: [our flags] | null (not offered) }
+const LARGE_INTERVALS = 'testdata/picard/sam/largeIntervals.interval_list'; // CollectWgsMetricsTest.testLargeIntervals
+const HS = 'testdata/picard/analysis/directed/CollectHsMetrics';
+// CollectHsMetricsTest.collectHsMetricsDataProvider: input, intervals (targets and baits), MINIMUM_MAPPING_QUALITY,
+// MINIMUM_BASE_QUALITY, CLIP_OVERLAPPING_READS.
+const HS_CASES = [
+  [`${HS}/lowbaseq.sam`, `${HS}/chrM.interval_list`, 1, 10, true],
+  [`${HS}/lowbaseq.sam`, `${HS}/chrM_100bp.interval_list`, 1, 10, true],
+  [`${HS}/lowmapq.sam`, `${HS}/chrM.interval_list`, 2, 0, true],
+  [`${HS}/lowmapq.sam`, `${HS}/chrM_100bp.interval_list`, 2, 0, true],
+  [`${HS}/overlapping.sam`, `${HS}/chrM.interval_list`, 0, 0, true],
+  [`${HS}/overlapping.sam`, `${HS}/chrM.interval_list`, 0, 0, false],
+  [`${HS}/overlapping.sam`, `${HS}/chrM_100bp.interval_list`, 0, 0, true],
+  [`${HS}/overlapping.sam`, `${HS}/chrM_100bp.interval_list`, 0, 0, false],
+  [`${HS}/single-short-read.sam`, `${HS}/two-small.interval_list`, 20, 20, true],
+  [`${HS}/someLowbaseq.sam`, `${HS}/two-small.interval_list`, 0, 21, true],
+];
+// { name, picard: [Picard args], ours: [our flags] | null (not offered) }; an argument [prefix, file] or [file] names a
+// testdata file, extracted when the job runs.
+
 const notOffered = (name, picard) => ({ name, picard, ours: null });
 const GCBIAS_TEST_ARGS = [
   'SCAN_WINDOW_SIZE=100',
@@ -100,14 +118,50 @@ const TEST_OPTION_SETS = {
   },
   wgs: {
     'testdata/picard/sam/forMetrics.sam': [
-      notOffered('INTERVALS=largeIntervals SAMPLE_SIZE=1000', ['SAMPLE_SIZE=1000']),
+      {
+        name: 'INTERVALS=largeIntervals SAMPLE_SIZE=1000',
+        picard: [['INTERVALS=', LARGE_INTERVALS], 'SAMPLE_SIZE=1000'],
+        ours: ['--intervals', [LARGE_INTERVALS], '--sample-size', '1000'],
+      },
       notOffered('INTERVALS=largeIntervals SAMPLE_SIZE=1000 USE_FAST_ALGORITHM=true', ['SAMPLE_SIZE=1000', 'USE_FAST_ALGORITHM=true']),
     ],
     'testdata/picard/metrics/AlignedAdapterReads.sam': [
-      notOffered('SAMPLE_SIZE=10', ['SAMPLE_SIZE=10']),
+      { name: 'SAMPLE_SIZE=10', picard: ['SAMPLE_SIZE=10'], ours: ['--sample-size', '10'] },
       notOffered('SAMPLE_SIZE=10 USE_FAST_ALGORITHM=true', ['SAMPLE_SIZE=10', 'USE_FAST_ALGORITHM=true']),
     ],
   },
+  // CollectHsMetricsTest.collectHsMetricsDataProvider: the intervals are both targets and baits; SAMPLE_SIZE=1000.
+  hybcap: Object.fromEntries(
+    Object.entries(
+      HS_CASES.reduce((byInput, [input, intervals, mmq, mbq, clip]) => {
+        (byInput[input] ??= []).push({
+          name: `TARGET_INTERVALS=BAIT_INTERVALS=${path.basename(intervals)} MINIMUM_MAPPING_QUALITY=${mmq} MINIMUM_BASE_QUALITY=${mbq} CLIP_OVERLAPPING_READS=${clip}`,
+          picard: [
+            ['TARGET_INTERVALS=', intervals],
+            ['BAIT_INTERVALS=', intervals],
+            `MINIMUM_MAPPING_QUALITY=${mmq}`,
+            `MINIMUM_BASE_QUALITY=${mbq}`,
+            `CLIP_OVERLAPPING_READS=${clip}`,
+            'SAMPLE_SIZE=1000',
+          ],
+          ours: [
+            '--targets',
+            [intervals],
+            '--baits',
+            [intervals],
+            '--min-mapq',
+            String(mmq),
+            '--min-bq',
+            String(mbq),
+            ...(clip ? [] : ['--count-overlaps']),
+            '--sample-size',
+            '1000',
+          ],
+        });
+        return byInput;
+      }, {}),
+    ),
+  ),
   gcbias: {
     'testdata/picard/metrics/chrMReads.sam': [
       notOffered('runGcBias(ALSO_IGNORE_DUPLICATES=true, LEVEL=ALL_READS,SAMPLE,READ_GROUP)', [
@@ -150,6 +204,14 @@ const COLLECTORS = {
     ],
   },
   wgs: { bin: 'collect-wgs.js', reference: 'required', sorted: true, outputs: [['wgs_metrics', 'CollectWgsMetrics', (o) => [`O=${o}`]]] },
+  // Intervals are required: runs only with the option sets of CollectHsMetricsTest (onlyTestOptions).
+  hybcap: {
+    bin: 'collect-hybcap.js',
+    reference: 'optional',
+    sorted: true,
+    onlyTestOptions: true,
+    outputs: [['hs_metrics', 'CollectHsMetrics', (o) => [`O=${o}`]]],
+  },
   gcbias: {
     bin: 'collect-gcbias.js',
     reference: 'required',
@@ -309,7 +371,8 @@ const jobs = [];
 for (const input of inputs) {
   for (const [collector, spec] of Object.entries(COLLECTORS)) {
     if (spec.reference === 'required' && !input.reference) continue;
-    const sets = [{ name: 'defaults', picard: [], ours: [] }, ...(TEST_OPTION_SETS[collector]?.[input.file] ?? [])];
+    const testSets = TEST_OPTION_SETS[collector]?.[input.file] ?? [];
+    const sets = spec.onlyTestOptions ? testSets : [{ name: 'defaults', picard: [], ours: [] }, ...testSets];
     for (const set of sets) jobs.push({ input, collector, spec, set });
   }
 }
@@ -352,6 +415,9 @@ await pool(jobs, JOBS, async (job, index) => {
     for (const label of labels) record(label, { status: 'not offered' });
     return;
   }
+  // Testdata files named in an option set ([file] or [prefix, file]), extracted where they are used.
+  const resolve = (args) =>
+    args.map((arg) => (typeof arg === 'string' ? arg : arg.length === 1 ? extract(arg[0]) : arg[0] + extract(arg[1])));
   const reference = input.reference ? references.get(input.reference).path : null;
   const notes = [source.note, reference ? `R=${input.reference} (${input.referenceHow})` : null].filter(Boolean);
 
@@ -369,7 +435,7 @@ await pool(jobs, JOBS, async (job, index) => {
       'picard',
       '-q',
       ...(reference && spec.reference !== 'none' ? ['-r', reference] : []),
-      ...set.ours,
+      ...resolve(set.ours),
     ],
     { timeout: 120_000 },
   );
@@ -386,7 +452,7 @@ await pool(jobs, JOBS, async (job, index) => {
       `I=${source.path}`,
       ...outputArgs(out, base),
       ...(reference && spec.reference !== 'none' ? [`R=${reference}`] : []),
-      ...set.picard,
+      ...resolve(set.picard),
     ];
     let result = await run('PicardCommandLine', picardArgs, { timeout: PICARD_TIMEOUT_MS, env, cwd: outDir });
     let silent = false;

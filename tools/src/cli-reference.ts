@@ -100,6 +100,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--intervals': 'only these loci and the reads overlapping them, BED or interval_list (Picard INTERVALS)',
   '--baits': 'bait intervals, BED or interval_list (Picard BAIT_INTERVALS)',
   '--bait-set-name': 'the BAIT_SET column (Picard BAIT_SET_NAME)',
+  '--sample-size': 'samples per depth for the HET_SNP_SENSITIVITY estimate (Picard SAMPLE_SIZE)',
   '--near-distance': 'a read within this many bases of a bait is near it (Picard NEAR_DISTANCE)',
   '--count-overlaps': 'count both mates where they overlap (Picard CLIP_OVERLAPPING_READS=false)',
   '--per-target-coverage': 'also write per-target coverage (Picard PER_TARGET_COVERAGE)',

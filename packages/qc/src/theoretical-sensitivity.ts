@@ -6,6 +6,7 @@
  * estimate is deterministic; reproducing java.util.Random's 48-bit linear congruential generator and the wheel's exact
  * sequence of draws gives Picard's double, not an approximation of it.
  */
+import type { CollectorOption } from './collector.js';
 
 const TWO_TO_MINUS_24 = 1 / 0x1000000;
 const TWO_TO_MINUS_53 = 1 / 0x20000000000000;
@@ -140,3 +141,16 @@ export function phredOfError(sensitivity: number): number {
   if (q === Number.POSITIVE_INFINITY) return -1;
   return q;
 }
+
+/** Picard SAMPLE_SIZE, shared by the collectors that estimate HET_SNP_SENSITIVITY (wgs, hybcap). */
+export const SAMPLE_SIZE_OPTION = {
+  key: 'sampleSize',
+  flag: 'sample-size',
+  description: 'samples per depth for the HET_SNP_SENSITIVITY estimate (Picard SAMPLE_SIZE)',
+  type: 'number',
+  defaultValue: 10_000,
+  min: 1,
+  // 201 depths x this many 4-byte sums: 1,000,000 is 800 MB.
+  max: 1_000_000,
+  integer: true,
+} as const satisfies CollectorOption<'sampleSize'>;

@@ -40,7 +40,7 @@ import {
 import { formatPicardDouble } from '../format.js';
 import { Histogram } from '../histogram.js';
 import { ReferenceWindow } from '../reference-window.js';
-import { hetSnpSensitivity, normalised, phredOfError } from '../theoretical-sensitivity.js';
+import { hetSnpSensitivity, normalised, phredOfError, SAMPLE_SIZE_OPTION } from '../theoretical-sensitivity.js';
 
 const FLAG_PAIRED = Flag.Paired;
 const FLAG_UNMAPPED = Flag.Unmapped;
@@ -63,6 +63,8 @@ export interface HybcapOptions {
   countOverlaps: boolean;
   perTargetCoverage: boolean;
   perBaseCoverage: boolean;
+  /** Picard SAMPLE_SIZE. */
+  sampleSize: number;
 }
 
 /** riker's flags, Picard's defaults. */
@@ -152,6 +154,7 @@ export const HYBCAP_OPTIONS = [
     type: 'boolean',
     defaultValue: false,
   },
+  SAMPLE_SIZE_OPTION,
 ] as const satisfies readonly CollectorOption<keyof HybcapOptions>[];
 
 export const HYBCAP_DEFAULTS: HybcapOptions = optionDefaults(HYBCAP_OPTIONS);
@@ -161,7 +164,6 @@ const TARGET_DEPTHS = [0, 1, 2, 10, 20, 30, 40, 50, 100, 250, 500, 1000, 2500, 5
 const PENALTY_DEPTHS = [10, 20, 30, 40, 50, 100];
 /** Base-quality histogram bins (Picard's array of 127). */
 const QUALITY_BINS = 127;
-const SAMPLE_SIZE = 10_000;
 
 const double = (name: string): Column => ({ name, kind: 'double' });
 const int = (name: string): Column => ({ name, kind: 'int' });
@@ -728,7 +730,11 @@ class HybcapCollector implements Collector<HybcapPartial> {
     row.ZERO_CVG_TARGETS_PCT = zeroTargets / targets.rawCount;
     TARGET_DEPTHS.slice(1).forEach((depth, i) => (row[`PCT_TARGET_BASES_${depth}X`] = this.atLeast[i + 1]! / this.atLeast[0]!));
 
-    const sensitivity = hetSnpSensitivity(normalised(this.rawDepthHistogram), normalised(this.baseQualityHistogram), SAMPLE_SIZE);
+    const sensitivity = hetSnpSensitivity(
+      normalised(this.rawDepthHistogram),
+      normalised(this.baseQualityHistogram),
+      this.options.sampleSize,
+    );
     row.HET_SNP_SENSITIVITY = sensitivity;
     row.HET_SNP_Q = phredOfError(sensitivity);
 
@@ -746,7 +752,7 @@ class HybcapCollector implements Collector<HybcapPartial> {
       {
         picardSuffix: '.hs_metrics',
         metricsClass: 'picard.analysis.directed.HsMetrics',
-        picardProgram: `CollectHsMetrics BAIT_INTERVALS=[${o.baits}] TARGET_INTERVALS=[${o.targets}] MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} CLIP_OVERLAPPING_READS=${!o.countOverlaps} NEAR_DISTANCE=${o.nearDistance} COVERAGE_CAP=${this.cap}`,
+        picardProgram: `CollectHsMetrics BAIT_INTERVALS=[${o.baits}] TARGET_INTERVALS=[${o.targets}] MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} CLIP_OVERLAPPING_READS=${!o.countOverlaps} NEAR_DISTANCE=${o.nearDistance} COVERAGE_CAP=${this.cap} SAMPLE_SIZE=${o.sampleSize}`,
         table: { columns: COLUMNS, rows: [row] },
         histogram: {
           keyType: 'java.lang.Integer',

@@ -34,7 +34,7 @@ import {
 import { Histogram } from '../histogram.js';
 import { readIntervalSet } from '../interval-set.js';
 import { ReferenceWindow } from '../reference-window.js';
-import { hetSnpSensitivity, normalised, phredOfError } from '../theoretical-sensitivity.js';
+import { hetSnpSensitivity, normalised, phredOfError, SAMPLE_SIZE_OPTION } from '../theoretical-sensitivity.js';
 import { alignedBases } from '../aligned-bases.js';
 
 const FLAG_PAIRED = Flag.Paired;
@@ -48,8 +48,6 @@ const FLAG_DUPLICATE = Flag.Duplicate;
 const NO_CALL = 15;
 /** The base-quality histogram's length (Byte.MAX_VALUE). */
 const QUALITY_BINS = 127;
-/** Picard SAMPLE_SIZE: sums sampled per depth for HET_SNP_SENSITIVITY. */
-const SAMPLE_SIZE = 10_000;
 /** Reference bases read per step when counting loci without reads. */
 const REFERENCE_CHUNK = 1 << 20;
 
@@ -64,6 +62,8 @@ export interface WgsOptions {
   countUnpaired: boolean;
   /** Picard INTERVALS: only these loci are territory, and only reads overlapping them count. */
   intervals: string | undefined;
+  /** Picard SAMPLE_SIZE. */
+  sampleSize: number;
 }
 
 export const WGS_OPTIONS = [
@@ -112,6 +112,7 @@ export const WGS_OPTIONS = [
     defaultValue: undefined,
     argument: 'file',
   },
+  SAMPLE_SIZE_OPTION,
 ] as const satisfies readonly CollectorOption<keyof WgsOptions>[];
 
 export const WGS_DEFAULTS: WgsOptions = optionDefaults(WGS_OPTIONS);
@@ -603,7 +604,11 @@ class WgsCollector implements Collector<WgsPartial> {
       ['FOLD_95_BASE_PENALTY', 0.05],
     ] as const)
       row[name] = territory > 0 ? mean / bins.percentile(p) : 0;
-    const sensitivity = hetSnpSensitivity(normalised(this.rawDepthHistogram), normalised(this.baseQualityHistogram), SAMPLE_SIZE);
+    const sensitivity = hetSnpSensitivity(
+      normalised(this.rawDepthHistogram),
+      normalised(this.baseQualityHistogram),
+      this.options.sampleSize,
+    );
     row.HET_SNP_SENSITIVITY = sensitivity;
     row.HET_SNP_Q = phredOfError(sensitivity);
     const o = this.options;
@@ -611,7 +616,7 @@ class WgsCollector implements Collector<WgsPartial> {
       {
         picardSuffix: '.wgs_metrics',
         metricsClass: 'picard.analysis.WgsMetrics',
-        picardProgram: `CollectWgsMetrics MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} COVERAGE_CAP=${cap} COUNT_UNPAIRED=${o.countUnpaired}${o.intervals === undefined ? '' : ` INTERVALS=${o.intervals}`} SAMPLE_SIZE=${SAMPLE_SIZE} USE_FAST_ALGORITHM=false`,
+        picardProgram: `CollectWgsMetrics MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} COVERAGE_CAP=${cap} COUNT_UNPAIRED=${o.countUnpaired}${o.intervals === undefined ? '' : ` INTERVALS=${o.intervals}`} SAMPLE_SIZE=${o.sampleSize} USE_FAST_ALGORITHM=false`,
         table: { columns: COLUMNS, rows: [row] },
         histogram: {
           keyType: 'java.lang.Integer',
