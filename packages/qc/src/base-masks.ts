@@ -10,6 +10,8 @@
  * to anything: 255 matches no code. Other bytes map to 0, which only '=' codes to.
  */
 export const IUPAC_MASK = new Uint8Array(256);
+/** The mask of a no-call (N, n, '.'), which is also the BAM code of N. */
+export const NO_CALL_MASK = 15;
 {
   const letters = '=ACMGRSVTWYHKDBN';
   IUPAC_MASK.fill(255, 128);
@@ -17,7 +19,7 @@ export const IUPAC_MASK = new Uint8Array(256);
     IUPAC_MASK[letters.charCodeAt(code)] = code;
     IUPAC_MASK[letters.toLowerCase().charCodeAt(code)] = code;
   }
-  IUPAC_MASK['.'.charCodeAt(0)] = 15;
+  IUPAC_MASK['.'.charCodeAt(0)] = NO_CALL_MASK;
 }
 
 /** SequenceUtil.complement on codes: A↔T, C↔G, everything else unchanged. */

@@ -8,11 +8,8 @@
  * thread whatever the contig; a record's blocks beyond the window come from blockMasks.
  */
 import { HtsError, IndexedFastaReader, type BamHeader } from '@shoal/hts';
-import { IUPAC_MASK } from './base-masks.js';
+import { IUPAC_MASK, NO_CALL_MASK } from './base-masks.js';
 import type { IntervalSet } from './interval-set.js';
-
-/** IUPAC mask of a no-call (N, n, '.'). */
-const NO_CALL_MASK = 15;
 
 /** Reference bases per fetch. */
 const WINDOW_BP = 1 << 20;

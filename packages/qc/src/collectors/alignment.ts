@@ -75,6 +75,7 @@ import { ReferenceWindow } from '../reference-window.js';
 /** Reference bases of one record's span the shared window is moved over (see accept). */
 const SPAN_IN_WINDOW = 1 << 16;
 import { pairOrientation } from './isize.js';
+import { NO_CALL_MASK } from '../base-masks.js';
 
 // hts's flag bits and CIGAR operations as module constants: the tests per record and per CIGAR
 // operation below compare with a plain number instead of reading a property of an imported object
@@ -159,7 +160,7 @@ export const ALIGNMENT_DEFAULTS: AlignmentOptions = {
 /** AlignmentSummaryMetricsCollector: a cycle is bad when ≥ 80 % of reads are N or mismatch there. */
 const BAD_CYCLE_FRACTION = 0.8;
 /** The code of N in a BAM sequence (SAM spec §4.2.3), a no-call for bad cycles. */
-const NO_CALL_CODE = 15;
+const NO_CALL_CODE = NO_CALL_MASK; // a module constant: the hot loops compare with a local number
 
 /** The integer value of the tag at `at` (types c C s S i I), or undefined (htsjdk getIntegerAttribute). */
 function integerTagAt(record: BamRecordView, at: number): number | undefined {

@@ -41,6 +41,7 @@ import {
   type MetricsOutput,
   type Row,
 } from '../collector.js';
+import { NO_CALL_MASK } from '../base-masks.js';
 
 // hts's flag bits as module constants: the tests per record below compare with a plain number
 // instead of reading a property of an imported object each time (measured on the alignment
@@ -92,7 +93,7 @@ export const BASIC_DEFAULTS: BasicOptions = optionDefaults(BASIC_OPTIONS);
 /** BAM 4-bit base code (SAM spec §4.2.3, `=ACMGRSVTWYHKDBN`) → A 0, C 1, G 2, T 3, anything else 4 (Picard's baseToInt). */
 const BASE_INDEX = Uint8Array.from([4, 0, 1, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4]);
 /** The code of N, the only no-call a BAM sequence can hold (htsjdk SequenceUtil.isNoCall: N, n, '.'). */
-const NO_CALL_CODE = 15;
+const NO_CALL_CODE = NO_CALL_MASK; // a module constant: the hot loops compare with a local number
 const BASES = ['A', 'C', 'G', 'T', 'N'] as const;
 /** OQ:Z holds FASTQ-style qualities (Phred + 33). */
 const PHRED_OFFSET = 33;

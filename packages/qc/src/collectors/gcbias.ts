@@ -30,6 +30,7 @@ import type {
   Row,
 } from '../collector.js';
 import { ReferenceWindow } from '../reference-window.js';
+import { NO_CALL_MASK } from '../base-masks.js';
 
 const FLAG_PAIRED = Flag.Paired;
 const FLAG_UNMAPPED = Flag.Unmapped;
@@ -42,7 +43,7 @@ const BINS = 101;
 /** IUPAC masks (base-masks.ts): G and C, and N (N, n, '.'). */
 const MASK_C = 2;
 const MASK_G = 4;
-const MASK_N = 15;
+const MASK_N = NO_CALL_MASK; // a module constant: the hot loops compare with a local number
 /** Reference bases read per step when counting a contig's windows. */
 const REFERENCE_CHUNK = 1 << 20;
 

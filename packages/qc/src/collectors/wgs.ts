@@ -36,6 +36,7 @@ import { readIntervalSet } from '../interval-set.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { hetSnpSensitivity, normalised, phredOfError, SAMPLE_SIZE_OPTION } from '../theoretical-sensitivity.js';
 import { alignedBases } from '../aligned-bases.js';
+import { NO_CALL_MASK } from '../base-masks.js';
 
 const FLAG_PAIRED = Flag.Paired;
 const FLAG_UNMAPPED = Flag.Unmapped;
@@ -45,7 +46,7 @@ const FLAG_QC_FAIL = Flag.QcFail;
 const FLAG_DUPLICATE = Flag.Duplicate;
 
 /** IUPAC mask of a no-call (N, n, '.'): base-masks.ts. */
-const NO_CALL = 15;
+const NO_CALL = NO_CALL_MASK; // a module constant: the hot loops compare with a local number
 /** The base-quality histogram's length (Byte.MAX_VALUE). */
 const QUALITY_BINS = 127;
 /** Reference bases read per step when counting loci without reads. */
