@@ -193,6 +193,53 @@ describe('HET_SNP_SENSITIVITY', () => {
     ]);
   });
 
+  it("skips rejected tries without changing the draws: equal to Picard's wheel drawn one nextDouble() at a time", () => {
+    // Binned qualities (most of the 127 bins without weight): the case where the wheel skips seeds in jumps.
+    const quality = new Float64Array(127);
+    [quality[2], quality[12], quality[23], quality[37]] = [0.05, 0.05, 0.1, 0.8];
+    const depth = Float64Array.from({ length: 40 }, (_, d) => Math.exp(-((d - 15) ** 2) / 50));
+    const total = depth.reduce((sum, value) => sum + value, 0);
+    depth.forEach((value, d) => (depth[d] = value / total));
+    // Picard's RouletteWheel and hetSNPSensitivity, literally (TheoreticalSensitivity.java).
+    const random = new JavaRandom(51);
+    const max = Math.max(...quality);
+    const probabilities = Array.from(quality, (w) => w / max);
+    let count = 0;
+    const draw = (): number => {
+      for (;;) {
+        const index = Math.trunc(probabilities.length * random.nextDouble());
+        count++;
+        if (random.nextDouble() < probabilities[index]!) {
+          count = 0;
+          return index;
+        }
+        if (count >= 600) {
+          count = 0;
+          return 0;
+        }
+      }
+    };
+    const samples = 300;
+    const sums = Array.from({ length: depth.length }, () => [] as number[]);
+    for (let s = 0; s < samples; s++) {
+      let cumulative = 0;
+      for (let m = 0; m < depth.length; m++) {
+        sums[m]!.push(cumulative);
+        cumulative += draw();
+      }
+    }
+    let expected = 0;
+    for (let n = 0; n < depth.length; n++) {
+      const threshold = 10 * (n * Math.log10(2) + 3);
+      for (let m = 0; m <= n; m++) {
+        let binomial = Math.pow(0.5, n);
+        for (let k = 1; k <= m; k++) binomial *= (n - k + 1) / k;
+        expected += depth[n]! * binomial * (sums[m]!.filter((sum) => sum >= threshold).length / samples);
+      }
+    }
+    expect(hetSnpSensitivity(depth, quality, samples)).toBeCloseTo(expected, 12);
+  });
+
   it('is 0 without base qualities and NaN for an empty depth distribution, as Picard', () => {
     const depth = Float64Array.from([1, 0, 0]);
     expect(hetSnpSensitivity(depth, new Float64Array(127).fill(Number.NaN), 10)).toBe(0);

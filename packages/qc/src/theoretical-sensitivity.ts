@@ -10,6 +10,7 @@ import type { CollectorOption } from './collector.js';
 
 const TWO_TO_MINUS_24 = 1 / 0x1000000;
 const TWO_TO_MINUS_53 = 1 / 0x20000000000000;
+const TWO_TO_MINUS_26 = 1 / 0x4000000;
 
 /** java.util.Random: seed = (seed × 0x5DEECE66D + 0xB) mod 2^48, kept as two 24-bit halves so every product is exact. */
 export class JavaRandom {
@@ -36,11 +37,32 @@ export class JavaRandom {
 
   /** nextDouble(): ((next(26) << 27) + next(27)) × 2^-53. */
   nextDouble(): number {
+    const a = this.next26();
+    return (a * 0x8000000 + this.next27()) * TWO_TO_MINUS_53;
+  }
+
+  /** next(26): the high 26 bits of the next seed. */
+  next26(): number {
     this.step();
-    const a = this.high * 4 + (this.low >>> 22); // seed >>> 22: 26 bits
+    return this.high * 4 + (this.low >>> 22); // seed >>> 22
+  }
+
+  /** next(27). */
+  next27(): number {
     this.step();
-    const b = this.high * 8 + (this.low >>> 21); // seed >>> 21: 27 bits
-    return (a * 0x8000000 + b) * TWO_TO_MINUS_53;
+    return this.high * 8 + (this.low >>> 21); // seed >>> 21
+  }
+
+  /**
+   * Three steps at once (seed × a³ + c(a² + a + 1), mod 2^48): the seed three next() calls leave, for draws whose
+   * values cannot matter.
+   */
+  skip3(): void {
+    const low = this.low * 0x0ac4b5 + 0x4e593d;
+    const carry = Math.floor(low * TWO_TO_MINUS_24);
+    const high = this.high * 0x0ac4b5 + this.low * 0xd498bd + 0x0aa854 + carry;
+    this.high = high - Math.floor(high * TWO_TO_MINUS_24) * 0x1000000;
+    this.low = low - carry * 0x1000000;
   }
 }
 
@@ -60,12 +82,24 @@ class RouletteWheel {
 
   draw(): number {
     const n = this.probabilities.length;
+    const probabilities = this.probabilities;
+    const random = this.random;
     for (;;) {
-      const index = Math.trunc(n * this.random.nextDouble());
+      // index = (int)(n × nextDouble()). The first 26 bits fix the double to within 2^-26: when no value of the next 27
+      // bits can change the index and that index can never be accepted (weight 0: nextDouble() < 0 is false), the try is
+      // a rejection whatever the next three seeds hold, and they are skipped in one jump: the same seeds, the same
+      // sequence of draws, half the arithmetic where most of the 127 qualities have no weight (binned qualities).
+      const a = random.next26();
+      const lowest = Math.trunc(n * (a * TWO_TO_MINUS_26));
       this.count++;
-      if (this.random.nextDouble() < this.probabilities[index]!) {
-        this.count = 0;
-        return index;
+      if (!(probabilities[lowest]! > 0) && Math.trunc(n * ((a * 0x8000000 + 0x7ffffff) * TWO_TO_MINUS_53)) === lowest) {
+        random.skip3();
+      } else {
+        const index = Math.trunc(n * ((a * 0x8000000 + random.next27()) * TWO_TO_MINUS_53));
+        if (random.nextDouble() < probabilities[index]!) {
+          this.count = 0;
+          return index;
+        }
       }
       if (this.count >= 600) {
         this.count = 0;
