@@ -113,7 +113,7 @@ export function realData() {
     pairs: figure(/^fastq pairs: (\d+)/m),
     caption:
       'bench/make-real-data.sh: 2x150 reads from art_illumina (HiSeq X profile) on a donor genome with SNVs, indels and structural variants, ' +
-      'adapter read-through and duplicates, aligned with bwa mem to an 86 Mbp, 525-contig reference shaped like hs38DH, ' +
+      `adapter read-through and duplicates, aligned with ${summary.match(/\(seed \d+, (\w+),/)?.[1] === 'minimap2' ? 'minimap2 -ax sr' : 'bwa mem'} to an 86 Mbp, 525-contig reference shaped like hs38DH, ` +
       'samtools fixmate, sort and markdup (BENCHMARKS.md, "Data")',
     fastqCaption:
       'bench/make-real-data.sh: art_illumina HiSeq X qualities and errors on a donor genome with SNVs, indels and structural variants, ' +

@@ -96,7 +96,7 @@ console.error(`bench: ${records} records; ${design.targets} targets; ${runs} run
 const wgsRows = measure(
   [
     { name: 'Picard CollectWgsMetrics', command: picard('CollectWgsMetrics', `O=${out}/picard.wgs`), anchor: true },
-    { name: 'collect-wgs --threads 2 (regions in parallel)', command: collect('wgs', input.bam, 'wgs2', '--threads 2') },
+    { name: 'collect-wgs --by-region --threads 2', command: collect('wgs', input.bam, 'wgs2', '--by-region --threads 2') },
     { name: 'collect-wgs --threads 1', command: collect('wgs', input.bam, 'wgs1', '--threads 1') },
     ...(hasMosdepth
       ? [
@@ -119,7 +119,10 @@ const hybcapRows = measure(
       ),
       anchor: true,
     },
-    { name: 'collect-hybcap --threads 2', command: collect('hybcap', input.bam, 'hs2', `--threads 2 ${hybcapFlags}`) },
+    {
+      name: 'collect-hybcap --by-region --threads 2',
+      command: collect('hybcap', input.bam, 'hs2', `--by-region --threads 2 ${hybcapFlags}`),
+    },
     { name: 'collect-hybcap --threads 1', command: collect('hybcap', input.bam, 'hs1', `--threads 1 ${hybcapFlags}`) },
   ],
   runs,
@@ -169,7 +172,7 @@ const body = (file) => {
   return text.slice(text.indexOf('## METRICS CLASS'));
 };
 const agree = [
-  ['collect-wgs --threads 2', body(`${out}/picard.wgs`) === body(`${out}/wgs2.wgs_metrics`)],
+  ['collect-wgs --by-region --threads 2', body(`${out}/picard.wgs`) === body(`${out}/wgs2.wgs_metrics`)],
   ['collect-wgs --threads 1', body(`${out}/picard.wgs`) === body(`${out}/wgs1.wgs_metrics`)],
   [
     'collect-hybcap',

@@ -7,8 +7,8 @@ export const main = singleToolMain(
 Needs a coordinate-sorted input, targets and baits (BED or interval_list, told apart by content;
 overlapping intervals are merged as Picard merges them). The reference (-r) is optional: with it,
 each target's GC gives AT_DROPOUT and GC_DROPOUT (0 without), and --per-target-coverage needs it.
-With an indexed BAM, --threads N reads N regions of the genome at once and merges them
-exactly (not with --per-base-coverage, which needs one pass); on a cluster, shard by region
+One thread reads; --by-region --threads N reads an indexed BAM as N regions at once and merges
+them exactly (not with --per-base-coverage); on a cluster, shard by region
 (--region chr1 --partial chr1.json, ...) and join the shards with collect-merge.
 
 Outputs: <prefix>.hybcap-metrics.txt (riker layout) or <prefix>.hs_metrics (--format picard, as

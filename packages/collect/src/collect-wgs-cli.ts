@@ -5,8 +5,9 @@ export const main = singleToolMain(
   'Whole-genome coverage: depth histogram, exclusions, PCT_xX and FOLD_80 (Picard CollectWgsMetrics; riker wgs)',
   `
 Needs a coordinate-sorted input and the reference FASTA (-r) it was aligned to: reference N
-bases are not territory. With an indexed BAM, --threads N reads N regions of the genome at once
-and merges them exactly; otherwise one thread reads. On a cluster, shard by region
+bases are not territory. One thread reads; --by-region --threads N reads an indexed BAM as N
+regions at once and merges them exactly (faster only on genomes of few, long contigs). On a
+cluster, shard by region
 (--region chr1 --partial chr1.json, ...) and join the shards with collect-merge.
 
 Outputs: <prefix>.wgs-metrics.txt and <prefix>.wgs-coverage.txt (riker layout), or

@@ -63,6 +63,10 @@ export function addCommonOptions(program: Command): void {
     .addOption(formatOption())
     .addOption(regionOption('only records overlapping chr, chr:start-end (needs the .bai), or * for unplaced reads'))
     .option('--partial <file>', 'write the mergeable partial state to <file> instead of metrics (combine with collect-merge)')
+    .option(
+      '--by-region',
+      'read an indexed BAM as genome regions on --threads worker threads for wgs and hybcap (slower on genomes of many contigs)',
+    )
     .addOption(quietOption());
   for (const option of progressOptions()) program.addOption(option);
 }
@@ -100,6 +104,7 @@ export interface CommonParsed extends CommonFlags {
   output?: string;
   region?: string;
   partial?: string;
+  byRegion?: boolean;
   reference?: string;
   threads: number;
   format: string;
@@ -125,6 +130,7 @@ export async function runCollect(
       prefix: parsed.output ?? '',
       region: parsed.region,
       partial: parsed.partial,
+      byRegion: parsed.byRegion,
       tools,
       threads: parsed.threads,
       format: parsed.format as OutputFormat,

@@ -52,6 +52,11 @@ export interface CollectOptions {
   region?: string;
   /** Write the mergeable state to this file instead of metrics (for collect-merge). */
   partial?: string;
+  /**
+   * Per-locus collectors (wgs, hybcap) on `threads` worker threads, each reading genome regions of an indexed BAM; off by
+   * default: on a genome of hundreds of contigs it was slower than one thread (BENCHMARKS.md, coverage).
+   */
+  byRegion?: boolean;
   /** Text for the Picard header line (the command as run). */
   commandLine?: string;
   onProgress?: (records: number, compressedBytes: number | undefined) => void;
@@ -107,8 +112,8 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
     throw new HtsError('empty input: no BAM, SAM or NDJSON data', source.name, 'byte offset 0');
   }
   if (options.region !== undefined) return collectRegion(options, tools, head, source);
-  // A per-locus collector needs the records in order in one instance: with an indexed BAM and several threads the
-  // genome is cut into regions read in parallel (as collect-merge joins shards); otherwise the run reads on this thread.
+  // A per-locus collector needs the records in order in one instance: the run reads on this thread, or with --by-region
+  // on an indexed BAM the genome is cut into regions read in parallel (as collect-merge joins shards).
   const ordered = tools.some((tool) => COLLECTORS[tool]!.ordered);
   // An option that needs one whole pass (hybcap's --per-base-coverage) keeps the run on one thread.
   const shardable = tools.every(
@@ -117,6 +122,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
       undefined,
   );
   if (
+    options.byRegion === true &&
     ordered &&
     shardable &&
     options.threads > 1 &&
@@ -282,7 +288,9 @@ async function collectByRegions(
   const header = await readHeaderOf(options.input);
   const regions = parallelRegions(header, options.threads);
   const { onProgress, ...jobOptions } = options;
-  const results = new Array<{ partials: unknown[]; records: number }>(regions.length);
+  // States merge as collect-merge merges files, as they arrive (exact integer sums: the order does not matter), so a
+  // region's state is dropped once merged; each region completed its own state (complete()) in its worker.
+  const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header, options: options.options }));
   const workers: Worker[] = [];
   let records = 0;
   try {
@@ -306,7 +314,12 @@ async function collectByRegions(
             );
             return;
           }
-          results[result.id] = result;
+          try {
+            collectors.forEach((collector, i) => collector.merge(result.partials[i]));
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
           records += result.records;
           onProgress?.(records, undefined);
           if (++done === regions.length) resolve();
@@ -319,9 +332,6 @@ async function collectByRegions(
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
-  // States merge as collect-merge merges files: each region completed its own state (complete()) in its worker.
-  const collectors = tools.map((tool) => COLLECTORS[tool]!.create({ header, options: options.options }));
-  for (const result of results) collectors.forEach((collector, i) => collector.merge(result.partials[i]));
   return { header, collectors, records };
 }
 

@@ -24,6 +24,7 @@
 import { Flag, HtsError, type BamHeader, type BamRecordView } from '@shoal/hts';
 import path from 'node:path';
 import { isAdapter } from '../adapter-matcher.js';
+import { CountedLoci } from '../counted-loci.js';
 import { readIntervalSet, type IntervalSet } from '../interval-set.js';
 import { alignedBases } from '../aligned-bases.js';
 import {
@@ -296,7 +297,7 @@ class HybcapCollector implements Collector<HybcapPartial> {
   private readonly live = new Map<number, LiveTarget>();
   /** --per-base-coverage: every target's high-quality depth, kept for the file. */
   private readonly perBase: (Int32Array | undefined)[] | undefined;
-  private readonly covered: [number, number, number][] = [];
+  private readonly covered = new CountedLoci();
   private readonly reference: ReferenceWindow | undefined;
   /** The first target and bait that reads may still reach. */
   private nextTarget = 0;
@@ -571,7 +572,7 @@ class HybcapCollector implements Collector<HybcapPartial> {
     this.live.delete(target);
     if (this.perBase !== undefined && live !== undefined) this.perBase[target] = live.highQuality;
     if (to <= from) return;
-    this.covered.push([refId, from, to]);
+    this.covered.add(refId, from, to);
     const loci = to - from;
     if (live === undefined) {
       this.depthHistogram[0]! += loci;
@@ -629,7 +630,7 @@ class HybcapCollector implements Collector<HybcapPartial> {
       targetMax: orNull(this.targetMax),
       targetReads: Array.from(this.targetReads),
       targetGc: orNull(this.targetGc),
-      covered: this.covered.map((range): [number, number, number] => [...range]),
+      covered: this.covered.toJSON(),
     };
   }
 
@@ -637,13 +638,12 @@ class HybcapCollector implements Collector<HybcapPartial> {
     if (partial.depth.length !== this.cap + 1 || partial.targetSums.length !== this.targetSums.length)
       throw new Error('hybcap partial states with different coverage caps or targets cannot be merged');
     for (const [refId, start, end] of partial.covered) {
-      for (const [otherRefId, otherStart, otherEnd] of this.covered)
-        if (refId === otherRefId && start < otherEnd && otherStart < end)
-          throw new HtsError(
-            `hybcap counts target loci of ${this.header.references[refId]?.name ?? refId}:${Math.max(start, otherStart) + 1}-${Math.min(end, otherEnd)} that another partial state counts too: merge partial states of disjoint regions (--region)`,
-          );
+      const twice = this.covered.add(refId, start, end);
+      if (twice !== undefined)
+        throw new HtsError(
+          `hybcap counts target loci of ${this.header.references[refId]?.name ?? refId}:${twice[0] + 1}-${twice[1]} that another partial state counts too: merge partial states of disjoint regions (--region)`,
+        );
     }
-    this.covered.push(...partial.covered);
     for (const name of COUNTER_NAMES) this.counters[name] += partial.counters[name];
     partial.depth.forEach((count, i) => (this.depthHistogram[i]! += count));
     partial.rawDepth.forEach((count, i) => (this.rawDepthHistogram[i]! += count));
