@@ -2,8 +2,10 @@
  * The one parallel engine (riker's reader + pool and mbf-fastq-processor's workpool as one machine).
  *
  * ## Threads
- * `threads` is the total, as riker counts it: the main thread plus `threads - 1` worker_threads,
- * started once per Engine and reused for every block. `threads: 1` starts no worker: every stage
+ * `threads` is the total, as riker counts it: the main thread plus up to `threads - 1` worker_threads,
+ * each started the first time there is a ready task that no running worker can take, and reused for
+ * every later block: a small input starts only the workers it can use (`--threads 8` on one block
+ * starts one worker, not seven; each costs ~100 ms of loading on this machine). `threads: 1` starts no worker: every stage
  * runs inline on the main thread, through the same code path. The main thread reads the source,
  * coordinates, runs every `serial` stage, delivers output, and — when it has nothing else to do and
  * no worker is idle — runs `parallel` work itself, so that `--threads 2` keeps both cores busy.
@@ -104,6 +106,8 @@ interface Block {
 
 interface PoolWorker {
   worker: Worker;
+  /** Settles when the worker has loaded its stages (or failed or exited): close() waits for it. */
+  loaded: Promise<void>;
   /** Blocks sent and not yet returned, in the order the worker will run them. */
   queue: Block[];
   onStates?: (states: unknown[]) => void;
@@ -162,66 +166,55 @@ export class Engine {
     const engine = new Engine(options);
     engine.definitions = await loadStages(options.stages);
     engine.mainStates = engine.definitions.map((d, i) => d.createState?.(options.stages[i]!.options, 0));
-    try {
-      await Promise.all(Array.from({ length: options.threads - 1 }, () => engine.startWorker()));
-    } catch (error) {
-      await engine.close();
-      throw error;
-    }
     return engine;
   }
 
-  private startWorker(): Promise<void> {
+  /**
+   * Starts a worker and returns it at once: tasks posted before it has loaded its stages wait in its
+   * port and run in order after the init message. A failure to start fails the run.
+   */
+  private startWorker(): PoolWorker {
     const worker = new Worker(new URL('./worker.js', import.meta.url));
-    const member: PoolWorker = { worker, queue: [] };
+    let settleLoading = (): void => {};
+    const member: PoolWorker = { worker, queue: [], loaded: new Promise((resolve) => (settleLoading = resolve)) };
     this.workers.push(member);
-    return new Promise((resolve, reject) => {
-      let ready = false;
-      worker.on('message', (message: WorkerReply) => {
-        if (message.type === 'ready') {
-          ready = true;
-          resolve();
-        } else if (message.type === 'done') {
-          for (const spare of message.spares ?? []) this.pool.release(spare);
-          const block = member.queue.shift()!;
-          if (this.trace) this.traceAdd(`worker stage ${block.stage}`, message.taskMs ?? 0);
-          if (this.definitions[block.stage]!.kind === 'serial') {
-            // A portable serial stage's state comes home.
-            this.mainStates[block.stage] = message.serialState;
-            this.stateOut[block.stage] = false;
-            this.serialNext[block.stage]!++;
-          }
-          block.payload = message.payload!;
-          block.running = false;
-          block.stage++;
-          if (message.last) this.lastWanted(block.index);
-          if (message.endInput) this.endInput();
-          this.wake();
-        } else if (message.type === 'states') {
-          member.onStates?.(message.states!);
-        } else if (message.type === 'error') {
-          const error = rebuildError(message.error!);
-          if (!ready) reject(error);
-          else {
-            // A task's error: that task is over (the worker runs its queue in order).
-            if (message.task) member.queue.shift();
-            this.fail(error, 'stage');
-          }
+    worker.once('exit', () => settleLoading());
+    worker.on('message', (message: WorkerReply) => {
+      if (message.type === 'ready') {
+        // Tasks were already queued behind the init message.
+        settleLoading();
+      } else if (message.type === 'done') {
+        for (const spare of message.spares ?? []) this.pool.release(spare);
+        const block = member.queue.shift()!;
+        if (this.trace) this.traceAdd(`worker stage ${block.stage}`, message.taskMs ?? 0);
+        if (this.definitions[block.stage]!.kind === 'serial') {
+          // A portable serial stage's state comes home.
+          this.mainStates[block.stage] = message.serialState;
+          this.stateOut[block.stage] = false;
+          this.serialNext[block.stage]!++;
         }
-      });
-      worker.on('error', (error) => {
-        if (!ready) reject(error);
-        else this.fail(error, 'stage');
-      });
-      worker.on('exit', (code) => {
-        if (this.closed) return;
-        // Any exit of a live worker is a failure; before 'ready' it must end start(), or it waits forever.
-        const error = new Error(`a worker thread exited with code ${code}`);
-        if (!ready) reject(error);
-        else this.fail(error, 'stage');
-      });
-      worker.postMessage({ type: 'init', stages: this.options.stages });
+        block.payload = message.payload!;
+        block.running = false;
+        block.stage++;
+        if (message.last) this.lastWanted(block.index);
+        if (message.endInput) this.endInput();
+        this.wake();
+      } else if (message.type === 'states') {
+        member.onStates?.(message.states!);
+      } else if (message.type === 'error') {
+        // A task's error: that task is over (the worker runs its queue in order). An init error fails the run.
+        if (message.task) member.queue.shift();
+        else settleLoading();
+        this.fail(rebuildError(message.error!), 'stage');
+      }
     });
+    worker.on('error', (error) => this.fail(error, 'stage'));
+    worker.on('exit', (code) => {
+      // Any exit of a live worker is a failure.
+      if (!this.closed) this.fail(new Error(`a worker thread exited with code ${code}`), 'stage');
+    });
+    worker.postMessage({ type: 'init', stages: this.options.stages });
+    return member;
   }
 
   /** Next block index each serial stage may take. */
@@ -436,13 +429,20 @@ export class Engine {
 
   /** Parallel tasks to idle workers, the emptiest queues filled first so that work spreads over every worker. */
   private dispatchParallelTasks(sourceDone: boolean): void {
+    // Another thread's block only when the pipeline would otherwise stall.
+    const allowForeign = this.blocks.size >= this.maxBlocksInFlight || sourceDone;
     for (let depth = 0; depth < TASKS_PER_WORKER; depth++) {
       for (const [w, member] of this.workers.entries()) {
         if (member.queue.length > depth) continue;
-        // Another thread's block only when the pipeline would otherwise stall.
-        const block = this.takeReady('parallel', w, this.blocks.size >= this.maxBlocksInFlight || sourceDone);
+        const block = this.takeReady('parallel', w, allowForeign);
         if (!block) continue; // with affinity, the next worker may still have blocks of its own
         this.dispatch(member, block);
+      }
+      // Ready tasks that every running worker already has one of start a new worker each, up to the limit.
+      while (depth === 0 && !this.closed && this.workers.length < this.options.threads - 1) {
+        const block = this.takeReady('parallel', this.workers.length, allowForeign);
+        if (!block) break;
+        this.dispatch(this.startWorker(), block);
       }
     }
   }
@@ -541,7 +541,13 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.workers.map((member) => member.worker.terminate()));
+    // A worker terminated while it loads a native addon (koffi) aborts the whole process: let it finish loading first.
+    await Promise.all(
+      this.workers.map(async (member) => {
+        await member.loaded;
+        await member.worker.terminate();
+      }),
+    );
   }
 }
 

@@ -45,8 +45,15 @@ let definitions: StageDefinition[] = [];
 let states: unknown[] = [];
 const ownedSerial = new Set<number>();
 
+/**
+ * Messages that arrive while the stage modules load (the coordinator posts tasks right after init,
+ * without waiting for 'ready'), run in arrival order once they have loaded.
+ */
+let waitingForInit: (TaskMessage | ExportMessage)[] | undefined;
+
 port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
   if (message.type === 'init') {
+    waitingForInit = [];
     loadStages(message.stages).then(
       (loaded) => {
         definitions = loaded;
@@ -54,10 +61,18 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
           definition.kind === 'parallel' ? definition.createState?.(message.stages[i]!.options, threadId) : undefined,
         );
         reply({ type: 'ready' });
+        const waiting = waitingForInit ?? [];
+        waitingForInit = undefined;
+        for (const queued of waiting) handle(queued);
       },
       (error: unknown) => reply({ type: 'error', error: serializeError(error) }),
     );
-  } else if (message.type === 'task') {
+  } else if (waitingForInit) waitingForInit.push(message);
+  else handle(message);
+});
+
+function handle(message: TaskMessage | ExportMessage): void {
+  if (message.type === 'task') {
     for (const spare of message.spares) pool.release(spare);
     let last = false;
     let endInput = false;
@@ -103,4 +118,4 @@ port.on('message', (message: InitMessage | TaskMessage | ExportMessage) => {
       reply({ type: 'error', error: serializeError(error) });
     }
   }
-});
+}
