@@ -3,6 +3,7 @@
  * that short and long forms pair up one to one, that no meaning is spelled twice, that every flag
  * has a declared meaning, and that docs/cli.md lists exactly what the tools show.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +53,19 @@ describe('flags across tools', () => {
       'shoal mods',
       'signal-sim',
     ]);
+  });
+
+  it('--version prints the tool and the release on stdout and exits 0, for a plain tool and a tool of commands', () => {
+    const release = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    for (const [tool, bin] of [
+      ['collect-basic', 'packages/collect/bin/collect-basic.js'],
+      ['fq-transform', 'packages/fq-transform/bin/fq-transform.js'],
+    ]) {
+      const result = spawnSync(process.execPath, [path.join(repoRoot, bin!), '--version'], { encoding: 'utf8' });
+      expect(result.status, tool).toBe(0);
+      expect(result.stdout).toBe(`${tool} (shoal) ${release}\n`);
+      expect(result.stderr).toBe('');
+    }
   });
 
   it('gives each short and long flag one meaning and one spelling', () => {

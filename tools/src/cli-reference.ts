@@ -36,6 +36,7 @@ export interface CommandFlags {
  */
 export const FLAG_MEANINGS: Record<string, string> = {
   '--help': 'help with examples',
+  '--version': "print the tool's name and shoal's version, exit 0",
   '--input': 'the input file; - is stdin',
   '--output': 'where the output goes: a file (- is stdout) or, for tools that write several files, a prefix',
   '--output-dir': 'the folder outputs go to (created when missing)',

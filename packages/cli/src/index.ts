@@ -14,6 +14,9 @@ import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { describeFsError, EpipeError, HtsError, RegionSyntaxError } from '@shoal/hts';
 
+/** The release every tool reports with --version: this package's, which moves with the project's. */
+const SHOAL_VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 export * from './options.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -160,6 +163,8 @@ export async function runTool(name: string, argv: string[], build: (program: Com
     outputError: (text, write) => write(`${text.startsWith('error:') ? '' : 'error: '}${text.trimEnd()} (run ${name} --help for usage)\n`),
   });
   for (const signal of STOP_SIGNALS) process.once(signal, () => stopBySignal(signal));
+  // Every tool is released with the project: one version, the shell's (no short flag: -V could mean something to a tool).
+  program.version(`${name} (shoal) ${SHOAL_VERSION}`, '--version', 'print the version and exit');
   build(program);
   // The action's promise ends every run with process.exit. An event loop that empties first means
   // a promise was lost: report it, rather than exit 0 as if the work were done.
