@@ -5,7 +5,7 @@
  * absolute difference of the median per-read mean level, native minus IVT, at the k-mer centred on the site).
  * Writes BENCHMARKS.md's "mods" section.
  *
- *   node bench/run-mods-accuracy.mjs [--transcripts 20] [--reads 100] [--seeds 1,2] [--threads 2] [--score knn]
+ *   node bench/run-mods-accuracy.mjs [--transcripts 20] [--reads 100] [--seeds 1,2] [--threads 2] [--scores level,knn] [--keep]
  *
  * Runs: the default difficulty (shift 5 pA, stoichiometry 0.5-1.0), then the grid: shifts 2, 5 and 10 pA with
  * stoichiometry drawn from 0.1-1.0 (reported per stoichiometry bin), each for every seed. To keep DTW affordable on 2
@@ -13,9 +13,10 @@
  * the five k-mers covering it, which the HMM joins).
  *
  * Site score: ours, the site table's p-value (Fisher, native vs IVT counts of reads with p_mod > 0.9), smaller first,
- * ties broken by effect_size; the comparator, |median native level − median IVT level|. Positives: modified sites
- * (stoichiometry ≥ 0.25 for the headline, each bin for the per-bin rows); negatives: unmodified DRACH sites. A site
- * without a row (too few reads) scores lowest.
+ * ties broken by effect_size, for each hmm-smooth --score in --scores (the first is the default, timed); the
+ * comparator, |median native level − median IVT level|. Positives: modified sites (stoichiometry ≥ 0.25 for the
+ * headline, each bin for the per-bin rows); negatives: unmodified DRACH sites. A site without a row (too few reads)
+ * scores lowest.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,7 +31,8 @@ const reads = flag(args, '--reads', 100);
 const threads = flag(args, '--threads', 2);
 const seedsArg = args.includes('--seeds') ? args[args.indexOf('--seeds') + 1] : '1,2';
 const seeds = seedsArg.split(',').map(Number);
-const score = args.includes('--score') ? args[args.indexOf('--score') + 1] : 'knn';
+// Each score is a hmm-smooth run on the same matrices; the first is timed and reported as the headline.
+const scores = (args.includes('--scores') ? args[args.indexOf('--scores') + 1] : 'level,knn').split(',');
 const keep = args.includes('--keep');
 
 const bin = (tool) => path.join(root, 'packages', tool, 'bin', `${tool}.js`);
@@ -89,21 +91,31 @@ for (const cell of cells) {
       file('m.frames'),
     ]);
     timings.dtw += performance.now() - start;
-    start = performance.now();
-    const smoothed = spawnSync(
-      process.execPath,
-      [bin('hmm-smooth'), file('m.frames'), '--score', score, '--site-tsv', file('sites.tsv'), '-o', file('calls.ndjson')],
-      { encoding: 'utf8' },
-    );
-    if (smoothed.status !== 0) throw new Error(`hmm-smooth failed: ${smoothed.stderr}`);
-    const stderr = smoothed.stderr;
-    timings.hmm += performance.now() - start;
-    const line = stderr;
-    timings.scoring += Number(line.match(/scoring ([\d.]+) s/)?.[1] ?? 0) * 1000;
-    timings.hmmCore += Number(line.match(/HMM ([\d.]+) s/)?.[1] ?? 0) * 1000;
-
-    // Ours: the site table.
-    const ours = siteTableScores(file('sites.tsv'));
+    // Ours: the site table, for each score.
+    const ours = scores.map((score, i) => {
+      start = performance.now();
+      const smoothed = spawnSync(
+        process.execPath,
+        [
+          bin('hmm-smooth'),
+          file('m.frames'),
+          '--score',
+          score,
+          '--site-tsv',
+          file(`sites.${score}.tsv`),
+          '-o',
+          file(`calls.${score}.ndjson`),
+        ],
+        { encoding: 'utf8' },
+      );
+      if (smoothed.status !== 0) throw new Error(`hmm-smooth --score ${score} failed: ${smoothed.stderr}`);
+      if (i === 0) {
+        timings.hmm += performance.now() - start;
+        timings.scoring += Number(smoothed.stderr.match(/scoring ([\d.]+) s/)?.[1] ?? 0) * 1000;
+        timings.hmmCore += Number(smoothed.stderr.match(/HMM ([\d.]+) s/)?.[1] ?? 0) * 1000;
+      }
+      return siteTableScores(file(`sites.${score}.tsv`));
+    });
     // Comparator: per k-mer position, the median of per-read mean levels, native minus IVT.
     const levelDifference = new Map();
     const medianOf = (values) => {
@@ -132,9 +144,11 @@ for (const cell of cells) {
     for (const [label, test] of bins) {
       const positives = truth.filter((t) => t.modified && test(t.stoichiometry));
       if (positives.length === 0) continue;
-      const oursMetrics = rocPr(
-        positives.map((s) => scoreOf(ours, s)),
-        negatives.map((s) => scoreOf(ours, s)),
+      const oursMetrics = ours.map((table) =>
+        rocPr(
+          positives.map((s) => scoreOf(table, s)),
+          negatives.map((s) => scoreOf(table, s)),
+        ),
       );
       const comparator = rocPr(
         positives.map((s) => scoreOf(levelDifference, s)),
@@ -161,18 +175,18 @@ const date = new Date().toISOString().slice(0, 10);
 const lines = [
   '### Modification calls against the simulator’s truth (eventalign → dtw-gpu → hmm-smooth)',
   '',
-  `\`node bench/run-mods-accuracy.mjs --transcripts ${transcripts} --reads ${reads} --seeds ${seeds.join(',')} --score ${score}\`, ${date}, this machine.`,
+  `\`node bench/run-mods-accuracy.mjs --transcripts ${transcripts} --reads ${reads} --seeds ${seeds.join(',')} --scores ${scores.join(',')}\`, ${date}, this machine.`,
   '',
-  `signal-sim, ${transcripts} transcripts, ${reads} reads per condition; site score: the site table's Fisher p-value (ours) and |median native level − median IVT level| at the centred k-mer (comparator). Positives: modified DRACH sites in the stoichiometry bin; negatives: unmodified DRACH sites.`,
+  `signal-sim, ${transcripts} transcripts, ${reads} reads per condition; site score: the site table's Fisher p-value, ties by effect size (ours, one hmm-smooth run per \`--score\` on the same matrices: ${scores.join(', ')}) and |median native level − median IVT level| at the centred k-mer (comparator). Positives: modified DRACH sites in the stoichiometry bin; negatives: unmodified DRACH sites.`,
   '',
-  '| run | seed | stoichiometry | positives / negatives | AUROC ours | AUROC comparator | AUPRC ours | AUPRC comparator |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  `| run | seed | stoichiometry | positives / negatives | ${scores.map((s) => `AUROC ${s}`).join(' | ')} | AUROC comparator | ${scores.map((s) => `AUPRC ${s}`).join(' | ')} | AUPRC comparator |`,
+  `| --- | --- | --- | --- | ${scores.map(() => '---').join(' | ')} | --- | ${scores.map(() => '---').join(' | ')} | --- |`,
   ...results.map(
     (r) =>
-      `| ${r.cell} | ${r.seed} | ${r.bin} | ${r.positives} / ${r.negatives} | ${fmt(r.ours.auroc)} | ${fmt(r.comparator.auroc)} | ${fmt(r.ours.auprc)} | ${fmt(r.comparator.auprc)} |`,
+      `| ${r.cell} | ${r.seed} | ${r.bin} | ${r.positives} / ${r.negatives} | ${r.ours.map((m) => fmt(m.auroc)).join(' | ')} | ${fmt(r.comparator.auroc)} | ${r.ours.map((m) => fmt(m.auprc)).join(' | ')} | ${fmt(r.comparator.auprc)} |`,
   ),
   '',
-  `Time over all runs: eventalign ${(timings.eventalign / 1000).toFixed(1)} s, dtw-gpu ${(timings.dtw / 1000).toFixed(1)} s, hmm-smooth ${(timings.hmm / 1000).toFixed(1)} s (of which scoring ${(timings.scoring / 1000).toFixed(2)} s and the HMM ${(timings.hmmCore / 1000).toFixed(2)} s; the rest is reading matrices and writing rows).`,
+  `Time over all runs: eventalign ${(timings.eventalign / 1000).toFixed(1)} s, dtw-gpu ${(timings.dtw / 1000).toFixed(1)} s, hmm-smooth --score ${scores[0]} ${(timings.hmm / 1000).toFixed(1)} s (of which scoring ${(timings.scoring / 1000).toFixed(2)} s and the HMM ${(timings.hmmCore / 1000).toFixed(2)} s; the rest is reading matrices and writing rows).`,
 ];
 writeSection('mods', lines.join('\n'));
 console.log(lines.join('\n'));

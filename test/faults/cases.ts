@@ -913,7 +913,10 @@ add({
 // ---------------------------------------------------------------- hmm-smooth's inputs: DTW matrix streams
 
 /** A DTW matrix stream of `positions` positions of 4 native and 4 IVT reads (distances from a formula). */
-function matrixStream(positions = 6, options: { withoutEnd?: boolean; reversed?: boolean } = {}): Buffer {
+function matrixStream(
+  positions = 6,
+  options: { withoutEnd?: boolean; reversed?: boolean; levels?: (position: number) => Float32Array | undefined } = {},
+): Buffer {
   const reads = ['n0', 'n1', 'n2', 'n3', 'i0', 'i1', 'i2', 'i3'];
   const n = reads.length;
   const chunks: Uint8Array[] = [encodeStreamPreamble()];
@@ -942,6 +945,7 @@ function matrixStream(positions = 6, options: { withoutEnd?: boolean; reversed?:
         nIvt: 4,
         lengths: new Int32Array(n).fill(30),
         distances,
+        levels: options.levels ? options.levels(position) : Float32Array.from(reads, (_, r) => 100 + ((r * 3 + position) % 4)),
       }),
     );
   }
@@ -966,6 +970,29 @@ const HMM_FAULTS: { id: string; files: Record<string, Buffer | string>; args: st
     files: { 'm.frames': matrixStream(6, { reversed: true }) },
     args: ['m.frames'],
     stderr: /m\.frames \(matrix 2\): matrices out of order: chr1:4 after chr1:5/,
+  },
+  {
+    id: 'matrices without read levels (an older dtw-gpu) under the default --score level',
+    files: { 'm.frames': matrixStream(6, { levels: () => undefined }) },
+    args: ['m.frames'],
+    stderr:
+      /m\.frames: the matrix of chr1:0 has no read levels, which --score level needs \(matrices from an older dtw-gpu\): rerun dtw-gpu, or use --score knn/,
+  },
+  {
+    id: 'a read level that is not a number',
+    files: {
+      'm.frames': matrixStream(6, {
+        levels: (position) => Float32Array.from({ length: 8 }, (_, r) => (position === 3 && r === 5 ? NaN : 100)),
+      }),
+    },
+    args: ['m.frames'],
+    stderr: /m\.frames \(matrix 4\): read i1: its level is NaN, not a number/,
+  },
+  {
+    id: 'fewer read levels than reads',
+    files: { 'm.frames': matrixStream(6, { levels: () => new Float32Array(7).fill(100) }) },
+    args: ['m.frames'],
+    stderr: /m\.frames \(matrix 1\): 7 read levels for 8 reads/,
   },
   {
     id: 'a segment stream where matrices belong',

@@ -1,6 +1,7 @@
 import { numberInRange, outputFileOption, quietOption, runTool, UsageError, type CommonFlags } from '@shoal/cli';
 import {
   DEFAULT_HMM_PARAMETERS,
+  DEFAULT_SCORE_METHOD,
   defaultHmmModel,
   loadHmmModel,
   runHmmSmooth,
@@ -49,10 +50,10 @@ export function main(argv: string[]): Promise<never> {
       .addOption(
         new Option(
           '--score <method>',
-          "knn: the IVT fraction of the read's k nearest reads (baleen's); ivt-distance: median DTW distance to the IVT reads",
+          "level: the read's distance from the IVT reads' median level; knn: the IVT fraction of its k nearest reads by DTW (baleen's); ivt-distance: its median DTW distance to the IVT reads",
         )
           .choices([...SCORE_METHODS])
-          .default('knn'),
+          .default(DEFAULT_SCORE_METHOD),
       )
       .addOption(new Option('--no-hmm', 'p_mod is the calibrated score itself, without the HMM along the read'))
       .addOption(
@@ -72,7 +73,8 @@ export function main(argv: string[]): Promise<never> {
         'after',
         `
 Scores each read at each position against the IVT reads (the fraction of IVT reads that score
-lower: uniform on [0, 1] without a modification), runs a 2-state HMM along each read (stay
+lower: uniform on [0, 1] without a modification; --score level, the default, on the read's
+mean level, knn on the DTW matrix), runs a 2-state HMM along each read (stay
 probability ${DEFAULT_HMM_PARAMETERS.stay}^gap, emission floor ${DEFAULT_HMM_PARAMETERS.emissionFloor}) and
 writes p_mod per read and site. position is the site: the base the k-mer is centred on (0-based).
 

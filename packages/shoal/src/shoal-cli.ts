@@ -121,7 +121,12 @@ export function main(argv: string[]): Promise<never> {
       .addOption(new Option('--run-hmm', 'smooth along each read with the HMM').default(true))
       .addOption(new Option('--no-run-hmm', 'p_mod is the calibrated score'))
       .addOption(new Option('--hmm-params <file>', "HMM parameters (hmm-smooth's JSON)"))
-      .addOption(new Option('--legacy-scoring', 'score by median DTW distance to the IVT reads instead of kNN'))
+      .addOption(
+        new Option(
+          '--legacy-scoring',
+          'score by median DTW distance to the IVT reads (hmm-smooth --score ivt-distance) instead of the default',
+        ),
+      )
       .addOption(new Option('--read-intersection', 'keep reads in BAM, FASTQ and BLOW5 alike').default(true))
       .addOption(new Option('--no-read-intersection', 'keep every BAM read'))
       .addOption(new Option('--motif <iupac>', 'DTW only near sites of this motif; "any": every position').default('DRACH'))

@@ -42,6 +42,11 @@ export interface DtwMatrix extends PositionReads {
   /** Each read's series length (after padding and any resampling). */
   lengths: Int32Array;
   distances: Float32Array;
+  /**
+   * Each read's mean level at the position (its own segment, without the padding): the level feature of hmm-smooth's
+   * `--score level`. Absent in matrices written before it existed (the payload is optional; the version is unchanged).
+   */
+  levels?: Float32Array;
 }
 
 export interface MatrixStreamEnd {
@@ -70,7 +75,9 @@ export function matrixFrame(matrix: DtwMatrix): Uint8Array[] {
       nIvt: matrix.nIvt,
       reads: matrix.reads,
     },
-    { lengths: matrix.lengths, distances: matrix.distances },
+    matrix.levels
+      ? { lengths: matrix.lengths, distances: matrix.distances, levels: matrix.levels }
+      : { lengths: matrix.lengths, distances: matrix.distances },
   );
 }
 
@@ -149,10 +156,20 @@ async function* matricesAfterHeader(
     const position = h.position as number;
     if (index < lastContig || (index === lastContig && position <= lastPosition))
       throw new HtsError(`matrices out of order: ${h.contig}:${position} after ${contigs[lastContig]!}:${lastPosition}`, file, where);
+    let levels: Float32Array | undefined;
+    if (frame.header.payloads.some((payload) => payload.name === 'levels')) {
+      levels = framePayload(frame, 'levels', 'f32');
+      if (levels.length !== n) throw new HtsError(`${levels.length} read levels for ${n} reads`, file, where);
+      for (let r = 0; r < n; r++)
+        if (!Number.isFinite(levels[r]!))
+          throw new HtsError(`read ${reads[r]!}: its level is ${String(levels[r])}, not a number`, file, where);
+    }
     lastContig = index;
     lastPosition = position;
     count++;
-    yield { contig: h.contig, position: h.position as number, kmer: h.kmer, reads: reads as string[], nNative, nIvt, lengths, distances };
+    const matrix: DtwMatrix = { contig: h.contig, position, kmer: h.kmer, reads: reads as string[], nNative, nIvt, lengths, distances };
+    if (levels) matrix.levels = levels;
+    yield matrix;
   }
   throw new HtsError(`the stream ends without its end frame after ${count} matrices: it was cut short`, file);
 }

@@ -22,6 +22,8 @@ import type { PositionReads } from './matrices.js';
 export interface DtwPosition extends PositionSeries, PositionReads {
   /** Series that were longer than maxLength and were resampled. */
   resampled: number;
+  /** Each read's mean level at this position (its own segment, without the padding), in the segments' unit. */
+  levels: Float32Array;
 }
 
 export interface PositionFilter {
@@ -132,6 +134,12 @@ function joinSeries(centre: PositionGroup, neighbours: IndexedGroup[], maxLength
   }
   let nNative = 0;
   for (const segment of centre.segments) if (segment.condition === 'native') nNative++;
+  const levels = new Float32Array(n);
+  centre.segments.forEach((segment, s) => {
+    let sum = 0;
+    for (const sample of segment.samples) sum += sample;
+    levels[s] = sum / segment.samples.length;
+  });
   return {
     contig: centre.contig,
     position: centre.position,
@@ -142,6 +150,7 @@ function joinSeries(centre: PositionGroup, neighbours: IndexedGroup[], maxLength
     samples,
     lengths,
     resampled,
+    levels,
   };
 }
 

@@ -83,7 +83,12 @@ async function readMatrices(file: string): Promise<DtwMatrix[]> {
   for (;;) {
     const next = await stream.matrices.next();
     if (next.done) break;
-    out.push({ ...next.value, distances: next.value.distances.slice(), lengths: next.value.lengths.slice() });
+    out.push({
+      ...next.value,
+      distances: next.value.distances.slice(),
+      lengths: next.value.lengths.slice(),
+      levels: next.value.levels?.slice(),
+    });
   }
   return out;
 }
@@ -122,6 +127,13 @@ describe('runDtw', () => {
       expect([...matrix.lengths]).toEqual(series.map((s) => s.length));
       for (let r = 0; r < n; r++)
         for (let c = 0; c < n; c++) expect(matrix.distances[r * n + c]).toBe(r === c ? 0 : dtwReference(series[r]!, series[c]!));
+      // Each read's level: the mean of its own segment at the position (not the padded series), as float32.
+      const own = matrix.reads.map((read) =>
+        [...nativeSegments, ...ivtSegments].find((s) => s.contig === matrix.contig && s.position === matrix.position && s.read === read)!,
+      );
+      expect([...matrix.levels!]).toEqual(
+        own.map((segment) => Math.fround(segment.samples.reduce((a, b) => a + b, 0) / segment.samples.length)),
+      );
     }
   });
 

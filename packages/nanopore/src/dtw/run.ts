@@ -138,6 +138,7 @@ export async function runDtw(options: DtwRunOptions): Promise<DtwRunSummary> {
           nIvt: position.nIvt,
           lengths: position.lengths,
           distances: distances.subarray(at, at + n * n),
+          levels: position.levels,
         };
         at += n * n;
         tally(summary, position);

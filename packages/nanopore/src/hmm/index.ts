@@ -11,7 +11,15 @@ export {
   type HmmModel,
   type HmmParameters,
 } from './hmm.js';
-export { MIN_IVT_READS, SCORE_METHODS, scorePosition, type PositionScores, type ScoreMethod } from './score.js';
+export {
+  DEFAULT_SCORE_METHOD,
+  MIN_IVT_READS,
+  SCORE_METHODS,
+  scoreNeedsLevels,
+  scorePosition,
+  type PositionScores,
+  type ScoreMethod,
+} from './score.js';
 export {
   runHmmSmooth,
   type ContigCalls,

@@ -18,7 +18,7 @@ import { ChunkWriter } from '../chunk-writer.js';
 import { openMatrixStream, type DtwMatrix } from '../dtw/matrices.js';
 import { applyBenjaminiHochberg, formatSiteRow, SITE_TSV_HEADER, siteRow, type SiteStats } from '../stats/site-stats.js';
 import { posteriorOf, type HmmModel } from './hmm.js';
-import { MIN_IVT_READS, scorePosition, type ScoreMethod } from './score.js';
+import { MIN_IVT_READS, scoreNeedsLevels, scorePosition, type ScoreMethod } from './score.js';
 
 export interface HmmSmoothOptions {
   /** A matrix stream: a path, or `-` for stdin. */
@@ -188,7 +188,12 @@ export async function runHmmSmooth(options: HmmSmoothOptions): Promise<HmmSmooth
       }
       summary.positions++;
       const started = performance.now();
-      const scores = scorePosition(matrix.distances, matrix.nNative, matrix.nIvt, options.score);
+      if (scoreNeedsLevels(options.score) && matrix.levels === undefined)
+        throw new HtsError(
+          `the matrix of ${matrix.contig}:${matrix.position} has no read levels, which --score ${options.score} needs (matrices from an older dtw-gpu): rerun dtw-gpu, or use --score knn`,
+          options.input === '-' ? 'stdin' : options.input,
+        );
+      const scores = scorePosition(matrix.distances, matrix.nNative, matrix.nIvt, options.score, matrix.levels);
       summary.scoringMs += performance.now() - started;
       if (matrix.nIvt < MIN_IVT_READS) summary.uncalibrated++;
       const site = matrix.position + centre;

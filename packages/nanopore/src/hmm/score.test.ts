@@ -34,6 +34,20 @@ describe('scores calibrated against the IVT reads', () => {
     expect(calibrated[2]).toBe(1);
   });
 
+  it('level: |level − median IVT level|, calibrated: shifted reads score 1 in either direction, IVT reads leave-one-out', () => {
+    // Native: two like the IVT reads, two 5 pA up, two 5 pA down; IVT levels 100 ± 0.4 (median 100.05).
+    const levels = Float32Array.from([100.1, 99.8, 105, 105.2, 95, 94.9, 100, 100.3, 99.7, 100.2, 99.9, 100.1]);
+    const { raw, calibrated } = scorePosition(matrix, 6, 6, 'level', levels);
+    expect(raw[2]!).toBeCloseTo(4.95, 4);
+    expect(raw[4]!).toBeCloseTo(5.05, 4);
+    expect([2, 3, 4, 5].map((r) => calibrated[r])).toEqual([1, 1, 1, 1]);
+    // Native read 0 (|100.1 − 100.05| = 0.05) ties IVT reads 100 and 100.1 (0.05 each): half each, of 6.
+    expect(calibrated[0]!).toBeCloseTo(1 / 6, 6);
+    // IVT deviations 0.05, 0.25, 0.35, 0.15, 0.15, 0.05 (floats): each against the five others.
+    expect(Math.max(...calibrated.subarray(6))).toBe(1);
+    expect(() => scorePosition(matrix, 6, 6, 'level')).toThrow(/needs the reads' levels/);
+  });
+
   it('leaves a position with fewer than 3 IVT reads unscored', () => {
     const { calibrated } = scorePosition(lineMatrix([0, 5, 0.2, 0.1]), 2, 2, 'ivt-distance');
     expect([...calibrated].every(Number.isNaN)).toBe(true);

@@ -8,7 +8,15 @@
  * calibrated kNN score is (hmm.ts).
  *
  * Raw scores (`--score`):
- * - `knn` (default, baleen's): 1 − the IVT fraction among the read's k nearest reads (k = clip(round(√N), 3, 15)),
+ * - `level` (default): |the read's mean level at the position − the median of the IVT reads' mean levels|, from the
+ *   levels dtw-gpu writes beside each matrix. A modification that moves the current (m6A does, by a few pA) moves it
+ *   in one direction for every modified read, and the mean over a segment's samples averages the noise away, where
+ *   DTW over the padded window dilutes a shift of one k-mer among its neighbours (baleen's own notes say so). Measured
+ *   on signal-sim (20 transcripts, 100 reads, shifts 2/5/10 pA, stoichiometry 0.1-1.0, seeds 1 and 2; BENCHMARKS.md,
+ *   "Modification calls"): better than knn in every bin, most at stoichiometry 0.1-0.25, where knn was at chance
+ *   (modified reads are too few there to be each other's nearest neighbours). The simulator's modifications are level
+ *   shifts, which favours this score; on real reads compare it with knn, which also sees dwell and shape.
+ * - `knn` (baleen's): 1 − the IVT fraction among the read's k nearest reads (k = clip(round(√N), 3, 15)),
  *   distance ties broken by row order. Modified reads find each other, so at a modified site a modified read's
  *   neighbours are native.
  * - `ivt-distance`: the median DTW distance to the IVT reads (excluding itself). Measured worse on signal-sim (shift
@@ -16,9 +24,16 @@
  *   stoichiometry ≥ 0.25): the distance to a whole set mixes the read's own noise into the score, where ranks among
  *   neighbours do not. Kept as an option for the comparison (BENCHMARKS.md, "Modification calls").
  */
-export type ScoreMethod = 'ivt-distance' | 'knn';
+export type ScoreMethod = 'ivt-distance' | 'knn' | 'level';
 
-export const SCORE_METHODS: readonly ScoreMethod[] = ['knn', 'ivt-distance'];
+export const SCORE_METHODS: readonly ScoreMethod[] = ['level', 'knn', 'ivt-distance'];
+
+export const DEFAULT_SCORE_METHOD: ScoreMethod = 'level';
+
+/** Whether a score needs the per-read levels that dtw-gpu writes beside each matrix. */
+export function scoreNeedsLevels(method: ScoreMethod): boolean {
+  return method === 'level';
+}
 
 /** Fewer IVT reads than this at a position: no calibration, no scores (documented behaviour). */
 export const MIN_IVT_READS = 3;
@@ -30,10 +45,23 @@ export interface PositionScores {
   calibrated: Float64Array;
 }
 
-/** Scores of every read at one position: `distances` is the n × n matrix, rows 0..nNative-1 native, then IVT. */
-export function scorePosition(distances: Float32Array, nNative: number, nIvt: number, method: ScoreMethod): PositionScores {
+/**
+ * Scores of every read at one position: `distances` is the n × n matrix, rows 0..nNative-1 native, then IVT;
+ * `levels` each read's mean level in the same order (needed by `level`, see scoreNeedsLevels).
+ */
+export function scorePosition(
+  distances: Float32Array,
+  nNative: number,
+  nIvt: number,
+  method: ScoreMethod,
+  levels?: Float32Array,
+): PositionScores {
   const n = nNative + nIvt;
-  const raw = method === 'knn' ? knnScores(distances, n, nNative) : ivtDistanceScores(distances, n, nNative);
+  let raw: Float64Array;
+  if (method === 'level') {
+    if (levels === undefined) throw new RangeError("the level score needs the reads' levels");
+    raw = levelScores(levels, nNative);
+  } else raw = method === 'knn' ? knnScores(distances, n, nNative) : ivtDistanceScores(distances, n, nNative);
   const calibrated = new Float64Array(n).fill(Number.NaN);
   if (nIvt >= MIN_IVT_READS) {
     const ivt = Array.from(raw.subarray(nNative)).sort((a, b) => a - b);
@@ -79,6 +107,17 @@ function upperBound(sorted: readonly number[], value: number): number {
     else high = middle;
   }
   return low;
+}
+
+/**
+ * |level − median IVT level| per read. The median is over every IVT read: calibration leaves each IVT read out of
+ * the reference distribution, not out of the median.
+ */
+function levelScores(levels: Float32Array, nNative: number): Float64Array {
+  const ivtMedian = median(Array.from(levels.subarray(nNative)));
+  const raw = new Float64Array(levels.length);
+  for (let r = 0; r < levels.length; r++) raw[r] = Math.abs(levels[r]! - ivtMedian);
+  return raw;
 }
 
 function ivtDistanceScores(distances: Float32Array, n: number, nNative: number): Float64Array {
