@@ -656,7 +656,7 @@ const fqRun = (dir: string, config: string, r1 = fastq(50, 1, 1), r2 = fastq(50,
 };
 /** fq-transform's input faults run in the workpool on the main thread; some also with workers, and in the classic pipeline. */
 const FQ_MODES: { mode: string; extra: string[]; rows: number[] }[] = [
-  { mode: '-t 1', extra: ['-t', '1'], rows: [0, 1, 2, 3, 4, 5] },
+  { mode: '-t 1', extra: ['-t', '1'], rows: [0, 1, 2, 3, 4, 5, 6, 7, 8] },
   { mode: '-t 2', extra: ['-t', '2'], rows: [0, 3] },
   { mode: '--no-workpool', extra: ['-t', '1', '--no-workpool'], rows: [1] },
 ];
@@ -671,6 +671,21 @@ const FQ_INPUT_FAULTS: { id: string; r1: () => string; r2?: () => string; stderr
   { id: 'record without @', r1: () => `x${fastq(50, 1, 1).slice(1)}`, stderr: /r1\.fq \((byte offset 0|line 1|record 1)\)/ },
   { id: 'read 2 shorter than read 1', r1: () => fastq(50, 1, 1), r2: () => fastq(40, 2, 2), stderr: /r2\.fq.*(fewer|more|ends)/ },
   { id: 'binary garbage as FASTQ', r1: () => garbage(3000).toString('latin1'), stderr: /r1\.fq/ },
+  {
+    id: 'a blank line between records',
+    r1: () => fastq(50, 1, 1).replace(/\n@/, '\n\n@'),
+    stderr: /r1\.fq \(record 2\): expected '@' at the start of a FASTQ record, found a blank line/,
+  },
+  {
+    id: 'old Mac line ends (bare CR)',
+    r1: () => fastq(50, 1, 1).replaceAll('\n', '\r'),
+    stderr: /r1\.fq \(record 1\): its lines end in a bare carriage return/,
+  },
+  {
+    id: 'a wrapped (multi-line) record',
+    r1: () => fastq(50, 1, 1).replace(/^(@[^\n]*\n)([A-Z]{10})([A-Z]*\n\+\n)(.{10})/, '$1$2\n$3$4\n'),
+    stderr: /r1\.fq \(record 1\): Expected \+ after sequence, found '[A-Z]': the sequence goes on over another line \(multi-line FASTQ\)/,
+  },
 ];
 FQ_INPUT_FAULTS.forEach((fault, index) => {
   for (const { mode, extra } of FQ_MODES.filter(({ rows }) => rows.includes(index)))

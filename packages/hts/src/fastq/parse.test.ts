@@ -54,6 +54,23 @@ describe('FASTQ parsing', () => {
     for (const size of [1, 2, 3, 100]) expect(parseInPieces(TRAILING_BLANK_LINES, size, 2)).toEqual(['r1|AC|II']);
     expect(() => parseInPieces('@a\nAC\n+\nII\n\n@b\nAC\n+\nII\n', 100, 10)).toThrow(/\(record 2\): expected '@'/);
   });
+  it('refuses, each with its own reason at every chunking: a blank line between records, bare-CR line ends, wrapped records', () => {
+    for (const size of [1, 2, 3, 5, 100]) {
+      expect(() => parseInPieces('@a\nAC\n+\nII\n\n@b\nAC\n+\nII\n', size, 10), `size ${size}`).toThrow(
+        /x\.fq \(record 2\): expected '@' at the start of a FASTQ record, found a blank line: blank lines between records are not read$/,
+      );
+      // Old-Mac files: one CR-only file, and a file whose second record switches to CR-only ends.
+      for (const input of ['@a\rAC\r+\rII\r@b\rAC\r+\rII\r', '@a\nAC\n+\nII\n@b\rAC\r+\rII\r'])
+        expect(() => parseInPieces(input, size, 10), `size ${size}`).toThrow(
+          /x\.fq \(record \d\): its lines end in a bare carriage return \(\\r without \\n: old Mac line endings\), which are not read/,
+        );
+      expect(() => parseInPieces('@a\nACGT\nAC\n+\nIIII\nII\n', size, 10), `size ${size}`).toThrow(
+        /x\.fq \(record 1\): Expected \+ after sequence, found 'A': the sequence goes on over another line \(multi-line FASTQ\), which is not read/,
+      );
+    }
+    // \r\n line ends are not bare CRs, whichever chunk the \n falls in.
+    for (const size of [1, 2, 3]) expect(parseInPieces('@a\r\nAC\r\n+\r\nII\r\n', size, 10)).toEqual(['a|AC|II']);
+  });
   it('names the record of a missing + line, short qualities, a truncated last record', () => {
     expect(() => parseInPieces('@a\nAC\n+\nII\n@b\nAC\nII\n', 4, 10)).toThrow(/x\.fq \(record 2\): Expected \+ after sequence/);
     expect(() => parseInPieces('@a\nAC\n+\nI\n', 3, 10)).toThrow(/\(record 1\): Sequence and quality must have the same length/);

@@ -1,7 +1,9 @@
 /**
  * FASTQ record parsing: 4-line records (no wrapping), `\n` or `\r\n`, fed chunk by chunk, taken
  * out in blocks of a fixed number of records. Each complete run of records is copied into the
- * block's arena once; a record cut by a chunk boundary waits for the next chunk.
+ * block's arena once; a record cut by a chunk boundary waits for the next chunk. Wrapped
+ * (multi-line) records, blank lines between records and bare-CR line ends are refused, each with a
+ * message that names it; blank lines at the end of a file are read.
  */
 import { HtsError } from '../errors.js';
 import { FIELDS_PER_READ, reserveArena, type ReadsBlock } from './reads.js';
@@ -53,6 +55,13 @@ export class FastqParser {
     while (this.position < b.length && (b[this.position] === NEWLINE || b[this.position] === CR)) this.position++;
   }
 
+  private failBareCarriageReturn(recordIndex: number): never {
+    this.fail(
+      "its lines end in a bare carriage return (\\r without \\n: old Mac line endings), which are not read; convert them first (tr '\\r' '\\n')",
+      recordIndex,
+    );
+  }
+
   private fail(message: string, recordIndex: number): never {
     throw new HtsError(message, this.fileName, `record ${this.recordsTaken + recordIndex + 1}`);
   }
@@ -78,16 +87,31 @@ export class FastqParser {
           let q = p;
           while (q < length && (b[q] === NEWLINE || b[q] === CR)) q++;
           if (q === length) break;
+          // fastp and seqtk skip them; mbf, whose reader fq-transform follows, refuses them.
+          this.fail(`expected '@' at the start of a FASTQ record, found a blank line: blank lines between records are not read`, n);
         }
         this.fail(`expected '@' at the start of a FASTQ record, found '${printable(b[p]!)}'`, n);
       }
       const e1 = b.indexOf(NEWLINE, p);
-      if (e1 < 0) break;
+      if (e1 < 0) {
+        // No line end yet: a record cut by the chunk, or lines that end in a bare CR, which would otherwise be
+        // gathered up to the end of the file as one line and reported as a truncated record.
+        if (hasBareCarriageReturn(b, p)) this.failBareCarriageReturn(n);
+        break;
+      }
       const e2 = b.indexOf(NEWLINE, e1 + 1);
       if (e2 < 0) break;
       if (e2 + 1 >= length) break;
       if (b[e2 + 1] !== PLUS) {
-        this.fail(`Expected + after sequence, found '${printable(b[e2 + 1]!)}'`, n);
+        const found = b[e2 + 1]!;
+        const wrapped = (found >= 65 && found <= 90) || (found >= 97 && found <= 122);
+        this.fail(
+          `Expected + after sequence, found '${printable(found)}'` +
+            (wrapped
+              ? ': the sequence goes on over another line (multi-line FASTQ), which is not read; unwrap it first (seqtk seq writes one line per sequence)'
+              : ''),
+          n,
+        );
       }
       const e3 = b.indexOf(NEWLINE, e2 + 1);
       if (e3 < 0) break;
@@ -113,7 +137,10 @@ export class FastqParser {
       n++;
       p = next;
     }
-    if (this.ended && n < max && p < length && !allBlank(b, p)) this.fail('truncated FASTQ record at the end of the file', n);
+    if (this.ended && n < max && p < length && !allBlank(b, p)) {
+      if (hasBareCarriageReturn(b, p)) this.failBareCarriageReturn(n);
+      this.fail('truncated FASTQ record at the end of the file', n);
+    }
     this.position = p;
     this.recordsTaken += n;
     return n === 0 ? 0 : this.copyInto(block, runStart, p, n);
@@ -175,6 +202,12 @@ export class ParseInput {
     this.view = grown.subarray(0, size);
     return 0;
   }
+}
+
+/** Whether b[from..] holds a CR followed by something other than LF (a CR as the last byte is undecided: its LF may follow). */
+function hasBareCarriageReturn(b: Buffer, from: number): boolean {
+  for (let i = b.indexOf(CR, from); i >= 0 && i + 1 < b.length; i = b.indexOf(CR, i + 1)) if (b[i + 1] !== NEWLINE) return true;
+  return false;
 }
 
 function allBlank(b: Uint8Array, from: number): boolean {
