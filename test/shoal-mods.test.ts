@@ -61,7 +61,7 @@ describe('shoal mods', () => {
     // The BAM: sorted reads of both conditions, the @PG CL free of paths (equal runs in other folders agree).
     const bam = await openAlignments(path.join(dir, 't1', 'read_results.bam'));
     const program = bam.header.text.split('\n').find((line) => line.startsWith('@PG\tID:hmm-smooth'))!;
-    expect(program).toMatch(/\tCL:shoal mods --min-depth 5 .*--motif DRACH --motif-flank 2 --pore rna002$/);
+    expect(program).toMatch(/\tCL:shoal mods --min-depth 5 .*--score level .*--motif DRACH --motif-flank 2 --pore rna002$/);
     expect(program).not.toContain('t1/');
     bam.close();
     const joblog = read('t1', 'joblog').toString().trimEnd().split('\n');
@@ -119,6 +119,11 @@ describe('shoal mods', () => {
     expect(refused.stderr).toMatch(
       /^shoal: error: .*\.run_params\.json: the run there used other parameters or inputs \(min_mapq: 20 then, 10 now\)/,
     );
+
+    // A run recorded under one score is not finished under another (two scores in one table).
+    const otherScore = mods('killed', ['--resume', '--score', 'knn']);
+    expect(otherScore.status).toBe(2);
+    expect(otherScore.stderr).toMatch(/other parameters or inputs \(score: "level" then, "knn" now\)/);
 
     const resumed = mods('killed', ['--resume', '-t', '2']);
     expect(resumed.status, resumed.stderr).toBe(0);

@@ -1222,6 +1222,12 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   { tool: 'shoal', args: [...required('shoal'), '-O', '-'], stderr: /-O is a folder .*not stdout/ },
   {
     tool: 'shoal',
+    args: [...required('shoal'), '--legacy-scoring', '--score', 'knn'],
+    stderr: /--legacy-scoring is --score ivt-distance: not with --score knn/,
+  },
+  { tool: 'shoal', args: [...required('shoal'), '--score', 'median'], stderr: /--score.*'median'.*level, knn, ivt-distance/ },
+  {
+    tool: 'shoal',
     args: [...required('shoal'), '--halt', 'sometimes'],
     stderr: /--halt takes never, soon,fail=N or now,fail=N, got 'sometimes'/,
   },

@@ -135,7 +135,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--read-bam': 'the scored reads with MM/ML/MN tags to this BAM',
   '--native-bam': 'the native alignments (BAM)',
   '--ivt-bam': 'the IVT alignments (BAM)',
-  '--score': 'how a read is scored against the IVT reads: knn or ivt-distance',
+  '--score': 'how a read is scored against the IVT reads: level, knn or ivt-distance',
   '--no-hmm': 'per-read probabilities without the HMM along the read',
   '--hmm-params': 'HMM parameters (JSON)',
   '--hmm-states': 'states of the HMM: 2 (unmodified, modified) or 3 (with flanks)',

@@ -15,7 +15,7 @@
  * --resume, timing) reaches them, so a resumed run, a run at another --threads and the Snakemake run are equal.
  */
 import { AtomicFile, HtsError, IndexedFastaReader, openAlignments, writeFileAtomic } from '@shoal/hts';
-import { mergeSlices, SITE_TSV_HEADER } from '@shoal/nanopore';
+import { mergeSlices, SITE_TSV_HEADER, type ScoreMethod } from '@shoal/nanopore';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -54,7 +54,8 @@ export interface ModsOptions {
   writeBam: boolean;
   runHmm: boolean;
   hmmParams?: string;
-  legacyScoring: boolean;
+  /** hmm-smooth's --score (the seed's legacy_scoring is `ivt-distance`). */
+  score: ScoreMethod;
   readIntersection: boolean;
   /** IUPAC motif whose sites (± motifFlank) DTW computes; undefined: every position. */
   motif?: string;
@@ -173,7 +174,9 @@ function parameters(options: ModsOptions): Record<string, unknown> {
     mod_threshold: options.modThreshold,
     write_bam: options.writeBam,
     run_hmm: options.runHmm,
-    legacy_scoring: options.legacyScoring,
+    // The score, not the seed's legacy_scoring flag: a run planned before hmm-smooth's default became `level`
+    // recorded legacy_scoring, so resuming it under the new default is refused rather than mixing two scores.
+    score: options.score,
     read_intersection: options.readIntersection,
     motif: options.motif ?? null,
     motif_flank: options.motifFlank,
@@ -195,7 +198,7 @@ function programCommandLine(options: ModsOptions): string {
     `--mod-threshold ${options.modThreshold}`,
     options.runHmm ? '--run-hmm' : '--no-run-hmm',
     options.hmmParams === undefined ? '' : `--hmm-params ${path.basename(options.hmmParams)}`,
-    options.legacyScoring ? '--legacy-scoring' : '',
+    `--score ${options.score}`,
     options.readIntersection ? '--read-intersection' : '--no-read-intersection',
     `--motif ${options.motif ?? 'any'}`,
     options.motif === undefined ? '' : `--motif-flank ${options.motifFlank}`,
@@ -288,7 +291,8 @@ function contigWork(options: ModsOptions, perContig: string, planDir: string, co
     String(options.modThreshold),
     ...(options.runHmm ? [] : ['--no-hmm']),
     ...(options.hmmParams === undefined ? [] : ['--hmm-params', options.hmmParams]),
-    ...(options.legacyScoring ? ['--score', 'ivt-distance'] : []),
+    '--score',
+    options.score,
     '-o',
     '/dev/null',
     '-q',

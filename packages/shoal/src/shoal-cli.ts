@@ -13,6 +13,7 @@ import {
   type CommonFlags,
 } from '@shoal/cli';
 import { writeFileAtomic } from '@shoal/hts';
+import { DEFAULT_SCORE_METHOD, SCORE_METHODS, type ScoreMethod } from '@shoal/nanopore';
 import { Option } from 'commander';
 import path from 'node:path';
 import { parseHalt } from './jobs.js';
@@ -56,6 +57,7 @@ type ModsFlags = CommonFlags &
     outputDir?: string;
     targetContigs?: string;
     legacyScoring?: boolean;
+    score: ScoreMethod;
     motif: string;
     keepIntermediate?: boolean;
     jobs?: number;
@@ -122,11 +124,11 @@ export function main(argv: string[]): Promise<never> {
       .addOption(new Option('--no-run-hmm', 'p_mod is the calibrated score'))
       .addOption(new Option('--hmm-params <file>', "HMM parameters (hmm-smooth's JSON)"))
       .addOption(
-        new Option(
-          '--legacy-scoring',
-          'score by median DTW distance to the IVT reads (hmm-smooth --score ivt-distance) instead of the default',
-        ),
+        new Option('--score <method>', "hmm-smooth's per-read score: level, knn (baleen's) or ivt-distance")
+          .choices([...SCORE_METHODS])
+          .default(DEFAULT_SCORE_METHOD),
       )
+      .addOption(new Option('--legacy-scoring', "the seed's name for --score ivt-distance (median DTW distance to the IVT reads)"))
       .addOption(new Option('--read-intersection', 'keep reads in BAM, FASTQ and BLOW5 alike').default(true))
       .addOption(new Option('--no-read-intersection', 'keep every BAM read'))
       .addOption(new Option('--motif <iupac>', 'DTW only near sites of this motif; "any": every position').default('DRACH'))
@@ -187,6 +189,8 @@ Examples:
         throw new UsageError(`--motif takes IUPAC nucleotide codes or "any", got '${flags.motif}'`);
       if (flags.kmerModel !== undefined && flags.pore !== 'rna002') throw new UsageError('give --pore or --kmer-model, not both');
       if (!flags.runHmm && flags.hmmParams !== undefined) throw new UsageError('--hmm-params shapes the HMM: not with --no-run-hmm');
+      if (flags.legacyScoring === true && flags.score !== DEFAULT_SCORE_METHOD && flags.score !== 'ivt-distance')
+        throw new UsageError(`--legacy-scoring is --score ivt-distance: not with --score ${flags.score}`);
       const threads = flags.jobs ?? flags.threads;
       const progress = new Progress('shoal mods', 1e6, progressWanted(flags), 'contigs');
       const log = (line: string): void => {
@@ -221,7 +225,7 @@ Examples:
           writeBam: flags.writeBam,
           runHmm: flags.runHmm,
           hmmParams: flags.hmmParams,
-          legacyScoring: flags.legacyScoring === true,
+          score: flags.legacyScoring === true ? 'ivt-distance' : flags.score,
           readIntersection: flags.readIntersection,
           motif: flags.motif === 'any' ? undefined : flags.motif.toUpperCase(),
           motifFlank: flags.motifFlank,
