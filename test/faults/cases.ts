@@ -719,6 +719,33 @@ const TOML_FAULTS: { id: string; config: string; stderr: RegExp }[] = [
   { id: 'negative Head n', config: toml("[[step]]\n    action = 'Head'\n    n = -5\n"), stderr: /c\.toml.*\bn\b/ },
   { id: 'no [input]', config: "[output]\n    prefix = 'out/o'\n", stderr: /c\.toml.*input/ },
   { id: 'options.threads 0', config: `${toml()}[options]\n    threads = 0\n`, stderr: /c\.toml.*threads/ },
+  {
+    id: 'TrimAdapter: an adapter with a non-IUPAC letter',
+    config: toml("[[step]]\n    action = 'TrimAdapter'\n    segment = 'read1'\n    adapter = 'AGATCGGAJGAGC'\n"),
+    stderr: /c\.toml \(line \d+\).*'adapter'.*'J' in adapter 'AGATCGGAJGAGC' is not an IUPAC letter/,
+  },
+  {
+    id: 'TrimAdapter: an adapter of Ns only',
+    config: toml("[[step]]\n    action = 'TrimAdapter'\n    segment = 'read1'\n    adapter = 'NNNN'\n"),
+    stderr: /c\.toml \(line \d+\).*'adapter'.*only N wildcards/,
+  },
+  {
+    id: 'TrimQualityWindow: no cut mode',
+    config: toml("[[step]]\n    action = 'TrimQualityWindow'\n    window_size = 4\n"),
+    stderr: /c\.toml \(line \d+\).*cut_front, cut_tail and cut_right/,
+  },
+  {
+    id: "TrimQualityWindow: mean quality above fastp's 36",
+    config: toml("[[step]]\n    action = 'TrimQualityWindow'\n    cut_tail = true\n    mean_quality = 40\n"),
+    stderr: /c\.toml \(line \d+\).*'mean_quality'.*at most 36/,
+  },
+  {
+    id: 'TagDuplicates: a false positive rate without a seed',
+    config: toml(
+      "[[step]]\n    action = 'TagDuplicates'\n    source = 'All'\n    false_positive_rate = 0.01\n    out_label = 'dup'\n[[step]]\n    action = 'FilterByTag'\n    in_label = 'dup'\n    keep_or_remove = 'Remove'\n",
+    ),
+    stderr: /c\.toml \(line \d+\).*'seed'.*required/,
+  },
 ];
 TOML_FAULTS.forEach((fault, index) => {
   for (const command of index < 1 ? ['process', 'validate'] : ['process'])

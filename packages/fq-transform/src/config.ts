@@ -296,6 +296,7 @@ export function planFromDocument(doc: TomlDocument): Plan {
       action: definition.action,
       config,
       needsSerial: definition.needsSerial?.(config) ?? false,
+      stateStaysHome: definition.stateStaysHome,
       label: `${index + 1} ${definition.action}`,
     });
   });

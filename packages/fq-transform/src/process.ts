@@ -66,7 +66,7 @@ export async function processConfig(options: ProcessOptions): Promise<ProcessRep
   const segments = plan.input.segments;
   const stages: StageSpec[] = plan.steps.map((step) => ({
     module: STAGES_MODULE,
-    name: step.needsSerial ? 'serialStep' : 'parallelStep',
+    name: step.needsSerial ? (step.stateStaysHome ? 'serialStepAtHome' : 'serialStep') : 'parallelStep',
     options: { step, segments } satisfies StepStageOptions,
   }));
   const output = benchmark ? undefined : plan.output;

@@ -257,4 +257,7 @@ const format: StageDefinition<FormatOptions, FormatState> = {
   exportState: (holder) => holder.timing,
 };
 
-export const stages: Record<string, StageDefinition> = { parallelStep, serialStep, format };
+/** A serial step whose state grows with the input: it runs on the main thread, its state never copied. */
+const serialStepAtHome: StageDefinition<StepStageOptions, SerialStepState> = { ...serialStep, portable: false };
+
+export const stages: Record<string, StageDefinition> = { parallelStep, serialStep, serialStepAtHome, format };

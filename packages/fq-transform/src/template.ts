@@ -331,12 +331,50 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # out_label = 'polyx'       # (required) the new location tag
 
 # [[step]]
+    # action = 'ExtractAdapter'  # (ours) the 3' adapter cutadapt finds, and what follows it, as a location tag
+    # adapter = 'AGATCGGAAGAGCACACGTCTGAACTCCAGTCA'  # (required) IUPAC letters; the other keys as TrimAdapter's
+    # segment = 'read1'         # (required with several segments) which segment
+    # out_label = 'adapter'     # (required) the new location tag (TrimAtTag direction='End' trims as cutadapt)
+
+# [[step]]
     # action = 'ConcatTags'     # join two or more location / string tags into one
     # in_labels = ['umi', 'barcode']  # (required, at least two) the tags, in order
     # out_label = 'combined'    # (required) the new tag: location if all inputs are, else string
     # separator = '_'           # (default: nothing) between the pieces of a string result
     # on_missing = 'MergePresent'  # (required) 'MergePresent' (join what is there) |
     #                           # 'SetMissing' (no tag when any input is missing)
+
+# --------------------------------------------------------------------------------------------
+# Trim (ours: each equal to its anchor tool, read for read)
+# --------------------------------------------------------------------------------------------
+
+# [[step]]
+    # action = 'TrimQualityMott'  # seqtk trimfq -q: keep the stretch maximising sum(error_rate - P(error))
+    # segment = 'All'           # (required with several segments) a segment, or 'All'
+    # error_rate = 0.05         # (default 0.05) seqtk's -q
+    # min_length = 30           # (default 30) seqtk's -l: reads this long or shorter are left alone
+
+# [[step]]
+    # action = 'TrimQualityWindow'  # fastp's sliding-window cutting, its drop rules included
+    # segment = 'All'           # (default 'All') a segment, or 'All'
+    # cut_front = false         # fastp --cut_front: from the 5' end, drop windows below mean_quality
+    # cut_tail = true           # fastp --cut_tail: from the 3' end (ignored with cut_right, as in fastp)
+    # cut_right = false         # fastp --cut_right: keep up to the first window below mean_quality
+    # window_size = 4           # (default 4, 1..1000) fastp's -W
+    # mean_quality = 20         # (default 20, 1..36) fastp's -M, Phred
+    # cut_tail_window_size = 4  # (default window_size) also cut_front_/cut_right_window_size
+    # cut_tail_mean_quality = 20  # (default mean_quality) also cut_front_/cut_right_mean_quality
+    # fastp_drop = true         # (default true) drop the molecule where fastp drops the read;
+    #                           # false: empty the read instead
+
+# [[step]]
+    # action = 'TrimAdapter'    # cutadapt -a: remove a 3' adapter (anywhere, or running off the end) and what follows
+    # adapter = 'AGATCGGAAGAGCACACGTCTGAACTCCAGTCA'  # (required) IUPAC letters
+    # segment = 'read1'         # (required with several segments) which segment (one step per segment)
+    # max_error_rate = 0.1      # (default 0.1) cutadapt's -e (from 1 on: a number of errors)
+    # min_overlap = 3           # (default 3) cutadapt's -O
+    # indels = true             # (default true) false = cutadapt's --no-indels
+    # match_read_wildcards = false  # (default false) cutadapt's -N
 
 # --------------------------------------------------------------------------------------------
 # Calculate tags (numeric / bool tags)
@@ -428,6 +466,15 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
 # [[step]]
     # action = 'ForgetTag'      # drop a tag (its label may then be used again)
     # in_label = 'mytag'        # (required) the tag
+
+# [[step]]
+    # action = 'TagDuplicates'  # true on the 2nd and later molecules with the same source (then FilterByTag)
+    # source = 'All'            # (required) a segment, 'All', 'name:<segment>', 'name:all' or 'tag:<label>'
+    # out_label = 'dup'         # (required) the new bool tag
+    # false_positive_rate = 0.0 # (default 0: exact, every source kept in memory) above 0: a Bloom filter
+    # seed = 42                 # (required when false_positive_rate > 0)
+    # initial_filter_capacity = 1000000  # (default 1000000) molecules before the filter grows
+    # split_character = ' '     # (name: sources; default the read comment character) where a name ends
 
 # [[step]]
     # action = 'ForgetAllTags'  # drop every tag

@@ -30,6 +30,11 @@ import { extractLowQualityStart } from './extract/extract-low-quality-start.js';
 import { extractLowQualityEnd } from './extract/extract-low-quality-end.js';
 import { extractPolyTail } from './extract/extract-poly-tail.js';
 import { extractLongestPolyX } from './extract/extract-longest-poly-x.js';
+import { extractAdapter } from './extract/extract-adapter.js';
+import { trimQualityMott } from './trim/trim-quality-mott.js';
+import { trimQualityWindow } from './trim/trim-quality-window.js';
+import { trimAdapter } from './trim/trim-adapter.js';
+import { tagDuplicates } from './tag/tag-duplicates.js';
 import { calcLength } from './calc/calc-length.js';
 import { calcNCount } from './calc/calc-n-count.js';
 import { calcGCContent } from './calc/calc-gc-content.js';
@@ -92,6 +97,11 @@ const STEPS: StepDefinition[] = [
   extractLowQualityEnd,
   extractPolyTail,
   extractLongestPolyX,
+  extractAdapter, // ours: cutadapt's 3' adapter search
+  // trim (ours: seqtk's, fastp's and cutadapt's trimming, each equal to its anchor)
+  trimQualityMott,
+  trimQualityWindow,
+  trimAdapter,
   // calc
   calcLength,
   calcNCount,
@@ -112,6 +122,7 @@ const STEPS: StepDefinition[] = [
   concatTags,
   forgetTag,
   forgetAllTags,
+  tagDuplicates,
   // validate
   validateSeq,
   validateQuality,

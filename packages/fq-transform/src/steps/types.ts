@@ -43,6 +43,12 @@ export interface StepDefinition<Config = unknown, State = unknown, Compiled = un
   parse(table: Table, env: StepEnvironment): Config;
   /** mbf's needs_serial: the step sees blocks strictly in order, one at a time. */
   needsSerial?(config: Config): boolean;
+  /**
+   * A serial step whose state grows with the input (TagDuplicates' set of every read seen): it
+   * stays on the main thread rather than travelling, by structured clone, to the thread holding
+   * each block. Its state need not be clonable.
+   */
+  stateStaysHome?: boolean;
   /** Tags this step makes. */
   declares?(config: Config): TagDeclaration[];
   /** Tags this step reads (must exist; numeric/bool kinds are checked by the step's parse via env.tags). */
@@ -64,6 +70,8 @@ export interface PlannedStep {
   action: string;
   config: unknown;
   needsSerial: boolean;
+  /** The serial step's state stays on the main thread (StepDefinition.stateStaysHome). */
+  stateStaysHome?: boolean;
   /** For --timing and errors: `3 CutStart`. */
   label: string;
 }

@@ -1,0 +1,286 @@
+/**
+ * cutadapt's semiglobal aligner (cutadapt 4.2, src/cutadapt/_align.pyx, Aligner.locate), ported
+ * line by line because "equal to cutadapt read for read" depends on its exact tie rules: unit
+ * costs (indels cost 100,000 under --no-indels), Ukkonen's cut-off, scores (+1 match, -1
+ * mismatch, -2 indel), and its rule for replacing the best alignment so far (a first acceptable
+ * one; then a higher score that overlaps it or is longer). The reference is the adapter, the query the read. Only the
+ * 3' adapter's flags are used (cutadapt's Where.BACK: the adapter may start anywhere in the read
+ * and run past its end).
+ */
+
+/** cutadapt's EndSkip flags: which ends of the adapter (reference) or read (query) may be skipped at no cost. */
+export const REFERENCE_START = 1;
+export const QUERY_START = 2;
+export const REFERENCE_END = 4;
+export const QUERY_STOP = 8;
+/** A 3' adapter (`cutadapt -a`). */
+export const BACK = QUERY_START | QUERY_STOP | REFERENCE_END;
+
+const A = 1;
+const C = 2;
+const G = 4;
+const T = 8;
+
+/** cutadapt's _acgt_table: A/C/G/T/U (either case) to one bit each, everything else 0x80. */
+const ACGT_TABLE = new Uint8Array(256).fill(0x80);
+/** cutadapt's _iupac_table: IUPAC letters to their bases' bits; N also matches 0x80; others 0. */
+const IUPAC_TABLE = new Uint8Array(256);
+/** ASCII upper-casing. */
+const UPPER_TABLE = new Uint8Array(256);
+{
+  for (const [letter, bits] of Object.entries({ A, C, G, T, U: T })) {
+    ACGT_TABLE[letter.charCodeAt(0)] = bits;
+    ACGT_TABLE[letter.toLowerCase().charCodeAt(0)] = bits;
+  }
+  const iupac: Record<string, number> = {
+    X: 0, A, C, G, T, U: T, R: A | G, Y: C | T, S: G | C, W: A | T, K: G | T, M: A | C,
+    B: C | G | T, D: A | G | T, H: A | C | T, V: A | C | G, N: (A | C | G | T) + 0x80,
+  }; // prettier-ignore
+  for (const [letter, bits] of Object.entries(iupac)) {
+    IUPAC_TABLE[letter.charCodeAt(0)] = bits;
+    IUPAC_TABLE[letter.toLowerCase().charCodeAt(0)] = bits;
+  }
+  for (let b = 0; b < 256; b++) UPPER_TABLE[b] = b >= 0x61 && b <= 0x7a ? b - 32 : b;
+}
+
+/** The letters cutadapt accepts in an adapter (after upper-casing, U→T and I→N). */
+const IUPAC_LETTERS = 'ABCDGHKMNRSTUVWXY';
+
+/** The adapter as cutadapt normalises it, or the first letter it refuses. */
+export function normaliseAdapter(text: string): { sequence: string } | { badLetter: string } {
+  const sequence = text.toUpperCase().replaceAll('U', 'T').replaceAll('I', 'N');
+  for (const letter of sequence) if (!IUPAC_LETTERS.includes(letter)) return { badLetter: letter };
+  return { sequence };
+}
+
+/** (ref_start, ref_stop, query_start, query_stop, score, errors), as cutadapt's locate returns. */
+export interface AdapterAlignment {
+  refStart: number;
+  refStop: number;
+  queryStart: number;
+  queryStop: number;
+  score: number;
+  errors: number;
+}
+
+export interface AlignerOptions {
+  /** cutadapt -e: a rate below 1; from 1 on, a count of errors, divided by the adapter's non-N length. */
+  maxErrors: number;
+  minOverlap: number;
+  indels: boolean;
+  flags: number;
+  /** cutadapt -N (--match-read-wildcards). */
+  readWildcards?: boolean;
+}
+
+export class AdapterAligner {
+  private readonly m: number;
+  private readonly reference: Uint8Array;
+  private readonly maxErrorRate: number;
+  private readonly minOverlap: number;
+  private readonly indelCost: number;
+  private readonly wildcardRef: boolean;
+  private readonly wildcardQuery: boolean;
+  private readonly effectiveLength: number;
+  /** nCounts[i]: Ns in reference[0, i). */
+  private readonly nCounts: Int32Array;
+  private readonly cost: Int32Array;
+  private readonly score: Int32Array;
+  private readonly origin: Int32Array;
+  private readonly flags: number;
+  private translated = new Uint8Array(256);
+
+  constructor(adapter: string, options: AlignerOptions) {
+    const sequence = adapter;
+    const m = sequence.length;
+    const nTotal = sequence.length - sequence.replaceAll('N', '').length;
+    let maxErrors = options.maxErrors;
+    if (maxErrors >= 1 && nTotal !== m) maxErrors /= m - nTotal;
+    this.m = m;
+    this.maxErrorRate = maxErrors;
+    this.minOverlap = Math.min(options.minOverlap, m);
+    this.indelCost = options.indels ? 1 : 100000;
+    this.flags = options.flags;
+    // cutadapt uses wildcard matching for the adapter only when it has a letter other than ACGT
+    this.wildcardRef = !/^[ACGT]*$/.test(sequence);
+    this.wildcardQuery = options.readWildcards ?? false;
+    this.nCounts = new Int32Array(m + 1);
+    let n = 0;
+    for (let i = 0; i < m; i++) {
+      this.nCounts[i] = n;
+      if (sequence[i] === 'N') n++;
+    }
+    this.nCounts[m] = n;
+    this.effectiveLength = m;
+    const bytes = new TextEncoder().encode(sequence);
+    if (this.wildcardRef) {
+      this.effectiveLength = m - n;
+      if (this.effectiveLength === 0) throw new Error('Cannot have only N wildcards in the sequence');
+      this.reference = bytes.map((b) => IUPAC_TABLE[b]!);
+    } else if (this.wildcardQuery) this.reference = bytes.map((b) => ACGT_TABLE[b]!);
+    else this.reference = bytes;
+    this.cost = new Int32Array(m + 1);
+    this.score = new Int32Array(m + 1);
+    this.origin = new Int32Array(m + 1);
+  }
+
+  /** The best alignment of the adapter to `read`, or undefined for none within the error rate and overlap. */
+  locate(read: Uint8Array): AdapterAlignment | undefined {
+    const table = this.wildcardQuery ? IUPAC_TABLE : this.wildcardRef ? ACGT_TABLE : UPPER_TABLE;
+    const compareAscii = !this.wildcardQuery && !this.wildcardRef;
+    const n = read.length;
+    if (this.translated.length < n) this.translated = new Uint8Array(Math.max(n, this.translated.length * 2));
+    const s2 = this.translated;
+    for (let j = 0; j < n; j++) s2[j] = table[read[j]!]!;
+    const s1 = this.reference;
+    const m = this.m;
+    const { cost: colCost, score: colScore, origin: colOrigin } = this;
+    const maxErrorRate = this.maxErrorRate;
+    const startInReference = (this.flags & REFERENCE_START) !== 0;
+    const startInQuery = (this.flags & QUERY_START) !== 0;
+    const stopInReference = (this.flags & REFERENCE_END) !== 0;
+    const stopInQuery = (this.flags & QUERY_STOP) !== 0;
+    const insertionCost = this.indelCost;
+    const deletionCost = this.indelCost;
+
+    const k = Math.trunc(maxErrorRate * m);
+    let maxN = n;
+    let minN = 0;
+    if (!startInQuery) maxN = Math.min(n, m + k);
+    if (!stopInQuery) minN = Math.max(0, n - m - k);
+
+    for (let i = 0; i <= m; i++) {
+      colScore[i] = 0;
+      if (!startInReference && !startInQuery) {
+        colCost[i] = Math.max(i, minN) * insertionCost;
+        colOrigin[i] = 0;
+      } else if (startInReference && !startInQuery) {
+        colCost[i] = minN * insertionCost;
+        colOrigin[i] = Math.min(0, minN - i);
+      } else if (!startInReference && startInQuery) {
+        colCost[i] = i * insertionCost;
+        colOrigin[i] = Math.max(0, minN - i);
+      } else {
+        colCost[i] = Math.min(i, minN) * insertionCost;
+        colOrigin[i] = minN - i;
+      }
+    }
+
+    const unset = m + n + 1;
+    let bestRefStop = m;
+    let bestQueryStop = n;
+    let bestCost = unset;
+    let bestOrigin = 0;
+    let bestScore = 0;
+
+    let last = Math.min(m, k + 1);
+    if (startInReference) last = m;
+    let lastFilledI = 0;
+    // cutadapt's `origin` is one variable for the whole function: the last-column scan below reads
+    // it without assigning it first (the origin of the last cell computed), and so does this port
+    let origin = 0;
+
+    for (let j = minN + 1; j <= maxN; j++) {
+      let diagCost = colCost[0]!;
+      let diagScore = colScore[0]!;
+      let diagOrigin = colOrigin[0]!;
+      if (startInQuery) colOrigin[0] = j;
+      else colCost[0] = j * insertionCost;
+      for (let i = 1; i <= last; i++) {
+        const equal = compareAscii ? s1[i - 1] === s2[j - 1] : (s1[i - 1]! & s2[j - 1]!) !== 0;
+        let cost: number;
+        let score: number;
+        if (equal) {
+          cost = diagCost;
+          origin = diagOrigin;
+          score = diagScore + 1;
+        } else {
+          const costDiag = diagCost + 1;
+          const costDeletion = colCost[i]! + deletionCost;
+          const costInsertion = colCost[i - 1]! + insertionCost;
+          if (costDiag <= costDeletion && costDiag <= costInsertion) {
+            cost = costDiag;
+            origin = diagOrigin;
+            score = diagScore - 1;
+          } else if (costInsertion <= costDeletion) {
+            cost = costInsertion;
+            origin = colOrigin[i - 1]!;
+            score = colScore[i - 1]! - 2;
+          } else {
+            cost = costDeletion;
+            origin = colOrigin[i]!;
+            score = colScore[i]! - 2;
+          }
+        }
+        diagCost = colCost[i]!;
+        diagScore = colScore[i]!;
+        diagOrigin = colOrigin[i]!;
+        colCost[i] = cost;
+        colOrigin[i] = origin;
+        colScore[i] = score;
+      }
+      lastFilledI = last;
+      while (last >= 0 && colCost[last]! > k) last--;
+      if (last < m) last++;
+      else if (stopInQuery) {
+        const cost = colCost[m]!;
+        const score = colScore[m]!;
+        origin = colOrigin[m]!;
+        const length = m + Math.min(origin, 0);
+        let effective = length;
+        if (this.wildcardRef) {
+          effective = length < m ? length - (this.nCounts[m]! - this.nCounts[m - length]!) : this.effectiveLength;
+        }
+        const acceptable = length >= this.minOverlap && cost <= effective * maxErrorRate;
+        const bestLength = m + Math.min(bestOrigin, 0);
+        if (
+          acceptable &&
+          (bestCost === unset ||
+            (origin <= bestOrigin + Math.floor(m / 2) && score > bestScore) ||
+            (length > bestLength && score > bestScore))
+        ) {
+          bestScore = score;
+          bestCost = cost;
+          bestOrigin = origin;
+          bestRefStop = m;
+          bestQueryStop = j;
+          if (cost === 0 && origin >= 0) break; // exact match: cutadapt stops early
+        }
+      }
+    }
+
+    if (maxN === n) {
+      const firstI = stopInReference ? 0 : m;
+      for (let i = lastFilledI; i >= firstI; i--) {
+        const length = i + Math.min(colOrigin[i]!, 0);
+        const cost = colCost[i]!;
+        const score = colScore[i]!;
+        let effective = length;
+        if (this.wildcardRef) {
+          if (length < m) {
+            const refStart = -Math.min(colOrigin[i]!, 0);
+            effective = length - (this.nCounts[i]! - this.nCounts[refStart]!);
+          } else effective = this.effectiveLength;
+        }
+        const acceptable = length >= this.minOverlap && cost <= effective * maxErrorRate;
+        const bestLength = bestRefStop + Math.min(bestOrigin, 0);
+        if (
+          acceptable &&
+          (bestCost === unset ||
+            (origin <= bestOrigin + Math.floor(m / 2) && score > bestScore) ||
+            (length > bestLength && score > bestScore))
+        ) {
+          bestScore = score;
+          bestCost = cost;
+          bestOrigin = colOrigin[i]!;
+          bestRefStop = i;
+          bestQueryStop = n;
+        }
+      }
+    }
+    if (bestCost === unset) return undefined;
+    const refStart = bestOrigin >= 0 ? 0 : -bestOrigin;
+    const queryStart = bestOrigin >= 0 ? bestOrigin : 0;
+    return { refStart, refStop: bestRefStop, queryStart, queryStop: bestQueryStop, score: bestScore, errors: bestCost };
+  }
+}
