@@ -331,6 +331,21 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # out_label = 'polyx'       # (required) the new location tag
 
 # [[step]]
+    # action = 'ExtractIUPACSuffix'  # an adapter's start (possibly truncated) at the read's 3' end
+    # search = 'AGATCGGAAGAGC'  # (required; aliases query, pattern) A, C, G, T only
+    # min_length = 3            # (required, 1..length of search) shortest suffix to report
+    # max_mismatches = 1        # (required, 0..255) differences allowed
+    # segment = 'read1'         # (required with several segments) which segment
+    # out_label = 'adapter_end' # (required) the new location tag (use with TrimAtTag direction='End')
+
+# [[step]]
+    # action = 'ExtractRegionsOfLowQuality'  # every run of low-quality bases, one hit each
+    # min_quality = '#'         # (required) bases with a quality byte below this are low quality
+    # min_length = 3            # (required, >= 1) shortest run to report
+    # segment = 'read1'         # (required with several segments) which segment
+    # out_label = 'low_runs'    # (required) the new location tag (e.g. ReplaceTagWithLetter 'N')
+
+# [[step]]
     # action = 'ExtractAdapter'  # (ours) the 3' adapter cutadapt finds, and what follows it, as a location tag
     # adapter = 'AGATCGGAAGAGCACACGTCTGAACTCCAGTCA'  # (required) IUPAC letters; the other keys as TrimAdapter's
     # segment = 'read1'         # (required with several segments) which segment
@@ -429,6 +444,11 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     #                           # labels, len_<segment>, len_<tag>, read_no (alias expr)
     # result_type = 'Bool'      # (required) 'Numeric' | 'Bool' (alias output_type)
     # out_label = 'keep_me'     # (required) the new tag
+
+# [[step]]
+    # action = 'ConvertRegionsToLength'  # the summed length of a location tag's hits (0 when missing)
+    # in_label = 'low_runs'     # (required) a location tag
+    # out_label = 'low_bases'   # (required) the new numeric tag
 
 # [[step]]
     # action = 'EvaluateExpression'  # another name for EvalExpression (same keys)

@@ -337,6 +337,94 @@ def main() -> int:
             f"recomputed: keep the first molecule of each distinct {'(read1, read2) sequence pair' if source == 'All' else 'read1 sequence'}, in input order",
         )
 
+    # ---- mbf's extract steps, recomputed here from mbf 0.8.1's Rust (iupac_suffix.rs,
+    # regions_of_low_quality.rs, convert/regions_to_length.rs) ------------------------------------
+    def suffix_prefix(seq: str, query: str, max_mismatches: int, min_length: int) -> int:
+        for length in range(min(len(seq), len(query)), min_length - 1, -1):
+            if sum(a != b for a, b in zip(seq[len(seq) - length :], query[:length])) <= max_mismatches:
+                return length
+        return 0
+
+    def low_runs(qual: str, min_quality: int, min_length: int):
+        runs, start = [], None
+        for i, c in enumerate(qual + chr(255)):
+            low = i < len(qual) and ord(c) < min_quality
+            if low and start is None:
+                start = i
+            elif not low and start is not None:
+                if i - start >= min_length:
+                    runs.append((start, i))
+                start = None
+        return runs
+
+    adapter_start = ADAPTER1[:13]
+    out1 = []
+    for name, seq, qual in r1:
+        k = suffix_prefix(seq, adapter_start, 1, 3)
+        out1.append((name, seq[: len(seq) - k], qual[: len(qual) - k]))
+    write_case(
+        "extract",
+        "iupac_suffix_trim_at_tag",
+        f"""[input]
+    read1 = 'input_read1.fq'
+[[step]]
+    action = 'ExtractIUPACSuffix'
+    search = '{adapter_start}'
+    min_length = 3
+    max_mismatches = 1
+    out_label = 'adapter_end'
+[[step]]
+    action = 'TrimAtTag'
+    in_label = 'adapter_end'
+    direction = 'End'
+    keep_tag = false
+[output]
+    prefix = 'output'
+[options]
+    block_size = 17
+""",
+        {"input_read1.fq": inputs["input_read1.fq"], "output_read1.fq": fastq(out1)},
+        "recomputed: mbf's longest_suffix_that_is_a_prefix (byte Hamming distance <= 1, length >= 3), then the read cut there",
+    )
+    out1 = []
+    for name, seq, qual in r1:
+        runs = low_runs(qual, ord("+"), 3)  # below Phred 10
+        masked = list(seq)
+        for start, end in runs:
+            masked[start:end] = "N" * (end - start)
+        low = sum(end - start for start, end in runs)
+        head, _, rest = name.partition(" ")
+        out1.append((f"{head}|low_bases={low} {rest}", "".join(masked), qual))
+    write_case(
+        "extract",
+        "regions_of_low_quality_masked_and_counted",
+        """[input]
+    read1 = 'input_read1.fq'
+[[step]]
+    action = 'ExtractRegionsOfLowQuality'
+    min_quality = '+'
+    min_length = 3
+    out_label = 'low_runs'
+[[step]]
+    action = 'ConvertRegionsToLength'
+    in_label = 'low_runs'
+    out_label = 'low_bases'
+[[step]]
+    action = 'ReplaceTagWithLetter'
+    in_label = 'low_runs'
+    letter = 'N'
+[[step]]
+    action = 'StoreTagInComment'
+    in_label = 'low_bases'
+[output]
+    prefix = 'output'
+[options]
+    block_size = 17
+""",
+        {"input_read1.fq": inputs["input_read1.fq"], "output_read1.fq": fastq(out1)},
+        "recomputed: runs of >= 3 quality bytes below '+' (mbf's RegionsOfLowQuality), their summed length (RegionsToLength) in the comment, the runs masked with N",
+    )
+
     # ---- configuration errors --------------------------------------------------------------------
     errors = [
         ("adapter_not_iupac", "[[step]]\n    action = 'TrimAdapter'\n    segment = 'read1'\n    adapter = 'AGATCGGAJGAGC'", "'J' in adapter 'AGATCGGAJGAGC' is not an IUPAC letter"),

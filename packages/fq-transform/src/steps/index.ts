@@ -31,6 +31,9 @@ import { extractLowQualityEnd } from './extract/extract-low-quality-end.js';
 import { extractPolyTail } from './extract/extract-poly-tail.js';
 import { extractLongestPolyX } from './extract/extract-longest-poly-x.js';
 import { extractAdapter } from './extract/extract-adapter.js';
+import { extractIupacSuffix } from './extract/extract-iupac-suffix.js';
+import { extractRegionsOfLowQuality } from './extract/extract-regions-of-low-quality.js';
+import { convertRegionsToLength } from './convert/convert-regions-to-length.js';
 import { trimQualityMott } from './trim/trim-quality-mott.js';
 import { trimQualityWindow } from './trim/trim-quality-window.js';
 import { trimAdapter } from './trim/trim-adapter.js';
@@ -97,6 +100,8 @@ const STEPS: StepDefinition[] = [
   extractLowQualityEnd,
   extractPolyTail,
   extractLongestPolyX,
+  extractIupacSuffix,
+  extractRegionsOfLowQuality,
   extractAdapter, // ours: cutadapt's 3' adapter search
   // trim (ours: seqtk's, fastp's and cutadapt's trimming, each equal to its anchor)
   trimQualityMott,
@@ -113,6 +118,7 @@ const STEPS: StepDefinition[] = [
   // convert
   evalExpression,
   alias(evalExpression, 'EvaluateExpression'),
+  convertRegionsToLength,
   // tag
   storeTagInSequence,
   replaceTagWithLetter,

@@ -12,6 +12,7 @@ import { AdapterAligner, BACK } from './trim/adapter-aligner.js';
 import { trimAdapter } from './trim/trim-adapter.js';
 import { extractAdapter } from './extract/extract-adapter.js';
 import { tagDuplicates } from './tag/tag-duplicates.js';
+import { extractIupacSuffix, longestSuffixThatIsAPrefix } from './extract/extract-iupac-suffix.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const phred = (...q: number[]) => String.fromCharCode(...q.map((x) => x + 33));
@@ -182,5 +183,22 @@ describe('TagDuplicates', () => {
     });
     applyStep(tagDuplicates, config, [block]);
     expect(block.tag('dup')).toEqual([false, false, false, true]);
+  });
+});
+
+describe('ExtractIUPACSuffix', () => {
+  it('finds the longest read suffix that is a prefix of search, within the mismatches; its hit ends at the read end', () => {
+    expect(longestSuffixThatIsAPrefix(bytes('CCCCAGATC'), bytes('AGATCGG'), 0, 3)).toBe(5);
+    expect(longestSuffixThatIsAPrefix(bytes('CCCCAGTTC'), bytes('AGATCGG'), 1, 3)).toBe(5);
+    expect(longestSuffixThatIsAPrefix(bytes('CCCCCCCAG'), bytes('AGATCGG'), 0, 3)).toBe(0);
+    // an adapter followed by more bases is not a suffix
+    expect(longestSuffixThatIsAPrefix(bytes('CCAGATCGGTT'), bytes('AGATCGG'), 0, 3)).toBe(0);
+    const block = makeBlock([[{ name: 'a', seq: 'CCCCAGATC' }]]);
+    applyStep(
+      extractIupacSuffix,
+      parseStep(extractIupacSuffix, "search = 'AGATCGG'\nmin_length = 3\nmax_mismatches = 0\nout_label = 'ad'"),
+      [block],
+    );
+    expect((block.tag('ad')[0] as Hit[])[0]).toEqual({ location: { start: 4, len: 5, segment: 0 }, sequence: 'AGATC' });
   });
 });
