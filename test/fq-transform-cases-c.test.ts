@@ -1,21 +1,28 @@
 /**
- * fq-transform's test-case folders for trimming and duplicates (test/fastq-cases/c, made by
- * tools/goldens/fastq/make_cases_c.py from seqtk, cutadapt and fastp run on the same input, and a
- * recomputation for duplicates): every case in the workpool at --threads 1, 2 and 8 and in the
- * classic pipeline, byte-identical each time.
+ * fq-transform's test-case folders for FASTQ 2/2: test/fastq-cases/c (made by
+ * tools/goldens/fastq/make_cases_c.py from seqtk, cutadapt and fastp run on the same input, and
+ * recomputations from mbf's Rust) in the workpool at --threads 1, 2 and 8 and in the classic
+ * pipeline; test/fastq-cases/mbf (mbf-fastq-processor's own demultiplex cases, its expected
+ * outputs unchanged: tools/goldens/fastq/import_mbf_cases.sh) at --threads 1 and 3 and classic.
+ * Byte-identical each time.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findCases, verifyCase } from '@shoal/fq-transform';
 import { repoRoot } from './helpers.js';
 
-const root = path.join(repoRoot, 'test', 'fastq-cases', 'c');
+const sets: { root: string; threads: number[] }[] = [
+  { root: path.join(repoRoot, 'test', 'fastq-cases', 'c'), threads: [1, 2, 8] },
+  { root: path.join(repoRoot, 'test', 'fastq-cases', 'mbf'), threads: [1, 3] },
+];
 
-describe('fq-transform cases (c)', () => {
-  for (const caseDir of findCases(root)) {
-    it(path.relative(root, caseDir), async () => {
-      expect(await verifyCase(caseDir, { threads: [1, 2, 8], modes: [true] })).toBeUndefined();
-      expect(await verifyCase(caseDir, { threads: [2], modes: [false] })).toBeUndefined();
-    });
-  }
-});
+for (const { root, threads } of sets) {
+  describe(`fq-transform cases (${path.basename(root)})`, () => {
+    for (const caseDir of findCases(root)) {
+      it(path.relative(root, caseDir), async () => {
+        expect(await verifyCase(caseDir, { threads, modes: [true] })).toBeUndefined();
+        expect(await verifyCase(caseDir, { threads: [2], modes: [false] })).toBeUndefined();
+      });
+    }
+  });
+}

@@ -710,6 +710,13 @@ for (const { mode, extra } of FQ_MODES.slice(1, 2))
     mayLeave: /(^|\/)o\.incompleted$/,
   });
 
+/** A Demultiplex of read1's first four bases by `[barcodes.b]` (`barcodes` lines), then `after`. */
+const demultiplexConfig = (barcodes: string, label = 'bc', section = 'b', after = ''): string =>
+  toml(
+    "[[step]]\n    action = 'ExtractRegion'\n    source = 'read1'\n    start = 0\n    length = 4\n    anchor = 'Start'\n    out_label = 'bc'\n" +
+      `[[step]]\n    action = 'Demultiplex'\n    in_label = '${label}'\n    barcodes = '${section}'\n    output_unmatched = true\n${after}`,
+  ) + `[barcodes.b]\n${barcodes}`;
+
 /** Configuration faults: refused by `process` before any output, and by `validate` alike. */
 const TOML_FAULTS: { id: string; config: string; stderr: RegExp }[] = [
   { id: 'binary bytes', config: garbage(400).toString('latin1'), stderr: /c\.toml/ },
@@ -745,6 +752,36 @@ const TOML_FAULTS: { id: string; config: string; stderr: RegExp }[] = [
       "[[step]]\n    action = 'TagDuplicates'\n    source = 'All'\n    false_positive_rate = 0.01\n    out_label = 'dup'\n[[step]]\n    action = 'FilterByTag'\n    in_label = 'dup'\n    keep_or_remove = 'Remove'\n",
     ),
     stderr: /c\.toml \(line \d+\).*'seed'.*required/,
+  },
+  {
+    id: 'Demultiplex: a barcode written twice',
+    config: demultiplexConfig("    ACGT = 's1'\n    ACGT = 's2'\n"),
+    stderr: /c\.toml \(line \d+\): invalid TOML: .*a key written twice/,
+  },
+  {
+    id: 'Demultiplex: barcodes of unequal lengths',
+    config: demultiplexConfig("    ACGT = 's1'\n    ACG = 's2'\n"),
+    stderr: /c\.toml \(line \d+\): \[barcodes\.b\]: barcodes of different lengths: 'ACGT' has 4 letters, 'ACG' 3/,
+  },
+  {
+    id: 'Demultiplex: two IUPAC barcodes matching one sequence',
+    config: demultiplexConfig("    ACGT = 's1'\n    ACGN = 's2'\n"),
+    stderr: /c\.toml \(line \d+\): \[barcodes\.b\]: barcodes 'ACGT' and 'ACGN' can match the same sequence/,
+  },
+  {
+    id: 'Demultiplex: its tag is never set',
+    config: demultiplexConfig("    ACGT = 's1'\n", 'nope'),
+    stderr: /c\.toml \(line \d+\): .*Demultiplex.*'in_label': tag 'nope' is not set by any earlier step/,
+  },
+  {
+    id: 'Demultiplex: no such barcodes section',
+    config: demultiplexConfig("    ACGT = 's1'\n", 'bc', 'other'),
+    stderr: /c\.toml \(line \d+\): .*'barcodes': there is no \[barcodes\.other\] section/,
+  },
+  {
+    id: 'Demultiplex: a reservoir sample after it',
+    config: demultiplexConfig("    ACGT = 's1'\n", 'bc', 'b', "[[step]]\n    action = 'FilterReservoirSample'\n    n = 5\n    seed = 1\n"),
+    stderr: /c\.toml \(line \d+\): .*FilterReservoirSample after a Demultiplex step is not supported yet/,
   },
 ];
 TOML_FAULTS.forEach((fault, index) => {

@@ -39,6 +39,11 @@ export class FastqBlock {
     public side: SideOutput[] = [],
     /** The sentinel after the last block: no molecules; serial steps flush (reservoir sampling). */
     public final = false,
+    /**
+     * After a Demultiplex step: each molecule's output, as mbf's output tag (the bits of every
+     * Demultiplex step so far, OR-ed; 0 = unmatched everywhere). Undefined before any.
+     */
+    public outputTags?: Float64Array,
   ) {}
 
   static fromPayload(payload: Payload): FastqBlock {
@@ -54,6 +59,7 @@ export class FastqBlock {
       (payload.tags as Record<string, TagValue[]>) ?? {},
       (payload.side as SideOutput[]) ?? [],
       payload.final === true,
+      payload.outputTags as Float64Array | undefined,
     );
   }
 
@@ -68,6 +74,7 @@ export class FastqBlock {
       tags: Object.keys(this.tags).length ? this.tags : undefined,
       side: this.side.length ? this.side : undefined,
       final: this.final || undefined,
+      outputTags: this.outputTags,
     };
   }
 
@@ -81,6 +88,12 @@ export class FastqBlock {
     let o = 0;
     for (let i = 0; i < this.count; i++) if (keep[i]) index[o++] = this.inputIndex[i]!;
     this.inputIndex = index;
+    if (this.outputTags) {
+      const tags = new Float64Array(kept);
+      let t = 0;
+      for (let i = 0; i < this.count; i++) if (keep[i]) tags[t++] = this.outputTags[i]!;
+      this.outputTags = tags;
+    }
     for (const label of Object.keys(this.tags)) this.tags[label] = this.tags[label]!.filter((_, i) => keep[i]);
     this.count = kept;
   }

@@ -13,6 +13,7 @@ import { enumKey } from './config-keys.js';
 import { plannedOutputFiles } from './output-names.js';
 import type { InputPlan, OutputFormat, OutputPlan, Plan } from './plan.js';
 import { findStep } from './steps/index.js';
+import { parseBarcodeTables } from './barcodes.js';
 import type { PlannedStep, StepEnvironment } from './steps/types.js';
 import { normalizeKey, Table } from './table.js';
 import { ConfigError, parseToml, type TomlDocument } from './toml.js';
@@ -245,6 +246,7 @@ export function planFromDocument(doc: TomlDocument): Plan {
   }
 
   const env: StepEnvironment = {
+    barcodeTables: parseBarcodeTables(doc),
     segments: input.segments,
     tags: new Map<string, TagKind>(),
     output: { prefix: output?.prefix ?? 'output', ixSeparator: output?.ixSeparator ?? '_', directory: '.' },
@@ -274,6 +276,13 @@ export function planFromDocument(doc: TomlDocument): Plan {
     env.stepIndex = index;
     const config = definition.parse(table, env);
     table.finish();
+    if (env.demultiplex && definition.needsSerial?.(config) && !definition.followsDemultiplex)
+      throw table.error(
+        `${definition.action} after a Demultiplex step is not supported yet (its state would have to be kept per output); put it before the Demultiplex step`,
+        'action',
+      );
+    const forked = definition.forks?.(config);
+    if (forked) env.demultiplex = forked;
     for (const label of definition.uses?.(config) ?? []) {
       if (!tags.has(label)) throw table.error(`tag '${label}' is not set by any earlier step`);
       const entry = made.get(label);
@@ -324,6 +333,15 @@ export function planFromDocument(doc: TomlDocument): Plan {
         label: `0 ${pairing.action} (auto)`,
       });
     }
+  }
+  if (output && env.demultiplex) {
+    if (output.stdout)
+      throw new ConfigError(
+        '[output] stdout = true cannot take demultiplexed output (one stream for several outputs)',
+        doc.file,
+        doc.lineOf(['output', 'stdout']),
+      );
+    output.demultiplex = env.demultiplex.outputs.filter((entry): entry is [number, string] => entry[1] !== null);
   }
   const plan: Plan = { configFile: doc.file, input, steps, output, blockSize, threads, maxBlocksInFlight, benchmark, sideFiles };
   // Two outputs with one name would overwrite each other (a segment named like an Inspect file, two

@@ -10,12 +10,27 @@ export function joinNonEmpty(parts: string[], separator: string): string {
   return parts.filter((p) => p !== '').join(separator);
 }
 
-/** Output targets in order: the interleaved file (or stdout) first, then one per segment file. */
-export function outputTargets(output: OutputPlan): { segments: number[]; interleaved: boolean }[] {
-  const targets: { segments: number[]; interleaved: boolean }[] = [];
-  if (output.interleave) targets.push({ segments: output.interleave, interleaved: true });
-  for (const segment of output.segments) targets.push({ segments: [segment], interleaved: false });
-  return targets;
+export interface OutputTarget {
+  segments: number[];
+  interleaved: boolean;
+  /** After Demultiplex: the output tag whose molecules this target holds. */
+  outputTag?: number;
+  /** What follows the prefix in the file name: `read1`, `interleaved`, or `{output}{ix}read1` after Demultiplex. */
+  label: string;
+}
+
+/**
+ * Output targets in order: the interleaved file (or stdout) first, then one per segment file;
+ * after Demultiplex steps, that list once per output, by output tag.
+ */
+export function outputTargets(output: OutputPlan, segmentNames: readonly string[]): OutputTarget[] {
+  const base: { segments: number[]; interleaved: boolean; name: string }[] = [];
+  if (output.interleave) base.push({ segments: output.interleave, interleaved: true, name: 'interleaved' });
+  for (const segment of output.segments) base.push({ segments: [segment], interleaved: false, name: segmentNames[segment]! });
+  if (!output.demultiplex) return base.map(({ name, ...target }) => ({ ...target, label: name }));
+  return output.demultiplex.flatMap(([tag, outputName]) =>
+    base.map(({ name, ...target }) => ({ ...target, outputTag: tag, label: joinNonEmpty([outputName, name], output.ixSeparator) })),
+  );
 }
 
 /** The files a plan writes, by name (chunked targets: their first chunk). */
@@ -23,14 +38,8 @@ export function plannedOutputFiles(plan: Plan): string[] {
   const output = plan.output;
   const names: string[] = [];
   if (output && !output.stdout) {
-    for (const target of outputTargets(output))
-      names.push(
-        targetFileName(
-          output,
-          target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!,
-          output.chunkSize !== undefined ? 0 : undefined,
-        ),
-      );
+    for (const target of outputTargets(output, plan.input.segments))
+      names.push(targetFileName(output, target.label, output.chunkSize !== undefined ? 0 : undefined));
   }
   return names;
 }

@@ -36,6 +36,8 @@ export interface OutputPlan {
   chunkSize: number | undefined;
   hashUncompressed: boolean;
   hashCompressed: boolean;
+  /** After Demultiplex steps: the outputs written, [output tag, name], by tag; every target is written once per output. */
+  demultiplex?: [tag: number, name: string][];
 }
 
 export interface Plan {

@@ -48,6 +48,9 @@ export interface ProcessReport {
   wallMs: number;
 }
 
+/** Runs started in this process (verify runs many): part of each run's key for per-thread caches. */
+let runsStarted = 0;
+
 export async function processConfig(options: ProcessOptions): Promise<ProcessReport> {
   const started = performance.now();
   const plan = options.plan ?? planFromFile(options.configFile);
@@ -64,17 +67,18 @@ export async function processConfig(options: ProcessOptions): Promise<ProcessRep
   });
   const benchmark = plan.benchmark !== undefined;
   const segments = plan.input.segments;
+  const runKey = `${process.pid}.${++runsStarted}`;
   const stages: StageSpec[] = plan.steps.map((step) => ({
     module: STAGES_MODULE,
     name: step.needsSerial ? (step.stateStaysHome ? 'serialStepAtHome' : 'serialStep') : 'parallelStep',
-    options: { step, segments } satisfies StepStageOptions,
+    options: { step, segments, runKey } satisfies StepStageOptions,
   }));
   const output = benchmark ? undefined : plan.output;
   if (output) {
     stages.push({
       module: STAGES_MODULE,
       name: 'format',
-      options: { output, segmentCount: segments.length, sinkCompresses: output.chunkSize !== undefined } satisfies FormatOptions,
+      options: { output, segmentNames: segments, sinkCompresses: output.chunkSize !== undefined } satisfies FormatOptions,
     });
   }
   const sink = await OutputSink.open({

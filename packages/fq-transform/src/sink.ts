@@ -130,9 +130,7 @@ export class OutputSink {
     const planned = plannedOutputFiles(plan).map((file) => this.resolve(file));
     const chunked = output?.chunkSize !== undefined;
     for (const file of chunked ? [] : planned.flatMap((file) => [file, ...this.hashFileNames(file)])) this.checkFree(file);
-    if (output && chunked)
-      for (const target of outputTargets(output))
-        this.checkChunksFree(target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!);
+    if (output && chunked) for (const target of outputTargets(output, plan.input.segments)) this.checkChunksFree(target.label);
     for (const file of plan.sideFiles) this.checkFree(this.resolve(file));
     if (this.marker) {
       // mbf creates the folders a prefix names (so does every shoal tool); a path that cannot be
@@ -143,8 +141,8 @@ export class OutputSink {
     // temporary file stays behind.
     process.on('exit', this.onExit);
     if (output) {
-      for (const target of outputTargets(output)) {
-        const segmentName = target.interleaved ? 'interleaved' : plan.input.segments[target.segments[0]!]!;
+      for (const target of outputTargets(output, plan.input.segments)) {
+        const segmentName = target.label;
         const entry: Target = { name: output.stdout ? 'stdout' : this.resolve(targetFileName(output, segmentName)) };
         if (output.hashUncompressed) entry.rawHash = createHash('sha256');
         if (output.hashCompressed) entry.compressedHash = createHash('sha256');

@@ -24,6 +24,8 @@ threadCpuMs();
 export interface StepStageOptions {
   step: PlannedStep;
   segments: string[];
+  /** Unique to one run: a thread (or `verify`, running case after case) may serve several runs. */
+  runKey: string;
 }
 
 /** Wall and CPU milliseconds a stage spent, and on how many blocks. */
@@ -47,6 +49,7 @@ interface SerialStepState {
   timing: StageTiming;
 }
 
+/** A serial step's per-thread helpers, by run and step (its state travels between threads; these cannot). */
 const compiledCache = new Map<string, unknown>();
 
 function definitionOf(step: PlannedStep): StepDefinition {
@@ -120,10 +123,11 @@ const serialStep: StageDefinition<StepStageOptions, SerialStepState> = {
   },
   process(payload, holder, context) {
     const definition = definitionOf(holder.options.step);
-    let compiled = compiledCache.get(holder.options.step.label);
+    const key = `${holder.options.runKey}/${holder.options.step.label}`;
+    let compiled = compiledCache.get(key);
     if (compiled === undefined && definition.compile) {
       compiled = definition.compile(holder.options.step.config);
-      compiledCache.set(holder.options.step.label, compiled);
+      compiledCache.set(key, compiled);
     }
     return applyStep(definition, holder.options, compiled, holder, payload, context, holder.timing);
   },
@@ -132,7 +136,7 @@ const serialStep: StageDefinition<StepStageOptions, SerialStepState> = {
 
 export interface FormatOptions {
   output: OutputPlan;
-  segmentCount: number;
+  segmentNames: string[];
   /** The sink cuts chunks (chunksize) and so compresses itself: hand it uncompressed bytes and record ends. */
   sinkCompresses: boolean;
 }
@@ -140,11 +144,17 @@ export interface FormatOptions {
 const latin1 = new TextDecoder('latin1');
 
 /** Unaligned BAM records as mbf writes them: name cut at the first space (the rest in CO), unmapped (+ pairing flags when interleaved). */
-function bamRecords(block: FastqBlock, segments: number[], interleaved: boolean): { bytes: Uint8Array; ends: Int32Array } {
+function bamRecords(
+  block: FastqBlock,
+  segments: number[],
+  interleaved: boolean,
+  molecules: ArrayLike<number>,
+): { bytes: Uint8Array; ends: Int32Array } {
   const parts: Uint8Array[] = [];
-  const ends = new Int32Array(block.count * segments.length);
+  const ends = new Int32Array(molecules.length * segments.length);
   let total = 0;
-  for (let i = 0; i < block.count; i++) {
+  for (let m = 0; m < molecules.length; m++) {
+    const i = molecules[m]!;
     segments.forEach((segment, k) => {
       const reads = block.segments[segment]!;
       const fullName = latin1.decode(nameOf(reads, i));
@@ -173,7 +183,7 @@ function bamRecords(block: FastqBlock, segments: number[], interleaved: boolean)
       });
       parts.push(record);
       total += record.length;
-      ends[i * segments.length + k] = total;
+      ends[m * segments.length + k] = total;
     });
   }
   const bytes = new Uint8Array(total);
@@ -185,31 +195,50 @@ function bamRecords(block: FastqBlock, segments: number[], interleaved: boolean)
   return { bytes, ends };
 }
 
-/** FASTQ/FASTA text of a target; `ends` holds the end of every record written (for chunking). */
+/**
+ * FASTQ/FASTA text of a target; `ends` holds the end of every record written (for chunking).
+ * `molecules`: which molecules, in order (after Demultiplex, one output's); all when undefined.
+ */
 function formatTarget(
   block: FastqBlock,
   format: 'fastq' | 'fasta',
   segments: number[],
   withEnds: boolean,
+  molecules?: Int32Array,
 ): { bytes: Uint8Array; ends?: Int32Array } {
-  if (segments.length === 1 && !withEnds) {
+  if (segments.length === 1 && !withEnds && !molecules) {
     const reads = block.segments[segments[0]!]!;
     const bytes = new Uint8Array(formattedLength(reads, format));
     formatReads(reads, format, bytes, 0);
     return { bytes };
   }
+  const count = molecules ? molecules.length : block.count;
+  const at = (m: number): number => (molecules ? molecules[m]! : m);
   let total = 0;
-  for (const s of segments) total += formattedLength(block.segments[s]!, format);
+  for (const s of segments) {
+    if (!molecules) total += formattedLength(block.segments[s]!, format);
+    else for (let m = 0; m < count; m++) total += formattedLength(block.segments[s]!, format, at(m), at(m) + 1);
+  }
   const bytes = new Uint8Array(total);
-  const ends = withEnds ? new Int32Array(block.count * segments.length) : undefined;
-  let at = 0;
-  for (let i = 0; i < block.count; i++) {
+  const ends = withEnds ? new Int32Array(count * segments.length) : undefined;
+  let written = 0;
+  for (let m = 0; m < count; m++) {
+    const i = at(m);
     segments.forEach((s, k) => {
-      at = formatReads(block.segments[s]! as ReadsBlock, format, bytes, at, i, i + 1);
-      if (ends) ends[i * segments.length + k] = at;
+      written = formatReads(block.segments[s]! as ReadsBlock, format, bytes, written, i, i + 1);
+      if (ends) ends[m * segments.length + k] = written;
     });
   }
   return { bytes, ends };
+}
+
+/** The molecules of `block` whose output tag is `tag`, in order. */
+function moleculesOf(block: FastqBlock, tag: number): Int32Array {
+  const tags = block.outputTags;
+  const picked = new Int32Array(block.count);
+  let n = 0;
+  for (let i = 0; i < block.count; i++) if ((tags ? tags[i]! : 0) === tag) picked[n++] = i;
+  return picked.subarray(0, n);
 }
 
 interface FormatState {
@@ -228,15 +257,21 @@ const format: StageDefinition<FormatOptions, FormatState> = {
     const out: Uint8Array[] = [];
     const raw: Uint8Array[] = [];
     const ends: Int32Array[] = [];
-    for (const target of outputTargets(output)) {
+    for (const target of outputTargets(output, holder.options.segmentNames)) {
+      const molecules = target.outputTag === undefined ? undefined : moleculesOf(block, target.outputTag);
       if (output.format === 'bam') {
-        const records = bamRecords(block, target.segments, target.interleaved);
+        const records = bamRecords(
+          block,
+          target.segments,
+          target.interleaved,
+          molecules ?? Int32Array.from({ length: block.count }, (_, i) => i),
+        );
         out.push(records.bytes);
         ends.push(records.ends);
         continue;
       }
       if (output.format === 'none') continue;
-      const text = formatTarget(block, output.format, target.segments, sinkCompresses);
+      const text = formatTarget(block, output.format, target.segments, sinkCompresses, molecules);
       if (sinkCompresses) {
         out.push(text.bytes);
         ends.push(text.ends!);

@@ -501,6 +501,28 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # ignored = 0               # (optional) accepted for compatibility; no effect
 
 # --------------------------------------------------------------------------------------------
+# Demultiplex (fork the output by a tag)
+# --------------------------------------------------------------------------------------------
+
+# [[step]]
+    # action = 'HammingCorrect'  # snap a tag's sequences to the nearest barcode of a [barcodes.NAME] section
+    # in_label = 'barcode'      # (required) a location or string tag
+    # out_label = 'corrected'   # (required) the new tag
+    # barcodes = 'inline'       # (required) the [barcodes.NAME] section
+    # max_hamming_distance = 1  # (required, 0..255) differences corrected
+    # on_no_match = 'remove'    # (required) 'remove' (tag missing) | 'empty' | 'keep'
+
+# [[step]]
+    # action = 'Demultiplex'    # one set of output files per barcode: {prefix}_{name}_{segment}.fq
+    # in_label = 'corrected'    # (required) a location / string tag, or a bool tag (no barcodes then)
+    # barcodes = 'inline'       # (required for location / string tags) the [barcodes.NAME] section
+    # output_unmatched = true   # (required with barcodes) unmatched molecules to {prefix}_no-barcode_{segment}
+    #                           # A section, anywhere in the file (several barcodes may share a name):
+    #                           #   [barcodes.inline]
+    #                           #       ATCACG = 'sample1'
+    #                           #       CGATGT = 'sample2'
+
+# --------------------------------------------------------------------------------------------
 # Validate (stop with an error when the input is not as expected)
 # --------------------------------------------------------------------------------------------
 

@@ -28,7 +28,9 @@ export function parseToml(text: string, file: string): TomlDocument {
   } catch (error) {
     if (error instanceof TomlError) {
       const firstLine = error.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
-      throw new ConfigError(`invalid TOML: ${firstLine}`, file, error.line);
+      // smol-toml's words for a key written twice (a barcode listed twice, a step key repeated)
+      const what = /redefine an already defined/.test(firstLine) ? `${firstLine} (a key written twice?)` : firstLine;
+      throw new ConfigError(`invalid TOML: ${what}`, file, error.line);
     }
     throw error;
   }

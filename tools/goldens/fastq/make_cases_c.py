@@ -425,6 +425,82 @@ def main() -> int:
         "recomputed: runs of >= 3 quality bytes below '+' (mbf's RegionsOfLowQuality), their summed length (RegionsToLength) in the comment, the runs masked with N",
     )
 
+    # ---- Demultiplex (+ HammingCorrect) = cutadapt -g ^file:barcodes.fa --no-indels, per sample ------
+    barcodes = {"ATCACG": "sample1", "CGATGT": "sample2", "TTAGGC": "sample3", "TGACCA": "sample4"}
+    codes = list(barcodes)
+    assert all(sum(a != b for a, b in zip(x, y)) >= 3 for x in codes for y in codes if x != y)
+    rng = random.Random(7)
+    demux1, demux2 = [], []
+    for (name1, seq1, qual1), (name2, seq2, qual2) in zip(r1, r2):
+        if len(seq1) < 60:
+            continue
+        draw = rng.random()
+        code = rng.choice(codes)
+        if draw < 0.7:
+            prefix = code
+        elif draw < 0.85:  # one substitution: corrected with max_hamming_distance = 1 / cutadapt -e 1
+            at = rng.randrange(6)
+            prefix = code[:at] + rng.choice([b for b in "ACGT" if b != code[at]]) + code[at + 1 :]
+        else:  # no barcode
+            prefix = "".join(rng.choice("ACGT") for _ in range(6))
+        demux1.append((name1, prefix + seq1[6:], qual1))
+        demux2.append((name2, seq2, qual2))
+    demux_inputs = {"input_read1.fq": fastq(demux1), "input_read2.fq": fastq(demux2)}
+    for fn, data in demux_inputs.items():
+        (work / f"demux_{fn}").write_bytes(data)
+    (work / "barcodes.fa").write_text("".join(f">{name}\n^{code}\n" for code, name in barcodes.items()))
+    barcode_section = "[barcodes.inline]\n" + "".join(f"    {code} = '{name}'\n" for code, name in barcodes.items())
+    for errors in (0, 1):
+        for f in work.glob("demux-*.fq"):
+            f.unlink()
+        cmd = ["cutadapt", "-g", "file:barcodes.fa", "-e", str(errors), "--no-indels", "-j", "1", "--quiet"]
+        cmd += ["-o", "demux-{name}.1.fq", "-p", "demux-{name}.2.fq", "demux_input_read1.fq", "demux_input_read2.fq"]
+        run(cmd, work)
+        expected = {}
+        for name in [*barcodes.values(), "unknown"]:
+            ours = "no-barcode" if name == "unknown" else name
+            for mate in (1, 2):
+                f = work / f"demux-{name}.{mate}.fq"
+                expected[f"output_{ours}_read{mate}.fq"] = f.read_bytes() if f.exists() else b""
+        write_case(
+            "demultiplex",
+            f"cutadapt_inline_barcodes_e{errors}",
+            f"""[input]
+    read1 = 'input_read1.fq'
+    read2 = 'input_read2.fq'
+[[step]]
+    action = 'ExtractRegion'
+    source = 'read1'
+    start = 0
+    length = 6
+    anchor = 'Start'
+    out_label = 'barcode'
+[[step]]
+    action = 'HammingCorrect'
+    in_label = 'barcode'
+    out_label = 'corrected'
+    barcodes = 'inline'
+    max_hamming_distance = {errors}
+    on_no_match = 'remove'
+[[step]]
+    action = 'TrimAtTag'
+    in_label = 'corrected'
+    direction = 'Start'
+    keep_tag = false
+[[step]]
+    action = 'Demultiplex'
+    in_label = 'corrected'
+    barcodes = 'inline'
+    output_unmatched = true
+[output]
+    prefix = 'output'
+[options]
+    block_size = 17
+{barcode_section}""",
+            {**demux_inputs, **expected},
+            f"anchor: {' '.join(cmd)} with barcodes.fa = '>sampleN / ^BARCODE' for the four barcodes (cutadapt 4.2; its 'unknown' files are our no-barcode ones)",
+        )
+
     # ---- configuration errors --------------------------------------------------------------------
     errors = [
         ("adapter_not_iupac", "[[step]]\n    action = 'TrimAdapter'\n    segment = 'read1'\n    adapter = 'AGATCGGAJGAGC'", "'J' in adapter 'AGATCGGAJGAGC' is not an IUPAC letter"),

@@ -38,6 +38,8 @@ import { trimQualityMott } from './trim/trim-quality-mott.js';
 import { trimQualityWindow } from './trim/trim-quality-window.js';
 import { trimAdapter } from './trim/trim-adapter.js';
 import { tagDuplicates } from './tag/tag-duplicates.js';
+import { demultiplex } from './demultiplex/demultiplex.js';
+import { hammingCorrect } from './demultiplex/hamming-correct.js';
 import { calcLength } from './calc/calc-length.js';
 import { calcNCount } from './calc/calc-n-count.js';
 import { calcGCContent } from './calc/calc-gc-content.js';
@@ -129,6 +131,9 @@ const STEPS: StepDefinition[] = [
   forgetTag,
   forgetAllTags,
   tagDuplicates,
+  hammingCorrect,
+  // demultiplex
+  demultiplex,
   // validate
   validateSeq,
   validateQuality,

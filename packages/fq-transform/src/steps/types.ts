@@ -5,6 +5,7 @@
  * itself to a block. The parsed config is plain data: it is cloned to every worker thread.
  * The keys steps share are read by ../config-keys.ts; steps/index.ts is the table of every step.
  */
+import type { BarcodeTable } from '../barcodes.js';
 import type { FastqBlock, TagKind } from '../block.js';
 import type { Table } from '../table.js';
 
@@ -19,6 +20,20 @@ export interface StepEnvironment {
   stepIndex: number;
   /** input.options.read_comment_character: where a read name's comment starts (default ' '). */
   readCommentChar: string;
+  /** The `[barcodes.NAME]` sections. */
+  barcodeTables: ReadonlyMap<string, BarcodeTable>;
+  /** The outputs of the Demultiplex steps so far; undefined before any. */
+  demultiplex?: DemultiplexOutputs;
+}
+
+/**
+ * What Demultiplex steps have made of the output (mbf's tag_to_name): every output tag (the OR of
+ * each step's bits) with its output name, null where the molecules are not written (unmatched
+ * without output_unmatched). `bits`: how many low bits the steps so far use.
+ */
+export interface DemultiplexOutputs {
+  outputs: [tag: number, name: string | null][];
+  bits: number;
 }
 
 export interface TagDeclaration {
@@ -49,6 +64,14 @@ export interface StepDefinition<Config = unknown, State = unknown, Compiled = un
    * each block. Its state need not be clonable.
    */
   stateStaysHome?: boolean;
+  /** A Demultiplex step: the outputs after it (later steps see them in env.demultiplex). */
+  forks?(config: Config): DemultiplexOutputs;
+  /**
+   * Whether the step can follow a Demultiplex step. Serial steps that count or sample molecules
+   * must then keep their counts per output (mbf duplicates the steps after a Demultiplex
+   * virtually); those that do not yet say so here and the configuration is refused.
+   */
+  followsDemultiplex?: boolean;
   /** Tags this step makes. */
   declares?(config: Config): TagDeclaration[];
   /** Tags this step reads (must exist; numeric/bool kinds are checked by the step's parse via env.tags). */

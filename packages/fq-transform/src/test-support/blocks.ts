@@ -49,6 +49,7 @@ export function environment(segments: string[] = ['read1'], tags: Record<string,
     output: { prefix: 'output', ixSeparator: '_', directory: '.' },
     stepIndex: 0,
     readCommentChar: ' ',
+    barcodeTables: new Map(),
   };
 }
 

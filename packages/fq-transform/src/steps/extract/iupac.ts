@@ -25,7 +25,7 @@ for (const [code, accepted] of Object.entries(IUPAC_SETS)) {
 for (const n of ['N', 'n']) for (let b = 0; b < 256; b++) MATCH[n.charCodeAt(0) * 256 + b] = 1;
 
 /** IUPAC distance of `pattern` against `read` at `offset` (pattern N matches anything; read N is a mismatch), stopping at `limit`. */
-function iupacDistance(pattern: Uint8Array, read: Uint8Array, offset: number, limit = Infinity): number {
+export function iupacDistance(pattern: Uint8Array, read: Uint8Array, offset: number, limit = Infinity): number {
   let distance = 0;
   for (let k = 0; k < pattern.length; k++) {
     if (!MATCH[pattern[k]! * 256 + read[offset + k]!]) {

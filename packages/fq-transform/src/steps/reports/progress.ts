@@ -41,6 +41,7 @@ export const progress = defineStep<Config, State>({
   },
   sideFiles: (config) => (config.file !== undefined ? [config.file] : []),
   needsSerial: () => true,
+  followsDemultiplex: true, // counts every molecule, whatever its output
   initState: () => ({ count: 0, start: Date.now() }),
   apply(block, config, context) {
     const state = context.state;

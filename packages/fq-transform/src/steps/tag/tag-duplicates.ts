@@ -10,7 +10,8 @@
  * set, as mbf's HashSet. Above 0 it keeps a seeded Bloom filter instead (mbf uses a cuckoo filter:
  * the molecules wrongly called duplicates differ between the two, at the requested rate), which
  * grows by adding filters of twice the size as it fills, each with half the rate, so the overall
- * rate stays below the requested one. Serial, and its state stays on the main thread.
+ * rate stays below the requested one. Serial, and its state stays on the main thread. After a
+ * Demultiplex step each output is a stream of its own.
  */
 import { nameOf, seqOf } from '@shoal/hts';
 import type { TagValue } from '../../block.js';
@@ -129,6 +130,7 @@ export const tagDuplicates = defineStep<Config, State>({
   },
   needsSerial: () => true,
   stateStaysHome: true,
+  followsDemultiplex: true,
   uses: (config) => sourceUses(config.source),
   declares: (config) => [{ label: config.label, kind: 'bool' }],
   initState: (config) =>
@@ -165,6 +167,8 @@ export const tagDuplicates = defineStep<Config, State>({
         }
         key = parts.join(SEGMENT_SEPARATOR);
       }
+      // after a Demultiplex step, each output is its own stream (mbf: duplicates per demultiplexed output)
+      if (block.outputTags) key = `${block.outputTags[i]!}\u0101${key}`;
       out[i] = containsInsert(context.state, key, config.seed);
     }
     block.setTag(config.label, out);

@@ -21,6 +21,7 @@ export const validateAllReadsSameLength = defineStep<Config, { expected: number 
   },
   uses: (config) => sourceUses(config.source),
   needsSerial: () => true,
+  followsDemultiplex: true, // one check over every read, whatever its output
   initState: () => ({ expected: null }),
   apply(block, config, context) {
     const state = context.state;

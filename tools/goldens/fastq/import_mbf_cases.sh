@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Copies mbf-fastq-processor's own test cases (MIT licence; TyberiusPrime/mbf-fastq-processor)
+# that fq-transform implements into test/fastq-cases/mbf/: inputs, configuration and mbf's
+# expected outputs, unchanged (symbolic links in mbf's tree are resolved into files). Expected
+# outputs are mbf's: an anchor, never fq-transform's.
+#
+#   tools/goldens/fastq/import_mbf_cases.sh /path/to/mbf-fastq-processor [commit]
+#
+# The list below is every case of test_cases/demultiplex whose steps fq-transform has, whose
+# files are small (< 1 MiB each) and whose expected files fq-transform can match byte for byte
+# (not mbf's boxed error texts or progress timings). Cases left out, and why: docs/tools/fq-transform.md.
+set -euo pipefail
+mbf=${1:?usage: import_mbf_cases.sh MBF_CLONE [COMMIT]}
+commit=${2:-ffaf84c2}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+out=$here/../../../test/fastq-cases/mbf
+cases=(
+  demultiplex/head_with_index_and_demultiplex
+  demultiplex/no_matching_barcodes
+  demultiplex/simple_combined_outputs/order1
+  demultiplex/simple_combined_outputs/order2_invariant
+  demultiplex/simple_hamming
+  demultiplex/simple_iupac
+  demultiplex/simple_iupac_hamming
+  demultiplex/simple_iupac_two_regions
+  demultiplex/simple_multiple_into_one_output
+  demultiplex/simple_no_unmatched
+  demultiplex/simple_single_barcode
+  demultiplex/two_barcodes
+)
+rm -rf "$out"
+full=$(git -C "$mbf" rev-parse "$commit")
+for case in "${cases[@]}"; do
+  git -C "$mbf" ls-tree -r "$full" "test_cases/$case/" | while read -r mode _ _ path; do
+    name=${path#test_cases/}
+    [[ $name == *.rapidgzip_index ]] && continue
+    mkdir -p "$out/$(dirname "$name")"
+    source=$path
+    if [[ $mode == 120000 ]]; then
+      target=$(git -C "$mbf" show "$full:$path")
+      source=$(python3 -c 'import os, sys; print(os.path.normpath(os.path.join(os.path.dirname(sys.argv[1]), sys.argv[2])))' "$path" "$target")
+    fi
+    git -C "$mbf" show "$full:$source" > "$out/$name"
+  done
+  echo "tools/goldens/fastq/import_mbf_cases.sh: mbf-fastq-processor's own case test_cases/$case at $full (MIT licence), copied unchanged" > "$out/$case/MADE_BY"
+done
+find "$out" -type f -size +1M -print | sed 's/^/too large: /' | grep . && exit 1
+echo "import_mbf_cases: ${#cases[@]} cases into test/fastq-cases/mbf" >&2
