@@ -82,10 +82,16 @@ const zlib = await import('node:zlib');
 mates.forEach((reads, m) => fs.writeFileSync(path.join(out, 'fastq', `demo_R${m + 1}.fq.gz`), zlib.gzipSync(reads.join(''))));
 fs.writeFileSync(
   path.join(out, 'fastq', 'demo.toml'),
-  `# fq-transform demo: UMI into the names, 3' quality trimming, length filter
+  `# fq-transform demo: a report of the raw reads, UMI into the names, adapter and 3' quality trimming, length filter, a report of what is left
 [input]
     read1 = 'demo_R1.fq.gz'
     read2 = 'demo_R2.fq.gz'
+[[step]]
+    action = 'Report'
+    name = 'raw'
+    base_statistics = true
+    length_distribution = true
+    duplicate_count_per_fragment = true
 [[step]]
     action = 'ExtractRegion'
     segment = 'read1'
@@ -102,25 +108,18 @@ fs.writeFileSync(
     segment = 'read1'
     n = 8
 [[step]]
-    action = 'ExtractLowQualityEnd'
+    action = 'TrimAdapter'
     segment = 'read1'
-    min_qual = '5'
-    out_label = 'lowq1'
+    adapter = 'AGATCGGAAGAGCACACGTCTGAACTCCAGTCA'
 [[step]]
-    action = 'TrimAtTag'
-    in_label = 'lowq1'
-    direction = 'End'
-    keep_tag = false
-[[step]]
-    action = 'ExtractLowQualityEnd'
+    action = 'TrimAdapter'
     segment = 'read2'
-    min_qual = '5'
-    out_label = 'lowq2'
+    adapter = 'AGATCGGAAGAGCGTCGTGTAGGGAAAGAGTGT'
 [[step]]
-    action = 'TrimAtTag'
-    in_label = 'lowq2'
-    direction = 'End'
-    keep_tag = false
+    action = 'TrimQualityWindow'
+    cut_tail = true
+    window_size = 1
+    mean_quality = 20
 [[step]]
     action = 'CalcLength'
     segment = 'read1'
@@ -130,10 +129,17 @@ fs.writeFileSync(
     in_label = 'len1'
     min_value = 60
     keep_or_remove = 'Keep'
+[[step]]
+    action = 'Report'
+    name = 'trimmed'
+    base_statistics = true
+    length_distribution = true
 [output]
     prefix = 'trimmed'
     compression = 'Gzip'
     interleave = ['read1', 'read2']
+    report_json = true
+    report_html = true
 [options]
     threads = 2
     block_size = 250
@@ -152,6 +158,7 @@ const trimmed = zlib
 say(
   `  ${(trimmed.length - 1) / 8} of 2000 pairs kept (read 1 at least 60 bases after trimming); the first pair:\n  ${trimmed.slice(0, 8).join('\n  ')}`,
 );
+say(`  reports of the raw and the trimmed reads: demo-output/fastq/trimmed.html (open it in a browser) and trimmed.json`);
 
 // Nanopore: simulated direct-RNA native and IVT reads (signal-sim: BLOW5, FASTQ, BAM, with the truth), then the whole
 // modification pipeline, shoal mods: per contig eventalign | dtw-gpu | hmm-smooth, merged by merge-slices.

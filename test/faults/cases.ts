@@ -754,6 +754,22 @@ const TOML_FAULTS: { id: string; config: string; stderr: RegExp }[] = [
     stderr: /c\.toml \(line \d+\).*'seed'.*required/,
   },
   {
+    id: 'Report: no report file asked for',
+    config: toml("[[step]]\n    action = 'Report'\n    name = 'raw'\n"),
+    stderr: /c\.toml \(line \d+\).*Report.*needs report_json = true or report_html = true/,
+  },
+  {
+    id: 'Report: two reports of one name',
+    config:
+      "[input]\n    read1 = 'r1.fq'\n    read2 = 'r2.fq'\n[[step]]\n    action = 'Report'\n    name = 'raw'\n[[step]]\n    action = 'Report'\n    name = 'raw'\n[output]\n    prefix = 'out/o'\n    report_json = true\n",
+    stderr: /c\.toml \(line \d+\).*'name': a report named 'raw' is already defined/,
+  },
+  {
+    id: 'Report: report_timing without report_json',
+    config: "[input]\n    read1 = 'r1.fq'\n    read2 = 'r2.fq'\n[output]\n    prefix = 'out/o'\n    report_timing = true\n",
+    stderr: /c\.toml \(line \d+\).*'report_timing'.*set report_json = true too/,
+  },
+  {
     id: 'Demultiplex: a barcode written twice',
     config: demultiplexConfig("    ACGT = 's1'\n    ACGT = 's2'\n"),
     stderr: /c\.toml \(line \d+\): invalid TOML: .*a key written twice/,

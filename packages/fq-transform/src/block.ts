@@ -22,6 +22,12 @@ export interface Hit {
 export type TagValue = null | Hit[] | string | number | boolean;
 export type TagKind = 'location' | 'string' | 'numeric' | 'bool';
 
+/**
+ * The side-entry "file" a Report step hands its finished section to (JSON of {name, section});
+ * the sink gathers these into `{prefix}.json` / `{prefix}.html` instead of writing a file by this name.
+ */
+export const REPORT_SECTION = '\u0000report-section';
+
 /** Bytes a step adds to a side file (keyed by file name, written in block order). */
 export interface SideOutput {
   file: string;

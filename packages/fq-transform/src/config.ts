@@ -161,9 +161,14 @@ function parseOutput(doc: TomlDocument, input: InputPlan): OutputPlan | undefine
   const chunkSize = table.has('chunksize') ? table.integer('chunksize', { min: 1 }) : (table.optional(() => 0, 'chunksize'), undefined);
   const hashUncompressed = table.boolean('output_hash_uncompressed', { default: false });
   const hashCompressed = table.boolean('output_hash_compressed', { default: false });
-  for (const key of ['report_html', 'report_json', 'report_timing']) {
-    if (table.boolean(key, { default: false })) throw table.error('reports are not implemented yet (planned with FASTQ 2/2)', key);
-  }
+  const reports = {
+    json: table.boolean('report_json', { default: false }),
+    html: table.boolean('report_html', { default: false }),
+    timing: table.boolean('report_timing', { default: false }),
+    names: [] as string[],
+  };
+  if (reports.timing && !reports.json)
+    throw table.error('report_timing adds the per-step timings to the JSON report: set report_json = true too', 'report_timing');
   table.finish();
   const resolve = (names: string[], key: string): number[] => {
     const seen = new Set<string>();
@@ -207,6 +212,7 @@ function parseOutput(doc: TomlDocument, input: InputPlan): OutputPlan | undefine
     chunkSize,
     hashUncompressed,
     hashCompressed,
+    reports,
   };
 }
 
@@ -283,6 +289,13 @@ export function planFromDocument(doc: TomlDocument): Plan {
       );
     const forked = definition.forks?.(config);
     if (forked) env.demultiplex = forked;
+    const reportName = definition.reportName?.(config);
+    if (reportName !== undefined) {
+      if (!output?.reports.json && !output?.reports.html)
+        throw table.error('a Report step needs report_json = true or report_html = true in [output]', 'action');
+      if (output.reports.names.includes(reportName)) throw table.error(`a report named '${reportName}' is already defined`, 'name');
+      output.reports.names.push(reportName);
+    }
     for (const label of definition.uses?.(config) ?? []) {
       if (!tags.has(label)) throw table.error(`tag '${label}' is not set by any earlier step`);
       const entry = made.get(label);
@@ -334,6 +347,8 @@ export function planFromDocument(doc: TomlDocument): Plan {
       });
     }
   }
+  if (output?.reports.json) sideFiles.push(`${output.prefix}.json`);
+  if (output?.reports.html) sideFiles.push(`${output.prefix}.html`);
   if (output && env.demultiplex) {
     if (output.stdout)
       throw new ConfigError(

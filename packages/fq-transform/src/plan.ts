@@ -36,6 +36,8 @@ export interface OutputPlan {
   chunkSize: number | undefined;
   hashUncompressed: boolean;
   hashCompressed: boolean;
+  /** `{prefix}.json` / `{prefix}.html` from the Report steps (report_json, report_html); per-step timings in the JSON (report_timing). */
+  reports: { json: boolean; html: boolean; timing: boolean; names: string[] };
   /** After Demultiplex steps: the outputs written, [output tag, name], by tag; every target is written once per output. */
   demultiplex?: [tag: number, name: string][];
 }

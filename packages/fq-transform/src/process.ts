@@ -99,7 +99,6 @@ export async function processConfig(options: ProcessOptions): Promise<ProcessRep
       if (!benchmark) await sink.write(payload);
       options.onProgress?.(source.moleculesRead);
     });
-    await sink.commit();
   } catch (error) {
     sink.abort();
     throw error;
@@ -115,6 +114,12 @@ export async function processConfig(options: ProcessOptions): Promise<ProcessRep
     }
     return sum;
   });
+  try {
+    await sink.commit(timings);
+  } catch (error) {
+    sink.abort();
+    throw error;
+  }
   return { molecules: source.moleculesRead, blocks: summary.blocks, threads, workpool, timings, wallMs: performance.now() - started };
 }
 

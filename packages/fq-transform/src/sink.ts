@@ -28,7 +28,9 @@ import type { Payload } from '@shoal/engine';
 import type { OutputPlan, Plan } from './plan.js';
 import { compress } from './compression.js';
 import { chunkNamePattern, outputTargets, plannedOutputFiles, targetFileName } from './output-names.js';
-import type { SideOutput } from './block.js';
+import { REPORT_SECTION, type SideOutput } from './block.js';
+import { reportHtml, reportJson, type StepTiming } from './report-files.js';
+import type { HtmlReport } from './report-html.js';
 
 interface SinkOptions {
   plan: Plan;
@@ -66,6 +68,8 @@ const BAM_HEADER_TEXT = '@HD\tVN:1.6\tSO:unsorted\n@PG\tID:fq-transform\tPN:fq-t
 export class OutputSink {
   private readonly targets: Target[] = [];
   private readonly side = new Map<string, ByteSink>();
+  /** The Report steps' sections, in step order (they arrive with the final block). */
+  private readonly reports: HtmlReport[] = [];
   private readonly marker: string | undefined;
   private finished = false;
   private readonly onExit = (): void => this.abort();
@@ -214,7 +218,10 @@ export class OutputSink {
         if (bytes.length) await target.sink!.write(bytes);
       }
     }
-    for (const entry of (payload.side as SideOutput[] | undefined) ?? []) await this.sideSink(entry.file).write(entry.bytes);
+    for (const entry of (payload.side as SideOutput[] | undefined) ?? []) {
+      if (entry.file === REPORT_SECTION) this.reports.push(JSON.parse(Buffer.from(entry.bytes).toString('utf8')) as HtmlReport);
+      else await this.sideSink(entry.file).write(entry.bytes);
+    }
   }
 
   private async writeChunked(target: Target, bytes: Uint8Array, ends: Int32Array, output: OutputPlan): Promise<void> {
@@ -248,8 +255,15 @@ export class OutputSink {
    * folder, no existing file unless --allow-overwrite); then all are renamed as one CommitGroup,
    * which puts every name back as it was when a rename fails.
    */
-  async commit(): Promise<void> {
+  async commit(timings?: StepTiming[]): Promise<void> {
     const output = this.options.plan.output;
+    const plan = this.options.plan;
+    if (output?.reports.json)
+      await this.sideSink(`${output.prefix}.json`).write(
+        Buffer.from(reportJson(plan, this.reports, output.reports.timing ? timings : undefined)),
+      );
+    if (output?.reports.html)
+      await this.sideSink(`${output.prefix}.html`).write(Buffer.from(reportHtml(this.reports, `fq-transform report: ${output.prefix}`)));
     const hashFiles: AtomicFile[] = [];
     const hashFile = (name: string, digest: string | undefined): void => {
       if (digest === undefined) return;

@@ -79,8 +79,9 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # output_hash_compressed = false    # (default: false) also write {file}.compressed.sha256,
     #                             # the SHA-256 of the file as written
     # compression_threads = 4     # accepted for compatibility; no effect
-    # report_html = false         # reports are not implemented yet: only false is accepted
-    # report_json = false         #   (same)
+    # report_html = false         # {prefix}.html: the Report steps' numbers and plots, self-contained
+    # report_json = false         # {prefix}.json: the Report steps' numbers (mbf's layout)
+    # report_timing = false       # add per-step wall and CPU milliseconds to the JSON (needs report_json)
     # report_timing = false       #   (same)
 
 # ============================================================================================
@@ -565,6 +566,15 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # n = 1000000               # (default: 1000000, >= 1) molecules between lines
     # output_infix = 'progress' # (default: standard error) write to {prefix}{ix_separator}{infix}.progress
     # filename = 'progress.log' # (default: standard error) or write to this file
+
+# [[step]]
+    # action = 'Report'         # statistics here in the chain, into {prefix}.json / {prefix}.html (set report_json / report_html)
+    # name = 'raw'              # (required, unique) the report's name
+    # count = true              # (default true) molecules
+    # base_statistics = false   # per segment: Q20/Q30/G+C bases, base content and quality by position
+    # length_distribution = false  # per segment: reads per length
+    # duplicate_count_per_read = false  # per segment: reads whose sequence was seen before
+    # duplicate_count_per_fragment = false  # molecules whose every read was seen before, together
 
 # [[step]]
     # action = 'Inspect'        # write the first n molecules reaching this step to a side file:

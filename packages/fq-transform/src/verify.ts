@@ -173,6 +173,11 @@ async function runOnce(caseDir: string, plan: Plan, threads: number, workpool: b
     }
     const got = decompressed(name, fs.readFileSync(path.join(workDir, name)));
     const want = decompressed(name, fs.readFileSync(path.join(caseDir, name)));
+    if (name.endsWith('.json')) {
+      const difference = jsonDifference(JSON.parse(Buffer.from(got).toString('utf8')), JSON.parse(Buffer.from(want).toString('utf8')), '');
+      if (difference) return `${name}: ${difference}`;
+      continue;
+    }
     if (Buffer.compare(got, want) !== 0) return `${name}: ${firstDifference(got, want)}`;
   }
   const stdoutFile = path.join(caseDir, 'stdout');
@@ -182,6 +187,37 @@ async function runOnce(caseDir: string, plan: Plan, threads: number, workpool: b
     if (Buffer.compare(got, want) !== 0) return `stdout: ${firstDifference(got, want)}`;
   }
   return undefined;
+}
+
+/**
+ * JSON outputs (reports) are compared as values, as mbf's test runner compares them: the same
+ * keys, equal numbers, strings and lists; an expected string "_IGNORED_" matches anything (paths,
+ * versions). The first difference, as a path, or undefined.
+ */
+function jsonDifference(got: unknown, want: unknown, at: string): string | undefined {
+  if (want === '_IGNORED_') return undefined;
+  if (Array.isArray(want)) {
+    if (!Array.isArray(got)) return `${at || '/'}: expected a list`;
+    if (got.length !== want.length) return `${at || '/'}: expected ${want.length} entries, got ${got.length}`;
+    for (let i = 0; i < want.length; i++) {
+      const difference = jsonDifference(got[i], want[i], `${at}/${i}`);
+      if (difference) return difference;
+    }
+    return undefined;
+  }
+  if (want !== null && typeof want === 'object') {
+    if (got === null || typeof got !== 'object' || Array.isArray(got)) return `${at || '/'}: expected an object`;
+    const wantKeys = Object.keys(want).sort();
+    const gotKeys = Object.keys(got).sort();
+    for (const key of wantKeys) if (!gotKeys.includes(key)) return `${at}/${key}: missing`;
+    for (const key of gotKeys) if (!wantKeys.includes(key)) return `${at}/${key}: not expected`;
+    for (const key of wantKeys) {
+      const difference = jsonDifference((got as Record<string, unknown>)[key], (want as Record<string, unknown>)[key], `${at}/${key}`);
+      if (difference) return difference;
+    }
+    return undefined;
+  }
+  return Object.is(got, want) || got === want ? undefined : `${at || '/'}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`;
 }
 
 export async function verifyCase(caseDir: string, options: VerifyOptions): Promise<string | undefined> {

@@ -26,6 +26,7 @@ A larger check of the same kind, outside the repository (not committed; quoted i
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import subprocess
@@ -500,6 +501,117 @@ def main() -> int:
             {**demux_inputs, **expected},
             f"anchor: {' '.join(cmd)} with barcodes.fa = '>sampleN / ^BARCODE' for the four barcodes (cutadapt 4.2; its 'unknown' files are our no-barcode ones)",
         )
+
+    # ---- Report: mbf's JSON layout, recomputed here; its before-filtering totals equal fastp's ------
+    def error_probability(q: int) -> float:
+        return 1.0 if q < 34 else 10 ** (-(q - 33) / 10)  # C pow (glibc), as mbf's Q_LOOKUP
+
+    def report_section(mates, per_read_duplicates: bool, fragments: bool) -> dict:
+        section: dict = {"molecule_count": len(mates[0])}
+        for segment, reads in zip(("read1", "read2"), mates):
+            longest = max((len(seq) for _, seq, _ in reads), default=0)
+            lengths = [0] * (longest + 1)
+            errors = [0.0] * longest
+            counts = {k: [0] * longest for k in "acgtn"}
+            total = q20 = q30 = 0
+            seen, duplicates = set(), 0
+            for _, seq, qual in reads:
+                lengths[len(seq)] += 1
+                if seq in seen:
+                    duplicates += 1
+                seen.add(seq)
+                total += len(seq)
+                for k, (base, q) in enumerate(zip(seq, qual)):
+                    q = ord(q)
+                    q20 += q >= 53
+                    q30 += q >= 63
+                    errors[k] += error_probability(q)
+                    counts[base.lower() if base in "ACGTacgt" else "n"][k] += 1
+            entry: dict = {"length_distribution": lengths}
+            if per_read_duplicates:
+                entry["duplicate_count"] = duplicates
+            entry["base_statistics"] = {
+                "total_bases": total,
+                "q20_bases": q20,
+                "q30_bases": q30,
+                "expected_errors_from_quality_curve": errors,
+                "gc_bases": sum(counts["c"]) + sum(counts["g"]),
+                "per_position_counts": counts,
+            }
+            section[segment] = entry
+        if fragments:
+            seen, duplicates = set(), 0
+            for a, b in zip(*mates):
+                if (a[1], b[1]) in seen:
+                    duplicates += 1
+                seen.add((a[1], b[1]))
+            section["fragment_duplicate_count"] = duplicates
+        return section
+
+    # the Mott cases' input (no empty read), so that 'after' can be seqtk's output
+    no_empty = [[r for r in reads if not r[0].startswith("edge_empty")] for reads in (r1, r2)]
+    before = report_section(no_empty, True, True)
+    for f in work.glob("fastp.*"):
+        f.unlink()
+    fastp_cmd = ["fastp", "-i", "mott_input_read1.fq", "-I", "mott_input_read2.fq", "-o", "fastp_1.fq", "-O", "fastp_2.fq", "-A", "-G", "-Q", "-L", "-w", "1", "-j", "fastp.json", "-h", "fastp.html"]
+    run(fastp_cmd, work)
+    fastp = json.loads((work / "fastp.json").read_text())["summary"]["before_filtering"]
+    mine = {
+        "total_reads": 2 * before["molecule_count"],
+        "total_bases": sum(before[s]["base_statistics"]["total_bases"] for s in ("read1", "read2")),
+        "q20_bases": sum(before[s]["base_statistics"]["q20_bases"] for s in ("read1", "read2")),
+        "q30_bases": sum(before[s]["base_statistics"]["q30_bases"] for s in ("read1", "read2")),
+    }
+    for key, value in mine.items():
+        assert fastp[key] == value, f"fastp {key} {fastp[key]} != {value}"
+    gc = sum(before[s]["base_statistics"]["gc_bases"] for s in ("read1", "read2")) / mine["total_bases"]
+    assert f"{gc:.6f}".rstrip("0") == str(fastp["gc_content"]).rstrip("0"), (gc, fastp["gc_content"])
+    # after the Mott trim: the reads seqtk's case wrote, reported the same way
+    trimmed = [parse_fastq((OUT_ROOT / "trim" / "mott_q0.05_l30" / f"output_read{m}.fq").read_bytes()) for m in (1, 2)]
+    after = report_section(trimmed, False, False)
+    envelope = {
+        "__": {
+            "version": "_IGNORED_",
+            "cwd": "_IGNORED_",
+            "input_files": {"interleaved": None, "read1": ["input_read1.fq"], "read2": ["input_read2.fq"]},
+            "repository": "_IGNORED_",
+        },
+        "before": before,
+        "after": after,
+        "run_info": {"program_version": "_IGNORED_", "input_toml": "_IGNORED_", "working_directory": "_IGNORED_"},
+        "report_order": ["before", "after"],
+    }
+    write_case(
+        "report",
+        "before_and_after_mott",
+        """[input]
+    read1 = 'input_read1.fq'
+    read2 = 'input_read2.fq'
+[[step]]
+    action = 'Report'
+    name = 'before'
+    base_statistics = true
+    length_distribution = true
+    duplicate_count_per_read = true
+    duplicate_count_per_fragment = true
+[[step]]
+    action = 'TrimQualityMott'
+    segment = 'All'
+[[step]]
+    action = 'Report'
+    name = 'after'
+    base_statistics = true
+    length_distribution = true
+[output]
+    prefix = 'output'
+    format = 'None'
+    report_json = true
+[options]
+    block_size = 17
+""",
+        {**mott_inputs, "output.json": (json.dumps(envelope, indent=2) + "\n").encode()},
+        f"recomputed: mbf's Report layout (report.rs and its parts), 'after' on seqtk's trimfq -q 0.05 -l 30 output; 'before' totals asserted equal to fastp's before_filtering ({' '.join(fastp_cmd)}, fastp 0.23.2): total_reads, total_bases, q20_bases, q30_bases, gc_content",
+    )
 
     # ---- configuration errors --------------------------------------------------------------------
     errors = [

@@ -63,6 +63,7 @@ import { validateReadPairing } from './validate/validate-read-pairing.js';
 import { validateAllReadsSameLength } from './validate/validate-all-reads-same-length.js';
 import { inspect } from './reports/inspect.js';
 import { progress } from './reports/progress.js';
+import { report } from './reports/report.js';
 
 /** `step` under another action name (mbf's aliases). */
 function alias(step: StepDefinition, action: string): StepDefinition {
@@ -144,6 +145,7 @@ const STEPS: StepDefinition[] = [
   // reports
   inspect,
   progress,
+  report,
 ] as StepDefinition[];
 
 const registry = new Map<string, StepDefinition>();

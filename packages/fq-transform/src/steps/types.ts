@@ -72,6 +72,8 @@ export interface StepDefinition<Config = unknown, State = unknown, Compiled = un
    * virtually); those that do not yet say so here and the configuration is refused.
    */
   followsDemultiplex?: boolean;
+  /** A Report step: its name (unique among the reports; the order of the report files follows the steps). */
+  reportName?(config: Config): string;
   /** Tags this step makes. */
   declares?(config: Config): TagDeclaration[];
   /** Tags this step reads (must exist; numeric/bool kinds are checked by the step's parse via env.tags). */
