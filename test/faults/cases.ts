@@ -754,6 +754,13 @@ const TOML_FAULTS: { id: string; config: string; stderr: RegExp }[] = [
     stderr: /c\.toml \(line \d+\).*'seed'.*required/,
   },
   {
+    id: 'MergeReads: concatenate without a spacer',
+    config: toml(
+      "[[step]]\n    action = 'MergeReads'\n    algorithm = 'Fastp'\n    segment1 = 'read1'\n    segment2 = 'read2'\n    reverse_complement_segment2 = true\n    min_overlap = 30\n    max_mismatch_rate = 0.2\n    max_mismatch_count = 5\n    no_overlap_strategy = 'concatenate'\n",
+    ),
+    stderr: /c\.toml \(line \d+\).*MergeReads.*'concatenate_spacer'/,
+  },
+  {
     id: 'Report: no report file asked for',
     config: toml("[[step]]\n    action = 'Report'\n    name = 'raw'\n"),
     stderr: /c\.toml \(line \d+\).*Report.*needs report_json = true or report_html = true/,

@@ -201,6 +201,20 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # keep_tag = false          # (required) keep the tagged bases themselves?
 
 # [[step]]
+    # action = 'MergeReads'     # merge overlapping mates into segment1 (fastp's overlap search), segment2 emptied
+    # algorithm = 'Fastp'       # (required) the only one (alias 'FastpSeemsWeird')
+    # segment1 = 'read1'        # (required)
+    # segment2 = 'read2'        # (required, another segment)
+    # reverse_complement_segment2 = true  # (required) reverse-complement segment2 first (true for Illumina pairs)
+    # min_overlap = 30          # (required, >= 5) bases the mates must share
+    # max_mismatch_rate = 0.2   # (required, 0 <= x < 1) mismatches allowed per overlapping base
+    # max_mismatch_count = 5    # (required) mismatches allowed at most
+    # no_overlap_strategy = 'as_is'  # (required) 'as_is' | 'concatenate' (segment1 + spacer + segment2)
+    # concatenate_spacer = 'NNNN'  # (required with 'concatenate') between the mates
+    # spacer_quality_char = '!' # (default '!' = 33) the spacer's quality
+    # out_label = 'merged'      # (optional) a bool tag, true where the mates were merged
+
+# [[step]]
     # action = 'StoreTagInSequence'  # write a location tag's (possibly changed) sequence back into the read
     # in_label = 'mytag'        # (required) a location tag
     # ignore_missing = false    # (default: false) skip molecules without the tag instead of failing

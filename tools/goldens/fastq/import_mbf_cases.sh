@@ -6,7 +6,8 @@
 #
 #   tools/goldens/fastq/import_mbf_cases.sh /path/to/mbf-fastq-processor [commit]
 #
-# The list below is every case of test_cases/demultiplex whose steps fq-transform has, whose
+# The list below is every case of test_cases/demultiplex and of single_step/edits/merge_reads
+# whose steps fq-transform has, whose
 # files are small (< 1 MiB each) and whose expected files fq-transform can match byte for byte
 # (not mbf's boxed error texts or progress timings). Cases left out, and why: docs/tools/fq-transform.md.
 set -euo pipefail
@@ -27,13 +28,18 @@ cases=(
   demultiplex/simple_no_unmatched
   demultiplex/simple_single_barcode
   demultiplex/two_barcodes
+  single_step/edits/merge_reads/no_overlap_concatenate
+  single_step/edits/merge_reads/no_overlap_keep
+  single_step/edits/merge_reads/overlap_perfect_match
+  single_step/edits/merge_reads/overlap_with_tag
+  single_step/edits/merge_reads/vs_fastp
 )
 rm -rf "$out"
 full=$(git -C "$mbf" rev-parse "$commit")
 for case in "${cases[@]}"; do
   git -C "$mbf" ls-tree -r "$full" "test_cases/$case/" | while read -r mode _ _ path; do
     name=${path#test_cases/}
-    [[ $name == *.rapidgzip_index ]] && continue
+    [[ $name == *.rapidgzip_index || $(basename "$name") == ignore_* || $name == */ignore_*/* ]] && continue
     mkdir -p "$out/$(dirname "$name")"
     source=$path
     if [[ $mode == 120000 ]]; then

@@ -15,6 +15,7 @@ import { convertQuality } from './edits/convert-quality.js';
 import { lowercase } from './edits/lowercase.js';
 import { uppercase } from './edits/uppercase.js';
 import { trimAtTag } from './edits/trim-at-tag.js';
+import { mergeReads } from './edits/merge-reads.js';
 import { head } from './filters/head.js';
 import { skip } from './filters/skip.js';
 import { filterEmpty } from './filters/filter-empty.js';
@@ -84,6 +85,7 @@ const STEPS: StepDefinition[] = [
   lowercase,
   uppercase,
   trimAtTag,
+  mergeReads,
   // filters
   head,
   skip,

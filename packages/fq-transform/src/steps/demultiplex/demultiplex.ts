@@ -54,8 +54,9 @@ export const demultiplex = defineStep<Config, State, { exact: Map<string, number
     } else {
       if (kind !== 'bool')
         throw table.error(`tag '${label}' is a ${kind} tag: name its [barcodes.NAME] section with 'barcodes'`, 'in_label');
-      if (table.has('output_unmatched'))
-        throw table.error('output_unmatched is not valid for a bool tag (both values have an output)', 'output_unmatched');
+      // mbf accepts (and ignores) output_unmatched = false here; true would promise a file that never comes
+      if (table.has('output_unmatched') && table.boolean('output_unmatched'))
+        throw table.error('output_unmatched = true is not valid for a bool tag (both values have an output)', 'output_unmatched');
       barcodeToName = [
         ['false', `${label}=false`],
         ['true', `${label}=true`],

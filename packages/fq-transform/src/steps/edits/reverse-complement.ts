@@ -4,7 +4,8 @@ import { conditionOf, type ConditionalTag } from '../../block.js';
 import { ifTagKey, segmentKey } from '../../config-keys.js';
 import { defineStep } from '../types.js';
 
-const COMPLEMENT = new Uint8Array(256).map((_, i) => i);
+/** IUPAC complement of a base byte (case kept; unknown bytes map to themselves). */
+export const COMPLEMENT = new Uint8Array(256).map((_, i) => i);
 for (const [a, b] of ['AT', 'CG', 'GC', 'TA', 'UA', 'RY', 'YR', 'SS', 'WW', 'KM', 'MK', 'BV', 'VB', 'DH', 'HD', 'NN']) {
   COMPLEMENT[a!.charCodeAt(0)] = b!.charCodeAt(0);
   COMPLEMENT[a!.toLowerCase().charCodeAt(0)] = b!.toLowerCase().charCodeAt(0);
