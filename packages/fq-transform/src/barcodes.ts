@@ -3,8 +3,8 @@
  * HammingCorrect name by `barcodes = 'NAME'`. Checked as mbf checks them, each error naming the
  * section, key and line: at least one entry; barcodes of upper-case IUPAC letters and '_' (which
  * joins the hits of a multi-region tag); all of one length; no output named 'no-barcode'
- * (reserved for unmatched reads); no two barcodes that one sequence could match (IUPAC codes
- * overlapping at every position). Several barcodes may share one output name.
+ * (reserved for unmatched reads); no two barcodes of different outputs that one sequence could
+ * match (IUPAC codes overlapping at every position). Several barcodes may share one output name.
  */
 import { ConfigError, type TomlDocument } from './toml.js';
 
@@ -67,7 +67,8 @@ export function parseBarcodeTables(doc: TomlDocument): Map<string, BarcodeTable>
     }
     for (let i = 0; i < entries.length; i++)
       for (let j = 0; j < i; j++)
-        if (overlap(entries[i]![0], entries[j]![0]))
+        // two patterns for one output may overlap (mbf's same_files case): the molecule goes there either way
+        if (entries[i]![1] !== entries[j]![1] && overlap(entries[i]![0], entries[j]![0]))
           throw fail(`barcodes '${entries[j]![0]}' and '${entries[i]![0]}' can match the same sequence`, [...path, entries[i]![0]]);
     const hasIupac = entries.some(([barcode]) => /[^ACGT_]/.test(barcode));
     tables.set(name, { name, entries, length, hasIupac });

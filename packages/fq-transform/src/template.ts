@@ -520,6 +520,12 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
 # --------------------------------------------------------------------------------------------
 
 # [[step]]
+    # action = 'QuantifyTag'    # count each value of a location tag into {prefix}_{infix}.qr.json (most frequent first)
+    # in_label = 'umi'          # (required) a location tag
+    # infix = 'umi_counts'      # (required) part of the file name
+    # region_separator = '_'    # (default '_') joins the hits of a multi-region tag
+
+# [[step]]
     # action = 'HammingCorrect'  # snap a tag's sequences to the nearest barcode of a [barcodes.NAME] section
     # in_label = 'barcode'      # (required) a location or string tag
     # out_label = 'corrected'   # (required) the new tag

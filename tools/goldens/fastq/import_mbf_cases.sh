@@ -6,10 +6,10 @@
 #
 #   tools/goldens/fastq/import_mbf_cases.sh /path/to/mbf-fastq-processor [commit]
 #
-# The list below is every case of test_cases/demultiplex and of single_step/edits/merge_reads
-# whose steps fq-transform has, whose
-# files are small (< 1 MiB each) and whose expected files fq-transform can match byte for byte
-# (not mbf's boxed error texts or progress timings). Cases left out, and why: docs/tools/fq-transform.md.
+# The list below: cases of the steps FASTQ 2/2 brought (Demultiplex, MergeReads, QuantifyTag,
+# TagDuplicates) whose files are small (< 1 MiB each, a few MB in all) and whose expected files
+# fq-transform can match byte for byte (not mbf's boxed error texts or progress timings).
+# tools/goldens/fastq/run_mbf_suite.sh runs all of mbf's cases, out of the tree. Cases left out, and why: docs/tools/fq-transform.md.
 set -euo pipefail
 mbf=${1:?usage: import_mbf_cases.sh MBF_CLONE [COMMIT]}
 commit=${2:-ffaf84c2}
@@ -33,6 +33,10 @@ cases=(
   single_step/edits/merge_reads/overlap_perfect_match
   single_step/edits/merge_reads/overlap_with_tag
   single_step/edits/merge_reads/vs_fastp
+  demultiplex/quantify_tag
+  integration_tests/calc/quantify_regions_simple
+  single_step/duplicates/exact_location_tag
+  single_step/error_handling/demultiplex/barcodes/same_files
 )
 rm -rf "$out"
 full=$(git -C "$mbf" rev-parse "$commit")

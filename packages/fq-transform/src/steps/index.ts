@@ -39,6 +39,7 @@ import { trimQualityMott } from './trim/trim-quality-mott.js';
 import { trimQualityWindow } from './trim/trim-quality-window.js';
 import { trimAdapter } from './trim/trim-adapter.js';
 import { tagDuplicates } from './tag/tag-duplicates.js';
+import { quantifyTag } from './tag/quantify-tag.js';
 import { demultiplex } from './demultiplex/demultiplex.js';
 import { hammingCorrect } from './demultiplex/hamming-correct.js';
 import { calcLength } from './calc/calc-length.js';
@@ -134,6 +135,7 @@ const STEPS: StepDefinition[] = [
   forgetTag,
   forgetAllTags,
   tagDuplicates,
+  quantifyTag,
   hammingCorrect,
   // demultiplex
   demultiplex,
