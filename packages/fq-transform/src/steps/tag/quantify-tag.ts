@@ -53,7 +53,7 @@ export const quantifyTag = defineStep<Config, State>({
     const state = context.state;
     if (block.final) {
       for (const [tag, file] of config.files)
-        block.side.push({ file, bytes: Buffer.from(quantifyJson(state.get(tag) ?? new Map()), 'latin1') });
+        block.side.push({ file, bytes: Buffer.from(quantifyJson(state.get(tag) ?? new Map<string, number>()), 'latin1') });
       return;
     }
     const values: TagValue[] = block.tag(config.label);
@@ -63,7 +63,7 @@ export const quantifyTag = defineStep<Config, State>({
       const key = value.map((hit) => hit.sequence).join(config.regionSeparator);
       const tag = block.outputTags ? block.outputTags[i]! : 0;
       let counts = state.get(tag);
-      if (!counts) state.set(tag, (counts = new Map()));
+      if (!counts) state.set(tag, (counts = new Map<string, number>()));
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   },
