@@ -75,6 +75,29 @@ describe('fq-transform reports', () => {
   });
 });
 
+describe('a Report before a Head', () => {
+  it('sees the whole input (mbf: the Head does not stop the readers then), the outputs only the first n', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoal-report-head-'));
+    try {
+      const caseDir = path.join(repoRoot, 'test', 'fastq-cases', 'c', 'report', 'before_and_after_mott');
+      const file = path.join(dir, 'c.toml');
+      fs.writeFileSync(
+        file,
+        `[input]\n    read1 = '${caseDir}/input_read1.fq'\n[[step]]\n    action = 'Report'\n    name = 'all'\n[[step]]\n    action = 'Head'\n    n = 5\n` +
+          `[[step]]\n    action = 'Report'\n    name = 'head'\n[output]\n    prefix = 'o'\n    report_json = true\n[options]\n    block_size = 3\n    max_blocks_in_flight = 2\n`,
+      );
+      await processConfig({ configFile: file, outputDirectory: dir, threads: 2 });
+      const report = JSON.parse(fs.readFileSync(path.join(dir, 'o.json'), 'utf8')) as Record<string, { molecule_count: number }>;
+      const inputReads = fs.readFileSync(path.join(caseDir, 'input_read1.fq'), 'utf8').split('\n').length - 1;
+      expect(report.all!.molecule_count).toBe(inputReads / 4);
+      expect(report.head!.molecule_count).toBe(5);
+      expect(fs.readFileSync(path.join(dir, 'o_read1.fq'), 'utf8').split('\n').length - 1).toBe(20);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(!browser)(
   `fq-transform HTML report in ${browser ?? 'a browser (skipped: no chromium on PATH; apt-get install chromium)'}`,
   () => {

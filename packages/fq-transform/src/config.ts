@@ -289,6 +289,7 @@ export function planFromDocument(doc: TomlDocument): Plan {
       );
     const forked = definition.forks?.(config);
     if (forked) env.demultiplex = forked;
+    if (definition.needsWholeInput) env.wholeInputNeeded = true;
     const reportName = definition.reportName?.(config);
     if (reportName !== undefined) {
       if (!output?.reports.json && !output?.reports.html)

@@ -24,6 +24,8 @@ export interface StepEnvironment {
   barcodeTables: ReadonlyMap<string, BarcodeTable>;
   /** The outputs of the Demultiplex steps so far; undefined before any. */
   demultiplex?: DemultiplexOutputs;
+  /** An earlier step needs every molecule of the input (StepDefinition.needsWholeInput): a Head must not stop the readers. */
+  wholeInputNeeded?: boolean;
 }
 
 /**
@@ -72,6 +74,12 @@ export interface StepDefinition<Config = unknown, State = unknown, Compiled = un
    * virtually); those that do not yet say so here and the configuration is refused.
    */
   followsDemultiplex?: boolean;
+  /**
+   * mbf's transmits_premature_termination = false: the step must see the whole input even when a
+   * later Head has all it needs (a report of the input, a table of every read), so a Head after it
+   * keeps the readers going and only drops what follows its n.
+   */
+  needsWholeInput?: boolean;
   /** A Report step: its name (unique among the reports; the order of the report files follows the steps). */
   reportName?(config: Config): string;
   /** Tags this step makes. */

@@ -1,7 +1,8 @@
 /**
  * Head: keep the first `n` molecules. Serial; once `n` are out it ends the input (the readers
- * stop). After a Demultiplex step, the first `n` of each output (mbf), and the input ends once
- * every output has its `n`.
+ * stop), unless an earlier step needs the whole input (a Report, QuantifyTag or StoreTagsInTable
+ * before it: mbf's rule), when it only drops the rest. After a Demultiplex step, the first `n` of
+ * each output (mbf), and the input ends once every output has its `n`.
  */
 import { defineStep } from '../types.js';
 
@@ -9,11 +10,17 @@ interface Config {
   n: number;
   /** The output tags of the Demultiplex steps before this one; undefined without any. */
   outputs?: number[];
+  /** No earlier step needs the whole input: reaching n may stop the readers. */
+  mayEndInput: boolean;
 }
 
 export const head = defineStep<Config, { soFar: number; perOutput: Record<number, number> }>({
   action: 'Head',
-  parse: (table, env) => ({ n: table.integer('n', { min: 0 }), outputs: env.demultiplex?.outputs.map(([tag]) => tag) }),
+  parse: (table, env) => ({
+    n: table.integer('n', { min: 0 }),
+    outputs: env.demultiplex?.outputs.map(([tag]) => tag),
+    mayEndInput: env.wholeInputNeeded !== true,
+  }),
   needsSerial: () => true,
   followsDemultiplex: true,
   initState: () => ({ soFar: 0, perOutput: {} }),
@@ -28,12 +35,12 @@ export const head = defineStep<Config, { soFar: number; perOutput: Record<number
         state.perOutput[tag] = soFar + 1;
       }
       block.keep(keep);
-      if (config.outputs.every((tag) => (state.perOutput[tag] ?? 0) >= config.n)) context.endInput();
+      if (config.mayEndInput && config.outputs.every((tag) => (state.perOutput[tag] ?? 0) >= config.n)) context.endInput();
       return;
     }
     const remaining = Math.max(0, config.n - state.soFar);
     block.truncate(remaining);
     state.soFar += block.count;
-    if (state.soFar >= config.n) context.endInput();
+    if (config.mayEndInput && state.soFar >= config.n) context.endInput();
   },
 });

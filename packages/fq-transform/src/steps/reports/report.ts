@@ -93,6 +93,7 @@ export const report = defineStep<Config, State>({
     return { name, count, baseStatistics, lengthDistribution, duplicatesPerRead, duplicatesPerFragment, outputs };
   },
   needsSerial: () => true,
+  needsWholeInput: true, // mbf: the whole input is reported even when a later Head stops early
   stateStaysHome: true,
   followsDemultiplex: true,
   reportName: (config) => config.name,

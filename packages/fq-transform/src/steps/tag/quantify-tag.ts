@@ -44,6 +44,7 @@ export const quantifyTag = defineStep<Config, State>({
     return { label, infix, regionSeparator, files };
   },
   needsSerial: () => true,
+  needsWholeInput: true, // mbf: the whole input is reported even when a later Head stops early
   stateStaysHome: true,
   followsDemultiplex: true,
   uses: (config) => [config.label],

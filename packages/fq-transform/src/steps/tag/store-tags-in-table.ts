@@ -49,6 +49,7 @@ export const storeTagsInTable = defineStep<Config, { headerWritten: boolean }>({
     return { file, compression, regionSeparator, labels: labels ?? [...available].sort(), available };
   },
   needsSerial: () => true,
+  needsWholeInput: true, // mbf: the whole input is reported even when a later Head stops early
   uses: (config) => config.available,
   sideFiles: (config) => [config.file],
   initState: () => ({ headerWritten: false }),

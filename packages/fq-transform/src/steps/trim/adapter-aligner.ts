@@ -25,8 +25,16 @@ const T = 8;
 const ACGT_TABLE = new Uint8Array(256).fill(0x80);
 /** cutadapt's _iupac_table: IUPAC letters to their bases' bits; N also matches 0x80; others 0. */
 const IUPAC_TABLE = new Uint8Array(256);
-/** ASCII upper-casing. */
-const UPPER_TABLE = new Uint8Array(256);
+/**
+ * cutadapt's plain mode compares the upper-cased read byte with an adapter of A, C, G and T only;
+ * that is the same as AND-ing these bits (a/A 1, c/C 2, g/G 4, t/T 8, anything else 0, U included),
+ * which lets one inner loop serve every mode.
+ */
+const PLAIN_TABLE = new Uint8Array(256);
+for (const [k, letter] of ['A', 'C', 'G', 'T'].entries()) {
+  PLAIN_TABLE[letter.charCodeAt(0)] = 1 << k;
+  PLAIN_TABLE[letter.toLowerCase().charCodeAt(0)] = 1 << k;
+}
 {
   for (const [letter, bits] of Object.entries({ A, C, G, T, U: T })) {
     ACGT_TABLE[letter.charCodeAt(0)] = bits;
@@ -40,7 +48,6 @@ const UPPER_TABLE = new Uint8Array(256);
     IUPAC_TABLE[letter.charCodeAt(0)] = bits;
     IUPAC_TABLE[letter.toLowerCase().charCodeAt(0)] = bits;
   }
-  for (let b = 0; b < 256; b++) UPPER_TABLE[b] = b >= 0x61 && b <= 0x7a ? b - 32 : b;
 }
 
 /** The letters cutadapt accepts in an adapter (after upper-casing, U→T and I→N). */
@@ -118,7 +125,7 @@ export class AdapterAligner {
       if (this.effectiveLength === 0) throw new Error('Cannot have only N wildcards in the sequence');
       this.reference = bytes.map((b) => IUPAC_TABLE[b]!);
     } else if (this.wildcardQuery) this.reference = bytes.map((b) => ACGT_TABLE[b]!);
-    else this.reference = bytes;
+    else this.reference = bytes.map((b) => PLAIN_TABLE[b]!);
     this.cost = new Int32Array(m + 1);
     this.score = new Int32Array(m + 1);
     this.origin = new Int32Array(m + 1);
@@ -126,8 +133,7 @@ export class AdapterAligner {
 
   /** The best alignment of the adapter to `read`, or undefined for none within the error rate and overlap. */
   locate(read: Uint8Array): AdapterAlignment | undefined {
-    const table = this.wildcardQuery ? IUPAC_TABLE : this.wildcardRef ? ACGT_TABLE : UPPER_TABLE;
-    const compareAscii = !this.wildcardQuery && !this.wildcardRef;
+    const table = this.wildcardQuery ? IUPAC_TABLE : this.wildcardRef ? ACGT_TABLE : PLAIN_TABLE;
     const n = read.length;
     if (this.translated.length < n) this.translated = new Uint8Array(Math.max(n, this.translated.length * 2));
     const s2 = this.translated;
@@ -186,38 +192,50 @@ export class AdapterAligner {
       let diagOrigin = colOrigin[0]!;
       if (startInQuery) colOrigin[0] = j;
       else colCost[0] = j * insertionCost;
+      // the cell above (row i - 1 of this column) and the diagonal (row i - 1 of the last) are kept
+      // in locals: one read and three writes of the column per cell
+      let upCost = colCost[0]!;
+      let upScore = colScore[0]!;
+      let upOrigin = colOrigin[0]!;
+      const readByte = s2[j - 1]!;
       for (let i = 1; i <= last; i++) {
-        const equal = compareAscii ? s1[i - 1] === s2[j - 1] : (s1[i - 1]! & s2[j - 1]!) !== 0;
+        const leftCost = colCost[i]!;
+        const leftScore = colScore[i]!;
+        const leftOrigin = colOrigin[i]!;
+        const refByte = s1[i - 1]!;
         let cost: number;
         let score: number;
-        if (equal) {
+        if ((refByte & readByte) !== 0) {
           cost = diagCost;
           origin = diagOrigin;
           score = diagScore + 1;
         } else {
           const costDiag = diagCost + 1;
-          const costDeletion = colCost[i]! + deletionCost;
-          const costInsertion = colCost[i - 1]! + insertionCost;
+          const costDeletion = leftCost + deletionCost;
+          const costInsertion = upCost + insertionCost;
           if (costDiag <= costDeletion && costDiag <= costInsertion) {
             cost = costDiag;
             origin = diagOrigin;
             score = diagScore - 1;
           } else if (costInsertion <= costDeletion) {
             cost = costInsertion;
-            origin = colOrigin[i - 1]!;
-            score = colScore[i - 1]! - 2;
+            origin = upOrigin;
+            score = upScore - 2;
           } else {
             cost = costDeletion;
-            origin = colOrigin[i]!;
-            score = colScore[i]! - 2;
+            origin = leftOrigin;
+            score = leftScore - 2;
           }
         }
-        diagCost = colCost[i]!;
-        diagScore = colScore[i]!;
-        diagOrigin = colOrigin[i]!;
+        diagCost = leftCost;
+        diagScore = leftScore;
+        diagOrigin = leftOrigin;
         colCost[i] = cost;
         colOrigin[i] = origin;
         colScore[i] = score;
+        upCost = cost;
+        upScore = score;
+        upOrigin = origin;
       }
       lastFilledI = last;
       while (last >= 0 && colCost[last]! > k) last--;
