@@ -144,6 +144,50 @@ describe("TrimAdapter and ExtractAdapter (cutadapt's 3' adapter)", () => {
   });
 });
 
+describe("TrimAdapter's prefilter", () => {
+  it('never changes a result: the aligner with and without it agree on reads made to be near misses', () => {
+    let seed = 12345;
+    const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const base = (): string => 'ACGT'[Math.floor(random() * 4)]!;
+    const adapter = 'AGATCGGAAGAGCACACGTCTGAACTCCAGTCA';
+    const mutate = (text: string, rate: number): string =>
+      [...text].map((c) => (random() < rate ? (random() < 0.6 ? base() : random() < 0.5 ? '' : c + base()) : c)).join('');
+    const reads: Uint8Array[] = [];
+    for (let r = 0; r < 4000; r++) {
+      const length = 20 + Math.floor(random() * 140);
+      let read = Array.from({ length }, base).join('');
+      const draw = random();
+      // adapters whole or cut, with 0-4 edits, inside or at the end; some N and lower case
+      if (draw < 0.6) {
+        const piece = mutate(adapter.slice(0, 3 + Math.floor(random() * 31)), random() * 0.2);
+        const at = random() < 0.5 ? Math.max(0, length - piece.length) : Math.floor(random() * length);
+        read = (read.slice(0, at) + piece + read.slice(at)).slice(0, length + (random() < 0.5 ? 0 : 10));
+      }
+      if (random() < 0.1) read = read.replace(/./g, (c) => (random() < 0.03 ? 'N' : c));
+      if (random() < 0.05) read = read.toLowerCase();
+      reads.push(bytes(read));
+    }
+    for (const [maxErrors, minOverlap, indels] of [
+      [0.1, 3, true],
+      [0.1, 3, false],
+      [0.2, 5, true],
+      [0.15, 1, true],
+      [2, 3, true],
+    ] as const) {
+      const options = { maxErrors, minOverlap, indels, flags: BACK };
+      const filtered = new AdapterAligner(adapter, options);
+      const plain = new AdapterAligner(adapter, { ...options, prefilter: false });
+      let found = 0;
+      for (const read of reads) {
+        const expected = plain.locate(read);
+        expect(filtered.locate(read)).toEqual(expected);
+        if (expected) found++;
+      }
+      expect(found).toBeGreaterThan(500);
+    }
+  });
+});
+
 describe('TagDuplicates', () => {
   it('tags the second and later occurrences, across blocks, by every segment under All', () => {
     const env = environment(['read1', 'read2']);

@@ -78,6 +78,94 @@ export interface AlignerOptions {
   flags: number;
   /** cutadapt -N (--match-read-wildcards). */
   readWildcards?: boolean;
+  /** Skip the alignment of reads that cannot hold an acceptable match (exact; default true; tests turn it off to compare). */
+  prefilter?: boolean;
+}
+
+/**
+ * The pieces an acceptable alignment must contain exactly (pigeonhole: an alignment with e edits
+ * of a stretch split into e + 1 pieces leaves one piece unedited), for the plain mode only.
+ * Acceptable alignments (cutadapt's rule: ref part length L ≥ min_overlap, cost ≤ L × rate) are
+ * (a) the whole adapter anywhere in the read, cost ≤ floor(m × rate), or (b) an adapter prefix
+ * ending at the read's end. (b) is grouped by the edits e = floor(L × rate) its lengths allow:
+ * for e = 0 the read must end in the prefix itself; otherwise one piece of the group's shortest
+ * prefix lies in the read's last Lmax + e bases. Cells of the alignment at or below the error
+ * bound are computed exactly under cutadapt's band (a stale cell beyond it is above the bound),
+ * so every candidate the aligner could accept is a real alignment and holds such a piece: a read
+ * with none is a read the aligner rejects, and skipping it changes no result.
+ */
+interface Prefilter {
+  fullPieces: Buffer[];
+  exactSuffixLengths: number[];
+  tailGroups: { pieces: Buffer[]; window: number }[];
+  /**
+   * Every piece by its first K_MER bases (2 bits a base): the pieces starting with that k-mer,
+   * each with the window it must lie in (Infinity for the whole read). One pass over the read
+   * finds the candidates; undefined when a piece is shorter than K_MER (then indexOf per piece).
+   */
+  byKmer?: { piece: Buffer; window: number }[][];
+  /** Per k-mer value: 1 when some piece starts with it (the one lookup made for most bases). */
+  kmerStarts?: Uint8Array;
+}
+
+const K_MER = 5;
+/** PLAIN_TABLE's bit codes (1, 2, 4, 8) to 0..3; 255 for anything else. */
+const CODE_INDEX = new Uint8Array(256).fill(255);
+CODE_INDEX[1] = 0;
+CODE_INDEX[2] = 1;
+CODE_INDEX[4] = 2;
+CODE_INDEX[8] = 3;
+
+function kmerOf(codes: Uint8Array, at: number): number {
+  let value = 0;
+  for (let k = 0; k < K_MER; k++) value = (value << 2) | CODE_INDEX[codes[at + k]!]!;
+  return value;
+}
+
+/** `codes` split into `count` contiguous pieces, as even as possible. */
+function splitPieces(codes: Uint8Array, count: number): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let k = 0; k < count; k++) {
+    const from = Math.floor((k * codes.length) / count);
+    const to = Math.floor(((k + 1) * codes.length) / count);
+    pieces.push(Buffer.from(codes.subarray(from, to)));
+  }
+  return pieces;
+}
+
+function makePrefilter(codes: Uint8Array, rate: number, minOverlap: number): Prefilter | undefined {
+  const m = codes.length;
+  const errors = (length: number): number => Math.floor(length * rate);
+  if (errors(m) + 1 > m) return undefined; // pieces would be empty: no filter
+  const prefilter: Prefilter = { fullPieces: splitPieces(codes, errors(m) + 1), exactSuffixLengths: [], tailGroups: [] };
+  const groups = new Map<number, number[]>();
+  for (let length = minOverlap; length <= m; length++) {
+    const e = errors(length);
+    if (!groups.has(e)) groups.set(e, []);
+    groups.get(e)!.push(length);
+  }
+  for (const [e, lengths] of groups) {
+    if (e === 0) prefilter.exactSuffixLengths.push(...lengths);
+    else {
+      const shortest = lengths[0]!;
+      if (e + 1 > shortest) return undefined;
+      prefilter.tailGroups.push({ pieces: splitPieces(codes.subarray(0, shortest), e + 1), window: lengths[lengths.length - 1]! + e });
+    }
+  }
+  const all = [
+    ...prefilter.fullPieces.map((piece) => ({ piece, window: Infinity })),
+    ...prefilter.tailGroups.flatMap((group) => group.pieces.map((piece) => ({ piece, window: group.window }))),
+  ];
+  if (all.every(({ piece }) => piece.length >= K_MER)) {
+    prefilter.byKmer = Array.from({ length: 1 << (2 * K_MER) }, () => []);
+    prefilter.kmerStarts = new Uint8Array(1 << (2 * K_MER));
+    for (const entry of all) {
+      const key = kmerOf(entry.piece, 0);
+      prefilter.byKmer[key]!.push(entry);
+      prefilter.kmerStarts[key] = 1;
+    }
+  }
+  return prefilter;
 }
 
 export class AdapterAligner {
@@ -96,6 +184,7 @@ export class AdapterAligner {
   private readonly origin: Int32Array;
   private readonly flags: number;
   private translated = new Uint8Array(256);
+  private readonly prefilter: Prefilter | undefined;
 
   constructor(adapter: string, options: AlignerOptions) {
     const sequence = adapter;
@@ -129,6 +218,55 @@ export class AdapterAligner {
     this.cost = new Int32Array(m + 1);
     this.score = new Int32Array(m + 1);
     this.origin = new Int32Array(m + 1);
+    this.prefilter =
+      options.prefilter !== false && !this.wildcardRef && !this.wildcardQuery
+        ? makePrefilter(this.reference, this.maxErrorRate, this.minOverlap)
+        : undefined;
+  }
+
+  /** Whether the translated read holds a piece every acceptable alignment needs (see Prefilter). */
+  private mightMatch(codes: Uint8Array, n: number): boolean {
+    const prefilter = this.prefilter!;
+    const reference = this.reference;
+    for (const length of prefilter.exactSuffixLengths) {
+      if (length > n) break;
+      let k = 0;
+      while (k < length && codes[n - length + k] === reference[k]) k++;
+      if (k === length) return true;
+    }
+    const byKmer = prefilter.byKmer;
+    const kmerStarts = prefilter.kmerStarts;
+    if (byKmer && kmerStarts) {
+      // one pass: a rolling k-mer (reset by any base other than A/C/G/T), candidates verified in full
+      const mask = (1 << (2 * K_MER)) - 1;
+      let value = 0;
+      let valid = 0;
+      for (let j = 0; j < n; j++) {
+        const index = CODE_INDEX[codes[j]!]!;
+        if (index === 255) {
+          valid = 0;
+          continue;
+        }
+        value = ((value << 2) | index) & mask;
+        if (++valid < K_MER || kmerStarts[value] === 0) continue;
+        const candidates = byKmer[value]!;
+        const start = j - K_MER + 1;
+        for (const { piece, window } of candidates) {
+          if (start + piece.length > n || start < n - window) continue;
+          let k = K_MER;
+          while (k < piece.length && codes[start + k] === piece[k]) k++;
+          if (k === piece.length) return true;
+        }
+      }
+      return false;
+    }
+    const read = Buffer.from(codes.buffer, codes.byteOffset, n);
+    for (const piece of prefilter.fullPieces) if (read.indexOf(piece) >= 0) return true;
+    for (const group of prefilter.tailGroups) {
+      const from = Math.max(0, n - group.window);
+      for (const piece of group.pieces) if (read.indexOf(piece, from) >= 0) return true;
+    }
+    return false;
   }
 
   /** The best alignment of the adapter to `read`, or undefined for none within the error rate and overlap. */
@@ -138,6 +276,7 @@ export class AdapterAligner {
     if (this.translated.length < n) this.translated = new Uint8Array(Math.max(n, this.translated.length * 2));
     const s2 = this.translated;
     for (let j = 0; j < n; j++) s2[j] = table[read[j]!]!;
+    if (this.prefilter && !this.mightMatch(s2, n)) return undefined;
     const s1 = this.reference;
     const m = this.m;
     const { cost: colCost, score: colScore, origin: colOrigin } = this;
