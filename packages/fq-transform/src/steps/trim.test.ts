@@ -151,7 +151,9 @@ describe("TrimAdapter's prefilter", () => {
     const base = (): string => 'ACGT'[Math.floor(random() * 4)]!;
     const adapter = 'AGATCGGAAGAGCACACGTCTGAACTCCAGTCA';
     const mutate = (text: string, rate: number): string =>
-      [...text].map((c) => (random() < rate ? (random() < 0.6 ? base() : random() < 0.5 ? '' : c + base()) : c)).join('');
+      Array.from(text, (c) => c)
+        .map((c) => (random() < rate ? (random() < 0.6 ? base() : random() < 0.5 ? '' : c + base()) : c))
+        .join('');
     const reads: Uint8Array[] = [];
     for (let r = 0; r < 4000; r++) {
       const length = 20 + Math.floor(random() * 140);
