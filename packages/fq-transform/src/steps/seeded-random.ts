@@ -5,7 +5,7 @@
 import type { Table } from '../table.js';
 
 /** murmur3's 32-bit finaliser. */
-function fmix32(h: number): number {
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -17,7 +17,7 @@ import { nameOf, seqOf } from '@shoal/hts';
 import type { TagValue } from '../../block.js';
 import { outLabel } from '../../config-keys.js';
 import { bytesToLatin1 } from '../byte-strings.js';
-import { seedKey, type Seed } from '../seeded-random.js';
+import { fmix32, seedKey, type Seed } from '../seeded-random.js';
 import { nameWithoutComment, sourceAllKey, sourceUses, type SourceAll } from '../sources.js';
 import { defineStep } from '../types.js';
 
@@ -55,13 +55,7 @@ function fnv1a(text: string, basis: number): number {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  // murmur3's finaliser spreads FNV's weak low bits
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h); // murmur3's finaliser spreads FNV's weak low bits
 }
 
 function newStage(capacity: number, rate: number): BloomStage {

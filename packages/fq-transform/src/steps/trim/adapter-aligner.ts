@@ -321,6 +321,15 @@ export class AdapterAligner {
     let last = Math.min(m, k + 1);
     if (startInReference) last = m;
     let lastFilledI = 0;
+    /**
+     * cutadapt's rule, the same in the column loop and the last-column scan: an acceptable
+     * alignment (overlap ≥ min_overlap, cost within the rate) replaces the best so far when there
+     * is none, when it starts near it with a higher score, or when it is longer with a higher score.
+     */
+    const beats = (length: number, effective: number, cost: number, score: number, start: number, bestLength: number): boolean =>
+      length >= this.minOverlap &&
+      cost <= effective * maxErrorRate &&
+      (bestCost === unset || (start <= bestOrigin + Math.floor(m / 2) && score > bestScore) || (length > bestLength && score > bestScore));
     // cutadapt's `origin` is one variable for the whole function: the last-column scan below reads
     // it without assigning it first (the origin of the last cell computed), and so does this port
     let origin = 0;
@@ -388,14 +397,7 @@ export class AdapterAligner {
         if (this.wildcardRef) {
           effective = length < m ? length - (this.nCounts[m]! - this.nCounts[m - length]!) : this.effectiveLength;
         }
-        const acceptable = length >= this.minOverlap && cost <= effective * maxErrorRate;
-        const bestLength = m + Math.min(bestOrigin, 0);
-        if (
-          acceptable &&
-          (bestCost === unset ||
-            (origin <= bestOrigin + Math.floor(m / 2) && score > bestScore) ||
-            (length > bestLength && score > bestScore))
-        ) {
+        if (beats(length, effective, cost, score, origin, m + Math.min(bestOrigin, 0))) {
           bestScore = score;
           bestCost = cost;
           bestOrigin = origin;
@@ -419,14 +421,7 @@ export class AdapterAligner {
             effective = length - (this.nCounts[i]! - this.nCounts[refStart]!);
           } else effective = this.effectiveLength;
         }
-        const acceptable = length >= this.minOverlap && cost <= effective * maxErrorRate;
-        const bestLength = bestRefStop + Math.min(bestOrigin, 0);
-        if (
-          acceptable &&
-          (bestCost === unset ||
-            (origin <= bestOrigin + Math.floor(m / 2) && score > bestScore) ||
-            (length > bestLength && score > bestScore))
-        ) {
+        if (beats(length, effective, cost, score, origin, bestRefStop + Math.min(bestOrigin, 0))) {
           bestScore = score;
           bestCost = cost;
           bestOrigin = colOrigin[i]!;
