@@ -761,6 +761,13 @@ const TOML_FAULTS: { id: string; config: string; stderr: RegExp }[] = [
     stderr: /c\.toml \(line \d+\).*MergeReads.*'concatenate_spacer'/,
   },
   {
+    id: 'TagOtherFile: a BAM without include_mapped / include_unmapped',
+    config: toml(
+      "[[step]]\n    action = 'TagOtherFile'\n    filename = 'other.bam'\n    source = 'read1'\n    out_label = 'seen'\n    include_mapped = true\n[[step]]\n    action = 'FilterByTag'\n    in_label = 'seen'\n    keep_or_remove = 'Remove'\n",
+    ),
+    stderr: /c\.toml \(line \d+\).*TagOtherFile.*you must specify `include_unmapped`/,
+  },
+  {
     id: 'Report: no report file asked for',
     config: toml("[[step]]\n    action = 'Report'\n    name = 'raw'\n"),
     stderr: /c\.toml \(line \d+\).*Report.*needs report_json = true or report_html = true/,
@@ -872,6 +879,18 @@ const FQ_FAULTS: { id: string; setup: (dir: string) => Run; exit: Exit; stderr: 
     },
     exit: 1,
     stderr: /o_read2\.fq/,
+  },
+  {
+    id: 'process: TagOtherFile whose other file is missing',
+    setup: (d) =>
+      fqRun(
+        d,
+        toml(
+          "[[step]]\n    action = 'TagOtherFile'\n    filename = 'nope.fq'\n    source = 'read1'\n    out_label = 'seen'\n[[step]]\n    action = 'FilterByTag'\n    in_label = 'seen'\n    keep_or_remove = 'Remove'\n",
+        ),
+      ),
+    exit: 1,
+    stderr: /nope\.fq/,
   },
   {
     id: 'process: configuration missing',

@@ -11,6 +11,7 @@ import type { Plan } from './plan.js';
 import { MoleculeSource } from './source.js';
 import { OutputSink } from './sink.js';
 import type { FormatOptions, StageTiming, StepStageOptions } from './stages.js';
+import { findStep } from './steps/index.js';
 
 /**
  * The engine loads the stages module on every thread, by URL. Named here rather than imported:
@@ -67,6 +68,11 @@ export async function processConfig(options: ProcessOptions): Promise<ProcessRep
   });
   const benchmark = plan.benchmark !== undefined;
   const segments = plan.input.segments;
+  // steps that read files of their own (TagOtherFile) do it now, once, on the main thread
+  for (const step of plan.steps) {
+    const definition = findStep(step.action);
+    if (definition?.prepare) step.config = await definition.prepare(step.config, { baseDirectory: options.inputDirectory ?? cwd });
+  }
   const runKey = `${process.pid}.${++runsStarted}`;
   const stages: StageSpec[] = plan.steps.map((step) => ({
     module: STAGES_MODULE,

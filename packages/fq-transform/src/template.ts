@@ -520,6 +520,17 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
 # --------------------------------------------------------------------------------------------
 
 # [[step]]
+    # action = 'TagOtherFile'   # true for molecules whose read (or name) is in another FASTQ/FASTA/BAM file
+    # filename = 'contaminants.fq.gz'  # (required) read once before the run
+    # source = 'read1'          # (required) a segment (sequence), 'name:<segment>' or 'tag:<label>'
+    # out_label = 'in_other'    # (required) the new bool tag (then FilterByTag)
+    # other_readname_end_character = ' '  # (optional) where the other file's names end
+    # include_mapped = true     # (required for BAM) take mapped records
+    # include_unmapped = true   # (required for BAM) take unmapped records
+    # false_positive_rate = 0.0 # (default 0: exact) above 0: a Bloom filter
+    # seed = 42                 # (required when false_positive_rate > 0)
+
+# [[step]]
     # action = 'QuantifyTag'    # count each value of a location tag into {prefix}_{infix}.qr.json (most frequent first)
     # in_label = 'umi'          # (required) a location tag
     # infix = 'umi_counts'      # (required) part of the file name

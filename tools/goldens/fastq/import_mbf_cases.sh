@@ -7,7 +7,7 @@
 #   tools/goldens/fastq/import_mbf_cases.sh /path/to/mbf-fastq-processor [commit]
 #
 # The list below: cases of the steps FASTQ 2/2 brought (Demultiplex, MergeReads, QuantifyTag,
-# TagDuplicates) whose files are small (< 1 MiB each, a few MB in all) and whose expected files
+# TagDuplicates, TagOtherFile) whose files are small (< 1 MiB each, a few MB in all) and whose expected files
 # fq-transform can match byte for byte (not mbf's boxed error texts or progress timings).
 # tools/goldens/fastq/run_mbf_suite.sh runs all of mbf's cases, out of the tree. Cases left out, and why: docs/tools/fq-transform.md.
 set -euo pipefail
@@ -37,6 +37,10 @@ cases=(
   integration_tests/calc/quantify_regions_simple
   single_step/duplicates/exact_location_tag
   single_step/error_handling/demultiplex/barcodes/same_files
+  single_step/filter/other_file_by_name/distinct_separators
+  demultiplex/bool
+  demultiplex/bool_with_unmatched
+  demultiplex/multiple_barcode_and_bool
 )
 rm -rf "$out"
 full=$(git -C "$mbf" rev-parse "$commit")

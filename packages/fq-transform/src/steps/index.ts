@@ -40,6 +40,7 @@ import { trimQualityWindow } from './trim/trim-quality-window.js';
 import { trimAdapter } from './trim/trim-adapter.js';
 import { tagDuplicates } from './tag/tag-duplicates.js';
 import { quantifyTag } from './tag/quantify-tag.js';
+import { tagOtherFile } from './tag/tag-other-file.js';
 import { demultiplex } from './demultiplex/demultiplex.js';
 import { hammingCorrect } from './demultiplex/hamming-correct.js';
 import { calcLength } from './calc/calc-length.js';
@@ -136,6 +137,7 @@ const STEPS: StepDefinition[] = [
   forgetAllTags,
   tagDuplicates,
   quantifyTag,
+  tagOtherFile,
   hammingCorrect,
   // demultiplex
   demultiplex,

@@ -90,6 +90,11 @@ export interface StepDefinition<Config = unknown, State = unknown, Compiled = un
   removes?(config: Config): string[] | 'all';
   /** Side files this step writes (created even when empty), relative to the output directory. */
   sideFiles?(config: Config): string[];
+  /**
+   * Work done once before the run, which may read files (TagOtherFile reads its other file): it
+   * returns the config the run uses. Not called by `validate`.
+   */
+  prepare?(config: Config, context: { baseDirectory: string }): Promise<Config>;
   /** Initial state (plain, structured-clonable data for serial steps). */
   initState?(config: Config): State;
   /** Per-thread helpers made from the config (not cloned: functions, RegExps are fine). */

@@ -54,9 +54,8 @@ export const demultiplex = defineStep<Config, State, { exact: Map<string, number
     } else {
       if (kind !== 'bool')
         throw table.error(`tag '${label}' is a ${kind} tag: name its [barcodes.NAME] section with 'barcodes'`, 'in_label');
-      // mbf accepts (and ignores) output_unmatched = false here; true would promise a file that never comes
-      if (table.has('output_unmatched') && table.boolean('output_unmatched'))
-        throw table.error('output_unmatched = true is not valid for a bool tag (both values have an output)', 'output_unmatched');
+      // both values have an output, so nothing is unmatched: mbf accepts output_unmatched here and ignores it
+      table.optional(() => table.boolean('output_unmatched'), 'output_unmatched');
       barcodeToName = [
         ['false', `${label}=false`],
         ['true', `${label}=true`],

@@ -17,7 +17,8 @@ import { nameOf, seqOf } from '@shoal/hts';
 import type { TagValue } from '../../block.js';
 import { outLabel } from '../../config-keys.js';
 import { bytesToLatin1 } from '../byte-strings.js';
-import { fmix32, seedKey, type Seed } from '../seeded-random.js';
+import { seedKey, type Seed } from '../seeded-random.js';
+import { containsInsert, newSeenFilter, type SeenFilter } from './seen-filter.js';
 import { nameWithoutComment, sourceAllKey, sourceUses, type SourceAll } from '../sources.js';
 import { defineStep } from '../types.js';
 
@@ -32,77 +33,7 @@ interface Config {
 /** Between segments of a key: above every latin1 char, so two segmentations never give one key. */
 const SEGMENT_SEPARATOR = '\u0100';
 
-/** One Bloom filter: `bits` bits, `hashes` probes by double hashing. */
-interface BloomStage {
-  bits: Uint32Array;
-  size: number;
-  hashes: number;
-  capacity: number;
-  count: number;
-}
-
-interface State {
-  exact?: Set<string>;
-  stages?: BloomStage[];
-  nextCapacity: number;
-  nextRate: number;
-}
-
-/** FNV-1a over a string's char codes, started from `basis` (the seed): 32 bits. */
-function fnv1a(text: string, basis: number): number {
-  let h = basis >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return fmix32(h); // murmur3's finaliser spreads FNV's weak low bits
-}
-
-function newStage(capacity: number, rate: number): BloomStage {
-  const size = Math.max(64, Math.ceil((-capacity * Math.log(rate)) / (Math.LN2 * Math.LN2)));
-  const hashes = Math.max(1, Math.round((size / capacity) * Math.LN2));
-  return { bits: new Uint32Array(Math.ceil(size / 32)), size, hashes, capacity, count: 0 };
-}
-
-function probe(stage: BloomStage, h1: number, h2: number, set: boolean): boolean {
-  let all = true;
-  for (let k = 0; k < stage.hashes; k++) {
-    const bit = (h1 + k * h2) % stage.size;
-    const word = bit >>> 5;
-    const mask = 1 << (bit & 31);
-    if ((stage.bits[word]! & mask) === 0) {
-      all = false;
-      if (!set) return false;
-      stage.bits[word] = stage.bits[word]! | mask;
-    }
-  }
-  return all;
-}
-
-/** Whether `key` was seen before; remembers it. */
-function containsInsert(state: State, key: string, seed: Seed): boolean {
-  if (state.exact) {
-    if (state.exact.has(key)) return true;
-    state.exact.add(key);
-    return false;
-  }
-  const stages = state.stages!;
-  const h1 = fnv1a(key, seed.lo ^ 0x811c9dc5);
-  const h2 = (fnv1a(key, seed.hi ^ 0x9e3779b9) | 1) >>> 0; // odd, and unsigned
-  for (const stage of stages) if (probe(stage, h1, h2, false)) return true;
-  let current = stages[stages.length - 1];
-  if (!current || current.count >= current.capacity) {
-    current = newStage(state.nextCapacity, state.nextRate);
-    stages.push(current);
-    state.nextCapacity *= 2;
-    state.nextRate /= 2;
-  }
-  probe(current, h1, h2, true);
-  current.count++;
-  return false;
-}
-
-export const tagDuplicates = defineStep<Config, State>({
+export const tagDuplicates = defineStep<Config, SeenFilter>({
   action: 'TagDuplicates',
   parse(table, env) {
     const source = sourceAllKey(table, env, 'source', ['segment']);
@@ -127,10 +58,7 @@ export const tagDuplicates = defineStep<Config, State>({
   followsDemultiplex: true,
   uses: (config) => sourceUses(config.source),
   declares: (config) => [{ label: config.label, kind: 'bool' }],
-  initState: (config) =>
-    config.falsePositiveRate > 0
-      ? { stages: [], nextCapacity: config.initialCapacity, nextRate: config.falsePositiveRate / 2 }
-      : { exact: new Set<string>(), nextCapacity: 0, nextRate: 0 },
+  initState: (config) => newSeenFilter(config.falsePositiveRate, config.initialCapacity),
   apply(block, config, context) {
     const { source } = config;
     const out: TagValue[] = new Array<TagValue>(block.count);
