@@ -11,7 +11,7 @@
 import { nameOf, openSequenceFile, seqOf, emptyReadsBlock, HtsError } from '@shoal/hts';
 import type { TagValue } from '../../block.js';
 import { byteOrCharKey, outLabel } from '../../config-keys.js';
-import { resolveInputPath } from '../../config.js';
+import path from 'node:path';
 import { bytesToLatin1 } from '../byte-strings.js';
 import { seedKey, type Seed } from '../seeded-random.js';
 import { nameWithoutComment, sourceKey, type Source } from '../sources.js';
@@ -76,7 +76,8 @@ export const tagOtherFile = defineStep<Config, SeenFilter>({
     return { filename, source, inputNameEnd, otherNameEnd, label, falsePositiveRate, seed, includeMapped, includeUnmapped };
   },
   async prepare(config, context) {
-    const file = resolveInputPath(config.filename, context.baseDirectory);
+    // not config.ts's resolveInputPath: importing config.ts here would load the TOML parser into every worker
+    const file = path.resolve(context.baseDirectory, config.filename);
     const reader = await openSequenceFile(file, {
       fastaFakeQuality: 33,
       bamIncludeMapped: config.includeMapped,
