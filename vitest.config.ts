@@ -9,6 +9,5 @@ export default defineConfig({
     // forks), and most files wait on child processes and worker threads, which then share the
     // other core; two forks keep both busy (the suite took 10.9 min with one on 2 cores).
     maxWorkers: 2,
-    minWorkers: 1,
   },
 });
