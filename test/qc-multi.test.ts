@@ -111,7 +111,7 @@ describe('collect-multi and collect-merge', () => {
         expect(result.status, result.stderr).toBe(0);
         expect(filesOf(dir, `regions${threads}`), `--by-region --threads ${threads}`).toEqual(standalone);
       }
-    });
+    }, 180_000); // eight collect runs, each a child process: ~35 s on 2 idle cores
   }
 
   it('merges partial states split by region (a contig cut in two, whole contigs, * for unplaced reads) into the one-pass files', () => {
