@@ -108,7 +108,15 @@ describe.skipIf(!browser)(
         const config = fs
           .readFileSync(path.join(caseDir, 'input.toml'), 'utf8')
           .replace('report_json = true', 'report_json = true\n    report_html = true')
-          .replaceAll("'input_read", `'${caseDir}/input_read`);
+          .replaceAll("'input_read", `'${caseDir}/input_read`)
+          // the second report also draws tag histograms (text and numbers) and counts oligos
+          .replace(
+            "[[step]]\n    action = 'Report'\n    name = 'after'",
+            "[[step]]\n    action = 'CalcLength'\n    segment = 'read1'\n    out_label = 'length'\n" +
+              "[[step]]\n    action = 'ExtractRegion'\n    segment = 'read1'\n    start = 0\n    length = 2\n    anchor = 'Start'\n    out_label = 'first'\n" +
+              "[[step]]\n    action = 'Report'\n    name = 'after'\n    tag_histograms = ['length', 'first']\n    count_oligos = ['AGATCGG', 'GGGG']",
+          );
+        expect(config).toContain('tag_histograms');
         fs.writeFileSync(path.join(dir, 'c.toml'), config);
         await processConfig({ configFile: path.join(dir, 'c.toml'), outputDirectory: dir, threads: 2 });
         const html = fs.readFileSync(path.join(dir, 'output.html'), 'utf8');
@@ -129,8 +137,13 @@ describe.skipIf(!browser)(
         const match = /<pre id="probe">([^<]*)<\/pre>/.exec(run.stdout);
         expect(match, run.stderr).not.toBeNull();
         const plots = JSON.parse(match![1]!.replaceAll('&quot;', '"')) as { title: string; width: number; series: number; ticks: number }[];
-        // two reports x two segments: base content and quality each; read lengths each
-        expect(plots.length).toBe(12);
+        // two reports x two segments: base content and quality each; read lengths each; two tag histograms
+        expect(plots.length).toBe(14);
+        expect(plots.filter((p) => p.title.startsWith('Values of tag')).map((p) => p.title)).toEqual([
+          'Values of tag length',
+          'Values of tag first',
+        ]);
+        expect(html).toMatch(/<td>AGATCGG<\/td><td>[\d,]+<\/td>/);
         for (const plot of plots) {
           expect(plot.width, plot.title).toBeGreaterThan(0);
           expect(plot.series, plot.title).toBeGreaterThan(0);

@@ -768,6 +768,37 @@ const TOML_FAULTS: { id: string; config: string; stderr: RegExp }[] = [
     stderr: /c\.toml \(line \d+\).*TagOtherFile.*you must specify `include_unmapped`/,
   },
   {
+    id: 'Report: count_oligos with a letter other than A/C/G/T',
+    config: toml("[[step]]\n    action = 'Report'\n    name = 'raw'\n    count_oligos = ['NA', 'TGG']\n"),
+    stderr: /c\.toml \(line \d+\).*Report.*'count_oligos'.*invalid DNA base 'N'/,
+  },
+  {
+    id: 'Report: a tag histogram of a tag no step sets',
+    config: toml("[[step]]\n    action = 'Report'\n    name = 'raw'\n    tag_histograms = ['umi']\n"),
+    stderr: /c\.toml \(line \d+\).*Report.*'tag_histograms'.*tag 'umi' is not set/,
+  },
+  {
+    id: 'CalcKmers: an empty list of database files',
+    config: toml(
+      "[[step]]\n    action = 'CalcKmers'\n    segment = 'read1'\n    files = []\n    k = 21\n    canonical = true\n    out_label = 'hits'\n[[step]]\n    action = 'FilterByNumericTag'\n    in_label = 'hits'\n    min_value = 1\n    keep_or_remove = 'Remove'\n",
+    ),
+    stderr: /c\.toml \(line \d+\).*CalcKmers.*At least one filename/,
+  },
+  {
+    id: 'ExtractIUPACWithIndel: a pattern with a letter that is not IUPAC',
+    config: toml(
+      "[[step]]\n    action = 'ExtractIUPACWithIndel'\n    segment = 'read1'\n    search = 'AGXT'\n    anchor = 'Anywhere'\n    max_indel_bases = 1\n    out_label = 'p'\n[[step]]\n    action = 'TrimAtTag'\n    in_label = 'p'\n    direction = 'End'\n    keep_tag = false\n",
+    ),
+    stderr: /c\.toml \(line \d+\).*ExtractIUPACWithIndel.*'search'.*Invalid IUPAC base in 'AGXT'/,
+  },
+  {
+    id: 'StoreTagInFastQ: BAM as the side format',
+    config: toml(
+      "[[step]]\n    action = 'ExtractRegion'\n    segment = 'read1'\n    start = 0\n    length = 8\n    anchor = 'Start'\n    out_label = 'umi'\n[[step]]\n    action = 'StoreTagInFastQ'\n    in_label = 'umi'\n    format = 'Bam'\n",
+    ),
+    stderr: /c\.toml \(line \d+\).*StoreTagInFastQ.*only 'fastq' or 'fasta'/,
+  },
+  {
     id: 'Report: no report file asked for',
     config: toml("[[step]]\n    action = 'Report'\n    name = 'raw'\n"),
     stderr: /c\.toml \(line \d+\).*Report.*needs report_json = true or report_html = true/,
@@ -891,6 +922,18 @@ const FQ_FAULTS: { id: string; setup: (dir: string) => Run; exit: Exit; stderr: 
       ),
     exit: 1,
     stderr: /nope\.fq/,
+  },
+  {
+    id: 'process: CalcKmers whose database file is missing',
+    setup: (d) =>
+      fqRun(
+        d,
+        toml(
+          "[[step]]\n    action = 'CalcKmers'\n    segment = 'read1'\n    filename = 'phix.fa'\n    k = 21\n    canonical = true\n    out_label = 'hits'\n[[step]]\n    action = 'FilterByNumericTag'\n    in_label = 'hits'\n    min_value = 1\n    keep_or_remove = 'Remove'\n",
+        ),
+      ),
+    exit: 1,
+    stderr: /phix\.fa/,
   },
   {
     id: 'process: configuration missing',

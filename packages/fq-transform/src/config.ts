@@ -255,7 +255,12 @@ export function planFromDocument(doc: TomlDocument): Plan {
     barcodeTables: parseBarcodeTables(doc),
     segments: input.segments,
     tags: new Map<string, TagKind>(),
-    output: { prefix: output?.prefix ?? 'output', ixSeparator: output?.ixSeparator ?? '_', directory: '.' },
+    output: {
+      prefix: output?.prefix ?? 'output',
+      ixSeparator: output?.ixSeparator ?? '_',
+      directory: '.',
+      configured: output !== undefined,
+    },
     stepIndex: 0,
     readCommentChar: input.readCommentChar,
   };

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import type { Plan } from './plan.js';
+import { ordered, prettyJson } from './ordered-json.js';
 import { reportHtml } from './report-html.js';
 
 export const FQ_TRANSFORM_VERSION = (
@@ -38,20 +39,22 @@ export function reportJson(plan: Plan, sections: ReportSection[], timings: StepT
   } catch {
     // a configuration from standard input or a string: nothing to quote
   }
-  const doc: Record<string, unknown> = {
-    __: { version: FQ_TRANSFORM_VERSION, cwd, input_files: inputFiles, repository: REPOSITORY },
-  };
-  for (const { name, section } of sections) doc[name] = section;
-  doc.run_info = { program_version: FQ_TRANSFORM_VERSION, input_toml: configText, working_directory: cwd };
-  doc.report_order = sections.map((s) => s.name);
+  // report names may look like integers: keep them in step order (ordered-json.ts)
+  const doc: [string, unknown][] = [['__', { version: FQ_TRANSFORM_VERSION, cwd, input_files: inputFiles, repository: REPOSITORY }]];
+  for (const { name, section } of sections) doc.push([name, section]);
+  doc.push(['run_info', { program_version: FQ_TRANSFORM_VERSION, input_toml: configText, working_directory: cwd }]);
+  doc.push(['report_order', sections.map((s) => s.name)]);
   if (timings)
-    doc.timing = timings.map((t) => ({
-      step: t.label,
-      wall_ms: Math.round(t.wallMs * 1000) / 1000,
-      cpu_ms: Math.round(t.cpuMs * 1000) / 1000,
-      blocks: t.blocks,
-    }));
-  return `${JSON.stringify(doc, null, 2)}\n`;
+    doc.push([
+      'timing',
+      timings.map((t) => ({
+        step: t.label,
+        wall_ms: Math.round(t.wallMs * 1000) / 1000,
+        cpu_ms: Math.round(t.cpuMs * 1000) / 1000,
+        blocks: t.blocks,
+      })),
+    ]);
+  return `${prettyJson(ordered(doc))}\n`;
 }
 
 export { reportHtml };

@@ -1,9 +1,10 @@
 /**
  * `{prefix}.html`: one self-contained page (no script, no network) with every Report step's
  * numbers and plots drawn here as inline SVG: base content and quality along the read, and the
- * read length distribution, per segment (and per output after a Demultiplex step). Deterministic:
- * no time, path or random id in it.
+ * read length distribution, per segment (and per output after a Demultiplex step), oligo counts
+ * and tag histograms. Deterministic: no time, path or random id in it.
  */
+import { entriesOf } from './ordered-json.js';
 
 interface BaseStatistics {
   total_bases: number;
@@ -20,14 +21,19 @@ interface SegmentEntry {
   base_statistics?: BaseStatistics;
 }
 
-type Section = Record<string, unknown>;
+/** A report's section: a plain or an ordered object (ordered-json.ts). */
+type Section = unknown;
 
 export interface HtmlReport {
   name: string;
-  /** The section, or one per output name after a Demultiplex step. */
+  /** The section, or one per output name after a Demultiplex step (then also `count_oligos` and `histogram` for all outputs). */
   section: Section;
   perOutput: boolean;
 }
+
+/** The keys a Report adds beside its per-output sections after a Demultiplex step (report.ts). */
+const TAG_SECTION_KEYS = new Set(['count_oligos', 'histogram']);
+const HISTOGRAM_BARS = 100;
 
 const escape = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -193,18 +199,100 @@ function segmentHtml(segment: string, entry: SegmentEntry): string {
   return out.join('\n');
 }
 
-function sectionHtml(section: Section): string {
+function sectionHtml(section: Section, perOutput: boolean): string {
   const out: string[] = [];
-  const rows: [string, string][] = [];
-  if (typeof section.molecule_count === 'number') rows.push(['molecules', integer(section.molecule_count)]);
-  if (typeof section.fragment_duplicate_count === 'number')
-    rows.push(['molecules whose every read was seen before, together', integer(section.fragment_duplicate_count)]);
-  if (rows.length) out.push(`<table>${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`);
-  for (const [key, value] of Object.entries(section)) {
-    if (key === 'molecule_count' || key === 'fragment_duplicate_count') continue;
-    out.push(segmentHtml(key, value as SegmentEntry));
+  const entries = entriesOf(section);
+  if (perOutput) {
+    for (const [output, outputSection] of entries)
+      if (!TAG_SECTION_KEYS.has(output)) out.push(`<h3>output ${escape(output)}</h3>`, countsHtml(entriesOf(outputSection)));
+  } else out.push(countsHtml(entries));
+  const value = (key: string): unknown => entries.find(([k]) => k === key)?.[1];
+  const oligos = value('count_oligos');
+  if (oligos !== undefined) {
+    out.push('<h4>Oligo counts</h4><p>Reads holding each sequence exactly (a read counted once per oligo however often it holds it).</p>');
+    const tables = perOutput ? entriesOf(oligos) : [['', oligos] as [string, unknown]];
+    for (const [output, counts] of tables) {
+      if (output) out.push(`<p>output ${escape(output)}</p>`);
+      out.push(
+        `<table><tr><th>oligo</th><th>reads</th></tr>${entriesOf(counts)
+          .map(([oligo, n]) => `<tr><td>${escape(oligo)}</td><td>${integer(n as number)}</td></tr>`)
+          .join('')}</table>`,
+      );
+    }
+  }
+  const histograms = value('histogram');
+  if (histograms !== undefined) {
+    const perTag = perOutput
+      ? entriesOf(histograms).flatMap(([output, tags]) =>
+          entriesOf(tags).map(([tag, counts]) => [`${tag}, output ${output}`, counts] as const),
+        )
+      : entriesOf(histograms);
+    for (const [tag, counts] of perTag) out.push(histogramHtml(tag, entriesOf(counts) as [string, number][]));
   }
   return out.join('\n');
+}
+
+function countsHtml(entries: [string, unknown][]): string {
+  const out: string[] = [];
+  const rows: [string, string][] = [];
+  const value = (key: string): unknown => entries.find(([k]) => k === key)?.[1];
+  const molecules = value('molecule_count');
+  const fragmentDuplicates = value('fragment_duplicate_count');
+  if (typeof molecules === 'number') rows.push(['molecules', integer(molecules)]);
+  if (typeof fragmentDuplicates === 'number')
+    rows.push(['molecules whose every read was seen before, together', integer(fragmentDuplicates)]);
+  if (rows.length) out.push(`<table>${rows.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`);
+  for (const [key, entry] of entries) {
+    if (key === 'molecule_count' || key === 'fragment_duplicate_count' || TAG_SECTION_KEYS.has(key)) continue;
+    out.push(segmentHtml(key, entry as SegmentEntry));
+  }
+  return out.join('\n');
+}
+
+/** A tag histogram as horizontal bars (the first HISTOGRAM_BARS values, as mbf shows them; all of them are in the JSON). */
+function histogramHtml(tag: string, counts: [string, number][]): string {
+  const shown = counts.slice(0, HISTOGRAM_BARS);
+  const width = 680;
+  const left = 150;
+  const right = 70;
+  const top = 36;
+  const bar = 16;
+  const bottom = 44;
+  const plotW = width - left - right;
+  const height = top + Math.max(1, shown.length) * bar + bottom;
+  const xTicks = ticks(Math.max(1, ...shown.map(([, n]) => n)));
+  const xMax = xTicks[xTicks.length - 1]!;
+  const x = (n: number): number => left + (n / xMax) * plotW;
+  const label = (text: string): string => (text === '' ? '(none)' : text.length > 20 ? `${text.slice(0, 19)}…` : text);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Values of tag ${escape(tag)}">`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">Values of tag ${escape(tag)}</text>`,
+  ];
+  const plotBottom = top + Math.max(1, shown.length) * bar;
+  for (const v of xTicks) {
+    const xx = x(v).toFixed(1);
+    parts.push(`<line x1="${xx}" x2="${xx}" y1="${top}" y2="${plotBottom}" stroke="#e0e0e0"/>`);
+    parts.push(`<text class="tick" x="${xx}" y="${plotBottom + 16}" text-anchor="middle" font-size="11">${v}</text>`);
+  }
+  shown.forEach(([value, n], i) => {
+    const yy = top + i * bar;
+    parts.push(
+      `<text class="tick" x="${left - 6}" y="${(yy + bar / 2).toFixed(1)}" text-anchor="end" dominant-baseline="middle" font-size="11">${escape(label(value))}</text>`,
+    );
+    parts.push(`<rect x="${left}" y="${(yy + 2).toFixed(1)}" width="${(x(n) - left).toFixed(1)}" height="${bar - 4}" fill="${COLORS.C}"/>`);
+    parts.push(
+      `<text x="${(x(n) + 4).toFixed(1)}" y="${(yy + bar / 2).toFixed(1)}" dominant-baseline="middle" font-size="10">${integer(n)}</text>`,
+    );
+  });
+  parts.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${plotBottom}" stroke="#000"/>`);
+  parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${plotBottom}" y2="${plotBottom}" stroke="#000"/>`);
+  parts.push(`<text x="${left + plotW / 2}" y="${height - 8}" text-anchor="middle" font-size="12">molecules</text>`);
+  parts.push('</svg>');
+  const note =
+    counts.length > HISTOGRAM_BARS
+      ? ` The first ${HISTOGRAM_BARS} of ${integer(counts.length)} values are drawn; the JSON report has them all.`
+      : '';
+  return `<h4>Tag ${escape(tag)}</h4><p>How many molecules carry each value of the tag (numbers rounded to whole numbers; "(none)" where the tag found nothing).${note}</p>\n${parts.join('')}`;
 }
 
 export function reportHtml(reports: HtmlReport[], title: string): string {
@@ -216,10 +304,7 @@ export function reportHtml(reports: HtmlReport[], title: string): string {
   if (reports.length > 1) body.push(`<ul>${reports.map((r, i) => `<li><a href="#report-${i}">${escape(r.name)}</a></li>`).join('')}</ul>`);
   reports.forEach((report, i) => {
     body.push(`<section id="report-${i}"><h2>${escape(report.name)}</h2>`);
-    if (report.perOutput)
-      for (const [output, section] of Object.entries(report.section))
-        body.push(`<h3>output ${escape(output)}</h3>`, sectionHtml(section as Section));
-    else body.push(sectionHtml(report.section));
+    body.push(sectionHtml(report.section, report.perOutput));
     body.push('</section>');
   });
   return `<!DOCTYPE html>

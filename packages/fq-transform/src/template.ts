@@ -288,6 +288,16 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # out_label = 'adapter'     # (required) the new location tag
 
 # [[step]]
+    # action = 'ExtractIUPACWithIndel'  # find an IUPAC pattern allowing substitutions and indels (rust-bio's alignment, as mbf)
+    # search = 'AGTCAGTC'       # (required) one pattern, letters AGTCU RYSWKMBDHVN (aliases: query, pattern)
+    # anchor = 'Anywhere'       # (required) 'Left' (starts at the read start) | 'Right' (ends at the read end) | 'Anywhere'
+    # max_mismatches = 1        # (default 0) substitutions allowed (a pattern N against A counts as one, as in mbf)
+    # max_indel_bases = 1       # (default 0) inserted plus deleted bases allowed
+    # max_total_edits = 2       # (default: the two above summed) all edits together
+    # segment = 'read1'         # (required with several segments) which segment
+    # out_label = 'primer'      # (required) the new location tag
+
+# [[step]]
     # action = 'ExtractRegex'   # the first match of a regular expression
     # search = '^CT(..)CT'      # (required) Rust regex syntax (aliases: pattern, query)
     # replacement = '$1'        # (default: '$0', the whole match) what the tag holds; write
@@ -453,6 +463,15 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # out_label = 'expected_errors'  # (required) the new numeric tag
 
 # [[step]]
+    # action = 'CalcKmers'      # how many of a read's k-mers are in a database built from sequence files
+    # filename = ['phix.fa']    # (required; aliases files, filenames) FASTA/FASTQ/BAM, plain, gzip or zstd; one or a list
+    # k = 31                    # (required, >= 1) the k-mer length
+    # count_reverse_complement = true  # (required; alias canonical) also put each k-mer's reverse complement in the database
+    # min_count = 1             # (default 1) occurrences in the files for a k-mer to be in the database
+    # segment = 'read1'         # (required with several segments) a segment, or 'All' (summed)
+    # out_label = 'phix_kmers'  # (required) the new numeric tag
+
+# [[step]]
     # action = 'EvalExpression' # compute a numeric or bool tag from other tags
     # expression = 'len_read1 > 20 && gc < 60'  # (required) arithmetic (+ - * / % ^), comparisons,
     #                           # && ||, functions (min, max, abs, round, log, ...); variables: tag
@@ -497,6 +516,19 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # in_labels = ['umi', 'gc'] # (default: every tag present, sorted by name) the columns
     # compression = 'Uncompressed'  # (default: 'Uncompressed') 'Uncompressed' | 'Gzip' | 'Zstd'
     # region_separator = '_'    # (default: '_') joins the pieces of a location tag
+
+# [[step]]
+    # action = 'StoreTagInFastQ'  # a location tag's sequences as reads of a side file {prefix}{ix_separator}tag.{label}.fq
+    #                           # (after Demultiplex: one per output); qualities '~'; needs an [output] table
+    # in_label = 'umi'          # (required) a location tag
+    # format = 'Fastq'          # (default 'Fastq') 'Fastq' | 'Fasta'
+    # compression = 'Uncompressed'  # (default: 'Uncompressed') 'Uncompressed' | 'Gzip' | 'Zstd'
+    # compression_level = 6     # (default: the compressor's) gzip 0..9, zstd 1..22; only when compressed
+    # comment_tags = []         # (default []) tags added to the names as |label=value
+    # comment_location_tags = ['umi']  # (default [in_label]) tags added as |label_location=segment:start-end
+    # comment_separator = '|'   # (default '|') between comments
+    # comment_insert_char = ' ' # (default ' ') comments go before the first of these in the name
+    # region_separator = '_'    # (default '_') joins the hits of a multi-region tag
 
 # [[step]]
     # action = 'ForgetTag'      # drop a tag (its label may then be used again)
@@ -606,6 +638,9 @@ export const TEMPLATE = `# fq-transform configuration template (mbf-fastq-proces
     # length_distribution = false  # per segment: reads per length
     # duplicate_count_per_read = false  # per segment: reads whose sequence was seen before
     # duplicate_count_per_fragment = false  # molecules whose every read was seen before, together
+    # count_oligos = ['AGATCGGAAGAGC']  # (default none) reads holding each of these A/C/G/T words exactly
+    # count_oligos_segment = 'All'  # (default 'All') the segment searched, or 'All' (each read counted)
+    # tag_histograms = ['umi']  # (default none) molecules per value of each tag (numbers rounded)
 
 # [[step]]
     # action = 'Inspect'        # write the first n molecules reaching this step to a side file:

@@ -7,7 +7,7 @@
 #   tools/goldens/fastq/import_mbf_cases.sh /path/to/mbf-fastq-processor [commit]
 #
 # The list below: cases of the steps FASTQ 2/2 brought (Demultiplex, MergeReads, QuantifyTag,
-# TagDuplicates, TagOtherFile) whose files are small (< 1 MiB each, a few MB in all) and whose expected files
+# TagDuplicates, TagOtherFile, CalcKmers, ExtractIUPACWithIndel, StoreTagInFastQ, Report's count_oligos and tag_histograms) whose files are small (< 1 MiB each, a few MB in all) and whose expected files
 # fq-transform can match byte for byte (not mbf's boxed error texts or progress timings).
 # tools/goldens/fastq/run_mbf_suite.sh runs all of mbf's cases, out of the tree. Cases left out, and why: docs/tools/fq-transform.md.
 set -euo pipefail
@@ -41,6 +41,25 @@ cases=(
   demultiplex/bool
   demultiplex/bool_with_unmatched
   demultiplex/multiple_barcode_and_bool
+  single_step/calc/kmer/basic
+  single_step/calc/kmer/basic_higher_min_count
+  single_step/calc/kmer/files_as_sequence
+  single_step/calc/kmer/phix
+  single_step/extraction/extract_iupac/with_indel
+  single_step/extraction/extract_iupac/with_indel_anchor_left
+  single_step/extraction/extract_iupac/with_indel_anchor_right
+  single_step/extraction/extract_iupac/with_indel_empty_reads
+  single_step/extraction/store_tag_in_fastq/basic
+  single_step/extraction/store_tag_in_fastq/demultiplex_output_unmatched=false
+  single_step/extraction/store_tag_in_fastq/fasta
+  single_step/extraction/store_tag_in_fastq/gzipped
+  single_step/extraction/store_tag_in_fastq/no_location
+  single_step/extraction/store_tag_in_fastq/with_comments
+  single_step/extraction/store_tag_in_fastq/with_location
+  single_step/extraction/with_demultiplex/store_tag_in_fastq/demultiplex
+  single_step/reports/oligo_counts
+  single_step/reports/oligo_counts_2
+  integration/head/tag_histogram_before_head
 )
 rm -rf "$out"
 full=$(git -C "$mbf" rev-parse "$commit")

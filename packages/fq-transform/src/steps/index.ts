@@ -40,6 +40,9 @@ import { trimQualityWindow } from './trim/trim-quality-window.js';
 import { trimAdapter } from './trim/trim-adapter.js';
 import { tagDuplicates } from './tag/tag-duplicates.js';
 import { quantifyTag } from './tag/quantify-tag.js';
+import { storeTagInFastQ } from './tag/store-tag-in-fastq.js';
+import { calcKmers } from './calc/calc-kmers.js';
+import { extractIupacWithIndel } from './extract/extract-iupac-with-indel.js';
 import { tagOtherFile } from './tag/tag-other-file.js';
 import { demultiplex } from './demultiplex/demultiplex.js';
 import { hammingCorrect } from './demultiplex/hamming-correct.js';
@@ -103,6 +106,7 @@ const STEPS: StepDefinition[] = [
   extractRegions,
   extractRegex,
   extractIupac,
+  extractIupacWithIndel,
   extractLowQualityStart,
   extractLowQualityEnd,
   extractPolyTail,
@@ -122,6 +126,7 @@ const STEPS: StepDefinition[] = [
   calcComplexity,
   calcQualifiedBases,
   calcExpectedError,
+  calcKmers,
   // convert
   evalExpression,
   alias(evalExpression, 'EvaluateExpression'),
@@ -132,6 +137,7 @@ const STEPS: StepDefinition[] = [
   storeTagInComment,
   storeTagLocationInComment,
   storeTagsInTable,
+  storeTagInFastQ,
   concatTags,
   forgetTag,
   forgetAllTags,

@@ -15,7 +15,8 @@ export interface StepEnvironment {
   /** Tags made by earlier steps, with their kinds. */
   tags: ReadonlyMap<string, TagKind>;
   /** For steps that write side files: `{prefix}{ix_separator}{infix}…`. */
-  output: { prefix: string; ixSeparator: string; directory: string };
+  /** `configured`: the configuration has an [output] table (side files of some steps need one, as in mbf). */
+  output: { prefix: string; ixSeparator: string; directory: string; configured?: boolean };
   /** 0-based position of this step in the [[step]] list. */
   stepIndex: number;
   /** input.options.read_comment_character: where a read name's comment starts (default ' '). */

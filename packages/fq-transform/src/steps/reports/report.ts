@@ -10,15 +10,23 @@
  * Duplicates are counted exactly; mbf counts them with a cuckoo filter (so its counts may be
  * higher by its false positive rate, and it also writes the filter's capacities, which have no
  * meaning here). After a Demultiplex step each output is reported on its own, under its name.
- * `count_oligos` and `tag_histograms` are not implemented yet and are refused.
+ * `count_oligos` (A/C/G/T words; `count_oligos_segment`, default All, each read of each segment
+ * counted on its own): reads holding each word exactly, as `count_oligos`. `tag_histograms`:
+ * per tag, how many molecules have each value (`histogram`): strings and location tags (their
+ * hits' sequences joined by '_', Missing as "") in byte order, numbers rounded half away from zero
+ * in numeric order (Missing not counted), booleans as "true" then "false" (mbf's layout, whose
+ * key order ordered-json.ts keeps). After a Demultiplex step both hold one entry per output
+ * (histograms also for unwritten outputs, as "no-barcode", as mbf writes them).
  *
  * Serial, with its state on the main thread (the duplicate sets grow with the input). At the
  * final sentinel the step hands its section to the sink (a side entry for REPORT_SECTION), which
  * writes the files when the run succeeds.
  */
 import { qualOf, seqLength, seqOf } from '@shoal/hts';
-import { REPORT_SECTION } from '../../block.js';
-import { bytesToLatin1 } from '../byte-strings.js';
+import { REPORT_SECTION, type TagKind, type TagValue } from '../../block.js';
+import { requireTag, segmentOrAllDefaultAll } from '../../config-keys.js';
+import { ordered } from '../../ordered-json.js';
+import { bytesToLatin1, latin1ToBytes } from '../byte-strings.js';
 import { ERROR_PROBABILITY } from '../phred-error.js';
 import { defineStep } from '../types.js';
 
@@ -31,7 +39,19 @@ interface Config {
   duplicatesPerFragment: boolean;
   /** After Demultiplex: the named outputs, [tag, name], in tag order. */
   outputs?: [number, string][];
+  /** After Demultiplex: every output, written or not (histograms report them all). */
+  allOutputs?: [number, string | null][];
+  oligos: string[];
+  /** -1: every segment. */
+  oligoSegment: number;
+  histograms: { label: string; kind: TagKind }[];
 }
+
+/** One tag's histogram (mbf's HistogramData). */
+type Histogram =
+  | { kind: 'text'; counts: Map<string, number> }
+  | { kind: 'number'; counts: Map<number, number> }
+  | { kind: 'bool'; falseCount: number; trueCount: number };
 
 interface SegmentStats {
   lengths: number[];
@@ -50,6 +70,8 @@ interface OutputStats {
   segments: SegmentStats[];
   fragments: Set<string>;
   fragmentDuplicates: number;
+  oligoCounts: number[];
+  histograms: Histogram[];
 }
 
 type State = Map<number, OutputStats>;
@@ -74,7 +96,7 @@ function grow(list: number[], length: number): void {
   while (list.length < length) list.push(0);
 }
 
-export const report = defineStep<Config, State>({
+export const report = defineStep<Config, State, Uint8Array[]>({
   action: 'Report',
   parse(table, env) {
     const name = table.string('name');
@@ -87,31 +109,62 @@ export const report = defineStep<Config, State>({
     const duplicatesPerRead = table.boolean('duplicate_count_per_read', { default: false });
     const duplicatesPerFragment = table.boolean('duplicate_count_per_fragment', { default: false });
     table.optional(() => table.boolean('debug_reproducibility'), 'debug_reproducibility');
-    for (const key of ['count_oligos', 'count_oligos_segment', 'tag_histograms', 'tag_histogram'])
-      if (table.has(key)) throw table.error(`'${key}' is not implemented yet (planned with FASTQ 2/2)`, key);
-    const outputs = env.demultiplex?.outputs.filter((entry): entry is [number, string] => entry[1] !== null);
-    return { name, count, baseStatistics, lengthDistribution, duplicatesPerRead, duplicatesPerFragment, outputs };
+    const oligos = table.has('count_oligos') ? table.stringList('count_oligos') : [];
+    for (const oligo of oligos) {
+      if (oligo.length === 0) throw table.error('count_oligos: a DNA sequence cannot be empty', 'count_oligos');
+      const bad = /[^ACGT]/.exec(oligo);
+      if (bad) throw table.error(`count_oligos: invalid DNA base '${bad[0]}' in '${oligo}' (A, C, G and T only)`, 'count_oligos');
+    }
+    const oligoSegment = segmentOrAllDefaultAll(table, env, 'count_oligos_segment');
+    const labels = table.has('tag_histograms') ? table.stringList('tag_histograms') : [];
+    const histograms = labels.map((label) => ({ label, kind: requireTag(table, env, label, 'tag_histograms') }));
+    const allOutputs = env.demultiplex?.outputs;
+    const outputs = allOutputs?.filter((entry): entry is [number, string] => entry[1] !== null);
+    return {
+      name,
+      count,
+      baseStatistics,
+      lengthDistribution,
+      duplicatesPerRead,
+      duplicatesPerFragment,
+      outputs,
+      allOutputs,
+      oligos,
+      oligoSegment,
+      histograms,
+    };
   },
+  uses: (config) => config.histograms.map((h) => h.label),
   needsSerial: () => true,
   needsWholeInput: true, // mbf: the whole input is reported even when a later Head stops early
   stateStaysHome: true,
   followsDemultiplex: true,
   reportName: (config) => config.name,
   initState: () => new Map(),
+  compile: (config) => config.oligos.map(latin1ToBytes),
   apply(block, config, context) {
     const state = context.state;
     const statsFor = (tag: number): OutputStats => {
       let stats = state.get(tag);
       if (!stats) {
-        stats = { molecules: 0, segments: block.segments.map(newSegmentStats), fragments: new Set(), fragmentDuplicates: 0 };
+        stats = {
+          molecules: 0,
+          segments: block.segments.map(newSegmentStats),
+          fragments: new Set(),
+          fragmentDuplicates: 0,
+          oligoCounts: config.oligos.map(() => 0),
+          histograms: config.histograms.map(({ kind }) => newHistogram(kind)),
+        };
         state.set(tag, stats);
       }
       return stats;
     };
     if (block.final) {
-      const section = config.outputs
-        ? Object.fromEntries(config.outputs.map(([tag, name]) => [name, sectionOf(statsFor(tag), config, context.segments)]))
+      // output and segment names may look like integers: kept in their order (ordered-json.ts)
+      const entries: [string, unknown][] = config.outputs
+        ? config.outputs.map(([tag, name]) => [name, ordered(sectionOf(statsFor(tag), config, context.segments))])
         : sectionOf(statsFor(0), config, context.segments);
+      const section = ordered([...entries, ...tagSections(config, statsFor)]);
       block.side.push({
         file: REPORT_SECTION,
         bytes: new TextEncoder().encode(JSON.stringify({ name: config.name, section, perOutput: config.outputs !== undefined })),
@@ -119,9 +172,21 @@ export const report = defineStep<Config, State>({
       return;
     }
     const wantsSegments = config.baseStatistics || config.lengthDistribution || config.duplicatesPerRead;
+    const oligos = context.compiled.map((oligo) => Buffer.from(oligo.buffer, oligo.byteOffset, oligo.length));
+    const tagValues = config.histograms.map(({ label }) => block.tag(label));
     for (let i = 0; i < block.count; i++) {
       const stats = statsFor(block.outputTags ? block.outputTags[i]! : 0);
       stats.molecules++;
+      if (oligos.length > 0)
+        block.segments.forEach((reads, s) => {
+          if (config.oligoSegment >= 0 && s !== config.oligoSegment) return;
+          const seq = seqOf(reads, i);
+          const haystack = Buffer.from(seq.buffer, seq.byteOffset, seq.length); // a view, for Buffer's substring search
+          oligos.forEach((oligo, k) => {
+            if (haystack.includes(oligo)) stats.oligoCounts[k]!++;
+          });
+        });
+      tagValues.forEach((values, h) => addToHistogram(stats.histograms[h]!, values[i]!));
       if (config.duplicatesPerFragment) {
         const key = block.segments.map((reads) => bytesToLatin1(seqOf(reads, i))).join('\u0100');
         if (stats.fragments.has(key)) stats.fragmentDuplicates++;
@@ -163,9 +228,9 @@ function addBases(segment: SegmentStats, seq: Uint8Array, qual: Uint8Array): voi
 }
 
 /** One output's section, in mbf's layout. */
-function sectionOf(stats: OutputStats, config: Config, segmentNames: readonly string[]): Record<string, unknown> {
-  const section: Record<string, unknown> = {};
-  if (config.count) section.molecule_count = stats.molecules;
+function sectionOf(stats: OutputStats, config: Config, segmentNames: readonly string[]): [string, unknown][] {
+  const section: [string, unknown][] = [];
+  if (config.count) section.push(['molecule_count', stats.molecules]);
   if (config.baseStatistics || config.lengthDistribution || config.duplicatesPerRead) {
     stats.segments.forEach((segment, s) => {
       const entry: Record<string, unknown> = {};
@@ -183,9 +248,77 @@ function sectionOf(stats: OutputStats, config: Config, segmentNames: readonly st
           per_position_counts: { a, c, g, t, n },
         };
       }
-      section[segmentNames[s]!] = entry;
+      section.push([segmentNames[s]!, entry]);
     });
   }
-  if (config.duplicatesPerFragment) section.fragment_duplicate_count = stats.fragmentDuplicates;
+  if (config.duplicatesPerFragment) section.push(['fragment_duplicate_count', stats.fragmentDuplicates]);
   return section;
+}
+
+function newHistogram(kind: TagKind): Histogram {
+  if (kind === 'numeric') return { kind: 'number', counts: new Map() };
+  if (kind === 'bool') return { kind: 'bool', falseCount: 0, trueCount: 0 };
+  return { kind: 'text', counts: new Map() };
+}
+
+/** Rust's `f64::round() as i64`: half away from zero, NaN to 0, saturating at the i64 range (kept as ±Infinity). */
+function roundLikeRust(n: number): number {
+  if (Number.isNaN(n)) return 0;
+  const rounded = Math.sign(n) * Math.round(Math.abs(n));
+  if (rounded >= 2 ** 63) return Infinity;
+  if (rounded < -(2 ** 63)) return -Infinity;
+  return rounded === 0 ? 0 : rounded; // no -0
+}
+
+function addToHistogram(histogram: Histogram, value: TagValue): void {
+  if (histogram.kind === 'text') {
+    const key = value === null ? '' : Array.isArray(value) ? value.map((hit) => hit.sequence).join('_') : String(value);
+    histogram.counts.set(key, (histogram.counts.get(key) ?? 0) + 1);
+  } else if (histogram.kind === 'number') {
+    if (typeof value !== 'number') return; // Missing is not counted
+    const key = roundLikeRust(value);
+    histogram.counts.set(key, (histogram.counts.get(key) ?? 0) + 1);
+  } else if (typeof value === 'boolean') {
+    if (value) histogram.trueCount++;
+    else histogram.falseCount++;
+  }
+}
+
+const I64_TEXT = new Map([
+  [Infinity, '9223372036854775807'],
+  [-Infinity, '-9223372036854775808'],
+]);
+
+/** A histogram as mbf writes it: string keys in byte order, numbers in numeric order, booleans true first. */
+function histogramJson(histogram: Histogram): unknown {
+  if (histogram.kind === 'bool')
+    return ordered([
+      ['true', histogram.trueCount],
+      ['false', histogram.falseCount],
+    ]);
+  if (histogram.kind === 'number')
+    return ordered([...histogram.counts].sort((a, b) => a[0] - b[0]).map(([key, n]) => [I64_TEXT.get(key) ?? String(key), n]));
+  // latin1 strings hold one byte per character, so code-unit order is byte order
+  return ordered([...histogram.counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+/** `count_oligos` and `histogram`, appended to the section as mbf merges them (after Demultiplex: one entry per output inside each). */
+function tagSections(config: Config, statsFor: (tag: number) => OutputStats): [string, unknown][] {
+  const oligosOf = (stats: OutputStats): unknown => ordered(config.oligos.map((oligo, k) => [oligo, stats.oligoCounts[k]!]));
+  const histogramsOf = (stats: OutputStats): unknown =>
+    ordered(config.histograms.map(({ label }, h) => [label, histogramJson(stats.histograms[h]!)]));
+  const out: [string, unknown][] = [];
+  if (config.oligos.length > 0)
+    out.push([
+      'count_oligos',
+      config.outputs ? ordered(config.outputs.map(([tag, name]) => [name, oligosOf(statsFor(tag))])) : oligosOf(statsFor(0)),
+    ]);
+  if (config.histograms.length > 0)
+    out.push([
+      'histogram',
+      config.allOutputs
+        ? ordered(config.allOutputs.map(([tag, name]) => [name ?? 'no-barcode', histogramsOf(statsFor(tag))]))
+        : histogramsOf(statsFor(0)),
+    ]);
+  return out;
 }

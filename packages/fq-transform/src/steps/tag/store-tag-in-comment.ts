@@ -27,7 +27,7 @@ export function commentKeys(table: Table): { separator: string; insertChar: stri
 }
 
 /** mbf's store_tag_in_comment: the new name, or an error when the value holds the separator or insert char. */
-function nameWithComment(name: string, label: string, value: string, separator: string, insertChar: string): string {
+export function nameWithComment(name: string, label: string, value: string, separator: string, insertChar: string): string {
   if (value.includes(separator) || value.includes(insertChar)) {
     throw new HtsError(
       `Tag value must not contain the comment separator ('${separator}'), nor the comment insert char ('${insertChar}'). Observed tag value for label '${label}': '${value}'`,
