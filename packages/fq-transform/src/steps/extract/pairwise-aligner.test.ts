@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { alignCustom, findIupacWithIndel, MIN_SCORE, type AlignmentOperation, type Scoring } from './pairwise-aligner.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -286,5 +288,52 @@ describe('alignCustom (rust-bio 3.0.0 pairwise tests)', () => {
 
   it('rejects positive penalties like Aligner::with_scoring', () => {
     expect(() => alignCustom(bytes('A'), bytes('A'), scoringNew(1, -1, unit))).toThrow("gap_open can't be positive");
+  });
+});
+
+describe('alignCustom against rust-bio itself', () => {
+  // tools/goldens/fastq/rust-bio-aligner: 3,000 random problems and rust-bio 3.0.0's answers, built from its source
+  const dir = fileURLToPath(new URL('../../../../../tools/goldens/fastq/rust-bio-aligner/', import.meta.url));
+  const cases = readFileSync(`${dir}cases.txt`, 'utf8').trimEnd().split('\n');
+  const expected = readFileSync(`${dir}expected.txt`, 'utf8').trimEnd().split('\n');
+  /** main.rs's IUPAC rule: the pattern letter (upper case) accepts the read letter. */
+  const ACCEPTS: Record<string, string> = { R: 'AG', Y: 'CT', S: 'GC', W: 'AT', K: 'GT', M: 'AC', B: 'CGT', D: 'AGT', H: 'ACT', V: 'ACG' };
+  const accepts = (a: number, b: number): boolean =>
+    a === b || a === 78 /* N */ || (ACCEPTS[String.fromCharCode(a)] ?? '').includes(String.fromCharCode(b));
+
+  it('gives the same score, coordinates and operations on every problem', () => {
+    expect(cases.length).toBe(3000);
+    expect(expected.length).toBe(cases.length);
+    const differences: string[] = [];
+    cases.forEach((line, k) => {
+      const [x, y, ...numbers] = line.split(' ');
+      const [gapOpen, gapExtend, matchScore, mismatchScore, xclipPrefix, xclipSuffix, yclipPrefix, yclipSuffix] = numbers.map(Number) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      const match =
+        matchScore === 99
+          ? (a: number, b: number) => (accepts(a, b) ? 1 : -1)
+          : (a: number, b: number) => (a === b ? matchScore : mismatchScore);
+      const a = alignCustom(new TextEncoder().encode(x), new TextEncoder().encode(y), {
+        gapOpen,
+        gapExtend,
+        match,
+        xclipPrefix,
+        xclipSuffix,
+        yclipPrefix,
+        yclipSuffix,
+      });
+      const operations = a.operations.map((o) => (typeof o === 'string' ? o : 'Xclip' in o ? `X${o.Xclip}` : `Y${o.Yclip}`)).join(',');
+      const got = `${a.score} ${a.xstart} ${a.xend} ${a.ystart} ${a.yend} ${operations}`;
+      if (got !== expected[k]) differences.push(`${line}\n  rust-bio ${expected[k]}\n  port     ${got}`);
+    });
+    expect(differences.slice(0, 5)).toEqual([]);
   });
 });
