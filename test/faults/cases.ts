@@ -840,9 +840,9 @@ const TOML_FAULTS: { id: string; config: string; stderr: RegExp }[] = [
     stderr: /c\.toml \(line \d+\): .*'barcodes': there is no \[barcodes\.other\] section/,
   },
   {
-    id: 'Demultiplex: a reservoir sample after it',
-    config: demultiplexConfig("    ACGT = 's1'\n", 'bc', 'b', "[[step]]\n    action = 'FilterReservoirSample'\n    n = 5\n    seed = 1\n"),
-    stderr: /c\.toml \(line \d+\): .*FilterReservoirSample after a Demultiplex step is not supported yet/,
+    id: 'Demultiplex: a reservoir sample after it with n = 0',
+    config: demultiplexConfig("    ACGT = 's1'\n", 'bc', 'b', "[[step]]\n    action = 'FilterReservoirSample'\n    n = 0\n    seed = 1\n"),
+    stderr: /c\.toml \(line \d+\): .*FilterReservoirSample.*n must be > 0/,
   },
 ];
 TOML_FAULTS.forEach((fault, index) => {

@@ -60,6 +60,10 @@ cases=(
   single_step/reports/oligo_counts
   single_step/reports/oligo_counts_2
   integration/head/tag_histogram_before_head
+  demultiplex/inspect
+  single_step/extraction/store_tags_in_table/in_tsv_demultiplex
+  tags_and_readset_modifying_steps/head_demultiplex
+  tags_and_readset_modifying_steps/skip_demultiplex
 )
 rm -rf "$out"
 full=$(git -C "$mbf" rev-parse "$commit")

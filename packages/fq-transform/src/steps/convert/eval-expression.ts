@@ -66,6 +66,7 @@ export const evalExpression = defineStep<Config, { next: number }, Instr>({
     return { label, expression, resultType, variables, usedTags };
   },
   needsSerial: (config) => config.variables.some((v) => v.kind === 'readNo'),
+  followsDemultiplex: true, // read_no counts every molecule, whatever its output (one counter in mbf too)
   uses: (config) => config.usedTags,
   declares: (config) => [{ label: config.label, kind: config.resultType === 'Bool' ? 'bool' : 'numeric' }],
   initState: () => ({ next: 0 }),

@@ -30,6 +30,7 @@ export const rename = defineStep<Config, { next: number }, RegExp>({
     return { search, replacement, counting: replacement.includes(PLACEHOLDER) };
   },
   needsSerial: (config) => config.counting,
+  followsDemultiplex: true, // {{READ_INDEX}} counts every molecule, whatever its output (one counter in mbf too)
   initState: () => ({ next: 0 }),
   compile: (config) => rustRegex(config.search),
   apply(block, config, context) {
