@@ -66,7 +66,15 @@ export const inspect = defineStep<Config, State>({
         const output = names.get(block.outputTags[i]!);
         const suffix = output === undefined ? '' : ` Demultiplex=${output}`;
         for (const reads of segments)
-          parts.push(Buffer.from('@'), nameOf(reads, i), Buffer.from(`${suffix}\n`), seqOf(reads, i), Buffer.from('\n+\n'), qualOf(reads, i), Buffer.from('\n'));
+          parts.push(
+            Buffer.from('@'),
+            nameOf(reads, i),
+            Buffer.from(`${suffix}\n`),
+            seqOf(reads, i),
+            Buffer.from('\n+\n'),
+            qualOf(reads, i),
+            Buffer.from('\n'),
+          );
       }
       bytes = concatBytes(parts);
       state.collected += take;
