@@ -120,6 +120,7 @@ function parseInput(doc: TomlDocument): InputPlan {
   return {
     segments,
     files: interleavedFiles ? [] : files,
+    sourceOrder: sourceKeys,
     interleavedFiles,
     fastaFakeQuality,
     bamIncludeMapped,

@@ -13,6 +13,8 @@ export interface InputPlan {
   segments: string[];
   /** Files per segment (separate input), each list concatenated. */
   files: string[][];
+  /** The segments' keys as the configuration gives them (mbf's report lists the input files in this order). */
+  sourceOrder?: string[];
   /** Interleaved input: one list of files whose records cycle through `segments`. */
   interleavedFiles?: string[];
   fastaFakeQuality?: number;

@@ -32,7 +32,9 @@ export interface StepTiming {
 export function reportJson(plan: Plan, sections: ReportSection[], timings: StepTiming[] | undefined): string {
   const cwd = process.cwd();
   const inputFiles: Record<string, unknown> = { interleaved: plan.input.interleavedFiles ?? null };
-  if (!plan.input.interleavedFiles) plan.input.segments.forEach((segment, s) => (inputFiles[segment] = plan.input.files[s]));
+  if (!plan.input.interleavedFiles)
+    for (const segment of plan.input.sourceOrder ?? plan.input.segments)
+      inputFiles[segment] = plan.input.files[plan.input.segments.indexOf(segment)];
   let configText = '';
   try {
     configText = fs.readFileSync(plan.configFile, 'utf8');

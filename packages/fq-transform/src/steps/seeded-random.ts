@@ -26,6 +26,15 @@ export function uniform(seed: Seed, i: number): number {
   return fmix32((seed.lo ^ mixed ^ seed.hi) >>> 0) / 4294967296;
 }
 
+/**
+ * The seed of stream `stream` (a Demultiplex output tag) drawn from one configured seed: stream 0 is
+ * the seed itself; others have fmix32(stream) mixed into its low word, so two outputs do not make
+ * the same draws.
+ */
+export function streamSeed(seed: Seed, stream: number): Seed {
+  return stream === 0 ? seed : { lo: (seed.lo ^ fmix32(stream >>> 0)) >>> 0, hi: seed.hi };
+}
+
 /** A u64 `seed` key (required, as in mbf). */
 export function seedKey(table: Table, key = 'seed'): Seed {
   const raw = table.raw(key);

@@ -97,13 +97,6 @@ export const demultiplex = defineStep<Config, State, { exact: Map<string, number
     patterns: config.barcodeTags.map(([barcode, tag]): [Uint8Array, number] => [latin1ToBytes(barcode), tag]),
   }),
   apply(block, config, context) {
-    if (block.final) {
-      if (!context.state.anyHit)
-        throw new HtsError(
-          `Demultiplex step for label '${config.label}' did not observe any matching barcodes. Please check that the barcodes section matches the data, or that the correct tag label is used.`,
-        );
-      return;
-    }
     const values = block.tag(config.label);
     const outputTags = block.outputTags ?? new Float64Array(block.count);
     const { exact, patterns } = context.compiled;
@@ -126,6 +119,11 @@ export const demultiplex = defineStep<Config, State, { exact: Map<string, number
       }
     }
     block.outputTags = outputTags;
+    // the final block may carry molecules too (a FilterReservoirSample before this step hands its sample over there)
+    if (block.final && !context.state.anyHit)
+      throw new HtsError(
+        `Demultiplex step for label '${config.label}' did not observe any matching barcodes. Please check that the barcodes section matches the data, or that the correct tag label is used.`,
+      );
   },
 });
 

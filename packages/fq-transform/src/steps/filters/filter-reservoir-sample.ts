@@ -4,12 +4,12 @@
  * as they reach the step) fills slot c while c < n, else replaces slot floor(uniform(seed, c)·(c+1))
  * when that is < n. Blocks leave empty; the final block carries the reservoir, in input order.
  * Serial; the reservoir is plain data in the state. After a Demultiplex step each output has its
- * own reservoir of `n` and its own count c (as in mbf); the final block carries them in output-tag
- * order, each in input order.
+ * own reservoir of `n`, its own count c and its own draws (seeded-random.ts streamSeed); the final
+ * block carries them in output-tag order, each in input order.
  */
 import { emptyReadsBlock, nameOf, pushRead, qualOf, seqOf } from '@shoal/hts';
 import type { TagValue } from '../../block.js';
-import { type Seed, seedKey, uniform } from '../seeded-random.js';
+import { type Seed, seedKey, streamSeed, uniform } from '../seeded-random.js';
 import { defineStep } from '../types.js';
 
 interface Config {
@@ -29,6 +29,7 @@ interface Slot {
 }
 
 interface Reservoir {
+  seed: Seed;
   seen: number;
   slots: Slot[];
 }
@@ -58,12 +59,12 @@ export const filterReservoirSample = defineStep<Config, State>({
     for (let i = 0; i < block.count; i++) {
       const output = block.outputTags ? block.outputTags[i]! : 0;
       let reservoir = state.reservoirs.get(output);
-      if (!reservoir) state.reservoirs.set(output, (reservoir = { seen: 0, slots: [] }));
+      if (!reservoir) state.reservoirs.set(output, (reservoir = { seed: streamSeed(config.seed, output), seen: 0, slots: [] }));
       const c = reservoir.seen++;
       let slot: number;
       if (c < config.n) slot = c;
       else {
-        slot = Math.floor(uniform(config.seed, c) * (c + 1));
+        slot = Math.floor(uniform(reservoir.seed, c) * (c + 1));
         if (slot >= config.n) continue;
       }
       const tags: Record<string, TagValue> = {};

@@ -41,6 +41,8 @@ interface Config {
   outputs?: [number, string][];
   /** After Demultiplex: every output, written or not (histograms report them all). */
   allOutputs?: [number, string | null][];
+  /** `count_oligos` was given, even empty (mbf then writes an empty `count_oligos` object). */
+  oligosGiven: boolean;
   oligos: string[];
   /** -1: every segment. */
   oligoSegment: number;
@@ -49,7 +51,7 @@ interface Config {
 
 /** One tag's histogram (mbf's HistogramData). */
 type Histogram =
-  | { kind: 'text'; counts: Map<string, number> }
+  | { kind: 'text'; location: boolean; counts: Map<string, number> }
   | { kind: 'number'; counts: Map<number, number> }
   | { kind: 'bool'; falseCount: number; trueCount: number };
 
@@ -109,15 +111,18 @@ export const report = defineStep<Config, State, Uint8Array[]>({
     const duplicatesPerRead = table.boolean('duplicate_count_per_read', { default: false });
     const duplicatesPerFragment = table.boolean('duplicate_count_per_fragment', { default: false });
     table.optional(() => table.boolean('debug_reproducibility'), 'debug_reproducibility');
-    const oligos = table.has('count_oligos') ? table.stringList('count_oligos') : [];
+    // mbf upper-cases the oligos, and a repeated one (or a repeated tag) is one key of its report
+    const oligosGiven = table.has('count_oligos');
+    const oligos = [...new Set((oligosGiven ? table.stringList('count_oligos') : []).map((oligo) => oligo.toUpperCase()))];
     for (const oligo of oligos) {
       if (oligo.length === 0) throw table.error('count_oligos: a DNA sequence cannot be empty', 'count_oligos');
       const bad = /[^ACGT]/.exec(oligo);
       if (bad) throw table.error(`count_oligos: invalid DNA base '${bad[0]}' in '${oligo}' (A, C, G and T only)`, 'count_oligos');
     }
     const oligoSegment = segmentOrAllDefaultAll(table, env, 'count_oligos_segment');
-    const labels = table.has('tag_histograms') ? table.stringList('tag_histograms') : [];
-    const histograms = labels.map((label) => ({ label, kind: requireTag(table, env, label, 'tag_histograms') }));
+    const histogramAliases = ['tag_histogram'];
+    const labels = table.has('tag_histograms', histogramAliases) ? table.stringList('tag_histograms', { aliases: histogramAliases }) : [];
+    const histograms = [...new Set(labels)].map((label) => ({ label, kind: requireTag(table, env, label, 'tag_histograms') }));
     const allOutputs = env.demultiplex?.outputs;
     const outputs = allOutputs?.filter((entry): entry is [number, string] => entry[1] !== null);
     return {
@@ -129,6 +134,7 @@ export const report = defineStep<Config, State, Uint8Array[]>({
       duplicatesPerFragment,
       outputs,
       allOutputs,
+      oligosGiven,
       oligos,
       oligoSegment,
       histograms,
@@ -159,18 +165,6 @@ export const report = defineStep<Config, State, Uint8Array[]>({
       }
       return stats;
     };
-    if (block.final) {
-      // output and segment names may look like integers: kept in their order (ordered-json.ts)
-      const entries: [string, unknown][] = config.outputs
-        ? config.outputs.map(([tag, name]) => [name, ordered(sectionOf(statsFor(tag), config, context.segments))])
-        : sectionOf(statsFor(0), config, context.segments);
-      const section = ordered([...entries, ...tagSections(config, statsFor)]);
-      block.side.push({
-        file: REPORT_SECTION,
-        bytes: new TextEncoder().encode(JSON.stringify({ name: config.name, section, perOutput: config.outputs !== undefined })),
-      });
-      return;
-    }
     const wantsSegments = config.baseStatistics || config.lengthDistribution || config.duplicatesPerRead;
     const oligos = context.compiled.map((oligo) => Buffer.from(oligo.buffer, oligo.byteOffset, oligo.length));
     const tagValues = config.histograms.map(({ label }) => block.tag(label));
@@ -206,6 +200,18 @@ export const report = defineStep<Config, State, Uint8Array[]>({
           else segment.seen.add(key);
         }
         if (config.baseStatistics) addBases(segment, seqOf(reads, i), qualOf(reads, i));
+      });
+    }
+    // after the molecules: the final block may carry some (a FilterReservoirSample before this step hands its sample over there)
+    if (block.final) {
+      // output and segment names may look like integers: kept in their order (ordered-json.ts)
+      const entries: [string, unknown][] = config.outputs
+        ? config.outputs.map(([tag, name]) => [name, ordered(sectionOf(statsFor(tag), config, context.segments))])
+        : sectionOf(statsFor(0), config, context.segments);
+      const section = ordered([...entries, ...tagSections(config, statsFor)]);
+      block.side.push({
+        file: REPORT_SECTION,
+        bytes: new TextEncoder().encode(JSON.stringify({ name: config.name, section, perOutput: config.outputs !== undefined })),
       });
     }
   },
@@ -258,7 +264,7 @@ function sectionOf(stats: OutputStats, config: Config, segmentNames: readonly st
 function newHistogram(kind: TagKind): Histogram {
   if (kind === 'numeric') return { kind: 'number', counts: new Map() };
   if (kind === 'bool') return { kind: 'bool', falseCount: 0, trueCount: 0 };
-  return { kind: 'text', counts: new Map() };
+  return { kind: 'text', location: kind === 'location', counts: new Map() };
 }
 
 /** Rust's `f64::round() as i64`: half away from zero, NaN to 0, saturating at the i64 range (kept as ±Infinity). */
@@ -288,8 +294,22 @@ const I64_TEXT = new Map([
   [Infinity, '9223372036854775807'],
   [-Infinity, '-9223372036854775808'],
 ]);
+const UTF8_STRICT = new TextDecoder('utf-8', { fatal: true });
 
-/** A histogram as mbf writes it: string keys in byte order, numbers in numeric order, booleans true first. */
+/**
+ * A text key as mbf has it: the bytes (latin1 here) read as UTF-8. mbf decodes string tags lossily
+ * (U+FFFD for bad bytes) and gives a location tag whose bytes are not UTF-8 the empty key.
+ */
+function utf8Key(key: string, location: boolean): string {
+  const bytes = Buffer.from(key, 'latin1');
+  try {
+    return UTF8_STRICT.decode(bytes);
+  } catch {
+    return location ? '' : bytes.toString('utf8');
+  }
+}
+
+/** A histogram as mbf writes it: string keys in UTF-8 byte order, numbers in numeric order, booleans true first. */
 function histogramJson(histogram: Histogram): unknown {
   if (histogram.kind === 'bool')
     return ordered([
@@ -297,9 +317,14 @@ function histogramJson(histogram: Histogram): unknown {
       ['false', histogram.falseCount],
     ]);
   if (histogram.kind === 'number')
-    return ordered([...histogram.counts].sort((a, b) => a[0] - b[0]).map(([key, n]) => [I64_TEXT.get(key) ?? String(key), n]));
-  // latin1 strings hold one byte per character, so code-unit order is byte order
-  return ordered([...histogram.counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    // integers beyond 2^53 print with all their digits, as Rust's i64 does
+    return ordered([...histogram.counts].sort((a, b) => a[0] - b[0]).map(([key, n]) => [I64_TEXT.get(key) ?? BigInt(key).toString(), n]));
+  const merged = new Map<string, number>(); // two byte strings may decode to one key
+  for (const [key, n] of histogram.counts) {
+    const text = utf8Key(key, histogram.location);
+    merged.set(text, (merged.get(text) ?? 0) + n);
+  }
+  return ordered([...merged].sort((a, b) => Buffer.compare(Buffer.from(a[0], 'utf8'), Buffer.from(b[0], 'utf8'))));
 }
 
 /** `count_oligos` and `histogram`, appended to the section as mbf merges them (after Demultiplex: one entry per output inside each). */
@@ -308,7 +333,7 @@ function tagSections(config: Config, statsFor: (tag: number) => OutputStats): [s
   const histogramsOf = (stats: OutputStats): unknown =>
     ordered(config.histograms.map(({ label }, h) => [label, histogramJson(stats.histograms[h]!)]));
   const out: [string, unknown][] = [];
-  if (config.oligos.length > 0)
+  if (config.oligosGiven)
     out.push([
       'count_oligos',
       config.outputs ? ordered(config.outputs.map(([tag, name]) => [name, oligosOf(statsFor(tag))])) : oligosOf(statsFor(0)),

@@ -52,11 +52,6 @@ export const quantifyTag = defineStep<Config, State>({
   initState: () => new Map(),
   apply(block, config, context) {
     const state = context.state;
-    if (block.final) {
-      for (const [tag, file] of config.files)
-        block.side.push({ file, bytes: Buffer.from(quantifyJson(state.get(tag) ?? new Map<string, number>()), 'latin1') });
-      return;
-    }
     const values: TagValue[] = block.tag(config.label);
     for (let i = 0; i < block.count; i++) {
       const value = values[i];
@@ -67,5 +62,9 @@ export const quantifyTag = defineStep<Config, State>({
       if (!counts) state.set(tag, (counts = new Map<string, number>()));
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
+    // the final block may carry molecules too (a FilterReservoirSample before this step hands its sample over there)
+    if (block.final)
+      for (const [tag, file] of config.files)
+        block.side.push({ file, bytes: Buffer.from(quantifyJson(state.get(tag) ?? new Map<string, number>()), 'latin1') });
   },
 });

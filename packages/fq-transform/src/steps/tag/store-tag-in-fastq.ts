@@ -33,7 +33,7 @@ interface Config {
   files: [number, string][];
 }
 
-export const storeTagInFastQ = defineStep<Config>({
+export const storeTagInFastQ = defineStep<Config, { written: Set<string> }>({
   action: 'StoreTagInFastQ',
   parse(table, env) {
     const { label } = inLabel(table, env, ['location']);
@@ -82,8 +82,8 @@ export const storeTagInFastQ = defineStep<Config>({
   followsDemultiplex: true,
   uses: (config) => [...new Set([config.label, ...config.commentTags, ...config.locationTags])],
   sideFiles: (config) => config.files.map(([, file]) => file),
+  initState: () => ({ written: new Set() }),
   apply(block, config, context) {
-    if (block.count === 0) return;
     const values = block.tag(config.label);
     const commentValues = config.commentTags.map((tag) => block.tag(tag));
     const locationValues = config.locationTags.map((tag) => block.tag(tag));
@@ -116,8 +116,11 @@ export const storeTagInFastQ = defineStep<Config>({
     }
     for (const [output, file] of config.files) {
       const text = texts.get(output)!;
-      if (text.length > 0)
+      // a compressed file that got no read is still a valid (empty) gzip or zstd stream, as mbf's
+      if (text.length > 0 || (block.final && !context.state.written.has(file) && config.compression !== 'Uncompressed')) {
         block.side.push({ file, bytes: compress(latin1ToBytes(text), { compression: config.compression, level: config.level }) });
+        context.state.written.add(file);
+      }
     }
   },
 });

@@ -62,10 +62,9 @@ export const storeTagsInTable = defineStep<Config, { headerWritten: boolean }>({
   sideFiles: (config) => config.files.map(([, file]) => file),
   initState: () => ({ headerWritten: false }),
   apply(block, config, context) {
-    if (block.count === 0) return; // an empty trailing block writes nothing
     const texts = new Map<number, string>(config.files.map(([tag]) => [tag, '']));
     // the header goes with the first rows (mbf writes it with block 1), into every table
-    if (!context.state.headerWritten) {
+    if (!context.state.headerWritten && block.count > 0) {
       const header = ['ReadName', ...config.labels].map(field).join('\t') + '\n';
       for (const tag of texts.keys()) texts.set(tag, header);
       context.state.headerWritten = true;
@@ -84,7 +83,9 @@ export const storeTagsInTable = defineStep<Config, { headerWritten: boolean }>({
     }
     for (const [output, file] of config.files) {
       const text = texts.get(output)!;
-      if (text.length > 0) block.side.push({ file, bytes: compress(latin1ToBytes(text), { compression: config.compression }) });
+      // a compressed table that got no row is still a valid (empty) gzip or zstd stream
+      if (text.length > 0 || (block.final && !context.state.headerWritten && config.compression !== 'Uncompressed'))
+        block.side.push({ file, bytes: compress(latin1ToBytes(text), { compression: config.compression }) });
     }
   },
 });
