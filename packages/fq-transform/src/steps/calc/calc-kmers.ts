@@ -13,8 +13,9 @@
  * once per run (compile).
  */
 import path from 'node:path';
-import { emptyReadsBlock, HtsError, openSequenceFile, seqLength, seqOf } from '@shoal/hts';
+import { HtsError, seqLength, seqOf } from '@shoal/hts';
 import { outLabel, segmentOrAllKey } from '../../config-keys.js';
+import { readOtherFile } from '../other-file.js';
 import { defineStep } from '../types.js';
 import { numericTag } from './numeric-tag.js';
 
@@ -105,24 +106,17 @@ export const calcKmers = defineStep<Config, undefined, Database>({
     const counts = new Map<number | string, number>();
     const add = (kmer: number | string): void => void counts.set(kmer, (counts.get(kmer) ?? 0) + 1);
     for (const name of config.filenames) {
-      const file = path.resolve(context.baseDirectory, name);
-      const reader = await openSequenceFile(file, { fastaFakeQuality: 33, bamIncludeMapped: true, bamIncludeUnmapped: true });
       try {
-        for (;;) {
-          const block = emptyReadsBlock();
-          const got = await reader.take(block, 10_000);
-          if (got === 0) break;
-          for (let i = 0; i < got; i++) {
+        await readOtherFile(name, context.baseDirectory, { includeMapped: true, includeUnmapped: true }, (block, count) => {
+          for (let i = 0; i < count; i++) {
             if (seqLength(block, i) < config.k) continue;
             if (config.k <= PACKED_MAX_K) forEachPackedKmer(seqOf(block, i), config.k, config.canonical, add);
             else forEachWordKmer(seqOf(block, i), config.k, config.canonical, add);
           }
-        }
+        });
       } catch (error) {
         if (error instanceof HtsError) throw error;
-        throw new HtsError(`Failed to parse kmer database file: ${(error as Error).message}`, file);
-      } finally {
-        reader.close();
+        throw new HtsError(`Failed to parse kmer database file: ${(error as Error).message}`, path.resolve(context.baseDirectory, name));
       }
     }
     const kept = [...counts].filter(([, n]) => n >= config.minCount).map(([kmer]) => kmer);

@@ -11,7 +11,7 @@ import { enumKey, outLabel, segmentKey } from '../../config-keys.js';
 import { latin1ToBytes } from '../byte-strings.js';
 import { setOneHitPerRead } from '../hits.js';
 import { defineStep } from '../types.js';
-import { allIupac, type IupacAnchor } from './iupac.js';
+import { iupacSearchKey, type IupacAnchor } from './iupac.js';
 import { findIupacWithIndel } from './pairwise-aligner.js';
 
 interface Config {
@@ -27,10 +27,10 @@ interface Config {
 export const extractIupacWithIndel = defineStep<Config, undefined, Uint8Array>({
   action: 'ExtractIUPACWithIndel',
   parse(table, env) {
-    const search = table.string('search', { aliases: ['pattern', 'query'] });
+    const patterns = iupacSearchKey(table);
+    if (patterns.length !== 1) throw table.error('one pattern only (a string)', 'search');
+    const search = patterns[0]!;
     if (search.length === 0) throw table.error('Must contain at least one letter (base)', 'search');
-    if (!allIupac(search))
-      throw table.error(`Invalid IUPAC base in '${search}' (allowed letters are AGTCU RYSWKMBDHVN, upper case)`, 'search');
     const segment = segmentKey(table, env);
     const anchor = enumKey(table, 'anchor', { Left: 'Left', Right: 'Right', Anywhere: 'Anywhere' } as const);
     const label = outLabel(table, env);

@@ -4,7 +4,7 @@ import { enumKey, outLabel, segmentKey } from '../../config-keys.js';
 import { latin1ToBytes } from '../byte-strings.js';
 import { setOneHitPerRead } from '../hits.js';
 import { defineStep } from '../types.js';
-import { allIupac, findIupac, type IupacAnchor } from './iupac.js';
+import { findIupac, iupacSearchKey, type IupacAnchor } from './iupac.js';
 
 interface Config {
   search: string[];
@@ -17,11 +17,7 @@ interface Config {
 export const extractIupac = defineStep<Config, undefined, Uint8Array[]>({
   action: 'ExtractIUPAC',
   parse(table, env) {
-    const search = table.stringList('search', { aliases: ['query', 'pattern'] });
-    for (const pattern of search) {
-      if (!allIupac(pattern))
-        throw table.error(`Invalid IUPAC base in '${pattern}' (allowed letters are AGTCU RYSWKMBDHVN, upper case)`, 'search');
-    }
+    const search = iupacSearchKey(table);
     const segment = segmentKey(table, env);
     const anchor = enumKey(table, 'anchor', { Left: 'Left', Right: 'Right', Anywhere: 'Anywhere' } as const);
     const label = outLabel(table, env);

@@ -1,4 +1,5 @@
 /** IUPAC nucleotide codes: which read bases a pattern letter accepts, and mbf's Hamming search for a pattern (ExtractIUPAC). */
+import type { Table } from '../../table.js';
 
 const IUPAC_SETS: Record<string, string> = {
   R: 'AGag',
@@ -39,6 +40,15 @@ export function iupacDistance(pattern: Uint8Array, read: Uint8Array, offset: num
 /** mbf's all_iupac: upper-case DNA + IUPAC letters only (U allowed). */
 export function allIupac(text: string): boolean {
   return /^[ATUCGRYSWKMBVDHN]*$/.test(text);
+}
+
+/** The `search` key of ExtractIUPAC and ExtractIUPACWithIndel: one pattern or a list, IUPAC letters only (aliases query, pattern). */
+export function iupacSearchKey(table: Table): string[] {
+  const search = table.stringList('search', { aliases: ['query', 'pattern'] });
+  for (const pattern of search)
+    if (!allIupac(pattern))
+      throw table.error(`Invalid IUPAC base in '${pattern}' (allowed letters are AGTCU RYSWKMBDHVN, upper case)`, 'search');
+  return search;
 }
 
 export type IupacAnchor = 'Left' | 'Right' | 'Anywhere';

@@ -8,13 +8,13 @@
  * once before the run (StepDefinition.prepare); a file with no read is an error, as in mbf.
  * Serial, with its set on the main thread.
  */
-import { nameOf, openSequenceFile, seqOf, emptyReadsBlock, HtsError } from '@shoal/hts';
+import { nameOf, seqOf, HtsError } from '@shoal/hts';
 import type { TagValue } from '../../block.js';
 import { byteOrCharKey, outLabel } from '../../config-keys.js';
-import path from 'node:path';
 import { bytesToLatin1 } from '../byte-strings.js';
 import { seedKey, type Seed } from '../seeded-random.js';
 import { nameWithoutComment, sourceKey, type Source } from '../sources.js';
+import { readOtherFile } from '../other-file.js';
 import { defineStep } from '../types.js';
 import { contains, containsInsert, newSeenFilter, type SeenFilter } from './seen-filter.js';
 
@@ -76,29 +76,20 @@ export const tagOtherFile = defineStep<Config, SeenFilter>({
     return { filename, source, inputNameEnd, otherNameEnd, label, falsePositiveRate, seed, includeMapped, includeUnmapped };
   },
   async prepare(config, context) {
-    // not config.ts's resolveInputPath: importing config.ts here would load the TOML parser into every worker
-    const file = path.resolve(context.baseDirectory, config.filename);
-    const reader = await openSequenceFile(file, {
-      fastaFakeQuality: 33,
-      bamIncludeMapped: config.includeMapped,
-      bamIncludeUnmapped: config.includeUnmapped,
-    });
     const keys: string[] = [];
-    try {
-      for (;;) {
-        const block = emptyReadsBlock();
-        const got = await reader.take(block, 10_000);
-        if (got === 0) break;
-        for (let i = 0; i < got; i++) {
+    const file = await readOtherFile(
+      config.filename,
+      context.baseDirectory,
+      { includeMapped: config.includeMapped, includeUnmapped: config.includeUnmapped },
+      (block, count) => {
+        for (let i = 0; i < count; i++) {
           if (config.source.kind === 'name') {
             const name = nameOf(block, i);
             keys.push(bytesToLatin1(config.otherNameEnd === undefined ? name : nameWithoutComment(name, config.otherNameEnd)));
           } else keys.push(bytesToLatin1(seqOf(block, i)));
         }
-      }
-    } finally {
-      reader.close();
-    }
+      },
+    );
     if (keys.length === 0)
       throw new HtsError(
         `No reads were read from ${config.filename}. Check that the file is not empty and (for BAM) that the include_mapped/include_unmapped options are set correctly.`,
