@@ -1,7 +1,7 @@
 /**
  * CalcKmers against a direct transcription of mbf's build_kmer_database / count_kmers_in_database
  * (string k-mers, upper-cased, A/C/G/T only, reverse complements counted too when canonical), on
- * random sequences with lower case and N, for packed (k ≤ 26) and string (k > 26) databases.
+ * random sequences with lower case and N, for packed (k ≤ 26), pair-packed (27..52) and string (k > 52) databases.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -64,7 +64,7 @@ describe('CalcKmers', () => {
   const fasta = path.join(dir, 'reference.fa');
   fs.writeFileSync(fasta, reference.map((seq, i) => `>contig${i}\n${seq.slice(0, 1500)}\n${seq.slice(1500)}\n`).join(''));
 
-  for (const k of [1, 4, 21, 26, 27, 31])
+  for (const k of [1, 4, 21, 26, 27, 31, 52, 53])
     for (const canonical of [false, true])
       for (const minCount of [1, 2])
         it(`counts what mbf counts: k ${k}, canonical ${canonical}, min_count ${minCount}`, async () => {

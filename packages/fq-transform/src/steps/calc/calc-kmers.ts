@@ -8,8 +8,9 @@
  * up as it is: with canonical off, a read from the other strand matches nothing.
  *
  * k-mers of up to 26 bases are packed two bits a base into a number (exact below 2^53), so the
- * database is a set of numbers and a read costs one rolling update per base; longer k-mers are
- * kept as strings. The database travels to the workers as a sorted list and becomes a set there
+ * database is a set of numbers and a read costs one rolling update per base; up to 52 bases, into
+ * two numbers (the last 26 bases and the rest), also rolled per base; longer k-mers are kept as
+ * strings (a string built per position: 31-mers cost 180 µs a pair that way, 10 µs packed). The database travels to the workers as a sorted list and becomes a set there
  * once per run (compile).
  */
 import path from 'node:path';
@@ -26,13 +27,17 @@ interface Config {
   k: number;
   canonical: boolean;
   minCount: number;
-  /** The database, filled by prepare: packed k-mers (k ≤ PACKED_MAX_K) or the k-mers themselves. */
+  /** The database, filled by prepare: packed k-mers (k ≤ PACKED_MAX_K), pairs (k ≤ PAIR_MAX_K: head and tail lists), or the k-mers themselves. */
   packed?: number[];
+  pairHeads?: number[];
+  pairTails?: number[];
   words?: string[];
 }
 
 /** The longest k whose 2-bit packing stays an exact integer in a double. */
 const PACKED_MAX_K = 26;
+/** The longest k packed as two numbers: a head of k - 26 bases and a tail of 26. */
+const PAIR_MAX_K = 2 * PACKED_MAX_K;
 
 /** A/C/G/T in either case to 0..3; anything else 4 (the k-mer window restarts after it). */
 const BASE_CODE = new Uint8Array(256).fill(4);
@@ -66,6 +71,42 @@ function forEachPackedKmer(seq: Uint8Array, k: number, withReverse: boolean, vis
   }
 }
 
+/**
+ * The same for PACKED_MAX_K < k ≤ PAIR_MAX_K: `visit(head, tail)`, head the first k - 26 bases and
+ * tail the last 26, each packed; both roll per base (the base leaving the tail enters the head).
+ */
+function forEachPairKmer(seq: Uint8Array, k: number, withReverse: boolean, visit: (head: number, tail: number) => void): void {
+  const tailTop = 4 ** (PACKED_MAX_K - 1);
+  const headBases = k - PACKED_MAX_K;
+  const headTop = 4 ** (headBases - 1);
+  let head = 0;
+  let tail = 0;
+  // the reverse complement: its head is the complement of the window's last k - 26 bases, reversed
+  let reverseHead = 0;
+  let reverseTail = 0;
+  let valid = 0;
+  for (let i = 0; i < seq.length; i++) {
+    const code = BASE_CODE[seq[i]!]!;
+    if (code === 4) {
+      valid = 0;
+      head = tail = reverseHead = reverseTail = 0;
+      continue;
+    }
+    const leaving = Math.floor(tail / tailTop); // the tail's first base moves into the head
+    tail = (tail % tailTop) * 4 + code;
+    head = (head % headTop) * 4 + leaving;
+    if (withReverse) {
+      const crossing = reverseHead % 4; // the reverse head's last base moves to the front of its tail
+      reverseHead = Math.floor(reverseHead / 4) + (3 - code) * headTop;
+      reverseTail = Math.floor(reverseTail / 4) + crossing * tailTop;
+    }
+    if (++valid >= k) {
+      visit(head, tail);
+      if (withReverse) visit(reverseHead, reverseTail);
+    }
+  }
+}
+
 /** The same for k-mers as upper-case strings (any k). */
 function forEachWordKmer(seq: Uint8Array, k: number, withReverse: boolean, visit: (kmer: string) => void): void {
   let valid = 0;
@@ -84,7 +125,19 @@ function forEachWordKmer(seq: Uint8Array, k: number, withReverse: boolean, visit
   }
 }
 
-type Database = { packed: Set<number> } | { words: Set<string> };
+/**
+ * Pairs are found by tail, then head (most tails have one head). `seen` marks the last 11 bases of
+ * every packed k-mer or tail in the database: most of a read's k-mers are not there, and one array
+ * read turns them away before the set is asked.
+ */
+type Database = { packed: Set<number>; seen: Uint8Array } | { pairs: Map<number, Set<number>>; seen: Uint8Array } | { words: Set<string> };
+/** 4^11 entries: the last 11 bases of a packed k-mer, its value mod 4^11. */
+const SEEN_SLOTS = 4 ** 11;
+function seenOf(keys: number[]): Uint8Array {
+  const seen = new Uint8Array(SEEN_SLOTS);
+  for (const key of keys) seen[key % SEEN_SLOTS] = 1;
+  return seen;
+}
 
 export const calcKmers = defineStep<Config, undefined, Database>({
   action: 'CalcKmers',
@@ -105,12 +158,15 @@ export const calcKmers = defineStep<Config, undefined, Database>({
   async prepare(config, context) {
     const counts = new Map<number | string, number>();
     const add = (kmer: number | string): void => void counts.set(kmer, (counts.get(kmer) ?? 0) + 1);
+    // a pair as one exact key: head * 4^26 + tail can pass 2^53, so the two join as text here (once per base of the files)
+    const addPair = (head: number, tail: number): void => add(`${head}:${tail}`);
     for (const name of config.filenames) {
       try {
         await readOtherFile(name, context.baseDirectory, { includeMapped: true, includeUnmapped: true }, (block, count) => {
           for (let i = 0; i < count; i++) {
             if (seqLength(block, i) < config.k) continue;
             if (config.k <= PACKED_MAX_K) forEachPackedKmer(seqOf(block, i), config.k, config.canonical, add);
+            else if (config.k <= PAIR_MAX_K) forEachPairKmer(seqOf(block, i), config.k, config.canonical, addPair);
             else forEachWordKmer(seqOf(block, i), config.k, config.canonical, add);
           }
         });
@@ -120,12 +176,29 @@ export const calcKmers = defineStep<Config, undefined, Database>({
       }
     }
     const kept = [...counts].filter(([, n]) => n >= config.minCount).map(([kmer]) => kmer);
-    return config.k <= PACKED_MAX_K
-      ? { ...config, packed: (kept as number[]).sort((a, b) => a - b) }
-      : { ...config, words: (kept as string[]).sort() };
+    if (config.k <= PACKED_MAX_K) return { ...config, packed: (kept as number[]).sort((a, b) => a - b) };
+    if (config.k <= PAIR_MAX_K) {
+      const pairs = (kept as string[])
+        .map((key) => key.split(':').map(Number) as [number, number])
+        .sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+      return { ...config, pairHeads: pairs.map(([head]) => head), pairTails: pairs.map(([, tail]) => tail) };
+    }
+    return { ...config, words: (kept as string[]).sort() };
   },
   declares: (config) => [{ label: config.label, kind: 'numeric' }],
-  compile: (config) => (config.packed ? { packed: new Set(config.packed) } : { words: new Set(config.words ?? []) }),
+  compile: (config): Database => {
+    if (config.packed) return { packed: new Set(config.packed), seen: seenOf(config.packed) };
+    if (config.pairTails) {
+      const pairs = new Map<number, Set<number>>();
+      config.pairTails.forEach((tail, k) => {
+        let heads = pairs.get(tail);
+        if (!heads) pairs.set(tail, (heads = new Set()));
+        heads.add(config.pairHeads![k]!);
+      });
+      return { pairs, seen: seenOf(config.pairTails) };
+    }
+    return { words: new Set(config.words ?? []) };
+  },
   apply(block, config, context) {
     const database = context.compiled;
     const { k } = config;
@@ -133,7 +206,11 @@ export const calcKmers = defineStep<Config, undefined, Database>({
       let n = 0;
       if ('packed' in database)
         forEachPackedKmer(seq, k, false, (kmer) => {
-          if (database.packed.has(kmer)) n++;
+          if (database.seen[kmer % SEEN_SLOTS] && database.packed.has(kmer)) n++;
+        });
+      else if ('pairs' in database)
+        forEachPairKmer(seq, k, false, (head, tail) => {
+          if (database.seen[tail % SEEN_SLOTS] && database.pairs.get(tail)?.has(head)) n++;
         });
       else
         forEachWordKmer(seq, k, false, (kmer) => {
@@ -154,16 +231,17 @@ export const calcKmers = defineStep<Config, undefined, Database>({
 });
 
 /** For tests: the database's k-mers as upper-case strings, sorted. */
-export function databaseWords(config: Pick<Config, 'k' | 'packed' | 'words'>): string[] {
+export function databaseWords(config: Pick<Config, 'k' | 'packed' | 'pairHeads' | 'pairTails' | 'words'>): string[] {
   if (config.words) return config.words;
-  return (config.packed ?? [])
-    .map((kmer) => {
-      let word = '';
-      for (let j = 0; j < config.k; j++) {
-        word = UPPER_BASE[kmer % 4]! + word;
-        kmer = Math.floor(kmer / 4);
-      }
-      return word;
-    })
-    .sort();
+  const unpack = (kmer: number, bases: number): string => {
+    let word = '';
+    for (let j = 0; j < bases; j++) {
+      word = UPPER_BASE[kmer % 4]! + word;
+      kmer = Math.floor(kmer / 4);
+    }
+    return word;
+  };
+  if (config.pairTails)
+    return config.pairTails.map((tail, k) => unpack(config.pairHeads![k]!, config.k - PACKED_MAX_K) + unpack(tail, PACKED_MAX_K)).sort();
+  return (config.packed ?? []).map((kmer) => unpack(kmer, config.k)).sort();
 }
