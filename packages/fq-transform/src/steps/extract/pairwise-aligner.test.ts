@@ -337,3 +337,50 @@ describe('alignCustom against rust-bio itself', () => {
     expect(differences.slice(0, 5)).toEqual([]);
   });
 });
+
+describe('findIupacWithIndel: the piece prefilter never changes an answer', () => {
+  it('gives what the alignment alone gives, on reads made to hold near copies of the pattern', () => {
+    let seed = 99;
+    const rnd = (k: number): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed % k;
+    };
+    const patterns = ['AGATCGGAAGAGC', 'ACGTNACGT', 'GGRYAC', 'TTTT', 'A'].map((p) => new TextEncoder().encode(p));
+    let compared = 0;
+    let found = 0;
+    for (let t = 0; t < 3000; t++) {
+      const pattern = patterns[t % patterns.length]!;
+      // a near copy of the pattern: substitutions, deletions and insertions, sometimes lower case
+      const copy: number[] = [];
+      for (const letter of pattern) {
+        const r = rnd(20);
+        if (r === 0) continue;
+        copy.push(r === 1 ? 'ACGT'.charCodeAt(rnd(4)) : letter === 78 || letter > 0x41 + 25 ? 'ACGT'.charCodeAt(rnd(4)) : letter);
+        if (r === 2) copy.push('ACGTN'.charCodeAt(rnd(5)));
+      }
+      const before = Array.from({ length: rnd(30) }, () => 'ACGTNacgt'.charCodeAt(rnd(9)));
+      const after = Array.from({ length: rnd(30) }, () => 'ACGTacgt'.charCodeAt(rnd(8)));
+      const lower = rnd(4) === 0;
+      const read = Uint8Array.from([...before, ...copy.map((c) => (lower && c >= 0x41 && c <= 0x5a ? c + 0x20 : c)), ...after]);
+      for (const anchor of ['Left', 'Right', 'Anywhere'] as const)
+        for (const [mm, indel, total] of [
+          [0, 0, undefined],
+          [0, 1, 1],
+          [1, 1, undefined],
+          [2, 1, 2],
+          [1, 2, 3],
+          [2, 2, undefined],
+        ] as const) {
+          const want = findIupacWithIndel(read, pattern, anchor, mm, indel, total, false);
+          expect(
+            findIupacWithIndel(read, pattern, anchor, mm, indel, total),
+            `${new TextDecoder().decode(read)} ${anchor} ${mm} ${indel} ${total}`,
+          ).toEqual(want);
+          compared++;
+          if (want) found++;
+        }
+    }
+    expect(compared).toBe(3000 * 18);
+    expect(found).toBeGreaterThan(5000); // many near copies are found, so the comparison covers both answers
+  });
+});

@@ -409,14 +409,24 @@ export function alignCustom(x: Uint8Array, y: Uint8Array, scoring: Scoring): Ali
   }
 }
 
-const singlePatternLetter = new Uint8Array(1);
-const singleReadLetter = new Uint8Array(1);
+/**
+ * IUPAC_SCORE[a * 256 + b]: mbf's iupac_alignment_score, +1 if pattern letter a accepts read letter b,
+ * else -1 (made once, read per cell).
+ */
+const IUPAC_SCORE = new Int8Array(256 * 256);
+{
+  const patternLetter = new Uint8Array(1);
+  const readLetter = new Uint8Array(1);
+  for (let a = 0; a < 256; a++)
+    for (let b = 0; b < 256; b++) {
+      patternLetter[0] = a;
+      readLetter[0] = b;
+      IUPAC_SCORE[a * 256 + b] = iupacDistance(patternLetter, readLetter, 0) === 0 ? 1 : -1;
+    }
+}
 
-/** mbf's iupac_alignment_score: +1 if pattern letter a accepts read letter b, else -1. */
 function iupacAlignmentScore(a: number, b: number): number {
-  singlePatternLetter[0] = a;
-  singleReadLetter[0] = b;
-  return iupacDistance(singlePatternLetter, singleReadLetter, 0) === 0 ? 1 : -1;
+  return IUPAC_SCORE[a * 256 + b]!;
 }
 
 function toAsciiUppercase(bytes: Uint8Array): Uint8Array {
@@ -428,10 +438,22 @@ function toAsciiUppercase(bytes: Uint8Array): Uint8Array {
   return upper;
 }
 
+/** Whether `read` holds one of the `pieces` near-equal consecutive pieces of `pattern`, byte for byte. */
+function holdsAPiece(read: Uint8Array, pattern: Uint8Array, pieces: number): boolean {
+  const haystack = Buffer.from(read.buffer, read.byteOffset, read.length);
+  for (let k = 0; k < pieces; k++) {
+    const from = Math.floor((k * pattern.length) / pieces);
+    const to = Math.floor(((k + 1) * pattern.length) / pieces);
+    if (haystack.indexOf(pattern.subarray(from, to)) >= 0) return true;
+  }
+  return false;
+}
+
 /**
  * mbf's find_iupac_with_indel: align the IUPAC `pattern` (fully consumed) against `read` (clipped as the anchor
  * allows) and return the [start, end) of the aligned read span if mismatches, indel bases and their sum stay within
- * the limits (`maxTotalEdits` defaults to maxMismatches + maxIndelBases).
+ * the limits (`maxTotalEdits` defaults to maxMismatches + maxIndelBases). `prefilter = false` skips the
+ * piece test below (tests compare the two).
  */
 export function findIupacWithIndel(
   read: Uint8Array,
@@ -440,6 +462,7 @@ export function findIupacWithIndel(
   maxMismatches: number,
   maxIndelBases: number,
   maxTotalEdits: number | undefined,
+  prefilter = true,
 ): [start: number, end: number] | undefined {
   if (pattern.length === 0 || read.length === 0) return undefined;
 
@@ -449,6 +472,13 @@ export function findIupacWithIndel(
 
   const queryUpper = toAsciiUppercase(pattern);
   const referenceUpper = toAsciiUppercase(read);
+
+  // Not mbf's, and exact: an accepted alignment has at most `edits` edits (substitutions, pattern
+  // letters left out, read letters put in), and each breaks at most one of edits + 1 pieces of the
+  // pattern, so one piece stands in the read letter for letter. Without any, mbf's answer is None
+  // (most reads: no adapter), found without the alignment.
+  const edits = Math.min(totalLimit, maxMismatches + maxIndelBases);
+  if (prefilter && edits < queryUpper.length && !holdsAPiece(referenceUpper, queryUpper, edits + 1)) return undefined;
 
   const scoring: Scoring = {
     gapOpen: 0,
