@@ -54,3 +54,4 @@ export {
 export { FrameStreamWriter, readFrameStream } from './frame/stream.js';
 
 export { readSmallTextFile } from './text-file.js';
+export { KnownSitesReader, type KnownSite } from './vcf/known-sites.js';

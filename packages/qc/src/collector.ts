@@ -58,6 +58,8 @@ export interface MetricsOutput {
    */
   rikerSuffix: string;
   rikerHistogramSuffix?: string;
+  /** Written in this layout only (CollectSamErrorMetrics writes a file per directive, riker one per calculator). */
+  only?: 'riker' | 'picard';
   /** Picard writes no `## METRICS CLASS` section at all when the table has no rows (CollectGcBiasMetrics without aligned reads). */
   picardOmitsEmptyTable?: boolean;
   /**

@@ -73,6 +73,7 @@ export function renderOutputs(
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const output of outputs) {
+    if (output.only !== undefined && output.only !== format) continue;
     if (output.lines !== undefined) {
       files.push({
         path: `${prefix}${format === 'picard' ? output.picardSuffix : output.rikerSuffix}`,

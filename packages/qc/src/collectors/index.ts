@@ -2,6 +2,7 @@
 import type { CollectorFactory } from '../collector.js';
 import { alignmentCollector } from './alignment.js';
 import { basicCollector } from './basic.js';
+import { errorCollector } from './error.js';
 import { gcbiasCollector } from './gcbias.js';
 import { hybcapCollector } from './hybcap.js';
 import { isizeCollector } from './isize.js';
@@ -14,6 +15,7 @@ export const COLLECTORS: Record<string, CollectorFactory> = {
   wgs: wgsCollector,
   gcbias: gcbiasCollector,
   hybcap: hybcapCollector,
+  error: errorCollector,
 };
 
 export const DEFAULT_MULTI_TOOLS = ['alignment', 'basic', 'isize'];

@@ -1,0 +1,1014 @@
+/**
+ * Base error rates by stratum (Picard CollectSamErrorMetrics 2.27.5; riker `error`).
+ *
+ * Picard walks htsjdk's SamLocusIterator (indels included, MIN_MAPPING_Q and MIN_BASE_Q as its cutoffs, duplicates,
+ * secondary and supplementary alignments filtered, QC failures kept) and hands every base, deletion and insertion at
+ * every locus that is not a known variant site to each directive (`ERROR:BASE_QUALITY:CYCLE`): the directive's
+ * stratifiers give the base a stratum, its calculator counts it there. This file reproduces that walk:
+ * - a base is counted at its locus when its quality ≥ --min-bq; an insertion at the locus before it when its first
+ *   base's quality is; a deletion at every locus it spans, counted once (at the first locus processed: Picard's
+ *   processDeletionLocus);
+ * - htsjdk's own offsets are kept: after an insertion whose first base fails --min-bq, htsjdk does not move past the
+ *   inserted bases, so later indels of that read carry shifted offsets (and their stratifiers see those bases);
+ * - loci that overlap a VCF record which is not filtered are skipped whole.
+ * Calculators: ERROR (mismatches of aligned, called bases; insertions add their length to TOTAL_BASES), INDEL_ERROR
+ * (insertions, deletions and their lengths) and OVERLAPPING_ERROR (bases whose mate also has a base at the locus:
+ * whether the read, its mate and the reference agree). Q = round(-10 log10((errors + 10^(-PRIOR_Q/10)) / (total + 1))).
+ *
+ * Differences from Picard 2.27.5, all where Picard fails or was since fixed (docs/qc.md): a mismatch compares bases
+ * case-insensitively (Picard ≥ 3.4, #1995: a soft-masked reference made every base an error); PAIR_PROPERNESS calls an
+ * unpaired read UNKNOWN and INDEL_LENGTH leaves out an indel whose shifted offset points at no indel (Picard throws);
+ * a read without a declared read group has no READ_GROUP stratum (Picard throws).
+ *
+ * Memory: loci are kept from the current read's start to the farthest end of the reads before it (a heap of positions
+ * with content, so a read spanning a 500 kb intron costs its bases, not its span).
+ */
+import { Flag, headerLines, HtsError, KnownSitesReader, type BamHeader, type BamRecordView, type KnownSite } from '@shoal/hts';
+import {
+  optionDefaults,
+  type Collector,
+  type CollectorContext,
+  type CollectorFactory,
+  type CollectorOption,
+  type CollectorRegion,
+  type Column,
+  type MetricsOutput,
+  type Row,
+} from '../collector.js';
+import { ReferenceWindow } from '../reference-window.js';
+import {
+  BaseType,
+  comparePart,
+  indelElement,
+  isNoCall,
+  printPart,
+  READ_LEVEL,
+  STRATIFIER_BY_NAME,
+  STRATIFIERS,
+  type ErrorBase,
+  type ErrorRead,
+  type Stratifier,
+  type StratifierContext,
+  type StratifierPart,
+} from './error-stratifiers.js';
+
+export interface ErrorOptions {
+  vcf: string | undefined;
+  minimumMappingQuality: number;
+  minimumBaseQuality: number;
+  priorQ: number;
+  longHomopolymer: number;
+  locationBinSize: number;
+  maxInsertSize: number;
+  metrics: string | undefined;
+}
+
+/** Picard's ERROR_METRICS default. */
+export const DEFAULT_ERROR_METRICS = [
+  'ERROR',
+  'ERROR:BASE_QUALITY',
+  'ERROR:INSERT_LENGTH',
+  'ERROR:GC_CONTENT',
+  'ERROR:READ_DIRECTION',
+  'ERROR:PAIR_ORIENTATION',
+  'ERROR:HOMOPOLYMER',
+  'ERROR:BINNED_HOMOPOLYMER',
+  'ERROR:CYCLE',
+  'ERROR:READ_ORDINALITY',
+  'ERROR:READ_ORDINALITY:CYCLE',
+  'ERROR:READ_ORDINALITY:HOMOPOLYMER',
+  'ERROR:READ_ORDINALITY:GC_CONTENT',
+  'ERROR:READ_ORDINALITY:PRE_DINUC',
+  'ERROR:MAPPING_QUALITY',
+  'ERROR:READ_GROUP',
+  'ERROR:MISMATCHES_IN_READ',
+  'ERROR:ONE_BASE_PADDED_CONTEXT',
+  'OVERLAPPING_ERROR',
+  'OVERLAPPING_ERROR:BASE_QUALITY',
+  'OVERLAPPING_ERROR:INSERT_LENGTH',
+  'OVERLAPPING_ERROR:READ_ORDINALITY',
+  'OVERLAPPING_ERROR:READ_ORDINALITY:CYCLE',
+  'OVERLAPPING_ERROR:READ_ORDINALITY:HOMOPOLYMER',
+  'OVERLAPPING_ERROR:READ_ORDINALITY:GC_CONTENT',
+  'INDEL_ERROR',
+];
+
+export const ERROR_OPTIONS = [
+  {
+    key: 'vcf',
+    flag: 'vcf',
+    description: 'known variant sites (VCF or VCF.gz): loci overlapping an unfiltered record are skipped (Picard VCF)',
+    type: 'string',
+    defaultValue: undefined,
+    argument: 'file',
+  },
+  {
+    key: 'minimumMappingQuality',
+    flag: 'min-mapq',
+    description: 'ignore reads with a lower mapping quality (Picard MIN_MAPPING_Q)',
+    type: 'number',
+    defaultValue: 20,
+    min: 0,
+    max: 255,
+    integer: true,
+  },
+  {
+    key: 'minimumBaseQuality',
+    flag: 'min-bq',
+    description: 'ignore bases with a lower base quality (Picard MIN_BASE_Q)',
+    type: 'number',
+    defaultValue: 20,
+    min: 0,
+    max: 126,
+    integer: true,
+  },
+  {
+    key: 'priorQ',
+    flag: 'prior-q',
+    description: 'the prior error, phred-scaled, in the Q columns (Picard PRIOR_Q)',
+    type: 'number',
+    defaultValue: 30,
+    min: 0,
+    max: 100,
+    integer: true,
+  },
+  {
+    key: 'longHomopolymer',
+    flag: 'long-homopolymer',
+    description: 'shortest homopolymer BINNED_HOMOPOLYMER calls long (Picard LONG_HOMOPOLYMER)',
+    type: 'number',
+    defaultValue: 6,
+    min: 0,
+    max: 1_000_000,
+    integer: true,
+  },
+  {
+    key: 'locationBinSize',
+    flag: 'location-bin-size',
+    description: 'bin size of FLOWCELL_X and FLOWCELL_Y (Picard LOCATION_BIN_SIZE)',
+    type: 'number',
+    defaultValue: 2500,
+    min: 1,
+    max: 1_000_000_000,
+    integer: true,
+  },
+  {
+    key: 'maxInsertSize',
+    flag: 'max-isize',
+    description: "riker's limit: bases of inserts above it have no INSERT_LENGTH stratum (0: Picard, none)",
+    type: 'number',
+    defaultValue: 0,
+    min: 0,
+    max: 2_147_483_647,
+    integer: true,
+  },
+  {
+    key: 'metrics',
+    flag: 'metrics',
+    description:
+      "directives ERROR|OVERLAPPING_ERROR|INDEL_ERROR[:STRATIFIER]*, comma-separated (Picard ERROR_METRICS; default Picard's 26)",
+    type: 'string',
+    defaultValue: undefined,
+    argument: 'list',
+  },
+] as const satisfies readonly CollectorOption<keyof ErrorOptions>[];
+
+export const ERROR_DEFAULTS: ErrorOptions = optionDefaults(ERROR_OPTIONS);
+
+type CalculatorKind = 'error' | 'overlapping_error' | 'indel_error';
+const CALCULATOR_OF: Record<string, CalculatorKind> = {
+  ERROR: 'error',
+  OVERLAPPING_ERROR: 'overlapping_error',
+  INDEL_ERROR: 'indel_error',
+};
+/** Counts per stratum, by calculator. */
+const COUNT_SLOTS: Record<CalculatorKind, number> = { error: 2, overlapping_error: 5, indel_error: 5 };
+
+interface Directive {
+  text: string;
+  calculator: CalculatorKind;
+  stratifiers: Stratifier[];
+  /** The Picard file suffix: <calculator>_by_<stratifier suffixes joined by _and_>. */
+  suffix: string;
+}
+
+/** Parses Picard directives (`ERROR:BASE_QUALITY:CYCLE`), comma- or space-separated; throws a usage message. */
+export function parseDirectives(list: string | undefined): Directive[] {
+  const texts = list === undefined ? DEFAULT_ERROR_METRICS : list.split(/[\s,]+/).filter((text) => text !== '');
+  if (texts.length === 0) throw new RangeError('--metrics names no directive');
+  const directives: Directive[] = [];
+  const suffixes = new Set<string>();
+  for (const text of texts) {
+    const [kindName, ...names] = text.split(':').map((word) => word.trim().toUpperCase());
+    const calculator = CALCULATOR_OF[kindName!];
+    if (calculator === undefined)
+      throw new RangeError(`'${text}': a directive starts with ERROR, OVERLAPPING_ERROR or INDEL_ERROR, not '${kindName}'`);
+    if (names.length > STRATIFIERS.length) throw new RangeError(`'${text}': at most ${STRATIFIERS.length} stratifiers in one directive`);
+    const stratifiers = names.map((name) => {
+      const stratifier = STRATIFIER_BY_NAME.get(name);
+      if (stratifier === undefined)
+        throw new RangeError(`'${text}': no stratifier '${name}' (one of ${STRATIFIERS.map((s) => s.name).join(', ')})`);
+      return stratifier;
+    });
+    // Picard: a directive without stratifiers is ALL.
+    const used = stratifiers.length === 0 ? [STRATIFIER_BY_NAME.get('ALL')!] : stratifiers;
+    const suffix = `${calculator}_by_${used.map((s) => s.suffix).join('_and_')}`;
+    if (suffixes.has(suffix)) throw new RangeError(`'${text}' repeats another directive (both write ${suffix})`);
+    suffixes.add(suffix);
+    directives.push({ text, calculator, stratifiers: used, suffix });
+  }
+  return directives;
+}
+
+/** One stratum's counts (see COUNT_SLOTS) and its part values, for sorting and printing. */
+interface Stratum {
+  values: (number | string)[];
+  counts: number[];
+}
+
+interface Aggregation {
+  directive: Directive;
+  /** Every part of the directive's stratifiers, flat. */
+  parts: StratifierPart[];
+  /** Indices into STRATIFIERS, in directive order. */
+  stratifierIndices: number[];
+  /** Bits per part when the key packs into one number; undefined: keys are strings. */
+  packBits: number[] | undefined;
+  strata: Map<number | string, Stratum>;
+}
+
+export interface ErrorPartial {
+  directives: string[];
+  /** Per directive: [part values, counts] per stratum. */
+  strata: [(number | string)[], number[]][][];
+}
+
+/** The result of OVERLAPPING_ERROR's mate comparison for one base. */
+const enum Overlap {
+  None = 0,
+  AgreesWithReference = 1,
+  BothDisagree = 2,
+  DisagreesWithReferenceAndMate = 3,
+  ThreeWay = 4,
+}
+
+interface Locus {
+  pos: number;
+  referenceBase: number;
+  matchReads: ErrorRead[];
+  matchOffsets: number[];
+  deletionReads: ErrorRead[] | undefined;
+  deletionOffsets: number[] | undefined;
+  insertionReads: ErrorRead[] | undefined;
+  insertionOffsets: number[] | undefined;
+}
+
+const FLAG_SKIPPED = Flag.Secondary | Flag.Supplementary | Flag.Duplicate;
+const CIGAR_CONSUMES_READ = [true, true, false, false, true, false, false, true, true];
+const CIGAR_CONSUMES_REFERENCE = [true, false, true, true, false, false, false, true, true];
+/** Bases of the reference fetched at a time. */
+const REFERENCE_CHUNK = 1 << 20;
+
+/** htsjdk SequenceUtil.basesEqual: IUPAC masks equal, any case (anything else: mask 0). */
+const IUPAC = new Uint8Array(256);
+for (const [letter, mask] of Object.entries({
+  A: 1,
+  C: 2,
+  G: 4,
+  T: 8,
+  M: 3,
+  R: 5,
+  W: 9,
+  S: 6,
+  Y: 10,
+  K: 12,
+  V: 7,
+  H: 11,
+  D: 13,
+  B: 14,
+  N: 15,
+})) {
+  IUPAC[letter.charCodeAt(0)] = mask;
+  IUPAC[letter.toLowerCase().charCodeAt(0)] = mask;
+}
+IUPAC[46] = 15; // '.'
+const basesEqual = (a: number, b: number): boolean => a < 127 && b < 127 && IUPAC[a] === IUPAC[b];
+
+class ErrorCollector implements Collector<ErrorPartial> {
+  readonly name = 'error';
+  private readonly aggregations: Aggregation[];
+  private readonly usedStratifiers: number[];
+  private readonly context: StratifierContext;
+  private readonly hasOverlapping: boolean;
+  private readonly reference: ReferenceWindow | undefined;
+  private readonly readGroups: Set<string>;
+  private sites: KnownSitesReader | undefined;
+  private lastSiteContig = -1;
+  private lastSiteStart = 0;
+
+  /** Open loci of the current contig by position, and a min-heap of their positions. */
+  private loci = new Map<number, Locus>();
+  private heap: number[] = [];
+  private contig = -1;
+  private chunkStart = 0;
+  private chunk = '';
+  private lastRefId = -1;
+  private lastPos = -1;
+  private records = 0;
+  private finishedAlignedReads = false;
+
+  /** processDeletionLocus: the reads whose deletion was seen at the last processed deletion locus. */
+  private deletionLocus = -1;
+  private deletionContig = -1;
+  private readonly deletionsSeen = new Map<ErrorRead, number>();
+  /** OVERLAPPING_ERROR: the locus' aligned bases by read name, built once per locus. */
+  private namesLocus: Locus | undefined;
+  private readonly names = new Map<string, number[]>();
+
+  /** Per base: each used stratifier's part values (null: no stratum), and the overlap outcome. */
+  private readonly baseValues: ((number | string)[] | null)[];
+  private readonly base: ErrorBase = {
+    read: undefined as unknown as ErrorRead,
+    offset: 0,
+    type: BaseType.Match,
+    referenceBase: 0,
+    indelOp: -1,
+    indelLength: 0,
+  };
+
+  constructor(
+    private readonly options: ErrorOptions,
+    private readonly header: BamHeader,
+    referencePath: string | undefined,
+    private readonly region: CollectorRegion | undefined,
+    private readonly input: string,
+  ) {
+    const directives = parseDirectives(options.metrics);
+    this.aggregations = directives.map((directive) => {
+      const stratifierIndices = directive.stratifiers.map((s) => STRATIFIERS.indexOf(s));
+      const parts = directive.stratifiers.flatMap((s) => s.parts);
+      const packBits =
+        parts.every((p) => p.bits > 0) && parts.reduce((sum, p) => sum + p.bits, 0) <= 52 ? parts.map((p) => p.bits) : undefined;
+      return { directive, parts, stratifierIndices, packBits, strata: new Map() };
+    });
+    this.usedStratifiers = [...new Set(this.aggregations.flatMap((a) => a.stratifierIndices))];
+    this.baseValues = STRATIFIERS.map(() => null);
+    this.hasOverlapping = this.aggregations.some((a) => a.directive.calculator === 'overlapping_error');
+    this.context = {
+      longHomopolymer: options.longHomopolymer,
+      locationBinSize: options.locationBinSize,
+      maxInsertSize: options.maxInsertSize,
+    };
+    this.readGroups = new Set(
+      headerLines(header.text, 'RG')
+        .map((fields) => fields.ID!)
+        .filter((id) => id !== undefined),
+    );
+    this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
+    // A merge of partial states (no reference) reads no VCF.
+    if (options.vcf !== undefined && referencePath !== undefined) this.sites = new KnownSitesReader(options.vcf);
+  }
+
+  accept(record: BamRecordView): void {
+    this.records++;
+    const flag = record.flag;
+    if (this.finishedAlignedReads || flag & FLAG_SKIPPED) return;
+    const refId = record.refId;
+    if (refId < 0) {
+      this.finishedAlignedReads = true;
+      return;
+    }
+    if (flag & Flag.Unmapped || record.mapq < this.options.minimumMappingQuality) return;
+    const pos = record.pos;
+    if (this.region !== undefined && refId !== this.region.refId) return;
+    if (refId < this.lastRefId || (refId === this.lastRefId && pos < this.lastPos))
+      throw new HtsError(
+        `the input is not coordinate-sorted: ${record.readName} at ${this.header.references[refId]!.name}:${pos + 1} comes after ${this.header.references[this.lastRefId]!.name}:${this.lastPos + 1}; error metrics need a coordinate-sorted BAM (samtools sort)`,
+        this.input,
+        `record ${this.records}`,
+      );
+    this.lastRefId = refId;
+    this.lastPos = pos;
+    if (!record.hasQualities)
+      throw new HtsError(
+        `read ${record.readName} has no base qualities ('*'): error metrics need them (Picard fails on such reads too)`,
+        this.input,
+        `record ${this.records}`,
+      );
+    const start = pos + 1;
+    // htsjdk's iterator emits every locus before start - 1 when a read starting at start arrives.
+    if (refId !== this.contig) {
+      this.emitBefore(Number.POSITIVE_INFINITY);
+      this.contig = refId;
+    } else this.emitBefore(start - 1);
+    this.pileUp(this.readOf(record), start);
+  }
+
+  end(): void {
+    this.emitBefore(Number.POSITIVE_INFINITY);
+    this.sites?.close();
+    this.sites = undefined;
+    this.reference?.close();
+  }
+
+  private readOf(record: BamRecordView): ErrorRead {
+    const length = record.seqLength;
+    const bases = new Uint8Array(length);
+    for (let i = 0; i < length; i++) bases[i] = record.baseAt(i);
+    const numberTag = (name: string): number | null => {
+      const value = record.tag(name);
+      return typeof value === 'number' ? value : null;
+    };
+    const group = record.tag('RG');
+    return {
+      name: record.readName,
+      flag: record.flag,
+      mapq: record.mapq,
+      refId: record.refId,
+      start: record.pos + 1,
+      mateRefId: record.mateRefId,
+      mateStart: record.matePos + 1,
+      templateLength: record.templateLength,
+      bases,
+      qualities: record.qualities().slice(),
+      cigar: record.cigarOps(),
+      nm: numberTag('NM'),
+      hasSupplementaryTag: record.findTag('SA') >= 0,
+      firstStrandCopies: numberTag('aD'),
+      secondStrandCopies: numberTag('bD'),
+      bothStrandsCopies: numberTag('cD'),
+      readGroup: typeof group === 'string' && this.readGroups.has(group) ? group : null,
+      cache: [],
+    };
+  }
+
+  private locusAt(pos: number): Locus {
+    let locus = this.loci.get(pos);
+    if (locus === undefined) {
+      locus = {
+        pos,
+        referenceBase: 0,
+        matchReads: [],
+        matchOffsets: [],
+        deletionReads: undefined,
+        deletionOffsets: undefined,
+        insertionReads: undefined,
+        insertionOffsets: undefined,
+      };
+      this.loci.set(pos, locus);
+      heapPush(this.heap, pos);
+    }
+    return locus;
+  }
+
+  /** SamLocusIterator.accumulateSamRecord and accumulateIndels, with htsjdk's offsets. */
+  private pileUp(read: ErrorRead, start: number): void {
+    const { cigar, qualities } = read;
+    const minimumBaseQuality = this.options.minimumBaseQuality;
+    const checkQualities = minimumBaseQuality !== 0;
+    // Aligned bases.
+    let refPos = start;
+    let readOffset = 0;
+    for (const word of cigar) {
+      const op = word & 15;
+      const length = word >>> 4;
+      if (op === 0 || op === 7 || op === 8) {
+        for (let i = 0; i < length; i++) {
+          // htsjdk compares the quality as a signed byte.
+          if (!checkQualities || (qualities[readOffset + i]! << 24) >> 24 >= minimumBaseQuality) {
+            const locus = this.locusAt(refPos + i);
+            locus.matchReads.push(read);
+            locus.matchOffsets.push(readOffset + i);
+          }
+        }
+      }
+      if (CIGAR_CONSUMES_READ[op]) readOffset += length;
+      if (CIGAR_CONSUMES_REFERENCE[op]) refPos += length;
+    }
+    // Indels: htsjdk moves its read offset past an insertion only when the insertion's first base passed the quality.
+    let readBase = 0;
+    let locusPos = start;
+    for (const word of cigar) {
+      const op = word & 15;
+      const length = word >>> 4;
+      if (op === 1) {
+        if (!checkQualities || (qualities[readBase]! << 24) >> 24 >= minimumBaseQuality) {
+          const locus = this.locusAt(locusPos - 1);
+          (locus.insertionReads ??= []).push(read);
+          (locus.insertionOffsets ??= []).push(readBase);
+          readBase += length;
+        }
+      } else if (op === 2) {
+        for (let i = 0; i < length; i++) {
+          const locus = this.locusAt(locusPos + i);
+          (locus.deletionReads ??= []).push(read);
+          (locus.deletionOffsets ??= []).push(readBase - 1);
+        }
+        locusPos += length;
+      } else {
+        if (CIGAR_CONSUMES_READ[op]) readBase += length;
+        if (CIGAR_CONSUMES_REFERENCE[op]) locusPos += length;
+      }
+    }
+  }
+
+  /** Processes, in order, every open locus before `limit` (1-based). */
+  private emitBefore(limit: number): void {
+    const heap = this.heap;
+    while (heap.length > 0 && heap[0]! < limit) {
+      const pos = heapPop(heap);
+      const locus = this.loci.get(pos)!;
+      this.loci.delete(pos);
+      this.processLocus(locus);
+    }
+  }
+
+  private referenceBaseAt(pos: number): number {
+    if (pos === 0) return 45; // '-': SamLocusAndReferenceIterator's base before the reference's start
+    const at = pos - 1;
+    if (at < this.chunkStart || at >= this.chunkStart + this.chunk.length || this.chunkContig !== this.contig) {
+      this.chunkStart = at;
+      this.chunkContig = this.contig;
+      this.chunk = this.reference!.text(this.contig, at, at + REFERENCE_CHUNK);
+    }
+    return this.chunk.charCodeAt(at - this.chunkStart);
+  }
+  private chunkContig = -1;
+
+  /** Whether a VCF record that is not filtered overlaps pos (1-based) of the current contig (loci come in order). */
+  private knownSiteAt(pos: number): boolean {
+    const sites = this.sites;
+    if (sites === undefined) return false;
+    for (;;) {
+      const site = sites.peek();
+      if (site === undefined) return false;
+      const siteContig = this.siteContig(site);
+      if (!site.filtered && siteContig === this.contig && site.start <= pos && pos <= site.end) return true;
+      // Before the locus (another contig before this one, unknown contigs included, or ending before pos): pass it.
+      if (site.filtered || siteContig < this.contig || (siteContig === this.contig && site.end < pos)) {
+        sites.next();
+        continue;
+      }
+      return false;
+    }
+  }
+
+  private siteContig(site: KnownSite): number {
+    const contig = this.header.referenceIds.get(site.contig) ?? -1;
+    if (contig < this.lastSiteContig || (contig === this.lastSiteContig && site.start < this.lastSiteStart))
+      throw new HtsError(
+        `the VCF is not sorted like the reference: ${site.contig}:${site.start} comes after ${this.header.references[this.lastSiteContig]?.name ?? '?'}:${this.lastSiteStart}`,
+        this.options.vcf,
+      );
+    this.lastSiteContig = contig;
+    this.lastSiteStart = site.start;
+    return contig;
+  }
+
+  private processLocus(locus: Locus): void {
+    const pos = locus.pos;
+    if (this.region !== undefined && (pos <= this.region.start || pos > this.region.end)) return;
+    if (this.region !== undefined && pos === this.region.start + 1 && locus.deletionReads !== undefined) this.seedDeletionsBefore(locus);
+    if (this.knownSiteAt(pos)) return;
+    locus.referenceBase = this.referenceBaseAt(pos);
+    for (let i = 0; i < locus.matchReads.length; i++) this.addBase(locus, locus.matchReads[i]!, locus.matchOffsets[i]!, BaseType.Match);
+    if (locus.deletionReads !== undefined)
+      for (let i = 0; i < locus.deletionReads.length; i++) {
+        const read = locus.deletionReads[i]!;
+        if (this.deletionSeen(read, pos)) continue;
+        this.addBase(locus, read, locus.deletionOffsets![i]!, BaseType.Deletion);
+      }
+    if (locus.insertionReads !== undefined)
+      for (let i = 0; i < locus.insertionReads.length; i++)
+        this.addBase(locus, locus.insertionReads[i]!, locus.insertionOffsets![i]!, BaseType.Insertion);
+  }
+
+  /**
+   * A region's first locus: a deletion that also spans the locus before (another shard's, processed there unless a
+   * known site) was counted there; Picard's processDeletionLocus would skip it here.
+   */
+  private seedDeletionsBefore(locus: Locus): void {
+    const before = locus.pos - 1;
+    if (this.knownSiteAt(before)) return;
+    for (const read of locus.deletionReads!) if (deletionSpans(read, before)) this.deletionsSeen.set(read, before);
+    this.deletionLocus = before;
+    this.deletionContig = this.contig;
+  }
+
+  /** CollectSamErrorMetrics.processDeletionLocus: true when the read's deletion was seen at the locus before. */
+  private deletionSeen(read: ErrorRead, pos: number): boolean {
+    if (this.deletionLocus < 0) {
+      this.deletionLocus = pos;
+      this.deletionContig = this.contig;
+    } else if (this.deletionLocus !== pos || this.deletionContig !== this.contig) {
+      this.deletionLocus = pos;
+      this.deletionContig = this.contig;
+      for (const [seen, at] of this.deletionsSeen) if (Math.abs(at - pos) > 1) this.deletionsSeen.delete(seen);
+    }
+    const seen = this.deletionsSeen.has(read);
+    this.deletionsSeen.set(read, pos);
+    return seen;
+  }
+
+  private addBase(locus: Locus, read: ErrorRead, offset: number, type: BaseType): void {
+    const base = this.base;
+    base.read = read;
+    base.offset = offset;
+    base.type = type;
+    base.referenceBase = locus.referenceBase;
+    if (type === BaseType.Match) {
+      base.indelOp = -1;
+      base.indelLength = 0;
+    } else {
+      const [op, length] = indelElement(read.cigar, offset, type);
+      base.indelOp = op;
+      base.indelLength = length;
+    }
+    // Each used stratifier once per base; read-level ones once per read.
+    const values = this.baseValues;
+    for (const index of this.usedStratifiers) {
+      const stratifier = STRATIFIERS[index]!;
+      if (READ_LEVEL.has(stratifier.name)) {
+        let cached = read.cache[index] as (number | string)[] | null | undefined;
+        if (cached === undefined) {
+          cached = partValues(stratifier, base, this.context);
+          read.cache[index] = cached as unknown as number;
+        }
+        values[index] = cached;
+      } else values[index] = partValues(stratifier, base, this.context);
+    }
+    // BaseErrorCalculator: a called aligned base, or an insertion's length (its element as htsjdk found it).
+    const readBase = offset >= 0 && offset < read.bases.length ? read.bases[offset]! : 0;
+    const totalBases =
+      type === BaseType.Match ? (isNoCall(readBase) ? 0 : 1) : type === BaseType.Insertion && base.indelOp >= 0 ? base.indelLength : 0;
+    let overlap: Overlap | undefined;
+    for (const aggregation of this.aggregations) {
+      const stratum = this.stratumOf(aggregation, values);
+      if (stratum === undefined) continue;
+      const counts = stratum.counts;
+      counts[0]! += totalBases;
+      switch (aggregation.directive.calculator) {
+        case 'error':
+          if (type === BaseType.Match && !isNoCall(readBase) && !basesEqual(readBase, locus.referenceBase)) counts[1]!++;
+          break;
+        case 'indel_error':
+          if (type === BaseType.Insertion) {
+            counts[1]!++;
+            if (base.indelOp >= 0) counts[2]! += base.indelLength;
+          } else if (type === BaseType.Deletion) {
+            counts[3]!++;
+            if (base.indelOp >= 0) counts[4]! += base.indelLength;
+          }
+          break;
+        case 'overlapping_error':
+          overlap ??= this.overlapOf(locus, read, readBase);
+          if (overlap !== Overlap.None) {
+            counts[1]!++;
+            if (overlap !== Overlap.AgreesWithReference) counts[overlap]!++;
+          }
+          break;
+      }
+    }
+  }
+
+  /** The stratum of a base's values for one directive (undefined when a stratifier gives none). */
+  private stratumOf(aggregation: Aggregation, values: ((number | string)[] | null)[]): Stratum | undefined {
+    const flat = this.flat;
+    flat.length = 0;
+    for (const index of aggregation.stratifierIndices) {
+      const parts = values[index];
+      if (parts === null || parts === undefined) return undefined;
+      for (const value of parts) flat.push(value);
+    }
+    const key = keyOf(aggregation, flat);
+    let stratum = aggregation.strata.get(key);
+    if (stratum === undefined) {
+      stratum = { values: [...flat], counts: new Array<number>(COUNT_SLOTS[aggregation.directive.calculator]).fill(0) };
+      aggregation.strata.set(key, stratum);
+    }
+    return stratum;
+  }
+  private readonly flat: (number | string)[] = [];
+
+  /** OverlappingReadsErrorCalculator: the mate's aligned base at this locus, compared with the read's and the reference's. */
+  private overlapOf(locus: Locus, read: ErrorRead, readBase: number): Overlap {
+    if (this.namesLocus !== locus) {
+      this.namesLocus = locus;
+      this.names.clear();
+      for (let i = 0; i < locus.matchReads.length; i++) {
+        const name = locus.matchReads[i]!.name;
+        const list = this.names.get(name);
+        if (list === undefined) this.names.set(name, [i]);
+        else list.push(i);
+      }
+    }
+    const candidates = this.names.get(read.name);
+    if (candidates === undefined) return Overlap.None;
+    let mateBase = -1;
+    for (const i of candidates) {
+      const other = locus.matchReads[i]!;
+      if (areMates(read, other)) {
+        mateBase = other.bases[locus.matchOffsets[i]!]!;
+        break;
+      }
+    }
+    if (mateBase < 0 || readBase === 0 || isNoCall(readBase) || isNoCall(mateBase)) return Overlap.None;
+    const reference = locus.referenceBase;
+    if (basesEqual(readBase, reference)) return Overlap.AgreesWithReference;
+    if (basesEqual(readBase, mateBase)) return Overlap.BothDisagree;
+    return basesEqual(mateBase, reference) ? Overlap.DisagreesWithReferenceAndMate : Overlap.ThreeWay;
+  }
+
+  toPartial(): ErrorPartial {
+    return {
+      directives: this.aggregations.map((a) => a.directive.text),
+      strata: this.aggregations.map((a) => [...a.strata.values()].map((s): [(number | string)[], number[]] => [s.values, s.counts])),
+    };
+  }
+
+  merge(partial: ErrorPartial): void {
+    partial.strata.forEach((strata, d) => {
+      const aggregation = this.aggregations[d]!;
+      for (const [values, counts] of strata) {
+        const key = keyOf(aggregation, values);
+        const existing = aggregation.strata.get(key);
+        if (existing !== undefined) counts.forEach((count, i) => (existing.counts[i]! += count));
+        else aggregation.strata.set(key, { values: [...values], counts: [...counts] });
+      }
+    });
+  }
+
+  finish(): MetricsOutput[] {
+    const priorError = 10 ** (this.options.priorQ / -10);
+    const q = (errors: number, total: number): number => Math.round(-10 * Math.log10((errors + priorError) / (total + 1)));
+    const outputs: MetricsOutput[] = [];
+    const rikerRows: Record<CalculatorKind, Row[]> = { error: [], overlapping_error: [], indel_error: [] };
+    for (const aggregation of this.aggregations) {
+      const { directive } = aggregation;
+      const parts = directive.stratifiers.flatMap((s) => s.parts);
+      const strata = [...aggregation.strata.values()].sort((a, b) => {
+        for (let i = 0; i < parts.length; i++) {
+          const order = comparePart(a.values[i]!, b.values[i]!);
+          if (order !== 0) return order;
+        }
+        return 0;
+      });
+      const rows: Row[] = [];
+      for (const { values, counts } of strata) {
+        const covariate = values.map((value, i) => printPart(parts[i]!, value)).join(',');
+        const [total, a = 0, b = 0, c = 0, d = 0] = counts as [number, number?, number?, number?, number?];
+        if (directive.calculator === 'error') {
+          // Picard drops ERROR strata with no bases (OVERLAPPING and INDEL keep them).
+          if (total === 0) continue;
+          rows.push({
+            ERROR_BASES: a,
+            Q_SCORE: q(a, total),
+            COVARIATE: covariate,
+            TOTAL_BASES: total,
+            FRAC_ERROR: total === 0 ? 0 : a / total,
+          });
+        } else if (directive.calculator === 'indel_error')
+          rows.push({
+            NUM_INSERTIONS: a,
+            NUM_INSERTED_BASES: b,
+            INSERTIONS_Q: q(a, total),
+            NUM_DELETIONS: c,
+            NUM_DELETED_BASES: d,
+            DELETIONS_Q: q(c, total),
+            ERROR_BASES: b + d,
+            // IndelErrorMetric.calculateDerivedFields does not compute BaseErrorMetric's Q_SCORE: Picard writes 0.
+            Q_SCORE: 0,
+            COVARIATE: covariate,
+            TOTAL_BASES: total,
+          });
+        else
+          rows.push({
+            NUM_BASES_WITH_OVERLAPPING_READS: a,
+            NUM_DISAGREES_WITH_REFERENCE_ONLY: b,
+            DISAGREES_WITH_REFERENCE_ONLY_Q: q(b, a),
+            NUM_DISAGREES_WITH_REF_AND_MATE: c,
+            DISAGREES_WITH_REF_AND_MATE_ONLY_Q: q(c, a),
+            NUM_THREE_WAYS_DISAGREEMENT: d,
+            THREE_WAYS_DISAGREEMENT_ONLY_Q: q(d, a),
+            COVARIATE: covariate,
+            TOTAL_BASES: total,
+          });
+      }
+      const columns = PICARD_COLUMNS[directive.calculator];
+      outputs.push({
+        picardSuffix: `.${directive.suffix}`,
+        picardProgram: `CollectSamErrorMetrics ERROR_METRICS=${directive.text}`,
+        metricsClass: METRICS_CLASS[directive.calculator],
+        table: { columns, rows },
+        rikerSuffix: `.${directive.suffix}`,
+        only: 'picard',
+      });
+      const stratifier = directive.suffix.slice(directive.calculator.length + '_by_'.length);
+      for (const row of rows) rikerRows[directive.calculator].push({ STRATIFIER: stratifier, ...row });
+    }
+    for (const calculator of ['error', 'overlapping_error', 'indel_error'] as const) {
+      if (!this.aggregations.some((a) => a.directive.calculator === calculator)) continue;
+      outputs.push({
+        picardSuffix: `.${calculator}`,
+        picardProgram: 'CollectSamErrorMetrics',
+        metricsClass: METRICS_CLASS[calculator],
+        table: { columns: RIKER_COLUMNS[calculator], rows: rikerRows[calculator] },
+        rikerSuffix: RIKER_SUFFIX[calculator],
+        only: 'riker',
+      });
+    }
+    return outputs;
+  }
+}
+
+function partValues(stratifier: Stratifier, base: ErrorBase, context: StratifierContext): (number | string)[] | null {
+  const parts = stratifier.parts;
+  if (parts.length === 1) {
+    const value = parts[0]!.value(base, context);
+    return value === null ? null : [value];
+  }
+  const values: (number | string)[] = [];
+  for (const p of parts) {
+    const value = p.value(base, context);
+    if (value === null) return null;
+    values.push(value);
+  }
+  return values;
+}
+
+/**
+ * A stratum's map key from its part values: one number when every part fits its width (most directives: a base
+ * costs no string), else text. Counting and merging key the same way, so merged strata meet counted ones.
+ */
+function keyOf(aggregation: Aggregation, flat: (number | string)[]): number | string {
+  const bits = aggregation.packBits;
+  if (bits !== undefined) {
+    let key = 0;
+    for (let i = 0; i < flat.length; i++) {
+      const width = bits[i]!;
+      const code = (flat[i] as number) + (aggregation.parts[i]!.kind === 'int' ? 2 ** (width - 1) : 0);
+      if (code < 0 || code >= 2 ** width) return `x${flat.join('\u0001')}`;
+      key = key * 2 ** width + code;
+    }
+    return key;
+  }
+  let text = '';
+  for (const value of flat) text += `${typeof value === 'number' ? 'n' : 's'}${value}\u0001`;
+  return text;
+}
+
+/** Whether a read's CIGAR has a deletion at reference position pos (1-based). */
+function deletionSpans(read: ErrorRead, pos: number): boolean {
+  let refPos = read.start;
+  for (const word of read.cigar) {
+    const op = word & 15;
+    const length = word >>> 4;
+    if (op === 2 && pos >= refPos && pos < refPos + length) return true;
+    if (CIGAR_CONSUMES_REFERENCE[op]) refPos += length;
+    if (refPos > pos) return false;
+  }
+  return false;
+}
+
+/** OverlappingReadsErrorCalculator.areReadsMates. */
+function areMates(read: ErrorRead, other: ErrorRead): boolean {
+  const a = read.flag;
+  const b = other.flag;
+  return (
+    (a & Flag.Paired) !== 0 &&
+    (a & Flag.FirstOfPair) !== (b & Flag.FirstOfPair) &&
+    (a & Flag.SecondOfPair) !== (b & Flag.SecondOfPair) &&
+    (a & Flag.Unmapped) === 0 &&
+    (b & Flag.Unmapped) === 0 &&
+    (a & Flag.Secondary) === 0 &&
+    (b & Flag.Secondary) === 0 &&
+    read.mateStart === other.start &&
+    read.mateRefId === other.refId
+  );
+}
+
+function heapPush(heap: number[], value: number): void {
+  let i = heap.push(value) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]! <= value) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function heapPop(heap: number[]): number {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child = right < heap.length && heap[right]! < heap[left]! ? right : left;
+      if (heap[child]! >= last) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = last;
+  }
+  return top;
+}
+
+const METRICS_CLASS: Record<CalculatorKind, string> = {
+  error: 'picard.sam.SamErrorMetric.BaseErrorMetric',
+  overlapping_error: 'picard.sam.SamErrorMetric.OverlappingErrorMetric',
+  indel_error: 'picard.sam.SamErrorMetric.IndelErrorMetric',
+};
+
+const RIKER_SUFFIX: Record<CalculatorKind, string> = {
+  error: '.error-mismatch.txt',
+  overlapping_error: '.error-overlap.txt',
+  indel_error: '.error-indel.txt',
+};
+
+const int = (name: string, riker?: string): Column => (riker === undefined ? { name, kind: 'int' } : { name, kind: 'int', riker });
+
+/** Picard's columns, in the order htsjdk writes them (a metric class's own fields, then its superclasses'). */
+const PICARD_COLUMNS: Record<CalculatorKind, Column[]> = {
+  error: [int('ERROR_BASES'), int('Q_SCORE'), { name: 'COVARIATE', kind: 'text' }, int('TOTAL_BASES')],
+  indel_error: [
+    int('NUM_INSERTIONS'),
+    int('NUM_INSERTED_BASES'),
+    int('INSERTIONS_Q'),
+    int('NUM_DELETIONS'),
+    int('NUM_DELETED_BASES'),
+    int('DELETIONS_Q'),
+    int('ERROR_BASES'),
+    int('Q_SCORE'),
+    { name: 'COVARIATE', kind: 'text' },
+    int('TOTAL_BASES'),
+  ],
+  overlapping_error: [
+    int('NUM_BASES_WITH_OVERLAPPING_READS'),
+    int('NUM_DISAGREES_WITH_REFERENCE_ONLY'),
+    int('DISAGREES_WITH_REFERENCE_ONLY_Q'),
+    int('NUM_DISAGREES_WITH_REF_AND_MATE'),
+    int('DISAGREES_WITH_REF_AND_MATE_ONLY_Q'),
+    int('NUM_THREE_WAYS_DISAGREEMENT'),
+    int('THREE_WAYS_DISAGREEMENT_ONLY_Q'),
+    { name: 'COVARIATE', kind: 'text' },
+    int('TOTAL_BASES'),
+  ],
+};
+
+/** riker's layout: one file per calculator, every directive's rows, stratifier and covariate first. */
+const RIKER_COLUMNS: Record<CalculatorKind, Column[]> = {
+  error: [
+    { name: 'STRATIFIER', kind: 'text' },
+    { name: 'COVARIATE', kind: 'text' },
+    int('TOTAL_BASES'),
+    int('ERROR_BASES'),
+    { name: 'FRAC_ERROR', kind: 'double', decimals: 6 },
+    int('Q_SCORE'),
+  ],
+  overlapping_error: [
+    { name: 'STRATIFIER', kind: 'text' },
+    { name: 'COVARIATE', kind: 'text' },
+    int('TOTAL_BASES'),
+    int('NUM_BASES_WITH_OVERLAPPING_READS', 'overlapping_read_bases'),
+    int('NUM_DISAGREES_WITH_REFERENCE_ONLY', 'bases_matching_mate_but_not_ref'),
+    int('NUM_DISAGREES_WITH_REF_AND_MATE', 'bases_mismatching_ref_and_mate'),
+    int('NUM_THREE_WAYS_DISAGREEMENT', 'bases_in_three_way_disagreement'),
+    int('DISAGREES_WITH_REFERENCE_ONLY_Q', 'q_matching_mate_but_not_ref'),
+    int('DISAGREES_WITH_REF_AND_MATE_ONLY_Q', 'q_mismatching_ref_and_mate'),
+    int('THREE_WAYS_DISAGREEMENT_ONLY_Q', 'q_three_way_disagreement'),
+  ],
+  indel_error: [
+    { name: 'STRATIFIER', kind: 'text' },
+    { name: 'COVARIATE', kind: 'text' },
+    int('TOTAL_BASES'),
+    int('NUM_INSERTIONS'),
+    int('NUM_INSERTED_BASES'),
+    int('NUM_DELETIONS'),
+    int('NUM_DELETED_BASES'),
+    int('INSERTIONS_Q'),
+    int('DELETIONS_Q'),
+  ],
+};
+
+export const errorCollector: CollectorFactory<ErrorPartial> = {
+  name: 'error',
+  needsReference: true,
+  ordered: true,
+  options: ERROR_OPTIONS,
+  usageProblem({ options }) {
+    try {
+      parseDirectives((options.error as ErrorOptions | undefined)?.metrics);
+    } catch (error) {
+      return `--metrics: ${(error as Error).message}`;
+    }
+    return undefined;
+  },
+  create(context: CollectorContext) {
+    const options = { ...ERROR_DEFAULTS, ...(context.options.error as Partial<ErrorOptions> | undefined) };
+    return new ErrorCollector(options, context.header, context.reference, context.region, context.input ?? 'input');
+  },
+};
