@@ -73,7 +73,7 @@ export function addCommonOptions(program: Command): void {
 
 /** Adds a tool's options; `prefixed` for collect-multi (`--isize::min-frac`). */
 export function addToolOptions(program: Command, tool: string, prefixed: boolean): void {
-  for (const option of TOOL_OPTIONS.filter((o) => o.tool === tool)) {
+  for (const option of TOOL_OPTIONS.filter((o) => o.tool === tool && (prefixed || o.multiOnly !== true))) {
     const flag = prefixed ? `--${tool}::${option.flag}` : `--${option.flag}`;
     if (option.type === 'boolean') program.option(flag, option.description);
     else if (option.type === 'string') program.option(`${flag} <${option.argument}>`, option.description);

@@ -123,6 +123,8 @@ export type CollectorOption<Key extends string = string> = {
   /** The flag without dashes, as riker names it (`min-frac`). */
   readonly flag: string;
   readonly description: string;
+  /** Offered by collect-multi only (`--error::reference`; a standalone tool has the common flag of that name). */
+  readonly multiOnly?: boolean;
 } & (
   | {
       readonly type: 'number';

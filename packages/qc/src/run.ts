@@ -97,7 +97,10 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
   const tools = resolveTools(options.tools);
   for (const tool of tools) {
     const factory = COLLECTORS[tool]!;
-    if (factory.needsReference && !options.reference) throw new CollectUsageError(`${tool} needs a reference: give -r/--reference FASTA`);
+    // A tool may name its own reference (collect-multi --error::reference), falling back to -r.
+    const ownReference = (options.options[tool] as { reference?: string } | undefined)?.reference;
+    if (factory.needsReference && !options.reference && !ownReference)
+      throw new CollectUsageError(`${tool} needs a reference: give -r/--reference FASTA`);
     const problem = factory.usageProblem?.({
       options: options.options,
       reference: options.reference,

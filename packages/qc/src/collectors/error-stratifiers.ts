@@ -38,8 +38,10 @@ export interface ErrorRead {
   bothStrandsCopies: number | null;
   /** The RG id when the header declares it (Picard's getReadGroup()), else null. */
   readGroup: string | null;
-  /** Read-level values, computed on first use, by stratifier index. */
-  cache: (number | string | null | undefined)[];
+  /** Read-level values, computed on first use, by stratifier index (null: no stratum). */
+  cache: ((number | string)[] | null | undefined)[];
+  /** The read's stratum in each read-level directive, by directive index (null: none); typed by the collector. */
+  strata: unknown[];
 }
 
 export const enum BaseType {
@@ -231,7 +233,9 @@ const CYCLE_BIN = ['QUINTILE_1', 'QUINTILE_2', 'QUINTILE_3', 'QUINTILE_4', 'QUIN
 const HOMOPOLYMER_SCALE = ['SHORT_HOMOPOLYMER', 'LONG_HOMOPOLYMER'] as const;
 const CONSENSUS = ['SIMPLEX_SINGLETON', 'SIMPLEX_CONSENSUS', 'DUPLEX_SINGLETON', 'DUPLEX_CONSENSUS', 'UNKNOWN'] as const;
 
-const INT_BITS = 33; // Java int values, offset by 2^31 when packed
+const INT_BITS = 32; // Java int values, offset by 2^31 when packed
+/** Distinct values of a text part a packed key holds (interned); more fall back to text keys. */
+const TEXT_BITS = 16;
 const part = (kind: PartKind, bits: number, value: StratifierPart['value'], names?: readonly string[]): StratifierPart =>
   names === undefined ? { kind, bits, value } : { kind, bits, value, names };
 const intPart = (value: StratifierPart['value']): StratifierPart => part('int', INT_BITS, value);
@@ -281,7 +285,7 @@ function consensus(read: ErrorRead): number {
 
 /** Every stratifier Picard 2.27.5 offers, in its enum's order. */
 export const STRATIFIERS: readonly Stratifier[] = [
-  { name: 'ALL', suffix: 'all', description: 'Puts all bases in the same stratum.', parts: [part('text', 0, () => 'all')] },
+  { name: 'ALL', suffix: 'all', description: 'Puts all bases in the same stratum.', parts: [part('text', TEXT_BITS, () => 'all')] },
   {
     name: 'GC_CONTENT',
     suffix: 'gc',
@@ -385,7 +389,7 @@ export const STRATIFIERS: readonly Stratifier[] = [
     name: 'READ_GROUP',
     suffix: 'read_group',
     description: 'The read-group id of the read.',
-    parts: [part('text', 0, (base) => base.read.readGroup)],
+    parts: [part('text', TEXT_BITS, (base) => base.read.readGroup)],
   },
   { name: 'CYCLE', suffix: 'cycle', description: 'The machine cycle during which the base was read.', parts: [intPart(cycleOf)] },
   {
@@ -450,13 +454,13 @@ export const STRATIFIERS: readonly Stratifier[] = [
     name: 'ONE_BASE_PADDED_CONTEXT',
     suffix: 'one_base_padded_context',
     description: 'The current reference base and a one base padded region from the read resulting in a 3-base context.',
-    parts: [part('text', 0, (base) => paddedContext(base, 1, 1))],
+    parts: [part('text', TEXT_BITS, (base) => paddedContext(base, 1, 1))],
   },
   {
     name: 'TWO_BASE_PADDED_CONTEXT',
     suffix: 'two_base_padded_context',
     description: 'The current reference base and a two base padded region from the read resulting in a 5-base context.',
-    parts: [part('text', 0, (base) => paddedContext(base, 2, 2))],
+    parts: [part('text', TEXT_BITS, (base) => paddedContext(base, 2, 2))],
   },
   {
     name: 'CONSENSUS',

@@ -54,6 +54,7 @@ import {
 
 export interface ErrorOptions {
   vcf: string | undefined;
+  reference: string | undefined;
   minimumMappingQuality: number;
   minimumBaseQuality: number;
   priorQ: number;
@@ -94,6 +95,15 @@ export const DEFAULT_ERROR_METRICS = [
 ];
 
 export const ERROR_OPTIONS = [
+  {
+    key: 'reference',
+    flag: 'reference',
+    description: "the error collector's own reference FASTA (default: -r)",
+    type: 'string',
+    defaultValue: undefined,
+    argument: 'fasta',
+    multiOnly: true,
+  },
   {
     key: 'vcf',
     flag: 'vcf',
@@ -230,11 +240,34 @@ interface Aggregation {
   directive: Directive;
   /** Every part of the directive's stratifiers, flat. */
   parts: StratifierPart[];
+  /** Whether every stratifier is read-level: a read's bases share one stratum, looked up once per read. */
+  readLevel: boolean;
   /** Indices into STRATIFIERS, in directive order. */
   stratifierIndices: number[];
-  /** Bits per part when the key packs into one number; undefined: keys are strings. */
-  packBits: number[] | undefined;
-  strata: Map<number | string, Stratum>;
+  /** Per flat part: its slot in the per-base values (stratifier index * MAX_PARTS + part). */
+  slots: number[];
+  /** Per flat part: its values' dense codes. */
+  coders: PartCoder[];
+  /** The strata as a tree of arrays indexed by each part's code (no hashing of composite keys), and as a list. */
+  root: unknown[];
+  strata: Stratum[];
+}
+
+/** Dense codes for one part's values: small integers through a table, anything else through a map. */
+class PartCoder {
+  private readonly small = new Int32Array(1024).fill(-1);
+  private readonly other = new Map<number | string, number>();
+  private size = 0;
+  code(value: number | string): number {
+    if (typeof value === 'number' && value >= 0 && value < 1024 && (value | 0) === value) {
+      let code = this.small[value]!;
+      if (code < 0) this.small[value] = code = this.size++;
+      return code;
+    }
+    let code = this.other.get(value);
+    if (code === undefined) this.other.set(value, (code = this.size++));
+    return code;
+  }
 }
 
 export interface ErrorPartial {
@@ -252,17 +285,120 @@ const enum Overlap {
   ThreeWay = 4,
 }
 
+/** The locus being processed: its position, reference base and the heads of its three chains in the pileup. */
 interface Locus {
   pos: number;
   referenceBase: number;
-  matchReads: ErrorRead[];
-  matchOffsets: number[];
-  deletionReads: ErrorRead[] | undefined;
-  deletionOffsets: number[] | undefined;
-  insertionReads: ErrorRead[] | undefined;
-  insertionOffsets: number[] | undefined;
+  match: number;
+  deletion: number;
+  insertion: number;
 }
 
+/** Positions per pileup page. */
+const PAGE_BITS = 12;
+const PAGE = 1 << PAGE_BITS;
+const NONE = -1;
+
+/**
+ * htsjdk's accumulator as chains of (read, offset) entries per locus and kind (aligned base, deletion, insertion),
+ * in typed arrays: no object per locus or per base. Loci live on pages of 4096 positions that exist only where reads
+ * put something, so a read across a 500 kb intron costs its bases, not its span.
+ */
+class Pileup {
+  reads: (ErrorRead | undefined)[] = [];
+  offsets = new Int32Array(1 << 16);
+  next = new Int32Array(1 << 16);
+  private free = NONE;
+  private used = 0;
+  /** Live pages by id (position >> PAGE_BITS), and their ids in ascending order. */
+  private readonly pages = new Map<number, Int32Array>();
+  private readonly pageIds: number[] = [];
+  private readonly spare: Int32Array[] = [];
+  /** Positions before this one are emitted. */
+  private scanPos = 0;
+
+  add(pos: number, kind: number, read: ErrorRead, offset: number): void {
+    let entry = this.free;
+    if (entry !== NONE) this.free = this.next[entry]!;
+    else {
+      entry = this.used++;
+      if (entry === this.offsets.length) this.grow();
+    }
+    this.reads[entry] = read;
+    this.offsets[entry] = offset;
+    this.next[entry] = NONE;
+    const id = pos >> PAGE_BITS;
+    let page = this.pages.get(id);
+    if (page === undefined) page = this.newPage(id);
+    // Heads at slot * 6 + kind, tails at slot * 6 + 3 + kind: entries keep their arrival order.
+    const at = (pos & (PAGE - 1)) * 6 + kind;
+    const tail = page[at + 3]!;
+    if (tail === NONE) page[at] = entry;
+    else this.next[tail] = entry;
+    page[at + 3] = entry;
+  }
+
+  /** Calls visit for every locus before `limit` with content, in order, and frees it. */
+  emitBefore(limit: number, locus: Locus, visit: (locus: Locus) => void): void {
+    while (this.pageIds.length > 0) {
+      const id = this.pageIds[0]!;
+      const base = id << PAGE_BITS;
+      if (base >= limit) return;
+      const page = this.pages.get(id)!;
+      const end = Math.min(base + PAGE, limit);
+      for (let pos = Math.max(this.scanPos, base); pos < end; pos++) {
+        const at = (pos - base) * 6;
+        if (page[at] === NONE && page[at + 1] === NONE && page[at + 2] === NONE) continue;
+        locus.pos = pos;
+        locus.match = page[at + BaseType.Match]!;
+        locus.deletion = page[at + BaseType.Deletion]!;
+        locus.insertion = page[at + BaseType.Insertion]!;
+        visit(locus);
+        for (let kind = 0; kind < 3; kind++) {
+          const head = page[at + kind]!;
+          if (head === NONE) continue;
+          for (let entry = head; entry !== NONE; entry = this.next[entry]!) this.reads[entry] = undefined;
+          this.next[page[at + 3 + kind]!] = this.free;
+          this.free = head;
+          page[at + kind] = NONE;
+          page[at + 3 + kind] = NONE;
+        }
+      }
+      this.scanPos = Math.max(this.scanPos, end);
+      if (end < base + PAGE) return;
+      this.pageIds.shift();
+      this.pages.delete(id);
+      this.spare.push(page);
+    }
+  }
+
+  /** A new contig: everything was emitted; positions start over. */
+  reset(): void {
+    this.scanPos = 0;
+  }
+
+  private newPage(id: number): Int32Array {
+    const page = this.spare.pop() ?? new Int32Array(PAGE * 6).fill(NONE);
+    this.pages.set(id, page);
+    // Pages appear mostly in increasing order: insert from the back.
+    let i = this.pageIds.length;
+    while (i > 0 && this.pageIds[i - 1]! > id) i--;
+    this.pageIds.splice(i, 0, id);
+    return page;
+  }
+
+  private grow(): void {
+    const offsets = new Int32Array(this.offsets.length * 2);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    const next = new Int32Array(this.next.length * 2);
+    next.set(this.next);
+    this.next = next;
+  }
+}
+
+/** Parts per stratifier, at most (HOMOPOLYMER: length, previous base, reference base). */
+const MAX_PARTS = 3;
 const FLAG_SKIPPED = Flag.Secondary | Flag.Supplementary | Flag.Duplicate;
 const CIGAR_CONSUMES_READ = [true, true, false, false, true, false, false, true, true];
 const CIGAR_CONSUMES_REFERENCE = [true, false, true, true, false, false, false, true, true];
@@ -302,13 +438,18 @@ class ErrorCollector implements Collector<ErrorPartial> {
   private readonly hasOverlapping: boolean;
   private readonly reference: ReferenceWindow | undefined;
   private readonly readGroups: Set<string>;
+  /** The VCF, opened at the first locus (a merge of partial states reads none). */
   private sites: KnownSitesReader | undefined;
+  private sitesOpened = false;
   private lastSiteContig = -1;
   private lastSiteStart = 0;
 
-  /** Open loci of the current contig by position, and a min-heap of their positions. */
-  private loci = new Map<number, Locus>();
-  private heap: number[] = [];
+  /** Open loci of the current contig. */
+  private readonly pileup = new Pileup();
+  private readonly locus: Locus = { pos: 0, referenceBase: 0, match: NONE, deletion: NONE, insertion: NONE };
+  private readonly visitLocus = (locus: Locus): void => this.processLocus(locus);
+  /** Counts processed loci: OVERLAPPING_ERROR's name index belongs to one. */
+  private locusSerial = 0;
   private contig = -1;
   private chunkStart = 0;
   private chunk = '';
@@ -322,11 +463,13 @@ class ErrorCollector implements Collector<ErrorPartial> {
   private deletionContig = -1;
   private readonly deletionsSeen = new Map<ErrorRead, number>();
   /** OVERLAPPING_ERROR: the locus' aligned bases by read name, built once per locus. */
-  private namesLocus: Locus | undefined;
+  private namesLocus = -1;
   private readonly names = new Map<string, number[]>();
 
-  /** Per base: each used stratifier's part values (null: no stratum), and the overlap outcome. */
-  private readonly baseValues: ((number | string)[] | null)[];
+  /** Per base: each used stratifier's part values in its slots, and whether it gave one (0: no stratum). */
+  private readonly slotValues: (number | string)[] = new Array<number | string>(STRATIFIERS.length * MAX_PARTS).fill(0);
+  private readonly present = new Uint8Array(STRATIFIERS.length);
+  private readonly readLevel = STRATIFIERS.map((stratifier) => READ_LEVEL.has(stratifier.name));
   private readonly base: ErrorBase = {
     read: undefined as unknown as ErrorRead,
     offset: 0,
@@ -344,15 +487,14 @@ class ErrorCollector implements Collector<ErrorPartial> {
     private readonly input: string,
   ) {
     const directives = parseDirectives(options.metrics);
-    this.aggregations = directives.map((directive) => {
+    this.aggregations = directives.map((directive): Aggregation => {
       const stratifierIndices = directive.stratifiers.map((s) => STRATIFIERS.indexOf(s));
       const parts = directive.stratifiers.flatMap((s) => s.parts);
-      const packBits =
-        parts.every((p) => p.bits > 0) && parts.reduce((sum, p) => sum + p.bits, 0) <= 52 ? parts.map((p) => p.bits) : undefined;
-      return { directive, parts, stratifierIndices, packBits, strata: new Map() };
+      const slots = stratifierIndices.flatMap((index) => STRATIFIERS[index]!.parts.map((_, p) => index * MAX_PARTS + p));
+      const readLevel = directive.stratifiers.every((stratifier) => READ_LEVEL.has(stratifier.name));
+      return { directive, parts, readLevel, stratifierIndices, slots, coders: parts.map(() => new PartCoder()), root: [], strata: [] };
     });
     this.usedStratifiers = [...new Set(this.aggregations.flatMap((a) => a.stratifierIndices))];
-    this.baseValues = STRATIFIERS.map(() => null);
     this.hasOverlapping = this.aggregations.some((a) => a.directive.calculator === 'overlapping_error');
     this.context = {
       longHomopolymer: options.longHomopolymer,
@@ -365,8 +507,6 @@ class ErrorCollector implements Collector<ErrorPartial> {
         .filter((id) => id !== undefined),
     );
     this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
-    // A merge of partial states (no reference) reads no VCF.
-    if (options.vcf !== undefined && referencePath !== undefined) this.sites = new KnownSitesReader(options.vcf);
   }
 
   accept(record: BamRecordView): void {
@@ -399,6 +539,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
     // htsjdk's iterator emits every locus before start - 1 when a read starting at start arrives.
     if (refId !== this.contig) {
       this.emitBefore(Number.POSITIVE_INFINITY);
+      this.pileup.reset();
       this.contig = refId;
     } else this.emitBefore(start - 1);
     this.pileUp(this.readOf(record), start);
@@ -439,31 +580,14 @@ class ErrorCollector implements Collector<ErrorPartial> {
       bothStrandsCopies: numberTag('cD'),
       readGroup: typeof group === 'string' && this.readGroups.has(group) ? group : null,
       cache: [],
+      strata: [],
     };
-  }
-
-  private locusAt(pos: number): Locus {
-    let locus = this.loci.get(pos);
-    if (locus === undefined) {
-      locus = {
-        pos,
-        referenceBase: 0,
-        matchReads: [],
-        matchOffsets: [],
-        deletionReads: undefined,
-        deletionOffsets: undefined,
-        insertionReads: undefined,
-        insertionOffsets: undefined,
-      };
-      this.loci.set(pos, locus);
-      heapPush(this.heap, pos);
-    }
-    return locus;
   }
 
   /** SamLocusIterator.accumulateSamRecord and accumulateIndels, with htsjdk's offsets. */
   private pileUp(read: ErrorRead, start: number): void {
     const { cigar, qualities } = read;
+    const pileup = this.pileup;
     const minimumBaseQuality = this.options.minimumBaseQuality;
     const checkQualities = minimumBaseQuality !== 0;
     // Aligned bases.
@@ -476,9 +600,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
         for (let i = 0; i < length; i++) {
           // htsjdk compares the quality as a signed byte.
           if (!checkQualities || (qualities[readOffset + i]! << 24) >> 24 >= minimumBaseQuality) {
-            const locus = this.locusAt(refPos + i);
-            locus.matchReads.push(read);
-            locus.matchOffsets.push(readOffset + i);
+            pileup.add(refPos + i, BaseType.Match, read, readOffset + i);
           }
         }
       }
@@ -493,17 +615,11 @@ class ErrorCollector implements Collector<ErrorPartial> {
       const length = word >>> 4;
       if (op === 1) {
         if (!checkQualities || (qualities[readBase]! << 24) >> 24 >= minimumBaseQuality) {
-          const locus = this.locusAt(locusPos - 1);
-          (locus.insertionReads ??= []).push(read);
-          (locus.insertionOffsets ??= []).push(readBase);
+          pileup.add(locusPos - 1, BaseType.Insertion, read, readBase);
           readBase += length;
         }
       } else if (op === 2) {
-        for (let i = 0; i < length; i++) {
-          const locus = this.locusAt(locusPos + i);
-          (locus.deletionReads ??= []).push(read);
-          (locus.deletionOffsets ??= []).push(readBase - 1);
-        }
+        for (let i = 0; i < length; i++) pileup.add(locusPos + i, BaseType.Deletion, read, readBase - 1);
         locusPos += length;
       } else {
         if (CIGAR_CONSUMES_READ[op]) readBase += length;
@@ -514,13 +630,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
 
   /** Processes, in order, every open locus before `limit` (1-based). */
   private emitBefore(limit: number): void {
-    const heap = this.heap;
-    while (heap.length > 0 && heap[0]! < limit) {
-      const pos = heapPop(heap);
-      const locus = this.loci.get(pos)!;
-      this.loci.delete(pos);
-      this.processLocus(locus);
-    }
+    this.pileup.emitBefore(limit, this.locus, this.visitLocus);
   }
 
   private referenceBaseAt(pos: number): number {
@@ -537,6 +647,10 @@ class ErrorCollector implements Collector<ErrorPartial> {
 
   /** Whether a VCF record that is not filtered overlaps pos (1-based) of the current contig (loci come in order). */
   private knownSiteAt(pos: number): boolean {
+    if (!this.sitesOpened) {
+      this.sitesOpened = true;
+      if (this.options.vcf !== undefined) this.sites = new KnownSitesReader(this.options.vcf);
+    }
     const sites = this.sites;
     if (sites === undefined) return false;
     for (;;) {
@@ -568,19 +682,19 @@ class ErrorCollector implements Collector<ErrorPartial> {
   private processLocus(locus: Locus): void {
     const pos = locus.pos;
     if (this.region !== undefined && (pos <= this.region.start || pos > this.region.end)) return;
-    if (this.region !== undefined && pos === this.region.start + 1 && locus.deletionReads !== undefined) this.seedDeletionsBefore(locus);
+    if (this.region !== undefined && pos === this.region.start + 1 && locus.deletion !== NONE) this.seedDeletionsBefore(locus);
     if (this.knownSiteAt(pos)) return;
+    this.locusSerial++;
     locus.referenceBase = this.referenceBaseAt(pos);
-    for (let i = 0; i < locus.matchReads.length; i++) this.addBase(locus, locus.matchReads[i]!, locus.matchOffsets[i]!, BaseType.Match);
-    if (locus.deletionReads !== undefined)
-      for (let i = 0; i < locus.deletionReads.length; i++) {
-        const read = locus.deletionReads[i]!;
-        if (this.deletionSeen(read, pos)) continue;
-        this.addBase(locus, read, locus.deletionOffsets![i]!, BaseType.Deletion);
-      }
-    if (locus.insertionReads !== undefined)
-      for (let i = 0; i < locus.insertionReads.length; i++)
-        this.addBase(locus, locus.insertionReads[i]!, locus.insertionOffsets![i]!, BaseType.Insertion);
+    const { reads, offsets, next } = this.pileup;
+    for (let entry = locus.match; entry !== NONE; entry = next[entry]!) this.addBase(locus, reads[entry]!, offsets[entry]!, BaseType.Match);
+    for (let entry = locus.deletion; entry !== NONE; entry = next[entry]!) {
+      const read = reads[entry]!;
+      if (this.deletionSeen(read, pos)) continue;
+      this.addBase(locus, read, offsets[entry]!, BaseType.Deletion);
+    }
+    for (let entry = locus.insertion; entry !== NONE; entry = next[entry]!)
+      this.addBase(locus, reads[entry]!, offsets[entry]!, BaseType.Insertion);
   }
 
   /**
@@ -590,7 +704,11 @@ class ErrorCollector implements Collector<ErrorPartial> {
   private seedDeletionsBefore(locus: Locus): void {
     const before = locus.pos - 1;
     if (this.knownSiteAt(before)) return;
-    for (const read of locus.deletionReads!) if (deletionSpans(read, before)) this.deletionsSeen.set(read, before);
+    const { reads, next } = this.pileup;
+    for (let entry = locus.deletion; entry !== NONE; entry = next[entry]!) {
+      const read = reads[entry]!;
+      if (deletionSpans(read, before)) this.deletionsSeen.set(read, before);
+    }
     this.deletionLocus = before;
     this.deletionContig = this.contig;
   }
@@ -625,26 +743,34 @@ class ErrorCollector implements Collector<ErrorPartial> {
       base.indelLength = length;
     }
     // Each used stratifier once per base; read-level ones once per read.
-    const values = this.baseValues;
+    const slotValues = this.slotValues;
+    const present = this.present;
     for (const index of this.usedStratifiers) {
       const stratifier = STRATIFIERS[index]!;
-      if (READ_LEVEL.has(stratifier.name)) {
-        let cached = read.cache[index] as (number | string)[] | null | undefined;
-        if (cached === undefined) {
-          cached = partValues(stratifier, base, this.context);
-          read.cache[index] = cached as unknown as number;
+      if (this.readLevel[index]) {
+        let cached = read.cache[index];
+        if (cached === undefined) read.cache[index] = cached = partValues(stratifier, base, this.context);
+        if (cached === null) present[index] = 0;
+        else {
+          present[index] = 1;
+          for (let p = 0; p < cached.length; p++) slotValues[index * MAX_PARTS + p] = cached[p]!;
         }
-        values[index] = cached;
-      } else values[index] = partValues(stratifier, base, this.context);
+      } else present[index] = fillParts(stratifier, base, this.context, slotValues, index * MAX_PARTS) ? 1 : 0;
     }
     // BaseErrorCalculator: a called aligned base, or an insertion's length (its element as htsjdk found it).
     const readBase = offset >= 0 && offset < read.bases.length ? read.bases[offset]! : 0;
     const totalBases =
       type === BaseType.Match ? (isNoCall(readBase) ? 0 : 1) : type === BaseType.Insertion && base.indelOp >= 0 ? base.indelLength : 0;
     let overlap: Overlap | undefined;
-    for (const aggregation of this.aggregations) {
-      const stratum = this.stratumOf(aggregation, values);
-      if (stratum === undefined) continue;
+    const aggregations = this.aggregations;
+    for (let a = 0; a < aggregations.length; a++) {
+      const aggregation = aggregations[a]!;
+      let stratum: Stratum | null | undefined;
+      if (aggregation.readLevel) {
+        stratum = read.strata[a] as Stratum | null | undefined;
+        if (stratum === undefined) read.strata[a] = stratum = this.stratumOf(aggregation) ?? null;
+      } else stratum = this.stratumOf(aggregation);
+      if (stratum === undefined || stratum === null) continue;
       const counts = stratum.counts;
       counts[0]! += totalBases;
       switch (aggregation.directive.calculator) {
@@ -671,44 +797,32 @@ class ErrorCollector implements Collector<ErrorPartial> {
     }
   }
 
-  /** The stratum of a base's values for one directive (undefined when a stratifier gives none). */
-  private stratumOf(aggregation: Aggregation, values: ((number | string)[] | null)[]): Stratum | undefined {
-    const flat = this.flat;
-    flat.length = 0;
-    for (const index of aggregation.stratifierIndices) {
-      const parts = values[index];
-      if (parts === null || parts === undefined) return undefined;
-      for (const value of parts) flat.push(value);
-    }
-    const key = keyOf(aggregation, flat);
-    let stratum = aggregation.strata.get(key);
-    if (stratum === undefined) {
-      stratum = { values: [...flat], counts: new Array<number>(COUNT_SLOTS[aggregation.directive.calculator]).fill(0) };
-      aggregation.strata.set(key, stratum);
-    }
-    return stratum;
+  /** The stratum of the current base's values for one directive (undefined when a stratifier gives none). */
+  private stratumOf(aggregation: Aggregation): Stratum | undefined {
+    for (const index of aggregation.stratifierIndices) if (this.present[index] === 0) return undefined;
+    return stratumAt(aggregation, this.slotValues, aggregation.slots);
   }
-  private readonly flat: (number | string)[] = [];
 
   /** OverlappingReadsErrorCalculator: the mate's aligned base at this locus, compared with the read's and the reference's. */
   private overlapOf(locus: Locus, read: ErrorRead, readBase: number): Overlap {
-    if (this.namesLocus !== locus) {
-      this.namesLocus = locus;
+    const { reads, offsets, next } = this.pileup;
+    if (this.namesLocus !== this.locusSerial) {
+      this.namesLocus = this.locusSerial;
       this.names.clear();
-      for (let i = 0; i < locus.matchReads.length; i++) {
-        const name = locus.matchReads[i]!.name;
+      for (let entry = locus.match; entry !== NONE; entry = next[entry]!) {
+        const name = reads[entry]!.name;
         const list = this.names.get(name);
-        if (list === undefined) this.names.set(name, [i]);
-        else list.push(i);
+        if (list === undefined) this.names.set(name, [entry]);
+        else list.push(entry);
       }
     }
     const candidates = this.names.get(read.name);
     if (candidates === undefined) return Overlap.None;
     let mateBase = -1;
-    for (const i of candidates) {
-      const other = locus.matchReads[i]!;
+    for (const entry of candidates) {
+      const other = reads[entry]!;
       if (areMates(read, other)) {
-        mateBase = other.bases[locus.matchOffsets[i]!]!;
+        mateBase = other.bases[offsets[entry]!]!;
         break;
       }
     }
@@ -722,7 +836,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
   toPartial(): ErrorPartial {
     return {
       directives: this.aggregations.map((a) => a.directive.text),
-      strata: this.aggregations.map((a) => [...a.strata.values()].map((s): [(number | string)[], number[]] => [s.values, s.counts])),
+      strata: this.aggregations.map((a) => a.strata.map((s): [(number | string)[], number[]] => [s.values, s.counts])),
     };
   }
 
@@ -730,10 +844,8 @@ class ErrorCollector implements Collector<ErrorPartial> {
     partial.strata.forEach((strata, d) => {
       const aggregation = this.aggregations[d]!;
       for (const [values, counts] of strata) {
-        const key = keyOf(aggregation, values);
-        const existing = aggregation.strata.get(key);
-        if (existing !== undefined) counts.forEach((count, i) => (existing.counts[i]! += count));
-        else aggregation.strata.set(key, { values: [...values], counts: [...counts] });
+        const stratum = stratumAt(aggregation, values, undefined);
+        counts.forEach((count, i) => (stratum.counts[i]! += count));
       }
     });
   }
@@ -746,7 +858,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
     for (const aggregation of this.aggregations) {
       const { directive } = aggregation;
       const parts = directive.stratifiers.flatMap((s) => s.parts);
-      const strata = [...aggregation.strata.values()].sort((a, b) => {
+      const strata = [...aggregation.strata].sort((a, b) => {
         for (let i = 0; i < parts.length; i++) {
           const order = comparePart(a.values[i]!, b.values[i]!);
           if (order !== 0) return order;
@@ -822,13 +934,8 @@ class ErrorCollector implements Collector<ErrorPartial> {
 }
 
 function partValues(stratifier: Stratifier, base: ErrorBase, context: StratifierContext): (number | string)[] | null {
-  const parts = stratifier.parts;
-  if (parts.length === 1) {
-    const value = parts[0]!.value(base, context);
-    return value === null ? null : [value];
-  }
   const values: (number | string)[] = [];
-  for (const p of parts) {
+  for (const p of stratifier.parts) {
     const value = p.value(base, context);
     if (value === null) return null;
     values.push(value);
@@ -836,25 +943,41 @@ function partValues(stratifier: Stratifier, base: ErrorBase, context: Stratifier
   return values;
 }
 
-/**
- * A stratum's map key from its part values: one number when every part fits its width (most directives: a base
- * costs no string), else text. Counting and merging key the same way, so merged strata meet counted ones.
- */
-function keyOf(aggregation: Aggregation, flat: (number | string)[]): number | string {
-  const bits = aggregation.packBits;
-  if (bits !== undefined) {
-    let key = 0;
-    for (let i = 0; i < flat.length; i++) {
-      const width = bits[i]!;
-      const code = (flat[i] as number) + (aggregation.parts[i]!.kind === 'int' ? 2 ** (width - 1) : 0);
-      if (code < 0 || code >= 2 ** width) return `x${flat.join('\u0001')}`;
-      key = key * 2 ** width + code;
-    }
-    return key;
+/** A stratifier's part values for a base, into `slots` from `at`; false when it gives none. */
+function fillParts(stratifier: Stratifier, base: ErrorBase, context: StratifierContext, slots: (number | string)[], at: number): boolean {
+  const parts = stratifier.parts;
+  for (let p = 0; p < parts.length; p++) {
+    const value = parts[p]!.value(base, context);
+    if (value === null) return false;
+    slots[at + p] = value;
   }
-  let text = '';
-  for (const value of flat) text += `${typeof value === 'number' ? 'n' : 's'}${value}\u0001`;
-  return text;
+  return true;
+}
+
+/**
+ * The stratum of part values in a directive's tree, made on first sight: the values are `values[slots[i]]` (a base's
+ * slots), or `values[i]` without slots (a partial state's stratum).
+ */
+function stratumAt(aggregation: Aggregation, values: (number | string)[], slots: number[] | undefined): Stratum {
+  const { coders } = aggregation;
+  const parts = coders.length;
+  let node = aggregation.root;
+  for (let i = 0; i < parts - 1; i++) {
+    const code = coders[i]!.code(values[slots === undefined ? i : slots[i]!]!);
+    let next = node[code] as unknown[] | undefined;
+    if (next === undefined) node[code] = next = [];
+    node = next;
+  }
+  const code = coders[parts - 1]!.code(values[slots === undefined ? parts - 1 : slots[parts - 1]!]!);
+  let stratum = node[code] as Stratum | undefined;
+  if (stratum === undefined) {
+    const own: (number | string)[] = [];
+    for (let i = 0; i < parts; i++) own.push(values[slots === undefined ? i : slots[i]!]!);
+    stratum = { values: own, counts: new Array<number>(COUNT_SLOTS[aggregation.directive.calculator]).fill(0) };
+    node[code] = stratum;
+    aggregation.strata.push(stratum);
+  }
+  return stratum;
 }
 
 /** Whether a read's CIGAR has a deletion at reference position pos (1-based). */
@@ -885,36 +1008,6 @@ function areMates(read: ErrorRead, other: ErrorRead): boolean {
     read.mateStart === other.start &&
     read.mateRefId === other.refId
   );
-}
-
-function heapPush(heap: number[], value: number): void {
-  let i = heap.push(value) - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (heap[parent]! <= value) break;
-    heap[i] = heap[parent]!;
-    i = parent;
-  }
-  heap[i] = value;
-}
-
-function heapPop(heap: number[]): number {
-  const top = heap[0]!;
-  const last = heap.pop()!;
-  if (heap.length > 0) {
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child = right < heap.length && heap[right]! < heap[left]! ? right : left;
-      if (heap[child]! >= last) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = last;
-  }
-  return top;
 }
 
 const METRICS_CLASS: Record<CalculatorKind, string> = {
@@ -1009,6 +1102,8 @@ export const errorCollector: CollectorFactory<ErrorPartial> = {
   },
   create(context: CollectorContext) {
     const options = { ...ERROR_DEFAULTS, ...(context.options.error as Partial<ErrorOptions> | undefined) };
-    return new ErrorCollector(options, context.header, context.reference, context.region, context.input ?? 'input');
+    // The FASTA opens at the first locus (ReferenceWindow), so a merge of partial states reads none.
+    const reference = options.reference ?? context.reference;
+    return new ErrorCollector(options, context.header, reference, context.region, context.input ?? 'input');
   },
 };
