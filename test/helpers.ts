@@ -62,8 +62,8 @@ export function runTool(
 }
 
 /** Runs a collect-* tool, quietly. */
-export function runCollect(tool: string, args: string[], input?: string): SpawnSyncReturns<string> {
-  return spawnChecked(process.execPath, [collectTool(tool), ...args, '-q'], { input });
+export function runCollect(tool: string, args: string[], input?: string, env?: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
+  return spawnChecked(process.execPath, [collectTool(tool), ...args, '-q'], { input, env });
 }
 
 /** Runs eventalign (packages/eventalign). */

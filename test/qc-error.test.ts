@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metricsBody, readGolden, repoRoot, runCollect, tempDir } from './helpers.js';
+import { metricsBody, readGolden, repoRoot, runCollect, runTool, tempDir } from './helpers.js';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'error');
 const sam = path.join(fixtures, 'edge.sam');
@@ -118,6 +118,21 @@ describe('collect-error equals CollectSamErrorMetrics', () => {
     expectRunEqualsPicard('vcf', sam, vcf, ALL_DIRECTIVES);
   });
 
+  it('the same when OVERLAPPING_ERROR finds mates by name at every locus (its path for deep loci)', () => {
+    const overlapping = ALL_DIRECTIVES.filter((directive) => directive.startsWith('OVERLAPPING_ERROR'));
+    const dir = tempDir();
+    const result = runCollect(
+      'collect-error',
+      ['-i', sam, '-r', fasta, '--vcf', vcf, '-o', path.join(dir, 'vcf'), '--format', 'picard', '--metrics', overlapping.join(',')],
+      undefined,
+      { SHOAL_ERROR_SCAN_DEPTH: '0' },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    for (const name of fs.readdirSync(dir))
+      expect(metricsBody(fs.readFileSync(path.join(dir, name), 'utf8')), name).toBe(readGolden(`qc/error/${name}`));
+    expect(fs.readdirSync(dir)).toHaveLength(overlapping.length);
+  });
+
   it('without known sites', () => {
     expectRunEqualsPicard('novcf', sam, noSitesVcf(tempDir()), ['ERROR', 'INDEL_ERROR', 'OVERLAPPING_ERROR', 'ERROR:BASE_QUALITY']);
   });
@@ -139,5 +154,129 @@ describe('collect-error equals CollectSamErrorMetrics', () => {
       'INDEL_ERROR:INDEL_LENGTH',
       'INDEL_ERROR:READ_GROUP:INDEL_LENGTH:READ_DIRECTION',
     ]);
+  });
+});
+
+describe('collect-error in the riker layout, collect-multi and shards', () => {
+  it("writes riker's three tables: every directive's rows, stratifier and covariate first, Picard's numbers", () => {
+    const dir = tempDir();
+    const result = runCollect('collect-error', ['-i', sam, '-r', fasta, '--vcf', vcf, '-o', path.join(dir, 'out')]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['out.error-indel.txt', 'out.error-mismatch.txt', 'out.error-overlap.txt']);
+    const mismatch = fs.readFileSync(path.join(dir, 'out.error-mismatch.txt'), 'utf8').trimEnd().split('\n');
+    expect(mismatch[0]).toBe('sample\tstratifier\tcovariate\ttotal_bases\terror_bases\tfrac_error\tq_score');
+    // ERROR by ALL and by CYCLE: Picard's rows, in Picard's order.
+    const picardRows = (golden: string): string[][] =>
+      readGolden(`qc/error/${golden}`)
+        .trimEnd()
+        .split('\n')
+        .slice(2)
+        .map((line) => line.split('\t'));
+    const all = picardRows('vcf.error_by_all')[0]!;
+    expect(mismatch[1]).toBe(`s1\tall\tall\t${all[3]}\t${all[0]}\t${(Number(all[0]) / Number(all[3])).toFixed(6)}\t${all[1]}`);
+    const cycles = mismatch.filter((line) => line.startsWith('s1\tcycle\t')).map((line) => line.split('\t'));
+    expect(cycles.map((row) => [row[4], row[6], row[2], row[3]])).toEqual(picardRows('vcf.error_by_cycle'));
+    const overlap = fs.readFileSync(path.join(dir, 'out.error-overlap.txt'), 'utf8').split('\n');
+    const overlapAll = picardRows('vcf.overlapping_error_by_all')[0]!;
+    expect(overlap[1]).toBe(
+      `s1\tall\tall\t${overlapAll[8]}\t${overlapAll[0]}\t${overlapAll[1]}\t${overlapAll[3]}\t${overlapAll[5]}\t${overlapAll[2]}\t${overlapAll[4]}\t${overlapAll[6]}`,
+    );
+    const indel = fs.readFileSync(path.join(dir, 'out.error-indel.txt'), 'utf8').split('\n');
+    const indelAll = picardRows('vcf.indel_error_by_all')[0]!;
+    expect(indel[1]).toBe(
+      `s1\tall\tall\t${indelAll[9]}\t${indelAll[0]}\t${indelAll[1]}\t${indelAll[3]}\t${indelAll[4]}\t${indelAll[2]}\t${indelAll[5]}`,
+    );
+  });
+
+  it('gives the same files inside collect-multi at --threads 1, 2 and 8 (--error::vcf; --error::reference in place of -r)', () => {
+    const dir = tempDir();
+    const standalone = runCollect('collect-error', [
+      '-i',
+      sam,
+      '-r',
+      fasta,
+      '--vcf',
+      vcf,
+      '-o',
+      path.join(dir, 'alone'),
+      '--format',
+      'picard',
+    ]);
+    expect(standalone.status, standalone.stderr).toBe(0);
+    const texts: string[] = [];
+    for (const threads of ['1', '2', '8']) {
+      const out = path.join(dir, `t${threads}`);
+      fs.mkdirSync(out);
+      const result = runCollect('collect-multi', [
+        '-i',
+        sam,
+        '-r',
+        fasta,
+        '--error::vcf',
+        vcf,
+        '--tools',
+        'alignment,basic,isize,error',
+        '-o',
+        path.join(out, 'm'),
+        '--threads',
+        threads,
+      ]);
+      expect(result.status, result.stderr).toBe(0);
+      texts.push(
+        fs
+          .readdirSync(out)
+          .sort()
+          .map((name) => `${name}\n${fs.readFileSync(path.join(out, name), 'utf8')}`)
+          .join('\n'),
+      );
+    }
+    expect(texts[1]).toBe(texts[0]);
+    expect(texts[2]).toBe(texts[0]);
+    expect(texts[0]).toContain('m.error-mismatch.txt');
+    const multi = runCollect('collect-multi', [
+      '-i',
+      sam,
+      '-r',
+      fasta,
+      '--error::vcf',
+      vcf,
+      '--tools',
+      'error',
+      '-o',
+      path.join(dir, 'multi'),
+      '--format',
+      'picard',
+    ]);
+    expect(multi.status, multi.stderr).toBe(0);
+    for (const name of fs.readdirSync(dir).filter((n) => n.startsWith('alone.'))) {
+      const alone = metricsBody(fs.readFileSync(path.join(dir, name), 'utf8'));
+      expect(metricsBody(fs.readFileSync(path.join(dir, name.replace('alone.', 'multi.')), 'utf8')), name).toBe(alone);
+    }
+  });
+
+  it('merges region shards (chr1 cut inside reads and deletions) into exactly the one-pass files', () => {
+    const dir = tempDir();
+    const bam = path.join(dir, 'edge.bam');
+    const sorted = runTool('bam-sort', [sam, '-o', bam, '--write-index']);
+    expect(sorted.status, sorted.stderr).toBe(0);
+    const args = ['-i', bam, '-r', fasta, '--vcf', vcf, '--metrics', ALL_DIRECTIVES.join(',')];
+    const whole = runCollect('collect-error', [...args, '-o', path.join(dir, 'whole'), '--format', 'picard']);
+    expect(whole.status, whole.stderr).toBe(0);
+    // The cuts fall inside deletions (chr1:964-967 and 1116-1121 of 46M4D55M and 67M6D34M reads).
+    const regions = ['chr1:1-965', 'chr1:966-1118', 'chr1:1119-2743', 'chr2', 'chr3', '*'];
+    const partials = regions.map((region, i) => {
+      const partial = path.join(dir, `part${i}.json`);
+      const result = runCollect('collect-error', [...args, '--region', region, '--partial', partial]);
+      expect(result.status, `${region}: ${result.stderr}`).toBe(0);
+      return partial;
+    });
+    const merged = runCollect('collect-merge', ['-o', path.join(dir, 'merged'), '--format', 'picard', ...partials.reverse()]);
+    expect(merged.status, merged.stderr).toBe(0);
+    const names = fs.readdirSync(dir).filter((name) => name.startsWith('whole.'));
+    expect(names.length).toBe(ALL_DIRECTIVES.length);
+    for (const name of names) {
+      const one = metricsBody(fs.readFileSync(path.join(dir, name), 'utf8'));
+      expect(metricsBody(fs.readFileSync(path.join(dir, name.replace('whole.', 'merged.')), 'utf8')), name).toBe(one);
+    }
   });
 });

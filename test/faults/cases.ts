@@ -1270,6 +1270,64 @@ for (const fault of SIM_FAULTS)
     stderr: fault.stderr,
   });
 
+// ---------------------------------------------------------------- collect-error's inputs: known sites, order
+
+const ERROR_FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures', 'error');
+const errorFixture = (name: string): string => fs.readFileSync(path.join(ERROR_FIXTURES, name), 'utf8');
+/** The edge VCF with its lines edited. */
+const editedVcf = (edit: (records: string[]) => string[]): string => {
+  const lines = errorFixture('edge.vcf').trimEnd().split('\n');
+  const header = lines.filter((line) => line.startsWith('#'));
+  return `${[...header, ...edit(lines.filter((line) => !line.startsWith('#')))].join('\n')}\n`;
+};
+const ERROR_FAULTS: { id: string; files: () => Record<string, string>; args: string[]; stderr: RegExp }[] = [
+  {
+    id: 'a VCF whose records are out of order',
+    files: () => ({ 'k.vcf': editedVcf((records) => [records[1]!, records[0]!, ...records.slice(2)]) }),
+    args: ['--vcf', 'k.vcf'],
+    stderr: /k\.vcf: the VCF is not sorted like the reference: chr1:\d+ comes after chr1:\d+/,
+  },
+  {
+    id: 'a VCF record of 5 fields',
+    files: () => ({ 'k.vcf': editedVcf((records) => [records[0]!.split('\t').slice(0, 5).join('\t'), ...records.slice(1)]) }),
+    args: ['--vcf', 'k.vcf'],
+    stderr: /k\.vcf \(line \d+\): a VCF record needs 8 tab-separated fields, found 5/,
+  },
+  {
+    id: 'a VCF record whose POS is not a number',
+    files: () => ({ 'k.vcf': editedVcf((records) => [records[0]!.replace(/\t\d+\t/, '\tten\t'), ...records.slice(1)]) }),
+    args: ['--vcf', 'k.vcf'],
+    stderr: /k\.vcf \(line \d+\): POS is not a position: 'ten'/,
+  },
+  { id: 'a VCF that does not exist', files: () => ({}), args: ['--vcf', 'nope.vcf'], stderr: /nope\.vcf: file not found/ },
+  {
+    id: 'a SAM that is not coordinate-sorted',
+    files: () => {
+      const lines = errorFixture('edge.sam').trimEnd().split('\n');
+      const header = lines.filter((line) => line.startsWith('@'));
+      const records = lines.filter((line) => !line.startsWith('@'));
+      return { 'in.sam': `${[...header, ...records.slice(1, 200), records[0]!, ...records.slice(200)].join('\n')}\n` };
+    },
+    args: [],
+    stderr:
+      /in\.sam \(record \d+\): the input is not coordinate-sorted: .* comes after chr1:\d+; error metrics need a coordinate-sorted BAM/,
+  },
+];
+for (const fault of ERROR_FAULTS)
+  add({
+    id: `collect-error: ${fault.id}`,
+    setup: (dir) => {
+      write(dir, 'in.sam', errorFixture('edge.sam'));
+      write(dir, 'x.fa', errorFixture('edge.fa'));
+      write(dir, 'x.fa.fai', errorFixture('edge.fa.fai'));
+      for (const [name, content] of Object.entries(fault.files())) write(dir, name, content);
+      return { tool: 'collect-error', args: ['-i', 'in.sam', '-r', 'x.fa', '-o', 'out/q', '-q', ...fault.args] };
+    },
+    exit: 1,
+    stderr: fault.stderr,
+    mayLeave: /^(in\.sam|x\.fa|x\.fa\.fai|k\.vcf|out)$/,
+  });
+
 // ---------------------------------------------------------------- usage errors: one line, exit 2
 
 /** The arguments a tool needs (they exist and are good), so that the flag under test is the one error. */
@@ -1280,6 +1338,7 @@ const REQUIRED: Record<string, string[]> = {
   'bam-sort': ['x.bam', '-o', 'out.bam'],
   'collect-merge': ['-o', 'q', 'p.json'],
   'collect-wgs': ['-i', 'x.bam', '-r', 'x.fa', '-o', 'q'],
+  'collect-error': ['-i', 'x.bam', '-r', 'x.fa', '-o', 'q'],
   'collect-gcbias': ['-i', 'x.bam', '-r', 'x.fa', '-o', 'q'],
   'collect-hybcap': ['-i', 'x.bam', '--targets', 't.bed', '--baits', 'b.bed', '-o', 'q'],
   'fq-transform': ['process', 'c.toml'],
@@ -1343,6 +1402,11 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
       ['collect-basic', '--format', 'tsv', /riker or picard/],
       ['collect-wgs', '--coverage-cap', '0', /coverage-cap.*from 1/],
       ['collect-wgs', '--min-bq', '127', /min-bq.*from 0 to 126/],
+      ['collect-error', '--metrics', 'ERROR:NOPE', /--metrics: 'ERROR:NOPE': no stratifier 'NOPE'/],
+      ['collect-error', '--metrics', 'ERROR,ERROR:ALL', /--metrics: 'ERROR:ALL' repeats another directive \(both write error_by_all\)/],
+      ['collect-error', '--metrics', 'MISMATCH:CYCLE', /a directive starts with ERROR, OVERLAPPING_ERROR or INDEL_ERROR, not 'MISMATCH'/],
+      ['collect-error', '--location-bin-size', '0', /location-bin-size.*from 1/],
+      ['collect-multi', '--error::min-bq', '-1', /min-bq.*from 0 to 126/],
       ['collect-multi', '--wgs::min-mapq', '-1', /min-mapq.*from 0 to 255/],
       ['collect-hybcap', '--near-distance', '-1', /near-distance.*whole number from 0/],
       ['collect-multi', '--hybcap::coverage-cap', '0', /coverage-cap.*from 1/],
@@ -1429,6 +1493,7 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
   },
   { tool: 'eventalign', args: ['-g', 'x.fa', '--slow5', 'x.blow5'], stderr: /required option '-b, --bam <bam>' not specified/ },
   { tool: 'collect-wgs', args: ['-i', 'x.bam', '-o', 'q'], stderr: /wgs needs a reference: give -r\/--reference FASTA/ },
+  { tool: 'collect-error', args: ['-i', 'x.bam', '-o', 'q'], stderr: /error needs a reference: give -r\/--reference FASTA/ },
   { tool: 'collect-gcbias', args: ['-i', 'x.bam', '-o', 'q', '--no-such-flag'], stderr: /unknown option '--no-such-flag'/ },
   { tool: 'collect-gcbias', args: ['-i', 'x.bam', '-o', 'q'], stderr: /gcbias needs a reference: give -r\/--reference FASTA/ },
   { tool: 'collect-hybcap', args: ['-i', 'x.bam', '-o', 'q', '--targets', 't.bed'], stderr: /hybcap needs target and bait intervals/ },
@@ -1524,6 +1589,15 @@ const WRITERS: { name: string; run: (out: string) => Run; inputs: (dir: string) 
       await goodBam(dir);
       write(dir, 'x.fa', referenceFasta());
       // The index the tool would otherwise write beside the FASTA (as samtools faidx does) is an input, not an output.
+      writeFaiFile(path.join(dir, 'x.fa.fai'), buildFaiIndex(path.join(dir, 'x.fa')));
+    },
+  },
+  {
+    name: 'collect-error',
+    run: (out) => ({ tool: 'collect-error', args: ['-i', 'in.bam', '-r', 'x.fa', '-o', `${out}/x`, '-q'] }),
+    inputs: async (dir) => {
+      await goodBam(dir);
+      write(dir, 'x.fa', referenceFasta());
       writeFaiFile(path.join(dir, 'x.fa.fai'), buildFaiIndex(path.join(dir, 'x.fa')));
     },
   },

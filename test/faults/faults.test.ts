@@ -27,6 +27,7 @@ const BIN: Record<string, string> = {
   'collect-basic': 'packages/collect/bin/collect-basic.js',
   'collect-isize': 'packages/collect/bin/collect-isize.js',
   'collect-wgs': 'packages/collect/bin/collect-wgs.js',
+  'collect-error': 'packages/collect/bin/collect-error.js',
   'collect-gcbias': 'packages/collect/bin/collect-gcbias.js',
   'collect-hybcap': 'packages/collect/bin/collect-hybcap.js',
   'collect-multi': 'packages/collect/bin/collect-multi.js',

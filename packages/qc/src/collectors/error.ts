@@ -236,8 +236,20 @@ interface Stratum {
   counts: number[];
 }
 
+const enum Calculator {
+  Error = 0,
+  Overlapping = 1,
+  Indel = 2,
+}
+const CALCULATOR_CODE: Record<CalculatorKind, Calculator> = {
+  error: Calculator.Error,
+  overlapping_error: Calculator.Overlapping,
+  indel_error: Calculator.Indel,
+};
+
 interface Aggregation {
   directive: Directive;
+  calculator: Calculator;
   /** Every part of the directive's stratifiers, flat. */
   parts: StratifierPart[];
   /** Whether every stratifier is read-level: a read's bases share one stratum, looked up once per read. */
@@ -289,11 +301,15 @@ const enum Overlap {
 interface Locus {
   pos: number;
   referenceBase: number;
+  /** Aligned bases at the locus (the match chain's length). */
+  depth: number;
   match: number;
   deletion: number;
   insertion: number;
 }
 
+/** Up to this many aligned bases at a locus, OVERLAPPING_ERROR finds a mate by scanning them; deeper, by name. */
+const SCAN_DEPTH = Number(process.env.SHOAL_ERROR_SCAN_DEPTH ?? 16); // the tests set 0 to check the by-name path
 /** Positions per pileup page. */
 const PAGE_BITS = 12;
 const PAGE = 1 << PAGE_BITS;
@@ -433,7 +449,8 @@ const basesEqual = (a: number, b: number): boolean => a < 127 && b < 127 && IUPA
 class ErrorCollector implements Collector<ErrorPartial> {
   readonly name = 'error';
   private readonly aggregations: Aggregation[];
-  private readonly usedStratifiers: number[];
+  /** The stratifiers a base needs: those of directives that are not read-level (read-level ones once per read). */
+  private readonly baseStratifiers: number[];
   private readonly context: StratifierContext;
   private readonly hasOverlapping: boolean;
   private readonly reference: ReferenceWindow | undefined;
@@ -446,10 +463,12 @@ class ErrorCollector implements Collector<ErrorPartial> {
 
   /** Open loci of the current contig. */
   private readonly pileup = new Pileup();
-  private readonly locus: Locus = { pos: 0, referenceBase: 0, match: NONE, deletion: NONE, insertion: NONE };
+  private readonly locus: Locus = { pos: 0, referenceBase: 0, depth: 0, match: NONE, deletion: NONE, insertion: NONE };
   private readonly visitLocus = (locus: Locus): void => this.processLocus(locus);
   /** Counts processed loci: OVERLAPPING_ERROR's name index belongs to one. */
   private locusSerial = 0;
+  private namesLocus = -1;
+  private readonly names = new Map<string, number[]>();
   private contig = -1;
   private chunkStart = 0;
   private chunk = '';
@@ -462,9 +481,6 @@ class ErrorCollector implements Collector<ErrorPartial> {
   private deletionLocus = -1;
   private deletionContig = -1;
   private readonly deletionsSeen = new Map<ErrorRead, number>();
-  /** OVERLAPPING_ERROR: the locus' aligned bases by read name, built once per locus. */
-  private namesLocus = -1;
-  private readonly names = new Map<string, number[]>();
 
   /** Per base: each used stratifier's part values in its slots, and whether it gave one (0: no stratum). */
   private readonly slotValues: (number | string)[] = new Array<number | string>(STRATIFIERS.length * MAX_PARTS).fill(0);
@@ -492,9 +508,19 @@ class ErrorCollector implements Collector<ErrorPartial> {
       const parts = directive.stratifiers.flatMap((s) => s.parts);
       const slots = stratifierIndices.flatMap((index) => STRATIFIERS[index]!.parts.map((_, p) => index * MAX_PARTS + p));
       const readLevel = directive.stratifiers.every((stratifier) => READ_LEVEL.has(stratifier.name));
-      return { directive, parts, readLevel, stratifierIndices, slots, coders: parts.map(() => new PartCoder()), root: [], strata: [] };
+      return {
+        directive,
+        calculator: CALCULATOR_CODE[directive.calculator],
+        parts,
+        readLevel,
+        stratifierIndices,
+        slots,
+        coders: parts.map(() => new PartCoder()),
+        root: [],
+        strata: [],
+      };
     });
-    this.usedStratifiers = [...new Set(this.aggregations.flatMap((a) => a.stratifierIndices))];
+    this.baseStratifiers = [...new Set(this.aggregations.filter((a) => !a.readLevel).flatMap((a) => a.stratifierIndices))];
     this.hasOverlapping = this.aggregations.some((a) => a.directive.calculator === 'overlapping_error');
     this.context = {
       longHomopolymer: options.longHomopolymer,
@@ -687,6 +713,9 @@ class ErrorCollector implements Collector<ErrorPartial> {
     this.locusSerial++;
     locus.referenceBase = this.referenceBaseAt(pos);
     const { reads, offsets, next } = this.pileup;
+    let depth = 0;
+    for (let entry = locus.match; entry !== NONE && depth <= SCAN_DEPTH; entry = next[entry]!) depth++;
+    locus.depth = depth;
     for (let entry = locus.match; entry !== NONE; entry = next[entry]!) this.addBase(locus, reads[entry]!, offsets[entry]!, BaseType.Match);
     for (let entry = locus.deletion; entry !== NONE; entry = next[entry]!) {
       const read = reads[entry]!;
@@ -742,20 +771,10 @@ class ErrorCollector implements Collector<ErrorPartial> {
       base.indelOp = op;
       base.indelLength = length;
     }
-    // Each used stratifier once per base; read-level ones once per read.
-    const slotValues = this.slotValues;
-    const present = this.present;
-    for (const index of this.usedStratifiers) {
-      const stratifier = STRATIFIERS[index]!;
-      if (this.readLevel[index]) {
-        let cached = read.cache[index];
-        if (cached === undefined) read.cache[index] = cached = partValues(stratifier, base, this.context);
-        if (cached === null) present[index] = 0;
-        else {
-          present[index] = 1;
-          for (let p = 0; p < cached.length; p++) slotValues[index * MAX_PARTS + p] = cached[p]!;
-        }
-      } else present[index] = fillParts(stratifier, base, this.context, slotValues, index * MAX_PARTS) ? 1 : 0;
+    // The stratifiers of base-level directives for every base; read-level values come from the read's cache.
+    for (const index of this.baseStratifiers) {
+      if (this.readLevel[index]) this.fillReadLevel(read, index);
+      else this.present[index] = fillParts(STRATIFIERS[index]!, base, this.context, this.slotValues, index * MAX_PARTS) ? 1 : 0;
     }
     // BaseErrorCalculator: a called aligned base, or an insertion's length (its element as htsjdk found it).
     const readBase = offset >= 0 && offset < read.bases.length ? read.bases[offset]! : 0;
@@ -768,16 +787,19 @@ class ErrorCollector implements Collector<ErrorPartial> {
       let stratum: Stratum | null | undefined;
       if (aggregation.readLevel) {
         stratum = read.strata[a] as Stratum | null | undefined;
-        if (stratum === undefined) read.strata[a] = stratum = this.stratumOf(aggregation) ?? null;
+        if (stratum === undefined) {
+          for (const index of aggregation.stratifierIndices) this.fillReadLevel(read, index);
+          read.strata[a] = stratum = this.stratumOf(aggregation) ?? null;
+        }
       } else stratum = this.stratumOf(aggregation);
       if (stratum === undefined || stratum === null) continue;
       const counts = stratum.counts;
       counts[0]! += totalBases;
-      switch (aggregation.directive.calculator) {
-        case 'error':
+      switch (aggregation.calculator) {
+        case Calculator.Error:
           if (type === BaseType.Match && !isNoCall(readBase) && !basesEqual(readBase, locus.referenceBase)) counts[1]!++;
           break;
-        case 'indel_error':
+        case Calculator.Indel:
           if (type === BaseType.Insertion) {
             counts[1]!++;
             if (base.indelOp >= 0) counts[2]! += base.indelLength;
@@ -786,7 +808,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
             if (base.indelOp >= 0) counts[4]! += base.indelLength;
           }
           break;
-        case 'overlapping_error':
+        case Calculator.Overlapping:
           overlap ??= this.overlapOf(locus, read, readBase);
           if (overlap !== Overlap.None) {
             counts[1]!++;
@@ -794,6 +816,17 @@ class ErrorCollector implements Collector<ErrorPartial> {
           }
           break;
       }
+    }
+  }
+
+  /** A read-level stratifier's values for the current base's read, from the read's cache (computed once). */
+  private fillReadLevel(read: ErrorRead, index: number): void {
+    let cached = read.cache[index];
+    if (cached === undefined) read.cache[index] = cached = partValues(STRATIFIERS[index]!, this.base, this.context);
+    if (cached === null) this.present[index] = 0;
+    else {
+      this.present[index] = 1;
+      for (let p = 0; p < cached.length; p++) this.slotValues[index * MAX_PARTS + p] = cached[p]!;
     }
   }
 
@@ -805,25 +838,37 @@ class ErrorCollector implements Collector<ErrorPartial> {
 
   /** OverlappingReadsErrorCalculator: the mate's aligned base at this locus, compared with the read's and the reference's. */
   private overlapOf(locus: Locus, read: ErrorRead, readBase: number): Overlap {
+    // Only a paired read can have its mate here (areReadsMates), and only when another read is.
+    if ((read.flag & Flag.Paired) === 0) return Overlap.None;
     const { reads, offsets, next } = this.pileup;
-    if (this.namesLocus !== this.locusSerial) {
-      this.namesLocus = this.locusSerial;
-      this.names.clear();
-      for (let entry = locus.match; entry !== NONE; entry = next[entry]!) {
-        const name = reads[entry]!.name;
-        const list = this.names.get(name);
-        if (list === undefined) this.names.set(name, [entry]);
-        else list.push(entry);
-      }
-    }
-    const candidates = this.names.get(read.name);
-    if (candidates === undefined) return Overlap.None;
     let mateBase = -1;
-    for (const entry of candidates) {
-      const other = reads[entry]!;
-      if (areMates(read, other)) {
-        mateBase = other.bases[offsets[entry]!]!;
-        break;
+    if (locus.depth <= SCAN_DEPTH) {
+      // A short chain: a scan finds the mate Picard's name index finds (a read has one mate at a locus).
+      for (let entry = locus.match; entry !== NONE; entry = next[entry]!) {
+        const other = reads[entry]!;
+        if (other !== read && other.name === read.name && areMates(read, other)) {
+          mateBase = other.bases[offsets[entry]!]!;
+          break;
+        }
+      }
+    } else {
+      // A deep locus: the reads by name, once per locus, as Picard (linear in the depth, not quadratic).
+      if (this.namesLocus !== this.locusSerial) {
+        this.namesLocus = this.locusSerial;
+        this.names.clear();
+        for (let entry = locus.match; entry !== NONE; entry = next[entry]!) {
+          const name = reads[entry]!.name;
+          const list = this.names.get(name);
+          if (list === undefined) this.names.set(name, [entry]);
+          else list.push(entry);
+        }
+      }
+      for (const entry of this.names.get(read.name) ?? []) {
+        const other = reads[entry]!;
+        if (areMates(read, other)) {
+          mateBase = other.bases[offsets[entry]!]!;
+          break;
+        }
       }
     }
     if (mateBase < 0 || readBase === 0 || isNoCall(readBase) || isNoCall(mateBase)) return Overlap.None;
