@@ -10,7 +10,7 @@
  */
 
 /** How a part's value prints (Java's toString of Picard's value) and sorts (its compareTo). */
-export type PartKind = 'int' | 'gc' | 'char' | 'text' | 'enum';
+export type PartKind = 'int' | 'gc' | 'char' | 'text' | 'enum' | 'context';
 
 /** One read as the stratifiers see it: copied out of the record view, kept while its loci are open. */
 export interface ErrorRead {
@@ -38,10 +38,14 @@ export interface ErrorRead {
   bothStrandsCopies: number | null;
   /** The RG id when the header declares it (Picard's getReadGroup()), else null. */
   readGroup: string | null;
-  /** Read-level values, computed on first use, by stratifier index (null: no stratum). */
-  cache: ((number | string)[] | null | undefined)[];
+  /** Read-level part values, computed on first use, by PARTS id (null: no stratum). */
+  cache: (number | string | null | undefined)[];
   /** The read's stratum in each read-level directive, by directive index (null: none); typed by the collector. */
   strata: unknown[];
+  /** The read's own counts for its read-level strata (the collector's layout), made at its first counted base. */
+  local: Float64Array | undefined;
+  /** Its entries still in the pileup: at 0 its sums are final. */
+  entries: number;
 }
 
 export const enum BaseType {
@@ -75,6 +79,15 @@ export interface StratifierPart {
   names?: readonly string[];
   /** Bits a value of this part needs when keys are packed into one number (0: never packed). */
   bits: number;
+  /**
+   * The values a directive's lookup table indexes directly (0 .. fastRadix - 1 after FAST_INDEX's mapping); others go
+   * through the general path. A table exists when the product over a directive's parts is small (error.ts).
+   */
+  fastRadix: number;
+  /** Whether the value is the same for every base of a read (computed once per read). */
+  readLevel: boolean;
+  /** Index in PARTS (set below). */
+  id: number;
   value(base: ErrorBase, context: StratifierContext): number | string | null;
 }
 
@@ -153,18 +166,26 @@ function homopolymerLength(base: ErrorBase): number | null {
   return run - offset - 1;
 }
 
-function paddedContext(base: ErrorBase, before: number, after: number): string | null {
-  let text = '';
+/**
+ * A padded context as a number: one byte per letter, first letter highest; a no-call reference base (the middle letter,
+ * which Picard's StringBuilder writes as "null" for a null Character) is byte 0.
+ */
+function paddedContext(base: ErrorBase, before: number, after: number): number | null {
+  let code = 0;
   for (let shift = -before; shift <= after; shift++) {
-    if (shift === 0) {
-      // StringBuilder.append(Character) of a no-call reference base (null) appends "null".
-      const reference = referenceBaseOf(base);
-      text += reference === null ? 'null' : String.fromCharCode(reference);
-      continue;
-    }
-    const letter = readBaseAt(base, shift);
+    const letter = shift === 0 ? (referenceBaseOf(base) ?? 0) : readBaseAt(base, shift);
     if (letter === null) return null;
-    text += String.fromCharCode(letter);
+    code = code * 256 + letter;
+  }
+  return code;
+}
+
+/** A padded context's text: its letters, "null" for byte 0. */
+function contextText(code: number, letters: number): string {
+  let text = '';
+  for (let i = letters - 1; i >= 0; i--) {
+    const letter = Math.floor(code / 256 ** i) % 256;
+    text += letter === 0 ? 'null' : String.fromCharCode(letter);
   }
   return text;
 }
@@ -236,8 +257,16 @@ const CONSENSUS = ['SIMPLEX_SINGLETON', 'SIMPLEX_CONSENSUS', 'DUPLEX_SINGLETON',
 const INT_BITS = 32; // Java int values, offset by 2^31 when packed
 /** Distinct values of a text part a packed key holds (interned); more fall back to text keys. */
 const TEXT_BITS = 16;
-const part = (kind: PartKind, bits: number, value: StratifierPart['value'], names?: readonly string[]): StratifierPart =>
-  names === undefined ? { kind, bits, value } : { kind, bits, value, names };
+const part = (
+  kind: PartKind,
+  bits: number,
+  value: StratifierPart['value'],
+  names?: readonly string[],
+  fastRadix = kind === 'enum' ? 8 : kind === 'char' ? 5 : kind === 'gc' ? 101 : kind === 'text' ? 64 : 1024,
+): StratifierPart =>
+  names === undefined
+    ? { kind, bits, value, fastRadix, readLevel: false, id: -1 }
+    : { kind, bits, value, names, fastRadix, readLevel: false, id: -1 };
 const intPart = (value: StratifierPart['value']): StratifierPart => part('int', INT_BITS, value);
 const charPart = (value: StratifierPart['value']): StratifierPart => part('char', 8, value);
 const enumPart = (names: readonly string[], value: StratifierPart['value']): StratifierPart => part('enum', 3, value, names);
@@ -429,7 +458,7 @@ export const STRATIFIERS: readonly Stratifier[] = [
     suffix: 'base_quality',
     description: 'The base quality.',
     // A Java byte: 128-255 read as negative.
-    parts: [part('int', 8, (base) => (base.offset < 0 ? null : (base.read.qualities[base.offset]! << 24) >> 24))],
+    parts: [part('int', 8, (base) => (base.offset < 0 ? null : (base.read.qualities[base.offset]! << 24) >> 24), undefined, 128)],
   },
   {
     name: 'MAPPING_QUALITY',
@@ -454,13 +483,13 @@ export const STRATIFIERS: readonly Stratifier[] = [
     name: 'ONE_BASE_PADDED_CONTEXT',
     suffix: 'one_base_padded_context',
     description: 'The current reference base and a one base padded region from the read resulting in a 3-base context.',
-    parts: [part('text', TEXT_BITS, (base) => paddedContext(base, 1, 1))],
+    parts: [part('context', 24, (base) => paddedContext(base, 1, 1), undefined, 6 ** 3)],
   },
   {
     name: 'TWO_BASE_PADDED_CONTEXT',
     suffix: 'two_base_padded_context',
     description: 'The current reference base and a two base padded region from the read resulting in a 5-base context.',
-    parts: [part('text', TEXT_BITS, (base) => paddedContext(base, 2, 2))],
+    parts: [part('context', 40, (base) => paddedContext(base, 2, 2), undefined, 6 ** 5)],
   },
   {
     name: 'CONSENSUS',
@@ -516,6 +545,9 @@ export const STRATIFIERS: readonly Stratifier[] = [
 
 export const STRATIFIER_BY_NAME = new Map(STRATIFIERS.map((stratifier) => [stratifier.name, stratifier]));
 
+/** Every distinct part (HOMOPOLYMER, PRE_DINUC and others share theirs), each computed once per base. */
+export const PARTS: readonly StratifierPart[] = [...new Set(STRATIFIERS.flatMap((stratifier) => stratifier.parts))];
+
 /** Stratifiers whose value is the same for every base of a read (cached per read). */
 export const READ_LEVEL = new Set([
   'ALL',
@@ -537,6 +569,10 @@ export const READ_LEVEL = new Set([
   'DELETIONS_IN_READ',
   'INDELS_IN_READ',
 ]);
+PARTS.forEach((p, id) => {
+  p.id = id;
+});
+for (const stratifier of STRATIFIERS) for (const p of stratifier.parts) p.readLevel = READ_LEVEL.has(stratifier.name);
 
 /**
  * getIndelElement (ReadBaseStratification): the CIGAR element an indel's offset points at, as htsjdk placed it. For
@@ -566,6 +602,8 @@ export function printPart(partOf: StratifierPart, value: number | string): strin
       return String.fromCharCode(value as number);
     case 'enum':
       return partOf.names![value as number]!;
+    case 'context':
+      return contextText(value as number, partOf.bits / 8);
     case 'gc': {
       // Math.round(100 * gc) / 100D as Double.toString: always a fraction digit.
       const text = String((value as number) / 100);
@@ -577,7 +615,12 @@ export function printPart(partOf: StratifierPart, value: number | string): strin
 }
 
 /** Picard's TreeSet order of two values of one part (compareTo of Integer, Character, String, enum, Double). */
-export function comparePart(a: number | string, b: number | string): number {
+export function comparePart(partOf: StratifierPart, a: number | string, b: number | string): number {
+  if (partOf.kind === 'context') {
+    // Java compares the strings: "null" sorts by its letters.
+    const [x, y] = [printPart(partOf, a), printPart(partOf, b)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
   if (typeof a === 'number') return (a as number) - (b as number);
   return a < b ? -1 : a > b ? 1 : 0;
 }

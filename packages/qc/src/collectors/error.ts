@@ -41,6 +41,7 @@ import {
   comparePart,
   indelElement,
   isNoCall,
+  PARTS,
   printPart,
   READ_LEVEL,
   STRATIFIER_BY_NAME,
@@ -234,6 +235,8 @@ export function parseDirectives(list: string | undefined): Directive[] {
 interface Stratum {
   values: (number | string)[];
   counts: number[];
+  /** Its place in the directive's list. */
+  index: number;
 }
 
 const enum Calculator {
@@ -241,6 +244,12 @@ const enum Calculator {
   Overlapping = 1,
   Indel = 2,
 }
+/** A base's additions, per calculator, in one array: ERROR's 2 counts, then OVERLAPPING_ERROR's 5, then INDEL_ERROR's 5. */
+const ERROR_AT = 0;
+const OVERLAP_AT = 2;
+const INDEL_AT = 7;
+const DELTA_SLOTS = 12;
+const DELTA_AT = [ERROR_AT, OVERLAP_AT, INDEL_AT];
 const CALCULATOR_CODE: Record<CalculatorKind, Calculator> = {
   error: Calculator.Error,
   overlapping_error: Calculator.Overlapping,
@@ -256,14 +265,29 @@ interface Aggregation {
   readLevel: boolean;
   /** Indices into STRATIFIERS, in directive order. */
   stratifierIndices: number[];
-  /** Per flat part: its slot in the per-base values (stratifier index * MAX_PARTS + part). */
-  slots: number[];
+  /** PARTS ids of the flat parts. */
+  partIds: number[];
   /** Per flat part: its values' dense codes. */
   coders: PartCoder[];
   /** The strata as a tree of arrays indexed by each part's code (no hashing of composite keys), and as a list. */
   root: unknown[];
   strata: Stratum[];
+  /**
+   * A cache in front of the tree: the stratum (index + 1) of values that all fall in their parts' fast ranges, indexed
+   * by their mixed-radix number. Undefined when the ranges multiply past FAST_TABLE_MAX.
+   */
+  fastTable: Int32Array | undefined;
+  /** Per text part: its values' small codes (FAST text). */
+  fastText: (Map<string, number> | undefined)[];
 }
+
+/** Entries of a directive's fast table at most (4 MB). */
+const FAST_TABLE_MAX = 1 << 20;
+/** A letter's index in a fast range: A, C, G, T, N; and for padded contexts a no-call reference (byte 0) as 5. */
+const LETTER_INDEX = new Int8Array(256).fill(-1);
+[65, 67, 71, 84, 78].forEach((letter, i) => (LETTER_INDEX[letter] = i));
+const CONTEXT_LETTER_INDEX = LETTER_INDEX.slice();
+CONTEXT_LETTER_INDEX[0] = 5;
 
 /** Dense codes for one part's values: small integers through a table, anything else through a map. */
 class PartCoder {
@@ -341,6 +365,7 @@ class Pileup {
       if (entry === this.offsets.length) this.grow();
     }
     this.reads[entry] = read;
+    read.entries++;
     this.offsets[entry] = offset;
     this.next[entry] = NONE;
     const id = pos >> PAGE_BITS;
@@ -355,7 +380,7 @@ class Pileup {
   }
 
   /** Calls visit for every locus before `limit` with content, in order, and frees it. */
-  emitBefore(limit: number, locus: Locus, visit: (locus: Locus) => void): void {
+  emitBefore(limit: number, locus: Locus, visit: (locus: Locus) => void, done: (read: ErrorRead) => void): void {
     while (this.pageIds.length > 0) {
       const id = this.pageIds[0]!;
       const base = id << PAGE_BITS;
@@ -373,7 +398,11 @@ class Pileup {
         for (let kind = 0; kind < 3; kind++) {
           const head = page[at + kind]!;
           if (head === NONE) continue;
-          for (let entry = head; entry !== NONE; entry = this.next[entry]!) this.reads[entry] = undefined;
+          for (let entry = head; entry !== NONE; entry = this.next[entry]!) {
+            const read = this.reads[entry]!;
+            if (--read.entries === 0) done(read);
+            this.reads[entry] = undefined;
+          }
           this.next[page[at + 3 + kind]!] = this.free;
           this.free = head;
           page[at + kind] = NONE;
@@ -413,8 +442,6 @@ class Pileup {
   }
 }
 
-/** Parts per stratifier, at most (HOMOPOLYMER: length, previous base, reference base). */
-const MAX_PARTS = 3;
 const FLAG_SKIPPED = Flag.Secondary | Flag.Supplementary | Flag.Duplicate;
 const CIGAR_CONSUMES_READ = [true, true, false, false, true, false, false, true, true];
 const CIGAR_CONSUMES_REFERENCE = [true, false, true, true, false, false, false, true, true];
@@ -449,8 +476,12 @@ const basesEqual = (a: number, b: number): boolean => a < 127 && b < 127 && IUPA
 class ErrorCollector implements Collector<ErrorPartial> {
   readonly name = 'error';
   private readonly aggregations: Aggregation[];
-  /** The stratifiers a base needs: those of directives that are not read-level (read-level ones once per read). */
-  private readonly baseStratifiers: number[];
+  /** The parts every base needs (those of directives that are not read-level), and those of them the read's cache holds. */
+  private readonly baseParts: number[];
+  /** The directives that are not read-level. */
+  private readonly baseLevel: Aggregation[];
+  private readonly delta = new Float64Array(DELTA_SLOTS);
+  private readonly baseReadParts: number[];
   private readonly context: StratifierContext;
   private readonly hasOverlapping: boolean;
   private readonly reference: ReferenceWindow | undefined;
@@ -465,6 +496,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
   private readonly pileup = new Pileup();
   private readonly locus: Locus = { pos: 0, referenceBase: 0, depth: 0, match: NONE, deletion: NONE, insertion: NONE };
   private readonly visitLocus = (locus: Locus): void => this.processLocus(locus);
+  private readonly doneRead = (read: ErrorRead): void => this.readDone(read);
   /** Counts processed loci: OVERLAPPING_ERROR's name index belongs to one. */
   private locusSerial = 0;
   private namesLocus = -1;
@@ -482,10 +514,9 @@ class ErrorCollector implements Collector<ErrorPartial> {
   private deletionContig = -1;
   private readonly deletionsSeen = new Map<ErrorRead, number>();
 
-  /** Per base: each used stratifier's part values in its slots, and whether it gave one (0: no stratum). */
-  private readonly slotValues: (number | string)[] = new Array<number | string>(STRATIFIERS.length * MAX_PARTS).fill(0);
-  private readonly present = new Uint8Array(STRATIFIERS.length);
-  private readonly readLevel = STRATIFIERS.map((stratifier) => READ_LEVEL.has(stratifier.name));
+  /** Per base: each part's value by PARTS id, and whether it gave one (0: no stratum). */
+  private readonly partValues: (number | string)[] = new Array<number | string>(PARTS.length).fill(0);
+  private readonly present = new Uint8Array(PARTS.length);
   private readonly base: ErrorBase = {
     read: undefined as unknown as ErrorRead,
     offset: 0,
@@ -506,21 +537,26 @@ class ErrorCollector implements Collector<ErrorPartial> {
     this.aggregations = directives.map((directive): Aggregation => {
       const stratifierIndices = directive.stratifiers.map((s) => STRATIFIERS.indexOf(s));
       const parts = directive.stratifiers.flatMap((s) => s.parts);
-      const slots = stratifierIndices.flatMap((index) => STRATIFIERS[index]!.parts.map((_, p) => index * MAX_PARTS + p));
       const readLevel = directive.stratifiers.every((stratifier) => READ_LEVEL.has(stratifier.name));
+      const fastEntries = parts.reduce((product, p) => product * p.fastRadix, 1);
       return {
         directive,
         calculator: CALCULATOR_CODE[directive.calculator],
         parts,
         readLevel,
         stratifierIndices,
-        slots,
+        partIds: parts.map((p) => p.id),
         coders: parts.map(() => new PartCoder()),
         root: [],
         strata: [],
+        fastTable: fastEntries <= FAST_TABLE_MAX ? new Int32Array(fastEntries) : undefined,
+        fastText: parts.map((p) => (p.kind === 'text' ? new Map<string, number>() : undefined)),
       };
     });
-    this.baseStratifiers = [...new Set(this.aggregations.filter((a) => !a.readLevel).flatMap((a) => a.stratifierIndices))];
+    this.baseLevel = this.aggregations.filter((a) => !a.readLevel);
+    const baseParts = [...new Set(this.aggregations.filter((a) => !a.readLevel).flatMap((a) => a.partIds))];
+    this.baseParts = baseParts.filter((id) => !PARTS[id]!.readLevel);
+    this.baseReadParts = baseParts.filter((id) => PARTS[id]!.readLevel);
     this.hasOverlapping = this.aggregations.some((a) => a.directive.calculator === 'overlapping_error');
     this.context = {
       longHomopolymer: options.longHomopolymer,
@@ -607,6 +643,8 @@ class ErrorCollector implements Collector<ErrorPartial> {
       readGroup: typeof group === 'string' && this.readGroups.has(group) ? group : null,
       cache: [],
       strata: [],
+      local: undefined,
+      entries: 0,
     };
   }
 
@@ -656,7 +694,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
 
   /** Processes, in order, every open locus before `limit` (1-based). */
   private emitBefore(limit: number): void {
-    this.pileup.emitBefore(limit, this.locus, this.visitLocus);
+    this.pileup.emitBefore(limit, this.locus, this.visitLocus, this.doneRead);
   }
 
   private referenceBaseAt(pos: number): number {
@@ -771,69 +809,91 @@ class ErrorCollector implements Collector<ErrorPartial> {
       base.indelOp = op;
       base.indelLength = length;
     }
-    // The stratifiers of base-level directives for every base; read-level values come from the read's cache.
-    for (const index of this.baseStratifiers) {
-      if (this.readLevel[index]) this.fillReadLevel(read, index);
-      else this.present[index] = fillParts(STRATIFIERS[index]!, base, this.context, this.slotValues, index * MAX_PARTS) ? 1 : 0;
+    // The parts of base-level directives for every base, each once; read-level values come from the read's cache.
+    const partValues = this.partValues;
+    const present = this.present;
+    for (const id of this.baseParts) {
+      const value = PARTS[id]!.value(base, this.context);
+      if (value === null) present[id] = 0;
+      else {
+        present[id] = 1;
+        partValues[id] = value;
+      }
     }
+    for (const id of this.baseReadParts) this.fillReadLevel(read, id);
     // BaseErrorCalculator: a called aligned base, or an insertion's length (its element as htsjdk found it).
     const readBase = offset >= 0 && offset < read.bases.length ? read.bases[offset]! : 0;
     const totalBases =
       type === BaseType.Match ? (isNoCall(readBase) ? 0 : 1) : type === BaseType.Insertion && base.indelOp >= 0 ? base.indelLength : 0;
-    let overlap: Overlap | undefined;
-    const aggregations = this.aggregations;
-    for (let a = 0; a < aggregations.length; a++) {
-      const aggregation = aggregations[a]!;
-      let stratum: Stratum | null | undefined;
-      if (aggregation.readLevel) {
-        stratum = read.strata[a] as Stratum | null | undefined;
-        if (stratum === undefined) {
-          for (const index of aggregation.stratifierIndices) this.fillReadLevel(read, index);
-          read.strata[a] = stratum = this.stratumOf(aggregation) ?? null;
-        }
-      } else stratum = this.stratumOf(aggregation);
-      if (stratum === undefined || stratum === null) continue;
-      const counts = stratum.counts;
-      counts[0]! += totalBases;
-      switch (aggregation.calculator) {
-        case Calculator.Error:
-          if (type === BaseType.Match && !isNoCall(readBase) && !basesEqual(readBase, locus.referenceBase)) counts[1]!++;
-          break;
-        case Calculator.Indel:
-          if (type === BaseType.Insertion) {
-            counts[1]!++;
-            if (base.indelOp >= 0) counts[2]! += base.indelLength;
-          } else if (type === BaseType.Deletion) {
-            counts[3]!++;
-            if (base.indelOp >= 0) counts[4]! += base.indelLength;
-          }
-          break;
-        case Calculator.Overlapping:
-          overlap ??= this.overlapOf(locus, read, readBase);
-          if (overlap !== Overlap.None) {
-            counts[1]!++;
-            if (overlap !== Overlap.AgreesWithReference) counts[overlap]!++;
-          }
-          break;
+    // What this base adds, per calculator (DELTA_AT's slots): every directive of a calculator adds the same.
+    const delta = this.delta;
+    delta[ERROR_AT] = totalBases;
+    delta[ERROR_AT + 1] = type === BaseType.Match && !isNoCall(readBase) && !basesEqual(readBase, locus.referenceBase) ? 1 : 0;
+    delta[INDEL_AT] = totalBases;
+    delta[INDEL_AT + 1] = type === BaseType.Insertion ? 1 : 0;
+    delta[INDEL_AT + 2] = type === BaseType.Insertion && base.indelOp >= 0 ? base.indelLength : 0;
+    delta[INDEL_AT + 3] = type === BaseType.Deletion ? 1 : 0;
+    delta[INDEL_AT + 4] = type === BaseType.Deletion && base.indelOp >= 0 ? base.indelLength : 0;
+    if (this.hasOverlapping) {
+      const overlap = this.overlapOf(locus, read, readBase);
+      delta[OVERLAP_AT] = totalBases;
+      delta[OVERLAP_AT + 1] = overlap === Overlap.None ? 0 : 1;
+      delta[OVERLAP_AT + 2] = overlap === Overlap.BothDisagree ? 1 : 0;
+      delta[OVERLAP_AT + 3] = overlap === Overlap.DisagreesWithReferenceAndMate ? 1 : 0;
+      delta[OVERLAP_AT + 4] = overlap === Overlap.ThreeWay ? 1 : 0;
+    }
+    // Read-level directives: the read's own sums, added to its strata once its last base is counted (readDone).
+    let local = read.local;
+    if (local === undefined) {
+      read.local = local = new Float64Array(DELTA_SLOTS);
+      const aggregations = this.aggregations;
+      for (let a = 0; a < aggregations.length; a++) {
+        const aggregation = aggregations[a]!;
+        if (!aggregation.readLevel) continue;
+        for (const id of aggregation.partIds) this.fillReadLevel(read, id);
+        read.strata[a] = this.stratumOf(aggregation) ?? null;
       }
+    }
+    for (let i = 0; i < DELTA_SLOTS; i++) local[i]! += delta[i]!;
+    for (const aggregation of this.baseLevel) {
+      const stratum = this.stratumOf(aggregation);
+      if (stratum === undefined) continue;
+      const counts = stratum.counts;
+      const at = DELTA_AT[aggregation.calculator]!;
+      for (let i = 0; i < counts.length; i++) counts[i]! += delta[at + i]!;
     }
   }
 
-  /** A read-level stratifier's values for the current base's read, from the read's cache (computed once). */
-  private fillReadLevel(read: ErrorRead, index: number): void {
-    let cached = read.cache[index];
-    if (cached === undefined) read.cache[index] = cached = partValues(STRATIFIERS[index]!, this.base, this.context);
-    if (cached === null) this.present[index] = 0;
+  /** A read's last pileup entry was counted (or skipped): its sums go to its read-level strata. */
+  private readDone(read: ErrorRead): void {
+    const local = read.local;
+    if (local === undefined) return;
+    const aggregations = this.aggregations;
+    for (let a = 0; a < aggregations.length; a++) {
+      const stratum = read.strata[a] as Stratum | null | undefined;
+      if (stratum === undefined || stratum === null) continue;
+      const counts = stratum.counts;
+      const at = DELTA_AT[aggregations[a]!.calculator]!;
+      for (let i = 0; i < counts.length; i++) counts[i]! += local[at + i]!;
+    }
+  }
+
+  /** A read-level part's value for the current base's read, from the read's cache (computed once). */
+  private fillReadLevel(read: ErrorRead, id: number): void {
+    let cached = read.cache[id];
+    if (cached === undefined) read.cache[id] = cached = PARTS[id]!.value(this.base, this.context);
+    if (cached === null) this.present[id] = 0;
     else {
-      this.present[index] = 1;
-      for (let p = 0; p < cached.length; p++) this.slotValues[index * MAX_PARTS + p] = cached[p]!;
+      this.present[id] = 1;
+      this.partValues[id] = cached;
     }
   }
 
   /** The stratum of the current base's values for one directive (undefined when a stratifier gives none). */
   private stratumOf(aggregation: Aggregation): Stratum | undefined {
-    for (const index of aggregation.stratifierIndices) if (this.present[index] === 0) return undefined;
-    return stratumAt(aggregation, this.slotValues, aggregation.slots);
+    const ids = aggregation.partIds;
+    for (let i = 0; i < ids.length; i++) if (this.present[ids[i]!] === 0) return undefined;
+    return lookUp(aggregation, this.partValues, ids);
   }
 
   /** OverlappingReadsErrorCalculator: the mate's aligned base at this locus, compared with the read's and the reference's. */
@@ -889,7 +949,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
     partial.strata.forEach((strata, d) => {
       const aggregation = this.aggregations[d]!;
       for (const [values, counts] of strata) {
-        const stratum = stratumAt(aggregation, values, undefined);
+        const stratum = lookUp(aggregation, values, undefined);
         counts.forEach((count, i) => (stratum.counts[i]! += count));
       }
     });
@@ -905,7 +965,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
       const parts = directive.stratifiers.flatMap((s) => s.parts);
       const strata = [...aggregation.strata].sort((a, b) => {
         for (let i = 0; i < parts.length; i++) {
-          const order = comparePart(a.values[i]!, b.values[i]!);
+          const order = comparePart(parts[i]!, a.values[i]!, b.values[i]!);
           if (order !== 0) return order;
         }
         return 0;
@@ -978,31 +1038,57 @@ class ErrorCollector implements Collector<ErrorPartial> {
   }
 }
 
-function partValues(stratifier: Stratifier, base: ErrorBase, context: StratifierContext): (number | string)[] | null {
-  const values: (number | string)[] = [];
-  for (const p of stratifier.parts) {
-    const value = p.value(base, context);
-    if (value === null) return null;
-    values.push(value);
-  }
-  return values;
-}
-
-/** A stratifier's part values for a base, into `slots` from `at`; false when it gives none. */
-function fillParts(stratifier: Stratifier, base: ErrorBase, context: StratifierContext, slots: (number | string)[], at: number): boolean {
-  const parts = stratifier.parts;
-  for (let p = 0; p < parts.length; p++) {
-    const value = parts[p]!.value(base, context);
-    if (value === null) return false;
-    slots[at + p] = value;
-  }
-  return true;
-}
-
 /**
- * The stratum of part values in a directive's tree, made on first sight: the values are `values[slots[i]]` (a base's
- * slots), or `values[i]` without slots (a partial state's stratum).
+ * The stratum of part values: from the fast table when every value falls in its part's fast range, else (and on the
+ * table's first sight of it) from the tree. The values are `values[slots[i]]` (a base's parts by id), or `values[i]`
+ * without slots (a partial state's stratum); counting and merging meet in the same strata.
  */
+function lookUp(aggregation: Aggregation, values: (number | string)[], slots: number[] | undefined): Stratum {
+  const table = aggregation.fastTable;
+  if (table === undefined) return stratumAt(aggregation, values, slots);
+  const parts = aggregation.parts;
+  let index = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const value = values[slots === undefined ? i : slots[i]!]!;
+    let fast: number;
+    switch (part.kind) {
+      case 'char':
+        fast = LETTER_INDEX[value as number] ?? -1;
+        break;
+      case 'context': {
+        fast = 0;
+        for (let code = value as number, letters = part.bits / 8; letters > 0; letters--, code = Math.floor(code / 256)) {
+          const letter = CONTEXT_LETTER_INDEX[code % 256]!;
+          if (letter < 0) return stratumAt(aggregation, values, slots);
+          fast = fast * 6 + letter;
+        }
+        break;
+      }
+      case 'text': {
+        const known = aggregation.fastText[i]!;
+        fast = known.get(value as string) ?? known.size;
+        if (fast === known.size) {
+          if (fast >= part.fastRadix) return stratumAt(aggregation, values, slots);
+          known.set(value as string, fast);
+        }
+        break;
+      }
+      default:
+        fast = value as number;
+        if (!(fast >= 0 && fast < part.fastRadix)) return stratumAt(aggregation, values, slots);
+    }
+    if (fast < 0) return stratumAt(aggregation, values, slots);
+    index = index * part.fastRadix + fast;
+  }
+  const known = table[index]!;
+  if (known > 0) return aggregation.strata[known - 1]!;
+  const stratum = stratumAt(aggregation, values, slots);
+  table[index] = stratum.index + 1;
+  return stratum;
+}
+
+/** The stratum of part values in a directive's tree (see lookUp), made on first sight. */
 function stratumAt(aggregation: Aggregation, values: (number | string)[], slots: number[] | undefined): Stratum {
   const { coders } = aggregation;
   const parts = coders.length;
@@ -1018,7 +1104,11 @@ function stratumAt(aggregation: Aggregation, values: (number | string)[], slots:
   if (stratum === undefined) {
     const own: (number | string)[] = [];
     for (let i = 0; i < parts; i++) own.push(values[slots === undefined ? i : slots[i]!]!);
-    stratum = { values: own, counts: new Array<number>(COUNT_SLOTS[aggregation.directive.calculator]).fill(0) };
+    stratum = {
+      values: own,
+      counts: new Array<number>(COUNT_SLOTS[aggregation.directive.calculator]).fill(0),
+      index: aggregation.strata.length,
+    };
     node[code] = stratum;
     aggregation.strata.push(stratum);
   }
