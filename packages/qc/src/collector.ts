@@ -19,6 +19,21 @@ export interface Column {
   decimals?: number;
   /** false: only in riker's layout (riker's own form of a Picard column, e.g. a fraction for a percentage). */
   picard?: boolean;
+  /** What the column holds, for collect-docs (Picard's metric definition, in a sentence or two). */
+  description?: string;
+}
+
+/**
+ * One output file of a collector as collect-docs describes it: its names in both layouts and its columns, which must
+ * be the very Column arrays the collector writes with, so that the docs cannot drift from the files.
+ */
+export interface DocumentedOutput {
+  /** What the file holds, in a line. */
+  title: string;
+  /** riker layout suffix (`.isize-metrics.txt`), and Picard layout suffix (`.insert_size_metrics`). */
+  rikerSuffix: string;
+  picardSuffix: string;
+  columns: readonly Column[];
 }
 
 export type Row = Record<string, unknown>;
@@ -164,6 +179,8 @@ export interface CollectorFactory<Partial = unknown> {
   readonly ordered?: boolean;
   /** The options the command line offers, in the order its help lists them. */
   readonly options: readonly CollectorOption[];
+  /** Every file the collector writes, with every column (collect-docs). */
+  readonly docs?: readonly DocumentedOutput[];
   /**
    * What is wrong with a run's options before any reading (a missing required file, a flag the run's mode cannot
    * honour), as a usage error's message; undefined when nothing is.
