@@ -28,7 +28,9 @@ const bam = path.join(dir, 'bench.bam');
 if (!fs.existsSync(bam) || fs.readFileSync(path.join(dir, 'pairs.txt'), 'utf8').trim() !== String(pairs)) {
   fs.rmSync(dir, { recursive: true, force: true });
   console.error(`bench: making ${bam} (${pairs} pairs, 2x150)…`);
-  execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dir, '--pairs', String(pairs)], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'tools/dist/make-data.js'), 'bench', dir, '--pairs', String(pairs)], {
+    stdio: 'inherit',
+  });
   fs.writeFileSync(path.join(dir, 'pairs.txt'), `${pairs}\n`);
 }
 const fasta = path.join(dir, 'upper.fa');
@@ -71,13 +73,31 @@ const rows = measure(
   ],
   runs,
 );
-const body = (file) => fs.readFileSync(file, 'utf8').split('\n').slice(fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.startsWith('## METRICS'))).join('\n');
+const body = (file) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('## METRICS')),
+    )
+    .join('\n');
 const picardFiles = fs.readdirSync(out).filter((name) => name.startsWith('picard.'));
-const differing = ['t1', 't2'].map((run) => picardFiles.filter((name) => body(`${out}/${name}`) !== body(`${out}/${name.replace('picard.', `${run}.`)}`)));
+const differing = ['t1', 't2'].map((run) =>
+  picardFiles.filter((name) => body(`${out}/${name}`) !== body(`${out}/${name.replace('picard.', `${run}.`)}`)),
+);
 const records = Number(execFileSync('samtools', ['view', '-c', bam], { encoding: 'utf8' }).trim());
-const sites = fs.readFileSync(vcf, 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+const sites = fs
+  .readFileSync(vcf, 'utf8')
+  .split('\n')
+  .filter((line) => line !== '' && !line.startsWith('#')).length;
 const agreement = differing
-  .map((names, i) => `${i === 0 ? 'collect-error' : '--by-region -t 2'}: ${picardFiles.length - names.length} of ${picardFiles.length} equal${names.length > 0 ? ` (**differ: ${names.join(', ')}**)` : ''}`)
+  .map(
+    (names, i) =>
+      `${i === 0 ? 'collect-error' : '--by-region -t 2'}: ${picardFiles.length - names.length} of ${picardFiles.length} equal${names.length > 0 ? ` (**differ: ${names.join(', ')}**)` : ''}`,
+  )
   .join('; ');
 
 writeSection(
@@ -91,5 +111,7 @@ Goal (issue 18): at least 10x faster than Picard.
 
 ${table(rows)}`,
 );
-console.log(fs.readFileSync(path.join(root, 'BENCHMARKS.md'), 'utf8').split('<!-- bench:error:start -->')[1]?.split('<!-- bench:error:end -->')[0]);
+console.log(
+  fs.readFileSync(path.join(root, 'BENCHMARKS.md'), 'utf8').split('<!-- bench:error:start -->')[1]?.split('<!-- bench:error:end -->')[0],
+);
 fs.rmSync(out, { recursive: true, force: true });

@@ -30,8 +30,8 @@ export interface Column {
 export interface DocumentedOutput {
   /** What the file holds, in a line. */
   title: string;
-  /** riker layout suffix (`.isize-metrics.txt`), and Picard layout suffix (`.insert_size_metrics`). */
-  rikerSuffix: string;
+  /** riker layout suffix (`.isize-metrics.txt`; null: riker's layout has no such file), Picard's (`.insert_size_metrics`). */
+  rikerSuffix: string | null;
   picardSuffix: string;
   columns: readonly Column[];
 }

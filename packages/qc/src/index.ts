@@ -15,6 +15,8 @@ export {
   type HybcapOptions,
   type HybcapPartial,
 } from './collectors/hybcap.js';
+export { errorCollector, parseDirectives, DEFAULT_ERROR_METRICS, ERROR_OPTIONS, type ErrorOptions } from './collectors/error.js';
+export { STRATIFIERS } from './collectors/error-stratifiers.js';
 export { wgsCollector, WGS_OPTIONS, WGS_DEFAULTS, type WgsOptions, type WgsPartial } from './collectors/wgs.js';
 export { hetSnpSensitivity, JavaRandom } from './theoretical-sensitivity.js';
 export { isizeCollector, pairOrientation, ISIZE_OPTIONS, ISIZE_DEFAULTS, type IsizeOptions } from './collectors/isize.js';
@@ -30,3 +32,4 @@ export {
   type CollectResult,
 } from './run.js';
 export { partialJson, readPartial, writePartial, mergePartials, PARTIAL_FORMAT, PARTIAL_VERSION, type PartialFile } from './partial.js';
+export { collectorDocs, columnNames } from './docs.js';

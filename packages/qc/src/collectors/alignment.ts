@@ -259,44 +259,292 @@ class Category {
 }
 
 // ─── Columns ────────────────────────────────────────────────────────────────────────────────────
+// Descriptions follow Picard 2.27.5's AlignmentSummaryMetrics, corrected where its code (reproduced here) differs from
+// its doc. PF: not QC-fail (flag 0x200). PF_READS, PCT_PF_READS, PF_NOISE_READS and PF_ALIGNED_BASES are not in
+// RIKER_ORDER, so riker's layout leaves them out (riker: null says so; the writer goes by RIKER_ORDER).
 const COLUMNS: Column[] = [
-  { name: 'CATEGORY', kind: 'text', riker: null },
-  { name: 'RIKER_CATEGORY', kind: 'text', riker: 'category', picard: false },
-  { name: 'TOTAL_READS', kind: 'int' },
-  { name: 'PF_READS', kind: 'int' },
-  { name: 'PCT_PF_READS', kind: 'double' },
-  { name: 'PF_NOISE_READS', kind: 'int' },
-  { name: 'PF_READS_ALIGNED', kind: 'int', riker: 'aligned_reads' },
-  { name: 'PCT_PF_READS_ALIGNED', kind: 'double', riker: 'frac_aligned', decimals: 5 },
-  { name: 'PF_ALIGNED_BASES', kind: 'int' },
-  { name: 'PF_HQ_ALIGNED_READS', kind: 'int', riker: 'hq_aligned_reads' },
-  { name: 'PF_HQ_ALIGNED_BASES', kind: 'int', riker: 'hq_aligned_bases' },
-  { name: 'PF_HQ_ALIGNED_Q20_BASES', kind: 'int', riker: 'hq_aligned_q20_bases' },
-  { name: 'PF_HQ_MEDIAN_MISMATCHES', kind: 'double', riker: 'hq_median_mismatches', decimals: 2 },
-  { name: 'PF_MISMATCH_RATE', kind: 'double', riker: 'mismatch_rate', decimals: 6 },
-  { name: 'PF_HQ_ERROR_RATE', kind: 'double', riker: 'hq_mismatch_rate', decimals: 6 },
-  { name: 'PF_INDEL_RATE', kind: 'double', riker: 'indel_rate', decimals: 6 },
-  { name: 'MEAN_READ_LENGTH', kind: 'double', decimals: 2 },
-  { name: 'SD_READ_LENGTH', kind: 'double', decimals: 2 },
-  { name: 'MEDIAN_READ_LENGTH', kind: 'double', decimals: 2 },
-  { name: 'MAD_READ_LENGTH', kind: 'double', decimals: 2 },
-  { name: 'MIN_READ_LENGTH', kind: 'double', decimals: 0 },
-  { name: 'MAX_READ_LENGTH', kind: 'double', decimals: 0 },
-  { name: 'MEAN_ALIGNED_READ_LENGTH', kind: 'double', decimals: 2 },
-  { name: 'READS_ALIGNED_IN_PAIRS', kind: 'int', riker: 'aligned_reads_in_pairs' },
-  { name: 'PCT_READS_ALIGNED_IN_PAIRS', kind: 'double', riker: 'frac_aligned_in_pairs', decimals: 5 },
-  { name: 'PF_READS_IMPROPER_PAIRS', kind: 'int', riker: 'reads_improperly_paired' },
-  { name: 'PCT_PF_READS_IMPROPER_PAIRS', kind: 'double', riker: 'frac_reads_improperly_paired', decimals: 5 },
-  { name: 'BAD_CYCLES', kind: 'int' },
-  { name: 'STRAND_BALANCE', kind: 'double', decimals: 5 },
-  { name: 'PCT_CHIMERAS', kind: 'double', riker: 'frac_chimeras', decimals: 5 },
-  { name: 'PCT_ADAPTER', kind: 'double', riker: null },
-  { name: 'PCT_SOFTCLIP', kind: 'double', riker: 'frac_softclipped_reads', decimals: 5 },
-  { name: 'PCT_HARDCLIP', kind: 'double', riker: 'frac_hardclipped_reads', decimals: 5 },
-  { name: 'AVG_POS_3PRIME_SOFTCLIP_LENGTH', kind: 'double', riker: 'mean_3prime_softclipped_bases', decimals: 2 },
-  { name: 'SAMPLE', kind: 'text', riker: null },
-  { name: 'LIBRARY', kind: 'text', riker: null },
-  { name: 'READ_GROUP', kind: 'text', riker: null },
+  {
+    name: 'CATEGORY',
+    kind: 'text',
+    riker: null,
+    description:
+      "The reads the row counts: FIRST_OF_PAIR, SECOND_OF_PAIR, PAIR (both ends together) or UNPAIRED. Picard's layout only (riker's has RIKER_CATEGORY).",
+  },
+  {
+    name: 'RIKER_CATEGORY',
+    kind: 'text',
+    riker: 'category',
+    picard: false,
+    description: "riker's form of CATEGORY: read1, read2, pair or unpaired (riker's layout only).",
+  },
+  {
+    name: 'TOTAL_READS',
+    kind: 'int',
+    description: 'Primary reads in the category, PF and QC-fail alike; for PAIR, twice the number of clusters.',
+  },
+  {
+    name: 'PF_READS',
+    kind: 'int',
+    riker: null,
+    description: "Reads passing the vendor's filter (not flagged QC-fail). Picard's layout only.",
+  },
+  {
+    name: 'PCT_PF_READS',
+    kind: 'double',
+    riker: null,
+    description: "Fraction of the reads that are PF: PF_READS / TOTAL_READS. Picard's layout only.",
+  },
+  {
+    name: 'PF_NOISE_READS',
+    kind: 'int',
+    riker: null,
+    description: "PF reads marked as noise (tag XN:i:1), reads made only of A and/or N bases. Picard's layout only.",
+  },
+  {
+    name: 'PF_READS_ALIGNED',
+    kind: 'int',
+    riker: 'aligned_reads',
+    description: 'PF reads aligned to the reference, ambiguous (low mapping quality) alignments included.',
+  },
+  {
+    name: 'PCT_PF_READS_ALIGNED',
+    kind: 'double',
+    riker: 'frac_aligned',
+    decimals: 5,
+    description: 'Fraction of the PF reads that are aligned: PF_READS_ALIGNED / PF_READS.',
+  },
+  {
+    name: 'PF_ALIGNED_BASES',
+    kind: 'int',
+    riker: null,
+    description: "Bases of aligned PF reads aligned to the reference (CIGAR M, = and X; clips and insertions not). Picard's layout only.",
+  },
+  {
+    name: 'PF_HQ_ALIGNED_READS',
+    kind: 'int',
+    riker: 'hq_aligned_reads',
+    description: 'Aligned PF reads with mapping quality ≥ 20 (riker --min-mapq): at most a 1 in 100 chance that the alignment is wrong.',
+  },
+  {
+    name: 'PF_HQ_ALIGNED_BASES',
+    kind: 'int',
+    riker: 'hq_aligned_bases',
+    description: 'Bases aligned to the reference (CIGAR M, = and X) in the PF_HQ_ALIGNED_READS.',
+  },
+  {
+    name: 'PF_HQ_ALIGNED_Q20_BASES',
+    kind: 'int',
+    riker: 'hq_aligned_q20_bases',
+    description: 'The PF_HQ_ALIGNED_BASES whose base quality is 20 or higher.',
+  },
+  {
+    name: 'PF_HQ_MEDIAN_MISMATCHES',
+    kind: 'double',
+    riker: 'hq_median_mismatches',
+    decimals: 2,
+    description:
+      'Median of the reference mismatches per read of the HQ aligned reads, taken as Picard does over all aligned PF reads (others count 0). 0 without a reference.',
+  },
+  {
+    name: 'PF_MISMATCH_RATE',
+    kind: 'double',
+    riker: 'mismatch_rate',
+    decimals: 6,
+    description: 'Fraction of the PF_ALIGNED_BASES that mismatch the reference. 0 when run without a reference.',
+  },
+  {
+    name: 'PF_HQ_ERROR_RATE',
+    kind: 'double',
+    riker: 'hq_mismatch_rate',
+    decimals: 6,
+    description: 'Fraction of the PF_HQ_ALIGNED_BASES that mismatch the reference. 0 when run without a reference.',
+  },
+  {
+    name: 'PF_INDEL_RATE',
+    kind: 'double',
+    riker: 'indel_rate',
+    decimals: 6,
+    description:
+      "Insertion and deletion events (CIGAR I and D elements, not bases) per aligned base: events / PF_ALIGNED_BASES (Picard's doc says per 100 bases; its code does not).",
+  },
+  {
+    name: 'MEAN_READ_LENGTH',
+    kind: 'double',
+    decimals: 2,
+    description: 'Mean length of the PF reads, soft-clipped bases included.',
+  },
+  {
+    name: 'SD_READ_LENGTH',
+    kind: 'double',
+    decimals: 2,
+    description: 'Standard deviation of the PF read lengths (sample SD, n − 1), soft-clipped bases included.',
+  },
+  {
+    name: 'MEDIAN_READ_LENGTH',
+    kind: 'double',
+    decimals: 2,
+    description: 'Median length of the PF reads, soft-clipped bases included.',
+  },
+  {
+    name: 'MAD_READ_LENGTH',
+    kind: 'double',
+    decimals: 2,
+    description: 'Median absolute deviation of the PF read lengths; for a near-normal distribution the SD is about 1.4826 × MAD.',
+  },
+  {
+    name: 'MIN_READ_LENGTH',
+    kind: 'double',
+    decimals: 0,
+    description: 'Length of the shortest PF read, soft-clipped bases included.',
+  },
+  {
+    name: 'MAX_READ_LENGTH',
+    kind: 'double',
+    decimals: 0,
+    description: 'Length of the longest PF read, soft-clipped bases included.',
+  },
+  {
+    name: 'MEAN_ALIGNED_READ_LENGTH',
+    kind: 'double',
+    decimals: 2,
+    description:
+      'Mean aligned length (CIGAR M, I, = and X; clips not counted) over all PF reads, unaligned ones as 0; over aligned reads only with riker --aligned-length-over-aligned-reads.',
+  },
+  {
+    name: 'READS_ALIGNED_IN_PAIRS',
+    kind: 'int',
+    riker: 'aligned_reads_in_pairs',
+    description: 'Aligned PF reads that are paired and whose mate is aligned too.',
+  },
+  {
+    name: 'PCT_READS_ALIGNED_IN_PAIRS',
+    kind: 'double',
+    riker: 'frac_aligned_in_pairs',
+    decimals: 5,
+    description: 'Fraction of the aligned PF reads whose mate is aligned too: READS_ALIGNED_IN_PAIRS / PF_READS_ALIGNED.',
+  },
+  {
+    name: 'PF_READS_IMPROPER_PAIRS',
+    kind: 'int',
+    riker: 'reads_improperly_paired',
+    description:
+      'Aligned paired PF reads without the proper-pair flag (0x2), mate-unmapped ones included (left out with riker --improper-pairs-need-mapped-mate).',
+  },
+  {
+    name: 'PCT_PF_READS_IMPROPER_PAIRS',
+    kind: 'double',
+    riker: 'frac_reads_improperly_paired',
+    decimals: 5,
+    description: 'Fraction of the aligned PF reads that are improperly paired: PF_READS_IMPROPER_PAIRS / PF_READS_ALIGNED.',
+  },
+  {
+    name: 'BAD_CYCLES',
+    kind: 'int',
+    description:
+      'Cycles where ≥ 80% of the reads have a no-call (N) or, in aligned PF reads, a reference mismatch; for PAIR, the sum of the two ends.',
+  },
+  {
+    name: 'STRAND_BALANCE',
+    kind: 'double',
+    decimals: 5,
+    description: 'Fraction of the aligned PF reads on the forward (positive) strand of the reference.',
+  },
+  {
+    name: 'PCT_CHIMERAS',
+    kind: 'double',
+    riker: 'frac_chimeras',
+    decimals: 5,
+    description:
+      'Fraction of aligned PF reads with MAPQ (and mate MQ) ≥ 20 (--min-mapq) that are chimeric: insert > MAX_INSERT_SIZE, mate on another contig, wrong orientation, or an SA tag.',
+  },
+  {
+    name: 'PCT_ADAPTER',
+    kind: 'double',
+    riker: null,
+    description:
+      "Fraction of the PF reads that are unaligned or MAPQ 0 and match a known adapter from their first base (adapter dimers). Picard's layout only.",
+  },
+  {
+    name: 'PCT_SOFTCLIP',
+    kind: 'double',
+    riker: 'frac_softclipped_reads',
+    decimals: 5,
+    description:
+      "Soft-clipped bases of aligned PF reads as a fraction of all PF read bases (Picard's code, not its doc's PF_ALIGNED_BASES). A fraction of bases, despite riker's name.",
+  },
+  {
+    name: 'PCT_HARDCLIP',
+    kind: 'double',
+    riker: 'frac_hardclipped_reads',
+    decimals: 5,
+    description:
+      "Hard-clipped bases of all PF reads, aligned or not, as a fraction of all PF read bases. A fraction of bases, despite riker's name.",
+  },
+  {
+    name: 'AVG_POS_3PRIME_SOFTCLIP_LENGTH',
+    kind: 'double',
+    riker: 'mean_3prime_softclipped_bases',
+    decimals: 2,
+    description: "Mean length of the 3' soft clip (in sequencing order) over the aligned PF reads that have one.",
+  },
+  {
+    name: 'SAMPLE',
+    kind: 'text',
+    riker: null,
+    description: "The sample the row is for; empty: rows cover all reads (METRIC_ACCUMULATION_LEVEL=ALL_READS). Picard's layout only.",
+  },
+  {
+    name: 'LIBRARY',
+    kind: 'text',
+    riker: null,
+    description: "The library the row is for; empty: rows cover all reads. Picard's layout only.",
+  },
+  {
+    name: 'READ_GROUP',
+    kind: 'text',
+    riker: null,
+    description: "The read group the row is for; empty: rows cover all reads. Picard's layout only.",
+  },
+];
+
+// The read-length histograms of the metrics file (Picard's layout only: riker writes none), one Column per possible
+// column; the writer takes the names from here and writes only the non-empty histograms.
+const READ_LENGTH: Column = {
+  name: 'READ_LENGTH',
+  kind: 'int',
+  riker: null,
+  description: 'Read length (the key): bases of the sequence, or aligned bases for the ALIGNED columns.',
+};
+const PAIRED_TOTAL_LENGTH_COUNT: Column = {
+  name: 'PAIRED_TOTAL_LENGTH_COUNT',
+  kind: 'int',
+  riker: null,
+  description: 'PF paired reads (both ends) whose sequence has this length, soft-clipped bases included.',
+};
+const PAIRED_ALIGNED_LENGTH_COUNT: Column = {
+  name: 'PAIRED_ALIGNED_LENGTH_COUNT',
+  kind: 'int',
+  riker: null,
+  description: 'PF paired reads (both ends) with this aligned length (CIGAR M, I, = and X bases; unaligned reads at 0).',
+};
+const UNPAIRED_TOTAL_LENGTH_COUNT: Column = {
+  name: 'UNPAIRED_TOTAL_LENGTH_COUNT',
+  kind: 'int',
+  riker: null,
+  description: 'PF unpaired reads whose sequence has this length, soft-clipped bases included.',
+};
+const UNPAIRED_ALIGNED_LENGTH_COUNT: Column = {
+  name: 'UNPAIRED_ALIGNED_LENGTH_COUNT',
+  kind: 'int',
+  riker: null,
+  description: 'PF unpaired reads with this aligned length (CIGAR M, I, = and X bases; unaligned reads at 0).',
+};
+const READ_LENGTH_HISTOGRAM_COLUMNS: Column[] = [
+  READ_LENGTH,
+  PAIRED_TOTAL_LENGTH_COUNT,
+  PAIRED_ALIGNED_LENGTH_COUNT,
+  UNPAIRED_TOTAL_LENGTH_COUNT,
+  UNPAIRED_ALIGNED_LENGTH_COUNT,
 ];
 
 /** riker's alignment-metrics.txt columns, in its order. */
@@ -627,10 +875,10 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
 
     // CollectAlignmentSummaryMetrics.finish: read-length histograms of PAIR and UNPAIRED, non-empty ones written.
     const histograms = [
-      { label: 'PAIRED_TOTAL_LENGTH_COUNT', histogram: pair.readLengths },
-      { label: 'PAIRED_ALIGNED_LENGTH_COUNT', histogram: pair.alignedLengths },
-      { label: 'UNPAIRED_TOTAL_LENGTH_COUNT', histogram: unpaired.readLengths },
-      { label: 'UNPAIRED_ALIGNED_LENGTH_COUNT', histogram: unpaired.alignedLengths },
+      { column: PAIRED_TOTAL_LENGTH_COUNT, histogram: pair.readLengths },
+      { column: PAIRED_ALIGNED_LENGTH_COUNT, histogram: pair.alignedLengths },
+      { column: UNPAIRED_TOTAL_LENGTH_COUNT, histogram: unpaired.readLengths },
+      { column: UNPAIRED_ALIGNED_LENGTH_COUNT, histogram: unpaired.alignedLengths },
     ].filter((h) => !h.histogram.isEmpty);
     const keys = [...new Set(histograms.flatMap((h) => h.histogram.keys()))].sort((a, b) => a - b);
     const o = this.options;
@@ -642,7 +890,7 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
         table: { columns: COLUMNS, rows, rikerOrder: RIKER_ORDER },
         histogram: {
           keyType: 'java.lang.Integer',
-          columns: ['READ_LENGTH', ...histograms.map((h) => h.label)],
+          columns: [READ_LENGTH.name, ...histograms.map((h) => h.column.name)],
           rikerColumns: [null, ...histograms.map(() => null)],
           rows: keys.map((key) => [key, ...histograms.map((h) => h.histogram.get(key) ?? 0)]),
         },
@@ -711,6 +959,20 @@ export const alignmentCollector: CollectorFactory<AlignmentPartial> = {
   // Picard runs without R=: mismatch-based columns are then 0.
   needsReference: false,
   options: ALIGNMENT_OPTIONS,
+  docs: [
+    {
+      title: 'Alignment summary: read, alignment, pairing, mismatch, chimera and clipping counts and rates, a row per read category',
+      rikerSuffix: '.alignment-metrics.txt',
+      picardSuffix: '.alignment_summary_metrics',
+      columns: COLUMNS,
+    },
+    {
+      title: "Read-length histograms, total and aligned, of paired and unpaired reads (in Picard's file only: riker writes none)",
+      rikerSuffix: null,
+      picardSuffix: '.alignment_summary_metrics',
+      columns: READ_LENGTH_HISTOGRAM_COLUMNS,
+    },
+  ],
   create(context: CollectorContext) {
     const options = { ...ALIGNMENT_DEFAULTS, ...(context.options.alignment as Partial<AlignmentOptions> | undefined) };
     return new AlignmentCollector(options, context.header, context.reference);

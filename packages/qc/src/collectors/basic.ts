@@ -38,10 +38,12 @@ import {
   type CollectorFactory,
   type CollectorOption,
   type Column,
+  type HistogramTable,
   type MetricsOutput,
   type Row,
 } from '../collector.js';
 import { NO_CALL_MASK } from '../base-masks.js';
+import { rikerColumnName } from '../metrics-file.js';
 
 // hts's flag bits as module constants: the tests per record below compare with a plain number
 // instead of reading a property of an imported object each time (measured on the alignment
@@ -99,13 +101,101 @@ const BASES = ['A', 'C', 'G', 'T', 'N'] as const;
 const PHRED_OFFSET = 33;
 const TAG_TYPE_Z = 90;
 
+/** The bases of a cycle a PCT_/FRAC_ column counts, for its description. */
+function baseWords(base: (typeof BASES)[number]): string {
+  return base === 'N' ? 'N or any other code than A, C, G and T' : base;
+}
+
+// Descriptions: CollectBaseDistributionByCycle's (Picard 2.27.5 documents none of its columns) and riker's.
 const BASE_DISTRIBUTION_COLUMNS: Column[] = [
-  { name: 'READ_END', kind: 'int' },
-  { name: 'CYCLE', kind: 'int', riker: null },
-  { name: 'READ_CYCLE', kind: 'int', riker: 'cycle', picard: false },
-  ...BASES.map((base): Column => ({ name: `PCT_${base}`, kind: 'double', riker: null })),
-  ...BASES.map((base): Column => ({ name: `FRAC_${base}`, kind: 'double', decimals: 5, picard: false })),
+  { name: 'READ_END', kind: 'int', description: '1 for read 1 and unpaired reads, 2 for read 2 (paired and second of pair).' },
+  {
+    name: 'CYCLE',
+    kind: 'int',
+    riker: null,
+    description:
+      "Sequencing cycle from 1 (a reverse-strand read's counted from its end); read end 2 continues after read end 1's last cycle. Picard's layout only.",
+  },
+  {
+    name: 'READ_CYCLE',
+    kind: 'int',
+    riker: 'cycle',
+    picard: false,
+    description: "riker's cycle: from 1 within each read end (read end 2 starts again at 1). riker's layout only.",
+  },
+  ...BASES.map((base): Column => ({
+    name: `PCT_${base}`,
+    kind: 'double',
+    riker: null,
+    description: `Percentage (0 to 100) of the bases at this read end and cycle that are ${baseWords(base)}. Picard's layout only.`,
+  })),
+  ...BASES.map((base): Column => ({
+    name: `FRAC_${base}`,
+    kind: 'double',
+    decimals: 5,
+    picard: false,
+    description: `Fraction (0 to 1) of the bases at this read end and cycle that are ${baseWords(base)}: riker's form of PCT_${base}, in riker's layout only.`,
+  })),
 ];
+
+// The histograms' columns (MeanQualityByCycle, QualityScoreDistribution), one Column per possible column: the writers
+// below build their tables from these (histogramTable), so the docs name exactly what is written.
+const CYCLE: Column = {
+  name: 'CYCLE',
+  kind: 'int',
+  riker: 'cycle',
+  description:
+    "Sequencing cycle from 1 (a reverse-strand read's counted from its end); read end 2 is numbered after read end 1's last cycle with a quality above 0.",
+};
+const MEAN_QUALITY: Column = {
+  name: 'MEAN_QUALITY',
+  kind: 'double',
+  riker: 'mean_quality',
+  decimals: 2,
+  description: 'Mean base quality (Phred) of the bases at this cycle; reads without qualities add nothing.',
+};
+const MEAN_ORIGINAL_QUALITY: Column = {
+  name: 'MEAN_ORIGINAL_QUALITY',
+  kind: 'double',
+  riker: null,
+  decimals: 2,
+  description: "Mean original base quality (from the OQ tag) at this cycle; written only when some read has OQ. Picard's layout only.",
+};
+const MEAN_QUALITY_COLUMNS: Column[] = [CYCLE, MEAN_QUALITY, MEAN_ORIGINAL_QUALITY];
+
+const QUALITY: Column = { name: 'QUALITY', kind: 'int', riker: 'quality', description: 'Base quality score (Phred).' };
+const COUNT_OF_Q: Column = {
+  name: 'COUNT_OF_Q',
+  kind: 'int',
+  riker: 'count',
+  description: 'Bases with this quality; no-calls (N) left out unless --include-no-calls (Picard INCLUDE_NO_CALLS).',
+};
+const COUNT_OF_OQ: Column = {
+  name: 'COUNT_OF_OQ',
+  kind: 'int',
+  riker: null,
+  description: "Bases with this original quality (from the OQ tag); written only when some read has OQ. Picard's layout only.",
+};
+const FRAC_BASES: Column = {
+  name: 'FRAC_BASES',
+  kind: 'double',
+  riker: 'frac_bases',
+  decimals: 5,
+  picard: false,
+  description: "Fraction of all counted bases with this quality: COUNT_OF_Q / the sum of COUNT_OF_Q. riker's layout only.",
+};
+const QUALITY_DISTRIBUTION_COLUMNS: Column[] = [QUALITY, COUNT_OF_Q, COUNT_OF_OQ, FRAC_BASES];
+
+/** A histogram's column lines in both layouts, from its Columns (first: the key): names, riker names, riker decimals. */
+function histogramTable(keyType: string, columns: readonly Column[], rows: number[][]): HistogramTable {
+  return {
+    keyType,
+    columns: columns.map((column) => (column.picard === false ? null : column.name)),
+    rikerColumns: columns.map((column) => (column.riker === null ? null : rikerColumnName(column))),
+    rikerDecimals: columns.map((column) => (column.kind === 'double' ? (column.decimals ?? 6) : undefined)),
+    rows,
+  };
+}
 
 /** Counts per read end (0: first/unpaired, 1: second of pair); per-cycle arrays indexed by cycle (1-based). */
 /**
@@ -342,19 +432,15 @@ class BasicCollector implements Collector<BasicPartial> {
     const original = this.meanQualities(this.originalQualitySums, this.originalQualityCounts);
     // htsjdk writes only non-empty histograms; riker's header stays when there is nothing.
     const histograms = [
-      ...(quality.size > 0 || original.size === 0
-        ? [{ bins: quality, picard: 'MEAN_QUALITY', riker: 'mean_quality' as string | null }]
-        : []),
-      ...(original.size > 0 ? [{ bins: original, picard: 'MEAN_ORIGINAL_QUALITY', riker: null }] : []),
+      ...(quality.size > 0 || original.size === 0 ? [{ bins: quality, column: MEAN_QUALITY }] : []),
+      ...(original.size > 0 ? [{ bins: original, column: MEAN_ORIGINAL_QUALITY }] : []),
     ];
     const keys = [...new Set([...quality.keys(), ...original.keys()])].sort((a, b) => a - b);
-    return {
-      keyType: 'java.lang.Integer',
-      columns: ['CYCLE', ...histograms.map((h) => h.picard)],
-      rikerColumns: ['cycle', ...histograms.map((h) => h.riker)],
-      rikerDecimals: [undefined, ...histograms.map(() => 2)],
-      rows: keys.map((key) => [key, ...histograms.map((h) => h.bins.get(key) ?? 0)]),
-    };
+    return histogramTable(
+      'java.lang.Integer',
+      [CYCLE, ...histograms.map((h) => h.column)],
+      keys.map((key) => [key, ...histograms.map((h) => h.bins.get(key) ?? 0)]),
+    );
   }
 
   private qualityDistributionHistogram(): MetricsOutput['histogram'] {
@@ -371,13 +457,7 @@ class BasicCollector implements Collector<BasicPartial> {
       if (quality[q] === 0 && !(hasOriginal && original[q] > 0)) continue;
       rows.push(hasOriginal ? [q, quality[q], original[q], quality[q] / total] : [q, quality[q], quality[q] / total]);
     }
-    return {
-      keyType: 'java.lang.Byte',
-      columns: ['QUALITY', 'COUNT_OF_Q', ...(hasOriginal ? ['COUNT_OF_OQ'] : []), null],
-      rikerColumns: ['quality', 'count', ...(hasOriginal ? [null] : []), 'frac_bases'],
-      rikerDecimals: [undefined, undefined, ...(hasOriginal ? [undefined] : []), 5],
-      rows,
-    };
+    return histogramTable('java.lang.Byte', [QUALITY, COUNT_OF_Q, ...(hasOriginal ? [COUNT_OF_OQ] : []), FRAC_BASES], rows);
   }
 }
 
@@ -385,6 +465,26 @@ export const basicCollector: CollectorFactory<BasicPartial> = {
   name: 'basic',
   needsReference: false,
   options: BASIC_OPTIONS,
+  docs: [
+    {
+      title: 'Base composition by cycle: the share of A, C, G, T and N at each cycle of each read end',
+      rikerSuffix: '.base-distribution-by-cycle.txt',
+      picardSuffix: '.base_distribution_by_cycle_metrics',
+      columns: BASE_DISTRIBUTION_COLUMNS,
+    },
+    {
+      title: 'Mean base quality by cycle (a histogram keyed by cycle)',
+      rikerSuffix: '.mean-quality-by-cycle.txt',
+      picardSuffix: '.quality_by_cycle_metrics',
+      columns: MEAN_QUALITY_COLUMNS,
+    },
+    {
+      title: 'Quality score distribution: bases per base quality (a histogram keyed by quality)',
+      rikerSuffix: '.quality-score-distribution.txt',
+      picardSuffix: '.quality_distribution_metrics',
+      columns: QUALITY_DISTRIBUTION_COLUMNS,
+    },
+  ],
   create(context: CollectorContext) {
     return new BasicCollector({ ...BASIC_DEFAULTS, ...(context.options.basic as Partial<BasicOptions> | undefined) });
   },

@@ -1157,76 +1157,171 @@ const RIKER_SUFFIX: Record<CalculatorKind, string> = {
   indel_error: '.error-indel.txt',
 };
 
-const int = (name: string, riker?: string): Column => (riker === undefined ? { name, kind: 'int' } : { name, kind: 'int', riker });
+/** Every column of the error files, once: Picard's layout and riker's are built from these objects (collect-docs). */
+const column = (name: string, kind: Column['kind'], description: string, riker?: string | null, picard?: false): Column => ({
+  name,
+  kind,
+  description,
+  ...(riker === undefined ? {} : { riker }),
+  ...(picard === undefined ? {} : { picard }),
+});
+const C = {
+  stratifier: column(
+    'STRATIFIER',
+    'text',
+    "The directive's stratifiers as its file suffix names them (base_quality, read_ordinality_and_cycle); riker's layout only.",
+    undefined,
+    false,
+  ),
+  covariate: column('COVARIATE', 'text', "The stratum: the stratifiers' values joined by commas (FIRST,3,A,C), as Java prints them."),
+  totalBases: column(
+    'TOTAL_BASES',
+    'int',
+    'Bases counted in the stratum: aligned bases that are not N with quality and MAPQ at or above the cutoffs, plus the length of each insertion.',
+  ),
+  errorBases: column('ERROR_BASES', 'int', 'Aligned bases that differ from the reference (IUPAC-aware, any case).'),
+  fracError: column('FRAC_ERROR', 'double', "ERROR_BASES / TOTAL_BASES; riker's layout only.", undefined, false),
+  qScore: column(
+    'Q_SCORE',
+    'int',
+    'The error rate as a phred score: round(-10 log10((ERROR_BASES + 10^(-PRIOR_Q/10)) / (TOTAL_BASES + 1))).',
+  ),
+  indelErrorBases: column('ERROR_BASES', 'int', 'NUM_INSERTED_BASES + NUM_DELETED_BASES (Picard layout only).', null),
+  indelQScore: column('Q_SCORE', 'int', 'Always 0: Picard does not compute it for indel metrics (Picard layout only).', null),
+  insertions: column('NUM_INSERTIONS', 'int', 'Insertions (events) in the stratum, each counted at the locus before it.'),
+  insertedBases: column('NUM_INSERTED_BASES', 'int', 'Bases inserted by those insertions.'),
+  insertionsQ: column('INSERTIONS_Q', 'int', 'NUM_INSERTIONS per TOTAL_BASES as a phred score (with the prior, as Q_SCORE).'),
+  deletions: column('NUM_DELETIONS', 'int', 'Deletions (events) in the stratum, each counted once, at the first locus processed.'),
+  deletedBases: column('NUM_DELETED_BASES', 'int', 'Reference bases deleted by those deletions.'),
+  deletionsQ: column('DELETIONS_Q', 'int', 'NUM_DELETIONS per TOTAL_BASES as a phred score (with the prior, as Q_SCORE).'),
+  overlapping: column(
+    'NUM_BASES_WITH_OVERLAPPING_READS',
+    'int',
+    'Bases whose mate also has a called aligned base at the locus (both not N).',
+    'overlapping_read_bases',
+  ),
+  referenceOnly: column(
+    'NUM_DISAGREES_WITH_REFERENCE_ONLY',
+    'int',
+    'Overlapping bases where read and mate agree with each other but not with the reference: a pre-sequencing error or an unknown variant.',
+    'bases_matching_mate_but_not_ref',
+  ),
+  referenceOnlyQ: column(
+    'DISAGREES_WITH_REFERENCE_ONLY_Q',
+    'int',
+    'NUM_DISAGREES_WITH_REFERENCE_ONLY per overlapping base as a phred score.',
+    'q_matching_mate_but_not_ref',
+  ),
+  referenceAndMate: column(
+    'NUM_DISAGREES_WITH_REF_AND_MATE',
+    'int',
+    'Overlapping bases that differ from both the mate and the reference while the mate agrees with the reference: a sequencing error.',
+    'bases_mismatching_ref_and_mate',
+  ),
+  referenceAndMateQ: column(
+    'DISAGREES_WITH_REF_AND_MATE_ONLY_Q',
+    'int',
+    'NUM_DISAGREES_WITH_REF_AND_MATE per overlapping base as a phred score.',
+    'q_mismatching_ref_and_mate',
+  ),
+  threeWays: column(
+    'NUM_THREE_WAYS_DISAGREEMENT',
+    'int',
+    'Overlapping bases where read, mate and reference all differ.',
+    'bases_in_three_way_disagreement',
+  ),
+  threeWaysQ: column(
+    'THREE_WAYS_DISAGREEMENT_ONLY_Q',
+    'int',
+    'NUM_THREE_WAYS_DISAGREEMENT per overlapping base as a phred score.',
+    'q_three_way_disagreement',
+  ),
+};
 
 /** Picard's columns, in the order htsjdk writes them (a metric class's own fields, then its superclasses'). */
 const PICARD_COLUMNS: Record<CalculatorKind, Column[]> = {
-  error: [int('ERROR_BASES'), int('Q_SCORE'), { name: 'COVARIATE', kind: 'text' }, int('TOTAL_BASES')],
+  error: [C.errorBases, C.qScore, C.covariate, C.totalBases],
   indel_error: [
-    int('NUM_INSERTIONS'),
-    int('NUM_INSERTED_BASES'),
-    int('INSERTIONS_Q'),
-    int('NUM_DELETIONS'),
-    int('NUM_DELETED_BASES'),
-    int('DELETIONS_Q'),
-    int('ERROR_BASES'),
-    int('Q_SCORE'),
-    { name: 'COVARIATE', kind: 'text' },
-    int('TOTAL_BASES'),
+    C.insertions,
+    C.insertedBases,
+    C.insertionsQ,
+    C.deletions,
+    C.deletedBases,
+    C.deletionsQ,
+    C.indelErrorBases,
+    C.indelQScore,
+    C.covariate,
+    C.totalBases,
   ],
   overlapping_error: [
-    int('NUM_BASES_WITH_OVERLAPPING_READS'),
-    int('NUM_DISAGREES_WITH_REFERENCE_ONLY'),
-    int('DISAGREES_WITH_REFERENCE_ONLY_Q'),
-    int('NUM_DISAGREES_WITH_REF_AND_MATE'),
-    int('DISAGREES_WITH_REF_AND_MATE_ONLY_Q'),
-    int('NUM_THREE_WAYS_DISAGREEMENT'),
-    int('THREE_WAYS_DISAGREEMENT_ONLY_Q'),
-    { name: 'COVARIATE', kind: 'text' },
-    int('TOTAL_BASES'),
+    C.overlapping,
+    C.referenceOnly,
+    C.referenceOnlyQ,
+    C.referenceAndMate,
+    C.referenceAndMateQ,
+    C.threeWays,
+    C.threeWaysQ,
+    C.covariate,
+    C.totalBases,
   ],
 };
 
 /** riker's layout: one file per calculator, every directive's rows, stratifier and covariate first. */
 const RIKER_COLUMNS: Record<CalculatorKind, Column[]> = {
-  error: [
-    { name: 'STRATIFIER', kind: 'text' },
-    { name: 'COVARIATE', kind: 'text' },
-    int('TOTAL_BASES'),
-    int('ERROR_BASES'),
-    { name: 'FRAC_ERROR', kind: 'double', decimals: 6 },
-    int('Q_SCORE'),
-  ],
+  error: [C.stratifier, C.covariate, C.totalBases, C.errorBases, C.fracError, C.qScore],
   overlapping_error: [
-    { name: 'STRATIFIER', kind: 'text' },
-    { name: 'COVARIATE', kind: 'text' },
-    int('TOTAL_BASES'),
-    int('NUM_BASES_WITH_OVERLAPPING_READS', 'overlapping_read_bases'),
-    int('NUM_DISAGREES_WITH_REFERENCE_ONLY', 'bases_matching_mate_but_not_ref'),
-    int('NUM_DISAGREES_WITH_REF_AND_MATE', 'bases_mismatching_ref_and_mate'),
-    int('NUM_THREE_WAYS_DISAGREEMENT', 'bases_in_three_way_disagreement'),
-    int('DISAGREES_WITH_REFERENCE_ONLY_Q', 'q_matching_mate_but_not_ref'),
-    int('DISAGREES_WITH_REF_AND_MATE_ONLY_Q', 'q_mismatching_ref_and_mate'),
-    int('THREE_WAYS_DISAGREEMENT_ONLY_Q', 'q_three_way_disagreement'),
+    C.stratifier,
+    C.covariate,
+    C.totalBases,
+    C.overlapping,
+    C.referenceOnly,
+    C.referenceAndMate,
+    C.threeWays,
+    C.referenceOnlyQ,
+    C.referenceAndMateQ,
+    C.threeWaysQ,
   ],
   indel_error: [
-    { name: 'STRATIFIER', kind: 'text' },
-    { name: 'COVARIATE', kind: 'text' },
-    int('TOTAL_BASES'),
-    int('NUM_INSERTIONS'),
-    int('NUM_INSERTED_BASES'),
-    int('NUM_DELETIONS'),
-    int('NUM_DELETED_BASES'),
-    int('INSERTIONS_Q'),
-    int('DELETIONS_Q'),
+    C.stratifier,
+    C.covariate,
+    C.totalBases,
+    C.insertions,
+    C.insertedBases,
+    C.deletions,
+    C.deletedBases,
+    C.insertionsQ,
+    C.deletionsQ,
   ],
 };
+
+/** Both layouts' columns of a calculator, each once, riker's order first. */
+const documented = (calculator: CalculatorKind): Column[] => [...new Set([...RIKER_COLUMNS[calculator], ...PICARD_COLUMNS[calculator]])];
 
 export const errorCollector: CollectorFactory<ErrorPartial> = {
   name: 'error',
   needsReference: true,
   ordered: true,
   options: ERROR_OPTIONS,
+  docs: [
+    {
+      title: 'ERROR: mismatches of aligned bases, by stratum of each directive',
+      rikerSuffix: RIKER_SUFFIX.error,
+      picardSuffix: '.error_by_<stratifiers> (one file per directive)',
+      columns: documented('error'),
+    },
+    {
+      title: 'OVERLAPPING_ERROR: bases where the mate overlaps, read vs mate vs reference (pre-sequencing vs sequencing errors)',
+      rikerSuffix: RIKER_SUFFIX.overlapping_error,
+      picardSuffix: '.overlapping_error_by_<stratifiers> (one file per directive)',
+      columns: documented('overlapping_error'),
+    },
+    {
+      title: 'INDEL_ERROR: insertions and deletions, by stratum of each directive',
+      rikerSuffix: RIKER_SUFFIX.indel_error,
+      picardSuffix: '.indel_error_by_<stratifiers> (one file per directive)',
+      columns: documented('indel_error'),
+    },
+  ],
   usageProblem({ options }) {
     try {
       parseDirectives((options.error as ErrorOptions | undefined)?.metrics);

@@ -47,18 +47,72 @@ const MASK_N = NO_CALL_MASK; // a module constant: the hot loops compare with a 
 /** Reference bases read per step when counting a contig's windows. */
 const REFERENCE_CHUNK = 1 << 20;
 
+const ACCUMULATION_LEVEL_COLUMN: Column = {
+  name: 'ACCUMULATION_LEVEL',
+  kind: 'text',
+  riker: null,
+  description: "The level the row was accumulated at: always 'All Reads' (METRIC_ACCUMULATION_LEVEL=ALL_READS; Picard layout only).",
+};
+const READS_USED_COLUMN: Column = {
+  name: 'READS_USED',
+  kind: 'text',
+  riker: null,
+  description: 'Whether duplicates were counted (ALL) or left out (UNIQUE): always ALL here (Picard layout only).',
+};
+const SAMPLE_COLUMNS: Column[] = [
+  { name: 'SAMPLE', kind: 'text', riker: null, description: 'The sample the row applies to; empty: all reads (Picard layout only).' },
+  {
+    name: 'LIBRARY',
+    kind: 'text',
+    riker: null,
+    description: 'The library the row applies to; empty: accumulated at the sample level or above (Picard layout only).',
+  },
+  {
+    name: 'READ_GROUP',
+    kind: 'text',
+    riker: null,
+    description: 'The read group the row applies to; empty: accumulated at the library level or above (Picard layout only).',
+  },
+];
+
 const DETAIL_COLUMNS: Column[] = [
-  { name: 'ACCUMULATION_LEVEL', kind: 'text', riker: null },
-  { name: 'READS_USED', kind: 'text', riker: null },
-  { name: 'GC', kind: 'int' },
-  { name: 'WINDOWS', kind: 'int' },
-  { name: 'READ_STARTS', kind: 'int' },
-  { name: 'MEAN_BASE_QUALITY', kind: 'int' },
-  { name: 'NORMALIZED_COVERAGE', kind: 'double', decimals: 5 },
-  { name: 'ERROR_BAR_WIDTH', kind: 'double', decimals: 5 },
-  { name: 'SAMPLE', kind: 'text', riker: null },
-  { name: 'LIBRARY', kind: 'text', riker: null },
-  { name: 'READ_GROUP', kind: 'text', riker: null },
+  ACCUMULATION_LEVEL_COLUMN,
+  READS_USED_COLUMN,
+  {
+    name: 'GC',
+    kind: 'int',
+    description: "The GC content of the bin's 100-base reference windows, in percent (0 to 100); one row per bin.",
+  },
+  {
+    name: 'WINDOWS',
+    kind: 'int',
+    description: 'The number of 100-base windows of the reference (with at most 4 N) that have this GC content, reads or not.',
+  },
+  {
+    name: 'READ_STARTS',
+    kind: 'int',
+    description: 'The number of reads whose window (the 100 reference bases at its start, or at its end if reverse) has this GC content.',
+  },
+  {
+    name: 'MEAN_BASE_QUALITY',
+    kind: 'int',
+    description:
+      "The Phred-scaled error rate (mismatches, inserted and deleted bases per base) of the bin's reads, not a mean of base qualities; 0 without errors.",
+  },
+  {
+    name: 'NORMALIZED_COVERAGE',
+    kind: 'double',
+    decimals: 5,
+    description:
+      "The bin's reads per window over the mean reads per window of all bins: 1 is mean coverage, 0.5 half of it, 3.1 over three times.",
+  },
+  {
+    name: 'ERROR_BAR_WIDTH',
+    kind: 'double',
+    decimals: 5,
+    description: "The radius of NORMALIZED_COVERAGE's error bar from the bin's number of reads (√READ_STARTS, normalised the same way).",
+  },
+  ...SAMPLE_COLUMNS,
 ];
 
 const BANDS: [number, number][] = [
@@ -70,23 +124,50 @@ const BANDS: [number, number][] = [
 ];
 
 const SUMMARY_COLUMNS: Column[] = [
-  { name: 'ACCUMULATION_LEVEL', kind: 'text', riker: null },
-  { name: 'READS_USED', kind: 'text', riker: null },
-  { name: 'WINDOW_SIZE', kind: 'int' },
-  { name: 'TOTAL_CLUSTERS', kind: 'int' },
-  { name: 'ALIGNED_READS', kind: 'int' },
-  { name: 'AT_DROPOUT', kind: 'double', decimals: 5 },
-  { name: 'GC_DROPOUT', kind: 'double', decimals: 5 },
+  ACCUMULATION_LEVEL_COLUMN,
+  READS_USED_COLUMN,
+  {
+    name: 'WINDOW_SIZE',
+    kind: 'int',
+    description: 'The length of the reference windows whose GC content is computed (SCAN_WINDOW_SIZE, 100).',
+  },
+  {
+    name: 'TOTAL_CLUSTERS',
+    kind: 'int',
+    description: 'The number of clusters seen: unpaired and first-of-pair records, mapped or not, whatever their flags.',
+  },
+  {
+    name: 'ALIGNED_READS',
+    kind: 'int',
+    description: 'The number of mapped records used for the GC bias metrics (duplicates, QC-fail, secondary and supplementary included).',
+  },
+  {
+    name: 'AT_DROPOUT',
+    kind: 'double',
+    decimals: 5,
+    description: 'Illumina-style AT dropout: the sum over GC bins 0-50 of the positive differences (% of reference windows - % of reads).',
+  },
+  {
+    name: 'GC_DROPOUT',
+    kind: 'double',
+    decimals: 5,
+    description:
+      'Illumina-style GC dropout: the sum over GC bins 51-100 of the positive differences (% of reference windows - % of reads).',
+  },
   ...BANDS.map(([low, high]): Column => ({
     name: `GC_NC_${low}_${high}`,
     kind: 'double',
     riker: `gc_${low}_${high}_normcov`,
     decimals: 5,
+    description: `The normalized coverage of the windows with ${low}-${high}% GC: their reads per window over the mean reads per window of all bins.`,
   })),
-  { name: 'SAMPLE', kind: 'text', riker: null },
-  { name: 'LIBRARY', kind: 'text', riker: null },
-  { name: 'READ_GROUP', kind: 'text', riker: null },
+  ...SAMPLE_COLUMNS,
 ];
+
+const DETAIL_PICARD_SUFFIX = '.gc_bias.detail_metrics';
+const DETAIL_RIKER_SUFFIX = '.gcbias-detail.txt';
+const SUMMARY_PICARD_SUFFIX = '.gc_bias.summary_metrics';
+const SUMMARY_RIKER_SUFFIX = '.gcbias-summary.txt';
 
 export interface GcBiasPartial {
   readsByGc: number[];
@@ -329,20 +410,20 @@ class GcBiasCollector implements Collector<GcBiasPartial> {
     const program = `CollectGcBiasMetrics SCAN_WINDOW_SIZE=${WINDOW} MINIMUM_GENOME_FRACTION=1.0E-5 IS_BISULFITE_SEQUENCED=false METRIC_ACCUMULATION_LEVEL=[ALL_READS] ALSO_IGNORE_DUPLICATES=false`;
     return [
       {
-        picardSuffix: '.gc_bias.detail_metrics',
+        picardSuffix: DETAIL_PICARD_SUFFIX,
         picardProgram: program,
         metricsClass: 'picard.analysis.GcBiasDetailMetrics',
         table: { columns: DETAIL_COLUMNS, rows: detail },
         picardOmitsEmptyTable: true,
-        rikerSuffix: '.gcbias-detail.txt',
+        rikerSuffix: DETAIL_RIKER_SUFFIX,
       },
       {
-        picardSuffix: '.gc_bias.summary_metrics',
+        picardSuffix: SUMMARY_PICARD_SUFFIX,
         picardProgram: program,
         metricsClass: 'picard.analysis.GcBiasSummaryMetrics',
         table: { columns: SUMMARY_COLUMNS, rows: summary },
         picardOmitsEmptyTable: true,
-        rikerSuffix: '.gcbias-summary.txt',
+        rikerSuffix: SUMMARY_RIKER_SUFFIX,
       },
     ];
   }
@@ -360,6 +441,20 @@ export const gcbiasCollector: CollectorFactory<GcBiasPartial> = {
   name: 'gcbias',
   needsReference: true,
   options: GCBIAS_OPTIONS,
+  docs: [
+    {
+      title: 'GC bias detail: reference windows, reads and normalized coverage for each GC percentage 0-100.',
+      rikerSuffix: DETAIL_RIKER_SUFFIX,
+      picardSuffix: DETAIL_PICARD_SUFFIX,
+      columns: DETAIL_COLUMNS,
+    },
+    {
+      title: 'GC bias summary: AT and GC dropout, and normalized coverage by GC band.',
+      rikerSuffix: SUMMARY_RIKER_SUFFIX,
+      picardSuffix: SUMMARY_PICARD_SUFFIX,
+      columns: SUMMARY_COLUMNS,
+    },
+  ],
   create(context: CollectorContext): Collector<GcBiasPartial> {
     return new GcBiasCollector(context.header, context.reference, context.region);
   },

@@ -166,55 +166,245 @@ const PENALTY_DEPTHS = [10, 20, 30, 40, 50, 100];
 /** Base-quality histogram bins (Picard's array of 127). */
 const QUALITY_BINS = 127;
 
-const double = (name: string): Column => ({ name, kind: 'double' });
-const int = (name: string): Column => ({ name, kind: 'int' });
+const double = (name: string, description: string): Column => ({ name, kind: 'double', description });
+const int = (name: string, description: string): Column => ({ name, kind: 'int', description });
+
+/** What each PCT_EXC_ column's bases were excluded for, in Picard's order. */
+const EXCLUSIONS: [what: string, why: string][] = [
+  ['DUPE', 'are in reads marked as duplicates'],
+  ['ADAPTER', 'are in reads with mapping quality 0 that look like adapter'],
+  ['MAPQ', 'are in reads with a mapping quality below --min-mapq'],
+  ['BASEQ', 'have a base quality below --min-bq'],
+  ['OVERLAP', 'are the second observation from an insert whose mates overlap (not with --count-overlaps)'],
+  ['OFF_TARGET', 'passed the other filters but do not lie on a target'],
+];
 
 /** HsMetrics' fields in Class.getFields() order: the subclass's first, then TargetMetrics'. */
 const COLUMNS: Column[] = [
-  { name: 'BAIT_SET', kind: 'text' },
-  int('BAIT_TERRITORY'),
-  double('BAIT_DESIGN_EFFICIENCY'),
-  int('ON_BAIT_BASES'),
-  int('NEAR_BAIT_BASES'),
-  int('OFF_BAIT_BASES'),
-  double('PCT_SELECTED_BASES'),
-  double('PCT_OFF_BAIT'),
-  double('ON_BAIT_VS_SELECTED'),
-  double('MEAN_BAIT_COVERAGE'),
-  double('PCT_USABLE_BASES_ON_BAIT'),
-  double('PCT_USABLE_BASES_ON_TARGET'),
-  double('FOLD_ENRICHMENT'),
-  int('HS_LIBRARY_SIZE'),
-  ...PENALTY_DEPTHS.map((depth) => double(`HS_PENALTY_${depth}X`)),
-  int('TARGET_TERRITORY'),
-  int('GENOME_SIZE'),
-  int('TOTAL_READS'),
-  int('PF_READS'),
-  int('PF_BASES'),
-  int('PF_UNIQUE_READS'),
-  int('PF_UQ_READS_ALIGNED'),
-  int('PF_BASES_ALIGNED'),
-  int('PF_UQ_BASES_ALIGNED'),
-  int('ON_TARGET_BASES'),
-  double('PCT_PF_READS'),
-  double('PCT_PF_UQ_READS'),
-  double('PCT_PF_UQ_READS_ALIGNED'),
-  double('MEAN_TARGET_COVERAGE'),
-  double('MEDIAN_TARGET_COVERAGE'),
-  int('MAX_TARGET_COVERAGE'),
-  int('MIN_TARGET_COVERAGE'),
-  double('ZERO_CVG_TARGETS_PCT'),
-  ...['DUPE', 'ADAPTER', 'MAPQ', 'BASEQ', 'OVERLAP', 'OFF_TARGET'].map((what) => double(`PCT_EXC_${what}`)),
-  double('FOLD_80_BASE_PENALTY'),
-  ...TARGET_DEPTHS.slice(1).map((depth) => double(`PCT_TARGET_BASES_${depth}X`)),
-  double('AT_DROPOUT'),
-  double('GC_DROPOUT'),
-  double('HET_SNP_SENSITIVITY'),
-  double('HET_SNP_Q'),
-  { name: 'SAMPLE', kind: 'text', riker: null },
-  { name: 'LIBRARY', kind: 'text', riker: null },
-  { name: 'READ_GROUP', kind: 'text', riker: null },
+  {
+    name: 'BAIT_SET',
+    kind: 'text',
+    description: "The name of the bait set: --bait-set-name, or the baits file's name up to its first '.'.",
+  },
+  int('BAIT_TERRITORY', 'The number of reference bases covered by one or more baits (baits merged where they overlap or abut).'),
+  double(
+    'BAIT_DESIGN_EFFICIENCY',
+    'TARGET_TERRITORY / BAIT_TERRITORY: 1 when every baited base is a target base, 0.5 when half of them are not.',
+  ),
+  int(
+    'ON_BAIT_BASES',
+    'The number of PF aligned bases that lie inside baits (counted before the duplicate, adapter, MAPQ, overlap and base-quality filters).',
+  ),
+  int('NEAR_BAIT_BASES', 'The number of PF aligned bases outside baits, in reads that come within --near-distance of a bait.'),
+  int('OFF_BAIT_BASES', 'The number of PF aligned bases in reads that come within --near-distance of no bait.'),
+  double(
+    'PCT_SELECTED_BASES',
+    'The fraction of PF aligned bases on or near baits: (ON_BAIT_BASES + NEAR_BAIT_BASES) / (ON_BAIT_BASES + NEAR_BAIT_BASES + OFF_BAIT_BASES).',
+  ),
+  double(
+    'PCT_OFF_BAIT',
+    'The fraction of PF aligned bases away from any bait: OFF_BAIT_BASES / (ON_BAIT_BASES + NEAR_BAIT_BASES + OFF_BAIT_BASES).',
+  ),
+  double(
+    'ON_BAIT_VS_SELECTED',
+    'The fraction of bases on or near baits that lie inside baits: ON_BAIT_BASES / (ON_BAIT_BASES + NEAR_BAIT_BASES).',
+  ),
+  double('MEAN_BAIT_COVERAGE', 'The mean coverage of the baits: ON_BAIT_BASES / BAIT_TERRITORY.'),
+  double('PCT_USABLE_BASES_ON_BAIT', 'ON_BAIT_BASES / PF_BASES: the fraction of all PF bases that aligned inside baits.'),
+  double(
+    'PCT_USABLE_BASES_ON_TARGET',
+    'ON_TARGET_BASES / PF_BASES: the fraction of all PF bases that are aligned, unique, of high quality and on target.',
+  ),
+  double(
+    'FOLD_ENRICHMENT',
+    'How far the baited region is enriched over genomic background: the fraction of PF aligned bases on baits over the fraction of the genome baited.',
+  ),
+  int(
+    'HS_LIBRARY_SIZE',
+    'The estimated number of unique molecules in the selected part of the library, from the pairs near baits and their duplicates; empty without duplicates.',
+  ),
+  ...PENALTY_DEPTHS.map((depth) =>
+    double(
+      `HS_PENALTY_${depth}X`,
+      `The hybrid-selection penalty for 80% of target bases at ${depth}X: TARGET_TERRITORY × ${depth} × this many PF aligned bases are needed. 0 without HS_LIBRARY_SIZE.`,
+    ),
+  ),
+  int('TARGET_TERRITORY', 'The number of reference bases covered by one or more targets (targets merged where they overlap or abut).'),
+  int('GENOME_SIZE', "The number of bases in the reference: the sum of the BAM header's sequence lengths."),
+  int('TOTAL_READS', 'The number of reads examined: every record but secondary and supplementary alignments.'),
+  int('PF_READS', 'The number of reads passing the vendor quality filter (not QC-fail).'),
+  int('PF_BASES', 'The number of bases in the PF reads.'),
+  int('PF_UNIQUE_READS', 'The number of PF reads not marked as duplicates.'),
+  int('PF_UQ_READS_ALIGNED', 'The number of PF unique reads that are mapped.'),
+  int('PF_BASES_ALIGNED', 'The number of aligned bases of PF reads, supplementary alignments included.'),
+  int('PF_UQ_BASES_ALIGNED', 'The number of aligned bases of PF reads not marked as duplicates.'),
+  int(
+    'ON_TARGET_BASES',
+    'The number of PF aligned bases on a target that pass every filter (duplicate, adapter, MAPQ, overlap, base quality).',
+  ),
+  double('PCT_PF_READS', 'The fraction of reads passing the vendor quality filter: PF_READS / TOTAL_READS.'),
+  double('PCT_PF_UQ_READS', 'The fraction of reads passing the filter and not duplicates: PF_UNIQUE_READS / TOTAL_READS.'),
+  double('PCT_PF_UQ_READS_ALIGNED', 'The fraction of PF unique reads that are mapped: PF_UQ_READS_ALIGNED / PF_UNIQUE_READS.'),
+  double('MEAN_TARGET_COVERAGE', 'The mean coverage of target bases after all filters (high-quality bases only, not capped).'),
+  double('MEDIAN_TARGET_COVERAGE', 'The median coverage of target bases after all filters (depth capped at --coverage-cap).'),
+  int('MAX_TARGET_COVERAGE', 'The highest coverage of any target base after all filters.'),
+  int('MIN_TARGET_COVERAGE', 'The lowest coverage of any target base after all filters (0 when any target has no coverage).'),
+  double('ZERO_CVG_TARGETS_PCT', 'The fraction of targets with no coverage on any base (a fraction, despite the name).'),
+  ...EXCLUSIONS.map(([what, why]) => double(`PCT_EXC_${what}`, `The fraction of PF aligned bases excluded because they ${why}.`)),
+  double(
+    'FOLD_80_BASE_PENALTY',
+    'The fold over-coverage needed to raise 80% of target bases to the mean: MEAN_TARGET_COVERAGE over the 20th percentile of target coverage.',
+  ),
+  ...TARGET_DEPTHS.slice(1).map((depth) =>
+    double(`PCT_TARGET_BASES_${depth}X`, `The fraction of target bases with at least ${depth}-fold coverage after all filters.`),
+  ),
+  double(
+    'AT_DROPOUT',
+    'How undercovered targets of GC 50% or less are: over GC bins 0-50, the sum of % target territory minus % aligned bases where positive. A percentage; 0 without -r.',
+  ),
+  double(
+    'GC_DROPOUT',
+    'How undercovered targets of GC 50% or more are: over GC bins 50-100, the sum of % target territory minus % aligned bases where positive. A percentage; 0 without -r.',
+  ),
+  double(
+    'HET_SNP_SENSITIVITY',
+    'The theoretical sensitivity to heterozygous SNPs on the targets, from the unfiltered depth and base-quality distributions.',
+  ),
+  double('HET_SNP_Q', 'HET_SNP_SENSITIVITY as a Phred-scaled score, -10 log10(1 - sensitivity), rounded.'),
+  {
+    name: 'SAMPLE',
+    kind: 'text',
+    riker: null,
+    description: "The sample the row is for; empty: all reads (the only level written). Not in riker's layout.",
+  },
+  {
+    name: 'LIBRARY',
+    kind: 'text',
+    riker: null,
+    description: "The library the row is for; empty: all reads (the only level written). Not in riker's layout.",
+  },
+  {
+    name: 'READ_GROUP',
+    kind: 'text',
+    riker: null,
+    description: "The read group the row is for; empty: all reads (the only level written). Not in riker's layout.",
+  },
 ];
+
+/**
+ * The histograms at the end of the Picard metrics file (riker writes none): one row per bin 0..max(cap, 126), the
+ * coverage histogram and the base-quality histogram sharing the bin column.
+ */
+const HISTOGRAM_COLUMNS: Column[] = [
+  {
+    name: 'coverage_or_base_quality',
+    kind: 'int',
+    riker: null,
+    description: 'The bin: a coverage depth for high_quality_coverage_count, a base quality for unfiltered_baseq_count.',
+  },
+  {
+    name: 'high_quality_coverage_count',
+    kind: 'int',
+    riker: null,
+    description: 'The number of target bases with this coverage after all filters; the bin at --coverage-cap also holds deeper bases.',
+  },
+  {
+    name: 'unfiltered_baseq_count',
+    kind: 'int',
+    riker: null,
+    description:
+      'The number of on-target bases of this quality (above 2) in reads passing the read filters, up to --coverage-cap per locus: what HET_SNP_SENSITIVITY samples.',
+  },
+];
+
+/** The columns of --per-target-coverage's file, in both layouts (riker's has a sample column first). */
+const PER_TARGET_COLUMNS: Column[] = [
+  { name: 'chrom', kind: 'text', riker: 'chrom', description: "The target's reference sequence." },
+  { name: 'start', kind: 'int', riker: 'start', description: "The target's first base, 1-based." },
+  { name: 'end', kind: 'int', riker: 'end', description: "The target's last base, 1-based and inclusive." },
+  { name: 'length', kind: 'int', riker: 'length', description: "The target's length in bases." },
+  {
+    name: 'name',
+    kind: 'text',
+    riker: 'name',
+    description: "The target's name (the names of merged targets joined with a vertical bar; null when it has none).",
+  },
+  {
+    name: '%gc',
+    kind: 'double',
+    riker: '%gc',
+    description: "The fraction of the target's reference bases that are G or C (a fraction, despite the name).",
+  },
+  {
+    name: 'mean_coverage',
+    kind: 'double',
+    riker: 'mean_coverage',
+    description: "The mean coverage of the target's bases after all filters.",
+  },
+  {
+    name: 'normalized_coverage',
+    kind: 'double',
+    riker: 'normalized_coverage',
+    description: 'mean_coverage divided by MEAN_TARGET_COVERAGE.',
+  },
+  {
+    name: 'min_normalized_coverage',
+    kind: 'double',
+    riker: 'min_normalized_coverage',
+    description: 'min_coverage divided by MEAN_TARGET_COVERAGE.',
+  },
+  {
+    name: 'max_normalized_coverage',
+    kind: 'double',
+    riker: 'max_normalized_coverage',
+    description: 'max_coverage divided by MEAN_TARGET_COVERAGE.',
+  },
+  {
+    name: 'min_coverage',
+    kind: 'int',
+    riker: 'min_coverage',
+    description: 'The lowest coverage of any base of the target after all filters.',
+  },
+  {
+    name: 'max_coverage',
+    kind: 'int',
+    riker: 'max_coverage',
+    description: 'The highest coverage of any base of the target after all filters.',
+  },
+  {
+    name: 'pct_0x',
+    kind: 'double',
+    riker: 'pct_0x',
+    description: "The fraction of the target's bases with no coverage after all filters (a fraction, despite the name).",
+  },
+  {
+    name: 'read_count',
+    kind: 'int',
+    riker: 'read_count',
+    description: 'The number of reads passing the read filters with at least one high-quality base on the target.',
+  },
+];
+
+/** The columns of --per-base-coverage's file, in both layouts (riker's has a sample column first). */
+const PER_BASE_COLUMNS: Column[] = [
+  { name: 'chrom', kind: 'text', riker: 'chrom', description: 'The reference sequence.' },
+  { name: 'pos', kind: 'int', riker: 'pos', description: 'The position, 1-based.' },
+  { name: 'target', kind: 'text', riker: 'target', description: 'The name of the target holding the base (null when it has none).' },
+  { name: 'coverage', kind: 'int', riker: 'coverage', description: 'The coverage of the base after all filters (not capped).' },
+];
+
+/** A plain TSV's header line in a layout: riker's starts with the sample column. */
+function tsvHeader(columns: readonly Column[], layout: 'riker' | 'picard'): string {
+  const names = columns.map((column) => (layout === 'riker' ? (column.riker ?? column.name) : column.name));
+  return `${[...(layout === 'riker' ? ['sample'] : []), ...names].join('\t')}\n`;
+}
+
+const PICARD_SUFFIX = '.hs_metrics';
+const RIKER_SUFFIX = '.hybcap-metrics.txt';
+const PER_TARGET_PICARD_SUFFIX = '.per_target_coverage';
+const PER_TARGET_RIKER_SUFFIX = '.hybcap-per-target.txt';
+const PER_BASE_PICARD_SUFFIX = '.per_base_coverage';
+const PER_BASE_RIKER_SUFFIX = '.hybcap-per-base.txt';
 
 /** What is counted; sums of disjoint shards are the whole. Plain arrays so that the state is JSON. */
 export interface HybcapPartial {
@@ -750,21 +940,21 @@ class HybcapCollector implements Collector<HybcapPartial> {
     const o = this.options;
     const outputs: MetricsOutput[] = [
       {
-        picardSuffix: '.hs_metrics',
+        picardSuffix: PICARD_SUFFIX,
         metricsClass: 'picard.analysis.directed.HsMetrics',
         picardProgram: `CollectHsMetrics BAIT_INTERVALS=[${o.baits}] TARGET_INTERVALS=[${o.targets}] MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} CLIP_OVERLAPPING_READS=${!o.countOverlaps} NEAR_DISTANCE=${o.nearDistance} COVERAGE_CAP=${this.cap} SAMPLE_SIZE=${o.sampleSize}`,
         table: { columns: COLUMNS, rows: [row] },
         histogram: {
           keyType: 'java.lang.Integer',
-          columns: ['coverage_or_base_quality', 'high_quality_coverage_count', 'unfiltered_baseq_count'],
-          rikerColumns: [null, null, null],
+          columns: HISTOGRAM_COLUMNS.map((column) => (column.picard === false ? null : column.name)),
+          rikerColumns: HISTOGRAM_COLUMNS.map((column) => (column.riker === null ? null : (column.riker ?? column.name))),
           rows: Array.from({ length: Math.max(this.cap + 1, QUALITY_BINS) }, (_, k) => [
             k,
             this.depthHistogram[k] ?? 0,
             this.baseQualityHistogram[k] ?? 0,
           ]),
         },
-        rikerSuffix: '.hybcap-metrics.txt',
+        rikerSuffix: RIKER_SUFFIX,
       },
     ];
     if (o.perTargetCoverage) outputs.push(this.perTargetOutput(mean));
@@ -839,12 +1029,12 @@ class HybcapCollector implements Collector<HybcapPartial> {
     const { targetSums, targetMin, targetMax, targetZeros, targetGc, targetReads } = this;
     const references = this.header.references;
     return {
-      picardSuffix: '.per_target_coverage',
+      picardSuffix: PER_TARGET_PICARD_SUFFIX,
       picardProgram: 'CollectHsMetrics',
-      rikerSuffix: '.hybcap-per-target.txt',
+      rikerSuffix: PER_TARGET_RIKER_SUFFIX,
       *lines(layout, sample) {
         const lead = layout === 'riker' ? `${sample}\t` : '';
-        let text = `${layout === 'riker' ? 'sample\t' : ''}chrom\tstart\tend\tlength\tname\t%gc\tmean_coverage\tnormalized_coverage\tmin_normalized_coverage\tmax_normalized_coverage\tmin_coverage\tmax_coverage\tpct_0x\tread_count\n`;
+        let text = tsvHeader(PER_TARGET_COLUMNS, layout);
         for (let t = 0; t < targets.refIds.length; t++) {
           const length = targets.ends[t]! - targets.starts[t]!;
           if (length <= 0) continue;
@@ -878,12 +1068,12 @@ class HybcapCollector implements Collector<HybcapPartial> {
     const perBase = this.perBase!;
     const references = this.header.references;
     return {
-      picardSuffix: '.per_base_coverage',
+      picardSuffix: PER_BASE_PICARD_SUFFIX,
       picardProgram: 'CollectHsMetrics',
-      rikerSuffix: '.hybcap-per-base.txt',
+      rikerSuffix: PER_BASE_RIKER_SUFFIX,
       *lines(layout, sample) {
         const lead = layout === 'riker' ? `${sample}\t` : '';
-        let text = `${layout === 'riker' ? 'sample\t' : ''}chrom\tpos\ttarget\tcoverage\n`;
+        let text = tsvHeader(PER_BASE_COLUMNS, layout);
         for (let t = 0; t < targets.refIds.length; t++) {
           const depths = perBase[t] ?? new Int32Array(targets.ends[t]! - targets.starts[t]!);
           const prefix = `${lead}${references[targets.refIds[t]!]!.name}\t`;
@@ -1001,6 +1191,33 @@ export const hybcapCollector: CollectorFactory<HybcapPartial> = {
   needsReference: false,
   ordered: true,
   options: HYBCAP_OPTIONS,
+  docs: [
+    {
+      title: 'Hybrid-selection metrics (Picard HsMetrics)',
+      rikerSuffix: RIKER_SUFFIX,
+      picardSuffix: PICARD_SUFFIX,
+      columns: COLUMNS,
+    },
+    {
+      title: "Target coverage and base-quality histograms (only in Picard's layout: the metrics file's histogram)",
+      // riker writes these histograms nowhere: '–' as for a column not in a layout (an empty suffix would match every file).
+      rikerSuffix: null,
+      picardSuffix: PICARD_SUFFIX,
+      columns: HISTOGRAM_COLUMNS,
+    },
+    {
+      title: 'Per-target coverage, GC and read counts (--per-target-coverage)',
+      rikerSuffix: PER_TARGET_RIKER_SUFFIX,
+      picardSuffix: PER_TARGET_PICARD_SUFFIX,
+      columns: PER_TARGET_COLUMNS,
+    },
+    {
+      title: 'The coverage of every target base (--per-base-coverage)',
+      rikerSuffix: PER_BASE_RIKER_SUFFIX,
+      picardSuffix: PER_BASE_PICARD_SUFFIX,
+      columns: PER_BASE_COLUMNS,
+    },
+  ],
   usageProblem({ options, reference, partial, region }) {
     const o = { ...HYBCAP_DEFAULTS, ...(options.hybcap as Partial<HybcapOptions> | undefined) };
     if (o.targets === undefined || o.baits === undefined)

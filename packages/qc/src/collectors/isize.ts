@@ -88,20 +88,117 @@ type Orientation = (typeof ORIENTATIONS)[number];
 const WIDTHS = [10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99];
 
 const COLUMNS: Column[] = [
-  { name: 'MEDIAN_INSERT_SIZE', kind: 'double', decimals: 2 },
-  { name: 'MODE_INSERT_SIZE', kind: 'double', decimals: 0 },
-  { name: 'MEDIAN_ABSOLUTE_DEVIATION', kind: 'double', decimals: 2 },
-  { name: 'MIN_INSERT_SIZE', kind: 'int' },
-  { name: 'MAX_INSERT_SIZE', kind: 'int' },
-  { name: 'MEAN_INSERT_SIZE', kind: 'double', decimals: 2 },
-  { name: 'STANDARD_DEVIATION', kind: 'double', decimals: 2 },
-  { name: 'READ_PAIRS', kind: 'int' },
-  { name: 'PAIR_ORIENTATION', kind: 'text' },
-  ...WIDTHS.map((w): Column => ({ name: `WIDTH_OF_${w}_PERCENT`, kind: 'int' })),
-  { name: 'SAMPLE', kind: 'text', riker: null },
-  { name: 'LIBRARY', kind: 'text', riker: null },
-  { name: 'READ_GROUP', kind: 'text', riker: null },
+  {
+    name: 'MEDIAN_INSERT_SIZE',
+    kind: 'double',
+    decimals: 2,
+    description: 'The median insert size (absolute TLEN) of the pairs of this orientation, over the whole (untrimmed) distribution.',
+  },
+  {
+    name: 'MODE_INSERT_SIZE',
+    kind: 'double',
+    decimals: 0,
+    description: 'The most frequent insert size of the pairs of this orientation, over the whole distribution.',
+  },
+  {
+    name: 'MEDIAN_ABSOLUTE_DEVIATION',
+    kind: 'double',
+    decimals: 2,
+    description:
+      'The median absolute deviation of the insert sizes from the median; for a normal distribution the SD is about 1.4826 × MAD.',
+  },
+  {
+    name: 'MIN_INSERT_SIZE',
+    kind: 'int',
+    description: 'The smallest insert size seen; usually 1 and likely an artefact.',
+  },
+  {
+    name: 'MAX_INSERT_SIZE',
+    kind: 'int',
+    description: 'The largest insert size seen; usually very high, an artefact or a structural rearrangement.',
+  },
+  {
+    name: 'MEAN_INSERT_SIZE',
+    kind: 'double',
+    decimals: 2,
+    description:
+      'The mean insert size of the core of the distribution: pairs with insert sizes up to MEDIAN + DEVIATIONS × MAD (default 10), to leave out outliers.',
+  },
+  {
+    name: 'STANDARD_DEVIATION',
+    kind: 'double',
+    decimals: 2,
+    description: 'The standard deviation of the insert sizes over the same core of the distribution as MEAN_INSERT_SIZE.',
+  },
+  {
+    name: 'READ_PAIRS',
+    kind: 'int',
+    description: 'The number of read pairs of this orientation counted, over the whole distribution.',
+  },
+  {
+    name: 'PAIR_ORIENTATION',
+    kind: 'text',
+    description:
+      'The pair orientation of the row (FR, RF or TANDEM); an orientation is reported when it holds at least MINIMUM_PCT (--min-frac) of all pairs.',
+  },
+  // riker's layout has no WIDTH_OF_* columns (RIKER_ORDER).
+  ...WIDTHS.map((w): Column => ({
+    name: `WIDTH_OF_${w}_PERCENT`,
+    kind: 'int',
+    riker: null,
+    description: `The width of the narrowest window of insert sizes centred on the median that holds at least ${w}% of the pairs (Picard layout only).`,
+  })),
+  {
+    name: 'SAMPLE',
+    kind: 'text',
+    riker: null,
+    description: 'The sample the row applies to; empty: all reads (Picard layout only).',
+  },
+  {
+    name: 'LIBRARY',
+    kind: 'text',
+    riker: null,
+    description: 'The library the row applies to; empty: accumulated at the sample level or above (Picard layout only).',
+  },
+  {
+    name: 'READ_GROUP',
+    kind: 'text',
+    riker: null,
+    description: 'The read group the row applies to; empty: accumulated at the library level or above (Picard layout only).',
+  },
 ];
+
+/** The histogram's key column, in both layouts. */
+const HISTOGRAM_KEY_COLUMN: Column & { riker: string } = {
+  name: 'insert_size',
+  kind: 'int',
+  riker: 'insert_size',
+  description: 'The insert size (absolute TLEN) of the row.',
+};
+
+/** The histogram's count column of each orientation: Picard `All_Reads.fr_count`, riker `fr_count`. */
+const HISTOGRAM_COUNT_COLUMNS: Record<Orientation, Column & { riker: string }> = {
+  FR: histogramCountColumn('FR'),
+  RF: histogramCountColumn('RF'),
+  TANDEM: histogramCountColumn('TANDEM'),
+};
+
+function histogramCountColumn(orientation: Orientation): Column & { riker: string } {
+  const name = `${orientation.toLowerCase()}_count`;
+  return {
+    name: `All_Reads.${name}`,
+    kind: 'int',
+    riker: name,
+    description: `The number of ${orientation} pairs with this insert size; present when ${orientation} pairs pass MINIMUM_PCT, counted up to MEDIAN + DEVIATIONS × MAD.`,
+  };
+}
+
+/** Every column the histogram can have, for collect-docs. */
+const HISTOGRAM_COLUMNS: Column[] = [HISTOGRAM_KEY_COLUMN, ...ORIENTATIONS.map((orientation) => HISTOGRAM_COUNT_COLUMNS[orientation])];
+
+const PICARD_SUFFIX = '.insert_size_metrics';
+const RIKER_SUFFIX = '.isize-metrics.txt';
+const RIKER_HISTOGRAM_SUFFIX = '.isize-histogram.txt';
 
 /** riker's isize-metrics.txt columns, in its order (no WIDTH_OF_* columns). */
 const RIKER_ORDER = [
@@ -207,7 +304,7 @@ class IsizeCollector implements Collector<IsizePartial> {
     const keys = [...new Set(columns.flatMap((k) => k.histogram.keys()))].sort((a, b) => a - b);
     return [
       {
-        picardSuffix: '.insert_size_metrics',
+        picardSuffix: PICARD_SUFFIX,
         metricsClass: 'picard.analysis.InsertSizeMetrics',
         picardProgram: `CollectInsertSizeMetrics DEVIATIONS=${this.options.deviations} MINIMUM_PCT=${this.options.minimumPct} INCLUDE_DUPLICATES=${this.options.includeDuplicates}`,
         table: { columns: COLUMNS, rows, rikerOrder: RIKER_ORDER },
@@ -216,12 +313,12 @@ class IsizeCollector implements Collector<IsizePartial> {
             ? undefined
             : {
                 keyType: 'java.lang.Integer',
-                columns: ['insert_size', ...columns.map((k) => `All_Reads.${k.orientation.toLowerCase()}_count`)],
-                rikerColumns: ['insert_size', ...columns.map((k) => `${k.orientation.toLowerCase()}_count`)],
+                columns: [HISTOGRAM_KEY_COLUMN.name, ...columns.map((k) => HISTOGRAM_COUNT_COLUMNS[k.orientation].name)],
+                rikerColumns: [HISTOGRAM_KEY_COLUMN.riker, ...columns.map((k) => HISTOGRAM_COUNT_COLUMNS[k.orientation].riker)],
                 rows: keys.map((key) => [key, ...columns.map((k) => k.histogram.get(key) ?? 0)]),
               },
-        rikerSuffix: '.isize-metrics.txt',
-        rikerHistogramSuffix: '.isize-histogram.txt',
+        rikerSuffix: RIKER_SUFFIX,
+        rikerHistogramSuffix: RIKER_HISTOGRAM_SUFFIX,
       },
     ];
   }
@@ -255,6 +352,21 @@ export const isizeCollector: CollectorFactory<IsizePartial> = {
   name: 'isize',
   needsReference: false,
   options: ISIZE_OPTIONS,
+  docs: [
+    {
+      title: 'Insert size metrics: one row per pair orientation (FR, RF, TANDEM) holding at least MINIMUM_PCT of the pairs.',
+      rikerSuffix: RIKER_SUFFIX,
+      picardSuffix: PICARD_SUFFIX,
+      columns: COLUMNS,
+    },
+    {
+      title:
+        "Insert size histogram: pairs per insert size for each reported orientation (in Picard's layout, the metrics file's histogram).",
+      rikerSuffix: RIKER_HISTOGRAM_SUFFIX,
+      picardSuffix: PICARD_SUFFIX,
+      columns: HISTOGRAM_COLUMNS,
+    },
+  ],
   create(context: CollectorContext) {
     return new IsizeCollector({ ...ISIZE_DEFAULTS, ...(context.options.isize as Partial<IsizeOptions> | undefined) });
   },

@@ -122,29 +122,142 @@ const PCT_DEPTHS = [1, 5, 10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100];
 /** riker's frac_bases_at_Nx columns (no 70x, 80x, 90x). */
 const RIKER_DEPTHS = new Set([1, 5, 10, 15, 20, 25, 30, 40, 50, 60, 100]);
 
+/** What each PCT_EXC_ column's reads or bases were excluded for (riker names them frac_excluded_…). */
+const EXCLUSIONS: [what: string, why: string][] = [
+  ['MAPQ', 'are in reads with a mapping quality below --min-mapq'],
+  ['DUPE', 'are in reads marked as duplicates'],
+  ['UNPAIRED', 'are in unpaired reads or reads whose mate is unmapped (unless --count-unpaired)'],
+  ['BASEQ', 'are of low base quality (below --min-bq, or 2 or less) or are N'],
+  ['OVERLAP', 'are the second observation of a locus from one insert (overlapping mates)'],
+  ['CAPPED', "would raise a locus's depth above --coverage-cap"],
+];
+
 const COLUMNS: Column[] = [
-  { name: 'GENOME_TERRITORY', kind: 'int' },
-  { name: 'MEAN_COVERAGE', kind: 'double', decimals: 2 },
-  { name: 'SD_COVERAGE', kind: 'double', decimals: 2 },
-  { name: 'MEDIAN_COVERAGE', kind: 'double', decimals: 2 },
-  { name: 'MAD_COVERAGE', kind: 'double', decimals: 2 },
-  { name: 'PCT_EXC_ADAPTER', kind: 'double', riker: null },
-  ...['MAPQ', 'DUPE', 'UNPAIRED', 'BASEQ', 'OVERLAP', 'CAPPED', 'TOTAL'].map((what): Column => ({
+  {
+    name: 'GENOME_TERRITORY',
+    kind: 'int',
+    description: 'The number of non-N reference bases over which coverage is evaluated (the whole genome, or the --intervals loci).',
+  },
+  {
+    name: 'MEAN_COVERAGE',
+    kind: 'double',
+    decimals: 2,
+    description: 'The mean coverage of the genome territory after all filters (high-quality bases only, depth capped at --coverage-cap).',
+  },
+  {
+    name: 'SD_COVERAGE',
+    kind: 'double',
+    decimals: 2,
+    description: 'The standard deviation of coverage over the genome territory, after all filters.',
+  },
+  {
+    name: 'MEDIAN_COVERAGE',
+    kind: 'double',
+    decimals: 2,
+    description: 'The median coverage of the genome territory, after all filters.',
+  },
+  {
+    name: 'MAD_COVERAGE',
+    kind: 'double',
+    decimals: 2,
+    description: 'The median absolute deviation of coverage over the genome territory, after all filters.',
+  },
+  {
+    name: 'PCT_EXC_ADAPTER',
+    kind: 'double',
+    riker: null,
+    description:
+      "The fraction of aligned bases excluded because their reads have mapping quality 0 and look like adapter. Not in riker's layout.",
+  },
+  ...EXCLUSIONS.map(([what, why]): Column => ({
     name: `PCT_EXC_${what}`,
     kind: 'double',
     riker: `frac_excluded_${what.toLowerCase()}`,
     decimals: 5,
+    description: `The fraction of aligned bases excluded because they ${why}.`,
   })),
+  {
+    name: 'PCT_EXC_TOTAL',
+    kind: 'double',
+    riker: 'frac_excluded_total',
+    decimals: 5,
+    description: 'The fraction of aligned bases excluded by all the filters together.',
+  },
   ...PCT_DEPTHS.map((depth): Column => ({
     name: `PCT_${depth}X`,
     kind: 'double',
     riker: RIKER_DEPTHS.has(depth) ? `frac_bases_at_${depth}x` : null,
     decimals: 5,
+    description: `The fraction of genome territory bases with at least ${depth}-fold coverage after all filters.${
+      RIKER_DEPTHS.has(depth) ? '' : " Not in riker's layout."
+    }`,
   })),
-  ...[80, 90, 95].map((p): Column => ({ name: `FOLD_${p}_BASE_PENALTY`, kind: 'double', decimals: 2 })),
-  { name: 'HET_SNP_SENSITIVITY', kind: 'double', riker: null },
-  { name: 'HET_SNP_Q', kind: 'double', riker: null },
+  ...[80, 90, 95].map((p): Column => ({
+    name: `FOLD_${p}_BASE_PENALTY`,
+    kind: 'double',
+    decimals: 2,
+    description: `The fold over-coverage needed to raise ${p}% of bases to the mean coverage: MEAN_COVERAGE divided by the ${100 - p}th percentile of coverage.`,
+  })),
+  {
+    name: 'HET_SNP_SENSITIVITY',
+    kind: 'double',
+    riker: null,
+    description:
+      "The theoretical sensitivity to heterozygous SNPs, from the unfiltered depth and base-quality distributions. Not in riker's layout.",
+  },
+  {
+    name: 'HET_SNP_Q',
+    kind: 'double',
+    riker: null,
+    description: "HET_SNP_SENSITIVITY as a Phred-scaled score, -10 log10(1 - sensitivity), rounded. Not in riker's layout.",
+  },
 ];
+
+/**
+ * The coverage histogram (Picard's `## HISTOGRAM` of the metrics file; riker's own file): one row per depth 0..cap.
+ * Picard writes the first two columns, riker all five.
+ */
+const COVERAGE_COLUMNS: Column[] = [
+  {
+    name: 'coverage',
+    kind: 'int',
+    riker: 'depth',
+    description: 'The coverage depth after all filters; the last row, --coverage-cap, also holds every locus above it.',
+  },
+  {
+    name: 'high_quality_coverage_count',
+    kind: 'int',
+    riker: 'bases',
+    description: 'The number of genome territory bases (loci) with this coverage.',
+  },
+  {
+    name: 'frac_bases',
+    kind: 'double',
+    riker: 'frac_bases',
+    decimals: 5,
+    picard: false,
+    description: "The fraction of the genome territory with this coverage. Only in riker's layout.",
+  },
+  {
+    name: 'bases_at_or_above',
+    kind: 'int',
+    riker: 'bases_at_or_above',
+    picard: false,
+    description: "The number of genome territory bases with this coverage or more. Only in riker's layout.",
+  },
+  {
+    name: 'frac_bases_at_or_above',
+    kind: 'double',
+    riker: 'frac_bases_at_or_above',
+    decimals: 5,
+    picard: false,
+    description: "The fraction of the genome territory with this coverage or more. Only in riker's layout.",
+  },
+];
+
+const PICARD_SUFFIX = '.wgs_metrics';
+const RIKER_SUFFIX = '.wgs-metrics.txt';
+const RIKER_HISTOGRAM_SUFFIX = '.wgs-coverage.txt';
 
 /** What is counted; sums of disjoint shards are the whole. Arrays are plain numbers so the state is JSON. */
 export interface WgsPartial {
@@ -615,19 +728,19 @@ class WgsCollector implements Collector<WgsPartial> {
     const o = this.options;
     return [
       {
-        picardSuffix: '.wgs_metrics',
+        picardSuffix: PICARD_SUFFIX,
         metricsClass: 'picard.analysis.WgsMetrics',
         picardProgram: `CollectWgsMetrics MINIMUM_MAPPING_QUALITY=${o.minimumMappingQuality} MINIMUM_BASE_QUALITY=${o.minimumBaseQuality} COVERAGE_CAP=${cap} COUNT_UNPAIRED=${o.countUnpaired}${o.intervals === undefined ? '' : ` INTERVALS=${o.intervals}`} SAMPLE_SIZE=${o.sampleSize} USE_FAST_ALGORITHM=false`,
         table: { columns: COLUMNS, rows: [row] },
         histogram: {
           keyType: 'java.lang.Integer',
-          columns: ['coverage', 'high_quality_coverage_count', null, null, null],
-          rikerColumns: ['depth', 'bases', 'frac_bases', 'bases_at_or_above', 'frac_bases_at_or_above'],
-          rikerDecimals: [undefined, undefined, 5, undefined, 5],
+          columns: COVERAGE_COLUMNS.map((column) => (column.picard === false ? null : column.name)),
+          rikerColumns: COVERAGE_COLUMNS.map((column) => (column.riker === null ? null : (column.riker ?? column.name))),
+          rikerDecimals: COVERAGE_COLUMNS.map((column) => column.decimals),
           rows: coverageRows(histogram, territory),
         },
-        rikerSuffix: '.wgs-metrics.txt',
-        rikerHistogramSuffix: '.wgs-coverage.txt',
+        rikerSuffix: RIKER_SUFFIX,
+        rikerHistogramSuffix: RIKER_HISTOGRAM_SUFFIX,
       },
     ];
   }
@@ -673,6 +786,20 @@ export const wgsCollector: CollectorFactory<WgsPartial> = {
   needsReference: true,
   ordered: true,
   options: WGS_OPTIONS,
+  docs: [
+    {
+      title: 'Whole-genome coverage metrics (Picard WgsMetrics)',
+      rikerSuffix: RIKER_SUFFIX,
+      picardSuffix: PICARD_SUFFIX,
+      columns: COLUMNS,
+    },
+    {
+      title: "Coverage histogram: genome territory bases by depth (in Picard's layout, the metrics file's histogram)",
+      rikerSuffix: RIKER_HISTOGRAM_SUFFIX,
+      picardSuffix: PICARD_SUFFIX,
+      columns: COVERAGE_COLUMNS,
+    },
+  ],
   create(context: CollectorContext): Collector<WgsPartial> {
     const options = { ...WGS_DEFAULTS, ...(context.options.wgs as Partial<WgsOptions> | undefined) };
     return new WgsCollector(options, context.header, context.reference, context.region, context.input ?? 'input');
