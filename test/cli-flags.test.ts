@@ -41,6 +41,7 @@ describe('flags across tools', () => {
       'bam2ndjson',
       'collect-alignment',
       'collect-basic',
+      'collect-error',
       'collect-gcbias',
       'collect-hybcap',
       'collect-isize',

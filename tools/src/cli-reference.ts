@@ -94,6 +94,12 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--include-duplicates': 'count duplicates too',
   '--min-frac': 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)',
   '--min-bq': 'minimum base quality',
+  '--vcf': 'known variant sites, VCF or VCF.gz: their loci are skipped (Picard VCF)',
+  '--prior-q': 'the prior error, phred-scaled, in the Q columns (Picard PRIOR_Q)',
+  '--long-homopolymer': 'shortest homopolymer called long (Picard LONG_HOMOPOLYMER)',
+  '--location-bin-size': 'bin size of flowcell X and Y (Picard LOCATION_BIN_SIZE)',
+  '--max-isize': "riker's limit: larger inserts have no insert-length stratum",
+  '--metrics': 'error directives ERROR|OVERLAPPING_ERROR|INDEL_ERROR[:STRATIFIER]* (Picard ERROR_METRICS)',
   '--coverage-cap': 'treat depth above this as this, counting the excess as capped (Picard COVERAGE_CAP)',
   '--count-unpaired': 'count unpaired reads and reads whose mate is unmapped (Picard COUNT_UNPAIRED)',
   '--deviations': 'trim to MEDIAN + DEVIATIONS x MAD (Picard DEVIATIONS)',
@@ -316,6 +322,8 @@ export function flagProblems(commands: CommandFlags[]): string[] {
         problems.push(`${command}: ${flag.long} has no meaning declared in FLAG_MEANINGS (tools/src/cli-reference.ts)`);
       if (ANCHOR_SPELLINGS[command]?.[long] !== undefined) continue;
       if (flag.short) (shortToLong.get(flag.short) ?? shortToLong.set(flag.short, new Set()).get(flag.short)!).add(long);
+      // A collect-multi tool option (--error::reference) never has a short form: it cannot differ from the tool's own.
+      if (long !== flag.long) continue;
       const shorts = longToShort.get(long) ?? longToShort.set(long, new Map()).get(long)!;
       const key = flag.short ?? '(none)';
       (shorts.get(key) ?? shorts.set(key, []).get(key)!).push(command);
