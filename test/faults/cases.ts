@@ -1310,7 +1310,7 @@ const ERROR_FAULTS: { id: string; files: () => Record<string, string>; args: str
     },
     args: [],
     stderr:
-      /in\.sam \(record \d+\): the input is not coordinate-sorted: .* comes after chr1:\d+; error metrics need a coordinate-sorted BAM/,
+      /in\.sam \(record \d+\): the input is not coordinate-sorted: .* comes after chr1:\d+; the error collector needs a coordinate-sorted BAM/,
   },
 ];
 for (const fault of ERROR_FAULTS)

@@ -69,6 +69,7 @@ import {
   type MetricsOutput,
   type Row,
 } from '../collector.js';
+import { UNIT_COLUMNS } from '../unit-columns.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
 import { ReferenceWindow } from '../reference-window.js';
 
@@ -487,24 +488,7 @@ const COLUMNS: Column[] = [
     decimals: 2,
     description: "Mean length of the 3' soft clip (in sequencing order) over the aligned PF reads that have one.",
   },
-  {
-    name: 'SAMPLE',
-    kind: 'text',
-    riker: null,
-    description: "The sample the row is for; empty: rows cover all reads (METRIC_ACCUMULATION_LEVEL=ALL_READS). Picard's layout only.",
-  },
-  {
-    name: 'LIBRARY',
-    kind: 'text',
-    riker: null,
-    description: "The library the row is for; empty: rows cover all reads. Picard's layout only.",
-  },
-  {
-    name: 'READ_GROUP',
-    kind: 'text',
-    riker: null,
-    description: "The read group the row is for; empty: rows cover all reads. Picard's layout only.",
-  },
+  ...UNIT_COLUMNS,
 ];
 
 // The read-length histograms of the metrics file (Picard's layout only: riker writes none), one Column per possible

@@ -35,6 +35,7 @@ import {
   type MetricsOutput,
   type Row,
 } from '../collector.js';
+import { CoordinateOrder } from '../coordinate-order.js';
 import { ReferenceWindow } from '../reference-window.js';
 import {
   BaseType,
@@ -504,8 +505,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
   private contig = -1;
   private chunkStart = 0;
   private chunk = '';
-  private lastRefId = -1;
-  private lastPos = -1;
+  private readonly order: CoordinateOrder;
   private records = 0;
   private finishedAlignedReads = false;
 
@@ -533,6 +533,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
     private readonly region: CollectorRegion | undefined,
     private readonly input: string,
   ) {
+    this.order = new CoordinateOrder(header, input, 'the error collector');
     const directives = parseDirectives(options.metrics);
     this.aggregations = directives.map((directive): Aggregation => {
       const stratifierIndices = directive.stratifiers.map((s) => STRATIFIERS.indexOf(s));
@@ -583,20 +584,8 @@ class ErrorCollector implements Collector<ErrorPartial> {
     if (flag & Flag.Unmapped || record.mapq < this.options.minimumMappingQuality) return;
     const pos = record.pos;
     if (this.region !== undefined && refId !== this.region.refId) return;
-    if (refId < this.lastRefId || (refId === this.lastRefId && pos < this.lastPos))
-      throw new HtsError(
-        `the input is not coordinate-sorted: ${record.readName} at ${this.header.references[refId]!.name}:${pos + 1} comes after ${this.header.references[this.lastRefId]!.name}:${this.lastPos + 1}; error metrics need a coordinate-sorted BAM (samtools sort)`,
-        this.input,
-        `record ${this.records}`,
-      );
-    this.lastRefId = refId;
-    this.lastPos = pos;
-    if (!record.hasQualities)
-      throw new HtsError(
-        `read ${record.readName} has no base qualities ('*'): error metrics need them (Picard fails on such reads too)`,
-        this.input,
-        `record ${this.records}`,
-      );
+    this.order.check(record, refId, pos, this.records);
+    this.order.requireQualities(record, this.records);
     const start = pos + 1;
     // htsjdk's iterator emits every locus before start - 1 when a read starting at start arrives.
     if (refId !== this.contig) {

@@ -29,6 +29,7 @@ import type {
   MetricsOutput,
   Row,
 } from '../collector.js';
+import { UNIT_COLUMNS } from '../unit-columns.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { NO_CALL_MASK } from '../base-masks.js';
 
@@ -59,21 +60,6 @@ const READS_USED_COLUMN: Column = {
   riker: null,
   description: 'Whether duplicates were counted (ALL) or left out (UNIQUE): always ALL here (Picard layout only).',
 };
-const SAMPLE_COLUMNS: Column[] = [
-  { name: 'SAMPLE', kind: 'text', riker: null, description: 'The sample the row applies to; empty: all reads (Picard layout only).' },
-  {
-    name: 'LIBRARY',
-    kind: 'text',
-    riker: null,
-    description: 'The library the row applies to; empty: accumulated at the sample level or above (Picard layout only).',
-  },
-  {
-    name: 'READ_GROUP',
-    kind: 'text',
-    riker: null,
-    description: 'The read group the row applies to; empty: accumulated at the library level or above (Picard layout only).',
-  },
-];
 
 const DETAIL_COLUMNS: Column[] = [
   ACCUMULATION_LEVEL_COLUMN,
@@ -112,7 +98,7 @@ const DETAIL_COLUMNS: Column[] = [
     decimals: 5,
     description: "The radius of NORMALIZED_COVERAGE's error bar from the bin's number of reads (√READ_STARTS, normalised the same way).",
   },
-  ...SAMPLE_COLUMNS,
+  ...UNIT_COLUMNS,
 ];
 
 const BANDS: [number, number][] = [
@@ -161,7 +147,7 @@ const SUMMARY_COLUMNS: Column[] = [
     decimals: 5,
     description: `The normalized coverage of the windows with ${low}-${high}% GC: their reads per window over the mean reads per window of all bins.`,
   })),
-  ...SAMPLE_COLUMNS,
+  ...UNIT_COLUMNS,
 ];
 
 const DETAIL_PICARD_SUFFIX = '.gc_bias.detail_metrics';

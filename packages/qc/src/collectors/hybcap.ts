@@ -38,8 +38,10 @@ import {
   type MetricsOutput,
   type Row,
 } from '../collector.js';
+import { UNIT_COLUMNS } from '../unit-columns.js';
 import { formatPicardDouble } from '../format.js';
 import { Histogram } from '../histogram.js';
+import { CoordinateOrder } from '../coordinate-order.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { hetSnpSensitivity, normalised, phredOfError, SAMPLE_SIZE_OPTION } from '../theoretical-sensitivity.js';
 
@@ -271,24 +273,7 @@ const COLUMNS: Column[] = [
     'The theoretical sensitivity to heterozygous SNPs on the targets, from the unfiltered depth and base-quality distributions.',
   ),
   double('HET_SNP_Q', 'HET_SNP_SENSITIVITY as a Phred-scaled score, -10 log10(1 - sensitivity), rounded.'),
-  {
-    name: 'SAMPLE',
-    kind: 'text',
-    riker: null,
-    description: "The sample the row is for; empty: all reads (the only level written). Not in riker's layout.",
-  },
-  {
-    name: 'LIBRARY',
-    kind: 'text',
-    riker: null,
-    description: "The library the row is for; empty: all reads (the only level written). Not in riker's layout.",
-  },
-  {
-    name: 'READ_GROUP',
-    kind: 'text',
-    riker: null,
-    description: "The read group the row is for; empty: all reads (the only level written). Not in riker's layout.",
-  },
+  ...UNIT_COLUMNS,
 ];
 
 /**
@@ -493,8 +478,7 @@ class HybcapCollector implements Collector<HybcapPartial> {
   private nextTarget = 0;
   private nextBait = 0;
   private records = 0;
-  private lastRefId = -1;
-  private lastPos = -1;
+  private readonly order: CoordinateOrder;
   private ended = false;
 
   constructor(
@@ -504,6 +488,7 @@ class HybcapCollector implements Collector<HybcapPartial> {
     private readonly region: CollectorRegion | undefined,
     private readonly input: string,
   ) {
+    this.order = new CoordinateOrder(header, input, 'target coverage');
     this.targets = readIntervalSet(options.targets!, header, 'target');
     this.baits = readIntervalSet(options.baits!, header, 'bait');
     // BAIT_SET: the bait file's name up to its first '.', as Picard names it when BAIT_SET_NAME is not given.
@@ -561,14 +546,7 @@ class HybcapCollector implements Collector<HybcapPartial> {
       if (!duplicate) c.pfUqBasesAligned += aligned;
     }
     if (unmapped || refId < 0) return;
-    if (refId < this.lastRefId || (refId === this.lastRefId && pos < this.lastPos))
-      throw new HtsError(
-        `the input is not coordinate-sorted: ${record.readName} at ${this.header.references[refId]!.name}:${pos + 1} comes after ${this.header.references[this.lastRefId]!.name}:${this.lastPos + 1}; target coverage needs a coordinate-sorted BAM (samtools sort)`,
-        this.input,
-        `record ${this.records}`,
-      );
-    this.lastRefId = refId;
-    this.lastPos = pos;
+    this.order.check(record, refId, pos, this.records);
     this.finishTargetsBefore(refId, pos);
 
     // The read's span as htsjdk's overlap detectors see it: 1-based [pos + 1, pos + reference length], from the CIGAR

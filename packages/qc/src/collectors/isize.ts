@@ -20,6 +20,7 @@ import {
   type MetricsOutput,
   type Row,
 } from '../collector.js';
+import { UNIT_COLUMNS } from '../unit-columns.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
 
 // hts's flag bits as module constants: the tests per record below compare with a plain number
@@ -148,24 +149,7 @@ const COLUMNS: Column[] = [
     riker: null,
     description: `The width of the narrowest window of insert sizes centred on the median that holds at least ${w}% of the pairs (Picard layout only).`,
   })),
-  {
-    name: 'SAMPLE',
-    kind: 'text',
-    riker: null,
-    description: 'The sample the row applies to; empty: all reads (Picard layout only).',
-  },
-  {
-    name: 'LIBRARY',
-    kind: 'text',
-    riker: null,
-    description: 'The library the row applies to; empty: accumulated at the sample level or above (Picard layout only).',
-  },
-  {
-    name: 'READ_GROUP',
-    kind: 'text',
-    riker: null,
-    description: 'The read group the row applies to; empty: accumulated at the library level or above (Picard layout only).',
-  },
+  ...UNIT_COLUMNS,
 ];
 
 /** The histogram's key column, in both layouts. */

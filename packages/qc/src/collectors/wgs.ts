@@ -33,6 +33,7 @@ import {
 } from '../collector.js';
 import { Histogram } from '../histogram.js';
 import { readIntervalSet } from '../interval-set.js';
+import { CoordinateOrder } from '../coordinate-order.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { hetSnpSensitivity, normalised, phredOfError, SAMPLE_SIZE_OPTION } from '../theoretical-sensitivity.js';
 import { alignedBases } from '../aligned-bases.js';
@@ -312,8 +313,7 @@ class WgsCollector implements Collector<WgsPartial> {
    */
   private open = new Map<string, number[]>();
   private openSince = 0;
-  private lastRefId = -1;
-  private lastPos = -1;
+  private readonly order: CoordinateOrder;
   /** --intervals by contig, [start, end) pairs flat, merged and sorted. */
   private readonly intervalsByContig: number[][] | undefined;
   /** Picard stops reading at the first unplaced record that passes its filters (AbstractLocusIterator.next). */
@@ -328,6 +328,7 @@ class WgsCollector implements Collector<WgsPartial> {
     private readonly region: CollectorRegion | undefined,
     private readonly input: string,
   ) {
+    this.order = new CoordinateOrder(header, input, 'coverage');
     this.cap = options.coverageCap;
     this.accumulationCap = Math.max(LOCUS_ACCUMULATION_CAP, options.coverageCap);
     this.depthHistogram = new Float64Array(this.cap + 1);
@@ -376,20 +377,8 @@ class WgsCollector implements Collector<WgsPartial> {
       return;
     }
     if (flag & (FLAG_UNMAPPED | FLAG_QC_FAIL)) return;
-    if (refId < this.lastRefId || (refId === this.lastRefId && pos < this.lastPos))
-      throw new HtsError(
-        `the input is not coordinate-sorted: ${record.readName} at ${this.header.references[refId]!.name}:${pos + 1} comes after ${this.header.references[this.lastRefId]!.name}:${this.lastPos + 1}; coverage needs a coordinate-sorted BAM (samtools sort)`,
-        this.input,
-        `record ${this.records}`,
-      );
-    this.lastRefId = refId;
-    this.lastPos = pos;
-    if (!record.hasQualities)
-      throw new HtsError(
-        `read ${record.readName} has no base qualities ('*'): coverage metrics need them (Picard fails on such reads too)`,
-        this.input,
-        `record ${this.records}`,
-      );
+    this.order.check(record, refId, pos, this.records);
+    this.order.requireQualities(record, this.records);
     this.advanceTo(refId, pos);
     // htsjdk has emitted every locus before pos - 1 when this read comes: the first locus it still holds is the head.
     const empty = this.accumulatorEnd <= pos - 1;

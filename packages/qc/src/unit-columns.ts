@@ -1,0 +1,23 @@
+/** The SAMPLE, LIBRARY and READ_GROUP columns Picard's multi-level metrics end with (METRIC_ACCUMULATION_LEVEL). */
+import type { Column } from './collector.js';
+
+export const UNIT_COLUMNS: Column[] = [
+  {
+    name: 'SAMPLE',
+    kind: 'text',
+    riker: null,
+    description: "The sample the row is for; empty: all reads (the only level written). Picard's layout only.",
+  },
+  {
+    name: 'LIBRARY',
+    kind: 'text',
+    riker: null,
+    description: "The library the row is for; empty: all reads (the only level written). Picard's layout only.",
+  },
+  {
+    name: 'READ_GROUP',
+    kind: 'text',
+    riker: null,
+    description: "The read group the row is for; empty: all reads (the only level written). Picard's layout only.",
+  },
+];
