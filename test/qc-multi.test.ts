@@ -55,12 +55,15 @@ describe('collect-multi and collect-merge', () => {
   /** hybcap's intervals: standalone flags, and collect-multi's. */
   let hybcap: string[];
   let multiFlags: string[];
-  const toolFlags = (tool: string): string[] => (tool === 'hybcap' ? hybcap : []);
+  /** error's directives here: each calculator, read- and base-level, a composite (all 32 stratifiers: qc-error.test.ts). */
+  const errorMetrics =
+    'ERROR,ERROR:CYCLE,ERROR:READ_ORDINALITY:HOMOPOLYMER,OVERLAPPING_ERROR:BASE_QUALITY,INDEL_ERROR,INDEL_ERROR:READ_GROUP';
+  const toolFlags = (tool: string): string[] => (tool === 'hybcap' ? hybcap : tool === 'error' ? ['--metrics', errorMetrics] : []);
   beforeAll(async () => {
     qc = await qcData();
     const { targets, baits } = writeHybcapIntervals(qc.fasta, tempDir());
     hybcap = ['--targets', targets, '--baits', baits];
-    multiFlags = ['--hybcap::targets', targets, '--hybcap::baits', baits];
+    multiFlags = ['--hybcap::targets', targets, '--hybcap::baits', baits, '--error::metrics', errorMetrics];
   });
 
   for (const format of ['riker', 'picard']) {
