@@ -1,7 +1,8 @@
 /**
  * MultiQC reads shoal's `--format picard` files as Picard's: its Picard modules find a file's sample in the INPUT=
  * token of the command-line header line, which shoal writes as Picard does. Live where MultiQC 1.14 (Debian `multiqc`)
- * is installed; skipped with the reason otherwise.
+ * is installed; skipped with the reason otherwise. MultiQC 1.14 has no module for CollectSamErrorMetrics (its
+ * modules/picard reads none of its classes): error's files are in the run, and must not disturb the rest.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
