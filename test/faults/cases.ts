@@ -1406,6 +1406,8 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
       ['collect-error', '--metrics', 'ERROR,ERROR:ALL', /--metrics: 'ERROR:ALL' repeats another directive \(both write error_by_all\)/],
       ['collect-error', '--metrics', 'MISMATCH:CYCLE', /a directive starts with ERROR, OVERLAPPING_ERROR or INDEL_ERROR, not 'MISMATCH'/],
       ['collect-error', '--location-bin-size', '0', /location-bin-size.*from 1/],
+      ['collect-alignment', '--accumulation-level', 'ALL_READS,LANE', /--accumulation-level: 'LANE' is not a level/],
+      ['collect-alignment', '--accumulation-level', 'SAMPLE', /--accumulation-level: the levels must include ALL_READS/],
       ['collect-multi', '--error::min-bq', '-1', /min-bq.*from 0 to 126/],
       ['collect-multi', '--wgs::min-mapq', '-1', /min-mapq.*from 0 to 255/],
       ['collect-hybcap', '--near-distance', '-1', /near-distance.*whole number from 0/],

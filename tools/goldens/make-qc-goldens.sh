@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the Picard golden outputs the QC collector tests compare against.
-# Needs Picard 2.27.5 (Debian: apt-get install picard-tools) and a built workspace (npm ci).
+# Needs Picard 2.27.5 and samtools (Debian: apt-get install picard-tools samtools) and a built workspace (npm ci).
 # Input: the QC data set made by our simulator (deterministic): tools/dist/make-data.js qc.
 # Each golden is the metrics file Picard wrote, from "## METRICS CLASS" (or "## HISTOGRAM") on; the
 # header lines above it hold the command line and the date. Exact commands:
@@ -32,5 +32,14 @@ picard CollectAlignmentSummaryMetrics I="$work/qc.bam" O="$work/asm300.txt" R="$
 strip "$work/asm300.txt" "$out/alignment.max_insert_size_300.alignment_summary_metrics"
 picard CollectAlignmentSummaryMetrics I="$work/qc.bam" O="$work/asmNoRef.txt"
 strip "$work/asmNoRef.txt" "$out/alignment.no_reference.alignment_summary_metrics"
+# Per sample, library and read group (three read groups in two libraries): as written (no PU, so Picard's READ_GROUP
+# level holds an empty unit and an 'unknown' one), and with PU:unit<ID> added to each @RG (samtools reheader).
+levels="METRIC_ACCUMULATION_LEVEL=ALL_READS METRIC_ACCUMULATION_LEVEL=SAMPLE METRIC_ACCUMULATION_LEVEL=LIBRARY METRIC_ACCUMULATION_LEVEL=READ_GROUP"
+picard CollectAlignmentSummaryMetrics I="$work/qc.bam" O="$work/asmLevels.txt" R="$work/qc.fa" $levels
+strip "$work/asmLevels.txt" "$out/alignment.levels.alignment_summary_metrics"
+samtools view -H "$work/qc.bam" | sed 's/^@RG\tID:\([^\t]*\)\(.*\)$/@RG\tID:\1\2\tPU:unit\1/' > "$work/pu.header"
+samtools reheader "$work/pu.header" "$work/qc.bam" > "$work/qcpu.bam"
+picard CollectAlignmentSummaryMetrics I="$work/qcpu.bam" O="$work/asmLevelsPu.txt" R="$work/qc.fa" $levels
+strip "$work/asmLevelsPu.txt" "$out/alignment.levels_pu.alignment_summary_metrics"
 dpkg-query -W -f '${Package} ${Version}\n' picard-tools libhtsjdk-java > "$out/picard-version.txt"
 echo "QC goldens written to $out"

@@ -94,6 +94,7 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--include-duplicates': 'count duplicates too',
   '--min-frac': 'report an orientation holding at least this fraction of pairs (Picard MINIMUM_PCT)',
   '--min-bq': 'minimum base quality',
+  '--accumulation-level': 'rows per sample, library and read group too (Picard METRIC_ACCUMULATION_LEVEL)',
   '--vcf': 'known variant sites, VCF or VCF.gz: their loci are skipped (Picard VCF)',
   '--prior-q': 'the prior error, phred-scaled, in the Q columns (Picard PRIOR_Q)',
   '--long-homopolymer': 'shortest homopolymer called long (Picard LONG_HOMOPOLYMER)',

@@ -43,6 +43,8 @@ export interface MetricsTable {
   rows: Row[];
   /** riker's columns (Picard names), in riker's order, when it differs from Picard's. */
   rikerOrder?: string[];
+  /** Rows after `rows` in Picard's layout only: per sample, library and read group (METRIC_ACCUMULATION_LEVEL). */
+  picardOnlyRows?: Row[];
 }
 
 export interface HistogramTable {

@@ -95,7 +95,7 @@ export function renderOutputs(
       // htsjdk MetricsFile.write: headers, the metrics section, the histogram section, each
       // followed by one blank line even when empty; a histogram without bins is not written.
       if (output.table && output.metricsClass && !(output.picardOmitsEmptyTable && output.table.rows.length === 0)) {
-        const rows = output.table.rows;
+        const rows = [...output.table.rows, ...(output.table.picardOnlyRows ?? [])];
         const columns = output.table.columns.filter((c) => c.picard !== false);
         lines.push(
           `## METRICS CLASS\t${output.metricsClass}`,

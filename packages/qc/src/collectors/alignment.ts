@@ -70,6 +70,7 @@ import {
   type Row,
 } from '../collector.js';
 import { UNIT_COLUMNS } from '../unit-columns.js';
+import { MultiLevelCollector, parseAccumulationLevels, type LevelsPartial } from '../levels.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
 import { ReferenceWindow } from '../reference-window.js';
 
@@ -112,6 +113,8 @@ export interface AlignmentOptions {
   alignedLengthOverAlignedReads: boolean;
   /** riker's rule: improper pairs need the mate mapped. */
   improperPairsNeedMappedMate: boolean;
+  /** Picard METRIC_ACCUMULATION_LEVEL, comma-separated (unset: ALL_READS). */
+  accumulationLevel: string | undefined;
 }
 
 /** riker's flags, Picard's defaults. */
@@ -149,6 +152,15 @@ export const ALIGNMENT_OPTIONS = [
     description: "riker's rule: count improper pairs only with the mate mapped (Picard counts mate-unmapped reads too)",
     type: 'boolean',
     defaultValue: false,
+  },
+  {
+    key: 'accumulationLevel',
+    flag: 'accumulation-level',
+    description:
+      "rows per ALL_READS, SAMPLE, LIBRARY, READ_GROUP (the read group's PU), comma-separated (Picard METRIC_ACCUMULATION_LEVEL; Picard layout)",
+    type: 'string',
+    defaultValue: undefined,
+    argument: 'levels',
   },
 ] as const satisfies readonly CollectorOption<keyof AlignmentOptions>[];
 
@@ -938,7 +950,7 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
   }
 }
 
-export const alignmentCollector: CollectorFactory<AlignmentPartial> = {
+export const alignmentCollector: CollectorFactory<AlignmentPartial | LevelsPartial> = {
   name: 'alignment',
   // Picard runs without R=: mismatch-based columns are then 0.
   needsReference: false,
@@ -957,9 +969,19 @@ export const alignmentCollector: CollectorFactory<AlignmentPartial> = {
       columns: READ_LENGTH_HISTOGRAM_COLUMNS,
     },
   ],
+  usageProblem({ options }) {
+    try {
+      parseAccumulationLevels((options.alignment as Partial<AlignmentOptions> | undefined)?.accumulationLevel);
+    } catch (error) {
+      return `--accumulation-level: ${(error as Error).message}`;
+    }
+    return undefined;
+  },
   create(context: CollectorContext) {
     const options = { ...ALIGNMENT_DEFAULTS, ...(context.options.alignment as Partial<AlignmentOptions> | undefined) };
-    return new AlignmentCollector(options, context.header, context.reference);
+    const levels = parseAccumulationLevels(options.accumulationLevel);
+    const make = (): AlignmentCollector => new AlignmentCollector(options, context.header, context.reference);
+    return levels.length === 1 ? make() : new MultiLevelCollector(levels, context.header, make);
   },
 };
 
