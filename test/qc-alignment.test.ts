@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTORS } from '@shoal/qc';
-import { metricsBody, qcData, readGolden, tempDir, expectMergeEqualsOnePass, runCollect, runTool } from './helpers.js';
+import { metricsBody, qcData, readGolden, tempDir, expectMergeEqualsOnePass, runCollect } from './helpers.js';
 
 /**
  * Space-separated fields → TSV (the pasted SAM and Picard text below; trailing spaces are empty
@@ -365,77 +365,5 @@ describe('collect-alignment on reads whose span is far longer than their bases',
     expect(field('PF_ALIGNED_BASES')).toBe('400');
     // Six substitutions in 400 aligned bases, each found in the block it lies in.
     expect(field('PF_MISMATCH_RATE')).toBe('0.015');
-  });
-});
-
-describe('collect-alignment --accumulation-level (Picard METRIC_ACCUMULATION_LEVEL)', () => {
-  const levels = ['--accumulation-level', 'ALL_READS,SAMPLE,LIBRARY,READ_GROUP'];
-
-  it('writes the rows per sample, library and read group as Picard, read groups without PU included', async () => {
-    const qc = await qcData();
-    const dir = tempDir();
-    const result = runCollect('collect-alignment', [
-      '-i',
-      qc.bam,
-      '-r',
-      qc.fasta,
-      '-o',
-      path.join(dir, 'out'),
-      '--format',
-      'picard',
-      ...levels,
-    ]);
-    expect(result.status, result.stderr).toBe(0);
-    const body = metricsBody(fs.readFileSync(path.join(dir, 'out.alignment_summary_metrics'), 'utf8'));
-    expect(body).toBe(readGolden('qc/alignment.levels.alignment_summary_metrics'));
-    // riker's layout pools all reads, as riker does: the same file as without levels.
-    for (const extra of [levels, []]) {
-      const prefix = path.join(dir, `riker${extra.length}`);
-      expect(runCollect('collect-alignment', ['-i', qc.bam, '-r', qc.fasta, '-o', prefix, ...extra]).status).toBe(0);
-    }
-    expect(fs.readFileSync(path.join(dir, 'riker2.alignment-metrics.txt'), 'utf8')).toBe(
-      fs.readFileSync(path.join(dir, 'riker0.alignment-metrics.txt'), 'utf8'),
-    );
-  });
-
-  it('keys the READ_GROUP level on PU, and merges the partial states of two halves of the reads into the same rows', async () => {
-    const qc = await qcData();
-    const dir = tempDir();
-    // The qc BAM with PU:unit<ID> on each read group (the golden script's samtools reheader), through NDJSON.
-    const ndjson = runTool('bam2ndjson', [qc.bam]);
-    expect(ndjson.status, ndjson.stderr).toBe(0);
-    const [headerLine, ...records] = ndjson.stdout.split('\n');
-    const header = JSON.parse(headerLine!) as { readGroups: Record<string, string>[]; text: string };
-    header.readGroups = header.readGroups.map((group) => ({ ...group, PU: `unit${group.ID}` }));
-    header.text = header.text.replace(/^(@RG\tID:([^\t\n]*)[^\n]*)$/gm, '$1\tPU:unit$2');
-    const input = [JSON.stringify(header), ...records].join('\n');
-    const result = runCollect(
-      'collect-alignment',
-      ['-i', '-', '-r', qc.fasta, '-o', path.join(dir, 'pu'), '--format', 'picard', ...levels],
-      input,
-    );
-    expect(result.status, result.stderr).toBe(0);
-    const golden = readGolden('qc/alignment.levels_pu.alignment_summary_metrics');
-    expect(metricsBody(fs.readFileSync(path.join(dir, 'pu.alignment_summary_metrics'), 'utf8'))).toBe(golden);
-    // Halves of the reads as partial states: the per-read-group children merge too.
-    const half = (part: number): string => [JSON.stringify(header), ...records.filter((_, i) => i % 2 === part)].join('\n');
-    for (const part of [0, 1]) {
-      const shard = runCollect(
-        'collect-alignment',
-        ['-i', '-', '-r', qc.fasta, '--partial', path.join(dir, `h${part}.json`), ...levels],
-        half(part),
-      );
-      expect(shard.status, shard.stderr).toBe(0);
-    }
-    const merged = runCollect('collect-merge', [
-      '-o',
-      path.join(dir, 'merged'),
-      '--format',
-      'picard',
-      path.join(dir, 'h0.json'),
-      path.join(dir, 'h1.json'),
-    ]);
-    expect(merged.status, merged.stderr).toBe(0);
-    expect(metricsBody(fs.readFileSync(path.join(dir, 'merged.alignment_summary_metrics'), 'utf8'))).toBe(golden);
   });
 });

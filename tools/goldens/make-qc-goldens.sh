@@ -41,5 +41,9 @@ samtools view -H "$work/qc.bam" | sed 's/^@RG\tID:\([^\t]*\)\(.*\)$/@RG\tID:\1\2
 samtools reheader "$work/pu.header" "$work/qc.bam" > "$work/qcpu.bam"
 picard CollectAlignmentSummaryMetrics I="$work/qcpu.bam" O="$work/asmLevelsPu.txt" R="$work/qc.fa" $levels
 strip "$work/asmLevelsPu.txt" "$out/alignment.levels_pu.alignment_summary_metrics"
+picard CollectInsertSizeMetrics I="$work/qc.bam" O="$work/isizeLevels.txt" H="$work/isizeLevels.pdf" $levels
+strip "$work/isizeLevels.txt" "$out/isize.levels.insert_size_metrics"
+picard CollectInsertSizeMetrics I="$work/qcpu.bam" O="$work/isizeLevelsPu.txt" H="$work/isizeLevelsPu.pdf" $levels
+strip "$work/isizeLevelsPu.txt" "$out/isize.levels_pu.insert_size_metrics"
 dpkg-query -W -f '${Package} ${Version}\n' picard-tools libhtsjdk-java > "$out/picard-version.txt"
 echo "QC goldens written to $out"

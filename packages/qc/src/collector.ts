@@ -75,6 +75,11 @@ export interface MetricsOutput {
    */
   rikerSuffix: string;
   rikerHistogramSuffix?: string;
+  /**
+   * Picard's layout's histogram when it differs from `histogram` (METRIC_ACCUMULATION_LEVEL adds a column per sample,
+   * library and read group; riker's layout keeps the all-reads histogram).
+   */
+  picardHistogram?: HistogramTable;
   /** Written in this layout only (CollectSamErrorMetrics writes a file per directive, riker one per calculator). */
   only?: 'riker' | 'picard';
   /** Picard writes no `## METRICS CLASS` section at all when the table has no rows (CollectGcBiasMetrics without aligned reads). */

@@ -11,7 +11,7 @@
  * merge), so levels cost one more accept per record, not one per level.
  */
 import { headerLines, type BamHeader, type BamRecordView } from '@shoal/hts';
-import type { Collector, MetricsOutput, Row } from './collector.js';
+import type { Collector, HistogramTable, MetricsOutput, Row } from './collector.js';
 
 export const ACCUMULATION_LEVELS = ['ALL_READS', 'SAMPLE', 'LIBRARY', 'READ_GROUP'] as const;
 export type AccumulationLevel = (typeof ACCUMULATION_LEVELS)[number];
@@ -28,6 +28,27 @@ export function parseAccumulationLevels(text: string | undefined): AccumulationL
   // Picard computes the read-length histogram on all reads only, and writes none without ALL_READS.
   if (!levels.has('ALL_READS')) throw new RangeError('the levels must include ALL_READS (the histograms are over all reads)');
   return ACCUMULATION_LEVELS.filter((level) => levels.has(level));
+}
+
+/** The flag of every collector Picard gives METRIC_ACCUMULATION_LEVEL. */
+export const ACCUMULATION_LEVEL_OPTION = {
+  key: 'accumulationLevel',
+  flag: 'accumulation-level',
+  description:
+    "rows per ALL_READS, SAMPLE, LIBRARY, READ_GROUP (the read group's PU), comma-separated (Picard METRIC_ACCUMULATION_LEVEL; Picard layout)",
+  type: 'string',
+  defaultValue: undefined,
+  argument: 'levels',
+} as const;
+
+/** The usage message for a bad --accumulation-level, or undefined. */
+export function accumulationLevelProblem(text: string | undefined): string | undefined {
+  try {
+    parseAccumulationLevels(text);
+    return undefined;
+  } catch (error) {
+    return `--accumulation-level: ${(error as Error).message}`;
+  }
 }
 
 interface ReadGroup {
@@ -54,10 +75,15 @@ export class MultiLevelCollector implements Collector<LevelsPartial> {
   private readonly readGroups: ReadGroup[];
   private readonly known: Set<string>;
 
+  /**
+   * `unitHistograms`: each unit's histogram columns join the Picard file's histogram (CollectInsertSizeMetrics); else
+   * the histogram stays over all reads (CollectAlignmentSummaryMetrics' read lengths).
+   */
   constructor(
     private readonly levels: AccumulationLevel[],
     header: BamHeader,
     private readonly make: () => Collector,
+    private readonly unitHistograms = false,
   ) {
     this.all = make();
     this.name = this.all.name;
@@ -94,11 +120,30 @@ export class MultiLevelCollector implements Collector<LevelsPartial> {
 
   finish(): MetricsOutput[] {
     const outputs = this.all.finish();
-    const table = outputs[0]?.table;
-    if (table === undefined) return outputs;
+    const output = outputs[0];
+    if (output?.table === undefined) return outputs;
     const rows: Row[] = [];
-    for (const level of this.levels) if (level !== 'ALL_READS') for (const unit of this.units(level)) rows.push(...this.unitRows(unit));
-    table.picardOnlyRows = rows;
+    // Histograms (isize): each unit's columns after all reads', named by the unit (Picard: "<label>.fr_count").
+    const histograms: { prefix: string; histogram: HistogramTable }[] = [];
+    for (const level of this.levels) {
+      if (level === 'ALL_READS') continue;
+      for (const unit of this.units(level)) {
+        const unitOutput = this.unitOutput(unit);
+        const [sample, library, readGroup] = unit.labels;
+        rows.push(
+          ...(unitOutput?.table?.rows ?? []).map((row: Row) => ({
+            ...row,
+            SAMPLE: sample ?? '',
+            LIBRARY: library ?? '',
+            READ_GROUP: readGroup ?? '',
+          })),
+        );
+        if (this.unitHistograms && unitOutput?.histogram !== undefined)
+          histograms.push({ prefix: `${unit.labels[unit.labels.length - 1] ?? 'null'}.`, histogram: unitOutput.histogram });
+      }
+    }
+    output.table.picardOnlyRows = rows;
+    if (output.histogram !== undefined && histograms.length > 0) output.picardHistogram = withUnitColumns(output.histogram, histograms);
     return outputs;
   }
 
@@ -140,19 +185,42 @@ export class MultiLevelCollector implements Collector<LevelsPartial> {
     return list;
   }
 
-  private unitRows(unit: { labels: [string?, string?, string?]; members: string[] }): Row[] {
+  /** A unit's first output: the merge of its read groups' states, finished. */
+  private unitOutput(unit: { labels: [string?, string?, string?]; members: string[] }): MetricsOutput | undefined {
     const collector = this.make();
     for (const member of unit.members) {
       const child = this.children.get(member);
       if (child !== undefined) collector.merge(child.toPartial());
     }
     collector.complete?.();
-    const [sample, library, readGroup] = unit.labels;
-    return (collector.finish()[0]?.table?.rows ?? []).map((row) => ({
-      ...row,
-      SAMPLE: sample ?? '',
-      LIBRARY: library ?? '',
-      READ_GROUP: readGroup ?? '',
-    }));
+    return collector.finish()[0];
   }
+}
+
+/** The all-reads histogram with each unit's columns after it (renamed from All_Reads.), rows over every key. */
+function withUnitColumns(all: HistogramTable, units: { prefix: string; histogram: HistogramTable }[]): HistogramTable {
+  const columns = [...all.columns];
+  const byKey = new Map<number, number[]>();
+  const tables = [{ prefix: undefined as string | undefined, histogram: all }, ...units];
+  let width = 0;
+  for (const { prefix, histogram } of tables) {
+    const kept = histogram.columns.flatMap((name, i) => (i === 0 || name === null ? [] : [i]));
+    if (prefix !== undefined) for (const i of kept) columns.push(histogram.columns[i]!.replace(/^All_Reads\./, prefix));
+    for (const row of histogram.rows) {
+      let values = byKey.get(row[0]!);
+      if (values === undefined) byKey.set(row[0]!, (values = []));
+      kept.forEach((i, k) => (values![width + k] = row[i]!));
+    }
+    width += kept.length;
+  }
+  const keys = [...byKey.keys()].sort((a, b) => a - b);
+  return {
+    keyType: all.keyType,
+    columns,
+    rikerColumns: columns.map(() => null),
+    rows: keys.map((key) => {
+      const values = byKey.get(key)!;
+      return [key, ...Array.from({ length: width }, (_, i) => values[i] ?? 0)];
+    }),
+  };
 }

@@ -104,8 +104,8 @@ export function renderOutputs(
         );
       }
       lines.push('');
-      if (output.histogram && output.histogram.rows.length > 0) {
-        const { histogram } = output;
+      const histogram = output.picardHistogram ?? output.histogram;
+      if (histogram && histogram.rows.length > 0) {
         const kept = histogram.columns.flatMap((name, i) => (name === null ? [] : [i]));
         lines.push(
           `## HISTOGRAM\t${histogram.keyType}`,

@@ -70,7 +70,13 @@ import {
   type Row,
 } from '../collector.js';
 import { UNIT_COLUMNS } from '../unit-columns.js';
-import { MultiLevelCollector, parseAccumulationLevels, type LevelsPartial } from '../levels.js';
+import {
+  ACCUMULATION_LEVEL_OPTION,
+  accumulationLevelProblem,
+  MultiLevelCollector,
+  parseAccumulationLevels,
+  type LevelsPartial,
+} from '../levels.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
 import { ReferenceWindow } from '../reference-window.js';
 
@@ -153,15 +159,7 @@ export const ALIGNMENT_OPTIONS = [
     type: 'boolean',
     defaultValue: false,
   },
-  {
-    key: 'accumulationLevel',
-    flag: 'accumulation-level',
-    description:
-      "rows per ALL_READS, SAMPLE, LIBRARY, READ_GROUP (the read group's PU), comma-separated (Picard METRIC_ACCUMULATION_LEVEL; Picard layout)",
-    type: 'string',
-    defaultValue: undefined,
-    argument: 'levels',
-  },
+  ACCUMULATION_LEVEL_OPTION,
 ] as const satisfies readonly CollectorOption<keyof AlignmentOptions>[];
 
 export const ALIGNMENT_DEFAULTS: AlignmentOptions = {
@@ -969,14 +967,7 @@ export const alignmentCollector: CollectorFactory<AlignmentPartial | LevelsParti
       columns: READ_LENGTH_HISTOGRAM_COLUMNS,
     },
   ],
-  usageProblem({ options }) {
-    try {
-      parseAccumulationLevels((options.alignment as Partial<AlignmentOptions> | undefined)?.accumulationLevel);
-    } catch (error) {
-      return `--accumulation-level: ${(error as Error).message}`;
-    }
-    return undefined;
-  },
+  usageProblem: ({ options }) => accumulationLevelProblem((options.alignment as Partial<AlignmentOptions> | undefined)?.accumulationLevel),
   create(context: CollectorContext) {
     const options = { ...ALIGNMENT_DEFAULTS, ...(context.options.alignment as Partial<AlignmentOptions> | undefined) };
     const levels = parseAccumulationLevels(options.accumulationLevel);

@@ -21,6 +21,13 @@ import {
   type Row,
 } from '../collector.js';
 import { UNIT_COLUMNS } from '../unit-columns.js';
+import {
+  ACCUMULATION_LEVEL_OPTION,
+  accumulationLevelProblem,
+  MultiLevelCollector,
+  parseAccumulationLevels,
+  type LevelsPartial,
+} from '../levels.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
 
 // hts's flag bits as module constants: the tests per record below compare with a plain number
@@ -43,6 +50,8 @@ export interface IsizeOptions {
   deviations: number;
   /** riker's rule: drop QC-fail reads (Picard keeps them). */
   excludeQcFail: boolean;
+  /** Picard METRIC_ACCUMULATION_LEVEL, comma-separated (unset: ALL_READS). */
+  accumulationLevel: string | undefined;
 }
 
 /** riker's flags, Picard's defaults. */
@@ -79,6 +88,7 @@ export const ISIZE_OPTIONS = [
     type: 'boolean',
     defaultValue: false,
   },
+  ACCUMULATION_LEVEL_OPTION,
 ] as const satisfies readonly CollectorOption<keyof IsizeOptions>[];
 
 export const ISIZE_DEFAULTS: IsizeOptions = optionDefaults(ISIZE_OPTIONS);
@@ -332,7 +342,7 @@ export function widthsAroundMedian(bins: readonly [number, number][], median: nu
   return widths;
 }
 
-export const isizeCollector: CollectorFactory<IsizePartial> = {
+export const isizeCollector: CollectorFactory<IsizePartial | LevelsPartial> = {
   name: 'isize',
   needsReference: false,
   options: ISIZE_OPTIONS,
@@ -351,7 +361,11 @@ export const isizeCollector: CollectorFactory<IsizePartial> = {
       columns: HISTOGRAM_COLUMNS,
     },
   ],
+  usageProblem: ({ options }) => accumulationLevelProblem((options.isize as Partial<IsizeOptions> | undefined)?.accumulationLevel),
   create(context: CollectorContext) {
-    return new IsizeCollector({ ...ISIZE_DEFAULTS, ...(context.options.isize as Partial<IsizeOptions> | undefined) });
+    const options = { ...ISIZE_DEFAULTS, ...(context.options.isize as Partial<IsizeOptions> | undefined) };
+    const levels = parseAccumulationLevels(options.accumulationLevel);
+    const make = (): IsizeCollector => new IsizeCollector(options);
+    return levels.length === 1 ? make() : new MultiLevelCollector(levels, context.header, make, true);
   },
 };
