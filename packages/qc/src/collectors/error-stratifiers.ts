@@ -77,7 +77,7 @@ export interface StratifierPart {
   kind: PartKind;
   /** Enum names by ordinal, for kind 'enum'. */
   names?: readonly string[];
-  /** Bits a value of this part needs when keys are packed into one number (0: never packed). */
+  /** The value's width in bits (a padded context holds bits / 8 letters). */
   bits: number;
   /**
    * The values a directive's lookup table indexes directly (0 .. fastRadix - 1 after FAST_INDEX's mapping); others go
@@ -254,8 +254,8 @@ const CYCLE_BIN = ['QUINTILE_1', 'QUINTILE_2', 'QUINTILE_3', 'QUINTILE_4', 'QUIN
 const HOMOPOLYMER_SCALE = ['SHORT_HOMOPOLYMER', 'LONG_HOMOPOLYMER'] as const;
 const CONSENSUS = ['SIMPLEX_SINGLETON', 'SIMPLEX_CONSENSUS', 'DUPLEX_SINGLETON', 'DUPLEX_CONSENSUS', 'UNKNOWN'] as const;
 
-const INT_BITS = 32; // Java int values, offset by 2^31 when packed
-/** Distinct values of a text part a packed key holds (interned); more fall back to text keys. */
+const INT_BITS = 32; // Java int values
+/** A text part's width (its values are strings; only a context's width is read). */
 const TEXT_BITS = 16;
 const part = (
   kind: PartKind,
