@@ -65,7 +65,7 @@ export function addCommonOptions(program: Command): void {
     .option('--partial <file>', 'write the mergeable partial state to <file> instead of metrics (combine with collect-merge)')
     .option(
       '--by-region',
-      'read an indexed BAM as genome regions on --threads worker threads for wgs and hybcap (slower on genomes of many contigs)',
+      'read an indexed BAM as genome regions on --threads worker threads for wgs, hybcap and error (slower on genomes of many contigs)',
     )
     .addOption(quietOption());
   for (const option of progressOptions()) program.addOption(option);
