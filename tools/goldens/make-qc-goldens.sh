@@ -45,5 +45,23 @@ picard CollectInsertSizeMetrics I="$work/qc.bam" O="$work/isizeLevels.txt" H="$w
 strip "$work/isizeLevels.txt" "$out/isize.levels.insert_size_metrics"
 picard CollectInsertSizeMetrics I="$work/qcpu.bam" O="$work/isizeLevelsPu.txt" H="$work/isizeLevelsPu.pdf" $levels
 strip "$work/isizeLevelsPu.txt" "$out/isize.levels_pu.insert_size_metrics"
+# GC bias and hybrid selection at every level, with and without PU. CollectGcBiasMetrics calls R after writing its
+# metrics: a stand-in Rscript that exits 0 goes first on PATH. The targets and baits for the qc reference come from
+# tools/goldens/make-hybcap-intervals.py (committed as test/fixtures/hybcap/qc.*.interval_list); SAMPLE_SIZE=1000 keeps each
+# unit's HET_SNP_SENSITIVITY (sampled, ~0.5 s per unit at 10000) quick in the tests.
+mkdir -p "$work/bin" && printf '#!/bin/sh\nexit 0\n' > "$work/bin/Rscript" && chmod +x "$work/bin/Rscript"
+samtools view -H "$work/qc.bam" > "$work/qc.header.sam"
+python3 tools/goldens/make-hybcap-intervals.py "$work/qc.header.sam" test/fixtures/hybcap qc
+rm -f test/fixtures/hybcap/qc.*.bed
+samtools faidx "$work/qc.fa"
+for bam in qc qcpu; do
+  suffix=$([ "$bam" = qc ] && echo levels || echo levels_pu)
+  PATH="$work/bin:$PATH" picard CollectGcBiasMetrics I="$work/$bam.bam" O="$work/gcD.txt" S="$work/gcS.txt" CHART="$work/gc.pdf" R="$work/qc.fa" $levels
+  strip "$work/gcD.txt" "$out/gcbias.$suffix.gc_bias.detail_metrics"
+  strip "$work/gcS.txt" "$out/gcbias.$suffix.gc_bias.summary_metrics"
+  picard CollectHsMetrics I="$work/$bam.bam" O="$work/hs.txt" R="$work/qc.fa" TARGET_INTERVALS=test/fixtures/hybcap/qc.targets.interval_list \
+    BAIT_INTERVALS=test/fixtures/hybcap/qc.baits.interval_list SAMPLE_SIZE=1000 $levels
+  strip "$work/hs.txt" "$out/hybcap.$suffix.hs_metrics"
+done
 dpkg-query -W -f '${Package} ${Version}\n' picard-tools libhtsjdk-java > "$out/picard-version.txt"
 echo "QC goldens written to $out"

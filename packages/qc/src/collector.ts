@@ -128,6 +128,11 @@ export interface Collector<Partial = unknown> {
    * (gcbias: the reference's windows) for the run's region, or the whole genome.
    */
   complete?(): void;
+  /**
+   * On a unit's collector of METRIC_ACCUMULATION_LEVEL (levels.ts), before complete(): takes from the collector over all
+   * reads, of the same kind, what does not depend on the reads (gcbias: the reference's windows), so it is counted once.
+   */
+  shareRunState?(all: Collector): void;
   /** A structured-clonable, JSON-safe snapshot of what has been counted. */
   toPartial(): Partial;
   merge(partial: Partial): void;

@@ -7,8 +7,11 @@
  *   LB or PU), goes to a unit `unknown` (its columns all `unknown` down to the level), made when such a read first comes;
  * - a key the header's read groups lack (a read group without PU, say) still makes a unit of its own, from the first
  *   such read group, which no read reaches: Picard writes its empty rows (for alignment, an UNPAIRED row of zeros).
- * One child collector per read group counts the reads; a unit is the merge of its read groups' states (toPartial and
- * merge), so levels cost one more accept per record, not one per level.
+ * Two ways to count a unit, by what the collector's state is:
+ * - `readGroup` (additive counts: alignment, isize, gcbias): one child collector per read group counts the reads, and a
+ *   unit is the merge of its read groups' states (toPartial and merge), so levels cost one more accept per record;
+ * - `unit` (per-locus depth, which does not add up across states of the same loci: hybcap): one child collector per
+ *   unit, as Picard keeps them, so each record goes to one unit per level.
  */
 import { headerLines, type BamHeader, type BamRecordView } from '@shoal/hts';
 import type { Collector, HistogramTable, MetricsOutput, Row } from './collector.js';
@@ -51,6 +54,27 @@ export function accumulationLevelProblem(text: string | undefined): string | und
   }
 }
 
+export type UnitLabels = [sample?: string, library?: string, readGroup?: string];
+
+export interface LevelOptions {
+  /** How a unit is counted (see above); default `readGroup`. */
+  children?: 'readGroup' | 'unit';
+  /** How many of the collector's outputs, from the first, get rows per unit (default 1; gcbias: detail and summary). */
+  tables?: number;
+  /**
+   * What the Picard file's histogram holds: `all` (default) the histogram over all reads (CollectAlignmentSummaryMetrics'
+   * read lengths); `unitColumns` each unit's columns after all reads', named by the unit (CollectInsertSizeMetrics:
+   * "<unit>.fr_count"); `lastRepeated` the last finished unit's columns once for all reads and once per unit
+   * (CollectHsMetrics, whose units share one histogram object, so that every copy holds the sum over all units).
+   */
+  histogram?: 'all' | 'unitColumns' | 'lastRepeated';
+  /** A unit's row as written; default: the row with SAMPLE, LIBRARY and READ_GROUP set from the unit's labels. */
+  label?: (row: Row, level: Exclude<AccumulationLevel, 'ALL_READS'>, labels: UnitLabels) => Row;
+}
+
+/** Makes a collector: `all` counts every read (and writes a run's side files), `unit` counts one unit's or read group's. */
+export type MakeCollector = (role: 'all' | 'unit') => Collector;
+
 interface ReadGroup {
   id: string;
   sample: string | undefined;
@@ -58,13 +82,23 @@ interface ReadGroup {
   platformUnit: string | undefined;
 }
 
+interface Unit {
+  /** The child's key: in `readGroup` mode unused; in `unit` mode the level and the unit's value. */
+  key: string;
+  labels: UnitLabels;
+  /** The read groups (keys of children in `readGroup` mode; NO_READ_GROUP: none known) the unit counts. */
+  members: string[];
+}
+
+type UnitLevel = Exclude<AccumulationLevel, 'ALL_READS'>;
+
 const UNKNOWN = 'unknown';
 /** The child of reads without a known read group. */
 const NO_READ_GROUP = '\u0000';
 
 export interface LevelsPartial {
   all: unknown;
-  /** Read group id (NO_READ_GROUP: none known) → that child's state. */
+  /** Read group id (NO_READ_GROUP: none known), or in `unit` mode a unit's key → that child's state. */
   children: [string, unknown][];
 }
 
@@ -74,30 +108,39 @@ export class MultiLevelCollector implements Collector<LevelsPartial> {
   private readonly children = new Map<string, Collector>();
   private readonly readGroups: ReadGroup[];
   private readonly known: Set<string>;
+  private readonly mode: 'readGroup' | 'unit';
+  private readonly unitLevels: UnitLevel[];
+  /** `unit` mode: a read group id (or NO_READ_GROUP) → its unit's key at each level. */
+  private readonly unitKeysByGroup = new Map<string, string[]>();
 
-  /**
-   * `unitHistograms`: each unit's histogram columns join the Picard file's histogram (CollectInsertSizeMetrics); else
-   * the histogram stays over all reads (CollectAlignmentSummaryMetrics' read lengths).
-   */
   constructor(
     private readonly levels: AccumulationLevel[],
     header: BamHeader,
-    private readonly make: () => Collector,
-    private readonly unitHistograms = false,
+    private readonly make: MakeCollector,
+    private readonly options: LevelOptions = {},
   ) {
-    this.all = make();
+    this.all = make('all');
     this.name = this.all.name;
+    this.mode = options.children ?? 'readGroup';
+    this.unitLevels = levels.filter((level): level is UnitLevel => level !== 'ALL_READS');
     this.readGroups = headerLines(header.text, 'RG')
       .filter((fields) => fields.ID !== undefined)
       .map((fields) => ({ id: fields.ID!, sample: fields.SM, library: fields.LB, platformUnit: fields.PU }));
     this.known = new Set(this.readGroups.map((group) => group.id));
+    if (this.mode === 'unit')
+      for (const group of [...this.readGroups, undefined])
+        this.unitKeysByGroup.set(
+          group?.id ?? NO_READ_GROUP,
+          this.unitLevels.map((level) => unitKey(level, group === undefined ? undefined : keyOf(level, group))),
+        );
   }
 
   accept(record: BamRecordView): void {
     this.all.accept(record);
     const group = record.tag('RG');
     const key = typeof group === 'string' && this.known.has(group) ? group : NO_READ_GROUP;
-    this.child(key).accept(record);
+    if (this.mode === 'readGroup') this.child(key).accept(record);
+    else for (const unit of this.unitKeysByGroup.get(key)!) this.child(unit).accept(record);
   }
 
   end(): void {
@@ -119,49 +162,57 @@ export class MultiLevelCollector implements Collector<LevelsPartial> {
   }
 
   finish(): MetricsOutput[] {
+    // Picard finishes the all-reads unit first, then each level's units in output order (hybcap depends on it).
     const outputs = this.all.finish();
-    const output = outputs[0];
-    if (output?.table === undefined) return outputs;
-    const rows: Row[] = [];
-    // Histograms (isize): each unit's columns after all reads', named by the unit (Picard: "<label>.fr_count").
+    const tables = outputs.slice(0, this.options.tables ?? 1).filter((output) => output.table !== undefined);
+    if (tables.length === 0) return outputs;
+    const rows: Row[][] = tables.map(() => []);
     const histograms: { prefix: string; histogram: HistogramTable }[] = [];
-    for (const level of this.levels) {
-      if (level === 'ALL_READS') continue;
+    const label =
+      this.options.label ??
+      ((row: Row, _level: UnitLevel, [sample, library, readGroup]: UnitLabels): Row => ({
+        ...row,
+        SAMPLE: sample ?? '',
+        LIBRARY: library ?? '',
+        READ_GROUP: readGroup ?? '',
+      }));
+    let last: MetricsOutput | undefined;
+    for (const level of this.unitLevels) {
       for (const unit of this.units(level)) {
-        const unitOutput = this.unitOutput(unit);
-        const [sample, library, readGroup] = unit.labels;
-        rows.push(
-          ...(unitOutput?.table?.rows ?? []).map((row: Row) => ({
-            ...row,
-            SAMPLE: sample ?? '',
-            LIBRARY: library ?? '',
-            READ_GROUP: readGroup ?? '',
-          })),
-        );
-        if (this.unitHistograms && unitOutput?.histogram !== undefined)
-          histograms.push({ prefix: `${unit.labels[unit.labels.length - 1] ?? 'null'}.`, histogram: unitOutput.histogram });
+        const unitOutputs = this.unitOutputs(unit);
+        tables.forEach((_, t) => rows[t]!.push(...(unitOutputs[t]?.table?.rows ?? []).map((row) => label(row, level, unit.labels))));
+        last = unitOutputs[0];
+        if (this.options.histogram === 'unitColumns' && last?.histogram !== undefined)
+          histograms.push({ prefix: `${unit.labels[unit.labels.length - 1] ?? 'null'}.`, histogram: last.histogram });
       }
     }
-    output.table.picardOnlyRows = rows;
-    if (output.histogram !== undefined && histograms.length > 0) output.picardHistogram = withUnitColumns(output.histogram, histograms);
+    tables.forEach((output, t) => (output.table!.picardOnlyRows = rows[t]));
+    const output = outputs[0]!;
+    if (output.histogram !== undefined) {
+      if (this.options.histogram === 'unitColumns' && histograms.length > 0)
+        output.picardHistogram = withUnitColumns(output.histogram, histograms);
+      else if (this.options.histogram === 'lastRepeated' && last?.histogram !== undefined)
+        output.picardHistogram = repeated(last.histogram, 1 + this.unitLevels.reduce((n, level) => n + this.units(level).length, 0));
+    }
     return outputs;
   }
 
   private child(key: string): Collector {
     let child = this.children.get(key);
-    if (child === undefined) this.children.set(key, (child = this.make()));
+    if (child === undefined) this.children.set(key, (child = this.make('unit')));
     return child;
   }
 
-  /** A level's units in Picard's order, each with its labels and the read groups (keys of children) it merges. */
-  private units(level: Exclude<AccumulationLevel, 'ALL_READS'>): { labels: [string?, string?, string?]; members: string[] }[] {
-    const keyOf = (group: ReadGroup): string | undefined =>
-      level === 'SAMPLE' ? group.sample : level === 'LIBRARY' ? group.library : group.platformUnit;
-    const units = new Map<string | undefined, { labels: [string?, string?, string?]; members: string[] }>();
+  /** A level's units in Picard's order, each with its labels and the read groups it counts. */
+  private units(level: UnitLevel): Unit[] {
+    const units = new Map<string | undefined, Unit>();
+    const unknownMembers: string[] = this.children.has(this.unknownChild(level, NO_READ_GROUP)) ? [NO_READ_GROUP] : [];
     for (const group of this.readGroups) {
-      const key = keyOf(group);
-      if (!units.has(key))
-        units.set(key, {
+      const value = keyOf(level, group);
+      if (!units.has(value))
+        units.set(value, {
+          // A header unit without the key's value (no PU) is one no read reaches: Picard writes its empty rows.
+          key: value === undefined ? `${level}\u0002` : unitKey(level, value),
           labels:
             level === 'SAMPLE'
               ? [group.sample]
@@ -171,30 +222,69 @@ export class MultiLevelCollector implements Collector<LevelsPartial> {
           members: [],
         });
       // A read group without the key's value sends its reads to the unknown unit (Picard's acceptRecord).
-      if (key !== undefined) units.get(key)!.members.push(group.id);
+      if (value !== undefined) units.get(value)!.members.push(group.id);
+      else if (this.children.has(this.unknownChild(level, group.id))) unknownMembers.push(group.id);
     }
-    const unknownMembers = [
-      ...(this.children.has(NO_READ_GROUP) ? [NO_READ_GROUP] : []),
-      ...this.readGroups.filter((group) => keyOf(group) === undefined && this.children.has(group.id)).map((group) => group.id),
-    ];
     const list = [...units.values()];
     if (unknownMembers.length > 0) {
       const depth = level === 'SAMPLE' ? 1 : level === 'LIBRARY' ? 2 : 3;
-      list.push({ labels: [UNKNOWN, UNKNOWN, UNKNOWN].slice(0, depth) as [string?, string?, string?], members: unknownMembers });
+      list.push({
+        key: unitKey(level, undefined),
+        labels: [UNKNOWN, UNKNOWN, UNKNOWN].slice(0, depth) as UnitLabels,
+        members: unknownMembers,
+      });
     }
     return list;
   }
 
-  /** A unit's first output: the merge of its read groups' states, finished. */
-  private unitOutput(unit: { labels: [string?, string?, string?]; members: string[] }): MetricsOutput | undefined {
-    const collector = this.make();
-    for (const member of unit.members) {
-      const child = this.children.get(member);
-      if (child !== undefined) collector.merge(child.toPartial());
-    }
-    collector.complete?.();
-    return collector.finish()[0];
+  /** The child whose presence says that the unknown unit of a level has reads from this read group. */
+  private unknownChild(level: UnitLevel, group: string): string {
+    return this.mode === 'readGroup' ? group : unitKey(level, undefined);
   }
+
+  /** A unit's outputs: its child finished (`unit` mode), or the merge of its read groups' states, finished. */
+  private unitOutputs(unit: Unit): MetricsOutput[] {
+    let collector: Collector;
+    if (this.mode === 'unit') {
+      const child = this.children.get(unit.key);
+      if (child !== undefined) collector = child;
+      else {
+        collector = this.make('unit'); // a unit no read reached: Picard writes its empty rows
+        collector.end?.();
+      }
+    } else {
+      collector = this.make('unit');
+      for (const member of unit.members) {
+        const child = this.children.get(member);
+        if (child !== undefined) collector.merge(child.toPartial());
+      }
+    }
+    // What does not depend on the reads (gcbias: the reference's windows) is counted once, for all reads.
+    collector.shareRunState?.(this.all);
+    collector.complete?.();
+    return collector.finish();
+  }
+}
+
+/** The value a level keys a read group on: SM, LB or PU. */
+function keyOf(level: UnitLevel, group: ReadGroup): string | undefined {
+  return level === 'SAMPLE' ? group.sample : level === 'LIBRARY' ? group.library : group.platformUnit;
+}
+
+/** A unit's child key in `unit` mode (undefined value: the level's unknown unit). */
+function unitKey(level: UnitLevel, value: string | undefined): string {
+  return value === undefined ? `${level}\u0000` : `${level}\u0001${value}`;
+}
+
+/** The histogram's value columns `times` times over (CollectHsMetrics: one copy per unit of one shared histogram). */
+function repeated(histogram: HistogramTable, times: number): HistogramTable {
+  const kept = histogram.columns.flatMap((name, i) => (i === 0 || name === null ? [] : [i]));
+  return {
+    keyType: histogram.keyType,
+    columns: [histogram.columns[0]!, ...Array.from({ length: times }, () => kept.map((i) => histogram.columns[i]!)).flat()],
+    rikerColumns: [histogram.columns[0]!, ...Array.from({ length: times * kept.length }, () => null)].map(() => null),
+    rows: histogram.rows.map((row) => [row[0]!, ...Array.from({ length: times }, () => kept.map((i) => row[i]!)).flat()]),
+  };
 }
 
 /** The all-reads histogram with each unit's columns after it (renamed from All_Reads.), rows over every key. */

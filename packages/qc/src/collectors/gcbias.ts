@@ -14,6 +14,9 @@
  *   bases); MEAN_BASE_QUALITY is the Phred of errors / bases (0 without errors), not a mean of qualities.
  * - Reference windows: every start 1 .. L − 101 of every contig, reads or not; more than 4 N skips the window.
  *
+ * Accumulation levels (--accumulation-level): each unit's rows are labelled as Picard labels them, ACCUMULATION_LEVEL
+ * "Sample", "Library" or "Read Group" and only that level's column set; a unit without aligned reads writes no rows.
+ *
  * Merging: the read counts add up; the reference windows do not depend on the reads, so they are counted once per
  * contig (by `complete`, on the instance holding the run's state) and merged as a union, a contig's counts equal in
  * every state that has them.
@@ -30,6 +33,13 @@ import type {
   Row,
 } from '../collector.js';
 import { UNIT_COLUMNS } from '../unit-columns.js';
+import {
+  ACCUMULATION_LEVEL_OPTION,
+  accumulationLevelProblem,
+  MultiLevelCollector,
+  parseAccumulationLevels,
+  type AccumulationLevel,
+} from '../levels.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { NO_CALL_MASK } from '../base-masks.js';
 
@@ -52,7 +62,8 @@ const ACCUMULATION_LEVEL_COLUMN: Column = {
   name: 'ACCUMULATION_LEVEL',
   kind: 'text',
   riker: null,
-  description: "The level the row was accumulated at: always 'All Reads' (METRIC_ACCUMULATION_LEVEL=ALL_READS; Picard layout only).",
+  description:
+    "The level the row was accumulated at: 'All Reads', or with --accumulation-level 'Sample', 'Library' or 'Read Group' (Picard layout only).",
 };
 const READS_USED_COLUMN: Column = {
   name: 'READS_USED',
@@ -165,6 +176,19 @@ export interface GcBiasPartial {
   windows: Record<string, number[]>;
 }
 
+/** Picard's ACCUMULATION_LEVEL label of each level. */
+const LEVEL_LABELS: Record<AccumulationLevel, string> = {
+  ALL_READS: 'All Reads',
+  SAMPLE: 'Sample',
+  LIBRARY: 'Library',
+  READ_GROUP: 'Read Group',
+};
+
+export interface GcBiasOptions {
+  /** Picard METRIC_ACCUMULATION_LEVEL, comma-separated (unset: ALL_READS). */
+  accumulationLevel: string | undefined;
+}
+
 class GcBiasCollector implements Collector<GcBiasPartial> {
   readonly name = 'gcbias';
   private readonly readsByGc = new Float64Array(BINS);
@@ -179,6 +203,7 @@ class GcBiasCollector implements Collector<GcBiasPartial> {
     private readonly header: BamHeader,
     referencePath: string | undefined,
     private readonly region: CollectorRegion | undefined,
+    private readonly levels: AccumulationLevel[],
   ) {
     this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
   }
@@ -256,6 +281,16 @@ class GcBiasCollector implements Collector<GcBiasPartial> {
       } else if (kind === 3) refPos += bases;
     }
     return errors;
+  }
+
+  /** The reader reopens if this instance is later asked for windows (complete). */
+  end(): void {
+    this.reference?.close();
+  }
+
+  shareRunState(all: Collector): void {
+    if (!(all instanceof GcBiasCollector)) throw new Error(`gcbias: cannot share the run state of a ${all.name} collector`);
+    for (const [refId, counts] of all.windows) this.windows.set(refId, counts);
   }
 
   /** Counts the reference windows of the contigs in this run's scope (its region's contig, or every contig). */
@@ -393,7 +428,7 @@ class GcBiasCollector implements Collector<GcBiasPartial> {
       }
       summary.push(row);
     }
-    const program = `CollectGcBiasMetrics SCAN_WINDOW_SIZE=${WINDOW} MINIMUM_GENOME_FRACTION=1.0E-5 IS_BISULFITE_SEQUENCED=false METRIC_ACCUMULATION_LEVEL=[ALL_READS] ALSO_IGNORE_DUPLICATES=false`;
+    const program = `CollectGcBiasMetrics SCAN_WINDOW_SIZE=${WINDOW} MINIMUM_GENOME_FRACTION=1.0E-5 IS_BISULFITE_SEQUENCED=false METRIC_ACCUMULATION_LEVEL=[${this.levels.join(', ')}] ALSO_IGNORE_DUPLICATES=false`;
     return [
       {
         picardSuffix: DETAIL_PICARD_SUFFIX,
@@ -421,7 +456,7 @@ function phred(errorRate: number): number {
   return Number.isFinite(q) ? q : 0;
 }
 
-export const GCBIAS_OPTIONS: readonly CollectorOption[] = [];
+export const GCBIAS_OPTIONS = [ACCUMULATION_LEVEL_OPTION] as const satisfies readonly CollectorOption[];
 
 export const gcbiasCollector: CollectorFactory<GcBiasPartial> = {
   name: 'gcbias',
@@ -441,7 +476,22 @@ export const gcbiasCollector: CollectorFactory<GcBiasPartial> = {
       columns: SUMMARY_COLUMNS,
     },
   ],
+  usageProblem: ({ options }) => accumulationLevelProblem((options.gcbias as Partial<GcBiasOptions> | undefined)?.accumulationLevel),
   create(context: CollectorContext): Collector<GcBiasPartial> {
-    return new GcBiasCollector(context.header, context.reference, context.region);
+    const options = context.options.gcbias as Partial<GcBiasOptions> | undefined;
+    const levels = parseAccumulationLevels(options?.accumulationLevel);
+    const make = (): GcBiasCollector => new GcBiasCollector(context.header, context.reference, context.region, levels);
+    if (levels.length === 1) return make();
+    // Picard sets only the level's own column on a unit's rows (GcBiasMetricsCollector.addGcDataToFile).
+    return new MultiLevelCollector(levels, context.header, make, {
+      tables: 2,
+      label: (row, level, labels) => ({
+        ...row,
+        ACCUMULATION_LEVEL: LEVEL_LABELS[level],
+        SAMPLE: level === 'SAMPLE' ? labels[0] : null,
+        LIBRARY: level === 'LIBRARY' ? labels[1] : null,
+        READ_GROUP: level === 'READ_GROUP' ? labels[2] : null,
+      }),
+    }) as unknown as Collector<GcBiasPartial>;
   },
 };

@@ -43,6 +43,7 @@ import { formatPicardDouble } from '../format.js';
 import { Histogram } from '../histogram.js';
 import { CoordinateOrder } from '../coordinate-order.js';
 import { ReferenceWindow } from '../reference-window.js';
+import { ACCUMULATION_LEVEL_OPTION, accumulationLevelProblem, MultiLevelCollector, parseAccumulationLevels } from '../levels.js';
 import { hetSnpSensitivity, normalised, phredOfError, SAMPLE_SIZE_OPTION } from '../theoretical-sensitivity.js';
 
 const FLAG_PAIRED = Flag.Paired;
@@ -68,6 +69,8 @@ export interface HybcapOptions {
   perBaseCoverage: boolean;
   /** Picard SAMPLE_SIZE. */
   sampleSize: number;
+  /** Picard METRIC_ACCUMULATION_LEVEL, comma-separated (unset: ALL_READS). */
+  accumulationLevel: string | undefined;
 }
 
 /** riker's flags, Picard's defaults. */
@@ -158,6 +161,7 @@ export const HYBCAP_OPTIONS = [
     defaultValue: false,
   },
   SAMPLE_SIZE_OPTION,
+  ACCUMULATION_LEVEL_OPTION,
 ] as const satisfies readonly CollectorOption<keyof HybcapOptions>[];
 
 export const HYBCAP_DEFAULTS: HybcapOptions = optionDefaults(HYBCAP_OPTIONS);
@@ -448,6 +452,23 @@ interface LiveTarget {
   raw: Int32Array;
 }
 
+/**
+ * The histograms Picard's TargetMetricsCollector keeps once for all its units (fields of the outer collector, not of
+ * PerUnitTargetMetricCollector): each unit's finish adds its own counts, then reads MEDIAN_TARGET_COVERAGE,
+ * FOLD_80_BASE_PENALTY and HET_SNP_SENSITIVITY off the sums so far, and the file's histogram is the sum over all units
+ * (Picard 2.27.5 to 3.5). With --accumulation-level, the units of one run share one of these, finished in Picard's order
+ * (all reads, then each level's units), so their rows equal Picard's; docs/qc.md says what that means for the numbers.
+ */
+class UnitHistograms {
+  readonly highQualityDepth: Float64Array;
+  readonly rawDepth: Float64Array;
+  readonly baseQuality = new Float64Array(QUALITY_BINS);
+  constructor(cap: number) {
+    this.highQualityDepth = new Float64Array(cap + 1);
+    this.rawDepth = new Float64Array(cap + 1);
+  }
+}
+
 class HybcapCollector implements Collector<HybcapPartial> {
   readonly name = 'hybcap';
   private readonly targets: IntervalSet;
@@ -487,6 +508,8 @@ class HybcapCollector implements Collector<HybcapPartial> {
     referencePath: string | undefined,
     private readonly region: CollectorRegion | undefined,
     private readonly input: string,
+    /** Set with --accumulation-level: the histograms all of a run's units add to (UnitHistograms). */
+    private readonly shared?: UnitHistograms,
   ) {
     this.order = new CoordinateOrder(header, input, 'target coverage');
     this.targets = readIntervalSet(options.targets!, header, 'target');
@@ -877,9 +900,20 @@ class HybcapCollector implements Collector<HybcapPartial> {
       READ_GROUP: null,
     };
 
+    // The histograms the distribution metrics read: this run's, or with levels the sums over the units finished so far.
+    let highQualityDepth = this.depthHistogram;
+    let rawDepth = this.rawDepthHistogram;
+    let baseQuality = this.baseQualityHistogram;
+    if (this.shared !== undefined) {
+      const shared = this.shared;
+      this.depthHistogram.forEach((count, i) => (shared.highQualityDepth[i]! += count));
+      this.rawDepthHistogram.forEach((count, i) => (shared.rawDepth[i]! += count));
+      this.baseQualityHistogram.forEach((count, i) => (shared.baseQuality[i]! += count));
+      ({ highQualityDepth, rawDepth, baseQuality } = shared);
+    }
     // Target coverage (calculateTargetCoverageMetrics): a bin for every depth 0..cap, zero bins included.
     const depthHistogram = new Histogram();
-    this.depthHistogram.forEach((count, depth) => depthHistogram.increment(depth, count));
+    highQualityDepth.forEach((count, depth) => depthHistogram.increment(depth, count));
     let zeroTargets = 0;
     let minDepth = Number.POSITIVE_INFINITY;
     for (let t = 0; t < targets.refIds.length; t++) {
@@ -898,11 +932,7 @@ class HybcapCollector implements Collector<HybcapPartial> {
     row.ZERO_CVG_TARGETS_PCT = zeroTargets / targets.rawCount;
     TARGET_DEPTHS.slice(1).forEach((depth, i) => (row[`PCT_TARGET_BASES_${depth}X`] = this.atLeast[i + 1]! / this.atLeast[0]!));
 
-    const sensitivity = hetSnpSensitivity(
-      normalised(this.rawDepthHistogram),
-      normalised(this.baseQualityHistogram),
-      this.options.sampleSize,
-    );
+    const sensitivity = hetSnpSensitivity(normalised(rawDepth), normalised(baseQuality), this.options.sampleSize);
     row.HET_SNP_SENSITIVITY = sensitivity;
     row.HET_SNP_Q = phredOfError(sensitivity);
 
@@ -926,11 +956,7 @@ class HybcapCollector implements Collector<HybcapPartial> {
           keyType: 'java.lang.Integer',
           columns: HISTOGRAM_COLUMNS.map((column) => (column.picard === false ? null : column.name)),
           rikerColumns: HISTOGRAM_COLUMNS.map((column) => (column.riker === null ? null : (column.riker ?? column.name))),
-          rows: Array.from({ length: Math.max(this.cap + 1, QUALITY_BINS) }, (_, k) => [
-            k,
-            this.depthHistogram[k] ?? 0,
-            this.baseQualityHistogram[k] ?? 0,
-          ]),
+          rows: Array.from({ length: Math.max(this.cap + 1, QUALITY_BINS) }, (_, k) => [k, highQualityDepth[k] ?? 0, baseQuality[k] ?? 0]),
         },
         rikerSuffix: RIKER_SUFFIX,
       },
@@ -1198,6 +1224,8 @@ export const hybcapCollector: CollectorFactory<HybcapPartial> = {
   ],
   usageProblem({ options, reference, partial, region }) {
     const o = { ...HYBCAP_DEFAULTS, ...(options.hybcap as Partial<HybcapOptions> | undefined) };
+    const levelProblem = accumulationLevelProblem(o.accumulationLevel);
+    if (levelProblem !== undefined) return levelProblem;
     if (o.targets === undefined || o.baits === undefined)
       return 'hybcap needs target and bait intervals: give --targets FILE and --baits FILE (in collect-multi --hybcap::targets, --hybcap::baits)';
     if (o.perTargetCoverage && reference === undefined)
@@ -1207,6 +1235,18 @@ export const hybcapCollector: CollectorFactory<HybcapPartial> = {
   },
   create(context: CollectorContext) {
     const options = { ...HYBCAP_DEFAULTS, ...(context.options.hybcap as Partial<HybcapOptions> | undefined) };
-    return new HybcapCollector(options, context.header, context.reference, context.region, context.input ?? 'input');
+    const levels = parseAccumulationLevels(options.accumulationLevel);
+    const input = context.input ?? 'input';
+    if (levels.length === 1) return new HybcapCollector(options, context.header, context.reference, context.region, input);
+    const shared = new UnitHistograms(options.coverageCap);
+    // Per-target and per-base files are over all reads only (Picard's makeAllReadCollector).
+    const unitOptions = { ...options, perTargetCoverage: false, perBaseCoverage: false };
+    const make = (role: 'all' | 'unit'): HybcapCollector =>
+      new HybcapCollector(role === 'all' ? options : unitOptions, context.header, context.reference, context.region, input, shared);
+    // Depth per locus does not add up across read groups' states: one collector per unit, as Picard keeps them.
+    return new MultiLevelCollector(levels, context.header, make, {
+      children: 'unit',
+      histogram: 'lastRepeated',
+    }) as unknown as Collector<HybcapPartial>;
   },
 };

@@ -366,6 +366,6 @@ export const isizeCollector: CollectorFactory<IsizePartial | LevelsPartial> = {
     const options = { ...ISIZE_DEFAULTS, ...(context.options.isize as Partial<IsizeOptions> | undefined) };
     const levels = parseAccumulationLevels(options.accumulationLevel);
     const make = (): IsizeCollector => new IsizeCollector(options);
-    return levels.length === 1 ? make() : new MultiLevelCollector(levels, context.header, make, true);
+    return levels.length === 1 ? make() : new MultiLevelCollector(levels, context.header, make, { histogram: 'unitColumns' });
   },
 };
