@@ -15,13 +15,26 @@ const tools = Object.keys(COLLECTORS);
 const perReadTools = tools.filter((tool) => !COLLECTORS[tool]!.ordered);
 
 /** Every file of a folder, with the Picard header lines that hold the command line and date blanked. */
-function filesOf(dir: string, prefix: string): Record<string, string> {
+/** Files without collect-multi's report (whose header names the input as given: a file, or stdin's sample). */
+function withoutReport(files: Record<string, string>): Record<string, string> {
+  const { '.report.html': _report, ...rest } = files;
+  return rest;
+}
+
+/**
+ * The files of a prefix by suffix. `headers`: `blank` blanks Picard's header lines (command, date), for files of different
+ * runs; `date` keeps the date ("Started on", fixed by SOURCE_DATE_EPOCH) and blanks only the command lines, which hold
+ * the output path and the flags (--threads) as run.
+ */
+function filesOf(dir: string, prefix: string, headers: 'blank' | 'date' = 'blank'): Record<string, string> {
   const files: Record<string, string> = {};
   for (const name of fs
     .readdirSync(dir)
     .filter((f) => f.startsWith(`${prefix}.`))
     .sort()) {
-    files[name.slice(prefix.length)] = fs.readFileSync(path.join(dir, name), 'utf8').replace(/^# .*$/gm, '#');
+    const text = fs.readFileSync(path.join(dir, name), 'utf8');
+    files[name.slice(prefix.length)] =
+      headers === 'blank' ? text.replace(/^# .*$/gm, '#') : text.replace(/^# (shoal: |\w+ INPUT=).*$/gm, '#');
   }
   return files;
 }
@@ -85,34 +98,49 @@ describe('collect-multi and collect-merge', () => {
         expect(result.status, result.stderr).toBe(0);
         standalone = { ...standalone, ...filesOf(dir, tool) };
       }
+      // Byte for byte across thread counts, plots and report included (Picard's layout: but for the header lines that
+      // record the command as run): the same prefix name in a folder per count, "Started on" fixed by SOURCE_DATE_EPOCH.
+      const raw: Record<string, Record<string, string>> = {};
       for (const threads of ['1', '2', '8']) {
+        const prefix = path.join(dir, `t${threads}`, 'multi');
         // Repeated names run once, in order.
-        const result = runCollect('collect-multi', [
-          '-i',
-          qc.bam,
-          '-r',
-          qc.fasta,
-          '-o',
-          path.join(dir, `multi${threads}`),
-          '--format',
-          format,
-          '--threads',
-          threads,
-          '--tools',
-          ...tools,
-          ...tools,
-          ...multiFlags,
-        ]);
+        const result = runCollect(
+          'collect-multi',
+          [
+            '-i',
+            qc.bam,
+            '-r',
+            qc.fasta,
+            '-o',
+            prefix,
+            '--format',
+            format,
+            '--threads',
+            threads,
+            '--tools',
+            ...tools,
+            ...tools,
+            ...multiFlags,
+          ],
+          undefined,
+          { SOURCE_DATE_EPOCH: '1700000000' },
+        );
         expect(result.status, result.stderr).toBe(0);
-        expect(filesOf(dir, `multi${threads}`), `threads ${threads}`).toEqual(standalone);
+        const files = filesOf(path.dirname(prefix), 'multi', 'date');
+        raw[threads] = files;
+        expect(Object.keys(files)).toContain('.report.html');
+        expect(Object.keys(files).filter((name) => name.endsWith('.svg')).length).toBeGreaterThanOrEqual(10);
+        expect(withoutReport(filesOf(path.dirname(prefix), 'multi')), `threads ${threads}`).toEqual(standalone);
       }
+      expect(raw['2']).toEqual(raw['1']);
+      expect(raw['8']).toEqual(raw['1']);
       // --by-region: wgs and hybcap (and the rest with them) read the genome as regions on worker threads (once per
       // layout: the layout is only how the merged states are written).
       for (const threads of format === 'picard' ? ['2'] : ['8']) {
         const args = ['-i', qc.bam, '-r', qc.fasta, '-o', path.join(dir, `regions${threads}`), '--format', format, '--threads', threads];
         const result = runCollect('collect-multi', [...args, '--by-region', '--tools', ...tools, ...multiFlags]);
         expect(result.status, result.stderr).toBe(0);
-        expect(filesOf(dir, `regions${threads}`), `--by-region --threads ${threads}`).toEqual(standalone);
+        expect(withoutReport(filesOf(dir, `regions${threads}`)), `--by-region --threads ${threads}`).toEqual(standalone);
       }
     }, 180_000); // eight collect runs, each a child process: ~35 s on 2 idle cores
   }
@@ -154,9 +182,10 @@ describe('collect-multi and collect-merge', () => {
       expect(result.status, result.stderr).toBe(0);
       partials.push(partial);
     }
-    const merged = runCollect('collect-merge', ['-o', path.join(dir, 'merged'), '--format', 'picard', ...partials]);
+    // The same prefix name in another folder: the report (--report) links the files by name.
+    const merged = runCollect('collect-merge', ['-o', path.join(dir, 'm', 'one'), '--format', 'picard', '--report', ...partials]);
     expect(merged.status, merged.stderr).toBe(0);
-    expect(filesOf(dir, 'merged')).toEqual(filesOf(dir, 'one'));
+    expect(filesOf(path.join(dir, 'm'), 'one')).toEqual(filesOf(dir, 'one'));
   });
 
   it('merges partial states from the two halves of the reads into the one-pass files (per-read collectors)', () => {
@@ -177,7 +206,7 @@ describe('collect-multi and collect-merge', () => {
     expect(
       runCollect('collect-merge', ['-o', path.join(dir, 'merged'), path.join(dir, 'half0.json'), path.join(dir, 'half1.json')]).status,
     ).toBe(0);
-    expect(filesOf(dir, 'merged')).toEqual(filesOf(dir, 'one'));
+    expect(filesOf(dir, 'merged')).toEqual(withoutReport(filesOf(dir, 'one')));
   });
 
   it('refuses to merge per-locus partial states whose loci overlap (two halves of the reads, each counting every locus)', () => {
@@ -209,7 +238,7 @@ describe('collect-multi and collect-merge', () => {
       `node packages/bam2ndjson/bin/bam2ndjson.js ${qc.bam} | node ${collectTool('collect-multi')} -i - -r ${qc.fasta} -o ${path.join(dir, 'ndjson')} --tools ${tools.join(' ')} ${multiFlags.join(' ')} -q`,
     );
     expect(piped.status, piped.stderr).toBe(0);
-    expect(filesOf(dir, 'ndjson')).toEqual(filesOf(dir, 'bam'));
+    expect(withoutReport(filesOf(dir, 'ndjson'))).toEqual(withoutReport(filesOf(dir, 'bam')));
   });
 
   it('refuses to merge partial states of different tools or references', () => {

@@ -15,7 +15,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { describeFsError, EpipeError, HtsError, RegionSyntaxError } from '@shoal/hts';
 
 /** The release every tool reports with --version: this package's, which moves with the project's. */
-const SHOAL_VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const SHOAL_VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 export * from './options.js';
 

@@ -21,6 +21,9 @@ export function main(argv: string[]): Promise<never> {
       `
 Per-tool options carry the tool's name: --isize::min-frac 0.1, --isize::include-duplicates.
 
+Besides the metrics: each collector's plots (<prefix>.<plot>.svg; --no-plots skips them) and
+<prefix>.report.html, one self-contained page with the key numbers, every plot and links to the files.
+
 Examples:
   collect-multi -i sample.bam -o qc/sample
   collect-multi -i sample.bam -o qc/sample --tools isize basic --threads 4 --format picard`,

@@ -18,6 +18,7 @@ import {
   referenceOption,
   regionOption,
   runTool,
+  SHOAL_VERSION,
   threadsOption,
   UsageError,
   type CommonFlags,
@@ -67,6 +68,7 @@ export function addCommonOptions(program: Command): void {
       '--by-region',
       'read an indexed BAM as genome regions on --threads worker threads for wgs, hybcap and error (slower on genomes of many contigs)',
     )
+    .option('--no-plots', 'do not draw the SVG plots beside the metrics')
     .addOption(quietOption());
   for (const option of progressOptions()) program.addOption(option);
 }
@@ -108,6 +110,8 @@ export interface CommonParsed extends CommonFlags {
   reference?: string;
   threads: number;
   format: string;
+  /** false with --no-plots. */
+  plots: boolean;
 }
 
 export async function runCollect(
@@ -137,6 +141,9 @@ export async function runCollect(
       options: toolOptions,
       reference: parsed.reference,
       commandLine: [tool, ...argv.slice(2)].join(' '),
+      plots: parsed.plots,
+      // One page over every collector: collect-multi's (a single collect-<tool> has its plots).
+      report: tool === 'collect-multi' ? { version: SHOAL_VERSION } : undefined,
       onProgress: (records, compressedBytes) => progress.update(records, compressedBytes),
     });
     progress.done();

@@ -6,6 +6,7 @@
  * several processes (`--partial`, then collect-merge), or on several machines.
  */
 import type { BamHeader, BamRecordView } from '@shoal/hts';
+import type { CollectorReport } from './plots/types.js';
 
 export type ColumnKind = 'int' | 'double' | 'text';
 
@@ -197,6 +198,8 @@ export interface CollectorFactory<Partial = unknown> {
    * What is wrong with a run's options before any reading (a missing required file, a flag the run's mode cannot
    * honour), as a usage error's message; undefined when nothing is.
    */
+  /** Plots and key numbers from the finished outputs (SVG files beside the metrics; collect-multi's report). */
+  readonly report?: CollectorReport;
   usageProblem?(run: { options: Record<string, unknown>; reference?: string; partial: boolean; region: boolean }): string | undefined;
   create(context: CollectorContext): Collector<Partial>;
 }

@@ -33,3 +33,6 @@ export {
 } from './run.js';
 export { partialJson, readPartial, writePartial, mergePartials, PARTIAL_FORMAT, PARTIAL_VERSION, type PartialFile } from './partial.js';
 export { collectorDocs, columnNames } from './docs.js';
+export { chartSvg, niceTicks, formatNumber, type ChartSpec, type Series } from './plots/svg.js';
+export { plotFiles, reportHtml, type CollectorResult, type ReportContext } from './plots/render.js';
+export type { CollectorReport, KeyNumber, Plot } from './plots/types.js';

@@ -57,6 +57,15 @@ function picardCommandLine(program: string, provenance: PicardProvenance, output
   return `${name} ${given.join(' ')}${options.length > 0 ? `    ${options.join(' ')}` : ''}`;
 }
 
+/**
+ * The run's date for Picard's "Started on" line: SOURCE_DATE_EPOCH (seconds) when set, as reproducible builds fix it,
+ * so that two runs write the same bytes; else now.
+ */
+export function runDate(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+}
+
 /** A date as java.util.Date#toString writes it (Picard's "Started on" line), in UTC: `Sun Dec 06 20:15:50 UTC 2026`. */
 export function javaDateString(date: Date): string {
   const [weekday, day, month, year, time] = date.toUTCString().replace(',', '').split(' ');
@@ -87,7 +96,7 @@ export function renderOutputs(
         '## htsjdk.samtools.metrics.StringHeader',
         `# ${picardCommandLine(output.picardProgram, provenance, path)}`,
         '## htsjdk.samtools.metrics.StringHeader',
-        `# Started on: ${javaDateString(new Date())}`,
+        `# Started on: ${javaDateString(runDate())}`,
       ];
       // The shoal command that wrote the file, as a header of its own (htsjdk readers take any number).
       if (commandLine !== '') lines.push('## htsjdk.samtools.metrics.StringHeader', `# shoal: ${commandLine}`);

@@ -29,6 +29,7 @@ import { openBamPipeline } from '@shoal/engine';
 import type { Collector, CollectorRegion, MetricsOutput } from './collector.js';
 import { COLLECTORS } from './collectors/index.js';
 import { renderOutputs, type OutputFormat, type RenderedFile } from './metrics-file.js';
+import { plotFiles, reportHtml, type CollectorResult } from './plots/render.js';
 
 export const QC_STAGES_MODULE = new URL('./stages.js', import.meta.url).href;
 
@@ -59,6 +60,10 @@ export interface CollectOptions {
   byRegion?: boolean;
   /** Text for the Picard header line (the command as run). */
   commandLine?: string;
+  /** Write each collector's plots as SVG beside its metrics (default true; `--no-plots`). */
+  plots?: boolean;
+  /** Write `PREFIX.report.html` (collect-multi), naming this shoal version. */
+  report?: { version: string };
   onProgress?: (records: number, compressedBytes: number | undefined) => void;
 }
 
@@ -370,22 +375,61 @@ export async function collectMetrics(options: CollectOptions): Promise<CollectRe
     );
     return { records, files: [options.partial], outputs: [] };
   }
-  const outputs = collectors.flatMap((collector) => collector.finish());
+  const results = finishCollectors(collectors);
   const sample = sampleName(header, options.input);
-  const files = renderOutputs(outputs, options.prefix, options.format, sample, options.commandLine ?? '', {
-    input: picardInput(options.input, sample),
-    reference: options.reference,
-  });
+  const files = renderOutputs(
+    results.flatMap((result) => result.outputs),
+    options.prefix,
+    options.format,
+    sample,
+    options.commandLine ?? '',
+    { input: picardInput(options.input, sample), reference: options.reference },
+  );
+  return writeRun(results, files, options.prefix, records, options, { sample, input: options.input });
+}
+
+/** Each collector's outputs, beside its report definition (plots, key numbers). */
+function finishCollectors(collectors: Collector[]): CollectorResult[] {
+  return collectors.map((collector) => ({ name: collector.name, report: COLLECTORS[collector.name]?.report, outputs: collector.finish() }));
+}
+
+/** Adds the plots and the report to a run's metric files and writes them all at once (none if any fails). */
+function writeRun(
+  results: CollectorResult[],
+  files: RenderedFile[],
+  prefix: string,
+  records: number,
+  options: { plots?: boolean; report?: { version: string } },
+  source: { sample: string; input: string },
+): CollectResult {
+  if (options.plots !== false) files.push(...plotFiles(results, prefix));
+  if (options.report !== undefined)
+    files.push({
+      path: `${prefix}.report.html`,
+      text: reportHtml(results, prefix, { ...source, records, files: files.map((f) => f.path), version: options.report.version }),
+    });
   writeFilesAtomically(files.map((file: RenderedFile) => ({ path: file.path, contents: file.text })));
-  return { records, files: files.map((f) => f.path), outputs };
+  return { records, files: files.map((f) => f.path), outputs: results.flatMap((result) => result.outputs) };
 }
 
 /** collect-merge: partial-state files → the metrics one pass would have written. */
-export function mergeMetrics(partials: string[], prefix: string, format: OutputFormat, commandLine = ''): CollectResult {
+export function mergeMetrics(
+  partials: string[],
+  prefix: string,
+  format: OutputFormat,
+  commandLine = '',
+  pictures: { plots?: boolean; report?: { version: string } } = {},
+): CollectResult {
   checkOutputPrefix(prefix);
   const { collectors, sample, records, provenance } = mergePartials(partials);
-  const outputs = collectors.flatMap((collector) => collector.finish());
-  const files = renderOutputs(outputs, prefix, format, sample, commandLine, provenance);
-  writeFilesAtomically(files.map((file: RenderedFile) => ({ path: file.path, contents: file.text })));
-  return { records, files: files.map((f) => f.path), outputs };
+  const results = finishCollectors(collectors);
+  const files = renderOutputs(
+    results.flatMap((result) => result.outputs),
+    prefix,
+    format,
+    sample,
+    commandLine,
+    provenance,
+  );
+  return writeRun(results, files, prefix, records, pictures, { sample, input: provenance.input });
 }

@@ -84,6 +84,7 @@ import { ReferenceWindow } from '../reference-window.js';
 const SPAN_IN_WINDOW = 1 << 16;
 import { pairOrientation } from './isize.js';
 import { NO_CALL_MASK } from '../base-masks.js';
+import { alignmentReport } from '../plots/collector-reports.js';
 
 // hts's flag bits and CIGAR operations as module constants: the tests per record and per CIGAR
 // operation below compare with a plain number instead of reading a property of an imported object
@@ -950,6 +951,7 @@ class AlignmentCollector implements Collector<AlignmentPartial> {
 
 export const alignmentCollector: CollectorFactory<AlignmentPartial | LevelsPartial> = {
   name: 'alignment',
+  report: alignmentReport,
   // Picard runs without R=: mismatch-based columns are then 0.
   needsReference: false,
   options: ALIGNMENT_OPTIONS,

@@ -44,6 +44,7 @@ import {
 } from '../collector.js';
 import { NO_CALL_MASK } from '../base-masks.js';
 import { rikerColumnName } from '../metrics-file.js';
+import { basicReport } from '../plots/collector-reports.js';
 
 // hts's flag bits as module constants: the tests per record below compare with a plain number
 // instead of reading a property of an imported object each time (measured on the alignment
@@ -463,6 +464,7 @@ class BasicCollector implements Collector<BasicPartial> {
 
 export const basicCollector: CollectorFactory<BasicPartial> = {
   name: 'basic',
+  report: basicReport,
   needsReference: false,
   options: BASIC_OPTIONS,
   docs: [

@@ -53,6 +53,7 @@ import {
   type StratifierContext,
   type StratifierPart,
 } from './error-stratifiers.js';
+import { errorReport } from '../plots/collector-reports.js';
 
 export interface ErrorOptions {
   vcf: string | undefined;
@@ -1288,6 +1289,7 @@ const documented = (calculator: CalculatorKind): Column[] => [...new Set([...RIK
 
 export const errorCollector: CollectorFactory<ErrorPartial> = {
   name: 'error',
+  report: errorReport,
   needsReference: true,
   ordered: true,
   options: ERROR_OPTIONS,

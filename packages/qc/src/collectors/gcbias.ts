@@ -42,6 +42,7 @@ import {
 } from '../levels.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { NO_CALL_MASK } from '../base-masks.js';
+import { gcbiasReport } from '../plots/collector-reports.js';
 
 const FLAG_PAIRED = Flag.Paired;
 const FLAG_UNMAPPED = Flag.Unmapped;
@@ -460,6 +461,7 @@ export const GCBIAS_OPTIONS = [ACCUMULATION_LEVEL_OPTION] as const satisfies rea
 
 export const gcbiasCollector: CollectorFactory<GcBiasPartial> = {
   name: 'gcbias',
+  report: gcbiasReport,
   needsReference: true,
   options: GCBIAS_OPTIONS,
   docs: [

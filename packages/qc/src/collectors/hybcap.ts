@@ -45,6 +45,7 @@ import { CoordinateOrder } from '../coordinate-order.js';
 import { ReferenceWindow } from '../reference-window.js';
 import { ACCUMULATION_LEVEL_OPTION, accumulationLevelProblem, MultiLevelCollector, parseAccumulationLevels } from '../levels.js';
 import { hetSnpSensitivity, normalised, phredOfError, SAMPLE_SIZE_OPTION } from '../theoretical-sensitivity.js';
+import { hybcapReport } from '../plots/collector-reports.js';
 
 const FLAG_PAIRED = Flag.Paired;
 const FLAG_UNMAPPED = Flag.Unmapped;
@@ -1192,6 +1193,7 @@ export function estimateLibrarySize(readPairs: number, uniqueReadPairs: number):
 
 export const hybcapCollector: CollectorFactory<HybcapPartial> = {
   name: 'hybcap',
+  report: hybcapReport,
   needsReference: false,
   ordered: true,
   options: HYBCAP_OPTIONS,

@@ -29,6 +29,7 @@ import {
   type LevelsPartial,
 } from '../levels.js';
 import { Histogram, type HistogramJson } from '../histogram.js';
+import { isizeReport } from '../plots/collector-reports.js';
 
 // hts's flag bits as module constants: the tests per record below compare with a plain number
 // instead of reading a property of an imported object each time (measured on the alignment
@@ -344,6 +345,7 @@ export function widthsAroundMedian(bins: readonly [number, number][], median: nu
 
 export const isizeCollector: CollectorFactory<IsizePartial | LevelsPartial> = {
   name: 'isize',
+  report: isizeReport,
   needsReference: false,
   options: ISIZE_OPTIONS,
   docs: [

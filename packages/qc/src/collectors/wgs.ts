@@ -38,6 +38,7 @@ import { ReferenceWindow } from '../reference-window.js';
 import { hetSnpSensitivity, normalised, phredOfError, SAMPLE_SIZE_OPTION } from '../theoretical-sensitivity.js';
 import { alignedBases } from '../aligned-bases.js';
 import { NO_CALL_MASK } from '../base-masks.js';
+import { wgsReport } from '../plots/collector-reports.js';
 
 const FLAG_PAIRED = Flag.Paired;
 const FLAG_UNMAPPED = Flag.Unmapped;
@@ -772,6 +773,7 @@ function coverageRows(histogram: Float64Array, territory: number): number[][] {
 
 export const wgsCollector: CollectorFactory<WgsPartial> = {
   name: 'wgs',
+  report: wgsReport,
   needsReference: true,
   ordered: true,
   options: WGS_OPTIONS,
