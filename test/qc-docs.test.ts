@@ -76,7 +76,8 @@ describe('collect-docs', () => {
       expect(result.status, result.stderr).toBe(0);
       const files = fs.readdirSync(out);
       expect(files.length).toBeGreaterThan(10);
-      for (const file of files) {
+      // The plots and the report are pictures of these files, not tables: collect-docs lists tables.
+      for (const file of files.filter((name) => !name.endsWith('.svg') && !name.endsWith('.report.html'))) {
         const found = outputsOf(file, layout);
         expect(found, `${layout} ${file} is not documented`).toBeDefined();
         const documented = new Set(found!.outputs.flatMap((output) => output.columns.map((column) => columnNames(column)[layout])));

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricsBody, readGolden, repoRoot, runCollect, runTool, tempDir } from './helpers.js';
+// Every run here is about the metric files: --no-plots (plots and the report: qc-report.test.ts, qc-multi.test.ts).
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'error');
 const sam = path.join(fixtures, 'edge.sam');
@@ -85,6 +86,7 @@ function noSitesVcf(dir: string): string {
 function expectRunEqualsPicard(run: string, input: string, sites: string, directives: string[]): void {
   const dir = tempDir();
   const result = runCollect('collect-error', [
+    '--no-plots',
     '-i',
     input,
     '-r',
@@ -123,7 +125,21 @@ describe('collect-error equals CollectSamErrorMetrics', () => {
     const dir = tempDir();
     const result = runCollect(
       'collect-error',
-      ['-i', sam, '-r', fasta, '--vcf', vcf, '-o', path.join(dir, 'vcf'), '--format', 'picard', '--metrics', overlapping.join(',')],
+      [
+        '--no-plots',
+        '-i',
+        sam,
+        '-r',
+        fasta,
+        '--vcf',
+        vcf,
+        '-o',
+        path.join(dir, 'vcf'),
+        '--format',
+        'picard',
+        '--metrics',
+        overlapping.join(','),
+      ],
       undefined,
       { SHOAL_ERROR_SCAN_DEPTH: '0' },
     );
@@ -160,7 +176,7 @@ describe('collect-error equals CollectSamErrorMetrics', () => {
 describe('collect-error in the riker layout, collect-multi and shards', () => {
   it("writes riker's three tables: every directive's rows, stratifier and covariate first, Picard's numbers", () => {
     const dir = tempDir();
-    const result = runCollect('collect-error', ['-i', sam, '-r', fasta, '--vcf', vcf, '-o', path.join(dir, 'out')]);
+    const result = runCollect('collect-error', ['--no-plots', '-i', sam, '-r', fasta, '--vcf', vcf, '-o', path.join(dir, 'out')]);
     expect(result.status, result.stderr).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual(['out.error-indel.txt', 'out.error-mismatch.txt', 'out.error-overlap.txt']);
     const mismatch = fs.readFileSync(path.join(dir, 'out.error-mismatch.txt'), 'utf8').trimEnd().split('\n');
@@ -192,6 +208,7 @@ describe('collect-error in the riker layout, collect-multi and shards', () => {
   it('gives the standalone files inside collect-multi, with --error::reference in place of -r', () => {
     const dir = tempDir();
     const standalone = runCollect('collect-error', [
+      '--no-plots',
       '-i',
       sam,
       '-r',
@@ -205,6 +222,7 @@ describe('collect-error in the riker layout, collect-multi and shards', () => {
     ]);
     expect(standalone.status, standalone.stderr).toBe(0);
     const multi = runCollect('collect-multi', [
+      '--no-plots',
       '-i',
       sam,
       '--error::reference',
@@ -244,17 +262,17 @@ describe('collect-error in the riker layout, collect-multi and shards', () => {
       'INDEL_ERROR:REFERENCE_BASE',
     ];
     const args = ['-i', bam, '-r', fasta, '--vcf', vcf, '--metrics', directives.join(',')];
-    const whole = runCollect('collect-error', [...args, '-o', path.join(dir, 'whole'), '--format', 'picard']);
+    const whole = runCollect('collect-error', ['--no-plots', ...args, '-o', path.join(dir, 'whole'), '--format', 'picard']);
     expect(whole.status, whole.stderr).toBe(0);
     // The cuts fall inside deletions (chr1:964-967 and 1116-1121 of 46M4D55M and 67M6D34M reads).
     const regions = ['chr1:1-965', 'chr1:966-1118', 'chr1:1119-2743', 'chr2', 'chr3', '*'];
     const partials = regions.map((region, i) => {
       const partial = path.join(dir, `part${i}.json`);
-      const result = runCollect('collect-error', [...args, '--region', region, '--partial', partial]);
+      const result = runCollect('collect-error', ['--no-plots', ...args, '--region', region, '--partial', partial]);
       expect(result.status, `${region}: ${result.stderr}`).toBe(0);
       return partial;
     });
-    const merged = runCollect('collect-merge', ['-o', path.join(dir, 'merged'), '--format', 'picard', ...partials.reverse()]);
+    const merged = runCollect('collect-merge', ['--no-plots', '-o', path.join(dir, 'merged'), '--format', 'picard', ...partials.reverse()]);
     expect(merged.status, merged.stderr).toBe(0);
     const names = fs.readdirSync(dir).filter((name) => name.startsWith('whole.'));
     expect(names.length).toBe(directives.length);

@@ -149,7 +149,11 @@ describe('collect-isize', () => {
     const dir = tempDir();
     const result = runCollect('collect-isize', ['-i', qc.bam, '-o', path.join(dir, 'new', 'folder', 'out')]);
     expect(result.status, result.stderr).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'new', 'folder')).sort()).toEqual(['out.isize-histogram.txt', 'out.isize-metrics.txt']);
+    expect(fs.readdirSync(path.join(dir, 'new', 'folder')).sort()).toEqual([
+      'out.isize-histogram.txt',
+      'out.isize-metrics.txt',
+      'out.isize.insert-size.svg',
+    ]);
   });
 
   it('reports usage errors before reading: a prefix whose folder cannot be made, --threads 0, missing -o, unknown tool', () => {

@@ -1408,6 +1408,8 @@ const USAGE: { tool: string; args: string[]; stderr: RegExp }[] = [
       ['collect-error', '--location-bin-size', '0', /location-bin-size.*from 1/],
       ['collect-alignment', '--accumulation-level', 'ALL_READS,LANE', /--accumulation-level: 'LANE' is not a level/],
       ['collect-alignment', '--accumulation-level', 'SAMPLE', /--accumulation-level: the levels must include ALL_READS/],
+      ['collect-gcbias', '--accumulation-level', 'ALL_READS,LANE', /--accumulation-level: 'LANE' is not a level/],
+      ['collect-hybcap', '--accumulation-level', 'READ_GROUP', /--accumulation-level: the levels must include ALL_READS/],
       ['collect-multi', '--error::min-bq', '-1', /min-bq.*from 0 to 126/],
       ['collect-multi', '--wgs::min-mapq', '-1', /min-mapq.*from 0 to 255/],
       ['collect-hybcap', '--near-distance', '-1', /near-distance.*whole number from 0/],

@@ -12,6 +12,15 @@ import { chartSvg, escapeXml } from './svg.js';
 import { count } from './collector-reports.js';
 import type { CollectorReport, Plot } from './types.js';
 
+/**
+ * Prose for the page (about, captions, key numbers): escaped, and with '_' as a character reference, which a browser
+ * shows as '_'. MultiQC picks Picard files by their text (MEAN_QUALITY, COUNT_OF_Q, …): with the column names spelled
+ * literally, it would take the report for a metrics file of the run.
+ */
+function prose(text: string): string {
+  return escapeXml(text).replaceAll('_', '&#95;');
+}
+
 /** One collector's finished outputs with its report definition (undefined: it has none). */
 export interface CollectorResult {
   name: string;
@@ -94,13 +103,13 @@ export function reportHtml(results: CollectorResult[], prefix: string, context: 
     sections.push(
       `<section id='${anchor}' data-collector='${escapeXml(result.name)}'>`,
       `<h2>${escapeXml(report.title)}</h2>`,
-      `<p class='about'>${escapeXml(report.about)}</p>`,
+      `<p class='about'>${prose(report.about)}</p>`,
       keyNumbers.length === 0
         ? ''
         : `<table class='key'>\n${keyNumbers
-            .map((k) => `<tr><th>${escapeXml(k.label)}</th><td>${escapeXml(k.value)}</td><td class='hint'>${escapeXml(k.hint)}</td></tr>`)
+            .map((k) => `<tr><th>${prose(k.label)}</th><td>${prose(k.value)}</td><td class='hint'>${prose(k.hint)}</td></tr>`)
             .join('\n')}\n</table>`,
-      ...plots.map((plot) => `<figure>\n${chartSvg(plot.spec)}<figcaption>${escapeXml(plot.caption)}</figcaption>\n</figure>`),
+      ...plots.map((plot) => `<figure>\n${chartSvg(plot.spec)}<figcaption>${prose(plot.caption)}</figcaption>\n</figure>`),
       plots.length === 0 ? `<p class='about'>No plot: the metrics hold nothing to draw.</p>` : '',
       own.length === 0 ? '' : `<p class='files'>Files: ${own.map(link).join(' ')}</p>`,
       '</section>',

@@ -57,4 +57,20 @@ describe('svg charts', () => {
     expect(svg).toContain("class='axis y-axis y2-axis'");
     expect(chartSvg(spec)).toBe(svg);
   });
+
+  it('keeps a line of 200,000 points to a path the size of the plot, spikes included', () => {
+    const points = Array.from({ length: 200_000 }, (_, i): [number, number] => [i + 1, i === 123_456 ? 40 : 30 + (i % 3)]);
+    const svg = chartSvg({
+      id: 'x.long',
+      title: 'long',
+      x: { label: 'cycle' },
+      y: { label: 'q', min: 0, max: 45 },
+      series: [{ name: 'q', kind: 'line', points }],
+    });
+    expect(svg.length).toBeLessThan(60_000);
+    // The spike at 40 (y = 40/45 of the plot's height) survives the thinning.
+    const path = /data-series='q'>\n<path d='([^']*)'/.exec(svg)![1]!;
+    const ys = [...path.matchAll(/L[\d.]+ ([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(Math.min(...ys)).toBeCloseTo(44 + (380 - 62 - 44) * (1 - 40 / 45), 0);
+  });
 });

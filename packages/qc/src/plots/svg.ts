@@ -102,9 +102,16 @@ interface Scale {
 }
 
 function linearScale(values: number[], spec: AxisSpec, from: number, to: number, includeZero: boolean): Scale {
-  const finite = values.filter(Number.isFinite);
-  let min = spec.min ?? Math.min(...finite, includeZero ? 0 : Number.POSITIVE_INFINITY);
-  let max = spec.max ?? Math.max(...finite, includeZero ? 0 : Number.NEGATIVE_INFINITY);
+  // A loop, not Math.min(...values): a long-read run has hundreds of thousands of cycles, past the call's argument limit.
+  let low = includeZero ? 0 : Number.POSITIVE_INFINITY;
+  let high = includeZero ? 0 : Number.NEGATIVE_INFINITY;
+  for (const value of values) {
+    if (!Number.isFinite(value)) continue;
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  let min = spec.min ?? low;
+  let max = spec.max ?? high;
   if (!Number.isFinite(min) || !Number.isFinite(max)) [min, max] = [0, 1];
   if (max === min) max = min === 0 ? 1 : min + Math.abs(min) * 0.1;
   const ticks = niceTicks(min, max);
@@ -127,7 +134,7 @@ export function chartSvg(spec: ChartSpec): string {
   const categories = spec.x.categories;
   const hasLegend = spec.series.length > 1;
   // Category labels turn 35° when the widest would not fit its band (~6.2 px a character at 11 px), and take room below.
-  const longest = Math.max(0, ...(categories ?? []).map((c) => c.length));
+  const longest = (categories ?? []).reduce((most, c) => Math.max(most, c.length), 0);
   const plotWidth = width - 78 - (hasRight ? 78 : 24);
   const rotate = categories !== undefined && longest * 6.2 > (plotWidth / Math.max(1, Math.min(categories.length, 24))) * 0.95;
   const margin = {
@@ -256,14 +263,7 @@ export function chartSvg(spec: ChartSpec): string {
   return `${out.join('\n')}\n`;
 }
 
-function axisY(
-  className: string,
-  scale: Scale,
-  spec: AxisSpec,
-  at: number,
-  side: -1 | 1,
-  plot: { top: number; bottom: number },
-): string {
+function axisY(className: string, scale: Scale, spec: AxisSpec, at: number, side: -1 | 1, plot: { top: number; bottom: number }): string {
   const parts = [`<g class='axis ${className}' font-size='11' ${FONT} fill='#333333'>`];
   for (const tick of scale.ticks) {
     const yAt = scale.map(tick);
@@ -281,11 +281,15 @@ function axisY(
   return parts.join('\n');
 }
 
-/** A line through the finite points; a non-finite y breaks it. `step` draws a histogram outline. */
+/**
+ * A line through the finite points; a non-finite y breaks it. `step` draws a histogram outline. Past two points per
+ * pixel column (a long-read run's 100,000 cycles), each column keeps its lowest and highest point, in x order: the
+ * path's size follows the plot's width, not the data's, and no spike is lost.
+ */
 function linePath(series: Series, xMap: (x: number) => number, yMap: (y: number) => number): string {
   const parts: string[] = [];
   let pen = false;
-  for (const [x, v] of series.points) {
+  for (const [x, v] of thinned(series.points, xMap)) {
     if (!Number.isFinite(v)) {
       pen = false;
       continue;
@@ -297,6 +301,39 @@ function linePath(series: Series, xMap: (x: number) => number, yMap: (y: number)
     pen = true;
   }
   return parts.join('');
+}
+
+/** The points, or per pixel column its lowest and highest (in x order) when there are more than two per column. */
+function thinned(points: [number, number][], xMap: (x: number) => number): [number, number][] {
+  if (points.length < 2) return points;
+  const span = Math.abs(xMap(points.at(-1)![0]) - xMap(points[0]![0]));
+  if (points.length <= 2 * span + 2) return points;
+  const kept: [number, number][] = [];
+  let column = Number.NaN;
+  let low: [number, number] | undefined;
+  let high: [number, number] | undefined;
+  const flush = (): void => {
+    if (low === undefined || high === undefined) return;
+    if (low === high) kept.push(low);
+    else kept.push(...(low[0] <= high[0] ? [low, high] : [high, low]));
+    low = high = undefined;
+  };
+  for (const point of points) {
+    if (!Number.isFinite(point[1])) {
+      flush();
+      kept.push(point); // a gap stays a gap
+      continue;
+    }
+    const at = Math.floor(xMap(point[0]));
+    if (at !== column) {
+      flush();
+      column = at;
+    }
+    if (low === undefined || point[1] < low[1]) low = point;
+    if (high === undefined || point[1] > high[1]) high = point;
+  }
+  flush();
+  return kept;
 }
 
 /** The smallest gap between distinct x values (a bar's width), 1 when there is none. */
