@@ -160,12 +160,13 @@ export const basicReport: CollectorReport = {
           series: ['A', 'C', 'G', 'T', 'N'].map((base) => ({
             name: base,
             kind: 'line',
+            thin: 'mean',
             // Picard's CYCLE of read 2 already continues after read 1's last.
             points: bases.map((r): [number, number] => [num(r, 'CYCLE'), num(r, `PCT_${base}`)]),
           })),
         },
         caption:
-          'PCT_A, PCT_C, PCT_G, PCT_T and PCT_N at each cycle. Flat, roughly parallel lines are expected; a jump at the start is usual for random priming, a drift at the end or a rise in N points at the chemistry.',
+          'PCT_A, PCT_C, PCT_G, PCT_T and PCT_N at each cycle (past two cycles per pixel, their mean). Flat, roughly parallel lines are expected; a jump at the start is usual for random priming, a drift at the end or a rise in N points at the chemistry. Where few reads reach (the late cycles of long reads) the lines get noisy.',
       });
     }
     const byCycle = histogramColumn(output(outputs, '.quality_by_cycle_metrics'), 'MEAN_QUALITY');
@@ -176,7 +177,7 @@ export const basicReport: CollectorReport = {
           title: 'Mean base quality by cycle',
           x: { label: 'Cycle (read 2 continues after read 1)' },
           y: { label: 'Mean base quality (Phred)', min: 0 },
-          series: [{ name: 'mean quality', kind: 'line', points: byCycle }],
+          series: [{ name: 'mean quality', kind: 'line', thin: 'mean', points: byCycle }],
         },
         caption: "MEAN_QUALITY at each cycle. Quality usually falls towards a read's end; a dip in the middle marks a bad cycle.",
       });

@@ -20,6 +20,12 @@ export interface Series {
   /** Half-widths of error bars, one per point (points and lines). */
   errors?: number[];
   dashed?: boolean;
+  /**
+   * How a line of more than two points per pixel column is thinned: `envelope` (default) keeps each column's lowest and
+   * highest point, no spike lost; `mean` keeps their mean, for shares that swing 0-100% where few reads reach (the late
+   * cycles of long reads), whose envelope would be a solid block.
+   */
+  thin?: 'envelope' | 'mean';
 }
 
 export interface AxisSpec {
@@ -289,7 +295,7 @@ function axisY(className: string, scale: Scale, spec: AxisSpec, at: number, side
 function linePath(series: Series, xMap: (x: number) => number, yMap: (y: number) => number): string {
   const parts: string[] = [];
   let pen = false;
-  for (const [x, v] of thinned(series.points, xMap)) {
+  for (const [x, v] of thinned(series.points, xMap, series.thin ?? 'envelope')) {
     if (!Number.isFinite(v)) {
       pen = false;
       continue;
@@ -304,7 +310,7 @@ function linePath(series: Series, xMap: (x: number) => number, yMap: (y: number)
 }
 
 /** The points, or per pixel column its lowest and highest (in x order) when there are more than two per column. */
-function thinned(points: [number, number][], xMap: (x: number) => number): [number, number][] {
+function thinned(points: [number, number][], xMap: (x: number) => number, how: 'envelope' | 'mean'): [number, number][] {
   if (points.length < 2) return points;
   const span = Math.abs(xMap(points.at(-1)![0]) - xMap(points[0]![0]));
   if (points.length <= 2 * span + 2) return points;
@@ -312,11 +318,16 @@ function thinned(points: [number, number][], xMap: (x: number) => number): [numb
   let column = Number.NaN;
   let low: [number, number] | undefined;
   let high: [number, number] | undefined;
+  let sumX = 0;
+  let sumY = 0;
+  let n = 0;
   const flush = (): void => {
     if (low === undefined || high === undefined) return;
-    if (low === high) kept.push(low);
+    if (how === 'mean') kept.push([sumX / n, sumY / n]);
+    else if (low === high) kept.push(low);
     else kept.push(...(low[0] <= high[0] ? [low, high] : [high, low]));
     low = high = undefined;
+    sumX = sumY = n = 0;
   };
   for (const point of points) {
     if (!Number.isFinite(point[1])) {
@@ -331,6 +342,9 @@ function thinned(points: [number, number][], xMap: (x: number) => number): [numb
     }
     if (low === undefined || point[1] < low[1]) low = point;
     if (high === undefined || point[1] > high[1]) high = point;
+    sumX += point[0];
+    sumY += point[1];
+    n++;
   }
   flush();
   return kept;
