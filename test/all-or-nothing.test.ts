@@ -77,14 +77,14 @@ describe('collect-*, ndjson2bam and bam-index: a folder under an output name', (
     const dir = tempDir();
     const prefix = path.join(dir, 'qc', 's');
     expect(runCollect('collect-isize', ['-i', bam, '-o', prefix]).status).toBe(0);
-    // The last file of the group: the metrics file would be renamed (over the earlier one) before it.
-    fs.rmSync(`${prefix}.isize-histogram.txt`);
-    fs.mkdirSync(`${prefix}.isize-histogram.txt`);
+    // The last file of the group, the plot: both metrics files would be renamed (over the earlier ones) before it.
+    fs.rmSync(`${prefix}.isize.insert-size.svg`);
+    fs.mkdirSync(`${prefix}.isize.insert-size.svg`);
     const before = snapshot(dir);
-    expect(Object.keys(before).sort()).toEqual(['qc', 'qc/s.isize-histogram.txt', 'qc/s.isize-metrics.txt']);
+    expect(Object.keys(before).sort()).toEqual(['qc', 'qc/s.isize-histogram.txt', 'qc/s.isize-metrics.txt', 'qc/s.isize.insert-size.svg']);
     const result = runCollect('collect-isize', ['-i', bam, '-o', prefix]);
     expect(snapshot(dir)).toEqual(before);
-    expectOneLineError(result, 'collect-isize', /s\.isize-histogram\.txt: cannot write output: is a directory, not a file$/);
+    expectOneLineError(result, 'collect-isize', /s\.isize\.insert-size\.svg: cannot write output: is a directory, not a file$/);
   });
 
   it("ndjson2bam --write-index refuses a folder under the index's name before reading, and the earlier BAM stays", () => {

@@ -105,6 +105,8 @@ export const FLAG_MEANINGS: Record<string, string> = {
   '--count-unpaired': 'count unpaired reads and reads whose mate is unmapped (Picard COUNT_UNPAIRED)',
   '--deviations': 'trim to MEDIAN + DEVIATIONS x MAD (Picard DEVIATIONS)',
   '--by-region': 'per-locus collectors read an indexed BAM as genome regions on --threads worker threads',
+  '--no-plots': 'do not draw the SVG plots beside the metrics',
+  '--report': "also write the run's self-contained HTML report",
   '--targets': 'target intervals, BED or interval_list (Picard TARGET_INTERVALS)',
   '--intervals': 'only these loci and the reads overlapping them, BED or interval_list (Picard INTERVALS)',
   '--baits': 'bait intervals, BED or interval_list (Picard BAIT_INTERVALS)',
