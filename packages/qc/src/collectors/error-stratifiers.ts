@@ -40,8 +40,8 @@ export interface ErrorRead {
   readGroup: string | null;
   /** Read-level part values, computed on first use, by PARTS id (null: no stratum). */
   cache: (number | string | null | undefined)[];
-  /** The read's stratum in each read-level directive, by directive index (null: none); typed by the collector. */
-  strata: unknown[];
+  /** The read's stratum index in each read-level directive, by directive index (-1: none). */
+  strata: number[];
   /** The read's own counts for its read-level strata (the collector's layout), made at its first counted base. */
   local: Float64Array | undefined;
   /** Its entries still in the pileup: at 0 its sums are final. */

@@ -233,11 +233,10 @@ export function parseDirectives(list: string | undefined): Directive[] {
   return directives;
 }
 
-/** One stratum's counts (see COUNT_SLOTS) and its part values, for sorting and printing. */
+/** One stratum's part values, for sorting and printing; its counts are in its aggregation's `counts`. */
 interface Stratum {
   values: (number | string)[];
-  counts: number[];
-  /** Its place in the directive's list. */
+  /** Its place in the directive's list, and in `counts` (times the calculator's width). */
   index: number;
 }
 
@@ -279,8 +278,21 @@ interface Aggregation {
    * by their mixed-radix number. Undefined when the ranges multiply past FAST_TABLE_MAX.
    */
   fastTable: Int32Array | undefined;
-  /** Per text part: its values' small codes (FAST text). */
-  fastText: (Map<string, number> | undefined)[];
+  /** Per flat part: its fast radix (the table's mixed-radix digits). */
+  radices: Int32Array;
+  /**
+   * Every stratum's counts (COUNT_SLOTS of the calculator, `width`), stratum after stratum in one array: the ~20
+   * additions per base land in a few cache lines instead of behind a pointer per stratum (measured: the counting was
+   * the largest cost of collect-error).
+   */
+  counts: Float64Array;
+  width: number;
+}
+
+/** A stratum's counts, as a list. */
+function countsOf(aggregation: Aggregation, stratum: Stratum): number[] {
+  const from = stratum.index * aggregation.width;
+  return Array.from(aggregation.counts.subarray(from, from + aggregation.width));
 }
 
 /** Entries of a directive's fast table at most (4 MB). */
@@ -518,6 +530,12 @@ class ErrorCollector implements Collector<ErrorPartial> {
   /** Per base: each part's value by PARTS id, and whether it gave one (0: no stratum). */
   private readonly partValues: (number | string)[] = new Array<number | string>(PARTS.length).fill(0);
   private readonly present = new Uint8Array(PARTS.length);
+  /**
+   * Per base: each part's digit in the directives' fast tables (-1: outside its fast range), computed once per base
+   * and shared by every directive that has the part; text values get small codes on first sight, per part.
+   */
+  private readonly fast = new Int32Array(PARTS.length);
+  private readonly textCodes = PARTS.map(() => new Map<string, number>());
   private readonly base: ErrorBase = {
     read: undefined as unknown as ErrorRead,
     offset: 0,
@@ -552,7 +570,9 @@ class ErrorCollector implements Collector<ErrorPartial> {
         root: [],
         strata: [],
         fastTable: fastEntries <= FAST_TABLE_MAX ? new Int32Array(fastEntries) : undefined,
-        fastText: parts.map((p) => (p.kind === 'text' ? new Map<string, number>() : undefined)),
+        radices: Int32Array.from(parts, (p) => p.fastRadix),
+        counts: new Float64Array(64 * COUNT_SLOTS[directive.calculator]),
+        width: COUNT_SLOTS[directive.calculator],
       };
     });
     this.baseLevel = this.aggregations.filter((a) => !a.readLevel);
@@ -802,12 +822,15 @@ class ErrorCollector implements Collector<ErrorPartial> {
     // The parts of base-level directives for every base, each once; read-level values come from the read's cache.
     const partValues = this.partValues;
     const present = this.present;
+    const fast = this.fast;
     for (const id of this.baseParts) {
-      const value = PARTS[id]!.value(base, this.context);
+      const part = PARTS[id]!;
+      const value = part.value(base, this.context);
       if (value === null) present[id] = 0;
       else {
         present[id] = 1;
         partValues[id] = value;
+        fast[id] = this.fastDigit(part, value);
       }
     }
     for (const id of this.baseReadParts) this.fillReadLevel(read, id);
@@ -841,16 +864,21 @@ class ErrorCollector implements Collector<ErrorPartial> {
         const aggregation = aggregations[a]!;
         if (!aggregation.readLevel) continue;
         for (const id of aggregation.partIds) this.fillReadLevel(read, id);
-        read.strata[a] = this.stratumOf(aggregation) ?? null;
+        read.strata[a] = this.stratumOf(aggregation)?.index ?? -1;
       }
     }
     for (let i = 0; i < DELTA_SLOTS; i++) local[i]! += delta[i]!;
-    for (const aggregation of this.baseLevel) {
+    const baseLevel = this.baseLevel;
+    for (let a = 0; a < baseLevel.length; a++) {
+      const aggregation = baseLevel[a]!;
       const stratum = this.stratumOf(aggregation);
       if (stratum === undefined) continue;
-      const counts = stratum.counts;
+      // After the look-up: a new stratum may have grown the array.
+      const counts = aggregation.counts;
+      const width = aggregation.width;
+      const from = stratum.index * width;
       const at = DELTA_AT[aggregation.calculator]!;
-      for (let i = 0; i < counts.length; i++) counts[i]! += delta[at + i]!;
+      for (let i = 0; i < width; i++) counts[from + i]! += delta[at + i]!;
     }
   }
 
@@ -860,11 +888,13 @@ class ErrorCollector implements Collector<ErrorPartial> {
     if (local === undefined) return;
     const aggregations = this.aggregations;
     for (let a = 0; a < aggregations.length; a++) {
-      const stratum = read.strata[a] as Stratum | null | undefined;
-      if (stratum === undefined || stratum === null) continue;
-      const counts = stratum.counts;
-      const at = DELTA_AT[aggregations[a]!.calculator]!;
-      for (let i = 0; i < counts.length; i++) counts[i]! += local[at + i]!;
+      const index = read.strata[a] as number | undefined;
+      if (index === undefined || index < 0) continue;
+      const aggregation = aggregations[a]!;
+      const { counts, width } = aggregation;
+      const from = index * width;
+      const at = DELTA_AT[aggregation.calculator]!;
+      for (let i = 0; i < width; i++) counts[from + i]! += local[at + i]!;
     }
   }
 
@@ -876,14 +906,64 @@ class ErrorCollector implements Collector<ErrorPartial> {
     else {
       this.present[id] = 1;
       this.partValues[id] = cached;
+      this.fast[id] = this.fastDigit(PARTS[id]!, cached);
+    }
+  }
+
+  /** A part value's digit in the fast tables, or -1 when it falls outside the part's fast range. */
+  private fastDigit(part: StratifierPart, value: number | string): number {
+    switch (part.kind) {
+      case 'char':
+        return LETTER_INDEX[value as number] ?? -1;
+      case 'context': {
+        let digit = 0;
+        for (let code = value as number, letters = part.bits / 8; letters > 0; letters--, code = Math.floor(code / 256)) {
+          const letter = CONTEXT_LETTER_INDEX[code % 256]!;
+          if (letter < 0) return -1;
+          digit = digit * 6 + letter;
+        }
+        return digit;
+      }
+      case 'text': {
+        const codes = this.textCodes[part.id]!;
+        let code = codes.get(value as string);
+        if (code === undefined) {
+          if (codes.size >= part.fastRadix) return -1;
+          codes.set(value as string, (code = codes.size));
+        }
+        return code;
+      }
+      default:
+        return (value as number) >= 0 && (value as number) < part.fastRadix ? (value as number) : -1;
     }
   }
 
   /** The stratum of the current base's values for one directive (undefined when a stratifier gives none). */
   private stratumOf(aggregation: Aggregation): Stratum | undefined {
     const ids = aggregation.partIds;
-    for (let i = 0; i < ids.length; i++) if (this.present[ids[i]!] === 0) return undefined;
-    return lookUp(aggregation, this.partValues, ids);
+    const present = this.present;
+    for (let i = 0; i < ids.length; i++) if (present[ids[i]!] === 0) return undefined;
+    const table = aggregation.fastTable;
+    if (table !== undefined) {
+      // The values' mixed-radix number, from the digits computed once for this base.
+      const fast = this.fast;
+      const radices = aggregation.radices;
+      let index = 0;
+      let i = 0;
+      for (; i < ids.length; i++) {
+        const digit = fast[ids[i]!]!;
+        if (digit < 0 || digit >= radices[i]!) break;
+        index = index * radices[i]! + digit;
+      }
+      if (i === ids.length) {
+        const known = table[index]!;
+        if (known > 0) return aggregation.strata[known - 1]!;
+        const stratum = stratumAt(aggregation, this.partValues, ids);
+        table[index] = stratum.index + 1;
+        return stratum;
+      }
+    }
+    return stratumAt(aggregation, this.partValues, ids);
   }
 
   /** OverlappingReadsErrorCalculator: the mate's aligned base at this locus, compared with the read's and the reference's. */
@@ -931,7 +1011,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
   toPartial(): ErrorPartial {
     return {
       directives: this.aggregations.map((a) => a.directive.text),
-      strata: this.aggregations.map((a) => a.strata.map((s): [(number | string)[], number[]] => [s.values, s.counts])),
+      strata: this.aggregations.map((a) => a.strata.map((s): [(number | string)[], number[]] => [s.values, countsOf(a, s)])),
     };
   }
 
@@ -939,8 +1019,8 @@ class ErrorCollector implements Collector<ErrorPartial> {
     partial.strata.forEach((strata, d) => {
       const aggregation = this.aggregations[d]!;
       for (const [values, counts] of strata) {
-        const stratum = lookUp(aggregation, values, undefined);
-        counts.forEach((count, i) => (stratum.counts[i]! += count));
+        const from = stratumAt(aggregation, values, undefined).index * aggregation.width;
+        counts.forEach((count, i) => (aggregation.counts[from + i]! += count));
       }
     });
   }
@@ -961,7 +1041,9 @@ class ErrorCollector implements Collector<ErrorPartial> {
         return 0;
       });
       const rows: Row[] = [];
-      for (const { values, counts } of strata) {
+      for (const stratum of strata) {
+        const { values } = stratum;
+        const counts = countsOf(aggregation, stratum);
         const covariate = values.map((value, i) => printPart(parts[i]!, value)).join(',');
         const [total, a = 0, b = 0, c = 0, d = 0] = counts as [number, number?, number?, number?, number?];
         if (directive.calculator === 'error') {
@@ -1029,56 +1111,9 @@ class ErrorCollector implements Collector<ErrorPartial> {
 }
 
 /**
- * The stratum of part values: from the fast table when every value falls in its part's fast range, else (and on the
- * table's first sight of it) from the tree. The values are `values[slots[i]]` (a base's parts by id), or `values[i]`
- * without slots (a partial state's stratum); counting and merging meet in the same strata.
+ * The stratum of part values in a directive's tree, made on first sight: `values[slots[i]]` (a base's parts by id), or
+ * `values[i]` without slots (a partial state's stratum). Counting goes through the fast table first (stratumOf).
  */
-function lookUp(aggregation: Aggregation, values: (number | string)[], slots: number[] | undefined): Stratum {
-  const table = aggregation.fastTable;
-  if (table === undefined) return stratumAt(aggregation, values, slots);
-  const parts = aggregation.parts;
-  let index = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    const value = values[slots === undefined ? i : slots[i]!]!;
-    let fast: number;
-    switch (part.kind) {
-      case 'char':
-        fast = LETTER_INDEX[value as number] ?? -1;
-        break;
-      case 'context': {
-        fast = 0;
-        for (let code = value as number, letters = part.bits / 8; letters > 0; letters--, code = Math.floor(code / 256)) {
-          const letter = CONTEXT_LETTER_INDEX[code % 256]!;
-          if (letter < 0) return stratumAt(aggregation, values, slots);
-          fast = fast * 6 + letter;
-        }
-        break;
-      }
-      case 'text': {
-        const known = aggregation.fastText[i]!;
-        fast = known.get(value as string) ?? known.size;
-        if (fast === known.size) {
-          if (fast >= part.fastRadix) return stratumAt(aggregation, values, slots);
-          known.set(value as string, fast);
-        }
-        break;
-      }
-      default:
-        fast = value as number;
-        if (!(fast >= 0 && fast < part.fastRadix)) return stratumAt(aggregation, values, slots);
-    }
-    if (fast < 0) return stratumAt(aggregation, values, slots);
-    index = index * part.fastRadix + fast;
-  }
-  const known = table[index]!;
-  if (known > 0) return aggregation.strata[known - 1]!;
-  const stratum = stratumAt(aggregation, values, slots);
-  table[index] = stratum.index + 1;
-  return stratum;
-}
-
-/** The stratum of part values in a directive's tree (see lookUp), made on first sight. */
 function stratumAt(aggregation: Aggregation, values: (number | string)[], slots: number[] | undefined): Stratum {
   const { coders } = aggregation;
   const parts = coders.length;
@@ -1094,11 +1129,13 @@ function stratumAt(aggregation: Aggregation, values: (number | string)[], slots:
   if (stratum === undefined) {
     const own: (number | string)[] = [];
     for (let i = 0; i < parts; i++) own.push(values[slots === undefined ? i : slots[i]!]!);
-    stratum = {
-      values: own,
-      counts: new Array<number>(COUNT_SLOTS[aggregation.directive.calculator]).fill(0),
-      index: aggregation.strata.length,
-    };
+    stratum = { values: own, index: aggregation.strata.length };
+    const needed = (stratum.index + 1) * aggregation.width;
+    if (needed > aggregation.counts.length) {
+      const grown = new Float64Array(Math.max(needed, aggregation.counts.length * 2));
+      grown.set(aggregation.counts);
+      aggregation.counts = grown;
+    }
     node[code] = stratum;
     aggregation.strata.push(stratum);
   }
