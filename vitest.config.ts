@@ -12,8 +12,8 @@ const SLOW_FILES: Record<string, number> = {
   'test/fq-transform-cases-a.test.ts': 122,
   'test/qc-multi.test.ts': 86,
   'test/qc-hybcap.test.ts': 76,
-  'test/fq-transform-cases-mbf.test.ts': 66,
-  'test/fq-transform-cases-c.test.ts': 64,
+  'test/fq-transform-cases-mbf.test.ts': 38, // these two alone, after they ran fewer thread counts
+  'test/fq-transform-cases-c.test.ts': 22,
   'test/fq-transform-cases-b.test.ts': 47,
   'test/qc-wgs.test.ts': 40,
   'test/shoal-mods.test.ts': 40,

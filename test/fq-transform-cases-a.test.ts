@@ -16,7 +16,7 @@ describe('fq-transform cases (a)', () => {
     it(path.relative(root, caseDir), async () => {
       expect(await verifyCase(caseDir, { threads: [1, 3], modes: [true] })).toBeUndefined();
       // the classic pipeline on every third case: it runs the same step code, and its thread per
-      // step makes it the costly run; the c set runs it on every case
+      // step makes it the costly run
       if (index % 3 === 0) expect(await verifyCase(caseDir, { threads: [2], modes: [false] })).toBeUndefined();
     });
   });
