@@ -282,7 +282,8 @@ function repeated(histogram: HistogramTable, times: number): HistogramTable {
   return {
     keyType: histogram.keyType,
     columns: [histogram.columns[0]!, ...Array.from({ length: times }, () => kept.map((i) => histogram.columns[i]!)).flat()],
-    rikerColumns: [histogram.columns[0]!, ...Array.from({ length: times * kept.length }, () => null)].map(() => null),
+    // Picard's layout only: riker's keeps the all-reads histogram.
+    rikerColumns: Array.from({ length: 1 + times * kept.length }, () => null),
     rows: histogram.rows.map((row) => [row[0]!, ...Array.from({ length: times }, () => kept.map((i) => row[i]!)).flat()]),
   };
 }
