@@ -40,6 +40,8 @@ export interface ErrorRead {
   readGroup: string | null;
   /** Read-level part values, computed on first use, by PARTS id (null: no stratum). */
   cache: (number | string | null | undefined)[];
+  /** The fast digits of the read-level parts the compiled counter uses (its slots), made at its first counted base. */
+  digits: Int32Array | undefined;
   /** The read's stratum index in each read-level directive, by directive index (-1: none). */
   strata: number[];
   /** The read's own counts for its read-level strata (the collector's layout), made at its first counted base. */
@@ -89,6 +91,12 @@ export interface StratifierPart {
   /** Index in PARTS (set below). */
   id: number;
   value(base: ErrorBase, context: StratifierContext): number | string | null;
+  /**
+   * For parts that are not read-level: a JavaScript expression giving an aligned (M/=/X) base's fast digit directly,
+   * compiled into the collector's per-base counter (error-compiled.ts; MATCH_DIGIT_SCOPE lists what it may use). It
+   * must equal `fastDigit(part, value(base))`, NULL_DIGIT for a null value (error-stratifiers.test.ts checks it).
+   */
+  matchDigit?: string;
 }
 
 export interface Stratifier {
@@ -157,13 +165,25 @@ function homopolymerLength(base: ErrorBase): number | null {
   if (isNoCall(base.referenceBase)) return null;
   const offset = base.offset;
   if (offset < 0 || offset >= bases.length) return null;
+  return homopolymerRun(bases, offset, isReverse(base.read));
+}
+
+/** The homopolymer length of a base within the read (offset inside it). */
+function homopolymerRun(bases: Uint8Array, offset: number, reverse: boolean): number {
   let run = offset;
-  if (!isReverse(base.read)) {
+  if (!reverse) {
     while (--run >= 0) if (bases[run] !== bases[offset - 1]) break;
     return offset - run - 1;
   }
   while (++run < bases.length) if (bases[run] !== bases[offset + 1]) break;
   return run - offset - 1;
+}
+
+/** CycleBin.valueOf: the first quintile whose closed range [lower, upper] holds cycle / length, or null. */
+function cycleBin(cycle: number, length: number): number | null {
+  const relative = cycle / length;
+  if (!(relative >= 0 && relative <= 1)) return null;
+  return relative <= 0.2 ? 0 : relative <= 0.4 ? 1 : relative <= 0.6 ? 2 : relative <= 0.8 ? 3 : 4;
 }
 
 /**
@@ -271,10 +291,25 @@ const intPart = (value: StratifierPart['value']): StratifierPart => part('int', 
 const charPart = (value: StratifierPart['value']): StratifierPart => part('char', 8, value);
 const enumPart = (names: readonly string[], value: StratifierPart['value']): StratifierPart => part('enum', 3, value, names);
 
-const previousBase = charPart((base) => readBaseAt(base, -1));
-const nextBase = charPart((base) => readBaseAt(base, 1));
-const referenceBase = charPart(referenceBaseOf);
-const homopolymerLengthPart = intPart(homopolymerLength);
+/** Sets a part's matchDigit expression (see StratifierPart.matchDigit and MATCH_DIGIT_SCOPE). */
+function withMatchDigit(partOf: StratifierPart, expression: string): StratifierPart {
+  partOf.matchDigit = expression;
+  return partOf;
+}
+
+const previousBase = withMatchDigit(
+  charPart((base) => readBaseAt(base, -1)),
+  'letterAt(rev ? READ_LETTER_REV : READ_LETTER_FWD, bases, rev ? offset + 1 : offset - 1)',
+);
+const nextBase = withMatchDigit(
+  charPart((base) => readBaseAt(base, 1)),
+  'letterAt(rev ? READ_LETTER_REV : READ_LETTER_FWD, bases, rev ? offset - 1 : offset + 1)',
+);
+const referenceBase = withMatchDigit(charPart(referenceBaseOf), '(rev ? REF_LETTER_REV : REF_LETTER_FWD)[ref]');
+const homopolymerLengthPart = withMatchDigit(
+  intPart(homopolymerLength),
+  'NO_CALL[ref] === 1 ? NULL_DIGIT : fastInt(homopolymerRun(bases, offset, rev), 1024)',
+);
 
 function pairOrientation(read: ErrorRead): number | null {
   const flag = read.flag;
@@ -338,7 +373,12 @@ export const STRATIFIERS: readonly Stratifier[] = [
     name: 'READ_BASE',
     suffix: 'read_base',
     description: 'the base in the original reading direction.',
-    parts: [charPart((base) => readBaseAt(base, 0))],
+    parts: [
+      withMatchDigit(
+        charPart((base) => readBaseAt(base, 0)),
+        '(rev ? READ_LETTER_REV : READ_LETTER_FWD)[bases[offset]]',
+      ),
+    ],
   },
   {
     name: 'READ_DIRECTION',
@@ -388,10 +428,13 @@ export const STRATIFIERS: readonly Stratifier[] = [
     suffix: 'binned_length_homopolymer_and_following_ref_base',
     description: 'The scale of homopolymer (long or short), the base that the homopolymer is comprised of, and the reference base.',
     parts: [
-      enumPart(HOMOPOLYMER_SCALE, (base, context) => {
-        const length = homopolymerLength(base);
-        return length === null ? null : length < context.longHomopolymer ? 0 : 1;
-      }),
+      withMatchDigit(
+        enumPart(HOMOPOLYMER_SCALE, (base, context) => {
+          const length = homopolymerLength(base);
+          return length === null ? null : length < context.longHomopolymer ? 0 : 1;
+        }),
+        'NO_CALL[ref] === 1 ? NULL_DIGIT : homopolymerRun(bases, offset, rev) < context.longHomopolymer ? 0 : 1',
+      ),
       previousBase,
       referenceBase,
     ],
@@ -420,19 +463,22 @@ export const STRATIFIERS: readonly Stratifier[] = [
     description: 'The read-group id of the read.',
     parts: [part('text', TEXT_BITS, (base) => base.read.readGroup)],
   },
-  { name: 'CYCLE', suffix: 'cycle', description: 'The machine cycle during which the base was read.', parts: [intPart(cycleOf)] },
+  {
+    name: 'CYCLE',
+    suffix: 'cycle',
+    description: 'The machine cycle during which the base was read.',
+    parts: [withMatchDigit(intPart(cycleOf), 'fastInt(rev ? len - offset : offset + 1, 1024)')],
+  },
   {
     name: 'BINNED_CYCLE',
     suffix: 'binned_cycle',
     description:
       'The binned machine cycle. Similar to CYCLE, but binned into 5 evenly spaced ranges across the size of the read.  This stratifier may produce confusing results when used on datasets with variable sized reads.',
     parts: [
-      enumPart(CYCLE_BIN, (base) => {
-        const relative = cycleOf(base) / base.read.bases.length;
-        if (!(relative >= 0 && relative <= 1)) return null;
-        // CycleBin.valueOf: the first bin whose closed range [lower, upper] holds the value.
-        return relative <= 0.2 ? 0 : relative <= 0.4 ? 1 : relative <= 0.6 ? 2 : relative <= 0.8 ? 3 : 4;
-      }),
+      withMatchDigit(
+        enumPart(CYCLE_BIN, (base) => cycleBin(cycleOf(base), base.read.bases.length)),
+        'orNull(cycleBin(rev ? len - offset : offset + 1, len))',
+      ),
     ],
   },
   {
@@ -458,7 +504,12 @@ export const STRATIFIERS: readonly Stratifier[] = [
     suffix: 'base_quality',
     description: 'The base quality.',
     // A Java byte: 128-255 read as negative.
-    parts: [part('int', 8, (base) => (base.offset < 0 ? null : (base.read.qualities[base.offset]! << 24) >> 24), undefined, 128)],
+    parts: [
+      withMatchDigit(
+        part('int', 8, (base) => (base.offset < 0 ? null : (base.read.qualities[base.offset]! << 24) >> 24), undefined, 128),
+        'fastInt((quals[offset] << 24) >> 24, 128)',
+      ),
+    ],
   },
   {
     name: 'MAPPING_QUALITY',
@@ -472,24 +523,37 @@ export const STRATIFIERS: readonly Stratifier[] = [
     description:
       'The number of bases in the read that mismatch the reference, excluding the current base.  This stratifier requires the NM tag.',
     parts: [
-      intPart((base) => {
-        const nm = base.read.nm;
-        if (nm === null || base.offset < 0) return null;
-        return base.read.bases[base.offset] !== base.referenceBase ? nm - 1 : nm;
-      }),
+      withMatchDigit(
+        intPart((base) => {
+          const nm = base.read.nm;
+          if (nm === null || base.offset < 0) return null;
+          return base.read.bases[base.offset] !== base.referenceBase ? nm - 1 : nm;
+        }),
+        'read.nm === null ? NULL_DIGIT : fastInt(bases[offset] !== ref ? read.nm - 1 : read.nm, 1024)',
+      ),
     ],
   },
   {
     name: 'ONE_BASE_PADDED_CONTEXT',
     suffix: 'one_base_padded_context',
     description: 'The current reference base and a one base padded region from the read resulting in a 3-base context.',
-    parts: [part('context', 24, (base) => paddedContext(base, 1, 1), undefined, 6 ** 3)],
+    parts: [
+      withMatchDigit(
+        part('context', 24, (base) => paddedContext(base, 1, 1), undefined, 6 ** 3),
+        'contextDigit(bases, offset, rev, ref, 1, 1)',
+      ),
+    ],
   },
   {
     name: 'TWO_BASE_PADDED_CONTEXT',
     suffix: 'two_base_padded_context',
     description: 'The current reference base and a two base padded region from the read resulting in a 5-base context.',
-    parts: [part('context', 40, (base) => paddedContext(base, 2, 2), undefined, 6 ** 5)],
+    parts: [
+      withMatchDigit(
+        part('context', 40, (base) => paddedContext(base, 2, 2), undefined, 6 ** 5),
+        'contextDigit(bases, offset, rev, ref, 2, 2)',
+      ),
+    ],
   },
   {
     name: 'CONSENSUS',
@@ -533,12 +597,15 @@ export const STRATIFIERS: readonly Stratifier[] = [
     suffix: 'indel_length',
     description: 'The number of bases in an indel',
     parts: [
-      intPart((base) => {
-        if (base.type === BaseType.Match) return 0;
-        // Picard fails ("Wrong CIGAR operator") where htsjdk's offset of a later indel is off (see docs/qc.md): no stratum.
-        const expected = base.type === BaseType.Insertion ? CIGAR_I : CIGAR_D;
-        return base.indelOp === expected ? base.indelLength : null;
-      }),
+      withMatchDigit(
+        intPart((base) => {
+          if (base.type === BaseType.Match) return 0;
+          // Picard fails ("Wrong CIGAR operator") where htsjdk's offset of a later indel is off (see docs/qc.md): no stratum.
+          const expected = base.type === BaseType.Insertion ? CIGAR_I : CIGAR_D;
+          return base.indelOp === expected ? base.indelLength : null;
+        }),
+        '0',
+      ),
     ],
   },
 ];
@@ -624,3 +691,104 @@ export function comparePart(partOf: StratifierPart, a: number | string, b: numbe
   if (typeof a === 'number') return (a as number) - (b as number);
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** A letter's index in a fast range: A, C, G, T, N; and for padded contexts a no-call reference (byte 0) as 5. */
+export const LETTER_INDEX = new Int8Array(256).fill(-1);
+[65, 67, 71, 84, 78].forEach((letter, i) => (LETTER_INDEX[letter] = i));
+export const CONTEXT_LETTER_INDEX = LETTER_INDEX.slice();
+CONTEXT_LETTER_INDEX[0] = 5;
+
+/** A matchDigit for a null value: the base has no stratum in the directive. */
+export const NULL_DIGIT = -2;
+/** A fast digit for a value outside the part's fast range: the general path finds its stratum. */
+export const SLOW_DIGIT = -1;
+
+/** A part value's digit in the fast tables, or SLOW_DIGIT; text values get small codes on first sight, per part. */
+export function fastDigit(partOf: StratifierPart, value: number | string, textCodes: Map<string, number>[]): number {
+  switch (partOf.kind) {
+    case 'char':
+      return LETTER_INDEX[value as number] ?? SLOW_DIGIT;
+    case 'context': {
+      // The letters from the last to the first (the last is the most significant digit).
+      let digit = 0;
+      for (let code = value as number, letters = partOf.bits / 8; letters > 0; letters--, code = Math.floor(code / 256)) {
+        const letter = CONTEXT_LETTER_INDEX[code % 256]!;
+        if (letter < 0) return SLOW_DIGIT;
+        digit = digit * 6 + letter;
+      }
+      return digit;
+    }
+    case 'text': {
+      const codes = textCodes[partOf.id]!;
+      let code = codes.get(value as string);
+      if (code === undefined) {
+        if (codes.size >= partOf.fastRadix) return SLOW_DIGIT;
+        codes.set(value as string, (code = codes.size));
+      }
+      return code;
+    }
+    default:
+      return fastInt(value as number, partOf.fastRadix);
+  }
+}
+
+function fastInt(value: number, radix: number): number {
+  return value >= 0 && value < radix ? value : SLOW_DIGIT;
+}
+
+/** byte → fast digit of the letter as readBaseAt gives it (upper case; complemented on the reverse strand). */
+const READ_LETTER_FWD = Int8Array.from({ length: 256 }, (_, byte) => LETTER_INDEX[upperCase(byte)]!);
+const READ_LETTER_REV = Int8Array.from({ length: 256 }, (_, byte) => LETTER_INDEX[upperCase(COMPLEMENT[byte]!)]!);
+/** Reference byte → fast digit of referenceBaseOf (null for a no-call). */
+const REF_LETTER_FWD = Int8Array.from({ length: 256 }, (_, byte) => (isNoCall(byte) ? NULL_DIGIT : READ_LETTER_FWD[byte]!));
+const REF_LETTER_REV = Int8Array.from({ length: 256 }, (_, byte) => (isNoCall(byte) ? NULL_DIGIT : READ_LETTER_REV[byte]!));
+/** The same for the letters of a padded context (a no-call reference is byte 0, digit 5). */
+const CONTEXT_READ_FWD = Int8Array.from({ length: 256 }, (_, byte) => CONTEXT_LETTER_INDEX[upperCase(byte)]!);
+const CONTEXT_READ_REV = Int8Array.from({ length: 256 }, (_, byte) => CONTEXT_LETTER_INDEX[upperCase(COMPLEMENT[byte]!)]!);
+const CONTEXT_REF_FWD = Int8Array.from({ length: 256 }, (_, byte) => (isNoCall(byte) ? 5 : CONTEXT_READ_FWD[byte]!));
+const CONTEXT_REF_REV = Int8Array.from({ length: 256 }, (_, byte) => (isNoCall(byte) ? 5 : CONTEXT_READ_REV[byte]!));
+const NO_CALL = Uint8Array.from({ length: 256 }, (_, byte) => (isNoCall(byte) ? 1 : 0));
+
+/** The digit of a read letter at `at` (a table above), NULL_DIGIT outside the read. */
+function letterAt(table: Int8Array, bases: Uint8Array, at: number): number {
+  return at < 0 || at >= bases.length ? NULL_DIGIT : table[bases[at]!]!;
+}
+
+function orNull(value: number | null): number {
+  return value === null ? NULL_DIGIT : value;
+}
+
+/** paddedContext's fast digit: NULL_DIGIT when the context leaves the read, as paddedContext's null. */
+function contextDigit(bases: Uint8Array, offset: number, reverse: boolean, ref: number, before: number, after: number): number {
+  const first = reverse ? offset - after : offset - before;
+  const last = reverse ? offset + before : offset + after;
+  if (first < 0 || last >= bases.length) return NULL_DIGIT;
+  const letters = reverse ? CONTEXT_READ_REV : CONTEXT_READ_FWD;
+  let digit = 0;
+  for (let shift = after; shift >= -before; shift--) {
+    const letter =
+      shift === 0 ? (reverse ? CONTEXT_REF_REV : CONTEXT_REF_FWD)[ref]! : letters[bases[reverse ? offset - shift : offset + shift]!]!;
+    if (letter < 0) return SLOW_DIGIT;
+    digit = digit * 6 + letter;
+  }
+  return digit;
+}
+
+/**
+ * What a matchDigit expression may use besides its locals (read, bases, quals, len, offset, rev, ref, context): the
+ * compiled counter passes these in by name.
+ */
+export const MATCH_DIGIT_SCOPE = {
+  NULL_DIGIT,
+  NO_CALL,
+  READ_LETTER_FWD,
+  READ_LETTER_REV,
+  REF_LETTER_FWD,
+  REF_LETTER_REV,
+  letterAt,
+  orNull,
+  fastInt,
+  homopolymerRun,
+  cycleBin,
+  contextDigit,
+};

@@ -37,11 +37,14 @@ import {
 } from '../collector.js';
 import { CoordinateOrder } from '../coordinate-order.js';
 import { ReferenceWindow } from '../reference-window.js';
+import { compilable, compileMatchCounter, readDigitParts, type MatchCounter } from './error-compiled.js';
 import {
   BaseType,
   comparePart,
+  fastDigit,
   indelElement,
   isNoCall,
+  NULL_DIGIT,
   PARTS,
   printPart,
   READ_LEVEL,
@@ -297,11 +300,6 @@ function countsOf(aggregation: Aggregation, stratum: Stratum): number[] {
 
 /** Entries of a directive's fast table at most (4 MB). */
 const FAST_TABLE_MAX = 1 << 20;
-/** A letter's index in a fast range: A, C, G, T, N; and for padded contexts a no-call reference (byte 0) as 5. */
-const LETTER_INDEX = new Int8Array(256).fill(-1);
-[65, 67, 71, 84, 78].forEach((letter, i) => (LETTER_INDEX[letter] = i));
-const CONTEXT_LETTER_INDEX = LETTER_INDEX.slice();
-CONTEXT_LETTER_INDEX[0] = 5;
 
 /** Dense codes for one part's values: small integers through a table, anything else through a map. */
 class PartCoder {
@@ -346,6 +344,8 @@ interface Locus {
   insertion: number;
 }
 
+/** SHOAL_ERROR_COMPILED=0 counts every base the general way (the tests compare both). */
+const COMPILED = process.env.SHOAL_ERROR_COMPILED !== '0';
 /** Up to this many aligned bases at a locus, OVERLAPPING_ERROR finds a mate by scanning them; deeper, by name. */
 const SCAN_DEPTH = Number(process.env.SHOAL_ERROR_SCAN_DEPTH ?? 16); // the tests set 0 to check the by-name path
 /** Positions per pileup page. */
@@ -495,6 +495,13 @@ class ErrorCollector implements Collector<ErrorPartial> {
   /** The directives that are not read-level. */
   private readonly baseLevel: Aggregation[];
   private readonly delta = new Float64Array(DELTA_SLOTS);
+  /** Aligned bases of the other base-level directives: compiled (matchCounter), and those it cannot take. */
+  private readonly matchCounter: MatchCounter | undefined;
+  private readonly genericLevel: Aggregation[];
+  /** The read-level parts in ErrorRead.digits, by slot. */
+  private readonly readDigitIds: number[];
+  /** Whether the current base's part values for the general path are computed (done on its first general count). */
+  private genericPartsReady = false;
   private readonly baseReadParts: number[];
   private readonly context: StratifierContext;
   private readonly hasOverlapping: boolean;
@@ -505,6 +512,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
   private sitesOpened = false;
   private lastSiteContig = -1;
   private lastSiteStart = 0;
+  private lastSite: KnownSite | undefined;
 
   /** Open loci of the current contig. */
   private readonly pileup = new Pileup();
@@ -591,6 +599,19 @@ class ErrorCollector implements Collector<ErrorPartial> {
         .filter((id) => id !== undefined),
     );
     this.reference = referencePath === undefined ? undefined : new ReferenceWindow(referencePath, header);
+    // The compiled counter (error-compiled.ts) takes the aligned bases of the base-level directives it can count.
+    const compiled = COMPILED ? this.baseLevel.filter((a) => a.fastTable !== undefined && compilable(a.partIds)) : [];
+    this.genericLevel = this.baseLevel.filter((a) => !compiled.includes(a));
+    const counted = compiled.map((a) => ({
+      partIds: a.partIds,
+      fastTable: a.fastTable!,
+      holder: a,
+      width: a.width,
+      deltaAt: DELTA_AT[a.calculator]!,
+    }));
+    this.readDigitIds = readDigitParts(counted);
+    this.matchCounter =
+      compiled.length === 0 ? undefined : compileMatchCounter(counted, this.context, (k) => this.countGeneric(compiled[k]!));
   }
 
   accept(record: BamRecordView): void {
@@ -654,6 +675,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
       cache: [],
       strata: [],
       local: undefined,
+      digits: undefined,
       entries: 0,
     };
   }
@@ -741,7 +763,10 @@ class ErrorCollector implements Collector<ErrorPartial> {
     }
   }
 
+  /** The site's contig index, checked for order once per site (the same site is peeked at every locus before it). */
   private siteContig(site: KnownSite): number {
+    if (site === this.lastSite) return this.lastSiteContig;
+    this.lastSite = site;
     const contig = this.header.referenceIds.get(site.contig) ?? -1;
     if (contig < this.lastSiteContig || (contig === this.lastSiteContig && site.start < this.lastSiteStart))
       throw new HtsError(
@@ -819,21 +844,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
       base.indelOp = op;
       base.indelLength = length;
     }
-    // The parts of base-level directives for every base, each once; read-level values come from the read's cache.
-    const partValues = this.partValues;
-    const present = this.present;
-    const fast = this.fast;
-    for (const id of this.baseParts) {
-      const part = PARTS[id]!;
-      const value = part.value(base, this.context);
-      if (value === null) present[id] = 0;
-      else {
-        present[id] = 1;
-        partValues[id] = value;
-        fast[id] = this.fastDigit(part, value);
-      }
-    }
-    for (const id of this.baseReadParts) this.fillReadLevel(read, id);
+    this.genericPartsReady = false;
     // BaseErrorCalculator: a called aligned base, or an insertion's length (its element as htsjdk found it).
     const readBase = offset >= 0 && offset < read.bases.length ? read.bases[offset]! : 0;
     const totalBases =
@@ -859,27 +870,65 @@ class ErrorCollector implements Collector<ErrorPartial> {
     let local = read.local;
     if (local === undefined) {
       read.local = local = new Float64Array(DELTA_SLOTS);
-      const aggregations = this.aggregations;
-      for (let a = 0; a < aggregations.length; a++) {
-        const aggregation = aggregations[a]!;
-        if (!aggregation.readLevel) continue;
-        for (const id of aggregation.partIds) this.fillReadLevel(read, id);
-        read.strata[a] = this.stratumOf(aggregation)?.index ?? -1;
-      }
+      this.startRead(read);
     }
     for (let i = 0; i < DELTA_SLOTS; i++) local[i]! += delta[i]!;
-    const baseLevel = this.baseLevel;
-    for (let a = 0; a < baseLevel.length; a++) {
-      const aggregation = baseLevel[a]!;
-      const stratum = this.stratumOf(aggregation);
-      if (stratum === undefined) continue;
-      // After the look-up: a new stratum may have grown the array.
-      const counts = aggregation.counts;
-      const width = aggregation.width;
-      const from = stratum.index * width;
-      const at = DELTA_AT[aggregation.calculator]!;
-      for (let i = 0; i < width; i++) counts[from + i]! += delta[at + i]!;
+    // Base-level directives: an aligned base through the compiled counter where it can, anything else the general way.
+    if (type === BaseType.Match && this.matchCounter !== undefined) {
+      this.matchCounter(read, offset, locus.referenceBase, delta);
+      const generic = this.genericLevel;
+      for (let a = 0; a < generic.length; a++) this.countGeneric(generic[a]!);
+    } else {
+      const baseLevel = this.baseLevel;
+      for (let a = 0; a < baseLevel.length; a++) this.countGeneric(baseLevel[a]!);
     }
+  }
+
+  /** A read's first counted base: its read-level strata, and the read-level digits the compiled counter reads. */
+  private startRead(read: ErrorRead): void {
+    const aggregations = this.aggregations;
+    for (let a = 0; a < aggregations.length; a++) {
+      const aggregation = aggregations[a]!;
+      if (!aggregation.readLevel) continue;
+      for (const id of aggregation.partIds) this.fillReadLevel(read, id);
+      read.strata[a] = this.stratumOf(aggregation)?.index ?? -1;
+    }
+    const ids = this.readDigitIds;
+    if (ids.length === 0) return;
+    const digits = new Int32Array(ids.length);
+    for (let slot = 0; slot < ids.length; slot++) {
+      const id = ids[slot]!;
+      this.fillReadLevel(read, id);
+      digits[slot] = this.present[id] === 1 ? this.fast[id]! : NULL_DIGIT;
+    }
+    read.digits = digits;
+  }
+
+  /** Counts the current base in one base-level directive the general way: each part's value function, then the tree. */
+  private countGeneric(aggregation: Aggregation): void {
+    if (!this.genericPartsReady) {
+      this.genericPartsReady = true;
+      const { partValues, present, fast, base } = this;
+      for (const id of this.baseParts) {
+        const part = PARTS[id]!;
+        const value = part.value(base, this.context);
+        if (value === null) present[id] = 0;
+        else {
+          present[id] = 1;
+          partValues[id] = value;
+          fast[id] = fastDigit(part, value, this.textCodes);
+        }
+      }
+      for (const id of this.baseReadParts) this.fillReadLevel(base.read, id);
+    }
+    const stratum = this.stratumOf(aggregation);
+    if (stratum === undefined) return;
+    // After the look-up: a new stratum may have grown the array.
+    const { counts, width } = aggregation;
+    const from = stratum.index * width;
+    const at = DELTA_AT[aggregation.calculator]!;
+    const delta = this.delta;
+    for (let i = 0; i < width; i++) counts[from + i]! += delta[at + i]!;
   }
 
   /** A read's last pileup entry was counted (or skipped): its sums go to its read-level strata. */
@@ -906,35 +955,7 @@ class ErrorCollector implements Collector<ErrorPartial> {
     else {
       this.present[id] = 1;
       this.partValues[id] = cached;
-      this.fast[id] = this.fastDigit(PARTS[id]!, cached);
-    }
-  }
-
-  /** A part value's digit in the fast tables, or -1 when it falls outside the part's fast range. */
-  private fastDigit(part: StratifierPart, value: number | string): number {
-    switch (part.kind) {
-      case 'char':
-        return LETTER_INDEX[value as number] ?? -1;
-      case 'context': {
-        let digit = 0;
-        for (let code = value as number, letters = part.bits / 8; letters > 0; letters--, code = Math.floor(code / 256)) {
-          const letter = CONTEXT_LETTER_INDEX[code % 256]!;
-          if (letter < 0) return -1;
-          digit = digit * 6 + letter;
-        }
-        return digit;
-      }
-      case 'text': {
-        const codes = this.textCodes[part.id]!;
-        let code = codes.get(value as string);
-        if (code === undefined) {
-          if (codes.size >= part.fastRadix) return -1;
-          codes.set(value as string, (code = codes.size));
-        }
-        return code;
-      }
-      default:
-        return (value as number) >= 0 && (value as number) < part.fastRadix ? (value as number) : -1;
+      this.fast[id] = fastDigit(PARTS[id]!, cached, this.textCodes);
     }
   }
 
