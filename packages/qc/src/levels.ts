@@ -180,7 +180,9 @@ export class MultiLevelCollector implements Collector<LevelsPartial> {
     for (const level of this.unitLevels) {
       for (const unit of this.units(level)) {
         const unitOutputs = this.unitOutputs(unit);
-        tables.forEach((_, t) => rows[t]!.push(...(unitOutputs[t]?.table?.rows ?? []).map((row) => label(row, level, unit.labels))));
+        tables.forEach((_, t) => {
+          for (const row of unitOutputs[t]?.table?.rows ?? []) rows[t]!.push(label(row, level, unit.labels));
+        });
         last = unitOutputs[0];
         if (this.options.histogram === 'unitColumns' && last?.histogram !== undefined)
           histograms.push({ prefix: `${unit.labels[unit.labels.length - 1] ?? 'null'}.`, histogram: last.histogram });

@@ -104,23 +104,19 @@ export function renderOutputs(
       // htsjdk MetricsFile.write: headers, the metrics section, the histogram section, each
       // followed by one blank line even when empty; a histogram without bins is not written.
       if (output.table && output.metricsClass && !(output.picardOmitsEmptyTable && output.table.rows.length === 0)) {
-        const rows = [...output.table.rows, ...(output.table.picardOnlyRows ?? [])];
         const columns = output.table.columns.filter((c) => c.picard !== false);
-        lines.push(
-          `## METRICS CLASS\t${output.metricsClass}`,
-          columns.map((c) => c.name).join('\t'),
-          ...rows.map((row) => columns.map((c) => formatPicardValue(row[c.name], c.kind)).join('\t')),
-        );
+        lines.push(`## METRICS CLASS\t${output.metricsClass}`, columns.map((c) => c.name).join('\t'));
+        // A loop, not push(...rows): a long read makes a million rows, past the call's argument limit.
+        for (const rows of [output.table.rows, output.table.picardOnlyRows ?? []])
+          for (const row of rows) lines.push(columns.map((c) => formatPicardValue(row[c.name], c.kind)).join('\t'));
       }
       lines.push('');
       const histogram = output.picardHistogram ?? output.histogram;
       if (histogram && histogram.rows.length > 0) {
         const kept = histogram.columns.flatMap((name, i) => (name === null ? [] : [i]));
-        lines.push(
-          `## HISTOGRAM\t${histogram.keyType}`,
-          kept.map((i) => histogram.columns[i]).join('\t'),
-          ...histogram.rows.map((r) => kept.map((i) => formatPicardValue(r[i], Number.isInteger(r[i]) ? 'int' : 'double')).join('\t')),
-        );
+        lines.push(`## HISTOGRAM\t${histogram.keyType}`, kept.map((i) => histogram.columns[i]).join('\t'));
+        for (const r of histogram.rows)
+          lines.push(kept.map((i) => formatPicardValue(r[i], Number.isInteger(r[i]) ? 'int' : 'double')).join('\t'));
       }
       lines.push('');
       files.push({ path, text: `${lines.join('\n')}\n` });

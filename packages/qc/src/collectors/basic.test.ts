@@ -139,4 +139,30 @@ describe('basic collector', () => {
     const fractions = qualities.slice(1).map((line) => Number(line.split('\t')[3]));
     expect(Math.abs(fractions.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-3);
   });
+  it("writes a long read's 300,000 cycles in both layouts (a row per cycle, as Picard)", async () => {
+    const dir = fs.mkdtempSync(path.join(directory, 'long-'));
+    const sam = path.join(dir, 'long.sam');
+    const length = 300_000;
+    const bases = 'ACGT'.repeat(length / 4);
+    const qualities = Array.from({ length }, (_, i) => String.fromCharCode(33 + 2 + (i % 40))).join('');
+    fs.writeFileSync(
+      sam,
+      `@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:400000\n@RG\tID:rg1\tSM:long\nlong\t0\tchr1\t1\t60\t${length}M\t*\t0\t0\t${bases}\t${qualities}\tRG:Z:rg1\n`,
+    );
+    for (const format of ['picard', 'riker'] as const) {
+      const prefix = path.join(dir, format);
+      await collectMetrics({ input: sam, prefix, tools: ['basic'], format, threads: 2, options: {} });
+      const suffix = format === 'picard' ? '.base_distribution_by_cycle_metrics' : '.base-distribution-by-cycle.txt';
+      const lines = fs
+        .readFileSync(prefix + suffix, 'utf8')
+        .trimEnd()
+        .split('\n');
+      const rows = lines.slice(lines.findIndex((line) => /^(READ_END|sample)\t/.test(line)) + 1);
+      expect(rows, format).toHaveLength(length);
+      // Cycle 299,999 holds the read's G (index 299,998), every cycle one base at 100%.
+      expect(rows[length - 2], format).toBe(
+        format === 'picard' ? '1\t299999\t0\t0\t100\t0\t0' : 'long\t1\t299999\t0.00000\t0.00000\t1.00000\t0.00000\t0.00000',
+      );
+    }
+  });
 });
