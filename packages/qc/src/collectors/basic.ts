@@ -398,50 +398,62 @@ class BasicCollector implements Collector<BasicPartial> {
     for (const end of [0, 1] as const) {
       const counts = this.baseCounts[end];
       for (let cycle = 0; cycle < this.cycles; cycle++) {
-        let total = 0;
-        for (let base = 0; base < 5; base++) total += counts[cycle * 5 + base];
+        const at = cycle * 5;
+        const [a, c, g, t, n] = [counts[at]!, counts[at + 1]!, counts[at + 2]!, counts[at + 3]!, counts[at + 4]!];
+        const total = a + c + g + t + n;
         if (total === 0) continue;
-        const row: Row = { READ_END: end + 1, CYCLE: end === 0 ? cycle : cycle + firstReadLength, READ_CYCLE: cycle };
-        BASES.forEach((base, i) => {
-          const count = counts[cycle * 5 + i];
-          row[`PCT_${base}`] = (100 * count) / total;
-          row[`FRAC_${base}`] = count / total;
+        // One literal of fixed shape per row (a long read makes a million of them).
+        rows.push({
+          READ_END: end + 1,
+          CYCLE: end === 0 ? cycle : cycle + firstReadLength,
+          READ_CYCLE: cycle,
+          PCT_A: (100 * a) / total,
+          PCT_C: (100 * c) / total,
+          PCT_G: (100 * g) / total,
+          PCT_T: (100 * t) / total,
+          PCT_N: (100 * n) / total,
+          FRAC_A: a / total,
+          FRAC_C: c / total,
+          FRAC_G: g / total,
+          FRAC_T: t / total,
+          FRAC_N: n / total,
         });
-        rows.push(row);
         if (end === 0) firstReadLength = cycle;
       }
     }
     return rows;
   }
 
-  /** HistogramGenerator.getMeanQualityHistogram: cycle → mean, read end 2 after the last read-end-1 cycle written. */
-  private meanQualities(sums: PerEnd, counts: PerEnd): Map<number, number> {
-    const means = new Map<number, number>();
+  /**
+   * HistogramGenerator.getMeanQualityHistogram: the mean by cycle (NaN where none), read end 2 after the last read-end-1
+   * cycle written. Dense by cycle: a long read's million cycles need no map or sort.
+   */
+  private meanQualities(sums: PerEnd, counts: PerEnd): Float64Array {
     let firstReadLength = 0;
-    for (let cycle = 0; cycle < this.cycles; cycle++) {
-      if (sums[0][cycle] > 0) {
-        means.set(cycle, sums[0][cycle] / counts[0][cycle]);
-        firstReadLength = cycle;
-      }
-    }
-    for (let i = 0; i < this.cycles; i++) if (counts[1][i] > 0) means.set(firstReadLength + i, sums[1][i] / counts[1][i]);
+    for (let cycle = 0; cycle < this.cycles; cycle++) if (sums[0][cycle] > 0) firstReadLength = cycle;
+    const means = new Float64Array(firstReadLength + this.cycles).fill(Number.NaN);
+    for (let cycle = 0; cycle < this.cycles; cycle++) if (sums[0][cycle] > 0) means[cycle] = sums[0][cycle] / counts[0][cycle];
+    for (let i = 0; i < this.cycles; i++) if (counts[1][i] > 0) means[firstReadLength + i] = sums[1][i] / counts[1][i];
     return means;
   }
 
   private meanQualityHistogram(): MetricsOutput['histogram'] {
     const quality = this.meanQualities(this.qualitySums, this.qualityCounts);
     const original = this.meanQualities(this.originalQualitySums, this.originalQualityCounts);
+    const has = (means: Float64Array): boolean => means.some((mean) => !Number.isNaN(mean));
     // htsjdk writes only non-empty histograms; riker's header stays when there is nothing.
     const histograms = [
-      ...(quality.size > 0 || original.size === 0 ? [{ bins: quality, column: MEAN_QUALITY }] : []),
-      ...(original.size > 0 ? [{ bins: original, column: MEAN_ORIGINAL_QUALITY }] : []),
+      ...(has(quality) || !has(original) ? [{ means: quality, column: MEAN_QUALITY }] : []),
+      ...(has(original) ? [{ means: original, column: MEAN_ORIGINAL_QUALITY }] : []),
     ];
-    const keys = [...new Set([...quality.keys(), ...original.keys()])].sort((a, b) => a - b);
-    return histogramTable(
-      'java.lang.Integer',
-      [CYCLE, ...histograms.map((h) => h.column)],
-      keys.map((key) => [key, ...histograms.map((h) => h.bins.get(key) ?? 0)]),
-    );
+    const rows: number[][] = [];
+    for (let key = 0; key < Math.max(quality.length, original.length); key++) {
+      if (!(key < quality.length && !Number.isNaN(quality[key]!)) && !(key < original.length && !Number.isNaN(original[key]!))) continue;
+      const row = [key];
+      for (const { means } of histograms) row.push(key < means.length && !Number.isNaN(means[key]!) ? means[key]! : 0);
+      rows.push(row);
+    }
+    return histogramTable('java.lang.Integer', [CYCLE, ...histograms.map((h) => h.column)], rows);
   }
 
   private qualityDistributionHistogram(): MetricsOutput['histogram'] {

@@ -157,13 +157,16 @@ export const basicReport: CollectorReport = {
           title: 'Base content by cycle',
           x: { label: 'Cycle (read 2 continues after read 1)' },
           y: { label: 'Percent of bases', min: 0 },
-          series: ['A', 'C', 'G', 'T', 'N'].map((base) => ({
-            name: base,
-            kind: 'line',
-            thin: 'mean',
-            // Picard's CYCLE of read 2 already continues after read 1's last.
-            points: bases.map((r): [number, number] => [num(r, 'CYCLE'), num(r, `PCT_${base}`)]),
-          })),
+          series: (['A', 'C', 'G', 'T', 'N'] as const).map((base) => {
+            const column = `PCT_${base}` as const; // once, not per row: a long read has a million
+            return {
+              name: base,
+              kind: 'line',
+              thin: 'mean',
+              // Picard's CYCLE of read 2 already continues after read 1's last.
+              points: bases.map((r): [number, number] => [num(r, 'CYCLE'), num(r, column)]),
+            };
+          }),
         },
         caption:
           'PCT_A, PCT_C, PCT_G, PCT_T and PCT_N at each cycle (past two cycles per pixel, their mean). Flat, roughly parallel lines are expected; a jump at the start is usual for random priming, a drift at the end or a rise in N points at the chemistry. Where few reads reach (the late cycles of long reads) the lines get noisy.',

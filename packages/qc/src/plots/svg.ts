@@ -172,7 +172,9 @@ export function chartSvg(spec: ChartSpec): string {
       if (i % every === 0) xTicks.push({ at: xMap(i), label });
     });
   } else {
-    const xs = spec.series.flatMap((s) => s.points.map(([x]) => x));
+    // Loops, not flatMap: a long read's plot has millions of points, and an array per point made the GC the cost.
+    const xs: number[] = [];
+    for (const s of spec.series) for (const point of s.points) xs.push(point[0]);
     const hasBars = spec.series.some((s) => s.kind === 'bars');
     const scale = linearScale(xs, spec.x, plot.left, plot.right, false);
     if (hasBars && spec.x.min === undefined && spec.x.max === undefined) {
@@ -185,12 +187,18 @@ export function chartSvg(spec: ChartSpec): string {
     for (const tick of scale.ticks) xTicks.push({ at: scale.map(tick), label: formatNumber(tick, spec.x.format) });
   }
 
-  const leftValues = spec.series
-    .filter((s) => s.axis !== 'right')
-    .flatMap((s) => s.points.flatMap(([, y], i) => (s.errors ? [y + (s.errors[i] ?? 0), y - (s.errors[i] ?? 0)] : [y])));
+  const leftValues: number[] = [];
+  const rightValues: number[] = [];
+  for (const s of spec.series) {
+    const values = s.axis === 'right' ? rightValues : leftValues;
+    const errors = s.axis === 'right' ? undefined : s.errors;
+    s.points.forEach(([, v], i) => {
+      if (errors === undefined) values.push(v);
+      else values.push(v + (errors[i] ?? 0), v - (errors[i] ?? 0));
+    });
+  }
   if (spec.reference) leftValues.push(spec.reference.y);
   const y = linearScale(leftValues, spec.y, plot.bottom, plot.top, true);
-  const rightValues = spec.series.filter((s) => s.axis === 'right').flatMap((s) => s.points.map(([, v]) => v));
   const y2 = hasRight ? linearScale(rightValues, spec.y2!, plot.bottom, plot.top, true) : undefined;
 
   // Grid and frame.
