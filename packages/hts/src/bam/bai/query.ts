@@ -162,7 +162,8 @@ async function* readRanges(
     const stopAfterFileOffset = Math.floor(rangeEnd / 65536);
     const source = openByteSource(bamPath);
     try {
-      const readChunkBytes = Math.min(4 << 20, Math.max(1 << 16, stopAfterFileOffset - startFileOffset + (1 << 17)));
+      // The range's blocks and no more: a block is at most 64 KiB, and every block read is inflated.
+      const readChunkBytes = Math.min(4 << 20, stopAfterFileOffset - startFileOffset + (1 << 16));
       const chunks = inflatedChunks(source, { startFileOffset, stopAfterFileOffset, requireEofBlock: false, readChunkBytes });
       const first = await chunks.next();
       if (first.done) continue;
