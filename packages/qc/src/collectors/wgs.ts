@@ -38,6 +38,7 @@ import { ReferenceWindow } from '../reference-window.js';
 import { hetSnpSensitivity, normalised, phredOfError, SAMPLE_SIZE_OPTION } from '../theoretical-sensitivity.js';
 import { alignedBases } from '../aligned-bases.js';
 import { NO_CALL_MASK } from '../base-masks.js';
+import { nameHash, OpenReads } from '../open-reads.js';
 import { wgsReport } from '../plots/collector-reports.js';
 
 const FLAG_PAIRED = Flag.Paired;
@@ -312,8 +313,10 @@ class WgsCollector implements Collector<WgsPartial> {
    * a later alignment of the same name (a mate, a supplementary alignment) is overlap-excluded there. Runs, not one
    * flag per locus, so memory follows the bases counted, not a read's span over N skips and deletions.
    */
-  private open = new Map<string, number[]>();
-  private openSince = 0;
+  private readonly open = new OpenReads();
+  /** A record's counted runs as they are built, and the union with its name's earlier runs (reused). */
+  private runScratch: Int32Array = new Int32Array(1024);
+  private mergeScratch: Int32Array = new Int32Array(1024);
   private readonly order: CoordinateOrder;
   /** --intervals by contig, [start, end) pairs flat, merged and sorted. */
   private readonly intervalsByContig: number[][] | undefined;
@@ -416,16 +419,26 @@ class WgsCollector implements Collector<WgsPartial> {
     const referenceStart = reference.start;
     // Loci counted by earlier alignments of the same name (a mate, a supplementary alignment). Picard matches by name
     // alone, so every read's counted loci are remembered until the window passes them, whatever its flags and tags.
-    const name = record.readName;
-    const earlier = this.open.get(name);
+    const bytes = record.bytes;
+    const open = this.open;
+    const nameStart = record.readNameStart;
+    const nameLength = record.readNameLength - 1;
+    const hash = nameHash(bytes, nameStart, nameLength);
+    const entry = open.find(bytes, nameStart, nameLength, hash);
+    const earlier = open.runs;
     let first = 0;
-    if (earlier !== undefined) while (first < earlier.length && earlier[first + 1]! <= pos) first += 2;
+    let earlierEnd = 0;
+    if (entry >= 0) {
+      first = open.runsStart(entry);
+      earlierEnd = first + 2 * open.runCount(entry);
+      while (first < earlierEnd && earlier[first + 1]! <= pos) first += 2;
+    }
     let cursor = first;
-    const runs: number[] = [];
+    let runs: Int32Array = this.runScratch;
+    let runValues = 0;
     let runStart = 0;
     let runEnd = 0;
 
-    const bytes = record.bytes;
     const qualStart = record.qualStart;
     const seqStart = record.seqStart;
     const minimumBaseQuality = this.options.minimumBaseQuality;
@@ -471,9 +484,9 @@ class WgsCollector implements Collector<WgsPartial> {
             baseq++;
             continue;
           }
-          if (earlier !== undefined) {
-            while (cursor < earlier.length && earlier[cursor + 1]! <= locus) cursor += 2;
-            if (cursor < earlier.length && earlier[cursor]! <= locus) {
+          if (cursor < earlierEnd) {
+            while (cursor < earlierEnd && earlier[cursor + 1]! <= locus) cursor += 2;
+            if (cursor < earlierEnd && earlier[cursor]! <= locus) {
               overlap++;
               continue;
             }
@@ -482,7 +495,11 @@ class WgsCollector implements Collector<WgsPartial> {
           // Counted loci as runs: extend the open one, or close it and open another.
           if (locus === runEnd) runEnd++;
           else {
-            if (runEnd > runStart) runs.push(runStart, runEnd);
+            if (runEnd > runStart) {
+              if (runValues + 2 > runs.length) runs = this.growRunScratch();
+              runs[runValues++] = runStart;
+              runs[runValues++] = runEnd;
+            }
             runStart = locus;
             runEnd = locus + 1;
           }
@@ -493,15 +510,20 @@ class WgsCollector implements Collector<WgsPartial> {
         readOffset += length; // I, S
       else if (kind === 2 || kind === 3) refPos += length; // D, N
     }
-    if (runEnd > runStart) runs.push(runStart, runEnd);
+    if (runEnd > runStart) {
+      if (runValues + 2 > runs.length) runs = this.growRunScratch();
+      runs[runValues++] = runStart;
+      runs[runValues++] = runEnd;
+    }
     this.excluded.baseq += baseq;
     this.excluded.overlap += overlap;
-    if (earlier === undefined) {
-      if (runs.length > 0) this.open.set(name, runs);
+    if (entry < 0) {
+      if (runValues > 0) open.add(bytes, nameStart, nameLength, hash, runs, runValues / 2);
     } else {
-      const merged = unionOfRuns(earlier, first, runs);
-      if (merged.length > 0) this.open.set(name, merged);
-      else this.open.delete(name);
+      // The earlier runs from `first` (those before this read's start can no longer matter) and this read's.
+      let merged = this.mergeScratch;
+      if (merged.length < earlierEnd - first + runValues) merged = this.mergeScratch = new Int32Array(2 * (earlierEnd - first + runValues));
+      open.replace(entry, merged, unionOfRuns(earlier, first, earlierEnd, runs, runValues, merged) / 2);
     }
   }
 
@@ -523,7 +545,6 @@ class WgsCollector implements Collector<WgsPartial> {
     this.flushed = this.region === undefined ? 0 : Math.min(this.region.start, length);
     this.contigEnd = this.region === undefined ? length : Math.min(this.region.end, length);
     this.open.clear();
-    this.openSince = 0;
     this.accumulatorStart = 0;
     this.accumulatorEnd = 0;
   }
@@ -567,9 +588,13 @@ class WgsCollector implements Collector<WgsPartial> {
 
   /** Drops remembered reads that end before the window, now and then (amortised over the reads remembered). */
   private forgetPassedReads(): void {
-    if (this.open.size < 2 * this.openSince + 64) return;
-    for (const [name, runs] of this.open) if (runs[runs.length - 1]! <= this.flushed) this.open.delete(name);
-    this.openSince = this.open.size;
+    this.open.forgetEndingBy(this.flushed);
+  }
+
+  private growRunScratch(): Int32Array {
+    const runs = new Int32Array(this.runScratch.length * 2);
+    runs.set(this.runScratch);
+    return (this.runScratch = runs);
   }
 
   /** A contig no read reached: its non-N loci are depth 0. */
@@ -737,14 +762,15 @@ class WgsCollector implements Collector<WgsPartial> {
 }
 
 /** The union of two sorted lists of disjoint [start, end) runs (flat), the first from index `from` on. */
-function unionOfRuns(a: readonly number[], from: number, b: readonly number[]): number[] {
-  const out: number[] = [];
+/** The union of sorted runs a[from, aEnd) and b[0, bValues) into out, touching runs joined; returns the values written. */
+function unionOfRuns(a: Int32Array, from: number, aEnd: number, b: Int32Array, bValues: number, out: Int32Array): number {
+  let written = 0;
   let i = from;
   let j = 0;
-  while (i < a.length || j < b.length) {
+  while (i < aEnd || j < bValues) {
     let start: number;
     let end: number;
-    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) {
+    if (j >= bValues || (i < aEnd && a[i]! <= b[j]!)) {
       start = a[i]!;
       end = a[i + 1]!;
       i += 2;
@@ -753,10 +779,13 @@ function unionOfRuns(a: readonly number[], from: number, b: readonly number[]): 
       end = b[j + 1]!;
       j += 2;
     }
-    if (out.length > 0 && out[out.length - 1]! >= start) out[out.length - 1] = Math.max(out[out.length - 1]!, end);
-    else out.push(start, end);
+    if (written > 0 && out[written - 1]! >= start) out[written - 1] = Math.max(out[written - 1]!, end);
+    else {
+      out[written++] = start;
+      out[written++] = end;
+    }
   }
-  return out;
+  return written;
 }
 
 /** Depth, loci, fraction, loci at or above, fraction: Picard writes the first two, riker all five. */
