@@ -3,17 +3,13 @@
  * clears, with names that collide in the table (few distinct hashes) and enough entries to grow, rehash and compact.
  */
 import { describe, expect, it } from 'vitest';
+import { Random } from '@shoal/tools/dist/random.js';
 import { nameHash, OpenReads } from './open-reads.js';
 
+/** A seeded generator (the project's mulberry32), as a function. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 describe('OpenReads', () => {

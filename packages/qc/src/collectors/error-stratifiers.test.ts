@@ -5,6 +5,7 @@
  * zero or large, context windows at both read ends.
  */
 import { describe, expect, it } from 'vitest';
+import { Random } from '@shoal/tools/dist/random.js';
 import { compileMatchDigit } from './error-compiled.js';
 import {
   BaseType,
@@ -17,16 +18,10 @@ import {
   type StratifierContext,
 } from './error-stratifiers.js';
 
-/** A small deterministic generator (mulberry32). */
+/** A seeded generator (the project's mulberry32), as a function. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 const LETTERS = 'ACGTACGTACGTACGTacgtNnRYKM.=-*'
