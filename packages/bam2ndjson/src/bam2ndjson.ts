@@ -12,6 +12,7 @@ import {
   openAlignmentsFrom,
   openByteSource,
   openOutput,
+  packHeader,
   parseRegion,
   peekSource,
   queryRegion,
@@ -124,7 +125,7 @@ async function bamToNdjsonOnEngine(options: BamToNdjsonOptions, source: ByteSour
           module: BAM_STAGES_MODULE,
           name: 'formatNdjson',
           // Records need only the reference names: not the header text (megabytes with 200,000 contigs), cloned to every worker.
-          options: { references: header.references, fields: options.fields },
+          options: { header: packHeader(header, false), fields: options.fields },
         },
       ],
     });

@@ -35,6 +35,9 @@ export { zstdAvailable, zstdCompress, zstdDecompressFrame, ZstdDecompressor, zst
 
 export {
   makeHeader,
+  packHeader,
+  unpackHeader,
+  type PackedHeader,
   headerLines,
   referencesFromText,
   parseBamHeader,

@@ -11,6 +11,7 @@ import {
   loadBaiFor,
   openAlignmentsFrom,
   openByteSource,
+  packHeader,
   parseRegion,
   peekSource,
   queryRegion,
@@ -149,7 +150,8 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
         {
           module: QC_STAGES_MODULE,
           name: 'collect',
-          options: { tools, text: header.text, references: header.references, options: options.options, reference: options.reference },
+          // The header packed: 200,000 contigs as objects took ~350 ms to clone to a worker (hts packHeader).
+          options: { tools, header: packHeader(header), options: options.options, reference: options.reference },
         },
       ],
     }).catch((error: unknown) => {

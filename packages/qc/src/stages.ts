@@ -2,15 +2,14 @@
  * The collectors as an engine stage: each thread keeps its own collector instances (data-parallel),
  * and their partial states are merged on the main thread at the end.
  */
-import { makeHeader, type ReferenceSequence } from '@shoal/hts';
+import { unpackHeader, type PackedHeader } from '@shoal/hts';
 import { batchesOf, recordCountOf, type Payload, type StageDefinition } from '@shoal/engine';
 import type { Collector } from './collector.js';
 import { COLLECTORS } from './collectors/index.js';
 
 export interface CollectStageOptions {
   tools: string[];
-  text: string;
-  references: ReferenceSequence[];
+  header: PackedHeader;
   options: Record<string, unknown>;
   reference?: string;
 }
@@ -19,7 +18,7 @@ export const stages: Record<string, StageDefinition> = {
   collect: {
     kind: 'parallel',
     createState: (options: CollectStageOptions): Collector[] => {
-      const header = makeHeader(options.text, options.references);
+      const header = unpackHeader(options.header);
       return options.tools.map((tool) => COLLECTORS[tool]!.create({ header, options: options.options, reference: options.reference }));
     },
     process(payload: Payload, collectors: Collector[], context) {

@@ -11,9 +11,10 @@ import {
   RecordBatch,
   RecordSplitter,
   inflateChunk,
+  unpackHeader,
+  type PackedHeader,
   type RecordField,
   type RecordSplitterState,
-  type ReferenceSequence,
 } from '@shoal/hts';
 import type { Payload, StageDefinition } from '../stage.js';
 
@@ -119,9 +120,8 @@ export const stages: Record<string, StageDefinition> = {
   /** bam2ndjson's formatting: records → NDJSON bytes. */
   formatNdjson: {
     kind: 'parallel',
-    // The formatter reads only the reference names of a header (no text, no name → id map to build per worker).
-    createState: (options: { references: ReferenceSequence[]; fields?: RecordField[] }) =>
-      new BamNdjsonFormatter({ text: '', references: options.references, referenceIds: new Map() }, options.fields),
+    // The formatter reads only the reference names of a header (bam2ndjson sends no text).
+    createState: (options: { header: PackedHeader; fields?: RecordField[] }) => new BamNdjsonFormatter(unpackHeader(options.header), options.fields),
     process(payload, formatter: BamNdjsonFormatter, context) {
       const records = recordCountOf(payload);
       const data = payload.data as Uint8Array | null;

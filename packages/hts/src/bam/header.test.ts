@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeBamHeader, makeHeader, parseBamHeader, referencesFromText } from './header.js';
+import { encodeBamHeader, headerLines, makeHeader, packHeader, parseBamHeader, referencesFromText, unpackHeader } from './header.js';
 import { BamNdjsonFormatter } from '../ndjson/bam-records.js';
 import { BamReader } from './reader.js';
 import { openByteSource } from '../io/byte-source.js';
@@ -91,5 +91,40 @@ describe('a header of 200,000 contigs (assemblies, unplaced scaffolds)', () => {
 
   it('can be formatted as NDJSON (no spread of 200,000 arguments: the call stack overflowed)', () => {
     expect(() => new BamNdjsonFormatter(header)).not.toThrow();
+  });
+});
+
+describe('header lines and packed headers', () => {
+  it('finds the lines of one record type wherever they are, first, middle or last, with or without a final newline', () => {
+    const text = '@RG\tID:a\tSM:x\n@SQ\tSN:chr1\tLN:10\n@RG\tID:b\tSM:y\r\n@PG\tID:bwa\n@RG\tID:c';
+    expect(headerLines(text, 'RG')).toEqual([
+      { ID: 'a', SM: 'x' },
+      { ID: 'b', SM: 'y' },
+      { ID: 'c' },
+    ]);
+    expect(headerLines(text, 'PG')).toEqual([{ ID: 'bwa' }]);
+    expect(headerLines(text, 'CO')).toEqual([]);
+    expect(headerLines('', 'RG')).toEqual([]);
+    // A tag value that holds "@RG" is not a line.
+    expect(headerLines('@CO\tsee @RG\tID:z\n', 'RG')).toEqual([]);
+    expect(headerLines('@HD\tVN:1.6\n@RG\tID:only\n', 'RG')).toEqual([{ ID: 'only' }]);
+  });
+
+  it('packs a header for a worker and unpacks the same names, lengths, text and ids', () => {
+    const references = [
+      { name: 'chr1', length: 248_956_422 },
+      { name: 'HLA-A*01:01:01:01', length: 3503 },
+      { name: 'x', length: 2 ** 31 - 1 },
+    ];
+    const header = makeHeader('@HD\tVN:1.6\n', references);
+    const unpacked = unpackHeader(structuredClone(packHeader(header)));
+    expect(unpacked.text).toBe(header.text);
+    expect(unpacked.references).toEqual(references);
+    expect([...unpacked.referenceIds]).toEqual([
+      ['chr1', 0],
+      ['HLA-A*01:01:01:01', 1],
+      ['x', 2],
+    ]);
+    expect(unpackHeader(packHeader(makeHeader('', []))).references).toEqual([]);
   });
 });
