@@ -16,6 +16,9 @@ describe('number formatting', () => {
     expect(formatPicardDouble(Number.NaN)).toBe('?');
     expect(formatPicardDouble(Number.POSITIVE_INFINITY)).toBe('?');
     expect(formatPicardDouble(123456789012)).toBe('123456789012');
+    // From 1e21 on Number#toFixed writes an exponent; the value is an integer, written whole.
+    expect(formatPicardDouble(1e21)).toBe('1000000000000000000000');
+    expect(formatPicardDouble(-(2 ** 80))).toBe('-1208925819614629174706176');
   });
   it('rounds riker fixed decimals half-even on the exact value', () => {
     expect(formatFixed(2.5, 0)).toBe('2');
@@ -23,6 +26,8 @@ describe('number formatting', () => {
     expect(formatFixed(297.62930648769577, 2)).toBe('297.63');
     expect(formatFixed(0.125, 2)).toBe('0.12');
     expect(formatFixed(Number.NaN, 2)).toBe('NaN');
+    expect(formatFixed(1e21, 2)).toBe('1000000000000000000000.00');
+    expect(formatFixed(2 ** 70, 0)).toBe('1180591620717411303424');
   });
 });
 

@@ -26,8 +26,9 @@ export function roundExact(value: number, digits: number, ties: 'even' | 'down')
 /** roundExact on the exact decimal expansion, for every value (ties included). */
 export function roundExactSlow(value: number, digits: number, ties: 'even' | 'down'): string {
   const negative = value < 0 || Object.is(value, -0);
-  // toFixed(100) gives the exact decimal expansion of a double below 1e21 (ECMA-262 Number#toFixed).
-  const exact = Math.abs(value).toFixed(100);
+  // toFixed(100) gives the exact decimal expansion of a double below 1e21 (ECMA-262 Number#toFixed); from 1e21 on
+  // toFixed writes an exponent, but every such double is an integer, which BigInt writes exactly.
+  const exact = Math.abs(value) < 1e21 ? Math.abs(value).toFixed(100) : `${BigInt(Math.abs(value))}.${'0'.repeat(digits + 2)}`;
   const point = exact.indexOf('.');
   const whole = exact.slice(0, point);
   const fraction = exact.slice(point + 1);
