@@ -5,6 +5,7 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { BufferPool } from './buffer-pool.js';
 import {
+  largeBuffersIn,
   loadStages,
   serializeError,
   transferablesOf,
@@ -108,12 +109,11 @@ function handle(message: TaskMessage | ExportMessage): void {
   } else if (message.type === 'export') {
     try {
       // Serial stages' state lives with the coordinator, not here.
-      reply({
-        type: 'states',
-        states: definitions.map((definition, i) =>
-          definition.kind === 'parallel' || ownedSerial.has(i) ? definition.exportState?.(states[i]) : undefined,
-        ),
-      });
+      const exported = definitions.map((definition, i) =>
+        definition.kind === 'parallel' || ownedSerial.has(i) ? definition.exportState?.(states[i]) : undefined,
+      );
+      // The states are this thread's last word: their large arrays move to the coordinator instead of being copied.
+      reply({ type: 'states', states: exported }, largeBuffersIn(exported));
     } catch (error) {
       reply({ type: 'error', error: serializeError(error) });
     }

@@ -39,9 +39,20 @@ export interface DocumentedOutput {
 
 export type Row = Record<string, unknown>;
 
+/**
+ * A table held by column, one array of numbers per int or double column (by Picard name): for tables of a million rows
+ * (the cycles of a long read), where an object per row cost most of a run's time and memory.
+ */
+export interface ColumnarRows {
+  length: number;
+  values: Record<string, ArrayLike<number>>;
+}
+
 export interface MetricsTable {
   columns: Column[];
+  /** The rows as objects; empty when `columnar` holds them. */
   rows: Row[];
+  columnar?: ColumnarRows;
   /** riker's columns (Picard names), in riker's order, when it differs from Picard's. */
   rikerOrder?: string[];
   /** Rows after `rows` in Picard's layout only: per sample, library and read group (METRIC_ACCUMULATION_LEVEL). */
@@ -57,7 +68,33 @@ export interface HistogramTable {
   rikerColumns: (string | null)[];
   /** riker's fixed decimals per column (undefined: printed as is). */
   rikerDecimals?: (number | undefined)[];
+  /** The rows, key first; empty when `columnar` holds them. */
   rows: number[][];
+  /** The rows by column (same order as `columns`), for histograms of a million keys (a long read's cycles). */
+  columnar?: { length: number; columns: ArrayLike<number>[] };
+}
+
+/** A table's rows as objects, however it holds them (for readers of a few rows, and tests). */
+export function tableRows(table: MetricsTable): Row[] {
+  const columnar = table.columnar;
+  if (columnar === undefined) return table.rows;
+  const names = Object.keys(columnar.values);
+  const rows: Row[] = [];
+  for (let i = 0; i < columnar.length; i++) {
+    const row: Row = {};
+    for (const name of names) row[name] = columnar.values[name]![i];
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A histogram's rows as arrays, however it holds them. */
+export function histogramRows(histogram: HistogramTable): number[][] {
+  const columnar = histogram.columnar;
+  if (columnar === undefined) return histogram.rows;
+  const rows: number[][] = [];
+  for (let i = 0; i < columnar.length; i++) rows.push(columnar.columns.map((column) => column[i]!));
+  return rows;
 }
 
 /** One output of a collector: a Picard metrics file, and the riker TSV(s) for the same numbers. */

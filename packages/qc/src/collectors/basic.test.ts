@@ -11,7 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { qcData, readGolden, type SimulatedData } from '@shoal/tools/dist/test-data.js';
 // The built package, not ./basic.js: collectMetrics runs the collectors on the engine, whose
 // workers load the stage module from dist/.
-import { COLLECTORS, collectMetrics } from '@shoal/qc';
+import { COLLECTORS, collectMetrics, renderOutputs, type Collector } from '@shoal/qc';
+import { openAlignments } from '@shoal/hts';
+import { Random } from '@shoal/tools/dist/random.js';
 import { expectMergeEqualsOnePass, metricsBody, testDirectory } from '../test-support/index.js';
 
 const PICARD_SUFFIXES = ['base_distribution_by_cycle_metrics', 'quality_by_cycle_metrics', 'quality_distribution_metrics'];
@@ -139,6 +141,60 @@ describe('basic collector', () => {
     const fractions = qualities.slice(1).map((line) => Number(line.split('\t')[3]));
     expect(Math.abs(fractions.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-3);
   });
+  it('merges partials of different read lengths and OQ tags, taking the longer arrays over, to the one-pass files', async () => {
+    // Short reads with OQ in one part, a long read without OQ (and short reads) in the other: merged in both orders,
+    // the longer part's typed arrays are taken over and the shorter one's counts added in.
+    const dir = fs.mkdtempSync(path.join(directory, 'mixed-'));
+    const sam = path.join(dir, 'mixed.sam');
+    const random = new Random(11);
+    const read = (length: number): string => Array.from({ length }, () => random.pick(['A', 'C', 'G', 'T', 'N'])).join('');
+    const quality = (length: number): string => Array.from({ length }, () => String.fromCharCode(35 + random.int(0, 38))).join('');
+    const records: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const length = random.int(20, 60);
+      const flag = [0, 16, 65, 145, 129, 81][i % 6]!;
+      const oq = i % 2 === 0 ? `\tOQ:Z:${quality(length)}` : '';
+      records.push(`r${i}\t${flag}\tchr1\t${100 + i}\t60\t${length}M\t*\t0\t0\t${read(length)}\t${quality(length)}${oq}`);
+    }
+    records.push(`long\t16\tchr1\t1000\t60\t5000M\t*\t0\t0\t${read(5000)}\t${quality(5000)}`);
+    fs.writeFileSync(sam, `@HD\tVN:1.6\tSO:unsorted\n@SQ\tSN:chr1\tLN:10000\n${records.join('\n')}\n`);
+    const reader = await openAlignments(sam);
+    const create = (): Collector => COLLECTORS.basic!.create({ header: reader.header, options: {} });
+    const [whole, withOq, withLong] = [create(), create(), create()];
+    for await (const batch of reader.batches())
+      for (let i = 0; i < batch.count; i++) {
+        const record = batch.record(i);
+        whole.accept(record);
+        (record.findTag('OQ') >= 0 ? withOq : withLong).accept(record);
+      }
+    reader.close();
+    const text = (collector: Collector): string =>
+      renderOutputs(collector.finish(), 'p', 'picard', 's', '')
+        .map((file) => (typeof file.text === 'string' ? file.text : Array.from(file.text, (p) => Buffer.from(p).toString()).join('')))
+        .join('')
+        .replace(/^# Started on: .*$/gm, '');
+    const expected = text(whole);
+    expect(expected).toContain('MEAN_ORIGINAL_QUALITY');
+    expect(expected).toMatch(/\n1\t5000\t/); // the long read's last cycle
+    const forward = create();
+    forward.merge(withOq.toPartial());
+    forward.merge(withLong.toPartial()); // more cycles: taken over, the OQ part added in
+    expect(text(forward)).toBe(expected);
+    // The parts again (the first merge took withLong's arrays over), the long one first.
+    const [withOq2, withLong2] = [create(), create()];
+    const again = await openAlignments(sam);
+    for await (const batch of again.batches())
+      for (let i = 0; i < batch.count; i++) {
+        const record = batch.record(i);
+        (record.findTag('OQ') >= 0 ? withOq2 : withLong2).accept(record);
+      }
+    again.close();
+    const backward = create();
+    backward.merge(withLong2.toPartial());
+    backward.merge(withOq2.toPartial());
+    expect(text(backward)).toBe(expected);
+  });
+
   it("writes a long read's 300,000 cycles in both layouts (a row per cycle, as Picard)", async () => {
     const dir = fs.mkdtempSync(path.join(directory, 'long-'));
     const sam = path.join(dir, 'long.sam');

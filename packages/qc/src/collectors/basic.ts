@@ -38,9 +38,9 @@ import {
   type CollectorFactory,
   type CollectorOption,
   type Column,
+  type ColumnarRows,
   type HistogramTable,
   type MetricsOutput,
-  type Row,
 } from '../collector.js';
 import { NO_CALL_MASK } from '../base-masks.js';
 import { rikerColumnName } from '../metrics-file.js';
@@ -198,7 +198,6 @@ function histogramTable(keyType: string, columns: readonly Column[], rows: numbe
   };
 }
 
-/** Counts per read end (0: first/unpaired, 1: second of pair); per-cycle arrays indexed by cycle (1-based). */
 /**
  * Per-cycle sums and counts. From the engine's threads they are Float64Arrays (structured-cloned
  * as one block of memory; a 1 Mbp read makes a million cycles, and lists of numbers took seconds
@@ -232,6 +231,12 @@ function grown(arrays: PerEnd, length: number): PerEnd {
   }) as PerEnd;
 }
 
+/** The bases counted at a cycle (A, C, G, T and N). */
+function cycleTotal(counts: Float64Array, cycle: number): number {
+  const at = cycle * 5;
+  return counts[at]! + counts[at + 1]! + counts[at + 2]! + counts[at + 3]! + counts[at + 4]!;
+}
+
 function addInto(target: Float64Array, source: Counts): void {
   for (let i = 0; i < source.length; i++) target[i] += source[i]!;
 }
@@ -245,6 +250,8 @@ class BasicCollector implements Collector<BasicPartial> {
   private baseCounts = perEnd(0);
   private qualitySums = perEnd(0);
   private qualityCounts = perEnd(0);
+  /** Made when the first OQ tag is seen: most BAMs have none, and a long read's million cycles made them 32 MB. */
+  private hasOriginal = false;
   private originalQualitySums = perEnd(0);
   private originalQualityCounts = perEnd(0);
   private readonly qualityHistogram = new Float64Array(256);
@@ -261,9 +268,18 @@ class BasicCollector implements Collector<BasicPartial> {
     this.baseCounts = grown(this.baseCounts, capacity * 5);
     this.qualitySums = grown(this.qualitySums, capacity);
     this.qualityCounts = grown(this.qualityCounts, capacity);
-    this.originalQualitySums = grown(this.originalQualitySums, capacity);
-    this.originalQualityCounts = grown(this.originalQualityCounts, capacity);
+    if (this.hasOriginal) {
+      this.originalQualitySums = grown(this.originalQualitySums, capacity);
+      this.originalQualityCounts = grown(this.originalQualityCounts, capacity);
+    }
     this.capacity = capacity;
+  }
+
+  private ensureOriginal(): void {
+    if (this.hasOriginal) return;
+    this.hasOriginal = true;
+    this.originalQualitySums = perEnd(this.capacity);
+    this.originalQualityCounts = perEnd(this.capacity);
   }
 
   accept(record: BamRecordView): void {
@@ -321,6 +337,7 @@ class BasicCollector implements Collector<BasicPartial> {
     const length = stop - start;
     if (length === 0) return;
     this.ensureCycles(length + 1);
+    this.ensureOriginal();
     const sums = this.originalQualitySums[end];
     const counts = this.originalQualityCounts[end];
     for (let i = 0; i < length; i++) {
@@ -337,28 +354,78 @@ class BasicCollector implements Collector<BasicPartial> {
     }
   }
 
+  /**
+   * Views of this collector's arrays, not copies (a long read's million cycles are ~100 MB, and a copy is written to
+   * fresh pages): take it when the collector is done accepting, as the engine and --partial do.
+   */
   toPartial(): BasicPartial {
     const cycles = this.cycles;
-    const take = (arrays: PerEnd, width = 1): [Counts, Counts] => [arrays[0].slice(0, cycles * width), arrays[1].slice(0, cycles * width)];
+    const take = (arrays: PerEnd, width = 1): PerEnd => [arrays[0].subarray(0, cycles * width), arrays[1].subarray(0, cycles * width)];
     return {
       baseCounts: take(this.baseCounts, 5),
       qualitySums: take(this.qualitySums),
       qualityCounts: take(this.qualityCounts),
-      originalQualitySums: take(this.originalQualitySums),
-      originalQualityCounts: take(this.originalQualityCounts),
+      // Empty without OQ tags (merge reads an empty list as none).
+      originalQualitySums: this.hasOriginal ? take(this.originalQualitySums) : perEnd(0),
+      originalQualityCounts: this.hasOriginal ? take(this.originalQualityCounts) : perEnd(0),
       qualityHistogram: this.qualityHistogram.slice(),
       originalQualityHistogram: this.originalQualityHistogram.slice(),
     };
   }
 
+  /**
+   * Adds a partial state in. A partial that holds typed arrays (toPartial's views, or another thread's arrays, used once)
+   * and has more cycles than this collector is taken as it is and this collector's counts are added into it: adding a
+   * long read's million cycles into fresh zeros cost ~0.3 s of allocation and page faults, and which thread saw the
+   * long read is chance.
+   */
   merge(partial: BasicPartial): void {
-    this.ensureCycles(Math.max(partial.baseCounts[0].length / 5, partial.qualitySums[0].length));
-    for (const end of [0, 1] as const) {
-      addInto(this.baseCounts[end], partial.baseCounts[end]);
-      addInto(this.qualitySums[end], partial.qualitySums[end]);
-      addInto(this.qualityCounts[end], partial.qualityCounts[end]);
-      addInto(this.originalQualitySums[end], partial.originalQualitySums[end]);
-      addInto(this.originalQualityCounts[end], partial.originalQualityCounts[end]);
+    const cycles = Math.max(partial.baseCounts[0].length / 5, partial.qualitySums[0].length);
+    const hasOriginal = partial.originalQualitySums[0].length > 0;
+    if (hasOriginal) this.ensureOriginal();
+    const owned = (arrays: [Counts, Counts]): arrays is PerEnd => arrays.every((array) => array instanceof Float64Array);
+    const adopt =
+      cycles > this.cycles &&
+      owned(partial.baseCounts) &&
+      owned(partial.qualitySums) &&
+      owned(partial.qualityCounts) &&
+      (!hasOriginal || (owned(partial.originalQualitySums) && owned(partial.originalQualityCounts)));
+    if (adopt) {
+      const mine = { cycles: this.cycles, baseCounts: this.baseCounts, qualitySums: this.qualitySums, qualityCounts: this.qualityCounts };
+      const [originalSums, originalCounts] = [this.originalQualitySums, this.originalQualityCounts];
+      this.baseCounts = partial.baseCounts as PerEnd;
+      this.qualitySums = partial.qualitySums as PerEnd;
+      this.qualityCounts = partial.qualityCounts as PerEnd;
+      this.capacity = this.cycles = cycles;
+      // OQ arrays: the partial's when it has them (then this collector's are added in), else this collector's, grown.
+      if (hasOriginal) {
+        this.originalQualitySums = partial.originalQualitySums as PerEnd;
+        this.originalQualityCounts = partial.originalQualityCounts as PerEnd;
+      } else if (this.hasOriginal) {
+        this.originalQualitySums = grown(originalSums, cycles);
+        this.originalQualityCounts = grown(originalCounts, cycles);
+      }
+      const width = mine.cycles;
+      for (const end of [0, 1] as const) {
+        addInto(this.baseCounts[end], mine.baseCounts[end].subarray(0, width * 5));
+        addInto(this.qualitySums[end], mine.qualitySums[end].subarray(0, width));
+        addInto(this.qualityCounts[end], mine.qualityCounts[end].subarray(0, width));
+        if (hasOriginal && originalSums[0].length > 0) {
+          addInto(this.originalQualitySums[end], originalSums[end].subarray(0, width));
+          addInto(this.originalQualityCounts[end], originalCounts[end].subarray(0, width));
+        }
+      }
+    } else {
+      this.ensureCycles(cycles);
+      for (const end of [0, 1] as const) {
+        addInto(this.baseCounts[end], partial.baseCounts[end]);
+        addInto(this.qualitySums[end], partial.qualitySums[end]);
+        addInto(this.qualityCounts[end], partial.qualityCounts[end]);
+        if (hasOriginal) {
+          addInto(this.originalQualitySums[end], partial.originalQualitySums[end]);
+          addInto(this.originalQualityCounts[end], partial.originalQualityCounts[end]);
+        }
+      }
     }
     addInto(this.qualityHistogram, partial.qualityHistogram);
     addInto(this.originalQualityHistogram, partial.originalQualityHistogram);
@@ -371,7 +438,7 @@ class BasicCollector implements Collector<BasicPartial> {
         picardSuffix: '.base_distribution_by_cycle_metrics',
         metricsClass: 'picard.analysis.BaseDistributionByCycleMetrics',
         picardProgram: `CollectBaseDistributionByCycle ${flags}`,
-        table: { columns: BASE_DISTRIBUTION_COLUMNS, rows: this.baseDistributionRows() },
+        table: { columns: BASE_DISTRIBUTION_COLUMNS, rows: [], columnar: this.baseDistributionRows() },
         rikerSuffix: '.base-distribution-by-cycle.txt',
         // Without a counted base (no reads, or ALIGNED_READS_ONLY on unmapped ones) Picard writes no metrics section.
         picardOmitsEmptyTable: true,
@@ -391,37 +458,45 @@ class BasicCollector implements Collector<BasicPartial> {
     ];
   }
 
-  /** CollectBaseDistributionByCycle.addToMetricsFile. */
-  private baseDistributionRows(): Row[] {
-    const rows: Row[] = [];
+  /**
+   * CollectBaseDistributionByCycle.addToMetricsFile, by column: a long read makes a million rows, and an object per
+   * row (13 boxed numbers each) was most of a run's time and memory.
+   */
+  private baseDistributionRows(): ColumnarRows {
+    let length = 0;
+    for (const end of [0, 1] as const)
+      for (let cycle = 0; cycle < this.cycles; cycle++) if (cycleTotal(this.baseCounts[end], cycle) > 0) length++;
+    // Integers in the smallest arrays that hold them: every fresh megabyte costs page faults.
+    const readEnd = new Uint8Array(length);
+    const cycleColumn = new Int32Array(length);
+    const readCycle = new Int32Array(length);
+    const pct = BASES.map(() => new Float64Array(length));
+    const frac = BASES.map(() => new Float64Array(length));
+    const values: Record<string, ArrayLike<number>> = { READ_END: readEnd, CYCLE: cycleColumn, READ_CYCLE: readCycle };
+    BASES.forEach((base, i) => {
+      values[`PCT_${base}`] = pct[i]!;
+      values[`FRAC_${base}`] = frac[i]!;
+    });
+    let row = 0;
     let firstReadLength = 0;
     for (const end of [0, 1] as const) {
       const counts = this.baseCounts[end];
       for (let cycle = 0; cycle < this.cycles; cycle++) {
-        const at = cycle * 5;
-        const [a, c, g, t, n] = [counts[at]!, counts[at + 1]!, counts[at + 2]!, counts[at + 3]!, counts[at + 4]!];
-        const total = a + c + g + t + n;
+        const total = cycleTotal(counts, cycle);
         if (total === 0) continue;
-        // One literal of fixed shape per row (a long read makes a million of them).
-        rows.push({
-          READ_END: end + 1,
-          CYCLE: end === 0 ? cycle : cycle + firstReadLength,
-          READ_CYCLE: cycle,
-          PCT_A: (100 * a) / total,
-          PCT_C: (100 * c) / total,
-          PCT_G: (100 * g) / total,
-          PCT_T: (100 * t) / total,
-          PCT_N: (100 * n) / total,
-          FRAC_A: a / total,
-          FRAC_C: c / total,
-          FRAC_G: g / total,
-          FRAC_T: t / total,
-          FRAC_N: n / total,
-        });
+        readEnd[row] = end + 1;
+        cycleColumn[row] = end === 0 ? cycle : cycle + firstReadLength;
+        readCycle[row] = cycle;
+        for (let base = 0; base < 5; base++) {
+          const count = counts[cycle * 5 + base]!;
+          pct[base]![row] = (100 * count) / total;
+          frac[base]![row] = count / total;
+        }
         if (end === 0) firstReadLength = cycle;
+        row++;
       }
     }
-    return rows;
+    return { length, values };
   }
 
   /**
@@ -429,6 +504,7 @@ class BasicCollector implements Collector<BasicPartial> {
    * cycle written. Dense by cycle: a long read's million cycles need no map or sort.
    */
   private meanQualities(sums: PerEnd, counts: PerEnd): Float64Array {
+    if (sums[0].length === 0) return new Float64Array(0); // no OQ tags
     let firstReadLength = 0;
     for (let cycle = 0; cycle < this.cycles; cycle++) if (sums[0][cycle] > 0) firstReadLength = cycle;
     const means = new Float64Array(firstReadLength + this.cycles).fill(Number.NaN);
@@ -446,14 +522,27 @@ class BasicCollector implements Collector<BasicPartial> {
       ...(has(quality) || !has(original) ? [{ means: quality, column: MEAN_QUALITY }] : []),
       ...(has(original) ? [{ means: original, column: MEAN_ORIGINAL_QUALITY }] : []),
     ];
-    const rows: number[][] = [];
-    for (let key = 0; key < Math.max(quality.length, original.length); key++) {
-      if (!(key < quality.length && !Number.isNaN(quality[key]!)) && !(key < original.length && !Number.isNaN(original[key]!))) continue;
-      const row = [key];
-      for (const { means } of histograms) row.push(key < means.length && !Number.isNaN(means[key]!) ? means[key]! : 0);
-      rows.push(row);
+    // By column (a long read has a million cycles): the cycles with a mean in either histogram, 0 where one has none.
+    const keys = Math.max(quality.length, original.length);
+    const meanAt = (means: Float64Array, key: number): number => (key < means.length ? means[key]! : Number.NaN);
+    let length = 0;
+    for (let key = 0; key < keys; key++) if (!Number.isNaN(meanAt(quality, key)) || !Number.isNaN(meanAt(original, key))) length++;
+    const keyColumn = new Int32Array(length);
+    const meanColumns = histograms.map(() => new Float64Array(length));
+    let row = 0;
+    for (let key = 0; key < keys; key++) {
+      const q = meanAt(quality, key);
+      const o = meanAt(original, key);
+      if (Number.isNaN(q) && Number.isNaN(o)) continue;
+      keyColumn[row] = key;
+      for (let h = 0; h < histograms.length; h++) {
+        const mean = histograms[h]!.means === quality ? q : o;
+        meanColumns[h]![row] = Number.isNaN(mean) ? 0 : mean;
+      }
+      row++;
     }
-    return histogramTable('java.lang.Integer', [CYCLE, ...histograms.map((h) => h.column)], rows);
+    const columns = [keyColumn, ...meanColumns];
+    return { ...histogramTable('java.lang.Integer', [CYCLE, ...histograms.map((h) => h.column)], []), columnar: { length, columns } };
   }
 
   private qualityDistributionHistogram(): MetricsOutput['histogram'] {

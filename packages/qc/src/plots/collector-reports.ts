@@ -2,8 +2,8 @@
  * Each collector's plots and key numbers (CollectorFactory.report), read off its finished outputs: the same rows and
  * histograms the metric files are written from, so a plot cannot disagree with its file. Column names are Picard's.
  */
-import type { MetricsOutput, Row } from '../collector.js';
-import type { ChartSpec, Series } from './svg.js';
+import { histogramRows, tableRows, type MetricsOutput, type Row } from '../collector.js';
+import type { ChartSpec, PointColumns, Series } from './svg.js';
 import type { CollectorReport, KeyNumber, Plot } from './types.js';
 
 // --- reading outputs ------------------------------------------------------------------------------------------------
@@ -13,7 +13,16 @@ function output(outputs: MetricsOutput[], picardSuffix: string): MetricsOutput |
 }
 
 function rows(outputs: MetricsOutput[], picardSuffix: string): Row[] {
-  return output(outputs, picardSuffix)?.table?.rows ?? [];
+  const table = output(outputs, picardSuffix)?.table;
+  return table === undefined ? [] : tableRows(table);
+}
+
+/** Columns of a columnar table by Picard name (a long read's cycles), or of its rows. */
+function tableColumns(outputs: MetricsOutput[], picardSuffix: string, names: string[]): ArrayLike<number>[] {
+  const table = output(outputs, picardSuffix)?.table;
+  if (table?.columnar !== undefined) return names.map((name) => table.columnar!.values[name] ?? []);
+  const all = table?.rows ?? [];
+  return names.map((name) => all.map((row) => num(row, name)));
 }
 
 function num(row: Row | undefined, column: string): number {
@@ -27,7 +36,16 @@ function histogramColumn(out: MetricsOutput | undefined, column: string): [numbe
   if (histogram === undefined) return [];
   const index = histogram.columns.indexOf(column);
   if (index < 0) return [];
-  return histogram.rows.map((r) => [r[0]!, r[index]!]);
+  return histogramRows(histogram).map((r) => [r[0]!, r[index]!]);
+}
+
+/** A histogram's value column beside its keys, by column (a long read's million cycles need no array per key). */
+function histogramPoints(out: MetricsOutput | undefined, column: string): PointColumns {
+  const histogram = out?.histogram;
+  const index = histogram?.columns.indexOf(column) ?? -1;
+  if (histogram === undefined || index < 0) return { xs: [], ys: [] };
+  if (histogram.columnar !== undefined) return { xs: histogram.columnar.columns[0]!, ys: histogram.columnar.columns[index]! };
+  return { xs: histogram.rows.map((r) => r[0]!), ys: histogram.rows.map((r) => r[index]!) };
 }
 
 // --- printing numbers -----------------------------------------------------------------------------------------------
@@ -136,9 +154,11 @@ export const basicReport: CollectorReport = {
     const total = qualities.reduce((sum, [, n]) => sum + n, 0);
     const sum = qualities.reduce((acc, [q, n]) => acc + q * n, 0);
     const q30 = qualities.filter(([q]) => q >= 30).reduce((acc, [, n]) => acc + n, 0);
-    const byCycle = histogramColumn(output(outputs, '.quality_by_cycle_metrics'), 'MEAN_QUALITY');
-    const bases = rows(outputs, '.base_distribution_by_cycle_metrics');
-    const meanN = bases.reduce((acc, r) => acc + num(r, 'PCT_N'), 0) / Math.max(1, bases.length) / 100;
+    const byCycle = histogramPoints(output(outputs, '.quality_by_cycle_metrics'), 'MEAN_QUALITY').xs;
+    const [pctN] = tableColumns(outputs, '.base_distribution_by_cycle_metrics', ['PCT_N']);
+    let sumN = 0;
+    for (let i = 0; i < pctN!.length; i++) sumN += pctN![i]!;
+    const meanN = sumN / Math.max(1, pctN!.length) / 100;
     return [
       key('Bases', count(total), 'Sum of COUNT_OF_Q: every base of the passing-filter reads.'),
       key('Mean base quality', decimal(sum / total, 1), 'From the quality distribution (Phred).'),
@@ -149,31 +169,24 @@ export const basicReport: CollectorReport = {
   },
   plots(outputs) {
     const plots: Plot[] = [];
-    const bases = rows(outputs, '.base_distribution_by_cycle_metrics');
-    if (bases.length > 0) {
+    const bases = ['A', 'C', 'G', 'T', 'N'] as const;
+    const [cycles, ...shares] = tableColumns(outputs, '.base_distribution_by_cycle_metrics', ['CYCLE', ...bases.map((b) => `PCT_${b}`)]);
+    if (cycles!.length > 0) {
       plots.push({
         spec: {
           id: 'basic.base-content',
           title: 'Base content by cycle',
           x: { label: 'Cycle (read 2 continues after read 1)' },
           y: { label: 'Percent of bases', min: 0 },
-          series: (['A', 'C', 'G', 'T', 'N'] as const).map((base) => {
-            const column = `PCT_${base}` as const; // once, not per row: a long read has a million
-            return {
-              name: base,
-              kind: 'line',
-              thin: 'mean',
-              // Picard's CYCLE of read 2 already continues after read 1's last.
-              points: bases.map((r): [number, number] => [num(r, 'CYCLE'), num(r, column)]),
-            };
-          }),
+          // By column: a long read has a million cycles. Picard's CYCLE of read 2 already continues after read 1's last.
+          series: bases.map((base, i): Series => ({ name: base, kind: 'line', thin: 'mean', points: { xs: cycles!, ys: shares[i]! } })),
         },
         caption:
           'PCT_A, PCT_C, PCT_G, PCT_T and PCT_N at each cycle (past two cycles per pixel, their mean). Flat, roughly parallel lines are expected; a jump at the start is usual for random priming, a drift at the end or a rise in N points at the chemistry. Where few reads reach (the late cycles of long reads) the lines get noisy.',
       });
     }
-    const byCycle = histogramColumn(output(outputs, '.quality_by_cycle_metrics'), 'MEAN_QUALITY');
-    if (byCycle.length > 0)
+    const byCycle = histogramPoints(output(outputs, '.quality_by_cycle_metrics'), 'MEAN_QUALITY');
+    if (byCycle.xs.length > 0)
       plots.push({
         spec: {
           id: 'basic.quality-by-cycle',

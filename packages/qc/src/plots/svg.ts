@@ -13,8 +13,11 @@ export type SeriesKind = 'line' | 'bars' | 'points' | 'step';
 export interface Series {
   name: string;
   kind: SeriesKind;
-  /** [x, y]; on a categorical axis x is the category's index. Non-finite y values are left out (a gap in a line). */
-  points: [number, number][];
+  /**
+   * [x, y]; on a categorical axis x is the category's index. Non-finite y values are left out (a gap in a line). Or the
+   * same by column, for series of a million points (a long read's cycles): no array per point.
+   */
+  points: [number, number][] | PointColumns;
   /** Measured on the right axis (its own scale and label). */
   axis?: 'left' | 'right';
   /** Half-widths of error bars, one per point (points and lines). */
@@ -26,6 +29,21 @@ export interface Series {
    * cycles of long reads), whose envelope would be a solid block.
    */
   thin?: 'envelope' | 'mean';
+}
+
+export interface PointColumns {
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+}
+
+/** A series' points by column, however it holds them. */
+function columnsOf(series: Series): PointColumns {
+  const points = series.points;
+  if (!Array.isArray(points)) return points;
+  const xs = new Float64Array(points.length);
+  const ys = new Float64Array(points.length);
+  for (let i = 0; i < points.length; i++) [xs[i], ys[i]] = points[i]!;
+  return { xs, ys };
 }
 
 export interface AxisSpec {
@@ -107,15 +125,17 @@ interface Scale {
   map: (value: number) => number;
 }
 
-function linearScale(values: number[], spec: AxisSpec, from: number, to: number, includeZero: boolean): Scale {
+function linearScale(lists: ArrayLike<number>[], spec: AxisSpec, from: number, to: number, includeZero: boolean): Scale {
   // A loop, not Math.min(...values): a long-read run has hundreds of thousands of cycles, past the call's argument limit.
   let low = includeZero ? 0 : Number.POSITIVE_INFINITY;
   let high = includeZero ? 0 : Number.NEGATIVE_INFINITY;
-  for (const value of values) {
-    if (!Number.isFinite(value)) continue;
-    if (value < low) low = value;
-    if (value > high) high = value;
-  }
+  for (const values of lists)
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      if (!Number.isFinite(value)) continue;
+      if (value < low) low = value;
+      if (value > high) high = value;
+    }
   let min = spec.min ?? low;
   let max = spec.max ?? high;
   if (!Number.isFinite(min) || !Number.isFinite(max)) [min, max] = [0, 1];
@@ -139,6 +159,7 @@ export function chartSvg(spec: ChartSpec): string {
   const hasRight = spec.y2 !== undefined && spec.series.some((s) => s.axis === 'right');
   const categories = spec.x.categories;
   const hasLegend = spec.series.length > 1;
+  const columns = new Map(spec.series.map((series) => [series, columnsOf(series)]));
   // Category labels turn 35° when the widest would not fit its band (~6.2 px a character at 11 px), and take room below.
   const longest = (categories ?? []).reduce((most, c) => Math.max(most, c.length), 0);
   const plotWidth = width - 78 - (hasRight ? 78 : 24);
@@ -172,14 +193,13 @@ export function chartSvg(spec: ChartSpec): string {
       if (i % every === 0) xTicks.push({ at: xMap(i), label });
     });
   } else {
-    // Loops, not flatMap: a long read's plot has millions of points, and an array per point made the GC the cost.
-    const xs: number[] = [];
-    for (const s of spec.series) for (const point of s.points) xs.push(point[0]);
+    // By column: a long read's plot has millions of points, and an array per point made the GC the cost.
+    const xs = spec.series.map((s) => columns.get(s)!.xs);
     const hasBars = spec.series.some((s) => s.kind === 'bars');
     const scale = linearScale(xs, spec.x, plot.left, plot.right, false);
     if (hasBars && spec.x.min === undefined && spec.x.max === undefined) {
       const step = barStep(xs);
-      const padded = linearScale([scale.min - step / 2, scale.max + step / 2], spec.x, plot.left, plot.right, false);
+      const padded = linearScale([[scale.min - step / 2, scale.max + step / 2]], spec.x, plot.left, plot.right, false);
       Object.assign(scale, padded);
       band = ((plot.right - plot.left) / (padded.max - padded.min)) * step;
     } else if (hasBars) band = ((plot.right - plot.left) / (scale.max - scale.min)) * barStep(xs);
@@ -187,17 +207,20 @@ export function chartSvg(spec: ChartSpec): string {
     for (const tick of scale.ticks) xTicks.push({ at: scale.map(tick), label: formatNumber(tick, spec.x.format) });
   }
 
-  const leftValues: number[] = [];
-  const rightValues: number[] = [];
+  const leftValues: ArrayLike<number>[] = [];
+  const rightValues: ArrayLike<number>[] = [];
   for (const s of spec.series) {
     const values = s.axis === 'right' ? rightValues : leftValues;
     const errors = s.axis === 'right' ? undefined : s.errors;
-    s.points.forEach(([, v], i) => {
-      if (errors === undefined) values.push(v);
-      else values.push(v + (errors[i] ?? 0), v - (errors[i] ?? 0));
-    });
+    const ys = columns.get(s)!.ys;
+    if (errors === undefined) values.push(ys);
+    else {
+      const spread: number[] = [];
+      for (let i = 0; i < ys.length; i++) spread.push(ys[i]! + (errors[i] ?? 0), ys[i]! - (errors[i] ?? 0));
+      values.push(spread);
+    }
   }
-  if (spec.reference) leftValues.push(spec.reference.y);
+  if (spec.reference) leftValues.push([spec.reference.y]);
   const y = linearScale(leftValues, spec.y, plot.bottom, plot.top, true);
   const y2 = hasRight ? linearScale(rightValues, spec.y2!, plot.bottom, plot.top, true) : undefined;
 
@@ -243,7 +266,10 @@ export function chartSvg(spec: ChartSpec): string {
     const scale = series.axis === 'right' && y2 !== undefined ? y2 : y;
     const base = scale.map(Math.max(scale.min, 0));
     out.push(`<g class='series' data-series='${escapeXml(series.name)}'>`);
-    const points = series.points.filter(([, v]) => Number.isFinite(v));
+    const { xs, ys } = columns.get(series)!;
+    const points: [number, number][] = [];
+    if (series.kind === 'bars' || series.kind === 'points')
+      for (let i = 0; i < ys.length; i++) if (Number.isFinite(ys[i])) points.push([xs[i]!, ys[i]!]);
     if (series.kind === 'bars') {
       // Side by side within the band when several bar series share the axis.
       const slot = Math.max(0.5, (band * 0.8) / bars.length);
@@ -256,18 +282,19 @@ export function chartSvg(spec: ChartSpec): string {
     } else if (series.kind === 'points') {
       for (const [x, v] of points) out.push(`<circle cx='${px(xMap(x))}' cy='${px(scale.map(v))}' r='2.5' fill='${color}'/>`);
     } else {
-      const path = linePath(series, xMap, scale.map);
+      const path = linePath(series, columns.get(series)!, xMap, scale.map);
       if (path !== '')
         out.push(
           `<path d='${path}' fill='none' stroke='${color}' stroke-width='1.8'${series.dashed ? " stroke-dasharray='5 3'" : ''} stroke-linejoin='round'/>`,
         );
     }
     if (series.errors !== undefined) {
-      const whiskers = series.points.flatMap(([x, v], i) => {
-        const e = series.errors![i] ?? 0;
-        if (!Number.isFinite(v) || !(e > 0)) return [];
-        return [`M${px(xMap(x))} ${px(scale.map(v - e))}V${px(scale.map(v + e))}`];
-      });
+      const whiskers: string[] = [];
+      for (let i = 0; i < ys.length; i++) {
+        const v = ys[i]!;
+        const e = series.errors[i] ?? 0;
+        if (Number.isFinite(v) && e > 0) whiskers.push(`M${px(xMap(xs[i]!))} ${px(scale.map(v - e))}V${px(scale.map(v + e))}`);
+      }
       if (whiskers.length > 0) out.push(`<path class='error-bars' d='${whiskers.join('')}' stroke='${color}' stroke-opacity='0.6'/>`);
     }
     out.push('</g>');
@@ -300,10 +327,10 @@ function axisY(className: string, scale: Scale, spec: AxisSpec, at: number, side
  * pixel column (a long-read run's 100,000 cycles), each column keeps its lowest and highest point, in x order: the
  * path's size follows the plot's width, not the data's, and no spike is lost.
  */
-function linePath(series: Series, xMap: (x: number) => number, yMap: (y: number) => number): string {
+function linePath(series: Series, points: PointColumns, xMap: (x: number) => number, yMap: (y: number) => number): string {
   const parts: string[] = [];
   let pen = false;
-  for (const [x, v] of thinned(series.points, xMap, series.thin ?? 'envelope')) {
+  for (const [x, v] of thinned(points, xMap, series.thin ?? 'envelope')) {
     if (!Number.isFinite(v)) {
       pen = false;
       continue;
@@ -318,40 +345,46 @@ function linePath(series: Series, xMap: (x: number) => number, yMap: (y: number)
 }
 
 /** The points, or per pixel column its lowest and highest (in x order) when there are more than two per column. */
-function thinned(points: [number, number][], xMap: (x: number) => number, how: 'envelope' | 'mean'): [number, number][] {
-  if (points.length < 2) return points;
-  const span = Math.abs(xMap(points.at(-1)![0]) - xMap(points[0]![0]));
-  if (points.length <= 2 * span + 2) return points;
+function thinned({ xs, ys }: PointColumns, xMap: (x: number) => number, how: 'envelope' | 'mean'): [number, number][] {
+  const count = xs.length;
+  const all = (): [number, number][] => Array.from({ length: count }, (_, i): [number, number] => [xs[i]!, ys[i]!]);
+  if (count < 2) return all();
+  const span = Math.abs(xMap(xs[count - 1]!) - xMap(xs[0]!));
+  if (count <= 2 * span + 2) return all();
   const kept: [number, number][] = [];
   let column = Number.NaN;
-  let low: [number, number] | undefined;
-  let high: [number, number] | undefined;
+  // The column's lowest and highest points by index (-1: none yet), and its sums for the mean.
+  let low = -1;
+  let high = -1;
   let sumX = 0;
   let sumY = 0;
   let n = 0;
   const flush = (): void => {
-    if (low === undefined || high === undefined) return;
+    if (low < 0 || high < 0) return;
     if (how === 'mean') kept.push([sumX / n, sumY / n]);
-    else if (low === high) kept.push(low);
-    else kept.push(...(low[0] <= high[0] ? [low, high] : [high, low]));
-    low = high = undefined;
+    else if (low === high) kept.push([xs[low]!, ys[low]!]);
+    else if (xs[low]! <= xs[high]!) kept.push([xs[low]!, ys[low]!], [xs[high]!, ys[high]!]);
+    else kept.push([xs[high]!, ys[high]!], [xs[low]!, ys[low]!]);
+    low = high = -1;
     sumX = sumY = n = 0;
   };
-  for (const point of points) {
-    if (!Number.isFinite(point[1])) {
+  for (let i = 0; i < count; i++) {
+    const x = xs[i]!;
+    const y = ys[i]!;
+    if (!Number.isFinite(y)) {
       flush();
-      kept.push(point); // a gap stays a gap
+      kept.push([x, y]); // a gap stays a gap
       continue;
     }
-    const at = Math.floor(xMap(point[0]));
+    const at = Math.floor(xMap(x));
     if (at !== column) {
       flush();
       column = at;
     }
-    if (low === undefined || point[1] < low[1]) low = point;
-    if (high === undefined || point[1] > high[1]) high = point;
-    sumX += point[0];
-    sumY += point[1];
+    if (low < 0 || y < ys[low]!) low = i;
+    if (high < 0 || y > ys[high]!) high = i;
+    sumX += x;
+    sumY += y;
     n++;
   }
   flush();
@@ -359,8 +392,8 @@ function thinned(points: [number, number][], xMap: (x: number) => number, how: '
 }
 
 /** The smallest gap between distinct x values (a bar's width), 1 when there is none. */
-function barStep(xs: number[]): number {
-  const sorted = [...new Set(xs)].sort((a, b) => a - b);
+function barStep(lists: ArrayLike<number>[]): number {
+  const sorted = [...new Set(lists.flatMap((xs) => Array.from(xs)))].sort((a, b) => a - b);
   let step = Number.POSITIVE_INFINITY;
   for (let i = 1; i < sorted.length; i++) step = Math.min(step, sorted[i]! - sorted[i - 1]!);
   return Number.isFinite(step) ? step : 1;
