@@ -113,6 +113,18 @@ describe('parseFai / formatFai / writeFaiFile', () => {
     expect(parseFai(formatFai(entries))).toEqual(entries);
   });
 
+  it('reads \\r\\n lines, blank lines, leading zeros, empty names and numbers past 15 digits as samtools wrote them', () => {
+    const text = 'chr1\t10\t6\t10\t11\r\n\n\t0\t17\t0\t0\nchr2\t0007\t9007199254740991\t60\t61';
+    expect(parseFai(text)).toEqual([
+      { name: 'chr1', length: 10, offset: 6, lineBases: 10, lineWidth: 11 },
+      { name: '', length: 0, offset: 17, lineBases: 0, lineWidth: 0 },
+      { name: 'chr2', length: 7, offset: 9007199254740991, lineBases: 60, lineWidth: 61 },
+    ]);
+    expect(errorOf(() => parseFai('a\t1\t9007199254740993\t1\t2\n')).message).toContain("offset '9007199254740993' is not a whole number");
+    expect(errorOf(() => parseFai('a\t1\t2\t1\t2\na\t1\t2\t1\t2\n', 'x.fai')).message).toBe("x.fai (line 2): sequence name 'a' appears twice");
+    expect(errorOf(() => parseFai('a\t1\t2\t1\t2 \n')).message).toContain("line width '2 ' is not a whole number");
+  });
+
   it('rejects malformed lines with the line number', () => {
     const error = errorOf(() => parseFai('chr1\t10\t6\t10\t11\nchr2\t1x\t6\t10\t11\n', 'x.fai'));
     expect(error.message).toBe("x.fai (line 2): length '1x' is not a whole number");

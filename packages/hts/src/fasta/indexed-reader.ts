@@ -13,7 +13,7 @@
 import { closeSync, existsSync, fstatSync, readSync } from 'node:fs';
 import { HtsError } from '../errors.js';
 import { hasGzipMagic, openForReading } from '../text-file.js';
-import { buildFaiIndex, faiBaseOffset, GZIP_FASTA_MESSAGE, readFaiFile, writeFaiFile, type FaiEntry } from './fai.js';
+import { buildFaiIndex, faiBaseOffset, GZIP_FASTA_MESSAGE, readFaiIndex, writeFaiFile, type FaiEntry, type FaiIndex } from './fai.js';
 
 export interface IndexedFastaOpenOptions {
   /** Build the index by scanning the FASTA when `<path>.fai` is missing (default true). */
@@ -27,16 +27,18 @@ const CARRIAGE_RETURN = 0x0d;
 
 export class IndexedFastaReader {
   private readonly entryByName: Map<string, FaiEntry>;
+  /** The index entries in file order. */
+  readonly entries: readonly FaiEntry[];
   private fd: number | undefined;
 
   private constructor(
     readonly path: string,
     fd: number,
-    /** The index entries in file order. */
-    readonly entries: readonly FaiEntry[],
+    index: FaiIndex,
   ) {
     this.fd = fd;
-    this.entryByName = new Map(entries.map((entry) => [entry.name, entry]));
+    this.entries = index.entries;
+    this.entryByName = index.byName;
   }
 
   /**
@@ -53,12 +55,13 @@ export class IndexedFastaReader {
         throw new HtsError(GZIP_FASTA_MESSAGE, path);
       }
       const faiPath = `${path}.fai`;
-      let entries: FaiEntry[];
+      let index: FaiIndex;
       if (existsSync(faiPath)) {
-        entries = readFaiFile(faiPath);
-        checkIndexFitsFile(entries, fstatSync(fd).size, path, faiPath);
+        index = readFaiIndex(faiPath);
+        checkIndexFitsFile(index.entries, fstatSync(fd).size, path, faiPath);
       } else if (buildIndexIfMissing) {
-        entries = buildFaiIndex(path);
+        const entries = buildFaiIndex(path);
+        index = { entries, byName: new Map(entries.map((entry) => [entry.name, entry])) };
         if (writeIndex) {
           try {
             writeFaiFile(faiPath, entries);
@@ -69,7 +72,7 @@ export class IndexedFastaReader {
       } else {
         throw new HtsError(`no FASTA index ${faiPath}; create it with 'samtools faidx ${path}'`, path);
       }
-      return new IndexedFastaReader(path, fd, entries);
+      return new IndexedFastaReader(path, fd, index);
     } catch (error) {
       closeSync(fd);
       throw error;
