@@ -40,7 +40,15 @@ function rikerHistogramText(histogram: HistogramTable, sample: string): string |
   const columnar = histogram.columnar;
   if (columnar !== undefined) {
     const how = kept.map((i) => histogram.rikerDecimals?.[i] ?? AS_INTEGER);
-    return pieces([`${header}\n`, columnarLines(columnar.length, kept.map((i) => columnar.columns[i]!), how, `${sample}\t`)]);
+    return pieces([
+      `${header}\n`,
+      columnarLines(
+        columnar.length,
+        kept.map((i) => columnar.columns[i]!),
+        how,
+        `${sample}\t`,
+      ),
+    ]);
   }
   const rows = histogram.rows.map((row) =>
     [
@@ -200,7 +208,13 @@ export function renderOutputs(
         if (histogram.columnar !== undefined) {
           endLines();
           const columns = histogram.columnar.columns;
-          parts.push(columnarLines(histogram.columnar.length, kept.map((i) => columns[i]!), kept.map(() => AS_PICARD_CELL)));
+          parts.push(
+            columnarLines(
+              histogram.columnar.length,
+              kept.map((i) => columns[i]!),
+              kept.map(() => AS_PICARD_CELL),
+            ),
+          );
         }
         for (const r of histogram.rows)
           lines.push(kept.map((i) => formatPicardValue(r[i], Number.isInteger(r[i]) ? 'int' : 'double')).join('\t'));
@@ -218,7 +232,10 @@ export function renderOutputs(
       const header = ['sample', ...columns.map(rikerColumnName)].join('\t');
       const columnar = output.table.columnar;
       if (columnar !== undefined)
-        files.push({ path: `${prefix}${output.rikerSuffix}`, text: pieces([`${header}\n`, tableLines(columnar, columns, 'riker', sample)]) });
+        files.push({
+          path: `${prefix}${output.rikerSuffix}`,
+          text: pieces([`${header}\n`, tableLines(columnar, columns, 'riker', sample)]),
+        });
       else {
         const rows = output.table.rows.map((row) => [sample, ...columns.map((c) => rikerValue(row[c.name], c))].join('\t'));
         files.push({ path: `${prefix}${output.rikerSuffix}`, text: `${[header, ...rows].join('\n')}\n` });

@@ -121,7 +121,8 @@ export const stages: Record<string, StageDefinition> = {
   formatNdjson: {
     kind: 'parallel',
     // The formatter reads only the reference names of a header (bam2ndjson sends no text).
-    createState: (options: { header: PackedHeader; fields?: RecordField[] }) => new BamNdjsonFormatter(unpackHeader(options.header), options.fields),
+    createState: (options: { header: PackedHeader; fields?: RecordField[] }) =>
+      new BamNdjsonFormatter(unpackHeader(options.header), options.fields),
     process(payload, formatter: BamNdjsonFormatter, context) {
       const records = recordCountOf(payload);
       const data = payload.data as Uint8Array | null;

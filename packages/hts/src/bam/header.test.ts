@@ -97,11 +97,7 @@ describe('a header of 200,000 contigs (assemblies, unplaced scaffolds)', () => {
 describe('header lines and packed headers', () => {
   it('finds the lines of one record type wherever they are, first, middle or last, with or without a final newline', () => {
     const text = '@RG\tID:a\tSM:x\n@SQ\tSN:chr1\tLN:10\n@RG\tID:b\tSM:y\r\n@PG\tID:bwa\n@RG\tID:c';
-    expect(headerLines(text, 'RG')).toEqual([
-      { ID: 'a', SM: 'x' },
-      { ID: 'b', SM: 'y' },
-      { ID: 'c' },
-    ]);
+    expect(headerLines(text, 'RG')).toEqual([{ ID: 'a', SM: 'x' }, { ID: 'b', SM: 'y' }, { ID: 'c' }]);
     expect(headerLines(text, 'PG')).toEqual([{ ID: 'bwa' }]);
     expect(headerLines(text, 'CO')).toEqual([]);
     expect(headerLines('', 'RG')).toEqual([]);

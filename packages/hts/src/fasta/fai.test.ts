@@ -121,7 +121,9 @@ describe('parseFai / formatFai / writeFaiFile', () => {
       { name: 'chr2', length: 7, offset: 9007199254740991, lineBases: 60, lineWidth: 61 },
     ]);
     expect(errorOf(() => parseFai('a\t1\t9007199254740993\t1\t2\n')).message).toContain("offset '9007199254740993' is not a whole number");
-    expect(errorOf(() => parseFai('a\t1\t2\t1\t2\na\t1\t2\t1\t2\n', 'x.fai')).message).toBe("x.fai (line 2): sequence name 'a' appears twice");
+    expect(errorOf(() => parseFai('a\t1\t2\t1\t2\na\t1\t2\t1\t2\n', 'x.fai')).message).toBe(
+      "x.fai (line 2): sequence name 'a' appears twice",
+    );
     expect(errorOf(() => parseFai('a\t1\t2\t1\t2 \n')).message).toContain("line width '2 ' is not a whole number");
   });
 

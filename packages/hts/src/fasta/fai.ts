@@ -61,7 +61,7 @@ function parseFaiIndexed(text: string, file?: string): FaiIndex {
   const entries: FaiEntry[] = [];
   const byName = new Map<string, FaiEntry>();
   let lineNumber = 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     lineNumber++;
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;

@@ -208,7 +208,9 @@ export function writeFileAtomic(target: string, contents: Uint8Array | string): 
  * Writes several files as one: every file under its temporary name first, then all renamed. When
  * any write fails, none of the final names appears and every temporary file is removed.
  */
-export function writeFilesAtomically(files: readonly { path: string; contents: Uint8Array | string | Iterable<string | Uint8Array> }[]): void {
+export function writeFilesAtomically(
+  files: readonly { path: string; contents: Uint8Array | string | Iterable<string | Uint8Array> }[],
+): void {
   const pending: AtomicFile[] = [];
   try {
     for (const file of files) {

@@ -71,7 +71,8 @@ export async function expectMergeEqualsOnePass(
   for (const parts of [halves, [...byContig].reverse()]) {
     const merged = createForMerge(header);
     for (const part of parts) merged.merge(part.toPartial());
-    for (const format of ['picard', 'riker'] as const) expect(render(merged, format), `${format}, merged in memory`).toEqual(expected[format]);
+    for (const format of ['picard', 'riker'] as const)
+      expect(render(merged, format), `${format}, merged in memory`).toEqual(expected[format]);
   }
   return expected.picard;
 }
