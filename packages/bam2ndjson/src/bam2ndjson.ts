@@ -137,9 +137,7 @@ async function bamToNdjsonOnEngine(options: BamToNdjsonOptions, source: ByteSour
   let records = 0;
   try {
     if (!options.noHeader) {
-      const headerLine = new ByteWriter(1 << 12);
-      new BamNdjsonFormatter(pipeline.header, options.fields).writeHeader(headerLine);
-      await sink.write(headerLine.take());
+      await sink.write(new BamNdjsonFormatter(pipeline.header, options.fields).headerLine());
     }
     const pool = pipeline.pool;
     await pipeline.run(async (block) => {

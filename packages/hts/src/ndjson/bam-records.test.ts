@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeHeader } from '../bam/header.js';
 import { parseCigar } from '../bam/record/cigar.js';
-import { encodeRecord } from '../bam/record/owned.js';
+import { encodeRecord, type BamRecord } from '../bam/record/owned.js';
 import { BamRecordView } from '../bam/record/view.js';
 import { HtsError } from '../errors.js';
 import { openByteSource } from '../io/byte-source.js';
@@ -111,6 +111,37 @@ describe('bam2ndjson → ndjson2bam gives back the same bytes', () => {
     expect(line).toContain('{"qname":"r\\u00e9\\u0001"');
     expect(line).toContain('"tags":{"\\"\\\\":["A","\\""],"XZ":["Z","café → 5′"]}');
     expect(hex(roundTrip(encoded))).toBe(hex(encoded));
+  });
+
+  it('reserves enough for the longest tags per byte: escaped A and Z bytes, escaped names, -128 arrays, long floats', () => {
+    const names = ['"\\', '\\"', '""', '\\\\'];
+    const tags: BamRecord['tags'] = [];
+    for (let i = 0; i < 26; i++) {
+      const letter = String.fromCharCode(97 + i);
+      tags.push({ name: names[i % 4]!.slice(0, 1) + letter, type: 'A', value: '\u0080' });
+      tags.push({ name: `c${letter}`, type: 'c', value: -128 });
+      tags.push({ name: `f${letter}`, type: 'f', value: -1.1754942807573643e-38 });
+    }
+    for (const name of names) tags.push({ name, type: 'A', value: '\u00ff' });
+    tags.push({ name: 'ZZ', type: 'Z', value: '\u0001\u001f"\\'.repeat(500) });
+    tags.push({ name: 'BC', type: 'B:c', value: Array.from({ length: 5000 }, () => -128) });
+    tags.push({ name: 'BF', type: 'B:f', value: Array.from({ length: 500 }, () => -1.1754942807573643e-38) });
+    const encoded = encodeRecord({ ...record, readName: '\u0001'.repeat(200), tags });
+    // A writer that starts with one byte gets exactly what the record reserves: a short reservation throws.
+    const out = new ByteWriter(1);
+    new BamNdjsonFormatter(header).writeRecord(out, new BamRecordView().setPosition(encoded, 0));
+    const line = Buffer.from(out.buffer.subarray(0, out.length)).toString('utf8');
+    // Most of the reservation is used: a bound much shorter than this one's would overflow on this record.
+    expect(out.length).toBeGreaterThan(0.6 * out.buffer.length);
+    expect(
+      hex(
+        encodeRecord(
+          recordFromJson(JSON.parse(line) as unknown, header, () => {
+            throw new Error('unreadable line');
+          }),
+        ),
+      ),
+    ).toBe(hex(encoded));
   });
 
   it('refuses to write a record with a tag twice, or a Z string that is not UTF-8, naming the record', () => {
