@@ -27,6 +27,8 @@ export const BAM_STAGES_MODULE = new URL('./stages/bam.js', import.meta.url).hre
  * ~1 MiB, which stays in a core's cache from inflate through decode.
  */
 export const PIPELINE_READ_CHUNK_BYTES = 256 << 10;
+/** The most a header buffer is sized up front from l_text (a corrupt l_text must not allocate gigabytes). */
+const HEADER_PRESIZE_LIMIT = 256 << 20;
 
 export interface BamPipelineOptions {
   threads: number;
@@ -66,8 +68,9 @@ export async function openBamPipeline(input: string | ByteSource, options: BamPi
       allocate: (bytes) => allocate(bytes),
     });
     const replay: { bytes: Uint8Array; fileOffset: number }[] = [];
-    // The header's bytes so far, in a buffer that doubles: a 16 MB header (200,000 contigs) arrives ~1 MB a chunk, and
-    // copying all of it at every chunk was quadratic.
+    // The header's bytes so far, in a buffer that doubles, and jumps to the text's length once l_text is read: a 16 MB
+    // header (200,000 contigs) arrives ~1 MB a chunk; a copy at every chunk was quadratic, and every doubling copies and
+    // touches fresh pages.
     let buffer = new Uint8Array(1 << 20);
     let inflatedLength = 0;
     let parsed: ReturnType<typeof parseBamHeader>;
@@ -80,7 +83,10 @@ export async function openBamPipeline(input: string | ByteSource, options: BamPi
       replay.push(next.value);
       const data = inflateChunk({ bytes: next.value.bytes, fileOffset: next.value.fileOffset, file }).data;
       if (inflatedLength + data.length > buffer.length) {
-        const bigger = new Uint8Array(Math.max(buffer.length * 2, inflatedLength + data.length));
+        // l_text (bytes 4-7) bounds the header from below; a corrupt one is capped (the parse reports the truncation).
+        const textLength = inflatedLength >= 8 ? new DataView(buffer.buffer).getInt32(4, true) : 0;
+        const expected = Math.min(8 + Math.max(0, textLength) + (1 << 20), HEADER_PRESIZE_LIMIT);
+        const bigger = new Uint8Array(Math.max(buffer.length * 2, inflatedLength + data.length, expected));
         bigger.set(buffer.subarray(0, inflatedLength));
         buffer = bigger;
       }
