@@ -212,6 +212,8 @@ interface BasicPartial {
   qualityCounts: [Counts, Counts];
   originalQualitySums: [Counts, Counts];
   originalQualityCounts: [Counts, Counts];
+  /** Cycle slots each read end uses (its longest read or OQ + 1); absent from partial files of earlier versions. */
+  longest?: [number, number];
   /** By Phred score. */
   qualityHistogram: Counts;
   originalQualityHistogram: Counts;
@@ -247,6 +249,11 @@ class BasicCollector implements Collector<BasicPartial> {
   private capacity = 0;
   /** Cycle slots in use: longest read (or OQ) + 1, slot 0 never counted (Picard's arrays). */
   private cycles = 0;
+  /**
+   * Cycle slots used per read end (≤ cycles): finish reads no further. A 1 Mbp read 1 grows read 2's arrays too, and
+   * reading their untouched million cycles cost as much in page faults as writing them.
+   */
+  private readonly longest: [number, number] = [0, 0];
   private baseCounts = perEnd(0);
   private qualitySums = perEnd(0);
   private qualityCounts = perEnd(0);
@@ -294,6 +301,7 @@ class BasicCollector implements Collector<BasicPartial> {
     const hasQualities = record.hasQualities;
     if (length > 0) {
       this.ensureCycles(length + 1);
+      if (length + 1 > this.longest[end]) this.longest[end] = length + 1;
       const seqStart = record.seqStart;
       const bases = this.baseCounts[end];
       // Cycle of base i: i + 1, or length − i on the reverse strand.
@@ -338,6 +346,7 @@ class BasicCollector implements Collector<BasicPartial> {
     if (length === 0) return;
     this.ensureCycles(length + 1);
     this.ensureOriginal();
+    if (length + 1 > this.longest[end]) this.longest[end] = length + 1;
     const sums = this.originalQualitySums[end];
     const counts = this.originalQualityCounts[end];
     for (let i = 0; i < length; i++) {
@@ -365,6 +374,7 @@ class BasicCollector implements Collector<BasicPartial> {
       baseCounts: take(this.baseCounts, 5),
       qualitySums: take(this.qualitySums),
       qualityCounts: take(this.qualityCounts),
+      longest: [this.longest[0], this.longest[1]],
       // Empty without OQ tags (merge reads an empty list as none).
       originalQualitySums: this.hasOriginal ? take(this.originalQualitySums) : perEnd(0),
       originalQualityCounts: this.hasOriginal ? take(this.originalQualityCounts) : perEnd(0),
@@ -382,6 +392,8 @@ class BasicCollector implements Collector<BasicPartial> {
   merge(partial: BasicPartial): void {
     const cycles = Math.max(partial.baseCounts[0].length / 5, partial.qualitySums[0].length);
     const hasOriginal = partial.originalQualitySums[0].length > 0;
+    const longest = partial.longest ?? [cycles, cycles];
+    for (const end of [0, 1] as const) this.longest[end] = Math.max(this.longest[end], Math.min(longest[end], cycles));
     if (hasOriginal) this.ensureOriginal();
     const owned = (arrays: [Counts, Counts]): arrays is PerEnd => arrays.every((array) => array instanceof Float64Array);
     const adopt =
@@ -465,7 +477,7 @@ class BasicCollector implements Collector<BasicPartial> {
   private baseDistributionRows(): ColumnarRows {
     let length = 0;
     for (const end of [0, 1] as const)
-      for (let cycle = 0; cycle < this.cycles; cycle++) if (cycleTotal(this.baseCounts[end], cycle) > 0) length++;
+      for (let cycle = 0; cycle < this.longest[end]; cycle++) if (cycleTotal(this.baseCounts[end], cycle) > 0) length++;
     // Integers in the smallest arrays that hold them: every fresh megabyte costs page faults.
     const readEnd = new Uint8Array(length);
     const cycleColumn = new Int32Array(length);
@@ -481,7 +493,7 @@ class BasicCollector implements Collector<BasicPartial> {
     let firstReadLength = 0;
     for (const end of [0, 1] as const) {
       const counts = this.baseCounts[end];
-      for (let cycle = 0; cycle < this.cycles; cycle++) {
+      for (let cycle = 0; cycle < this.longest[end]; cycle++) {
         const total = cycleTotal(counts, cycle);
         if (total === 0) continue;
         readEnd[row] = end + 1;
@@ -505,11 +517,12 @@ class BasicCollector implements Collector<BasicPartial> {
    */
   private meanQualities(sums: PerEnd, counts: PerEnd): Float64Array {
     if (sums[0].length === 0) return new Float64Array(0); // no OQ tags
+    const [first, second] = this.longest;
     let firstReadLength = 0;
-    for (let cycle = 0; cycle < this.cycles; cycle++) if (sums[0][cycle] > 0) firstReadLength = cycle;
-    const means = new Float64Array(firstReadLength + this.cycles).fill(Number.NaN);
-    for (let cycle = 0; cycle < this.cycles; cycle++) if (sums[0][cycle] > 0) means[cycle] = sums[0][cycle] / counts[0][cycle];
-    for (let i = 0; i < this.cycles; i++) if (counts[1][i] > 0) means[firstReadLength + i] = sums[1][i] / counts[1][i];
+    for (let cycle = 0; cycle < first; cycle++) if (sums[0][cycle] > 0) firstReadLength = cycle;
+    const means = new Float64Array(Math.max(first, firstReadLength + second)).fill(Number.NaN);
+    for (let cycle = 0; cycle < first; cycle++) if (sums[0][cycle] > 0) means[cycle] = sums[0][cycle] / counts[0][cycle];
+    for (let i = 0; i < second; i++) if (counts[1][i] > 0) means[firstReadLength + i] = sums[1][i] / counts[1][i];
     return means;
   }
 
