@@ -202,16 +202,16 @@ describe('basic collector', () => {
       ['read2', [129, 145]],
     ] as const) {
       const sam = path.join(dir, `${name}.sam`);
-      const records = [
-        `a\t${flags[0]}\tchr1\t1\t60\t3M\t*\t0\t0\tACG\t+++`,
-        `b\t${flags[1]}\tchr1\t5\t60\t5M\t*\t0\t0\tACGTA\t5555I`,
-      ];
+      const records = [`a\t${flags[0]}\tchr1\t1\t60\t3M\t*\t0\t0\tACG\t+++`, `b\t${flags[1]}\tchr1\t5\t60\t5M\t*\t0\t0\tACGTA\t5555I`];
       fs.writeFileSync(sam, `@HD\tVN:1.6\n@SQ\tSN:chr1\tLN:100\n${records.join('\n')}\n`);
       const prefix = path.join(dir, name);
       await collectMetrics({ input: sam, prefix, tools: ['basic'], format: 'riker', threads: 1, options: {} });
       const means = fs.readFileSync(`${prefix}.mean-quality-by-cycle.txt`, 'utf8').trimEnd().split('\n').slice(1);
       // b is reverse: its last base (I, 40) is cycle 1. Cycles 1-3: (10 + 40) / 2, 20, 20; 4 and 5: 20.
-      expect(means.map((line) => line.split('\t').slice(1).join(' ')), name).toEqual(['1 25.00', '2 15.00', '3 15.00', '4 20.00', '5 20.00']);
+      expect(
+        means.map((line) => line.split('\t').slice(1).join(' ')),
+        name,
+      ).toEqual(['1 25.00', '2 15.00', '3 15.00', '4 20.00', '5 20.00']);
       const bases = fs.readFileSync(`${prefix}.base-distribution-by-cycle.txt`, 'utf8').trimEnd().split('\n');
       expect(bases, name).toHaveLength(1 + 5);
     }
