@@ -15,6 +15,7 @@ export {
   writeFilesAtomically,
 } from './io/atomic.js';
 export { readLines, type NumberedLine } from './io/lines.js';
+export { ParsedFileCache } from './io/parsed-file-cache.js';
 export { peekSource } from './io/peek.js';
 
 export { deflateBackend, type DeflateBackend } from './bgzf/native.js';

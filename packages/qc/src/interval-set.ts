@@ -2,8 +2,7 @@
  * Targets, baits and territories as Picard uses them: a BED or interval_list file read against the input's header and
  * merged as htsjdk's IntervalList.uniqued merges it, kept as plain sorted arrays for pointer walks along sorted reads.
  */
-import fs from 'node:fs';
-import { HtsError, readIntervalFile, type BamHeader, type Interval } from '@shoal/hts';
+import { HtsError, ParsedFileCache, readIntervalFile, type BamHeader, type Interval } from '@shoal/hts';
 
 /** Merged (uniqued) intervals of one file, sorted by header contig order: 0-based [start, end), names joined with `|`. */
 export interface IntervalSet {
@@ -25,25 +24,11 @@ export interface IntervalSet {
 export function readIntervalSet(file: string, header: BamHeader, what: string): IntervalSet {
   // The same file against the same header (every region of a --by-region run, in each worker): parsed once. A region of
   // hybcap spent ~140 ms here, on the benchmark's 21,000 targets and baits, per region of a 525-contig genome.
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    stat = undefined; // readIntervalFile says what is wrong
-  }
-  const key = stat?.isFile() ? `${file}\0${what}\0${stat.size}\0${stat.mtimeMs}\0${header.text}` : undefined;
-  const cached = key === undefined ? undefined : intervalSetCache.get(key);
-  if (cached !== undefined) return cached;
-  const set = parseIntervalSet(file, header, what);
-  if (key !== undefined) {
-    if (intervalSetCache.size >= 4) intervalSetCache.delete(intervalSetCache.keys().next().value!);
-    intervalSetCache.set(key, set);
-  }
-  return set;
+  return INTERVAL_SETS.get(file, () => parseIntervalSet(file, header, what), `${what}\0${header.text}`);
 }
 
-/** The last few interval sets read in this thread (read-only for their users). */
-const intervalSetCache = new Map<string, IntervalSet>();
+/** The interval sets read in this thread (read-only for their users). */
+const INTERVAL_SETS = new ParsedFileCache<IntervalSet>();
 
 function parseIntervalSet(file: string, header: BamHeader, what: string): IntervalSet {
   const refIdOf = new Map(header.references.map((reference, refId) => [reference.name, refId]));

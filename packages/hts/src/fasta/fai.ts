@@ -16,7 +16,8 @@
  * directly by another header) is kept, with LENGTH 0, so its name is still listed; samtools
  * drops it, or fails when it is the last record.
  */
-import { closeSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, readFileSync, readSync } from 'node:fs';
+import { ParsedFileCache } from '../io/parsed-file-cache.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { HtsError } from '../errors.js';
 import { fileOpenError, hasGzipMagic, openForReading } from '../text-file.js';
@@ -146,36 +147,23 @@ export function readFaiFile(faiPath: string): FaiEntry[] {
   return readFaiIndex(faiPath).entries;
 }
 
-/** The last few indexes read, by path, size and modification time: every collector on every thread opens the reference. */
-const FAI_CACHE = new Map<string, FaiIndex>();
-const FAI_CACHE_ENTRIES = 4;
+/** Indexes read in this thread: every collector on every thread opens the reference. */
+const FAI_INDEXES = new ParsedFileCache<FaiIndex>();
 
 /**
  * Reads and parses a `.fai` file, once per thread while it is unchanged (the entries are shared: treat them as
  * read-only).
  */
 export function readFaiIndex(faiPath: string): FaiIndex {
-  let stat: Stats | undefined;
-  try {
-    stat = statSync(faiPath);
-  } catch {
-    // readFileSync below reports it.
-  }
-  const key = stat?.isFile() ? `${faiPath}\0${stat.size}\0${stat.mtimeMs}` : undefined;
-  const cached = key === undefined ? undefined : FAI_CACHE.get(key);
-  if (cached !== undefined) return cached;
-  let text: string;
-  try {
-    text = readFileSync(faiPath, 'utf8');
-  } catch (error) {
-    throw fileOpenError(faiPath, error);
-  }
-  const index = parseFaiIndexed(text, faiPath);
-  if (key !== undefined) {
-    if (FAI_CACHE.size >= FAI_CACHE_ENTRIES) FAI_CACHE.delete(FAI_CACHE.keys().next().value!);
-    FAI_CACHE.set(key, index);
-  }
-  return index;
+  return FAI_INDEXES.get(faiPath, () => {
+    let text: string;
+    try {
+      text = readFileSync(faiPath, 'utf8');
+    } catch (error) {
+      throw fileOpenError(faiPath, error);
+    }
+    return parseFaiIndexed(text, faiPath);
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { HtsError } from '../../errors.js';
 import { openByteSource, requireRegularFile } from '../../io/byte-source.js';
 import { inflatedChunks } from '../../bgzf/reader.js';
 import { describeFsError } from '../../io/byte-source.js';
+import { ParsedFileCache } from '../../io/parsed-file-cache.js';
 import { parseBai, type BaiIndex } from './index.js';
 import { LINEAR_SHIFT, reg2bins } from './bins.js';
 import { recordBatches, recordProblemAt, RecordBatch } from '../reader.js';
@@ -37,37 +38,26 @@ export function chunksForRegion(index: BaiIndex, refId: number, beg: number, end
   return merged;
 }
 
-/** Reads `<bam>.bai` (or `<bam minus .bam>.bai`), with a clear error when there is none. */
-/**
- * The last few indexes parsed, by path, size and modification time: a --by-region run asks for the same index once per
- * region (hundreds of small contigs), and parsing it took ~1 ms of a small region's ~7. Treat them as read-only.
- */
-const BAI_CACHE = new Map<string, ReturnType<typeof parseBai>>();
-const BAI_CACHE_ENTRIES = 4;
+/** Indexes parsed in this thread: a --by-region run asks for the same one once per region (~1 ms of a small region's ~7). */
+const BAI_INDEXES = new ParsedFileCache<BaiIndex>();
 
+/** Reads `<bam>.bai` (or `<bam minus .bam>.bai`), with a clear error when there is none. */
 export function loadBaiFor(bamPath: string): BaiIndex {
   requireRegularFile(bamPath, REGION_NEEDS_A_FILE);
   const candidates = [`${bamPath}.bai`, bamPath.replace(/\.bam$/, '.bai')];
   for (const candidate of candidates) {
-    let bytes: Uint8Array;
-    let key: string;
+    let parsed: BaiIndex;
     try {
       // A FIFO would block the read until someone writes to it: stat first, never open one.
       const stat = fs.statSync(candidate);
       if (stat.isDirectory()) throw new HtsError('the index is a folder, not a file', candidate);
       if (!stat.isFile()) throw new HtsError('the index must be a regular file, not a pipe, FIFO or device', candidate);
-      key = `${candidate}\0${stat.size}\0${stat.mtimeMs}`;
-      const cached = BAI_CACHE.get(key);
-      if (cached !== undefined) return { ...cached, file: candidate, olderThanData: isOlder(candidate, bamPath) };
-      bytes = fs.readFileSync(candidate);
+      parsed = BAI_INDEXES.get(candidate, () => parseBai(fs.readFileSync(candidate), candidate));
     } catch (error) {
       if (error instanceof HtsError) throw error;
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw new HtsError(`cannot read index: ${describeFsError(error)}`, candidate);
     }
-    const parsed = parseBai(bytes, candidate);
-    if (BAI_CACHE.size >= BAI_CACHE_ENTRIES) BAI_CACHE.delete(BAI_CACHE.keys().next().value!);
-    BAI_CACHE.set(key, parsed);
     return { ...parsed, file: candidate, olderThanData: isOlder(candidate, bamPath) };
   }
   throw new HtsError(`no index (${bamPath}.bai) for a region query; make one with: bam-index ${bamPath}`, bamPath);
