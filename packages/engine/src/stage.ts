@@ -55,7 +55,10 @@ export interface StageDefinition<Options = unknown, State = unknown> {
   readonly portable?: boolean;
   createState?(options: Options, threadId: number): State;
   process(payload: Payload, state: State, context: StageContext): Payload;
-  /** The per-thread state at the end of a run, structured-cloned to the main thread. */
+  /**
+   * The per-thread state at the end of a run, sent to the main thread: its ArrayBuffers of 64 KB or more move (are
+   * transferred, not copied), so a worker's state is not to be used after it is exported.
+   */
   exportState?(state: State): unknown;
 }
 
