@@ -7,6 +7,7 @@
  * sequence of draws gives Picard's double, not an approximation of it.
  */
 import type { CollectorOption } from './collector.js';
+import { RouletteWheelKernel } from './wasm/roulette-wheel-kernel.js';
 
 const TWO_TO_MINUS_24 = 1 / 0x1000000;
 const TWO_TO_MINUS_53 = 1 / 0x20000000000000;
@@ -58,147 +59,50 @@ export class JavaRandom {
   }
 }
 
-/** java.util.Random's multiplier and addend, and 2^48 - 1, for the jumps below. */
-const MULTIPLIER = 0x5deece66dn;
-const ADDEND = 0xbn;
-const MASK_48 = (1n << 48n) - 1n;
-/** k steps of the generator as one: seed × a^k + c (a^(k-1) + … + 1), mod 2^48, as [a^k high, low, sum high, low]. */
-function jump(steps: number): [number, number, number, number] {
-  let multiplier = 1n;
-  let addend = 0n;
-  for (let i = 0; i < steps; i++) {
-    multiplier = (multiplier * MULTIPLIER) & MASK_48;
-    addend = (addend * MULTIPLIER + ADDEND) & MASK_48;
-  }
-  const half = (value: bigint): [number, number] => [Number(value >> 24n), Number(value & 0xffffffn)];
-  return [...half(multiplier), ...half(addend)];
-}
-const [STEP_HIGH, STEP_LOW, ADDEND_HIGH, ADDEND_LOW] = jump(1);
-const [JUMP_4, JUMP_8, JUMP_12, JUMP_16] = [jump(4), jump(8), jump(12), jump(16)];
-
 /**
  * RouletteWheel: draws an index with probability proportional to its weight, giving up (0) after 600 failed tries.
  *
  * Picard's try is index = (int)(n × nextDouble()), accepted when nextDouble() < weight / max: four steps of the
  * generator, always. On binned qualities (7 of 127 bins with weight) a draw takes ~100 tries, the 2.5 M draws of a
- * default run ~250 M, and the sampling was a quarter of collect-wgs' time on real data. So the loop keeps the seed of
- * each try's first step, computes four tries' first seeds at a time by jumps (4, 8, 12 and 16 steps from one seed), and
- * where a seed alone decides that the index falls in a bin without weight (`rejected`, by its top 16 bits) takes no
- * other step; only the other tries take the steps one by one.
+ * default run ~250 M, which took 2 s as JavaScript doubles. The tries run in a WebAssembly kernel
+ * (roulette-wheel-kernel.ts) on 64-bit integers, where a seed alone, by its top 16 bits, rejects most tries (the index
+ * falls in a bin without weight whatever the next three seeds: `rejected`, built here).
  * Same seeds, same draws, bit for bit (the tests draw Picard's wheel literally beside it).
  */
-class RouletteWheel {
-  private readonly probabilities: Float64Array;
-  /** By the top 16 bits of a try's next(26): 1 where the try is rejected whatever the next three seeds (constructor). */
-  private readonly rejected = new Uint8Array(0x10000);
-  /** The seed after the first step of the next try, in 24-bit halves. */
-  private high: number;
-  private low: number;
-  private count = 0;
+export class RouletteWheel {
+  private readonly kernel: RouletteWheelKernel;
+  private readonly draws: Int32Array;
+  private next = 0;
 
   constructor(weights: Float64Array) {
     // indexOfMax: the first strictly greater value wins, so an all-NaN distribution keeps NaN.
     let max = weights[0]!;
     for (let i = 1; i < weights.length; i++) if (weights[i]! > max) max = weights[i]!;
     if (max === 0) throw new Error('Quality score distribution is empty.');
-    const probabilities = (this.probabilities = weights.map((w) => w / max));
+    const probabilities = weights.map((w) => w / max);
     // The index is (int)(n × (a × 2^27 + b) / 2^53), a the first step's next(26), b any 27 bits: a block of 1024 values
-    // of a (the seed's high half >>> 8) whose lowest and highest index are one bin without weight is always rejected.
+    // of a (the seed's top 16 bits) whose lowest and highest index are one bin without weight is always rejected.
     const n = probabilities.length;
+    const rejected = new Uint8Array(0x10000);
     for (let block = 0; block < 0x10000; block++) {
       const lowest = Math.trunc(n * (block * 1024 * TWO_TO_MINUS_26));
       const highest = Math.trunc(n * (((block * 1024 + 1023) * 0x8000000 + 0x7ffffff) * TWO_TO_MINUS_53));
-      if (lowest === highest && !(probabilities[lowest]! > 0)) this.rejected[block] = 1;
+      if (lowest === highest && !(probabilities[lowest]! > 0)) rejected[block] = 1;
     }
     const random = new JavaRandom(51);
     random.next26();
-    [this.high, this.low] = random.seed();
+    const [high, low] = random.seed();
+    this.kernel = new RouletteWheelKernel(probabilities, rejected, BigInt(high) * 0x1000000n + BigInt(low));
+    this.draws = this.kernel.draws;
+    this.next = this.draws.length;
   }
 
   draw(): number {
-    const [j4High, j4Low, k4High, k4Low] = JUMP_4;
-    const [j8High, j8Low, k8High, k8Low] = JUMP_8;
-    const [j12High, j12Low, k12High, k12Low] = JUMP_12;
-    const [j16High, j16Low, k16High, k16Low] = JUMP_16;
-    const below24 = TWO_TO_MINUS_24;
-    for (;;) {
-      // The first seeds of this try and the next three, each jumped from this one: four independent computations the
-      // CPU overlaps (one generator step after another is a chain of dependent multiplications, ~11 ns each).
-      const h0 = this.high;
-      const l0 = this.low;
-      const n1 = l0 * j4Low + k4Low;
-      const n2 = l0 * j8Low + k8Low;
-      const n3 = l0 * j12Low + k12Low;
-      const n4 = l0 * j16Low + k16Low;
-      const c1 = Math.floor(n1 * below24);
-      const c2 = Math.floor(n2 * below24);
-      const c3 = Math.floor(n3 * below24);
-      const c4 = Math.floor(n4 * below24);
-      const t1 = h0 * j4Low + l0 * j4High + k4High + c1;
-      const t2 = h0 * j8Low + l0 * j8High + k8High + c2;
-      const t3 = h0 * j12Low + l0 * j12High + k12High + c3;
-      const t4 = h0 * j16Low + l0 * j16High + k16High + c4;
-      const h1 = t1 - Math.floor(t1 * below24) * 0x1000000;
-      const h2 = t2 - Math.floor(t2 * below24) * 0x1000000;
-      const h3 = t3 - Math.floor(t3 * below24) * 0x1000000;
-      const h4 = t4 - Math.floor(t4 * below24) * 0x1000000;
-      const l1 = n1 - c1 * 0x1000000;
-      const l2 = n2 - c2 * 0x1000000;
-      const l3 = n3 - c3 * 0x1000000;
-      const l4 = n4 - c4 * 0x1000000;
-      let drawn = this.attempt(h0, l0);
-      if (drawn < 0) {
-        drawn = this.attempt(h1, l1);
-        if (drawn < 0) {
-          drawn = this.attempt(h2, l2);
-          if (drawn < 0) {
-            drawn = this.attempt(h3, l3);
-            if (drawn < 0) {
-              this.high = h4;
-              this.low = l4;
-              continue;
-            }
-            [this.high, this.low] = [h4, l4];
-          } else [this.high, this.low] = [h3, l3];
-        } else [this.high, this.low] = [h2, l2];
-      } else [this.high, this.low] = [h1, l1];
-      return drawn;
+    if (this.next === this.draws.length) {
+      this.kernel.drawMore();
+      this.next = 0;
     }
-  }
-
-  /**
-   * One try from its first seed: the drawn value (the index, or 0 after the 600th failed try) when the draw ends
-   * here, else -1.
-   */
-  private attempt(high: number, low: number): number {
-    this.count++;
-    if (this.rejected[high >>> 8] !== 1) {
-      // Step 2: next(27), the index's low bits; steps 3 and 4: nextDouble() for the acceptance.
-      const a = high * 4 + (low >>> 22);
-      let b = 0;
-      let c = 0;
-      let d = 0;
-      for (let step = 2; step <= 4; step++) {
-        const next = low * STEP_LOW + ADDEND_LOW;
-        const carry = Math.floor(next * TWO_TO_MINUS_24);
-        const top = high * STEP_LOW + low * STEP_HIGH + ADDEND_HIGH + carry;
-        high = top - Math.floor(top * TWO_TO_MINUS_24) * 0x1000000;
-        low = next - carry * 0x1000000;
-        if (step === 2) b = high * 8 + (low >>> 21);
-        else if (step === 3) c = high * 4 + (low >>> 22);
-        else d = high * 8 + (low >>> 21);
-      }
-      const index = Math.trunc(this.probabilities.length * ((a * 0x8000000 + b) * TWO_TO_MINUS_53));
-      if ((c * 0x8000000 + d) * TWO_TO_MINUS_53 < this.probabilities[index]!) {
-        this.count = 0;
-        return index;
-      }
-    }
-    if (this.count >= 600) {
-      this.count = 0;
-      return 0;
-    }
-    return -1;
+    return this.draws[this.next++]!;
   }
 }
 
