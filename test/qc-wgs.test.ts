@@ -168,6 +168,47 @@ describe('collect-wgs', () => {
     expect(result.stderr).toMatch(/wgs needs a reference: give -r\/--reference FASTA/);
   });
 
+  it("drops a read whole when the first locus htsjdk's iterator holds already holds 100,000 reads (LOCUS_ACCUMULATION_CAP)", () => {
+    // 100,003 reads on chrA:101-110, then 3 at 105 (the iterator still holds locus 104 with 100,000 reads: dropped) and
+    // 2 at 112 (past every held locus: counted). --coverage-cap 100000 keeps the depth itself uncapped.
+    const dir = tempDir();
+    const fasta = path.join(dir, 'ref.fa');
+    fs.writeFileSync(fasta, `>chrA\n${'ACGT'.repeat(250)}\n`);
+    fs.writeFileSync(`${fasta}.fai`, 'chrA\t1000\t6\t1000\t1001\n');
+    const read = (name: string, pos: number): string => `${name}\t0\tchrA\t${pos}\t60\t10M\t*\t0\t0\tACGTACGTAC\tIIIIIIIIII`;
+    const lines = ['@HD\tVN:1.6\tSO:coordinate', '@SQ\tSN:chrA\tLN:1000'];
+    for (let i = 0; i < 100_003; i++) lines.push(read(`a${i}`, 101));
+    for (let i = 0; i < 3; i++) lines.push(read(`b${i}`, 105));
+    for (let i = 0; i < 2; i++) lines.push(read(`c${i}`, 112));
+    const sam = path.join(dir, 'deep.sam');
+    fs.writeFileSync(sam, `${lines.join('\n')}\n`);
+    const args = [
+      '-i',
+      sam,
+      '-r',
+      fasta,
+      '-o',
+      path.join(dir, 'out'),
+      '--format',
+      'picard',
+      '-q',
+      '--count-unpaired',
+      '--coverage-cap',
+      '100000',
+    ];
+    const result = runCollect('collect-wgs', args);
+    expect(result.status, result.stderr).toBe(0);
+    const [names, values] = picardBody(dir)
+      .split('\n')
+      .slice(1, 3)
+      .map((line) => line.split('\t'));
+    const field = (name: string): string => values![names!.indexOf(name)]!;
+    expect(field('GENOME_TERRITORY')).toBe('1000');
+    // 100,000 reads x 10 loci + 2 reads x 10 loci over 1,000 loci.
+    expect(Number(field('MEAN_COVERAGE'))).toBeCloseTo(1000.02, 9);
+    expect(Number(field('PCT_EXC_CAPPED'))).toBe(0);
+  });
+
   it('counts every non-N locus of a BAM without records as depth 0', () => {
     const dir = tempDir();
     const empty = path.join(dir, 'empty.bam');

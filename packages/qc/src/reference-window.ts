@@ -25,6 +25,13 @@ export class ReferenceWindow {
   private reader: IndexedFastaReader | undefined;
   /** blockMasks' buffer. */
   private blockBuffer = new Uint8Array(1024);
+  /**
+   * The window's no-call runs, [start, end) loci flat (made on first use after a refill: `hasNoCallIn`), and the run
+   * the last question ended at, where the next usually starts (questions follow sorted records).
+   */
+  private noCallRuns = new Int32Array(64);
+  private noCallRunValues = -1;
+  private noCallHint = 0;
   /** The contigs' lengths by the input's reference id, checked against the FASTA when it opens. */
   private contigLengths: number[] | undefined;
 
@@ -70,9 +77,57 @@ export class ReferenceWindow {
     const iupacMask = IUPAC_MASK;
     for (let i = 0; i < text.length; i++) masks[i] = iupacMask[text.charCodeAt(i) & 255];
     this.maskOutsideTerritory(masks, refId, from, from + text.length);
+    this.noCallRunValues = -1;
     this.refId = refId;
     this.start = from;
     this.end = to;
+  }
+
+  /**
+   * Whether any locus of [from, to) (inside the window) is a no-call: one answer per aligned block lets a per-base loop
+   * over a block without one skip the mask. Reads cross N only at the edges of gaps, so runs are few.
+   */
+  hasNoCallIn(from: number, to: number): boolean {
+    if (this.noCallRunValues < 0) this.findNoCallRuns();
+    const runs = this.noCallRuns;
+    const values = this.noCallRunValues;
+    // The first run ending after `from`: from the hint when it still lies before, else by binary search.
+    let low = this.noCallHint;
+    if (low > values || (low > 0 && runs[low - 1]! > from)) low = 0;
+    if (low < values && runs[low + 1]! <= from) {
+      let high = values / 2;
+      low /= 2;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (runs[2 * mid + 1]! <= from) low = mid + 1;
+        else high = mid;
+      }
+      low *= 2;
+    }
+    this.noCallHint = low;
+    return low < values && runs[low]! < to;
+  }
+
+  private findNoCallRuns(): void {
+    const masks = this.masks;
+    const length = this.end - this.start;
+    let runs = this.noCallRuns;
+    let values = 0;
+    for (let i = 0; i < length; i++) {
+      if (masks[i] !== NO_CALL_MASK) continue;
+      const start = i;
+      while (i < length && masks[i] === NO_CALL_MASK) i++;
+      if (values + 2 > runs.length) {
+        const grown = new Int32Array(2 * runs.length);
+        grown.set(runs);
+        runs = grown;
+      }
+      runs[values++] = this.start + start;
+      runs[values++] = this.start + i;
+    }
+    this.noCallRuns = runs;
+    this.noCallRunValues = values;
+    this.noCallHint = 0;
   }
 
   /**

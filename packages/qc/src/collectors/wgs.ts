@@ -52,6 +52,8 @@ const FLAG_DUPLICATE = Flag.Duplicate;
 const NO_CALL = NO_CALL_MASK; // a module constant: the hot loops compare with a local number
 /** The base-quality histogram's length (Byte.MAX_VALUE). */
 const QUALITY_BINS = 127;
+/** Copies of it counted in turn (a power of two). */
+const QUALITY_STRIPES = 4;
 /** Reference bases read per step when counting loci without reads. */
 const REFERENCE_CHUNK = 1 << 20;
 
@@ -287,7 +289,12 @@ class WgsCollector implements Collector<WgsPartial> {
   private readonly cap: number;
   private readonly depthHistogram: Float64Array;
   private readonly rawDepthHistogram: Float64Array;
-  private readonly baseQualityHistogram = new Float64Array(QUALITY_BINS);
+  /**
+   * Raw bases by quality, in QUALITY_STRIPES interleaved copies chosen by the read offset: a read's bases mostly share
+   * a few binned qualities, and one counter per quality makes each base's add wait for the previous one's.
+   * `baseQualities()` sums the stripes.
+   */
+  private readonly stripedBaseQualities = new Float64Array(QUALITY_BINS * QUALITY_STRIPES);
   private readonly excluded = { adapter: 0, mapq: 0, dupe: 0, unpaired: 0, baseq: 0, overlap: 0, capped: 0 };
   private readonly reference: ReferenceWindow | undefined;
   /** The loci counted, by contig: [start, end) ranges. */
@@ -302,8 +309,13 @@ class WgsCollector implements Collector<WgsPartial> {
   private mask = (1 << 16) - 1;
   private depth = new Int32Array(1 << 16);
   private rawDepth = new Int32Array(1 << 16);
-  /** Reads (any quality) with an aligned base at each locus: htsjdk's accumulation cap counts them. */
+  /**
+   * Reads (any quality) with an aligned base at each locus, which htsjdk's accumulation cap counts, as differences: +1
+   * where a read's aligned block starts, -1 where it ends. The count at a locus is `entriesBeforeFlushed` plus the
+   * differences from `flushed` to it.
+   */
   private entries = new Int32Array(1 << 16);
+  private entriesBeforeFlushed = 0;
   private readonly accumulationCap: number;
   /** The loci htsjdk's locus iterator still holds: [accumulatorStart, accumulatorEnd), on the current contig. */
   private accumulatorStart = 0;
@@ -314,8 +326,9 @@ class WgsCollector implements Collector<WgsPartial> {
    * flag per locus, so memory follows the bases counted, not a read's span over N skips and deletions.
    */
   private readonly open = new OpenReads();
-  /** A record's counted runs as they are built, and the union with its name's earlier runs (reused). */
-  private runScratch: Int32Array = new Int32Array(1024);
+  /** A record's counted runs as they are built, the loci a block leaves out, and the union with its name's earlier runs. */
+  private readonly runs = new RunList();
+  private leftOut = new Int32Array(1024);
   private mergeScratch: Int32Array = new Int32Array(1024);
   private readonly order: CoordinateOrder;
   /** --intervals by contig, [start, end) pairs flat, merged and sorted. */
@@ -387,11 +400,18 @@ class WgsCollector implements Collector<WgsPartial> {
     // htsjdk has emitted every locus before pos - 1 when this read comes: the first locus it still holds is the head.
     const empty = this.accumulatorEnd <= pos - 1;
     const head = empty ? pos : Math.max(this.accumulatorStart, pos - 1);
-    if (!empty && head >= this.flushed && this.entries[head & this.mask]! >= this.accumulationCap) return;
+    if (!empty && head >= this.flushed && this.entriesAt(head) >= this.accumulationCap) return;
     const end = record.alignmentEnd;
     if (empty) this.accumulatorStart = pos;
     if (end > this.accumulatorEnd) this.accumulatorEnd = end;
     this.pileUp(record, refId, pos);
+  }
+
+  /** Reads with an aligned base at `locus` (≥ flushed; a locus or two past it, where accept asks). */
+  private entriesAt(locus: number): number {
+    let count = this.entriesBeforeFlushed;
+    for (let at = this.flushed; at <= locus; at++) count += this.entries[at & this.mask]!;
+    return count;
   }
 
   /** Whether [start, end) of refId overlaps an interval of --intervals (binary search: records may be out of order). */
@@ -408,11 +428,19 @@ class WgsCollector implements Collector<WgsPartial> {
     return low < intervals.length / 2 && intervals[2 * low]! < end;
   }
 
-  /** Adds a read's aligned bases to the loci they cover, with Picard's per-locus exclusions. */
+  /**
+   * Adds a read's aligned bases to the loci they cover, with Picard's per-locus exclusions.
+   *
+   * Per aligned block, not per base: the read's entry into htsjdk's accumulation count (a difference at the block's
+   * start and end), whether the reference has an N in it (one question to the window) and whether an earlier alignment
+   * of the name counted a locus in it. A block with none of these and a read without N bases take the short loop; the
+   * loci a block leaves out are listed, and the counted runs are the block minus that list.
+   */
   private pileUp(record: BamRecordView, refId: number, pos: number): void {
     const end = Math.min(record.alignmentEnd, this.contigEnd);
     if (end <= Math.max(pos, this.flushed)) return;
-    this.ensureCapacity(end - this.flushed);
+    // One slot past the end too: the entry counts' difference at `end`.
+    this.ensureCapacity(end + 1 - this.flushed);
     const reference = this.reference!;
     reference.cover(refId, this.flushed, end);
     const masks = reference.masks;
@@ -434,20 +462,22 @@ class WgsCollector implements Collector<WgsPartial> {
       while (first < earlierEnd && earlier[first + 1]! <= pos) first += 2;
     }
     let cursor = first;
-    let runs: Int32Array = this.runScratch;
-    let runValues = 0;
-    let runStart = 0;
-    let runEnd = 0;
+    const runs = this.runs;
+    runs.length = 0;
+    const seqLength = record.seqLength;
+    if (this.leftOut.length < seqLength) this.leftOut = new Int32Array(seqLength);
+    const leftOut = this.leftOut;
 
     const qualStart = record.qualStart;
     const seqStart = record.seqStart;
+    const readHasN = hasNoCallBase(bytes, seqStart, seqLength);
     const minimumBaseQuality = this.options.minimumBaseQuality;
     const cap = this.cap;
     const depth = this.depth;
     const rawDepth = this.rawDepth;
     const entries = this.entries;
     const ringMask = this.mask;
-    const qualities = this.baseQualityHistogram;
+    const qualities = this.stripedBaseQualities;
     const regionStart = this.region?.start ?? 0;
     let baseq = 0;
     let overlap = 0;
@@ -463,67 +493,93 @@ class WgsCollector implements Collector<WgsPartial> {
         const from = Math.max(refPos, regionStart);
         const until = Math.min(refPos + length, end);
         const readShift = readOffset - refPos;
-        const maskShift = -referenceStart;
-        for (let locus = from; locus < until; locus++) {
-          const slot = locus & ringMask;
-          entries[slot]!++;
-          if (masks[locus + maskShift] === NO_CALL) continue;
-          const at = locus + readShift;
-          const quality = bytes[qualStart + at]!;
-          // Picard reads a quality as a signed byte: 128-255 are negative, so ≤ 2 (and 127 makes it fail).
-          if (quality <= 2 || quality >= 127) {
-            baseq++;
-            continue;
-          }
-          if (rawDepth[slot]! < cap) {
-            qualities[quality]!++;
-            rawDepth[slot]!++;
-          }
-          const packed = bytes[seqStart + (at >> 1)]!;
-          if (quality < minimumBaseQuality || (at & 1 ? packed & 15 : packed >> 4) === NO_CALL) {
-            baseq++;
-            continue;
-          }
-          if (cursor < earlierEnd) {
-            while (cursor < earlierEnd && earlier[cursor + 1]! <= locus) cursor += 2;
-            if (cursor < earlierEnd && earlier[cursor]! <= locus) {
-              overlap++;
-              continue;
-            }
-          }
-          depth[slot]!++;
-          // Counted loci as runs: extend the open one, or close it and open another.
-          if (locus === runEnd) runEnd++;
-          else {
-            if (runEnd > runStart) {
-              if (runValues + 2 > runs.length) runs = this.growRunScratch();
-              runs[runValues++] = runStart;
-              runs[runValues++] = runEnd;
-            }
-            runStart = locus;
-            runEnd = locus + 1;
-          }
-        }
         refPos += length;
         readOffset += length;
+        if (from >= until) continue;
+        entries[from & ringMask]!++;
+        entries[until & ringMask]!--;
+        while (cursor < earlierEnd && earlier[cursor + 1]! <= from) cursor += 2;
+        const overlapsEarlier = cursor < earlierEnd && earlier[cursor]! < until;
+        let leftOutCount = 0;
+        if (!readHasN && !overlapsEarlier && !reference.hasNoCallIn(from, until)) {
+          // The short loop: the reference has no N here, the read none at all, no earlier alignment counted here.
+          for (let locus = from, at = from + readShift; locus < until; locus++, at++) {
+            const quality = bytes[qualStart + at]!;
+            // Picard reads a quality as a signed byte: 128-255 are negative, so ≤ 2 (and 127 makes it fail).
+            if (quality <= 2 || quality >= 127) {
+              baseq++;
+              leftOut[leftOutCount++] = locus;
+              continue;
+            }
+            const slot = locus & ringMask;
+            if (rawDepth[slot]! < cap) {
+              qualities[quality * QUALITY_STRIPES + (at & (QUALITY_STRIPES - 1))]!++;
+              rawDepth[slot]!++;
+            }
+            if (quality < minimumBaseQuality) {
+              baseq++;
+              leftOut[leftOutCount++] = locus;
+              continue;
+            }
+            depth[slot]!++;
+          }
+        } else {
+          const maskShift = -referenceStart;
+          for (let locus = from, at = from + readShift; locus < until; locus++, at++) {
+            if (masks[locus + maskShift] === NO_CALL) {
+              leftOut[leftOutCount++] = locus;
+              continue;
+            }
+            const quality = bytes[qualStart + at]!;
+            if (quality <= 2 || quality >= 127) {
+              baseq++;
+              leftOut[leftOutCount++] = locus;
+              continue;
+            }
+            const slot = locus & ringMask;
+            if (rawDepth[slot]! < cap) {
+              qualities[quality * QUALITY_STRIPES + (at & (QUALITY_STRIPES - 1))]!++;
+              rawDepth[slot]!++;
+            }
+            const packed = bytes[seqStart + (at >> 1)]!;
+            if (quality < minimumBaseQuality || (at & 1 ? packed & 15 : packed >> 4) === NO_CALL) {
+              baseq++;
+              leftOut[leftOutCount++] = locus;
+              continue;
+            }
+            if (cursor < earlierEnd) {
+              while (cursor < earlierEnd && earlier[cursor + 1]! <= locus) cursor += 2;
+              if (cursor < earlierEnd && earlier[cursor]! <= locus) {
+                overlap++;
+                leftOut[leftOutCount++] = locus;
+                continue;
+              }
+            }
+            depth[slot]!++;
+          }
+        }
+        // The block's counted runs: [from, until) less the loci left out (ascending).
+        let runFrom = from;
+        for (let i = 0; i < leftOutCount; i++) {
+          const locus = leftOut[i]!;
+          if (locus > runFrom) runs.add(runFrom, locus);
+          runFrom = locus + 1;
+        }
+        if (until > runFrom) runs.add(runFrom, until);
       } else if (kind === 1 || kind === 4)
         readOffset += length; // I, S
       else if (kind === 2 || kind === 3) refPos += length; // D, N
     }
-    if (runEnd > runStart) {
-      if (runValues + 2 > runs.length) runs = this.growRunScratch();
-      runs[runValues++] = runStart;
-      runs[runValues++] = runEnd;
-    }
     this.excluded.baseq += baseq;
     this.excluded.overlap += overlap;
     if (entry < 0) {
-      if (runValues > 0) open.add(bytes, nameStart, nameLength, hash, runs, runValues / 2);
+      if (runs.length > 0) open.add(bytes, nameStart, nameLength, hash, runs.values, runs.length / 2);
     } else {
       // The earlier runs from `first` (those before this read's start can no longer matter) and this read's.
       let merged = this.mergeScratch;
-      if (merged.length < earlierEnd - first + runValues) merged = this.mergeScratch = new Int32Array(2 * (earlierEnd - first + runValues));
-      open.replace(entry, merged, unionOfRuns(earlier, first, earlierEnd, runs, runValues, merged) / 2);
+      if (merged.length < earlierEnd - first + runs.length)
+        merged = this.mergeScratch = new Int32Array(2 * (earlierEnd - first + runs.length));
+      open.replace(entry, merged, unionOfRuns(earlier, first, earlierEnd, runs.values, runs.length, merged) / 2);
     }
   }
 
@@ -540,6 +596,9 @@ class WgsCollector implements Collector<WgsPartial> {
   }
 
   private startContig(refId: number): void {
+    // Every locus of the last contig is flushed; only the differences at its end remain.
+    if (this.contig >= 0) this.entries[this.contigEnd & this.mask] = 0;
+    this.entriesBeforeFlushed = 0;
     this.contig = refId;
     const length = this.reference!.contigLength(refId);
     this.flushed = this.region === undefined ? 0 : Math.min(this.region.start, length);
@@ -560,6 +619,7 @@ class WgsCollector implements Collector<WgsPartial> {
     const depthHistogram = this.depthHistogram;
     const rawDepthHistogram = this.rawDepthHistogram;
     let capped = 0;
+    let entriesBefore = this.entriesBeforeFlushed;
     for (let from = this.flushed; from < to;) {
       const until = Math.min(to, from + REFERENCE_CHUNK);
       reference.cover(this.contig, from, until);
@@ -567,6 +627,7 @@ class WgsCollector implements Collector<WgsPartial> {
       const offset = reference.start;
       for (let locus = from; locus < until; locus++) {
         const slot = locus & ringMask;
+        entriesBefore += entries[slot]!;
         entries[slot] = 0;
         if (masks[locus - offset] === NO_CALL) continue;
         let high = depth[slot]!;
@@ -582,6 +643,7 @@ class WgsCollector implements Collector<WgsPartial> {
       from = until;
     }
     this.excluded.capped += capped;
+    if (to > this.flushed) this.entriesBeforeFlushed = entriesBefore;
     this.flushed = Math.max(this.flushed, to);
     this.forgetPassedReads();
   }
@@ -589,12 +651,6 @@ class WgsCollector implements Collector<WgsPartial> {
   /** Drops remembered reads that end before the window, now and then (amortised over the reads remembered). */
   private forgetPassedReads(): void {
     this.open.forgetEndingBy(this.flushed);
-  }
-
-  private growRunScratch(): Int32Array {
-    const runs = new Int32Array(this.runScratch.length * 2);
-    runs.set(this.runScratch);
-    return (this.runScratch = runs);
   }
 
   /** A contig no read reached: its non-N loci are depth 0. */
@@ -657,10 +713,20 @@ class WgsCollector implements Collector<WgsPartial> {
       coverageCap: this.cap,
       depth: Array.from(this.depthHistogram),
       rawDepth: Array.from(this.rawDepthHistogram),
-      baseQualities: Array.from(this.baseQualityHistogram),
+      baseQualities: Array.from(this.baseQualities()),
       excluded: { ...this.excluded },
       covered: [...this.covered].flatMap(([refId, ranges]) => ranges.map(([start, end]): [number, number, number] => [refId, start, end])),
     };
+  }
+
+  /** Raw bases by quality 0..126 (the stripes summed). */
+  private baseQualities(): Float64Array {
+    const striped = this.stripedBaseQualities;
+    return Float64Array.from({ length: QUALITY_BINS }, (_, quality) => {
+      let count = 0;
+      for (let stripe = 0; stripe < QUALITY_STRIPES; stripe++) count += striped[quality * QUALITY_STRIPES + stripe]!;
+      return count;
+    });
   }
 
   /** Records loci as counted; counting some twice (shards that overlap, or a split of the reads) is an error. */
@@ -683,7 +749,7 @@ class WgsCollector implements Collector<WgsPartial> {
       throw new Error(`wgs partial states with different coverage caps (${partial.coverageCap}, ${this.cap}) cannot be merged`);
     partial.depth.forEach((count, i) => (this.depthHistogram[i]! += count));
     partial.rawDepth.forEach((count, i) => (this.rawDepthHistogram[i]! += count));
-    partial.baseQualities.forEach((count, i) => (this.baseQualityHistogram[i]! += count));
+    partial.baseQualities.forEach((count, i) => (this.stripedBaseQualities[i * QUALITY_STRIPES]! += count));
     for (const [refId, start, end] of partial.covered) this.addCovered(refId, start, end);
     for (const key of Object.keys(this.excluded) as (keyof WgsPartial['excluded'])[]) this.excluded[key] += partial.excluded[key];
   }
@@ -733,11 +799,7 @@ class WgsCollector implements Collector<WgsPartial> {
       ['FOLD_95_BASE_PENALTY', 0.05],
     ] as const)
       row[name] = territory > 0 ? mean / bins.percentile(p) : 0;
-    const sensitivity = hetSnpSensitivity(
-      normalised(this.rawDepthHistogram),
-      normalised(this.baseQualityHistogram),
-      this.options.sampleSize,
-    );
+    const sensitivity = hetSnpSensitivity(normalised(this.rawDepthHistogram), normalised(this.baseQualities()), this.options.sampleSize);
     row.HET_SNP_SENSITIVITY = sensitivity;
     row.HET_SNP_Q = phredOfError(sensitivity);
     const o = this.options;
@@ -761,7 +823,36 @@ class WgsCollector implements Collector<WgsPartial> {
   }
 }
 
-/** The union of two sorted lists of disjoint [start, end) runs (flat), the first from index `from` on. */
+/** Sorted, disjoint [start, end) runs, flat, in a buffer that grows; a run that touches the last one extends it. */
+class RunList {
+  values = new Int32Array(1024);
+  length = 0;
+
+  add(start: number, end: number): void {
+    if (this.length > 0 && this.values[this.length - 1] === start) {
+      this.values[this.length - 1] = end;
+      return;
+    }
+    if (this.length + 2 > this.values.length) {
+      const grown = new Int32Array(2 * this.values.length);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = start;
+    this.values[this.length++] = end;
+  }
+}
+
+/** Whether a read's 4-bit packed bases (BAM seq) hold an N (code 15). */
+function hasNoCallBase(bytes: Uint8Array, seqStart: number, seqLength: number): boolean {
+  const pairs = seqLength >> 1;
+  for (let i = seqStart; i < seqStart + pairs; i++) {
+    const packed = bytes[i]!;
+    if ((packed & 0xf0) === 0xf0 || (packed & 0x0f) === 0x0f) return true;
+  }
+  return seqLength & 1 ? bytes[seqStart + pairs]! >> 4 === NO_CALL : false;
+}
+
 /** The union of sorted runs a[from, aEnd) and b[0, bValues) into out, touching runs joined; returns the values written. */
 function unionOfRuns(a: Int32Array, from: number, aEnd: number, b: Int32Array, bValues: number, out: Int32Array): number {
   let written = 0;
