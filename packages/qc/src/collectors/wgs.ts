@@ -305,17 +305,31 @@ class WgsCollector implements Collector<WgsPartial> {
   private flushed = 0;
   /** The end of the contig (or region) being counted. */
   private contigEnd = 0;
-  /** Per-locus counts on a ring of `mask + 1` slots, indexed by position & mask. */
-  private mask = (1 << 16) - 1;
-  private depth = new Int32Array(1 << 16);
-  private rawDepth = new Int32Array(1 << 16);
   /**
-   * Reads (any quality) with an aligned base at each locus, which htsjdk's accumulation cap counts, as differences: +1
-   * where a read's aligned block starts, -1 where it ends. The count at a locus is `entriesBeforeFlushed` plus the
+   * Per-locus counts on rings of `mask + 1` slots, indexed by position & mask. A base is counted by what it is not:
+   * `entries` gives the aligned bases at a locus, and only the bases left out add to a locus, so the common base (good
+   * quality, no overlap) costs no per-locus write. At a non-N locus, raw depth = entries - lowQuality and high-quality
+   * depth = raw depth - notCounted (flushTo).
+   */
+  private mask = (1 << 16) - 1;
+  /**
+   * Reads (any quality) with an aligned base at each locus, which htsjdk's accumulation cap counts too, as differences:
+   * +1 where a read's aligned block starts, -1 where it ends. The count at a locus is `entriesBeforeFlushed` plus the
    * differences from `flushed` to it.
    */
   private entries = new Int32Array(1 << 16);
   private entriesBeforeFlushed = 0;
+  /** Bases of quality ≤ 2 (or ≥ 127): neither raw nor high-quality depth. */
+  private lowQuality = new Int32Array(1 << 16);
+  /** Raw bases left out of the high-quality depth: below --min-bq, N, or overlap. */
+  private notCounted = new Int32Array(1 << 16);
+  /**
+   * Reads piled up that end at each locus (differences), and the reads piled up that reach `flushed` or past it: no
+   * locus from `flushed` on has more raw bases than that, so while it stays below the cap a read needs no per-locus
+   * raw depth to know its bases enter the base-quality histogram.
+   */
+  private readEnds = new Int32Array(1 << 16);
+  private activeReads = 0;
   private readonly accumulationCap: number;
   /** The loci htsjdk's locus iterator still holds: [accumulatorStart, accumulatorEnd), on the current contig. */
   private accumulatorStart = 0;
@@ -439,8 +453,12 @@ class WgsCollector implements Collector<WgsPartial> {
   private pileUp(record: BamRecordView, refId: number, pos: number): void {
     const end = Math.min(record.alignmentEnd, this.contigEnd);
     if (end <= Math.max(pos, this.flushed)) return;
-    // One slot past the end too: the entry counts' difference at `end`.
+    // One slot past the end too: the differences at `end`.
     this.ensureCapacity(end + 1 - this.flushed);
+    // Past the cap, a base enters the quality histogram only while its locus' raw depth is below it (deep loop below).
+    const deep = this.activeReads >= this.cap;
+    this.activeReads++;
+    this.readEnds[end & this.mask]!++;
     const reference = this.reference!;
     reference.cover(refId, this.flushed, end);
     const masks = reference.masks;
@@ -473,11 +491,14 @@ class WgsCollector implements Collector<WgsPartial> {
     const readHasN = hasNoCallBase(bytes, seqStart, seqLength);
     const minimumBaseQuality = this.options.minimumBaseQuality;
     const cap = this.cap;
-    const depth = this.depth;
-    const rawDepth = this.rawDepth;
     const entries = this.entries;
+    const lowQuality = this.lowQuality;
+    const notCounted = this.notCounted;
     const ringMask = this.mask;
     const qualities = this.stripedBaseQualities;
+    // The deep loop's running count of entries: entries at coverAt - 1 (this read included).
+    let coverAt = this.flushed;
+    let covering = this.entriesBeforeFlushed;
     const regionStart = this.region?.start ?? 0;
     let baseq = 0;
     let overlap = 0;
@@ -501,27 +522,24 @@ class WgsCollector implements Collector<WgsPartial> {
         while (cursor < earlierEnd && earlier[cursor + 1]! <= from) cursor += 2;
         const overlapsEarlier = cursor < earlierEnd && earlier[cursor]! < until;
         let leftOutCount = 0;
-        if (!readHasN && !overlapsEarlier && !reference.hasNoCallIn(from, until)) {
-          // The short loop: the reference has no N here, the read none at all, no earlier alignment counted here.
+        if (!deep && !readHasN && !overlapsEarlier && !reference.hasNoCallIn(from, until)) {
+          // The short loop: the reference has no N here, the read none at all, no earlier alignment counted here, and
+          // no locus at the cap.
           for (let locus = from, at = from + readShift; locus < until; locus++, at++) {
             const quality = bytes[qualStart + at]!;
             // Picard reads a quality as a signed byte: 128-255 are negative, so ≤ 2 (and 127 makes it fail).
             if (quality <= 2 || quality >= 127) {
+              lowQuality[locus & ringMask]!++;
               baseq++;
               leftOut[leftOutCount++] = locus;
               continue;
             }
-            const slot = locus & ringMask;
-            if (rawDepth[slot]! < cap) {
-              qualities[quality * QUALITY_STRIPES + (at & (QUALITY_STRIPES - 1))]!++;
-              rawDepth[slot]!++;
-            }
+            qualities[quality * QUALITY_STRIPES + (at & (QUALITY_STRIPES - 1))]!++;
             if (quality < minimumBaseQuality) {
+              notCounted[locus & ringMask]!++;
               baseq++;
               leftOut[leftOutCount++] = locus;
-              continue;
             }
-            depth[slot]!++;
           }
         } else {
           const maskShift = -referenceStart;
@@ -530,19 +548,22 @@ class WgsCollector implements Collector<WgsPartial> {
               leftOut[leftOutCount++] = locus;
               continue;
             }
+            const slot = locus & ringMask;
             const quality = bytes[qualStart + at]!;
             if (quality <= 2 || quality >= 127) {
+              lowQuality[slot]!++;
               baseq++;
               leftOut[leftOutCount++] = locus;
               continue;
             }
-            const slot = locus & ringMask;
-            if (rawDepth[slot]! < cap) {
-              qualities[quality * QUALITY_STRIPES + (at & (QUALITY_STRIPES - 1))]!++;
-              rawDepth[slot]!++;
-            }
+            if (deep) {
+              // The raw bases earlier reads put here: entries less this read, less the low-quality ones.
+              while (coverAt <= locus) covering += entries[coverAt++ & ringMask]!;
+              if (covering - 1 - lowQuality[slot]! < cap) qualities[quality * QUALITY_STRIPES + (at & (QUALITY_STRIPES - 1))]!++;
+            } else qualities[quality * QUALITY_STRIPES + (at & (QUALITY_STRIPES - 1))]!++;
             const packed = bytes[seqStart + (at >> 1)]!;
             if (quality < minimumBaseQuality || (at & 1 ? packed & 15 : packed >> 4) === NO_CALL) {
+              notCounted[slot]!++;
               baseq++;
               leftOut[leftOutCount++] = locus;
               continue;
@@ -550,12 +571,11 @@ class WgsCollector implements Collector<WgsPartial> {
             if (cursor < earlierEnd) {
               while (cursor < earlierEnd && earlier[cursor + 1]! <= locus) cursor += 2;
               if (cursor < earlierEnd && earlier[cursor]! <= locus) {
+                notCounted[slot]!++;
                 overlap++;
                 leftOut[leftOutCount++] = locus;
-                continue;
               }
             }
-            depth[slot]!++;
           }
         }
         // The block's counted runs: [from, until) less the loci left out (ascending).
@@ -597,8 +617,12 @@ class WgsCollector implements Collector<WgsPartial> {
 
   private startContig(refId: number): void {
     // Every locus of the last contig is flushed; only the differences at its end remain.
-    if (this.contig >= 0) this.entries[this.contigEnd & this.mask] = 0;
+    if (this.contig >= 0) {
+      this.entries[this.contigEnd & this.mask] = 0;
+      this.readEnds[this.contigEnd & this.mask] = 0;
+    }
     this.entriesBeforeFlushed = 0;
+    this.activeReads = 0;
     this.contig = refId;
     const length = this.reference!.contigLength(refId);
     this.flushed = this.region === undefined ? 0 : Math.min(this.region.start, length);
@@ -611,15 +635,17 @@ class WgsCollector implements Collector<WgsPartial> {
   /** Moves loci [flushed, to) of the current contig into the histograms and clears their slots. */
   private flushTo(to: number): void {
     const reference = this.reference!;
-    const depth = this.depth;
-    const rawDepth = this.rawDepth;
     const entries = this.entries;
+    const lowQuality = this.lowQuality;
+    const notCounted = this.notCounted;
+    const readEnds = this.readEnds;
     const ringMask = this.mask;
     const cap = this.cap;
     const depthHistogram = this.depthHistogram;
     const rawDepthHistogram = this.rawDepthHistogram;
     let capped = 0;
     let entriesBefore = this.entriesBeforeFlushed;
+    let activeReads = this.activeReads;
     for (let from = this.flushed; from < to;) {
       const until = Math.min(to, from + REFERENCE_CHUNK);
       reference.cover(this.contig, from, until);
@@ -629,21 +655,27 @@ class WgsCollector implements Collector<WgsPartial> {
         const slot = locus & ringMask;
         entriesBefore += entries[slot]!;
         entries[slot] = 0;
+        activeReads -= readEnds[slot]!;
+        readEnds[slot] = 0;
         if (masks[locus - offset] === NO_CALL) continue;
-        let high = depth[slot]!;
+        const raw = entriesBefore - lowQuality[slot]!;
+        let high = raw - notCounted[slot]!;
+        lowQuality[slot] = 0;
+        notCounted[slot] = 0;
         if (high > cap) {
           capped += high - cap;
           high = cap;
         }
         depthHistogram[high]!++;
-        rawDepthHistogram[rawDepth[slot]!]!++;
-        depth[slot] = 0;
-        rawDepth[slot] = 0;
+        rawDepthHistogram[raw < cap ? raw : cap]!++;
       }
       from = until;
     }
     this.excluded.capped += capped;
-    if (to > this.flushed) this.entriesBeforeFlushed = entriesBefore;
+    if (to > this.flushed) {
+      this.entriesBeforeFlushed = entriesBefore;
+      this.activeReads = activeReads;
+    }
     this.flushed = Math.max(this.flushed, to);
     this.forgetPassedReads();
   }
@@ -673,19 +705,19 @@ class WgsCollector implements Collector<WgsPartial> {
     if (span <= this.mask + 1) return;
     let size = this.mask + 1;
     while (size < span) size *= 2;
-    const depth = new Int32Array(size);
-    const rawDepth = new Int32Array(size);
-    const entries = new Int32Array(size);
+    const oldMask = this.mask;
     const newMask = size - 1;
+    const flushed = this.flushed;
     // Live loci are [flushed, flushed + old size); each moves to its slot in the bigger ring.
-    for (let locus = this.flushed; locus < this.flushed + this.mask + 1; locus++) {
-      depth[locus & newMask] = this.depth[locus & this.mask]!;
-      rawDepth[locus & newMask] = this.rawDepth[locus & this.mask]!;
-      entries[locus & newMask] = this.entries[locus & this.mask]!;
-    }
-    this.depth = depth;
-    this.rawDepth = rawDepth;
-    this.entries = entries;
+    const grown = (ring: Int32Array): Int32Array<ArrayBuffer> => {
+      const bigger = new Int32Array(size);
+      for (let locus = flushed; locus <= flushed + oldMask; locus++) bigger[locus & newMask] = ring[locus & oldMask]!;
+      return bigger;
+    };
+    this.entries = grown(this.entries);
+    this.lowQuality = grown(this.lowQuality);
+    this.notCounted = grown(this.notCounted);
+    this.readEnds = grown(this.readEnds);
     this.mask = newMask;
   }
 
