@@ -651,7 +651,11 @@ class HybcapCollector implements Collector<HybcapPartial> {
     return inside;
   }
 
-  /** The base loop: exclusions by quality and target, on-target counts, and target depth. */
+  /**
+   * The base loop: exclusions by quality and target, on-target counts, and target depth. An aligned block is cut where
+   * the target under it changes: off target a base only counts as low quality or off target (most of a read's bases
+   * in an exome), on a target it also adds to the target's depth, its live arrays found once per piece.
+   */
   private countBases(
     record: BamRecordView,
     clipped: number[] | undefined,
@@ -663,6 +667,8 @@ class HybcapCollector implements Collector<HybcapPartial> {
   ): void {
     const c = this.counters;
     const targets = this.targets;
+    const targetStarts = targets.starts;
+    const targetEnds = targets.ends;
     const minimumBaseQuality = this.options.minimumBaseQuality;
     const [lociStart, lociEnd] = this.lociOf(refId);
     const bytes = record.bytes;
@@ -674,6 +680,9 @@ class HybcapCollector implements Collector<HybcapPartial> {
     let target = this.nextTarget;
     let refPos = pos;
     let readOffset = 0;
+    let lowQuality = 0;
+    let offTarget = 0;
+    let onTarget = 0;
     const count = clipped === undefined ? record.cigarLength : clipped.length;
     for (let i = 0; i < count; i++) {
       const op = clipped === undefined ? record.cigarOp(i) : clipped[i]!;
@@ -686,38 +695,60 @@ class HybcapCollector implements Collector<HybcapPartial> {
             this.input,
             `record ${this.records}`,
           );
-        for (let k = 0; k < length; k++, refPos++, readOffset++) {
-          const quality = bytes[qualStart + readOffset]!;
-          const highQuality = quality >= minimumBaseQuality;
-          while (target < lastTarget && targets.ends[target]! <= refPos) target++;
-          const onTarget = target < lastTarget && targets.starts[target]! <= refPos;
-          if (counts) {
-            if (!highQuality) c.excBaseq++;
-            else if (!onTarget) c.excOffTarget++;
-            else {
-              c.onTarget++;
-              if (mappedInPair) c.onTargetFromPair++;
+        const blockEnd = refPos + length;
+        while (refPos < blockEnd) {
+          // The target under refPos: the first whose end lies past it (targets sorted by start).
+          while (target < lastTarget && targetEnds[target]! <= refPos) target++;
+          const onTargetHere = target < lastTarget && targetStarts[target]! <= refPos;
+          // The piece ends where the target's start or end is crossed.
+          const pieceEnd = target >= lastTarget ? blockEnd : Math.min(blockEnd, onTargetHere ? targetEnds[target]! : targetStarts[target]!);
+          const from = qualStart + readOffset;
+          const until = from + (pieceEnd - refPos);
+          if (!onTargetHere) {
+            if (counts)
+              for (let at = from; at < until; at++) {
+                if (bytes[at]! < minimumBaseQuality) lowQuality++;
+                else offTarget++;
+              }
+          } else {
+            let live: LiveTarget | undefined;
+            const offsetShift = refPos - targetStarts[target]! - from;
+            let countsTarget = false;
+            for (let at = from, locus = refPos; at < until; at++, locus++) {
+              const quality = bytes[at]!;
+              const highQuality = quality >= minimumBaseQuality;
+              if (!highQuality) lowQuality++;
+              else onTarget++;
+              if (quality <= 2) continue;
+              if (quality >= QUALITY_BINS)
+                throw new HtsError(
+                  `read ${record.readName} has a base quality of ${quality}, above Picard's 126: not a quality a sequencer writes`,
+                  this.input,
+                  `record ${this.records}`,
+                );
+              if (highQuality) countsTarget = true;
+              if (locus < lociStart || locus >= lociEnd) continue;
+              live ??= this.liveTarget(target);
+              const offset = at + offsetShift;
+              if (++live.raw[offset]! <= cap) qualities[quality]!++;
+              if (highQuality) live.highQuality[offset]!++;
+            }
+            if (countsTarget && counts && this.lastCountingRecord[target] !== readSerial) {
+              this.lastCountingRecord[target] = readSerial;
+              this.targetReads[target]!++;
             }
           }
-          if (!onTarget || quality <= 2) continue;
-          if (quality >= QUALITY_BINS)
-            throw new HtsError(
-              `read ${record.readName} has a base quality of ${quality}, above Picard's 126: not a quality a sequencer writes`,
-              this.input,
-              `record ${this.records}`,
-            );
-          if (highQuality && counts && this.lastCountingRecord[target] !== readSerial) {
-            this.lastCountingRecord[target] = readSerial;
-            this.targetReads[target]!++;
-          }
-          if (refPos < lociStart || refPos >= lociEnd) continue;
-          const live = this.liveTarget(target);
-          const offset = refPos - targets.starts[target]!;
-          if (++live.raw[offset]! <= cap) qualities[quality]!++;
-          if (highQuality) live.highQuality[offset]!++;
+          readOffset += pieceEnd - refPos;
+          refPos = pieceEnd;
         }
       } else if (kind === 1 || kind === 4) readOffset += length;
       else if (kind === 2 || kind === 3) refPos += length;
+    }
+    if (counts) {
+      c.excBaseq += lowQuality;
+      c.excOffTarget += offTarget;
+      c.onTarget += onTarget;
+      if (mappedInPair) c.onTargetFromPair += onTarget;
     }
   }
 
