@@ -98,6 +98,16 @@ export class IndexedFastaReader {
    * HtsError for an unknown sequence or a range outside `0 <= start0 <= end0 <= length`.
    */
   fetch(name: string, start0: number, end0: number): string {
+    const bases = this.fetchBytes(name, start0, end0);
+    return Buffer.from(bases.buffer, bases.byteOffset, bases.length).toString('latin1');
+  }
+
+  /**
+   * The bases of [start0, end0) as bytes, line ends dropped: in `into` when it holds the range's bytes as stored (line
+   * ends included), else in a new buffer of its own (keep it to pass as `into` next time). Valid until `into` is reused.
+   * For callers that map bases through a table: a string of megabases costs a copy and a call per base to read.
+   */
+  fetchBytes(name: string, start0: number, end0: number, into?: Uint8Array): Uint8Array {
     const entry = this.entry(name);
     if (!Number.isInteger(start0) || !Number.isInteger(end0) || start0 < 0 || start0 > end0 || end0 > entry.length) {
       throw new HtsError(
@@ -105,15 +115,15 @@ export class IndexedFastaReader {
         this.path,
       );
     }
-    if (start0 === end0) return '';
+    if (start0 === end0) return new Uint8Array(0);
     const firstByteOffset = faiBaseOffset(entry, start0);
     const byteCount = faiBaseOffset(entry, end0 - 1) + 1 - firstByteOffset;
-    const bytes = Buffer.allocUnsafe(byteCount);
+    const bytes = into !== undefined && into.length >= byteCount ? into : new Uint8Array(Buffer.allocUnsafeSlow(byteCount).buffer);
     const bytesRead = readSync(this.openFd(), bytes, 0, byteCount, firstByteOffset);
     // Drop line terminators in place; a typed-array loop, since a fetch can span megabases.
     let baseCount = 0;
     for (let index = 0; index < bytesRead; index++) {
-      const byte = bytes[index];
+      const byte = bytes[index]!;
       if (byte !== NEWLINE && byte !== CARRIAGE_RETURN) bytes[baseCount++] = byte;
     }
     if (baseCount !== end0 - start0) {
@@ -123,7 +133,7 @@ export class IndexedFastaReader {
         `byte offset ${firstByteOffset}`,
       );
     }
-    return bytes.toString('latin1', 0, baseCount);
+    return bytes.subarray(0, baseCount);
   }
 
   /** Closes the file; later calls to fetch fail. Safe to call twice. */
