@@ -61,6 +61,29 @@ describe('IndexedFastaReader', () => {
     });
   }
 
+  it('fetches bytes into a reused buffer, or into a buffer of its own when the given one is too small', () => {
+    const path = fastaFile(`>chr1\r\n${wrap(chr1, 10, '\r\n')}`);
+    const reader = IndexedFastaReader.open(path, { writeIndex: false });
+    try {
+      let buffer = new Uint8Array(8);
+      for (let start0 = 0; start0 <= chr1.length; start0 += 7)
+        for (let end0 = start0; end0 <= chr1.length; end0 += 5) {
+          const bases = reader.fetchBytes('chr1', start0, end0, buffer);
+          expect(Buffer.from(bases).toString('latin1')).toBe(chr1.slice(start0, end0));
+          // Line ends count while reading: a range needs its stored bytes, more than its bases.
+          if (bases.length > 0 && bases.buffer !== buffer.buffer) {
+            expect(bases.buffer.byteLength).toBeGreaterThan(buffer.length);
+            buffer = new Uint8Array(bases.buffer);
+          }
+        }
+      expect(buffer.length).toBeGreaterThan(chr1.length);
+      // The large buffer is used again: the result is a view of it.
+      expect(reader.fetchBytes('chr1', 3, 90, buffer).buffer).toBe(buffer.buffer);
+    } finally {
+      reader.close();
+    }
+  });
+
   it('keeps lower case and fetches across line boundaries', () => {
     const path = fastaFile('>s\nACGTacgt\nNNnnACGT\nac\n');
     const reader = IndexedFastaReader.open(path);
