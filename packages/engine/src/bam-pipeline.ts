@@ -36,6 +36,8 @@ export interface BamPipelineOptions {
   stages: StageSpec[] | ((header: BamHeader) => StageSpec[]);
   maxBlocksInFlight?: number;
   readChunkBytes?: number;
+  /** EngineOptions.sinkOwnsMainThread. */
+  sinkOwnsMainThread?: boolean;
 }
 
 export interface BamPipeline {
@@ -99,6 +101,7 @@ export async function openBamPipeline(input: string | ByteSource, options: BamPi
     engine = await Engine.start({
       threads: options.threads,
       maxBlocksInFlight: options.maxBlocksInFlight,
+      sinkOwnsMainThread: options.sinkOwnsMainThread,
       stages: [
         { module: BAM_STAGES_MODULE, name: 'inflate' },
         {

@@ -177,39 +177,7 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
       await pipeline.close();
     }
   }
-  if (sniffAlignmentFormat(head) === 'bam' && options.threads > 1) {
-    // Per-locus collectors see every record in order on this thread; the engine's other threads inflate and split the
-    // BAM. On this 2-core host that gains 5-10% (collect-wgs 10.2-11.8 → 9.5-11.1 s, collect-hybcap 5.8-6.1 → 5.2-6.3 s,
-    // 3 interleaved runs): the counting slows while the other core inflates, as every two-thread run here does
-    // (BENCHMARKS.md, the engine tables); on cores that add up it saves the whole inflate (~2.3 s of the 4.5 M records).
-    const pipeline = await openBamPipeline(source, { threads: options.threads, stages: [] }).catch((error: unknown) => {
-      source.close();
-      throw error;
-    });
-    try {
-      const collectors = tools.map((tool) =>
-        COLLECTORS[tool]!.create({ header: pipeline.header, options: options.options, reference: options.reference, input: source.name }),
-      );
-      let records = 0;
-      await pipeline.run((block) => {
-        for (const batch of batchesOf(block)) {
-          for (let i = 0; i < batch.count; i++) {
-            const record = batch.record(i);
-            for (const collector of collectors) collector.accept(record);
-          }
-          records += batch.count;
-        }
-        const data = block.data as Uint8Array | null;
-        if (data) pipeline.pool.release(data.buffer as ArrayBuffer);
-        options.onProgress?.(records, block.endFileOffset as number);
-      });
-      for (const collector of collectors) collector.end?.();
-      for (const collector of collectors) collector.complete?.();
-      return { header: pipeline.header, collectors, records };
-    } finally {
-      await pipeline.close();
-    }
-  }
+  if (sniffAlignmentFormat(head) === 'bam' && options.threads > 1) return collectOrdered(options, tools, source);
   const reader = await openAlignmentsFrom(head, source);
   try {
     const collectors = tools.map((tool) =>
@@ -229,6 +197,74 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
     return { header: reader.header, collectors, records };
   } finally {
     reader.close();
+  }
+}
+
+/**
+ * A BAM read whole with a per-locus collector, at --threads 2 or more: the per-locus collectors (wgs, hybcap) see every
+ * record in order on the main thread, in the engine's sink; the engine's worker threads inflate and split the BAM and
+ * run the per-read collectors (data-parallel, merged at the end) before handing each block's records on.
+ *
+ * On this 2-core host, collect-wgs alone gains 5-10% (10.2-11.8 → 9.5-11.1 s, 3 interleaved runs): its counting slows
+ * while the other core inflates, as every two-thread run here does (BENCHMARKS.md, the engine tables). collect-multi
+ * with all six collectors gains most: the per-read collectors leave the main thread (BENCHMARKS.md, "Coverage").
+ */
+async function collectOrdered(
+  options: CollectOptions,
+  tools: string[],
+  source: ByteSource,
+): Promise<{ header: BamHeader; collectors: Collector[]; records: number }> {
+  const perReadTools = tools.filter((tool) => !COLLECTORS[tool]!.ordered);
+  const pipeline = await openBamPipeline(source, {
+    threads: options.threads,
+    sinkOwnsMainThread: true,
+    stages: (header) =>
+      perReadTools.length === 0
+        ? []
+        : [
+            {
+              module: QC_STAGES_MODULE,
+              name: 'collect',
+              options: {
+                tools: perReadTools,
+                header: packHeader(header),
+                options: options.options,
+                reference: options.reference,
+                passRecords: true,
+              },
+            },
+          ],
+  }).catch((error: unknown) => {
+    source.close();
+    throw error;
+  });
+  try {
+    const collectors = tools.map((tool) =>
+      COLLECTORS[tool]!.create({ header: pipeline.header, options: options.options, reference: options.reference, input: source.name }),
+    );
+    const perLocus = collectors.filter((_, i) => COLLECTORS[tools[i]!]!.ordered);
+    const perRead = collectors.filter((_, i) => !COLLECTORS[tools[i]!]!.ordered);
+    let records = 0;
+    const summary = await pipeline.run((block) => {
+      for (const batch of batchesOf(block)) {
+        for (let i = 0; i < batch.count; i++) {
+          const record = batch.record(i);
+          for (const collector of perLocus) collector.accept(record);
+        }
+        records += batch.count;
+      }
+      const data = block.data as Uint8Array | null;
+      if (data) pipeline.pool.release(data.buffer as ArrayBuffer);
+      options.onProgress?.(records, block.endFileOffset as number);
+    });
+    for (const collector of perLocus) collector.end?.();
+    // Stage 2 is `collect` (after inflate and split); every thread's partials merge into one.
+    if (perRead.length > 0)
+      for (const threadPartials of summary.states[2] as unknown[][]) perRead.forEach((collector, i) => collector.merge(threadPartials[i]));
+    for (const collector of collectors) collector.complete?.();
+    return { header: pipeline.header, collectors, records };
+  } finally {
+    await pipeline.close();
   }
 }
 
