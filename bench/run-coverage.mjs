@@ -97,6 +97,7 @@ const wgsRows = measure(
   [
     { name: 'Picard CollectWgsMetrics', command: picard('CollectWgsMetrics', `O=${out}/picard.wgs`), anchor: true },
     { name: 'collect-wgs --by-region --threads 2', command: collect('wgs', input.bam, 'wgs2', '--by-region --threads 2') },
+    { name: 'collect-wgs --threads 2', command: collect('wgs', input.bam, 'wgs2t', '--threads 2') },
     { name: 'collect-wgs --threads 1', command: collect('wgs', input.bam, 'wgs1', '--threads 1') },
     ...(hasMosdepth
       ? [
@@ -123,6 +124,7 @@ const hybcapRows = measure(
       name: 'collect-hybcap --by-region --threads 2',
       command: collect('hybcap', input.bam, 'hs2', `--by-region --threads 2 ${hybcapFlags}`),
     },
+    { name: 'collect-hybcap --threads 2', command: collect('hybcap', input.bam, 'hs2t', `--threads 2 ${hybcapFlags}`) },
     { name: 'collect-hybcap --threads 1', command: collect('hybcap', input.bam, 'hs1', `--threads 1 ${hybcapFlags}`) },
   ],
   runs,
@@ -136,6 +138,7 @@ const gcbiasRows = real
           anchor: true,
         },
         { name: 'collect-gcbias --threads 2', command: collect('gcbias', input.bam, 'gc2', '--threads 2') },
+        { name: 'collect-gcbias --threads 1', command: collect('gcbias', input.bam, 'gc1', '--threads 1') },
       ],
       runs,
     )
@@ -173,17 +176,21 @@ const body = (file) => {
 };
 const agree = [
   ['collect-wgs --by-region --threads 2', body(`${out}/picard.wgs`) === body(`${out}/wgs2.wgs_metrics`)],
+  ['collect-wgs --threads 2', body(`${out}/picard.wgs`) === body(`${out}/wgs2t.wgs_metrics`)],
   ['collect-wgs --threads 1', body(`${out}/picard.wgs`) === body(`${out}/wgs1.wgs_metrics`)],
   [
     'collect-hybcap',
-    body(`${out}/picard.hs`) === body(`${out}/hs2.hs_metrics`) && body(`${out}/picard.hs`) === body(`${out}/hs1.hs_metrics`),
+    [`${out}/hs2.hs_metrics`, `${out}/hs2t.hs_metrics`, `${out}/hs1.hs_metrics`].every((file) => body(`${out}/picard.hs`) === body(file)),
   ],
   ...(real
     ? [
         [
           'collect-gcbias',
-          body(`${out}/picard.gc`) === body(`${out}/gc2.gc_bias.detail_metrics`) &&
-            body(`${out}/picard.gcs`) === body(`${out}/gc2.gc_bias.summary_metrics`),
+          ['gc1', 'gc2'].every(
+            (tag) =>
+              body(`${out}/picard.gc`) === body(`${out}/${tag}.gc_bias.detail_metrics`) &&
+              body(`${out}/picard.gcs`) === body(`${out}/${tag}.gc_bias.summary_metrics`),
+          ),
         ],
         [
           'collect-multi (wgs, hybcap, gcbias files)',
