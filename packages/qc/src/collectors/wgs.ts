@@ -421,10 +421,14 @@ class WgsCollector implements Collector<WgsPartial> {
     this.pileUp(record, refId, pos);
   }
 
-  /** Reads with an aligned base at `locus` (≥ flushed; a locus or two past it, where accept asks). */
+  /**
+   * Reads with an aligned base at `locus` (≥ flushed; a locus or two past it, where accept asks). No block passes the
+   * contig's end, so a locus past it (a record placed past its contig) sums no further than the end.
+   */
   private entriesAt(locus: number): number {
     let count = this.entriesBeforeFlushed;
-    for (let at = this.flushed; at <= locus; at++) count += this.entries[at & this.mask]!;
+    const last = Math.min(locus, this.contigEnd);
+    for (let at = this.flushed; at <= last; at++) count += this.entries[at & this.mask]!;
     return count;
   }
 
