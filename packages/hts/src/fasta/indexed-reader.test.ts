@@ -65,7 +65,7 @@ describe('IndexedFastaReader', () => {
     const path = fastaFile(`>chr1\r\n${wrap(chr1, 10, '\r\n')}`);
     const reader = IndexedFastaReader.open(path, { writeIndex: false });
     try {
-      let buffer = new Uint8Array(8);
+      let buffer: Uint8Array = new Uint8Array(8);
       for (let start0 = 0; start0 <= chr1.length; start0 += 7)
         for (let end0 = start0; end0 <= chr1.length; end0 += 5) {
           const bases = reader.fetchBytes('chr1', start0, end0, buffer);
