@@ -144,40 +144,8 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
     source.close();
     return collectByRegions(options, tools);
   }
-  if (sniffAlignmentFormat(head) === 'bam' && !ordered) {
-    let records = 0;
-    const pipeline = await openBamPipeline(source, {
-      threads: options.threads,
-      stages: (header) => [
-        {
-          module: QC_STAGES_MODULE,
-          name: 'collect',
-          // The header packed: 200,000 contigs as objects took ~350 ms to clone to a worker (hts packHeader).
-          options: { tools, header: packHeader(header), options: options.options, reference: options.reference },
-        },
-      ],
-    }).catch((error: unknown) => {
-      source.close();
-      throw error;
-    });
-    try {
-      const summary = await pipeline.run((block) => {
-        records += block.records as number;
-        options.onProgress?.(records, block.endFileOffset as number);
-      });
-      const collectors = tools.map((tool) =>
-        COLLECTORS[tool]!.create({ header: pipeline.header, options: options.options, reference: options.reference }),
-      );
-      // Stage 2 is `collect` (after inflate and split); every thread's partials merge into one.
-      for (const threadPartials of summary.states[2] as unknown[][])
-        collectors.forEach((collector, i) => collector.merge(threadPartials[i]));
-      for (const collector of collectors) collector.complete?.();
-      return { header: pipeline.header, collectors, records };
-    } finally {
-      await pipeline.close();
-    }
-  }
-  if (sniffAlignmentFormat(head) === 'bam' && options.threads > 1) return collectOrdered(options, tools, source);
+  // A BAM read whole goes through the engine; with a per-locus collector, only when another thread can inflate.
+  if (sniffAlignmentFormat(head) === 'bam' && (!ordered || options.threads > 1)) return collectOnEngine(options, tools, source);
   const reader = await openAlignmentsFrom(head, source);
   try {
     const collectors = tools.map((tool) =>
@@ -201,23 +169,27 @@ export async function collectPartials(options: CollectOptions): Promise<{ header
 }
 
 /**
- * A BAM read whole with a per-locus collector, at --threads 2 or more: the per-locus collectors (wgs, hybcap) see every
- * record in order on the main thread, in the engine's sink; the engine's worker threads inflate and split the BAM and
- * run the per-read collectors (data-parallel, merged at the end) before handing each block's records on.
+ * A BAM read whole on the engine: its threads inflate and split the BAM and run the per-read collectors
+ * (data-parallel, each thread's partial states merged at the end). Per-locus collectors (wgs, hybcap) need every record
+ * in order in one instance: they count in the sink, on the main thread, to which the per-read stage then hands each
+ * block's records; the main thread then helps with parallel work only when the workers' queues are full
+ * (sinkOwnsMainThread).
  *
- * On this 2-core host, collect-wgs alone gains 5-10% (10.2-11.8 → 9.5-11.1 s, 3 interleaved runs): its counting slows
- * while the other core inflates, as every two-thread run here does (BENCHMARKS.md, the engine tables). collect-multi
- * with all six collectors gains most: the per-read collectors leave the main thread (BENCHMARKS.md, "Coverage").
+ * On this 2-core host collect-wgs alone gains little from the second thread (9.96 s at 2 against 9.19 s at 1, by min):
+ * its counting slows while the other core inflates, as every two-thread run here does (BENCHMARKS.md, the engine
+ * tables). collect-multi with all six collectors gains most, the per-read collectors leaving the main thread: 25.3 s at
+ * one thread, 18.7-20.6 s at two (BENCHMARKS.md, "Coverage").
  */
-async function collectOrdered(
+async function collectOnEngine(
   options: CollectOptions,
   tools: string[],
   source: ByteSource,
 ): Promise<{ header: BamHeader; collectors: Collector[]; records: number }> {
   const perReadTools = tools.filter((tool) => !COLLECTORS[tool]!.ordered);
+  const hasPerLocus = perReadTools.length < tools.length;
   const pipeline = await openBamPipeline(source, {
     threads: options.threads,
-    sinkOwnsMainThread: true,
+    sinkOwnsMainThread: hasPerLocus,
     stages: (header) =>
       perReadTools.length === 0
         ? []
@@ -227,10 +199,11 @@ async function collectOrdered(
               name: 'collect',
               options: {
                 tools: perReadTools,
+                // The header packed: 200,000 contigs as objects took ~350 ms to clone to a worker (hts packHeader).
                 header: packHeader(header),
                 options: options.options,
                 reference: options.reference,
-                passRecords: true,
+                passRecords: hasPerLocus,
               },
             },
           ],
@@ -246,15 +219,18 @@ async function collectOrdered(
     const perRead = collectors.filter((_, i) => !COLLECTORS[tools[i]!]!.ordered);
     let records = 0;
     const summary = await pipeline.run((block) => {
-      for (const batch of batchesOf(block)) {
-        for (let i = 0; i < batch.count; i++) {
-          const record = batch.record(i);
-          for (const collector of perLocus) collector.accept(record);
+      if (!hasPerLocus) records += block.records as number;
+      else {
+        for (const batch of batchesOf(block)) {
+          for (let i = 0; i < batch.count; i++) {
+            const record = batch.record(i);
+            for (const collector of perLocus) collector.accept(record);
+          }
+          records += batch.count;
         }
-        records += batch.count;
+        const data = block.data as Uint8Array | null;
+        if (data) pipeline.pool.release(data.buffer as ArrayBuffer);
       }
-      const data = block.data as Uint8Array | null;
-      if (data) pipeline.pool.release(data.buffer as ArrayBuffer);
       options.onProgress?.(records, block.endFileOffset as number);
     });
     for (const collector of perLocus) collector.end?.();
