@@ -79,7 +79,7 @@ const nextDouble = (seedA: number, seedB: number): Code[] => [
   op.i64ShrU(),
   op.i64Add(),
   op.f64ConvertI64U(),
-  [0x44, ...new Uint8Array(Float64Array.of(2 ** -53).buffer)], // f64.const 2^-53
+  op.f64Const(2 ** -53),
   op.f64Mul(),
 ];
 /** draws[written++] = the value on the stack; tries = 0. */
