@@ -270,6 +270,7 @@ class GcBiasCollector implements Collector<GcBiasPartial> {
     this.errorsByGc[gc]! += this.errors(record, refId, length);
   }
 
+  /** Fills gcBefore and noCallsBefore over the whole reference window, once per refill (its `generation`). */
   private countPrefixes(reference: ReferenceWindow): void {
     const length = reference.end - reference.start;
     if (this.gcBefore.length < length + 1) {
